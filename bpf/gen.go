@@ -1,0 +1,5 @@
+//go:build linux
+
+package bpf
+
+//go:generate go tool bpf2go -tags linux -target bpfel -type event Netexplore netexplore.bpf.c -- -I./headers -Wall -Werror

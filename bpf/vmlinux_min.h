@@ -1,0 +1,143 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/*
+ * The few kernel types the probe reads, declared by hand instead of a 2 MB
+ * vmlinux.h. Only the fields used are listed; preserve_access_index makes
+ * clang emit CO-RE relocations, so libbpf/cilium-ebpf find each field's real
+ * offset in the running kernel's BTF at load time.
+ */
+#ifndef __NETEXPLORE_VMLINUX_MIN_H
+#define __NETEXPLORE_VMLINUX_MIN_H
+
+typedef unsigned char __u8;
+typedef signed char __s8;
+typedef unsigned short __u16;
+typedef short __s16;
+typedef unsigned int __u32;
+typedef int __s32;
+typedef unsigned long long __u64;
+typedef long long __s64;
+typedef __u16 __be16;
+typedef __u32 __be32;
+typedef __u32 __wsum;
+typedef _Bool bool;
+enum { false = 0, true = 1 };
+
+enum bpf_map_type {
+	BPF_MAP_TYPE_HASH = 1,
+	BPF_MAP_TYPE_ARRAY = 2,
+	BPF_MAP_TYPE_PERCPU_ARRAY = 6,
+	BPF_MAP_TYPE_LRU_HASH = 9,
+	BPF_MAP_TYPE_RINGBUF = 27,
+};
+
+enum {
+	BPF_ANY = 0,
+	BPF_NOEXIST = 1,
+};
+
+#define BPF_F_USER_STACK (1ULL << 8)
+
+#pragma clang attribute push(__attribute__((preserve_access_index)), apply_to = record)
+
+struct ns_common {
+	unsigned int inum;
+};
+
+struct net {
+	struct ns_common ns;
+};
+
+struct nsproxy {
+	struct net *net_ns;
+};
+
+struct inode {
+	unsigned short i_mode;
+	unsigned long i_ino;
+};
+
+struct file {
+	void *private_data;
+	struct inode *f_inode;
+};
+
+struct fdtable {
+	unsigned int max_fds;
+	struct file **fd;
+};
+
+struct files_struct {
+	struct fdtable *fdt;
+};
+
+struct sock_common {
+	unsigned short skc_family;
+};
+
+struct sock {
+	struct sock_common __sk_common;
+	__u16 sk_protocol;
+	__u16 sk_type;
+};
+
+struct socket {
+	struct sock *sk;
+};
+
+struct task_struct {
+	int exit_code;
+	int pid;
+	int tgid;
+	struct task_struct *real_parent;
+	struct files_struct *files;
+	struct nsproxy *nsproxy;
+};
+
+#pragma clang attribute pop
+
+/* Tracepoint contexts, as described by
+ * /sys/kernel/tracing/events/syscalls/sys_{enter,exit}_* /format. */
+struct syscall_enter_ctx {
+	__u64 common;
+	int nr;
+	int pad;
+	__u64 args[6];
+};
+
+struct syscall_exit_ctx {
+	__u64 common;
+	int nr;
+	int pad;
+	long ret;
+};
+
+/* /sys/kernel/tracing/events/sched/sched_process_exit/format */
+struct sched_exit_ctx {
+	__u64 common;
+	char comm[16];
+	int pid;
+	int prio;
+	bool group_dead;
+};
+
+/* Userspace structures copied with bpf_probe_read_user. */
+struct user_msghdr {
+	void *msg_name;
+	int msg_namelen;
+	struct iovec *msg_iov;
+	__u64 msg_iovlen;
+	void *msg_control;
+	__u64 msg_controllen;
+	unsigned int msg_flags;
+};
+
+struct iovec {
+	void *iov_base;
+	__u64 iov_len;
+};
+
+#define S_IFMT 00170000
+#define S_IFSOCK 0140000
+#define AF_NETLINK 16
+
+#endif
