@@ -333,7 +333,8 @@ static __always_inline void submit(void *ctx, struct scratch *s, bool with_stack
 /**
  * sched_process_fork: a traced task created a new process. The child joins
  * the traced set before it can run, so nothing it does is missed. Threads
- * share their process's tgid and need no entry of their own.
+ * share their process's tgid and need no entry of their own. The parent's
+ * user stack is kept: it names the code that started a helper program.
  */
 SEC("tp_btf/sched_process_fork")
 int handle_fork(__u64 *ctx)
@@ -355,7 +356,8 @@ int handle_fork(__u64 *ctx)
 		return 0;
 	s->ev.ppid = ptgid;
 	s->ev.args[0] = ctgid;
-	submit(ctx, s, false);
+	/* The parent's stack says which line of code started the child. */
+	submit(ctx, s, true);
 	return 0;
 }
 

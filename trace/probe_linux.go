@@ -198,11 +198,14 @@ func (p *Probe) Read() (Event, error) {
 }
 
 // Drain makes Read return the events already in the ring buffer and then
-// [ErrDrained] instead of blocking.
-func (p *Probe) Drain() { p.reader.SetDeadline(time.Now()) }
-
-// Resume undoes [Probe.Drain]: Read blocks again when the buffer is empty.
-func (p *Probe) Resume() { p.reader.SetDeadline(time.Time{}) }
+// [ErrDrained] once, instead of blocking. It is safe to call while another
+// goroutine is blocked in Read.
+func (p *Probe) Drain() error {
+	if err := p.reader.Flush(); err != nil {
+		return fmt.Errorf("flushing the ring buffer: %w", err)
+	}
+	return nil
+}
 
 // Lost returns how many events the probe dropped because the ring buffer
 // was full, and how many user-memory copies failed.

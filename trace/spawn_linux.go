@@ -26,7 +26,7 @@ const shimEnv = "NETEXPLORE_EXEC_SHIM"
 func IsShim() bool { return os.Getenv(shimEnv) != "" }
 
 // ShimMain waits for the go-ahead on fd 3 and then replaces the process with
-// the command in os.Args[1:]. It only returns on failure, with an exit code.
+// the command in os.Args (argv[0] included). It only returns on failure, with an exit code.
 func ShimMain() int {
 	path := os.Getenv(shimEnv)
 	gate := os.NewFile(3, "gate")
@@ -42,7 +42,7 @@ func ShimMain() int {
 			env = append(env, kv)
 		}
 	}
-	err := syscall.Exec(path, os.Args[1:], env)
+	err := syscall.Exec(path, os.Args, env)
 	fmt.Fprintf(os.Stderr, "netexplore: exec %s: %v\n", path, err)
 	return 127
 }

@@ -1,0 +1,63 @@
+# netexplore — build, test and maintenance targets. `make help` lists them.
+
+GO        ?= go
+CLANG     ?= clang-14
+STRIP     ?= llvm-strip-14
+BIN       ?= bin/netexplore
+VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+FUZZTIME  ?= 5s
+BENCHTIME ?= 1x
+
+.PHONY: help build run test test-short fuzz bench generate check-generate headers lint golden docs clean
+
+help: ## list the targets
+	@awk 'BEGIN{FS=":.*## "} /^[a-z-]+:.*## /{printf "  %-15s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+build: ## build bin/netexplore (no clang needed: the probe object is committed)
+	$(GO) build -ldflags "-X main.version=$(VERSION)" -o $(BIN) ./cmd/netexplore
+
+run: build ## open the walkthrough of Docker's default bridge (as root; falls back to replay)
+	./$(BIN)
+
+test: ## every test (kernel tests need root), then a short fuzz of every decoder
+	$(GO) test -count=1 ./...
+	$(MAKE) --no-print-directory fuzz
+
+test-short: ## pure tests only
+	$(GO) test -short ./...
+
+fuzz: ## run each fuzz target for FUZZTIME (default 5s)
+	@set -e; for pkg in $$($(GO) list ./...); do \
+		dir=$$($(GO) list -f '{{.Dir}}' $$pkg); \
+		for t in $$(grep -ho '^func Fuzz[A-Za-z0-9_]*' $$dir/*_test.go 2>/dev/null | sed 's/func //'); do \
+			echo "fuzz $$pkg $$t"; \
+			$(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) $$pkg >/dev/null || \
+				{ echo "fuzz $$t failed: rerun with: go test -run '^$$' -fuzz '^$$t$$' $$pkg"; exit 1; }; \
+		done; \
+	done
+
+bench: build ## syscall storm untraced / traced / under strace, plus Go benchmarks
+	$(GO) run ./internal/bench/storm -netexplore $(BIN)
+	$(GO) test -run '^$$' -bench . -benchtime $(BENCHTIME) ./...
+
+generate: ## rebuild the eBPF object and Go bindings (needs: apt-get install clang llvm)
+	BPF2GO_CC=$(CLANG) BPF2GO_STRIP=$(STRIP) $(GO) generate ./bpf/...
+
+check-generate: generate ## fail if the committed eBPF output is stale
+	git diff --exit-code -- bpf/
+
+headers: ## re-vendor libbpf headers from Debian's libbpf-dev
+	./bpf/headers/update.sh
+
+lint: ## gofmt, go vet
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+
+golden: ## rewrite the TUI golden files
+	$(GO) test ./tui/... -update
+
+docs: build ## regenerate docs/ from the embedded recorded session
+	$(GO) run ./internal/docgen -o docs
+
+clean: ## remove build output
+	rm -rf bin

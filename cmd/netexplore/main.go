@@ -1,0 +1,110 @@
+// Command netexplore teaches Linux container networking by doing it: it
+// walks through Docker's bridge network setup step by step, runs each step
+// for real in a throwaway network namespace, and shows the ioctl, netlink,
+// sysctl and helper-process traffic an eBPF probe captured while it ran.
+//
+// This file dispatches subcommands; each lives in a file of its own. It is
+// the only place that calls os.Exit.
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/netexplore/netexplore/trace"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+func main() {
+	// Re-executions of this binary for internal roles come first.
+	if trace.IsShim() {
+		os.Exit(trace.ShimMain())
+	}
+	if code, ok := runInternalRole(); ok {
+		os.Exit(code)
+	}
+	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// exitError carries a specific exit status through error returns.
+type exitError struct{ code int }
+
+func (e exitError) Error() string { return fmt.Sprintf("exit status %d", e.code) }
+
+// command is one subcommand.
+type command struct {
+	name, summary string
+	run           func(args []string, stdout, stderr io.Writer) error
+}
+
+func commands() []command {
+	return []command{
+		{"trace", "trace any command's ioctl/netlink/sysctl/exec traffic", runTrace},
+		{"version", "print netexplore's version", func(_ []string, stdout, _ io.Writer) error {
+			fmt.Fprintln(stdout, "netexplore", version)
+			return nil
+		}},
+	}
+}
+
+func run(args []string, stdout, stderr io.Writer) int {
+	name := ""
+	if len(args) > 0 {
+		name, args = args[0], args[1:]
+	}
+	switch name {
+	case "help", "-h", "-help", "--help":
+		usage(stdout)
+		return 0
+	}
+	for _, c := range commands() {
+		if c.name == name {
+			return exitCode(c.run(args, stdout, stderr), stderr)
+		}
+	}
+	if name == "" {
+		return exitCode(runDefault(stdout, stderr), stderr)
+	}
+	fmt.Fprintf(stderr, "netexplore: unknown command %q\n\n", name)
+	usage(stderr)
+	return 2
+}
+
+func exitCode(err error, stderr io.Writer) int {
+	var ee exitError
+	switch {
+	case err == nil:
+		return 0
+	case errors.As(err, &ee):
+		return ee.code
+	case errors.Is(err, errUsage):
+		return 2
+	}
+	fmt.Fprintln(stderr, "netexplore:", err)
+	return 1
+}
+
+// errUsage marks an error whose message the flag package already printed.
+var errUsage = errors.New("usage")
+
+func usage(w io.Writer) {
+	fmt.Fprint(w, `netexplore shows what Docker's bridge driver asks the Linux kernel to do,
+step by step, by doing it for real in a throwaway network namespace.
+
+Usage:
+  sudo netexplore                 open the walkthrough of Docker's default bridge
+  netexplore <command> [flags]
+
+Commands:
+`)
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  %-10s %s\n", c.name, c.summary)
+	}
+	fmt.Fprint(w, `
+Run 'netexplore <command> --help' for a command's flags.
+`)
+}

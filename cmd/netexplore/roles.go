@@ -1,0 +1,10 @@
+package main
+
+import "io"
+
+// runInternalRole runs this process as one of netexplore's internal
+// re-executions (the lab runner) when the environment says so.
+func runInternalRole() (int, bool) { return 0, false }
+
+// runDefault is what a bare `netexplore` does.
+func runDefault(stdout, stderr io.Writer) error { return runTrace([]string{"--help"}, stdout, stderr) }

@@ -1,0 +1,172 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/netexplore/netexplore/trace"
+)
+
+// runTrace implements `netexplore trace [flags] -- CMD [ARGS...]`: it runs
+// CMD under the probe and prints its decoded kernel traffic as it happens.
+func runTrace(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("trace", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	format := fs.String("format", "text", "output format: text (strace-like, decoded trees) or json (one object per event)")
+	output := fs.String("o", "", "write the trace to `FILE` instead of standard error (- for standard output)")
+	brief := fs.Bool("brief", false, "text format: one line per event, no decoded trees")
+	verbose := fs.Bool("v", false, "text format: every decoded tree, dump replies included, plus a hex dump")
+	noStacks := fs.Bool("no-stacks", false, "do not capture user stacks (slightly faster)")
+	dataLimit := fs.Int("data-limit", trace.MaxDataLimit, "payload bytes copied per event (at most 32768)")
+	fs.Usage = func() {
+		fmt.Fprint(stderr, `Usage: sudo netexplore trace [flags] -- COMMAND [ARGS...]
+
+Runs COMMAND and prints every ioctl, netlink message (requests and replies,
+decoded), /proc/sys read and write, socket option and exec that COMMAND and
+its children cause. Other processes are never recorded. The exit status is
+COMMAND's.
+
+Examples:
+  sudo netexplore trace -- ip link add br0 type bridge
+  sudo netexplore trace --format json -- sh -c 'ip link add br0 type bridge && ip link set br0 up'
+  sudo unshare -n netexplore trace -- iptables -t nat -A POSTROUTING -s 172.17.0.0/16 -j MASQUERADE
+
+Flags:
+`)
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return errUsage
+	}
+	argv := fs.Args()
+	if len(argv) == 0 {
+		fs.Usage()
+		return errUsage
+	}
+	if *format != "text" && *format != "json" {
+		return fmt.Errorf("unknown --format %q: use text or json", *format)
+	}
+	if *dataLimit < 1 || *dataLimit > trace.MaxDataLimit {
+		return fmt.Errorf("--data-limit %d: must be between 1 and %d", *dataLimit, trace.MaxDataLimit)
+	}
+
+	out := stderr
+	switch *output {
+	case "":
+	case "-":
+		out = stdout
+	default:
+		f, err := os.Create(*output)
+		if err != nil {
+			return fmt.Errorf("creating trace file: %w", err)
+		}
+		defer f.Close()
+		out = f
+	}
+
+	probe, err := trace.OpenProbe(trace.ProbeOptions{Stacks: !*noStacks, DataLimit: *dataLimit})
+	if err != nil {
+		return err
+	}
+	defer probe.Close()
+	for _, u := range probe.Unavailable() {
+		fmt.Fprintf(stderr, "netexplore: hook unavailable on this kernel, its events are missing: %s\n", u)
+	}
+
+	cmd, err := trace.StartTraced(argv, os.Stdin, stdout, stderr)
+	if err != nil {
+		return err
+	}
+	if err := probe.Follow(cmd.PID()); err != nil {
+		cmd.Abort()
+		return err
+	}
+	// The terminal delivers Ctrl-C to the command too; netexplore stays to
+	// print the rest of the trace. SIGTERM sent to netexplore alone is
+	// passed on.
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(sigs)
+	go func() {
+		for s := range sigs {
+			if s == syscall.SIGTERM {
+				cmd.Signal(s)
+			}
+		}
+	}()
+	if err := cmd.Release(); err != nil {
+		cmd.Abort()
+		return err
+	}
+
+	printer := newEventPrinter(out, *format, trace.TextOptions{Brief: *brief, Verbose: *verbose})
+	done := make(chan error, 1)
+	go func() { done <- pump(probe, printer) }()
+	status, waitErr := cmd.Wait()
+	probe.Drain()
+	if err := <-done; err != nil {
+		return err
+	}
+	if waitErr != nil {
+		return fmt.Errorf("waiting for %s: %w", argv[0], waitErr)
+	}
+	lost, faults, err := probe.Lost()
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stderr, "netexplore: %d events, %d lost", printer.count, lost)
+	if faults > 0 {
+		fmt.Fprintf(stderr, ", %d partial payloads (user memory not readable)", faults)
+	}
+	fmt.Fprintln(stderr)
+	if status != 0 {
+		return exitError{status}
+	}
+	return nil
+}
+
+// eventPrinter analyzes and prints events in the chosen format.
+type eventPrinter struct {
+	w        io.Writer
+	json     bool
+	opts     trace.TextOptions
+	analyzer *trace.Analyzer
+	count    int
+}
+
+func newEventPrinter(w io.Writer, format string, opts trace.TextOptions) *eventPrinter {
+	return &eventPrinter{w: w, json: format == "json", opts: opts, analyzer: trace.NewAnalyzer(trace.NewSymbolizer())}
+}
+
+func (p *eventPrinter) print(e trace.Event) error {
+	p.count++
+	r := p.analyzer.Analyze(e)
+	if p.json {
+		return trace.WriteJSON(p.w, &r)
+	}
+	return trace.WriteText(p.w, &r, p.opts)
+}
+
+// pump prints events until the probe is drained.
+func pump(probe *trace.Probe, p *eventPrinter) error {
+	for {
+		e, err := probe.Read()
+		if errors.Is(err, trace.ErrDrained) || errors.Is(err, trace.ErrProbeClosed) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if err := p.print(e); err != nil {
+			return err
+		}
+	}
+}

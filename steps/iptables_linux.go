@@ -1,0 +1,342 @@
+package steps
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Chain names of Docker 29's iptables layout.
+const (
+	dockerChain         = "DOCKER"
+	dockerForwardChain  = "DOCKER-FORWARD"
+	dockerBridgeChain   = "DOCKER-BRIDGE"
+	dockerCTChain       = "DOCKER-CT"
+	dockerInternalChain = "DOCKER-INTERNAL"
+	dockerUserChain     = "DOCKER-USER"
+	isolationChain1     = "DOCKER-ISOLATION-STAGE-1" // Docker <= 28 only
+	isolationChain2     = "DOCKER-ISOLATION-STAGE-2" // Docker <= 28 only
+	oldIsolationChain   = "DOCKER-ISOLATION"         // Docker <= 17.06
+)
+
+// newIptabler is what dockerd does at start with the iptables backend
+// (newFirewaller -> nftabler.Cleanup, iptabler.NewIptabler): drop whatever
+// an earlier daemon left, then create the chains every bridge network jumps
+// through. Each line below is one exec of iptables or ip6tables.
+func newIptabler(env *Env) error {
+	cleanupNftables(env) // nft: delete table ip docker-bridges (ignored if absent)
+	for _, ipt := range enabledXtables(env) {
+		if ipt.v6 {
+			// modprobe.LoadModules' check: if this works, ip6_tables is loaded.
+			_, _ = ipt.raw("-t", "filter", "-n", "-L", "FORWARD")
+		}
+		removeIPChains(ipt)
+		if err := setupIPChains(ipt, !env.Config.UserlandProxy); err != nil {
+			if ipt.v6 {
+				env.notef("ip6tables chains not set up: %v (Docker only warns)", err)
+				continue
+			}
+			return err
+		}
+	}
+	return nil
+}
+
+// removeIPChains flushes and deletes Docker's chains of any earlier
+// version. In a fresh namespace every command fails, and Docker ignores that.
+func removeIPChains(ipt xtables) {
+	_ = ipt.delete("filter", "FORWARD", "-j", oldIsolationChain)
+	ipt.removeChain("nat", dockerChain)
+	for _, c := range []string{dockerForwardChain, dockerBridgeChain, dockerChain, dockerCTChain,
+		dockerInternalChain, isolationChain1, isolationChain2, oldIsolationChain} {
+		ipt.removeChain("filter", c)
+	}
+}
+
+// setupIPChains creates Docker's chains and the jumps into them.
+func setupIPChains(ipt xtables, hairpin bool) error {
+	// -n -L <chain> to see whether it exists, then -N <chain>.
+	for _, c := range []struct{ table, name string }{
+		{"nat", dockerChain}, {"filter", dockerChain}, {"filter", dockerForwardChain},
+		{"filter", dockerBridgeChain}, {"filter", dockerCTChain}, {"filter", dockerInternalChain},
+	} {
+		if err := ipt.newChain(c.table, c.name); err != nil {
+			return err
+		}
+	}
+	// nat: packets for a local address go through DOCKER (port publishing DNAT).
+	if err := ipt.ensure("-A", "nat", "PREROUTING", "-m", "addrtype", "--dst-type", "LOCAL", "-j", dockerChain); err != nil {
+		return err
+	}
+	output := []string{"-m", "addrtype", "--dst-type", "LOCAL", "-j", dockerChain}
+	if !hairpin { // with the userland proxy, docker-proxy serves 127.0.0.1
+		output = append(output, "!", "--dst", ipt.loopback())
+	}
+	if err := ipt.ensure("-A", "nat", "OUTPUT", output...); err != nil {
+		return err
+	}
+	// filter: FORWARD -> DOCKER-FORWARD -> DOCKER-CT, DOCKER-INTERNAL, DOCKER-BRIDGE.
+	// Each jump is inserted at the top, so the last one ends up first.
+	for _, j := range [][2]string{{"FORWARD", dockerForwardChain}, {dockerForwardChain, dockerBridgeChain},
+		{dockerForwardChain, dockerInternalChain}, {dockerForwardChain, dockerCTChain}} {
+		if err := ipt.ensureJump("filter", j[0], j[1]); err != nil {
+			return err
+		}
+	}
+	if !ipt.v6 { // the WSL2 mirrored-mode RETURN rule is off: make sure it is absent
+		_ = ipt.delete("nat", dockerChain, "-i", "loopback0", "-d", "127.0.0.0/8", "-j", "RETURN")
+	}
+	return deleteLegacyTopLevelRules(ipt)
+}
+
+// deleteLegacyTopLevelRules removes the FORWARD rules of Docker 28.0 (ipset
+// matches) and of Docker <= 28 (the jump to DOCKER-ISOLATION-STAGE-1).
+func deleteLegacyTopLevelRules(ipt xtables) error {
+	set := "docker-ext-bridges-v4"
+	if ipt.v6 {
+		set = "docker-ext-bridges-v6"
+	}
+	_ = ipt.delete("filter", "FORWARD", "-m", "set", "--match-set", set, "dst", "-j", dockerChain)
+	if err := ipt.delete("filter", "FORWARD", "-j", isolationChain1); err != nil {
+		return err
+	}
+	_ = ipt.delete("filter", "FORWARD", "-m", "set", "--match-set", set, "dst",
+		"-m", "conntrack", "--ctstate", "RELATED,ESTABLISHED", "-j", "ACCEPT")
+	return nil
+}
+
+// setupUserChains creates DOCKER-USER, the chain the administrator owns:
+// its jump sits at the top of FORWARD, so user rules run before Docker's.
+// Docker never flushes it.
+func setupUserChains(env *Env) error {
+	for _, ipt := range enabledXtables(env) {
+		// -n -L DOCKER-USER, -N DOCKER-USER
+		if err := ipt.newChain("filter", dockerUserChain); err != nil {
+			return fmt.Errorf("failed to create %s chain: %w", dockerUserChain, err)
+		}
+		// -C FORWARD -j DOCKER-USER (and -D if present), then -I FORWARD -j DOCKER-USER
+		if err := ipt.ensureJump("filter", "FORWARD", dockerUserChain); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// addIptablerNetwork installs docker0's own rules (iptabler
+// network.setupIPTables): NAT for traffic leaving the subnet, accept
+// outgoing, drop unsolicited incoming, track connections.
+func addIptablerNetwork(env *Env) error {
+	for _, ipt := range enabledXtables(env) {
+		subnet := env.net.addr4.Masked().String()
+		if ipt.v6 {
+			if !env.Config.EnableIPv6 {
+				continue // no IPv6 subnet on this network: nothing to do
+			}
+			subnet = env.net.addr6.Masked().String()
+		}
+		if err := setupNonInternalNetworkRules(ipt, env.Config, subnet); err != nil {
+			return fmt.Errorf("failed to set up %s rules: %w", ipt.cmd, err)
+		}
+		if err := setupBridgeRules(ipt, env.Config.BridgeName); err != nil {
+			return fmt.Errorf("failed to set up %s rules: %w", ipt.cmd, err)
+		}
+	}
+	return nil
+}
+
+// setupNonInternalNetworkRules adds the NAT and forwarding rules of a
+// network with external access. Every "ensure" is an iptables -C followed,
+// if the rule is missing, by -I or -A; every "delete" is a -C followed, if
+// the rule is present, by -D (rules of older Docker versions).
+func setupNonInternalNetworkRules(ipt xtables, cfg Config, subnet string) error {
+	br := cfg.BridgeName
+	if cfg.masquerade() { // -t nat -I POSTROUTING -s 172.17.0.0/16 ! -o docker0 -j MASQUERADE
+		if err := ipt.ensure("-I", "nat", "POSTROUTING", "-s", subnet, "!", "-o", br, "-j", "MASQUERADE"); err != nil {
+			return err
+		}
+	}
+	hairpinNAT := []string{"-m", "addrtype", "--src-type", "LOCAL", "-o", br, "-j", "MASQUERADE"}
+	if !cfg.UserlandProxy { // host -> container via 127.0.0.1 needs a source address the container can answer
+		if err := ipt.ensure("-I", "nat", "POSTROUTING", hairpinNAT...); err != nil {
+			return err
+		}
+	} else {
+		_ = ipt.delete("nat", "POSTROUTING", hairpinNAT...)
+	}
+	if err := setIcc(ipt, br, cfg.ICC); err != nil {
+		return err
+	}
+	outNoICC := []string{"-i", br, "!", "-o", br, "-j", "ACCEPT"}
+	_ = ipt.delete("filter", "FORWARD", outNoICC...) // Docker <= 28.0 put it in FORWARD
+	if cfg.ICC {
+		// -A DOCKER-FORWARD -i docker0 -j ACCEPT: out of the bridge, to anywhere.
+		if err := ipt.ensure("-A", "filter", dockerForwardChain, "-i", br, "-j", "ACCEPT"); err != nil {
+			return err
+		}
+		_ = ipt.delete("filter", "FORWARD", "-i", br, "-j", "ACCEPT")
+		return nil
+	}
+	// -A DOCKER-FORWARD -i docker0 ! -o docker0 -j ACCEPT: anywhere but back into the bridge.
+	return ipt.ensure("-A", "filter", dockerForwardChain, outNoICC...)
+}
+
+// setIcc adds the inter-container DROP when --icc=false and removes rules
+// older versions left behind.
+func setIcc(ipt xtables, br string, icc bool) error {
+	accept := []string{"-i", br, "-o", br, "-j", "ACCEPT"}
+	drop := []string{"-i", br, "-o", br, "-j", "DROP"}
+	_ = ipt.delete("filter", dockerForwardChain, accept...) // only --internal networks keep it
+	if !icc {
+		// -A DOCKER-FORWARD -i docker0 -o docker0 -j DROP: bridged container-to-container
+		// traffic; it only reaches iptables because br_netfilter is on.
+		if err := ipt.ensure("-A", "filter", dockerForwardChain, drop...); err != nil {
+			return fmt.Errorf("unable to prevent intercontainer communication: %w", err)
+		}
+	} else {
+		_ = ipt.delete("filter", dockerForwardChain, drop...)
+	}
+	_ = ipt.delete("filter", "FORWARD", accept...)
+	_ = ipt.delete("filter", "FORWARD", drop...)
+	return nil
+}
+
+// setupBridgeRules adds the rules that protect docker0 from unsolicited
+// traffic and let replies in.
+func setupBridgeRules(ipt xtables, br string) error {
+	// Docker <= 28.0 per-bridge FORWARD rules, replaced by DOCKER-BRIDGE and DOCKER-CT.
+	_ = ipt.delete("filter", "FORWARD", "-o", br, "-j", dockerChain)
+	_ = ipt.delete("filter", "FORWARD", "-o", br, "-m", "conntrack", "--ctstate", "RELATED,ESTABLISHED", "-j", "ACCEPT")
+	// -A DOCKER ! -i docker0 -o docker0 -j DROP: nothing from outside reaches a
+	// container unless a published-port ACCEPT (inserted above it) lets it.
+	// This rule also isolates bridge networks from each other.
+	if err := ipt.ensure("-A", "filter", dockerChain, "!", "-i", br, "-o", br, "-j", "DROP"); err != nil {
+		return fmt.Errorf("failed to add default-drop rule: %w", err)
+	}
+	// -A DOCKER-CT -o docker0 -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT: replies.
+	if err := ipt.ensure("-A", "filter", dockerCTChain, "-o", br, "-m", "conntrack", "--ctstate", "RELATED,ESTABLISHED", "-j", "ACCEPT"); err != nil {
+		return err
+	}
+	// -A DOCKER-BRIDGE -o docker0 -j DOCKER: traffic into docker0 gets DOCKER's verdict.
+	return ipt.ensure("-A", "filter", dockerBridgeChain, "-o", br, "-j", dockerChain)
+}
+
+// filterForwardDrop sets the FORWARD chain's policy to DROP (the
+// iptabler's FilterForwardDrop), so that turning on forwarding does not make
+// the host a router for everybody.
+func filterForwardDrop(env *Env, cmd string) error {
+	if _, err := env.lookPath(cmd); err != nil {
+		env.notef("Docker would now run %s -P FORWARD DROP, but %v", cmd, errMissingTool(cmd))
+		return nil
+	}
+	ipt := xtables{env: env, cmd: cmd, v6: cmd == "ip6tables"}
+	// exec iptables --wait -t filter -P FORWARD DROP
+	if err := ipt.rawCombined("-t", "filter", "-P", "FORWARD", "DROP"); err != nil {
+		return fmt.Errorf("setting default policy to DROP in FORWARD chain failed: %w", err)
+	}
+	env.notef("%s FORWARD policy set to DROP", cmd)
+	return nil
+}
+
+// xtables runs one of the iptables binaries the way libnetwork's iptables
+// package does: exec with --wait, never a library.
+type xtables struct {
+	env *Env
+	cmd string // "iptables" or "ip6tables"
+	v6  bool
+}
+
+// enabledXtables returns iptables and/or ip6tables, as --iptables and
+// --ip6tables allow.
+func enabledXtables(env *Env) []xtables {
+	var ts []xtables
+	if env.Config.IPTables {
+		ts = append(ts, xtables{env: env, cmd: "iptables"})
+	}
+	if env.Config.IP6Tables {
+		ts = append(ts, xtables{env: env, cmd: "ip6tables", v6: true})
+	}
+	return ts
+}
+
+// loopback returns the loopback range of the table's family.
+func (t xtables) loopback() string {
+	if t.v6 {
+		return "::1/128"
+	}
+	return "127.0.0.0/8"
+}
+
+// raw runs "<cmd> --wait args...".
+func (t xtables) raw(args ...string) ([]byte, error) {
+	return t.env.run(t.cmd, nil, append([]string{"--wait"}, args...)...)
+}
+
+// rawCombined runs raw and also treats any output as an error.
+func (t xtables) rawCombined(args ...string) error {
+	out, err := t.raw(args...)
+	if err != nil {
+		return err
+	}
+	if s := strings.TrimSpace(string(out)); s != "" {
+		return fmt.Errorf("%s %s: %s", t.cmd, strings.Join(args, " "), s)
+	}
+	return nil
+}
+
+// exists asks iptables whether a rule is present: -C exits 0 if it is.
+func (t xtables) exists(table, chain string, rule ...string) bool {
+	_, err := t.raw(append([]string{"-t", table, "-C", chain}, rule...)...)
+	return err == nil
+}
+
+// ensure adds a rule with op (-A or -I) unless -C finds it.
+func (t xtables) ensure(op, table, chain string, rule ...string) error {
+	if t.exists(table, chain, rule...) {
+		return nil
+	}
+	return t.rawCombined(append([]string{"-t", table, op, chain}, rule...)...)
+}
+
+// delete removes a rule if -C finds it.
+func (t xtables) delete(table, chain string, rule ...string) error {
+	if !t.exists(table, chain, rule...) {
+		return nil
+	}
+	return t.rawCombined(append([]string{"-t", table, "-D", chain}, rule...)...)
+}
+
+// newChain creates a chain unless "-n -L" finds it.
+func (t xtables) newChain(table, name string) error {
+	if _, err := t.raw("-t", table, "-n", "-L", name); err == nil {
+		return nil
+	}
+	if err := t.rawCombined("-t", table, "-N", name); err != nil {
+		return fmt.Errorf("could not create %s/%s chain: %w", table, name, err)
+	}
+	return nil
+}
+
+// removeChain deletes a chain the way ChainInfo.Remove does: for nat, the
+// jumps of every Docker version first; then -F and -X. Errors are ignored.
+func (t xtables) removeChain(table, name string) {
+	if table == "nat" {
+		_, _ = t.raw("-t", "nat", "-D", "PREROUTING", "-m", "addrtype", "--dst-type", "LOCAL", "-j", name)
+		_, _ = t.raw("-t", "nat", "-D", "OUTPUT", "-m", "addrtype", "--dst-type", "LOCAL", "!", "--dst", t.loopback(), "-j", name)
+		_, _ = t.raw("-t", "nat", "-D", "OUTPUT", "-m", "addrtype", "--dst-type", "LOCAL", "-j", name) // Docker <= 0.1.6
+		_, _ = t.raw("-t", "nat", "-D", "PREROUTING")
+		_, _ = t.raw("-t", "nat", "-D", "OUTPUT")
+	}
+	_, _ = t.raw("-t", table, "-F", name)
+	_, _ = t.raw("-t", table, "-X", name)
+}
+
+// ensureJump (re-)inserts "-j to" at the top of chain from.
+func (t xtables) ensureJump(table, from, to string, rule ...string) error {
+	rule = append(rule, "-j", to)
+	if err := t.delete(table, from, rule...); err != nil {
+		return err
+	}
+	if err := t.rawCombined(append([]string{"-t", table, "-I", from}, rule...)...); err != nil {
+		return fmt.Errorf("unable to insert jump to %s rule in %s chain: %w", to, from, err)
+	}
+	return nil
+}

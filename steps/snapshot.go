@@ -1,0 +1,463 @@
+package steps
+
+import (
+	"cmp"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/vishvananda/netlink"
+	"golang.org/x/sys/unix"
+)
+
+// Snapshot is the part of a network namespace's state that Docker's steps
+// change.
+type Snapshot struct {
+	// Links are the namespace's interfaces.
+	Links []LinkState `json:"links"`
+	// Addresses are "<dev> inet|inet6 <addr>/<len> [brd <b>] scope <s>".
+	Addresses []string `json:"addresses"`
+	// Routes are the IPv4 and IPv6 routes of the main table only; the local
+	// table (local and broadcast routes the kernel adds for every address)
+	// would double the noise for little to learn.
+	Routes []string `json:"routes"`
+	// Sysctls are the /proc/sys values the plan reads or writes.
+	Sysctls []Sysctl `json:"sysctls"`
+	// Firewall holds one line per chain policy or rule.
+	Firewall []string `json:"firewall"`
+	// FirewallSource says which commands produced Firewall.
+	FirewallSource string `json:"firewall_source,omitempty"`
+}
+
+// LinkState is one interface as a learner would want to see it.
+type LinkState struct {
+	Name   string `json:"name"`
+	Index  int    `json:"index"`
+	Kind   string `json:"kind"`
+	Flags  string `json:"flags"`
+	State  string `json:"state"`
+	MTU    int    `json:"mtu"`
+	Master string `json:"master,omitempty"`
+	MAC    string `json:"mac,omitempty"`
+}
+
+// String renders the link on one line, e.g.
+// "docker0 bridge mtu 1500 state DOWN mac 02:42:ac:11:00:02 <BROADCAST,MULTICAST>".
+func (l LinkState) String() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s %s mtu %d state %s", l.Name, l.Kind, l.MTU, l.State)
+	if l.Master != "" {
+		fmt.Fprintf(&b, " master %s", l.Master)
+	}
+	if l.MAC != "" {
+		fmt.Fprintf(&b, " mac %s", l.MAC)
+	}
+	fmt.Fprintf(&b, " <%s>", l.Flags)
+	return b.String()
+}
+
+// Sysctl is one /proc/sys value.
+type Sysctl struct {
+	// Name is the dotted sysctl name, e.g. net.ipv4.ip_forward.
+	Name string `json:"name"`
+	// Value is the file's content without the newline, or "(absent)".
+	Value string `json:"value"`
+}
+
+// absent is the Value of a sysctl whose file does not exist.
+const absent = "(absent)"
+
+// Change is one difference between two snapshots.
+type Change struct {
+	// Area is "link", "address", "route", "sysctl" or "firewall".
+	Area string `json:"area"`
+	// Op is "added", "removed" or "changed".
+	Op string `json:"op"`
+	// Before and After are the readable lines; one is empty for added and
+	// removed entries.
+	Before string `json:"before,omitempty"`
+	After  string `json:"after,omitempty"`
+}
+
+// String renders the change as a diff line.
+func (c Change) String() string {
+	switch c.Op {
+	case "added":
+		return fmt.Sprintf("+ %s: %s", c.Area, c.After)
+	case "removed":
+		return fmt.Sprintf("- %s: %s", c.Area, c.Before)
+	}
+	return fmt.Sprintf("~ %s: %s -> %s", c.Area, c.Before, c.After)
+}
+
+// TakeSnapshot records the state of the network namespace h is bound to,
+// together with the sysctls and firewall of the calling thread's namespace
+// (the same one in the lab). The firewall is read with iptables-save (and
+// ip6tables-save) for the iptables backend, with "nft list ruleset" for the
+// nftables backend; it is left empty if the tool is not installed.
+func TakeSnapshot(h *netlink.Handle, cfg Config) (Snapshot, error) {
+	var s Snapshot
+	links, err := h.LinkList()
+	if err != nil {
+		return s, fmt.Errorf("listing links: %w", err)
+	}
+	names := map[int]string{}
+	for _, l := range links {
+		names[l.Attrs().Index] = l.Attrs().Name
+	}
+	for _, l := range links {
+		s.Links = append(s.Links, linkState(l, names))
+	}
+	slices.SortFunc(s.Links, func(a, b LinkState) int { return cmp.Compare(a.Index, b.Index) })
+
+	addrs, err := h.AddrList(nil, netlink.FAMILY_ALL)
+	if err != nil {
+		return s, fmt.Errorf("listing addresses: %w", err)
+	}
+	for _, a := range addrs {
+		s.Addresses = append(s.Addresses, addrLine(a, names))
+	}
+	slices.Sort(s.Addresses)
+
+	for _, fam := range []int{netlink.FAMILY_V4, netlink.FAMILY_V6} {
+		routes, err := h.RouteListFiltered(fam, &netlink.Route{Table: unix.RT_TABLE_MAIN}, netlink.RT_FILTER_TABLE)
+		if err != nil {
+			return s, fmt.Errorf("listing routes: %w", err)
+		}
+		for _, r := range routes {
+			s.Routes = append(s.Routes, routeLine(r, names))
+		}
+	}
+	slices.Sort(s.Routes)
+
+	for _, path := range sysctlPaths(cfg) {
+		s.Sysctls = append(s.Sysctls, readSysctlValue(path))
+	}
+	s.Firewall, s.FirewallSource = firewallLines(cfg)
+	return s, nil
+}
+
+// linkState converts a netlink link.
+func linkState(l netlink.Link, names map[int]string) LinkState {
+	a := l.Attrs()
+	st := LinkState{
+		Name:  a.Name,
+		Index: a.Index,
+		Kind:  l.Type(),
+		Flags: linkFlags(a.RawFlags),
+		State: strings.ToUpper(a.OperState.String()),
+		MTU:   a.MTU,
+		MAC:   a.HardwareAddr.String(),
+	}
+	if a.MasterIndex != 0 {
+		st.Master = names[a.MasterIndex]
+	}
+	return st
+}
+
+// linkFlags renders the IFF_* flags as ip(8) does.
+func linkFlags(f uint32) string {
+	var out []string
+	for _, fl := range []struct {
+		bit  uint32
+		name string
+	}{
+		{unix.IFF_LOOPBACK, "LOOPBACK"}, {unix.IFF_BROADCAST, "BROADCAST"}, {unix.IFF_POINTOPOINT, "POINTOPOINT"},
+		{unix.IFF_MULTICAST, "MULTICAST"}, {unix.IFF_NOARP, "NOARP"}, {unix.IFF_PROMISC, "PROMISC"},
+		{unix.IFF_UP, "UP"}, {unix.IFF_LOWER_UP, "LOWER_UP"},
+	} {
+		if f&fl.bit != 0 {
+			out = append(out, fl.name)
+		}
+	}
+	if f&unix.IFF_UP != 0 && f&unix.IFF_RUNNING == 0 {
+		out = append(out, "NO-CARRIER")
+	}
+	return strings.Join(out, ",")
+}
+
+// addrLine renders an address as "docker0 inet 172.17.0.1/16 brd 172.17.255.255 scope global".
+func addrLine(a netlink.Addr, names map[int]string) string {
+	fam := "inet"
+	if a.IP.To4() == nil {
+		fam = "inet6"
+	}
+	line := fmt.Sprintf("%s %s %s", names[a.LinkIndex], fam, a.IPNet)
+	if a.Broadcast != nil {
+		line += " brd " + a.Broadcast.String()
+	}
+	line += " scope " + scopeName(netlink.Scope(a.Scope))
+	if a.Flags&unix.IFA_F_NODAD != 0 {
+		line += " nodad"
+	}
+	return line
+}
+
+// scopeName renders a scope as ip(8) does ("global" for universe).
+func scopeName(s netlink.Scope) string {
+	if s == netlink.SCOPE_UNIVERSE {
+		return "global"
+	}
+	return s.String()
+}
+
+// routeLine renders a route as "172.17.0.0/16 dev docker0 proto kernel scope link src 172.17.0.1".
+func routeLine(r netlink.Route, names map[int]string) string {
+	dst := "default"
+	if r.Dst != nil {
+		dst = r.Dst.String()
+	}
+	parts := []string{dst}
+	if r.Gw != nil {
+		parts = append(parts, "via", r.Gw.String())
+	}
+	if r.LinkIndex != 0 {
+		parts = append(parts, "dev", names[r.LinkIndex])
+	}
+	parts = append(parts, "proto", r.Protocol.String())
+	if r.Scope != netlink.SCOPE_UNIVERSE {
+		parts = append(parts, "scope", r.Scope.String())
+	}
+	if r.Src != nil && !r.Src.Equal(net.IPv4zero) {
+		parts = append(parts, "src", r.Src.String())
+	}
+	if r.Priority != 0 {
+		parts = append(parts, "metric", fmt.Sprint(r.Priority))
+	}
+	return strings.Join(parts, " ")
+}
+
+// sysctlPaths lists the /proc/sys files the plan for cfg reads or writes.
+func sysctlPaths(cfg Config) []string {
+	br := cfg.BridgeName
+	paths := []string{
+		ipv4ForwardConf,
+		"/proc/sys/net/ipv6/conf/" + br + "/accept_ra",
+	}
+	if cfg.EnableIPv6 {
+		paths = append(paths,
+			"/proc/sys/net/ipv6/conf/"+br+"/disable_ipv6",
+			"/proc/sys/net/ipv6/conf/"+br+"/forwarding",
+			ipv6ForwardConfDefault, ipv6ForwardConfAll)
+	}
+	if !cfg.UserlandProxy {
+		paths = append(paths, "/proc/sys/net/ipv4/conf/"+br+"/route_localnet")
+	}
+	if !cfg.ICC || !cfg.UserlandProxy {
+		paths = append(paths, brNfCallIPTables, brNfCallIP6Tables)
+	}
+	return paths
+}
+
+// readSysctlValue reads one sysctl for a snapshot.
+func readSysctlValue(path string) Sysctl {
+	name := sysctlName(path)
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return Sysctl{Name: name, Value: absent}
+	}
+	return Sysctl{Name: name, Value: strings.TrimSpace(string(b))}
+}
+
+// sysctlName turns /proc/sys/net/ipv4/ip_forward into net.ipv4.ip_forward.
+// Dots inside a component (an interface name) become slashes, as sysctl(8)
+// writes them.
+func sysctlName(path string) string {
+	parts := strings.Split(strings.TrimPrefix(path, "/proc/sys/"), "/")
+	for i, p := range parts {
+		parts[i] = strings.ReplaceAll(p, ".", "/")
+	}
+	return strings.Join(parts, ".")
+}
+
+// firewallLines reads the firewall state for cfg's backend.
+func firewallLines(cfg Config) ([]string, string) {
+	if cfg.FirewallBackend == BackendNFTables {
+		out, err := exec.Command("nft", "list", "ruleset").Output()
+		if err != nil {
+			return nil, ""
+		}
+		return flattenNftRuleset(string(out)), "nft list ruleset"
+	}
+	var lines, sources []string
+	for _, t := range []struct{ cmd, fam string }{{"iptables-save", "ipv4"}, {"ip6tables-save", "ipv6"}} {
+		if t.fam == "ipv6" && !cfg.IP6Tables {
+			continue
+		}
+		for _, table := range []string{"filter", "nat"} {
+			out, err := exec.Command(t.cmd, "-t", table).Output()
+			if err != nil {
+				continue
+			}
+			lines = append(lines, parseIptablesSave(t.fam, string(out))...)
+		}
+		sources = append(sources, t.cmd+" -t filter/nat")
+	}
+	return lines, strings.Join(sources, ", ")
+}
+
+// parseIptablesSave turns iptables-save output into lines such as
+// "ipv4 filter: -P FORWARD DROP", "ipv4 filter: -N DOCKER" and
+// "ipv4 nat: -A POSTROUTING -s 172.17.0.0/16 ! -o docker0 -j MASQUERADE",
+// without counters and comments.
+func parseIptablesSave(fam, out string) []string {
+	var lines []string
+	table := ""
+	for _, l := range strings.Split(out, "\n") {
+		l = strings.TrimSpace(l)
+		switch {
+		case l == "" || l == "COMMIT" || strings.HasPrefix(l, "#"):
+		case strings.HasPrefix(l, "*"):
+			table = l[1:]
+		case strings.HasPrefix(l, ":"):
+			f := strings.Fields(l[1:])
+			if len(f) < 2 {
+				continue
+			}
+			if f[1] == "-" {
+				lines = append(lines, fmt.Sprintf("%s %s: -N %s", fam, table, f[0]))
+			} else {
+				lines = append(lines, fmt.Sprintf("%s %s: -P %s %s", fam, table, f[0], f[1]))
+			}
+		default:
+			lines = append(lines, fmt.Sprintf("%s %s: %s", fam, table, l))
+		}
+	}
+	return lines
+}
+
+var nftCounter = regexp.MustCompile(`counter packets \d+ bytes \d+`)
+
+// flattenNftRuleset turns "nft list ruleset" output into one line per
+// statement, prefixed with its table and chain or map, e.g.
+// "table ip docker-bridges chain filter-FORWARD: oifname vmap @filter-forward-in-jumps".
+// Counters are dropped so that traffic does not show as a change.
+func flattenNftRuleset(out string) []string {
+	var lines, stack []string
+	for _, l := range strings.Split(out, "\n") {
+		l = strings.TrimSpace(nftCounter.ReplaceAllString(l, "counter"))
+		switch {
+		case l == "" || strings.HasPrefix(l, "#"):
+		case strings.HasSuffix(l, "{") && !strings.Contains(l, "="):
+			stack = append(stack, strings.TrimSpace(strings.TrimSuffix(l, "{")))
+		case l == "}":
+			if len(stack) > 0 {
+				stack = stack[:len(stack)-1]
+			}
+		default:
+			lines = append(lines, strings.Join(stack, " ")+": "+l)
+		}
+	}
+	return lines
+}
+
+// Diff lists what changed from before to after: links by name, sysctls by
+// name and iptables chain policies by chain are "changed"; addresses,
+// routes and rules are compared as sets, so a rule that moved within its
+// chain does not show.
+func Diff(before, after Snapshot) []Change {
+	var changes []Change
+	linkMap := func(s Snapshot) map[string]string {
+		m := map[string]string{}
+		for _, l := range s.Links {
+			m[l.Name] = l.String()
+		}
+		return m
+	}
+	changes = append(changes, diffKeyed("link", linkMap(before), linkMap(after))...)
+	changes = append(changes, diffSets("address", before.Addresses, after.Addresses)...)
+	changes = append(changes, diffSets("route", before.Routes, after.Routes)...)
+	sysMap := func(s Snapshot) map[string]string {
+		m := map[string]string{}
+		for _, c := range s.Sysctls {
+			m[c.Name] = c.Name + " = " + c.Value
+		}
+		return m
+	}
+	changes = append(changes, diffKeyed("sysctl", sysMap(before), sysMap(after))...)
+	policies := func(lines []string) (map[string]string, []string) {
+		m, rest := map[string]string{}, []string(nil)
+		for _, l := range lines {
+			if key, _, ok := policyKey(l); ok {
+				m[key] = l
+			} else {
+				rest = append(rest, l)
+			}
+		}
+		return m, rest
+	}
+	pb, rb := policies(before.Firewall)
+	pa, ra := policies(after.Firewall)
+	changes = append(changes, diffKeyed("firewall", pb, pa)...)
+	changes = append(changes, diffSets("firewall", rb, ra)...)
+	return changes
+}
+
+// policyKey recognises "<fam> <table>: -P <chain> <policy>" lines.
+func policyKey(l string) (key, policy string, ok bool) {
+	head, rest, found := strings.Cut(l, ": -P ")
+	if !found {
+		return "", "", false
+	}
+	chain, policy, _ := strings.Cut(rest, " ")
+	return head + " " + chain, policy, true
+}
+
+// diffKeyed compares two maps of key -> rendered line.
+func diffKeyed(area string, before, after map[string]string) []Change {
+	var out []Change
+	for _, k := range sortedKeys(before) {
+		b := before[k]
+		a, ok := after[k]
+		switch {
+		case !ok:
+			out = append(out, Change{Area: area, Op: "removed", Before: b})
+		case a != b:
+			out = append(out, Change{Area: area, Op: "changed", Before: b, After: a})
+		}
+	}
+	for _, k := range sortedKeys(after) {
+		if _, ok := before[k]; !ok {
+			out = append(out, Change{Area: area, Op: "added", After: after[k]})
+		}
+	}
+	return out
+}
+
+// diffSets compares two lists as multisets, keeping after's order for
+// additions and before's order for removals.
+func diffSets(area string, before, after []string) []Change {
+	count := map[string]int{}
+	for _, l := range before {
+		count[l]++
+	}
+	var added []Change
+	for _, l := range after {
+		if count[l] > 0 {
+			count[l]--
+			continue
+		}
+		added = append(added, Change{Area: area, Op: "added", After: l})
+	}
+	var removed []Change
+	for _, l := range before {
+		if count[l] > 0 {
+			count[l]--
+			removed = append(removed, Change{Area: area, Op: "removed", Before: l})
+		}
+	}
+	return append(removed, added...)
+}
+
+func sortedKeys(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}

@@ -1,0 +1,75 @@
+package trace
+
+// Exchange names the request a reply answers.
+type Exchange struct {
+	// RequestSeq is the event sequence number of the send that carried the request.
+	RequestSeq uint64 `json:"request_event"`
+	// Type is the request's message type name ("RTM_NEWLINK").
+	Type string `json:"type"`
+	// Summary is the request's one-line summary.
+	Summary string `json:"summary"`
+	// NlSeq is the netlink sequence number shared by request and reply.
+	NlSeq uint32 `json:"nlmsg_seq"`
+}
+
+type exchangeKey struct {
+	sock uint64
+	seq  uint32
+}
+
+// Conversation pairs netlink requests with their replies, ACKs and errors
+// by (socket, nlmsg_seq), so a trace reads as a dialogue. Feed it every
+// send and receive event in order.
+type Conversation struct {
+	pending map[exchangeKey]Exchange
+}
+
+// NewConversation returns an empty conversation.
+func NewConversation() *Conversation {
+	return &Conversation{pending: make(map[exchangeKey]Exchange)}
+}
+
+// Observe records the requests of a send event, or matches the messages of
+// a receive event to the requests they answer. For a receive it returns one
+// entry per message (nil where no request is known); for anything else nil.
+func (c *Conversation) Observe(e *Event, msgs []NetlinkMessage) []*Exchange {
+	switch e.Kind {
+	case KindSend:
+		for _, m := range msgs {
+			c.pending[exchangeKey{e.SockIno, m.Seq}] = Exchange{
+				RequestSeq: e.Seq, Type: m.TypeName, Summary: m.Summary, NlSeq: m.Seq,
+			}
+		}
+		return nil
+	case KindRecv:
+		if isPeek(e) {
+			return nil
+		}
+		out := make([]*Exchange, len(msgs))
+		for i, m := range msgs {
+			key := exchangeKey{e.SockIno, m.Seq}
+			ex, ok := c.pending[key]
+			if !ok {
+				continue
+			}
+			out[i] = &ex
+			// An ACK, an error or the end of a dump closes the exchange;
+			// a multipart reply keeps it open.
+			if m.IsError || m.IsDone() || m.Flags&nlmFMulti == 0 {
+				delete(c.pending, key)
+			}
+		}
+		return out
+	}
+	return nil
+}
+
+const (
+	nlmFMulti = 0x2
+	msgPeek   = 0x2
+	msgTrunc  = 0x20
+)
+
+// isPeek reports whether a receive only peeked at the queue (MSG_PEEK):
+// tools such as iproute2 peek to learn a message's size, then read it again.
+func isPeek(e *Event) bool { return e.Kind == KindRecv && e.Args[0]&msgPeek != 0 }

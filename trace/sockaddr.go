@@ -1,0 +1,591 @@
+package trace
+
+import (
+	"encoding/binary"
+	"encoding/hex"
+	"fmt"
+	"net"
+	"net/netip"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// Address families (AF_*), from the C library's bits/socket.h; the kernel
+// uses the same numbers.
+const (
+	afUnspec  = 0
+	afUnix    = 1
+	afInet    = 2
+	afBridge  = 7
+	afInet6   = 10
+	afNetlink = 16
+	afPacket  = 17
+)
+
+var saFamilyNames = map[uint16]string{
+	0: "AF_UNSPEC", 1: "AF_UNIX", 2: "AF_INET", 3: "AF_AX25", 4: "AF_IPX",
+	5: "AF_APPLETALK", 6: "AF_NETROM", 7: "AF_BRIDGE", 8: "AF_ATMPVC",
+	9: "AF_X25", 10: "AF_INET6", 11: "AF_ROSE", 12: "AF_DECnet",
+	13: "AF_NETBEUI", 14: "AF_SECURITY", 15: "AF_KEY", 16: "AF_NETLINK",
+	17: "AF_PACKET", 18: "AF_ASH", 19: "AF_ECONET", 20: "AF_ATMSVC",
+	21: "AF_RDS", 22: "AF_SNA", 23: "AF_IRDA", 24: "AF_PPPOX",
+	25: "AF_WANPIPE", 26: "AF_LLC", 27: "AF_IB", 28: "AF_MPLS", 29: "AF_CAN",
+	30: "AF_TIPC", 31: "AF_BLUETOOTH", 32: "AF_IUCV", 33: "AF_RXRPC",
+	34: "AF_ISDN", 35: "AF_PHONET", 36: "AF_IEEE802154", 37: "AF_CAIF",
+	38: "AF_ALG", 39: "AF_NFC", 40: "AF_VSOCK", 41: "AF_KCM",
+	42: "AF_QIPCRTR", 43: "AF_SMC", 44: "AF_XDP", 45: "AF_MCTP",
+}
+
+// SocketFamilyName returns the AF_* name of an address family, or the
+// number in decimal when it is unknown.
+func SocketFamilyName(f uint16) string {
+	if n, ok := saFamilyNames[f]; ok {
+		return n
+	}
+	return strconv.Itoa(int(f))
+}
+
+// Socket type flags of socket(2)'s type argument (bits/socket_type.h).
+const (
+	sockTypeMask = 0xf
+	sockNonblock = 0o4000
+	sockCloexec  = 0o2000000
+)
+
+var saTypeNames = map[uint64]string{
+	1: "SOCK_STREAM", 2: "SOCK_DGRAM", 3: "SOCK_RAW", 4: "SOCK_RDM",
+	5: "SOCK_SEQPACKET", 6: "SOCK_DCCP", 10: "SOCK_PACKET",
+}
+
+// SocketTypeName returns the SOCK_* name of a socket type, e.g. "SOCK_RAW".
+// SOCK_NONBLOCK, the only socket(2) flag that fits in 16 bits, is named too;
+// use [SocketTypeArg] for the full 32-bit type argument of socket(2), which
+// may also carry SOCK_CLOEXEC.
+func SocketTypeName(t uint16) string { return SocketTypeArg(uint64(t)) }
+
+// SocketTypeArg names socket(2)'s raw type argument: the type with the
+// SOCK_CLOEXEC and SOCK_NONBLOCK flags stripped and named after it, e.g.
+// "SOCK_RAW|SOCK_CLOEXEC". Unknown bits are shown in hex.
+func SocketTypeArg(t uint64) string {
+	base := t & sockTypeMask
+	name, ok := saTypeNames[base]
+	if !ok {
+		name = strconv.FormatUint(base, 10)
+	}
+	parts := []string{name}
+	rest := t &^ sockTypeMask
+	if rest&sockNonblock != 0 {
+		parts = append(parts, "SOCK_NONBLOCK")
+		rest &^= sockNonblock
+	}
+	if rest&sockCloexec != 0 {
+		parts = append(parts, "SOCK_CLOEXEC")
+		rest &^= sockCloexec
+	}
+	if rest != 0 {
+		parts = append(parts, fmt.Sprintf("%#x", rest))
+	}
+	return strings.Join(parts, "|")
+}
+
+var saNetlinkProtoNames = map[uint16]string{
+	0: "NETLINK_ROUTE", 1: "NETLINK_UNUSED", 2: "NETLINK_USERSOCK",
+	3: "NETLINK_FIREWALL", 4: "NETLINK_SOCK_DIAG", 5: "NETLINK_NFLOG",
+	6: "NETLINK_XFRM", 7: "NETLINK_SELINUX", 8: "NETLINK_ISCSI",
+	9: "NETLINK_AUDIT", 10: "NETLINK_FIB_LOOKUP", 11: "NETLINK_CONNECTOR",
+	12: "NETLINK_NETFILTER", 13: "NETLINK_IP6_FW", 14: "NETLINK_DNRTMSG",
+	15: "NETLINK_KOBJECT_UEVENT", 16: "NETLINK_GENERIC",
+	18: "NETLINK_SCSITRANSPORT", 19: "NETLINK_ECRYPTFS", 20: "NETLINK_RDMA",
+	21: "NETLINK_CRYPTO", 22: "NETLINK_SMC",
+}
+
+// NetlinkProtocolName returns the NETLINK_* name of a netlink protocol (the
+// third argument of socket(AF_NETLINK, ...)), or the number in decimal when
+// it is unknown.
+func NetlinkProtocolName(p uint16) string {
+	if n, ok := saNetlinkProtoNames[p]; ok {
+		return n
+	}
+	return strconv.Itoa(int(p))
+}
+
+var saIPProtoNames = map[uint16]string{
+	0: "IPPROTO_IP", 1: "IPPROTO_ICMP", 2: "IPPROTO_IGMP", 4: "IPPROTO_IPIP",
+	6: "IPPROTO_TCP", 8: "IPPROTO_EGP", 12: "IPPROTO_PUP", 17: "IPPROTO_UDP",
+	22: "IPPROTO_IDP", 29: "IPPROTO_TP", 33: "IPPROTO_DCCP", 41: "IPPROTO_IPV6",
+	46: "IPPROTO_RSVP", 47: "IPPROTO_GRE", 50: "IPPROTO_ESP", 51: "IPPROTO_AH",
+	58: "IPPROTO_ICMPV6", 92: "IPPROTO_MTP", 94: "IPPROTO_BEETPH",
+	98: "IPPROTO_ENCAP", 103: "IPPROTO_PIM", 108: "IPPROTO_COMP",
+	115: "IPPROTO_L2TP", 132: "IPPROTO_SCTP", 136: "IPPROTO_UDPLITE",
+	137: "IPPROTO_MPLS", 143: "IPPROTO_ETHERNET", 255: "IPPROTO_RAW",
+	262: "IPPROTO_MPTCP",
+}
+
+var saEthProtoNames = map[uint16]string{
+	0x0001: "ETH_P_802_3", 0x0003: "ETH_P_ALL", 0x0004: "ETH_P_802_2",
+	0x0060: "ETH_P_LOOP", 0x0800: "ETH_P_IP", 0x0806: "ETH_P_ARP",
+	0x8035: "ETH_P_RARP", 0x8100: "ETH_P_8021Q", 0x86dd: "ETH_P_IPV6",
+	0x8847: "ETH_P_MPLS_UC", 0x888e: "ETH_P_PAE", 0x88a8: "ETH_P_8021AD",
+	0x88cc: "ETH_P_LLDP",
+}
+
+// SocketProtocolName names socket(2)'s protocol argument for a family:
+// NETLINK_* for AF_NETLINK, IPPROTO_* for AF_INET and AF_INET6, ETH_P_* for
+// AF_PACKET (whose protocol is in network byte order, as socket(2) takes
+// it). Anything else is returned as a decimal number.
+func SocketProtocolName(family, proto uint16) string {
+	var n string
+	var ok bool
+	switch family {
+	case afNetlink:
+		n, ok = saNetlinkProtoNames[proto]
+	case afInet, afInet6:
+		n, ok = saIPProtoNames[proto]
+	case afPacket:
+		n, ok = saEthProtoNames[proto>>8|proto<<8]
+	}
+	if ok {
+		return n
+	}
+	return strconv.Itoa(int(proto))
+}
+
+// saBytes reads little- and big-endian integers out of a byte slice without
+// ever indexing past its end.
+type saBytes []byte
+
+func (b saBytes) has(off, n int) bool { return off >= 0 && n >= 0 && off+n <= len(b) }
+
+func (b saBytes) u8(off int) uint8 {
+	if !b.has(off, 1) {
+		return 0
+	}
+	return b[off]
+}
+
+func (b saBytes) u16(off int) uint16 {
+	if !b.has(off, 2) {
+		return 0
+	}
+	return binary.LittleEndian.Uint16(b[off:])
+}
+
+func (b saBytes) be16(off int) uint16 {
+	if !b.has(off, 2) {
+		return 0
+	}
+	return binary.BigEndian.Uint16(b[off:])
+}
+
+func (b saBytes) u32(off int) uint32 {
+	if !b.has(off, 4) {
+		return 0
+	}
+	return binary.LittleEndian.Uint32(b[off:])
+}
+
+func (b saBytes) be32(off int) uint32 {
+	if !b.has(off, 4) {
+		return 0
+	}
+	return binary.BigEndian.Uint32(b[off:])
+}
+
+func (b saBytes) u64(off int) uint64 {
+	if !b.has(off, 8) {
+		return 0
+	}
+	return binary.LittleEndian.Uint64(b[off:])
+}
+
+// slice returns b[off:off+n], clipped to what is there.
+func (b saBytes) slice(off, n int) []byte {
+	if off < 0 || off >= len(b) || n <= 0 {
+		return nil
+	}
+	if off+n > len(b) {
+		n = len(b) - off
+	}
+	return b[off : off+n]
+}
+
+// cstring returns the NUL-terminated string at off within at most max
+// bytes, and whether a terminating NUL was found.
+func (b saBytes) cstring(off, max int) (string, bool) {
+	s := b.slice(off, max)
+	if i := strings.IndexByte(string(s), 0); i >= 0 {
+		return string(s[:i]), true
+	}
+	return string(s), false
+}
+
+// saQuote renders a C string the way strace does: in double quotes with
+// Go escapes for anything not printable.
+func saQuote(s string) string { return strconv.Quote(s) }
+
+// saPlain returns s unquoted when it is a plain printable word, else quoted.
+func saPlain(s string) string {
+	if s == "" || !utf8.ValidString(s) {
+		return saQuote(s)
+	}
+	for _, r := range s {
+		if r <= ' ' || r == '"' || r == '\\' || !strconv.IsPrint(r) {
+			return saQuote(s)
+		}
+	}
+	return s
+}
+
+// saHex renders raw bytes as lowercase hex.
+func saHex(b []byte) string { return hex.EncodeToString(b) }
+
+// saPointer renders a user-space pointer.
+func saPointer(p uint64) string {
+	if p == 0 {
+		return "NULL"
+	}
+	return fmt.Sprintf("%#x", p)
+}
+
+// saFlags names the set bits of v from names (bit value -> name); leftover
+// bits are appended in hex. Zero renders as "0".
+func saFlags(v uint64, names []saFlag) string {
+	if v == 0 {
+		return "0"
+	}
+	var parts []string
+	for _, f := range names {
+		if f.bit != 0 && v&f.bit == f.bit {
+			parts = append(parts, f.name)
+			v &^= f.bit
+		}
+	}
+	if v != 0 {
+		parts = append(parts, fmt.Sprintf("%#x", v))
+	}
+	return strings.Join(parts, "|")
+}
+
+// saFlag is one named bit (or group of bits) of a flag word.
+type saFlag struct {
+	bit  uint64
+	name string
+}
+
+// saShift moves the offsets of fields (and their children) by delta.
+func saShift(fields []Field, delta int) []Field {
+	for i := range fields {
+		fields[i].Offset += delta
+		fields[i].Children = saShift(fields[i].Children, delta)
+	}
+	return fields
+}
+
+// saField returns a field over b[off:off+n] clipped to the data present, or
+// false when none of it is present.
+func saField(b saBytes, name, value string, off, n int) (Field, bool) {
+	if off >= len(b) {
+		return Field{}, false
+	}
+	if off+n > len(b) {
+		n = len(b) - off
+	}
+	return Field{Name: name, Value: value, Offset: off, Length: n}, true
+}
+
+// RTMGRP_* bits of sockaddr_nl.nl_groups on NETLINK_ROUTE sockets
+// (linux/rtnetlink.h).
+var saRtmgrpNames = []saFlag{
+	{0x1, "RTMGRP_LINK"}, {0x2, "RTMGRP_NOTIFY"}, {0x4, "RTMGRP_NEIGH"},
+	{0x8, "RTMGRP_TC"}, {0x10, "RTMGRP_IPV4_IFADDR"},
+	{0x20, "RTMGRP_IPV4_MROUTE"}, {0x40, "RTMGRP_IPV4_ROUTE"},
+	{0x80, "RTMGRP_IPV4_RULE"}, {0x100, "RTMGRP_IPV6_IFADDR"},
+	{0x200, "RTMGRP_IPV6_MROUTE"}, {0x400, "RTMGRP_IPV6_ROUTE"},
+	{0x800, "RTMGRP_IPV6_IFINFO"}, {0x1000, "RTMGRP_DECnet_IFADDR"},
+	{0x4000, "RTMGRP_DECnet_ROUTE"}, {0x20000, "RTMGRP_IPV6_PREFIX"},
+}
+
+// NF_NETLINK_* bits of nl_groups on NETLINK_NETFILTER sockets
+// (linux/netfilter/nfnetlink_compat.h).
+var saNfGroupNames = []saFlag{
+	{0x1, "NF_NETLINK_CONNTRACK_NEW"}, {0x2, "NF_NETLINK_CONNTRACK_UPDATE"},
+	{0x4, "NF_NETLINK_CONNTRACK_DESTROY"}, {0x8, "NF_NETLINK_CONNTRACK_EXP_NEW"},
+	{0x10, "NF_NETLINK_CONNTRACK_EXP_UPDATE"},
+	{0x20, "NF_NETLINK_CONNTRACK_EXP_DESTROY"},
+}
+
+// saNetlinkGroups names the nl_groups bitmask for a netlink protocol;
+// proto < 0 means the protocol is unknown.
+func saNetlinkGroups(groups uint32, proto int) string {
+	switch proto {
+	case NetlinkRoute:
+		return saFlags(uint64(groups), saRtmgrpNames)
+	case NetlinkNetfilter:
+		return saFlags(uint64(groups), saNfGroupNames)
+	}
+	return fmt.Sprintf("0x%08x", groups)
+}
+
+// DecodeSockaddr decodes a socket address as passed to bind(2), connect(2),
+// sendto(2) or sendmsg(2): AF_NETLINK, AF_INET, AF_INET6, AF_UNIX and
+// AF_PACKET are decoded field by field, other families are shown as the
+// family and the address bytes in hex. b must be exactly the address
+// (addrlen bytes), since AF_UNIX abstract names are delimited by it.
+//
+// Netlink multicast groups are shown as a hex mask; use
+// [DecodeSockaddrProto] to name them for the socket's protocol.
+func DecodeSockaddr(b []byte) (summary string, fields []Field) {
+	return decodeSockaddr(b, -1)
+}
+
+// DecodeSockaddrProto is [DecodeSockaddr] for a socket whose protocol is
+// known (Event.SockProto): on NETLINK_ROUTE sockets nl_groups is named with
+// RTMGRP_* bits, on NETLINK_NETFILTER sockets with NF_NETLINK_* bits.
+func DecodeSockaddrProto(b []byte, proto uint16) (summary string, fields []Field) {
+	return decodeSockaddr(b, int(proto))
+}
+
+func decodeSockaddr(raw []byte, proto int) (string, []Field) {
+	b := saBytes(raw)
+	if len(b) == 0 {
+		return "empty sockaddr", nil
+	}
+	if len(b) < 2 {
+		return fmt.Sprintf("truncated sockaddr (%d byte)", len(b)),
+			[]Field{{Name: "sa_data", Value: saHex(b), Offset: 0, Length: len(b)}}
+	}
+	family := b.u16(0)
+	fam := SocketFamilyName(family)
+	switch family {
+	case afNetlink:
+		return saNetlink(b, proto)
+	case afInet:
+		return saInet(b)
+	case afInet6:
+		return saInet6(b)
+	case afUnix:
+		return saUnix(b)
+	case afPacket:
+		return saPacket(b)
+	case afUnspec:
+		if len(b) == 2 {
+			return "AF_UNSPEC", []Field{{Name: "sa_family", Value: fam, Offset: 0, Length: 2}}
+		}
+	}
+	fields := []Field{{Name: "sa_family", Value: fam, Offset: 0, Length: 2}}
+	if len(b) > 2 {
+		fields = append(fields, Field{Name: "sa_data", Value: saHex(b[2:]), Offset: 2, Length: len(b) - 2})
+	}
+	sum := fam
+	if len(b) > 2 {
+		sum += " " + saHex(b[2:])
+	}
+	return sum, fields
+}
+
+// sockaddr_nl: nl_family u16, nl_pad u16, nl_pid u32, nl_groups u32.
+func saNetlink(b saBytes, proto int) (string, []Field) {
+	fields := []Field{{Name: "nl_family", Value: "AF_NETLINK", Offset: 0, Length: 2}}
+	sum := "AF_NETLINK"
+	if f, ok := saField(b, "nl_pad", strconv.Itoa(int(b.u16(2))), 2, 2); ok && f.Length == 2 {
+		fields = append(fields, f)
+	}
+	if b.has(4, 4) {
+		pid := b.u32(4)
+		fields = append(fields, Field{Name: "nl_pid", Value: strconv.FormatUint(uint64(pid), 10), Offset: 4, Length: 4})
+		sum += " pid=" + strconv.FormatUint(uint64(pid), 10)
+	}
+	if b.has(8, 4) {
+		g := b.u32(8)
+		v := saNetlinkGroups(g, proto)
+		fields = append(fields, Field{Name: "nl_groups", Value: v, Offset: 8, Length: 4})
+		if g != 0 {
+			sum += " groups=" + v
+		}
+	}
+	if len(b) > 12 {
+		fields = append(fields, Field{Name: "trailing", Value: saHex(b[12:]), Offset: 12, Length: len(b) - 12})
+	}
+	if len(b) < 12 {
+		sum += " (truncated)"
+	}
+	return sum, fields
+}
+
+// sockaddr_in: sin_family u16, sin_port be16, sin_addr 4 bytes, sin_zero 8.
+func saInet(b saBytes) (string, []Field) {
+	fields := []Field{{Name: "sin_family", Value: "AF_INET", Offset: 0, Length: 2}}
+	if !b.has(2, 2) {
+		return "AF_INET (truncated)", fields
+	}
+	port := b.be16(2)
+	fields = append(fields, Field{Name: "sin_port", Value: strconv.Itoa(int(port)), Offset: 2, Length: 2})
+	if !b.has(4, 4) {
+		return fmt.Sprintf("AF_INET port %d (truncated)", port), fields
+	}
+	addr := netip.AddrFrom4([4]byte(b[4:8]))
+	fields = append(fields, Field{Name: "sin_addr", Value: addr.String(), Offset: 4, Length: 4})
+	if len(b) > 8 {
+		fields = append(fields, Field{Name: "sin_zero", Value: saHex(b.slice(8, 8)), Offset: 8, Length: len(b.slice(8, 8))})
+	}
+	if len(b) > 16 {
+		fields = append(fields, Field{Name: "trailing", Value: saHex(b[16:]), Offset: 16, Length: len(b) - 16})
+	}
+	return "AF_INET " + netip.AddrPortFrom(addr, port).String(), fields
+}
+
+// sockaddr_in6: sin6_family u16, sin6_port be16, sin6_flowinfo be32,
+// sin6_addr 16 bytes, sin6_scope_id u32.
+func saInet6(b saBytes) (string, []Field) {
+	fields := []Field{{Name: "sin6_family", Value: "AF_INET6", Offset: 0, Length: 2}}
+	if !b.has(2, 2) {
+		return "AF_INET6 (truncated)", fields
+	}
+	port := b.be16(2)
+	fields = append(fields, Field{Name: "sin6_port", Value: strconv.Itoa(int(port)), Offset: 2, Length: 2})
+	if !b.has(4, 4) {
+		return fmt.Sprintf("AF_INET6 port %d (truncated)", port), fields
+	}
+	flow := b.be32(4)
+	fields = append(fields, Field{Name: "sin6_flowinfo", Value: fmt.Sprintf("%#x", flow), Offset: 4, Length: 4})
+	if !b.has(8, 16) {
+		return fmt.Sprintf("AF_INET6 port %d (truncated)", port), fields
+	}
+	addr := netip.AddrFrom16([16]byte(b[8:24]))
+	fields = append(fields, Field{Name: "sin6_addr", Value: addr.String(), Offset: 8, Length: 16})
+	if b.has(24, 4) {
+		scope := b.u32(24)
+		fields = append(fields, Field{Name: "sin6_scope_id", Value: strconv.FormatUint(uint64(scope), 10), Offset: 24, Length: 4})
+		if scope != 0 {
+			addr = addr.WithZone(strconv.FormatUint(uint64(scope), 10))
+		}
+	}
+	if len(b) > 28 {
+		fields = append(fields, Field{Name: "trailing", Value: saHex(b[28:]), Offset: 28, Length: len(b) - 28})
+	}
+	sum := "AF_INET6 " + netip.AddrPortFrom(addr, port).String()
+	if flow != 0 {
+		sum += fmt.Sprintf(" flowinfo=%#x", flow)
+	}
+	return sum, fields
+}
+
+// sockaddr_un: sun_family u16, sun_path up to 108 bytes. An abstract name
+// starts with a NUL byte and runs to the end of the address.
+func saUnix(b saBytes) (string, []Field) {
+	fields := []Field{{Name: "sun_family", Value: "AF_UNIX", Offset: 0, Length: 2}}
+	if len(b) == 2 {
+		return "AF_UNIX unnamed", fields
+	}
+	path := b[2:]
+	if path[0] == 0 {
+		name := string(path[1:])
+		v := "@" + saQuote(name)
+		fields = append(fields, Field{Name: "sun_path", Value: v, Offset: 2, Length: len(path)})
+		return "AF_UNIX " + v, fields
+	}
+	s, _ := b.cstring(2, len(path))
+	fields = append(fields, Field{Name: "sun_path", Value: saQuote(s), Offset: 2, Length: len(path)})
+	return "AF_UNIX " + saQuote(s), fields
+}
+
+var saPacketTypeNames = map[uint8]string{
+	0: "PACKET_HOST", 1: "PACKET_BROADCAST", 2: "PACKET_MULTICAST",
+	3: "PACKET_OTHERHOST", 4: "PACKET_OUTGOING", 5: "PACKET_LOOPBACK",
+	6: "PACKET_USER", 7: "PACKET_KERNEL",
+}
+
+// saEthProto names an EtherType, or renders it in hex.
+func saEthProto(p uint16) string {
+	if n, ok := saEthProtoNames[p]; ok {
+		return n
+	}
+	return fmt.Sprintf("0x%04x", p)
+}
+
+// sockaddr_ll: sll_family u16, sll_protocol be16, sll_ifindex i32,
+// sll_hatype u16, sll_pkttype u8, sll_halen u8, sll_addr[8].
+func saPacket(b saBytes) (string, []Field) {
+	fields := []Field{{Name: "sll_family", Value: "AF_PACKET", Offset: 0, Length: 2}}
+	sum := "AF_PACKET"
+	if !b.has(2, 2) {
+		return sum + " (truncated)", fields
+	}
+	proto := saEthProto(b.be16(2))
+	fields = append(fields, Field{Name: "sll_protocol", Value: proto, Offset: 2, Length: 2})
+	sum += " proto=" + proto
+	if !b.has(4, 4) {
+		return sum + " (truncated)", fields
+	}
+	idx := int32(b.u32(4))
+	fields = append(fields, Field{Name: "sll_ifindex", Value: strconv.Itoa(int(idx)), Offset: 4, Length: 4})
+	sum += " ifindex=" + strconv.Itoa(int(idx))
+	if b.has(8, 2) {
+		fields = append(fields, Field{Name: "sll_hatype", Value: saArphrd(b.u16(8)), Offset: 8, Length: 2})
+	}
+	if b.has(10, 1) {
+		pt := b.u8(10)
+		v, ok := saPacketTypeNames[pt]
+		if !ok {
+			v = strconv.Itoa(int(pt))
+		}
+		fields = append(fields, Field{Name: "sll_pkttype", Value: v, Offset: 10, Length: 1})
+	}
+	if b.has(11, 1) {
+		halen := int(b.u8(11))
+		fields = append(fields, Field{Name: "sll_halen", Value: strconv.Itoa(halen), Offset: 11, Length: 1})
+		addr := b.slice(12, 8)
+		if len(addr) > 0 {
+			shown := addr
+			if halen <= len(addr) {
+				shown = addr[:halen]
+			}
+			fields = append(fields, Field{Name: "sll_addr", Value: net.HardwareAddr(shown).String(), Offset: 12, Length: len(addr)})
+			if halen > 0 && len(shown) > 0 {
+				sum += " addr=" + net.HardwareAddr(shown).String()
+			}
+		}
+	}
+	if len(b) > 20 {
+		fields = append(fields, Field{Name: "trailing", Value: saHex(b[20:]), Offset: 20, Length: len(b) - 20})
+	}
+	return sum, fields
+}
+
+// ARPHRD_* hardware types (linux/if_arp.h).
+var saArphrdNames = map[uint16]string{
+	0: "ARPHRD_NETROM", 1: "ARPHRD_ETHER", 2: "ARPHRD_EETHER", 3: "ARPHRD_AX25",
+	4: "ARPHRD_PRONET", 5: "ARPHRD_CHAOS", 6: "ARPHRD_IEEE802",
+	7: "ARPHRD_ARCNET", 8: "ARPHRD_APPLETLK", 15: "ARPHRD_DLCI",
+	19: "ARPHRD_ATM", 23: "ARPHRD_METRICOM", 24: "ARPHRD_IEEE1394",
+	27: "ARPHRD_EUI64", 32: "ARPHRD_INFINIBAND", 256: "ARPHRD_SLIP",
+	257: "ARPHRD_CSLIP", 258: "ARPHRD_SLIP6", 259: "ARPHRD_CSLIP6",
+	260: "ARPHRD_RSRVD", 264: "ARPHRD_ADAPT", 270: "ARPHRD_ROSE",
+	271: "ARPHRD_X25", 272: "ARPHRD_HWX25", 280: "ARPHRD_CAN",
+	290: "ARPHRD_MCTP", 512: "ARPHRD_PPP", 513: "ARPHRD_CISCO",
+	516: "ARPHRD_LAPB", 517: "ARPHRD_DDCMP", 518: "ARPHRD_RAWHDLC",
+	519: "ARPHRD_RAWIP", 768: "ARPHRD_TUNNEL", 769: "ARPHRD_TUNNEL6",
+	770: "ARPHRD_FRAD", 771: "ARPHRD_SKIP", 772: "ARPHRD_LOOPBACK",
+	773: "ARPHRD_LOCALTLK", 774: "ARPHRD_FDDI", 775: "ARPHRD_BIF",
+	776: "ARPHRD_SIT", 777: "ARPHRD_IPDDP", 778: "ARPHRD_IPGRE",
+	779: "ARPHRD_PIMREG", 780: "ARPHRD_HIPPI", 781: "ARPHRD_ASH",
+	782: "ARPHRD_ECONET", 783: "ARPHRD_IRDA", 784: "ARPHRD_FCPP",
+	785: "ARPHRD_FCAL", 786: "ARPHRD_FCPL", 787: "ARPHRD_FCFABRIC",
+	800: "ARPHRD_IEEE802_TR", 801: "ARPHRD_IEEE80211",
+	802: "ARPHRD_IEEE80211_PRISM", 803: "ARPHRD_IEEE80211_RADIOTAP",
+	804: "ARPHRD_IEEE802154", 805: "ARPHRD_IEEE802154_MONITOR",
+	820: "ARPHRD_PHONET", 821: "ARPHRD_PHONET_PIPE", 822: "ARPHRD_CAIF",
+	823: "ARPHRD_IP6GRE", 824: "ARPHRD_NETLINK", 825: "ARPHRD_6LOWPAN",
+	826: "ARPHRD_VSOCKMON", 0xfffe: "ARPHRD_NONE", 0xffff: "ARPHRD_VOID",
+}
+
+// saArphrd returns the ARPHRD_* name of a link-layer hardware type (the
+// sa_family of a hardware address, ifinfomsg's ifi_type), or the number in
+// decimal when it is unknown.
+func saArphrd(t uint16) string {
+	if n, ok := saArphrdNames[t]; ok {
+		return n
+	}
+	return strconv.Itoa(int(t))
+}
