@@ -45,10 +45,11 @@ func (f Frame) String() string {
 // file:line; other binaries resolve to ELF symbols when their memory map
 // was seen while the process was alive (call [Symbolizer.Note] early).
 type Symbolizer struct {
-	mu   sync.Mutex
-	self string
-	maps map[uint32][]mapping
-	elfs map[string]*elfSymbols
+	mu     sync.Mutex
+	self   string
+	maps   map[uint32][]mapping
+	elfs   map[string]*elfSymbols
+	inline *inlineIndex
 }
 
 type mapping struct {
@@ -62,7 +63,7 @@ func NewSymbolizer() *Symbolizer {
 	if p, err := filepath.EvalSymlinks(self); err == nil {
 		self = p
 	}
-	return &Symbolizer{self: self, maps: make(map[uint32][]mapping), elfs: make(map[string]*elfSymbols)}
+	return &Symbolizer{self: self, maps: make(map[uint32][]mapping), elfs: make(map[string]*elfSymbols), inline: newInlineIndex(self)}
 }
 
 // Note reads the memory map of pid now, while it is alive. Call it when a
@@ -98,45 +99,59 @@ func (s *Symbolizer) Resolve(pid uint32, stack []uint64) []Frame {
 	s.mu.Lock()
 	maps := s.maps[pid]
 	s.mu.Unlock()
-	frames := make([]Frame, len(stack))
+	frames := make([]Frame, 0, len(stack))
 	for i, pc := range stack {
-		frames[i] = s.frame(maps, pc, i > 0)
+		frames = append(frames, s.frames(maps, pc, i > 0)...)
 	}
 	return frames
 }
 
-func (s *Symbolizer) frame(maps []mapping, pc uint64, isReturn bool) Frame {
-	f := Frame{PC: pc}
+// frames resolves one captured address. In netexplore's own code one
+// address can stand for several frames because the compiler inlined calls;
+// the Go runtime expands them, innermost first.
+func (s *Symbolizer) frames(maps []mapping, pc uint64, isReturn bool) []Frame {
 	m, ok := findMapping(maps, pc)
-	if ok {
-		f.Module = m.path
-	}
 	if (ok && m.path == s.self) || (!ok && len(maps) == 0) {
 		// netexplore's own code: same binary, same (non-PIE) addresses.
-		// Return addresses point after the call; step back into it.
+		// CallersFrames takes return addresses; the innermost address is
+		// the instruction itself, so present it as one past.
 		lookup := uintptr(pc)
-		if isReturn {
-			lookup--
+		if !isReturn {
+			lookup++
 		}
-		if fn := runtime.FuncForPC(lookup); fn != nil {
-			f.Func = fn.Name()
-			f.File, f.Line = fn.FileLine(lookup)
-			if f.Module == "" {
-				f.Module = s.self
+		var out []Frame
+		it := runtime.CallersFrames([]uintptr{lookup})
+		for {
+			fr, more := it.Next()
+			if fr.Function != "" {
+				out = append(out, Frame{PC: pc, Func: fr.Function, File: fr.File, Line: fr.Line, Module: s.self})
 			}
-			return f
+			if !more {
+				break
+			}
+		}
+		if len(out) > 0 {
+			// Recover the callers the compiler inlined this code into.
+			at := uint64(lookup) - 1
+			for _, c := range s.inline.callers(at) {
+				c.PC, c.Module = pc, s.self
+				out = append(out, c)
+			}
+			return out
 		}
 	}
+	f := Frame{PC: pc}
 	if !ok {
-		return f
+		return []Frame{f}
 	}
+	f.Module = m.path
 	syms := s.symbols(m.path)
 	if syms == nil {
-		return f
+		return []Frame{f}
 	}
 	vaddr, ok := syms.vaddr(pc - m.start + m.offset)
 	if !ok {
-		return f
+		return []Frame{f}
 	}
 	if name, off, ok := syms.lookup(vaddr); ok {
 		f.Func = name
@@ -144,7 +159,7 @@ func (s *Symbolizer) frame(maps []mapping, pc uint64, isReturn bool) Frame {
 			f.Func += fmt.Sprintf("+0x%x", off)
 		}
 	}
-	return f
+	return []Frame{f}
 }
 
 func findMapping(maps []mapping, pc uint64) (mapping, bool) {

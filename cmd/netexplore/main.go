@@ -43,6 +43,7 @@ type command struct {
 
 func commands() []command {
 	return []command{
+		{"run", "run Docker's bridge setup for real and print each step's traffic and changes", runRun},
 		{"trace", "trace any command's ioctl/netlink/sysctl/exec traffic", runTrace},
 		{"version", "print netexplore's version", func(_ []string, stdout, _ io.Writer) error {
 			fmt.Fprintln(stdout, "netexplore", version)
@@ -83,6 +84,8 @@ func exitCode(err error, stderr io.Writer) int {
 		return ee.code
 	case errors.Is(err, errUsage):
 		return 2
+	case errors.Is(err, errHelp):
+		return 0
 	}
 	fmt.Fprintln(stderr, "netexplore:", err)
 	return 1

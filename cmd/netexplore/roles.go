@@ -1,10 +1,19 @@
 package main
 
-import "io"
+import (
+	"io"
+
+	"github.com/netexplore/netexplore/steps"
+)
 
 // runInternalRole runs this process as one of netexplore's internal
 // re-executions (the lab runner) when the environment says so.
-func runInternalRole() (int, bool) { return 0, false }
+func runInternalRole() (int, bool) {
+	if steps.IsLabProcess() {
+		return steps.LabMain(), true
+	}
+	return 0, false
+}
 
 // runDefault is what a bare `netexplore` does.
 func runDefault(stdout, stderr io.Writer) error { return runTrace([]string{"--help"}, stdout, stderr) }

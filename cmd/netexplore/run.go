@@ -1,0 +1,278 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	"github.com/netexplore/netexplore/steps"
+	"github.com/netexplore/netexplore/trace"
+	"github.com/netexplore/netexplore/trace/session"
+)
+
+// planFlags are the flags shared by run, record and the walkthrough: the
+// Docker configuration plus capture options.
+type planFlags struct {
+	cfg      steps.Config
+	noStacks bool
+}
+
+func (p *planFlags) add(fs *flag.FlagSet) {
+	p.cfg = steps.DefaultConfig()
+	p.cfg.AddFlags(fs)
+	fs.BoolVar(&p.noStacks, "no-stacks", false, "do not capture user stacks (events then have no source line)")
+}
+
+// parseFlags parses args, printing usage on error, and rejects stray
+// arguments.
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return errHelp
+		}
+		return errUsage
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(fs.Output(), "unexpected argument %q\n", fs.Arg(0))
+		fs.Usage()
+		return errUsage
+	}
+	return nil
+}
+
+// errHelp ends a command successfully after --help.
+var errHelp = errors.New("help shown")
+
+// startLive starts a live walkthrough and arranges for SIGINT/SIGTERM to
+// close it, so the lab and the probe are removed on every exit path.
+func startLive(p planFlags, scenario string, onEvent func(int, session.Event)) (*session.Live, func(), error) {
+	if err := p.cfg.Validate(); err != nil {
+		return nil, nil, err
+	}
+	live, err := session.StartLive(context.Background(), session.LiveOptions{
+		Config: p.cfg, Scenario: scenario, Version: version, NoStacks: p.noStacks, OnEvent: onEvent,
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	stop := make(chan struct{})
+	go func() {
+		select {
+		case s := <-sigs:
+			live.Close()
+			fmt.Fprintf(os.Stderr, "netexplore: %v: the lab namespace and the probe were removed\n", s)
+			os.Exit(130)
+		case <-stop:
+		}
+	}()
+	cleanup := func() {
+		signal.Stop(sigs)
+		close(stop)
+	}
+	return live, cleanup, nil
+}
+
+// runRun implements `netexplore run`: the whole plan, non-interactively,
+// printed step by step.
+func runRun(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("run", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var p planFlags
+	p.add(fs)
+	format := fs.String("format", "text", "output format: text or json (one object per step)")
+	verbose := fs.Bool("v", false, "text format: print every event's decoded tree")
+	fs.Usage = func() {
+		fmt.Fprint(stderr, `Usage: sudo netexplore run [flags]
+
+Runs every step of Docker's bridge network setup for real, in a throwaway
+network namespace, and prints for each step the libnetwork function it
+mirrors, what it does and why, the kernel traffic it caused (decoded, with
+the source line that made each call) and what changed in the namespace.
+The host's network is never touched.
+
+Examples:
+  sudo netexplore run
+  sudo netexplore run --device-api ioctl
+  sudo netexplore run --ipv6 --fixed-cidr-v6 fd00::/64 --icc=false
+  sudo netexplore run --format json > run.jsonl
+
+Flags:
+`)
+		fs.PrintDefaults()
+	}
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *format != "text" && *format != "json" {
+		return fmt.Errorf("unknown --format %q: use text or json", *format)
+	}
+	live, cleanup, err := startLive(p, "bridge", nil)
+	if err != nil {
+		return err
+	}
+	defer cleanup()
+	runErr := live.RunAll(nil)
+	closeErr := live.Close()
+	s := live.Session()
+	for _, st := range s.Steps {
+		if *format == "json" {
+			if err := writeStepJSON(stdout, st); err != nil {
+				return err
+			}
+			continue
+		}
+		writeStepText(stdout, st, len(s.Steps), *verbose)
+	}
+	if *format == "text" {
+		fmt.Fprintf(stdout, "%d steps, %d events, %d lost\n", len(s.Steps), s.EventCount(), s.Lost)
+	}
+	return errors.Join(runErr, closeErr, failedStep(s))
+}
+
+// failedStep returns an error naming the first failed step, if any.
+func failedStep(s *session.Session) error {
+	for _, st := range s.Steps {
+		if st.Status == session.Failed && st.Result != nil {
+			return fmt.Errorf("step %d (%s) failed: %s", st.Index, st.Info.ID, st.Result.Error)
+		}
+	}
+	return nil
+}
+
+func writeStepText(w io.Writer, st *session.Step, total int, verbose bool) {
+	fmt.Fprintf(w, "== Step %d/%d  %s — %s  [%s]\n", st.Index+1, total, st.Info.ID, st.Info.Title, st.Status)
+	fmt.Fprintf(w, "   mirrors: %s\n", st.Info.Mirrors)
+	if len(st.Info.KernelHandlers) > 0 {
+		fmt.Fprintf(w, "   kernel:  %s\n", strings.Join(st.Info.KernelHandlers, " → "))
+	}
+	for _, line := range wrap(st.Info.Explanation, 76) {
+		fmt.Fprintf(w, "   %s\n", line)
+	}
+	if st.Status == session.Skipped {
+		fmt.Fprintf(w, "   skipped: %s\n\n", st.Info.SkipReason)
+		return
+	}
+	if st.Result != nil && st.Result.Error != "" {
+		fmt.Fprintf(w, "   error: %s\n", st.Result.Error)
+	}
+	recs := st.Records()
+	if len(recs) > 0 {
+		fmt.Fprintf(w, "   events (%d):\n", len(recs))
+	}
+	for i := range recs {
+		r := &recs[i]
+		line := fmt.Sprintf("     [%s %d] %s", r.Event.Comm, r.Event.PID, r.Decoded.Summary)
+		if r.Decoded.Errno != "" {
+			line += " → " + r.Decoded.Errno
+		}
+		for j, x := range r.Replies {
+			if x != nil && j == 0 {
+				line += fmt.Sprintf("  (reply to %s)", x.Type)
+			}
+		}
+		if o := st.Events[i].Origin; o != nil {
+			line += fmt.Sprintf("  @ %s:%d", o.File, o.Line)
+		}
+		fmt.Fprintln(w, line)
+		if verbose {
+			trace.WriteText(indent{w, "        "}, r, trace.TextOptions{})
+		}
+	}
+	if st.Result != nil && len(st.Result.Changes) > 0 {
+		fmt.Fprintln(w, "   changes:")
+		for _, c := range st.Result.Changes {
+			fmt.Fprintf(w, "     %s\n", c)
+		}
+	}
+	fmt.Fprintln(w)
+}
+
+// indent prefixes every line written through it.
+type indent struct {
+	w      io.Writer
+	prefix string
+}
+
+func (in indent) Write(p []byte) (int, error) {
+	s := strings.TrimSuffix(string(p), "\n")
+	out := in.prefix + strings.ReplaceAll(s, "\n", "\n"+in.prefix) + "\n"
+	if _, err := io.WriteString(in.w, out); err != nil {
+		return 0, err
+	}
+	return len(p), nil
+}
+
+// wrap breaks text into lines of at most width runes at spaces, keeping
+// paragraph breaks.
+func wrap(text string, width int) []string {
+	var out []string
+	for _, para := range strings.Split(text, "\n") {
+		line := ""
+		for _, word := range strings.Fields(para) {
+			if line != "" && len([]rune(line))+1+len([]rune(word)) > width {
+				out = append(out, line)
+				line = ""
+			}
+			if line != "" {
+				line += " "
+			}
+			line += word
+		}
+		out = append(out, line)
+	}
+	return out
+}
+
+// stepJSON is the per-step object of `run --format json`.
+type stepJSON struct {
+	Index       int                `json:"index"`
+	ID          string             `json:"id"`
+	Title       string             `json:"title"`
+	Mirrors     string             `json:"mirrors"`
+	Explanation string             `json:"explanation"`
+	Status      session.Status     `json:"status"`
+	SkipReason  string             `json:"skip_reason,omitempty"`
+	Error       string             `json:"error,omitempty"`
+	Events      []eventJSON        `json:"events"`
+	Changes     []steps.Change     `json:"changes"`
+	Notes       []string           `json:"notes,omitempty"`
+	Commands    []steps.CommandRun `json:"commands,omitempty"`
+}
+
+type eventJSON struct {
+	trace.JSONEvent
+	Origin *trace.Frame `json:"origin,omitempty"`
+}
+
+func writeStepJSON(w io.Writer, st *session.Step) error {
+	j := stepJSON{
+		Index: st.Index, ID: st.Info.ID, Title: st.Info.Title, Mirrors: st.Info.Mirrors,
+		Explanation: st.Info.Explanation, Status: st.Status, SkipReason: st.Info.SkipReason,
+		Events: []eventJSON{}, Changes: []steps.Change{},
+	}
+	if st.Result != nil {
+		j.Error, j.Notes, j.Commands = st.Result.Error, st.Result.Notes, st.Result.Commands
+		if st.Result.Changes != nil {
+			j.Changes = st.Result.Changes
+		}
+	}
+	recs := st.Records()
+	for i := range recs {
+		j.Events = append(j.Events, eventJSON{JSONEvent: recs[i].ToJSON(), Origin: st.Events[i].Origin})
+	}
+	b, err := json.Marshal(j)
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(append(b, '\n'))
+	return err
+}

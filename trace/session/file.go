@@ -1,0 +1,289 @@
+package session
+
+import (
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"iter"
+	"maps"
+	"os"
+	"slices"
+
+	"github.com/netexplore/netexplore/steps"
+)
+
+// FormatName identifies a session file in its header line.
+const FormatName = "netexplore-session"
+
+// FormatVersion is the session file format this build writes. Readers
+// accept this version and older ones.
+const FormatVersion = 1
+
+// maxLine bounds one JSON line, so a hostile file cannot make the reader
+// allocate without limit. An event carries at most 32 KiB of payload (hex
+// encoded in JSON: 64 KiB); a source file line can be larger but not this large.
+const maxLine = 16 << 20
+
+// line is one line of a session file; Type says which other fields are set.
+type line struct {
+	Type   string            `json:"type"`
+	Header *Header           `json:"header,omitempty"`
+	Step   *Step             `json:"step,omitempty"`
+	Index  *int              `json:"index,omitempty"`
+	Event  *Event            `json:"event,omitempty"`
+	Result *steps.StepResult `json:"result,omitempty"`
+	File   string            `json:"file,omitempty"`
+	Text   string            `json:"text,omitempty"`
+	Lost   *uint64           `json:"lost,omitempty"`
+	Status Status            `json:"status,omitempty"`
+}
+
+// Writer streams a session to a file as it happens.
+type Writer struct {
+	gz  *gzip.Writer
+	enc *json.Encoder
+	err error
+}
+
+// NewWriter writes the header line and returns a writer for the rest.
+func NewWriter(w io.Writer, h Header) (*Writer, error) {
+	h.Format, h.Version = FormatName, FormatVersion
+	gz := gzip.NewWriter(w)
+	sw := &Writer{gz: gz, enc: json.NewEncoder(gz)}
+	sw.put(line{Type: "header", Header: &h})
+	return sw, sw.err
+}
+
+func (w *Writer) put(l line) {
+	if w.err == nil {
+		if err := w.enc.Encode(l); err != nil {
+			w.err = fmt.Errorf("writing session: %w", err)
+		}
+	}
+}
+
+// Step writes a step's plan entry (before it runs).
+func (w *Writer) Step(st *Step) error { w.put(line{Type: "step", Step: st}); return w.err }
+
+// Source writes the text of a source file events point into.
+func (w *Writer) Source(file, text string) error {
+	w.put(line{Type: "source", File: file, Text: text})
+	return w.err
+}
+
+// Event writes one event of step index.
+func (w *Writer) Event(index int, e *Event) error {
+	w.put(line{Type: "event", Index: &index, Event: e})
+	return w.err
+}
+
+// Result writes the outcome of step index.
+func (w *Writer) Result(index int, status Status, r *steps.StepResult) error {
+	w.put(line{Type: "result", Index: &index, Status: status, Result: r})
+	return w.err
+}
+
+// Close writes the end line and flushes the compressed stream. It does not
+// close the underlying writer.
+func (w *Writer) Close(lost uint64) error {
+	w.put(line{Type: "end", Lost: &lost})
+	if err := w.gz.Close(); err != nil && w.err == nil {
+		w.err = fmt.Errorf("writing session: %w", err)
+	}
+	return w.err
+}
+
+// WriteFile writes a complete session to path.
+func WriteFile(path string, s *Session) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("creating session file: %w", err)
+	}
+	if err := Write(f, s); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+// Write writes a complete session.
+func Write(out io.Writer, s *Session) error {
+	w, err := NewWriter(out, s.Header)
+	if err != nil {
+		return err
+	}
+	for file, text := range sortedSources(s.Sources) {
+		w.Source(file, text)
+	}
+	for _, st := range s.Steps {
+		w.Step(st)
+		for i := range st.Events {
+			w.Event(st.Index, &st.Events[i])
+		}
+		if st.Status != Pending {
+			w.Result(st.Index, st.Status, st.Result)
+		}
+	}
+	return w.Close(s.Lost)
+}
+
+// ReadFile reads the session file at path.
+func ReadFile(path string) (*Session, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("opening session: %w", err)
+	}
+	defer f.Close()
+	s, err := Read(f)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return s, nil
+}
+
+// ErrNotSession says the input is not a netexplore session at all.
+var ErrNotSession = errors.New("not a netexplore session file")
+
+// Read reads a session. Every malformed input — empty, not gzip, not a
+// session, a newer format, truncated, corrupted — is reported as one error
+// that says which; it never panics.
+func Read(r io.Reader) (*Session, error) {
+	br := bufio.NewReader(r)
+	magic, err := br.Peek(2)
+	if len(magic) == 0 {
+		return nil, fmt.Errorf("%w: the file is empty", ErrNotSession)
+	}
+	if err != nil || magic[0] != 0x1f || magic[1] != 0x8b {
+		return nil, fmt.Errorf("%w: no gzip header", ErrNotSession)
+	}
+	gz, err := gzip.NewReader(br)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrNotSession, err)
+	}
+	sc := bufio.NewScanner(gz)
+	sc.Buffer(make([]byte, 0, 64<<10), maxLine)
+	s := &Session{Sources: map[string]string{}}
+	n := 0
+	for sc.Scan() {
+		n++
+		var l line
+		dec := json.NewDecoder(bytes.NewReader(sc.Bytes()))
+		if err := dec.Decode(&l); err != nil {
+			if n == 1 {
+				return nil, fmt.Errorf("%w: the first line is not a session header", ErrNotSession)
+			}
+			return nil, fmt.Errorf("corrupt session: line %d: %v", n, err)
+		}
+		if n == 1 {
+			if err := checkHeader(l); err != nil {
+				return nil, err
+			}
+			s.Header = *l.Header
+			continue
+		}
+		if s.Complete {
+			return nil, fmt.Errorf("corrupt session: line %d follows the end line", n)
+		}
+		if err := s.apply(l, n); err != nil {
+			return nil, err
+		}
+	}
+	if err := sc.Err(); err != nil {
+		if errors.Is(err, bufio.ErrTooLong) {
+			return nil, fmt.Errorf("corrupt session: line %d is longer than %d bytes", n+1, maxLine)
+		}
+		if errors.Is(err, io.ErrUnexpectedEOF) {
+			return nil, fmt.Errorf("truncated session: the file ends after line %d", n)
+		}
+		return nil, fmt.Errorf("corrupt session after line %d: %v", n, err)
+	}
+	if n == 0 {
+		return nil, fmt.Errorf("%w: no header", ErrNotSession)
+	}
+	if !s.Complete {
+		return nil, fmt.Errorf("truncated session: no end line after %d lines (the recording was interrupted)", n)
+	}
+	return s, nil
+}
+
+func checkHeader(l line) error {
+	if l.Type != "header" || l.Header == nil || l.Header.Format != FormatName {
+		return fmt.Errorf("%w: the first line is not a session header", ErrNotSession)
+	}
+	if l.Header.Version > FormatVersion {
+		return fmt.Errorf("session format version %d is newer than this netexplore understands (%d): upgrade netexplore", l.Header.Version, FormatVersion)
+	}
+	if l.Header.Version < 1 {
+		return fmt.Errorf("corrupt session: format version %d", l.Header.Version)
+	}
+	return nil
+}
+
+func (s *Session) apply(l line, n int) error {
+	switch l.Type {
+	case "step":
+		if l.Step == nil || l.Step.Index != len(s.Steps) {
+			return fmt.Errorf("corrupt session: line %d: step out of order", n)
+		}
+		st := *l.Step
+		st.Status = Pending
+		s.Steps = append(s.Steps, &st)
+	case "source":
+		if l.File == "" {
+			return fmt.Errorf("corrupt session: line %d: source without a file name", n)
+		}
+		s.Sources[l.File] = l.Text
+	case "event":
+		st, err := s.stepAt(l.Index, n)
+		if err != nil {
+			return err
+		}
+		if l.Event == nil {
+			return fmt.Errorf("corrupt session: line %d: event line without an event", n)
+		}
+		st.AddEvent(*l.Event)
+	case "result":
+		st, err := s.stepAt(l.Index, n)
+		if err != nil {
+			return err
+		}
+		switch l.Status {
+		case Done, Failed, Skipped:
+		default:
+			return fmt.Errorf("corrupt session: line %d: unknown step status %q", n, l.Status)
+		}
+		st.Status, st.Result = l.Status, l.Result
+	case "end":
+		if l.Lost == nil {
+			return fmt.Errorf("corrupt session: line %d: end line without a lost count", n)
+		}
+		s.Lost = *l.Lost
+		s.Complete = true
+	default:
+		// Lines of unknown type come from a newer minor revision; skip them.
+	}
+	return nil
+}
+
+func (s *Session) stepAt(index *int, n int) (*Step, error) {
+	if index == nil || *index < 0 || *index >= len(s.Steps) {
+		return nil, fmt.Errorf("corrupt session: line %d: refers to a step that does not exist", n)
+	}
+	return s.Steps[*index], nil
+}
+
+// sortedSources yields the sources in file name order, so equal sessions
+// write equal files.
+func sortedSources(m map[string]string) iter.Seq2[string, string] {
+	return func(yield func(string, string) bool) {
+		for _, k := range slices.Sorted(maps.Keys(m)) {
+			if !yield(k, m[k]) {
+				return
+			}
+		}
+	}
+}
