@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net"
 	"os"
 	"os/exec"
@@ -124,15 +125,20 @@ func netNSInode(pid string) (uint64, error) {
 }
 
 // checkNotHostNetNS fails when the caller shares its network namespace with
-// PID 1 or with its parent process.
+// its parent process (which started the lab) or with PID 1. PID 1's
+// namespace may be unreadable (in a container, without CAP_SYS_PTRACE); the
+// parent's must be readable.
 func checkNotHostNetNS() error {
 	self, err := netNSInode("self")
 	if err != nil {
 		return err
 	}
-	for _, pid := range []string{"1", strconv.Itoa(os.Getppid())} {
+	for _, pid := range []string{strconv.Itoa(os.Getppid()), "1"} {
 		other, err := netNSInode(pid)
 		if err != nil {
+			if pid == "1" && errors.Is(err, fs.ErrPermission) {
+				continue
+			}
 			return fmt.Errorf("cannot prove this is a throwaway namespace: %w", err)
 		}
 		if other == self {

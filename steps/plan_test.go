@@ -176,9 +176,11 @@ func TestPlanVariants(t *testing.T) {
 			want: map[int]string{7: "setupBridgeIPv6", 9: "-setupIPv4Forwarding"},
 		},
 		{
-			name:   "default gateways",
-			modify: func(c *Config) { c.EnableIPv6, c.FixedCIDRv6, c.DefaultGatewayIPv4, c.DefaultGatewayIPv6 = true, "fd00::/64", "172.17.0.254", "fd00::fe" },
-			want:   map[int]string{7: "setupBridgeIPv6", 10: "setupIPv6Forwarding", 12: "setupGatewayIPv4", 13: "setupGatewayIPv6"},
+			name: "default gateways",
+			modify: func(c *Config) {
+				c.EnableIPv6, c.FixedCIDRv6, c.DefaultGatewayIPv4, c.DefaultGatewayIPv6 = true, "fd00::/64", "172.17.0.254", "fd00::fe"
+			},
+			want: map[int]string{7: "setupBridgeIPv6", 10: "setupIPv6Forwarding", 12: "setupGatewayIPv4", 13: "setupGatewayIPv6"},
 		},
 		{
 			name:   "user-defined network",

@@ -208,8 +208,11 @@ func marker(step int, phase trace.MarkerPhase) {
 	_, _, _ = unix.Syscall(unix.SYS_IOCTL, ^uintptr(0), uintptr(trace.MarkerRequest(step, phase)), 0)
 }
 
-// prepareLab brings lo up, as any new network namespace needs, and applies
-// the lab-only starting state. It runs before "go", outside any step.
+// prepareLab brings lo up, as any new network namespace needs, and sets the
+// forwarding sysctls to a known starting state: a new namespace inherits the
+// host's IPv4 settings, so without this the lab would behave differently on
+// every machine. Forwarding starts off, as on a fresh host, unless
+// Config.LabIPForward asks for it on. It runs before "go", outside any step.
 func prepareLab(env *Env) error {
 	lo, err := env.Handle.LinkByName("lo")
 	if err != nil {
@@ -218,15 +221,18 @@ func prepareLab(env *Env) error {
 	if err := env.Handle.LinkSetUp(lo); err != nil {
 		return fmt.Errorf("bringing lo up: %w", err)
 	}
+	val := byte('0')
 	if env.Config.LabIPForward {
-		paths := []string{ipv4ForwardConf}
-		if env.Config.EnableIPv6 {
-			paths = append(paths, ipv6ForwardConfDefault, ipv6ForwardConfAll)
-		}
-		for _, p := range paths {
-			if err := writeSysctl(p, '1'); err != nil {
-				return fmt.Errorf("presetting %s: %w", p, err)
+		val = '1'
+	}
+	for _, p := range []string{ipv4ForwardConf, ipv6ForwardConfDefault, ipv6ForwardConfAll} {
+		if p != ipv4ForwardConf {
+			if _, err := os.Stat(p); err != nil {
+				continue // no IPv6 in this kernel
 			}
+		}
+		if err := writeSysctl(p, val); err != nil {
+			return fmt.Errorf("presetting %s: %w", p, err)
 		}
 	}
 	return nil

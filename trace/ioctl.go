@@ -710,6 +710,16 @@ func ioctlDecodeIn6Ifreq(b saBytes) (string, []Field) {
 	return sum + " (struct in6_ifreq of an AF_INET6 socket)", fields
 }
 
+// ioctlAllZero reports whether b holds only zero bytes.
+func ioctlAllZero(b []byte) bool {
+	for _, c := range b {
+		if c != 0 {
+			return false
+		}
+	}
+	return true
+}
+
 // ATF_* ARP entry flags (linux/if_arp.h).
 var ioctlAtfNames = []saFlag{
 	{0x02, "ATF_COM"}, {0x04, "ATF_PERM"}, {0x08, "ATF_PUBL"},
@@ -728,8 +738,12 @@ func ioctlDecodeArpreq(b saBytes) (string, []Field) {
 		parts = append(parts, v)
 	}
 	if f, v, ok := ioctlHwaddr(b, 16, "arp_ha"); ok {
+		if ioctlAllZero(b.slice(16, 16)) {
+			f.Value = "unset"
+		} else {
+			parts = append(parts, "lladdr="+v)
+		}
 		fields = append(fields, f)
-		parts = append(parts, "lladdr="+v)
 	}
 	if b.has(32, 4) {
 		v := saFlags(uint64(b.u32(32)), ioctlAtfNames)

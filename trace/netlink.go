@@ -71,6 +71,12 @@ func DecodeNetlink(protocol int, b []byte) []NetlinkMessage {
 			})
 			break
 		}
+		if binary.LittleEndian.Uint32(b[off:]) == 0 && nlAllZero(b[off:]) && len(msgs) > 0 {
+			// Unused buffer space after the last message (iproute2 sends
+			// its whole request struct); the kernel stops reading at a
+			// zero nlmsg_len.
+			break
+		}
 		m, next := nlDecodeMessage(protocol, body, b, off)
 		msgs = append(msgs, m)
 		if next <= off {

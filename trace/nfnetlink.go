@@ -230,6 +230,8 @@ type nfDecoder struct {
 	stmt      string   // statement completed by the last expression decoded
 	exprNames []string // expression names of the last expression list decoded
 	depth     int      // attribute nesting depth of the current walk
+	l4        string   // transport protocol the current rule matched ("tcp")
+	l3        uint8    // network protocol (NFPROTO_*) the current rule matched
 }
 
 // nfMaxDepth bounds attribute nesting; real messages stay under 10 levels.
@@ -412,7 +414,9 @@ func (d *nfDecoder) attr(a nfAttr, s *nfSet) Field {
 		f.Value = d.nestValue(sp.sub, a.data)
 	case nfList:
 		f.Children = d.attrs(a.data, a.off+4, func(e nfAttr) Field {
-			if e.typ != 1 {
+			// The kernel checks the type of list elements, except for set
+			// elements, which libnftnl numbers 1, 2, 3...
+			if e.typ != 1 && sp.sub != &nftSetElemSet {
 				return d.unknownAttr(e, "NFTA_LIST")
 			}
 			ef := e.field("NFTA_LIST_ELEM", "")

@@ -109,8 +109,8 @@ func decodeNftFile(t testing.TB, name string) []nftDecoded {
 	return out
 }
 
-// nftSent returns the decoded messages of the n-th sent payload that
-// contains a batch (n counts from 0).
+// nftBatch returns the decoded messages of the first sent payload that
+// starts with NFNL_MSG_BATCH_BEGIN.
 func nftBatch(t testing.TB, name string) []nftDecoded {
 	t.Helper()
 	blocks := readNftHex(t, name)
@@ -361,6 +361,255 @@ func TestNetfilterIptablesRules(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// Docker publishes a port with a DNAT rule in nat DOCKER and an ACCEPT rule
+// in filter DOCKER; iptables-nft matches natively and keeps DNAT as an xt
+// target.
+func TestNetfilterPublishedPort(t *testing.T) {
+	tests := []struct {
+		file, summary, stmts string
+		checks               map[string]string
+	}{
+		{
+			file:    "nft_publish_dnat.hex",
+			summary: "rule ip nat DOCKER [meta cmp meta cmp payload cmp counter target:DNAT]",
+			stmts:   `iifname != "docker0" meta l4proto tcp tcp dport 8080 counter -j DNAT --to-destination 172.17.0.2:80`,
+			checks: map[string]string{
+				"NFTA_LIST_ELEM#5/NFTA_EXPR_DATA/NFTA_CMP_DATA/NFTA_DATA_VALUE": "1f90 (8080)",
+				"NFTA_LIST_ELEM#7/NFTA_EXPR_DATA/NFTA_TARGET_REV":               "2",
+				"NFTA_LIST_ELEM#7/NFTA_EXPR_DATA/NFTA_TARGET_INFO/flags":        "NF_NAT_RANGE_MAP_IPS|NF_NAT_RANGE_PROTO_SPECIFIED",
+				"NFTA_LIST_ELEM#7/NFTA_EXPR_DATA/NFTA_TARGET_INFO/min_addr":     "172.17.0.2",
+				"NFTA_LIST_ELEM#7/NFTA_EXPR_DATA/NFTA_TARGET_INFO/min_proto":    "80",
+			},
+		},
+		{
+			file:    "nft_publish_accept.hex",
+			summary: "rule ip filter DOCKER [meta cmp meta cmp meta cmp payload cmp payload cmp counter immediate]",
+			stmts:   `iifname != "docker0" oifname "docker0" meta l4proto tcp ip daddr 172.17.0.2 tcp dport 80 counter accept`,
+			checks: map[string]string{
+				"NFTA_LIST_ELEM#6": "payload load 4b @ network header + 16 => reg 1 (ip daddr)",
+				"NFTA_LIST_ELEM#7/NFTA_EXPR_DATA/NFTA_CMP_DATA/NFTA_DATA_VALUE": "ac110002 (172.17.0.2)",
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			batch := nftBatch(t, tt.file)
+			rule := batch[1].dec
+			if rule.Summary != tt.summary {
+				t.Errorf("summary %q, want %q", rule.Summary, tt.summary)
+			}
+			exprs := nftFind(t, rule.Fields, "NFTA_RULE_EXPRESSIONS")
+			if exprs.Value != tt.stmts {
+				t.Errorf("statements %q, want %q", exprs.Value, tt.stmts)
+			}
+			for path, want := range tt.checks {
+				if f := nftFind(t, exprs.Children, strings.Split(path, "/")...); f.Value != want {
+					t.Errorf("%s = %q, want %q", path, f.Value, want)
+				}
+			}
+			if f := nftFind(t, rule.Fields, "NFTA_RULE_COMPAT", "NFTA_RULE_COMPAT_PROTO"); f.Value != "6" {
+				t.Errorf("NFTA_RULE_COMPAT_PROTO = %q, want 6 (tcp)", f.Value)
+			}
+		})
+	}
+}
+
+// An inet table exercises objects, interval sets, log, limit, reject, nat
+// with immediate registers, marks, and the network protocol tracking that
+// turns payload offsets into ip/ip6 field names.
+func TestNetfilterInetRuleset(t *testing.T) {
+	batch := nftBatch(t, "nft_inet_misc.hex")
+	var summaries, stmts []string
+	for _, d := range batch {
+		summaries = append(summaries, d.dec.TypeName+" "+d.dec.Summary)
+		if d.dec.TypeName == "NFT_MSG_NEWRULE" {
+			stmts = append(stmts, nftFind(t, d.dec.Fields, "NFTA_RULE_EXPRESSIONS").Value)
+		}
+		if d.dec.Malformed != "" {
+			t.Errorf("%s: malformed %q", d.dec.TypeName, d.dec.Malformed)
+		}
+	}
+	wantSummaries := []string{
+		"NFNL_MSG_BATCH_BEGIN subsys nf_tables",
+		"NFT_MSG_NEWTABLE table inet misc",
+		"NFT_MSG_NEWCHAIN chain inet misc input hook input prio 0 policy drop",
+		"NFT_MSG_NEWCHAIN chain inet misc pre hook prerouting prio -100 policy accept",
+		"NFT_MSG_NEWCHAIN chain inet misc fwdchain hook forward prio 0",
+		"NFT_MSG_NEWOBJ obj inet misc web-hits type counter",
+		"NFT_MSG_NEWSET set inet misc blocked interval",
+		"NFT_MSG_NEWSETELEM setelem inet misc blocked {0x00000000 (interval end), ... 5 elements}",
+		"NFT_MSG_NEWRULE rule inet misc input [ct bitwise cmp immediate]",
+		"NFT_MSG_NEWRULE rule inet misc input [meta cmp payload lookup log immediate]",
+		"NFT_MSG_NEWRULE rule inet misc input [meta cmp payload cmp limit objref immediate]",
+		"NFT_MSG_NEWRULE rule inet misc input [meta cmp reject]",
+		"NFT_MSG_NEWRULE rule inet misc input [meta cmp payload bitwise cmp immediate]",
+		"NFT_MSG_NEWRULE rule inet misc pre [meta cmp meta cmp payload cmp immediate immediate nat]",
+		"NFT_MSG_NEWRULE rule inet misc pre [immediate meta meta ct]",
+		"NFT_MSG_NEWRULE rule inet misc fwdchain [meta cmp payload cmp meta cmp counter]",
+		"NFNL_MSG_BATCH_END subsys nf_tables",
+	}
+	if diff := cmp.Diff(wantSummaries, summaries); diff != "" {
+		t.Errorf("summaries (-want +got):\n%s", diff)
+	}
+	wantStmts := []string{
+		"ct state invalid drop",
+		`meta nfproto ip ip saddr @blocked log prefix "blocked: " level warning drop`,
+		`meta l4proto tcp tcp dport 8080 limit rate 10/second burst 5 counter name "web-hits" accept`,
+		"meta l4proto udp reject icmpx_unreach code 1",
+		"meta nfproto ip6 ip6 saddr fe80::/10 accept",
+		`iifname != "docker0" meta l4proto tcp tcp dport 8080 dnat to 172.17.0.2:80`,
+		"meta mark set 0x10 ct mark set meta mark",
+		`meta nfproto ip ip daddr 172.17.0.0/16 oifname "br-*" counter`,
+	}
+	if diff := cmp.Diff(wantStmts, stmts); diff != "" {
+		t.Errorf("rule statements (-want +got):\n%s", diff)
+	}
+	obj := batch[5].dec.Fields
+	if f := nftFind(t, obj, "NFTA_OBJ_DATA", "NFTA_COUNTER_PACKETS"); f.Value != "0" {
+		t.Errorf("counter object packets = %q", f.Value)
+	}
+	elems := nftFind(t, batch[7].dec.Fields, "NFTA_SET_ELEM_LIST_ELEMENTS")
+	if len(elems.Children) != 5 {
+		t.Fatalf("%d set elements, want 5", len(elems.Children))
+	}
+	// libnftnl numbers the element attributes 1, 2, 3...; the kernel does
+	// not look at the number.
+	if f := elems.Children[1]; f.Name != "NFTA_LIST_ELEM" || f.Value != "0x0a000000" {
+		t.Errorf("second element = %s %q", f.Name, f.Value)
+	}
+	if f := nftFind(t, elems.Children[2].Children, "NFTA_SET_ELEM_FLAGS"); f.Value != "NFT_SET_ELEM_INTERVAL_END" {
+		t.Errorf("third element flags = %q", f.Value)
+	}
+	ip6 := nftFind(t, batch[12].dec.Fields, "NFTA_RULE_EXPRESSIONS", "NFTA_LIST_ELEM#3")
+	if ip6.Value != "bitwise reg 1 = (ip6 saddr & /10)" {
+		t.Errorf("ip6 mask line = %q", ip6.Value)
+	}
+}
+
+func TestNetfilterDeleteTable(t *testing.T) {
+	got := nftLines(nftBatch(t, "nft_delete_table.hex"))
+	want := []nftLine{
+		{0, "NFNL_MSG_BATCH_BEGIN", opOther, "subsys nf_tables"},
+		{20, "NFT_MSG_DELTABLE", opDel, "table inet misc"},
+		{52, "NFNL_MSG_BATCH_END", opOther, "subsys nf_tables"},
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("nft delete table (-want +got):\n%s", diff)
+	}
+}
+
+func TestNetfilterTypeNames(t *testing.T) {
+	tests := []struct {
+		typ  uint16
+		name string
+		op   opKind
+	}{
+		{0x0a00, "NFT_MSG_NEWTABLE", opNew},
+		{0x0a04, "NFT_MSG_GETCHAIN", opGet},
+		{0x0a08, "NFT_MSG_DELRULE", opDel},
+		{0x0a0d, "NFT_MSG_GETSETELEM", opGet},
+		{0x0a11, "NFT_MSG_TRACE", opOther},
+		{0x0a15, "NFT_MSG_GETOBJ_RESET", opGet},
+		{0x0a1a, "NFT_MSG_DESTROYTABLE", opDel},
+		{0x0a20, "NFT_MSG_DESTROYFLOWTABLE", opDel},
+		{0x0a21, "NFT_MSG_GETSETELEM_RESET", opGet},
+		{0x0a30, "NFNL_SUBSYS_NFTABLES<<8|48", opOther},
+		{0x0010, "NFNL_MSG_BATCH_BEGIN", opOther},
+		{0x0011, "NFNL_MSG_BATCH_END", opOther},
+		{0x0100, "IPCTNL_MSG_CT_NEW", opNew},
+		{0x0101, "IPCTNL_MSG_CT_GET", opGet},
+		{0x0102, "IPCTNL_MSG_CT_DELETE", opDel},
+		{0x0103, "IPCTNL_MSG_CT_GET_CTRZERO", opGet},
+		{0x0201, "IPCTNL_MSG_EXP_GET", opGet},
+		{0x0b00, "NFNL_MSG_COMPAT_GET", opGet},
+		{0x0602, "NFNL_SUBSYS_IPSET<<8|2", opOther},
+		{0x2001, "0x2001", opOther},
+	}
+	if len(nftMsgNames) != len(nftMsgObjects) {
+		t.Fatalf("%d message names but %d message objects", len(nftMsgNames), len(nftMsgObjects))
+	}
+	for _, tt := range tests {
+		d := decodeNetfilterBody(tt.typ, []byte{2, 0, 0, 0}, 16)
+		if d.TypeName != tt.name || d.Op != tt.op {
+			t.Errorf("type %#04x: %q op %v, want %q op %v", tt.typ, d.TypeName, d.Op, tt.name, tt.op)
+		}
+	}
+}
+
+// Truncated and damaged bodies are reported, never fatal.
+func TestNetfilterMalformed(t *testing.T) {
+	if d := decodeNetfilterBody(0x0a06, []byte{2, 0}, 16); d.Malformed == "" || d.TypeName != "NFT_MSG_NEWRULE" {
+		t.Errorf("2-byte body: %+v", d)
+	}
+	if d := decodeNetfilterBody(0x0a06, nil, 16); d.Malformed == "" || len(d.Fields) != 0 {
+		t.Errorf("empty body: %+v", d)
+	}
+	batch := nftBatch(t, "nft_nat_masquerade.hex")
+	rule := batch[2].msg.body
+	for _, cut := range []int{10, 60, 100, 200, len(rule) - 1} {
+		d := decodeNetfilterBody(0x0a06, rule[:cut], 124)
+		if d.Malformed == "" {
+			t.Errorf("rule cut at %d bytes: no Malformed", cut)
+		}
+		if !strings.HasPrefix(d.Summary, "rule ip") {
+			t.Errorf("rule cut at %d bytes: summary %q", cut, d.Summary)
+		}
+	}
+	// An attribute claiming more bytes than the body holds.
+	bad := append([]byte{2, 0, 0, 0}, 0xff, 0x00, 0x01, 0x00, 'n', 'a', 't', 0)
+	d := decodeNetfilterBody(0x0a00, bad, 16)
+	if want := "attribute at offset 20: nla_len 255 does not fit the 8 bytes left"; d.Malformed != want {
+		t.Errorf("Malformed = %q, want %q", d.Malformed, want)
+	}
+}
+
+// Through the whole netlink walk: flags are named for the operation kind
+// the decoder reports, and an error reply echoes the decoded request.
+func TestNetfilterThroughDecodeNetlink(t *testing.T) {
+	blocks := readNftHex(t, "nft_nat_masquerade.hex")
+	var batch []byte
+	for _, b := range blocks {
+		if b.syscall == "sendmsg" {
+			batch = b.data
+		}
+	}
+	var got []string
+	msgs := DecodeNetlink(NetlinkNetfilter, batch)
+	for _, m := range msgs {
+		got = append(got, m.Summary)
+	}
+	want := []string{
+		"NFNL_MSG_BATCH_BEGIN subsys nf_tables genid 2 NLM_F_REQUEST",
+		"NFT_MSG_NEWCHAIN chain ip nat POSTROUTING hook postrouting prio 100 policy accept NLM_F_REQUEST|NLM_F_CREATE",
+		"NFT_MSG_NEWRULE rule ip nat POSTROUTING [meta cmp payload cmp counter target:MASQUERADE] NLM_F_REQUEST|NLM_F_CREATE|NLM_F_APPEND",
+		"NFNL_MSG_BATCH_END subsys nf_tables NLM_F_REQUEST",
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Fatalf("DecodeNetlink summaries (-want +got):\n%s", diff)
+	}
+	if f := nftFind(t, msgs[2].Fields, "NFTA_RULE_TABLE"); f.Offset != 128 || f.Value != `"nat"` {
+		t.Errorf("NFTA_RULE_TABLE = %+v, want \"nat\" at 128", f)
+	}
+
+	// The reply to "does chain nat INPUT exist?" is ENOENT with the request.
+	var reply []NetlinkMessage
+	for i, b := range blocks {
+		if i > 0 && !b.sent && strings.Contains(blocks[i-1].syscall, "send") {
+			ms := DecodeNetlink(NetlinkNetfilter, b.data)
+			if len(ms) == 1 && ms[0].IsError && ms[0].ErrnoName == "ENOENT" {
+				reply = ms
+				break
+			}
+		}
+	}
+	if reply == nil {
+		t.Fatal("no ENOENT reply in the capture")
+	}
+	if f := nftFind(t, reply[0].Fields, "msg", "NFTA_CHAIN_NAME"); f.Value != `"INPUT"` || f.Offset != 48 {
+		t.Errorf("echoed NFTA_CHAIN_NAME = %+v, want \"INPUT\" at 48", f)
 	}
 }
 

@@ -384,6 +384,17 @@ func nftKeyShort(names []string, v uint32) string {
 	return strconv.FormatUint(uint64(v), 10)
 }
 
+// nftMetaWhat names a meta key as nft writes it: interface keys bare
+// ("oifname"), the others qualified ("meta l4proto").
+func nftMetaWhat(key uint32) string {
+	k := nftKeyShort(nftMetaKeys, key)
+	switch key {
+	case 4, 5, 6, 7, 8, 9, 21, 22: // IIF OIF IIFNAME OIFNAME IIFTYPE OIFTYPE IIFGROUP OIFGROUP
+		return k
+	}
+	return "meta " + k
+}
+
 func nftMetaKind(key uint32) nftRegKind {
 	switch key {
 	case 6, 7, 17, 18, 26, 27, 34: // IIFNAME OIFNAME BRI_IIFNAME BRI_OIFNAME IIFKIND OIFKIND SDIFNAME
@@ -427,8 +438,18 @@ func nftCtKind(key uint32) nftRegKind {
 var nftPayloadBases = []string{"NFT_PAYLOAD_LL_HEADER", "NFT_PAYLOAD_NETWORK_HEADER", "NFT_PAYLOAD_TRANSPORT_HEADER", "NFT_PAYLOAD_INNER_HEADER"}
 var nftPayloadBaseShort = []string{"link", "network", "transport", "inner"}
 
-// nftPayloadReg names the header field a payload load reads.
-func nftPayloadReg(family uint8, base, off, n uint32) nftReg {
+// nftPayloadReg names the header field a payload load reads. In inet,
+// bridge and netdev tables l3 is the network protocol an earlier comparison
+// settled on; l4 is the transport protocol, if any.
+func nftPayloadReg(family, l3 uint8, base, off, n uint32, l4 string) nftReg {
+	net := family
+	if family == 1 || family == 5 || family == 7 {
+		net = l3
+	}
+	th := "th"
+	if l4 == "tcp" || l4 == "udp" || l4 == "sctp" || l4 == "dccp" || l4 == "udplite" {
+		th = l4
+	}
 	switch base {
 	case 0:
 		if family == 7 || family == 5 { // bridge, netdev: Ethernet header
@@ -442,7 +463,7 @@ func nftPayloadReg(family uint8, base, off, n uint32) nftReg {
 			}
 		}
 	case 1:
-		switch family {
+		switch net {
 		case 2:
 			switch {
 			case off == 12 && n >= 1 && n <= 4:
@@ -467,9 +488,9 @@ func nftPayloadReg(family uint8, base, off, n uint32) nftReg {
 	case 2:
 		switch {
 		case off == 0 && n == 2:
-			return nftReg{what: "th sport", kind: nftKindPort}
+			return nftReg{what: th + " sport", kind: nftKindPort}
 		case off == 2 && n == 2:
-			return nftReg{what: "th dport", kind: nftKindPort}
+			return nftReg{what: th + " dport", kind: nftKindPort}
 		}
 	}
 	return nftReg{what: fmt.Sprintf("%s header @%d/%d", nftKeyShort(nftPayloadBaseShort, base), off, n)}
@@ -740,15 +761,15 @@ func (d *nfDecoder) nftExprLine(name string, a map[uint16][]byte, xt nftXt) stri
 	switch name {
 	case "meta":
 		key, _ := u32(2)
-		k := nftKeyShort(nftMetaKeys, key)
+		k := nftMetaWhat(key)
 		if r, ok := u32(1); ok {
 			d.regs[r] = nftReg{what: k, kind: nftMetaKind(key)}
-			return fmt.Sprintf("meta load %s => %s", k, nftRegText(r))
+			return fmt.Sprintf("meta load %s => %s", strings.TrimPrefix(k, "meta "), nftRegText(r))
 		}
 		if r, ok := u32(3); ok {
-			return line(fmt.Sprintf("meta set %s with %s", k, nftRegText(r)))
+			return line(fmt.Sprintf("%s set %s", k, d.regValue(r, nftMetaKind(key))))
 		}
-		return "meta " + k
+		return k
 	case "cmp":
 		r, _ := u32(1)
 		op, _ := u32(2)
@@ -758,6 +779,21 @@ func (d *nfDecoder) nftExprLine(name string, a map[uint16][]byte, xt nftXt) stri
 		}
 		reg := d.regs[r]
 		value := nftDataText(reg, a[3])
+		if v := nfIndex(a[3])[1]; op == 0 {
+			switch {
+			case reg.kind == nftKindProto:
+				d.l4 = value // "th dport" below becomes "tcp dport"
+			case reg.kind == nftKindNFProto && len(v) == 1:
+				d.l3 = v[0] // "network header @12/4" becomes "ip saddr"
+			case reg.kind == nftKindEtherType && len(v) == 2:
+				switch binary.BigEndian.Uint16(v) {
+				case 0x0800:
+					d.l3 = 2
+				case 0x86dd:
+					d.l3 = 10
+				}
+			}
+		}
 		switch {
 		case reg.mask != "" && op == 1 && !nftAnyNonZero(nfIndex(a[3])[1]):
 			d.stmt = reg.base + " " + reg.mask
@@ -775,7 +811,7 @@ func (d *nfDecoder) nftExprLine(name string, a map[uint16][]byte, xt nftXt) stri
 		n, _ := u32(4)
 		loc := fmt.Sprintf("%db @ %s header + %d", n, nftKeyShort(nftPayloadBaseShort, base), off)
 		if r, ok := u32(1); ok {
-			reg := nftPayloadReg(d.family, base, off, n)
+			reg := nftPayloadReg(d.family, d.l3, base, off, n, d.l4)
 			d.regs[r] = reg
 			return fmt.Sprintf("payload load %s => %s (%s)", loc, nftRegText(r), reg.what)
 		}
@@ -855,13 +891,16 @@ func (d *nfDecoder) nftExprLine(name string, a map[uint16][]byte, xt nftXt) stri
 			return fmt.Sprintf("ct load %s => %s", k, nftRegText(r))
 		}
 		if r, ok := u32(4); ok {
-			return line(fmt.Sprintf("ct %s set %s", k, regWhat(r)))
+			return line(fmt.Sprintf("ct %s set %s", k, d.regValue(r, nftCtKind(key))))
 		}
 		return "ct " + k
 	case "counter":
-		p, _ := nfBE64(a[2])
-		b, _ := nfBE64(a[1])
 		d.stmt = "counter"
+		p, ok1 := nfBE64(a[2])
+		b, ok2 := nfBE64(a[1])
+		if !ok1 || !ok2 {
+			return "counter"
+		}
 		return fmt.Sprintf("counter packets %d bytes %d", p, b)
 	case "nat":
 		typ, _ := u32(1)
@@ -1039,6 +1078,22 @@ func (d *nfDecoder) nftExprLine(name string, a map[uint16][]byte, xt nftXt) stri
 		}
 	}
 	return line(name)
+}
+
+// regValue renders what register r holds for a statement that stores it
+// in a field of the given kind: a constant loaded by immediate is shown in
+// that kind ("0x10" for a mark), anything else by its source.
+func (d *nfDecoder) regValue(r uint32, kind nftRegKind) string {
+	reg := d.regs[r]
+	if reg.imm != nil {
+		if t, ok := nftValueText(nftReg{kind: kind}, reg.imm); ok {
+			return t
+		}
+	}
+	if reg.what != "" {
+		return reg.what
+	}
+	return nftRegText(r)
 }
 
 // immAddr renders an address loaded by an immediate expression.

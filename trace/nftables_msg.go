@@ -104,7 +104,7 @@ func (d *nfDecoder) nftBody(msg uint8, attrs []byte, off int) ([]Field, string) 
 		}
 		return fields, s
 	case nftObjRule:
-		d.regs = make(map[uint32]nftReg)
+		d.regs, d.l4, d.l3 = make(map[uint32]nftReg), "", 0
 		fields := d.set(attrs, off, &nftRuleSet)
 		s := nftJoin("rule", fam, str(1), str(2))
 		if _, ok := nftTopField(fields, "NFTA_RULE_EXPRESSIONS"); ok {
@@ -154,7 +154,7 @@ func (d *nfDecoder) nftBody(msg uint8, attrs []byte, off int) ([]Field, string) 
 		return d.set(attrs, off, &nftTraceSet), nftJoin("trace", fam, str(1), str(2))
 	case nftObjObj:
 		fields := d.set(attrs, off, &nftObjAttrSet)
-		d.nftObjDataFix(fields, attrs)
+		d.nftObjDataFix(fields, attrs, off)
 		s := nftJoin("obj", fam, str(1), str(2))
 		if v, ok := nfBE32(idx[3]); ok {
 			s += " type " + strings.ToLower(strings.TrimPrefix(nfEnumName(nftObjectTypes, uint64(v)), "NFT_OBJECT_"))
@@ -526,10 +526,10 @@ var nftObjDataSets = map[uint32]*nfSet{
 	5: &nftConnlimitSet,
 }
 
-// nftObjDataFix re-decodes NFTA_OBJ_DATA once the object type is known.
-func (d *nfDecoder) nftObjDataFix(fields []Field, attrs []byte) {
-	idx := nfIndex(attrs)
-	typ, ok := nfBE32(idx[3])
+// nftObjDataFix re-decodes NFTA_OBJ_DATA once the object type is known;
+// attrs are the message's attributes, found at payload offset off.
+func (d *nfDecoder) nftObjDataFix(fields []Field, attrs []byte, off int) {
+	typ, ok := nfBE32(nfIndex(attrs)[3])
 	if !ok {
 		return
 	}
@@ -537,13 +537,23 @@ func (d *nfDecoder) nftObjDataFix(fields []Field, attrs []byte) {
 	if s == nil {
 		return
 	}
+	data := make(map[int][]byte) // attribute offset -> NFTA_OBJ_DATA payload
+	for pos := 0; pos+4 <= len(attrs); {
+		l := int(binary.LittleEndian.Uint16(attrs[pos:]))
+		if l < 4 || l > len(attrs)-pos {
+			break
+		}
+		if binary.LittleEndian.Uint16(attrs[pos+2:])&0x3fff == 4 {
+			data[off+pos] = attrs[pos+4 : pos+l]
+		}
+		pos += (l + 3) &^ 3
+	}
 	for i := range fields {
 		f := &fields[i]
-		if f.Name != "NFTA_OBJ_DATA" || f.Length < 4 {
-			continue
+		if b, ok := data[f.Offset]; ok && f.Name == "NFTA_OBJ_DATA" {
+			f.Value = ""
+			f.Children = d.set(b, f.Offset+4, s)
 		}
-		f.Value = ""
-		f.Children = d.set(idx[4], f.Offset+4, s)
 	}
 }
 

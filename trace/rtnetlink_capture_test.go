@@ -3,6 +3,7 @@ package trace
 import (
 	"bufio"
 	"bytes"
+	"encoding/binary"
 	"encoding/hex"
 	"flag"
 	"fmt"
@@ -13,6 +14,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"golang.org/x/sys/unix"
 )
 
 // The rtnetlink tests run on traffic captured from iproute2 talking to the
@@ -46,6 +49,7 @@ type rtnlScenario struct {
 	setup    string // shell commands run first, not traced
 	command  string // the traced command
 	mountNS  bool   // also unshare the mount namespace
+	craft    string // instead of command: a request built by TestRtnlCraftHelper
 }
 
 const (
@@ -89,6 +93,8 @@ var rtnlScenarios = []rtnlScenario{
 	{name: "nsid", mountNS: true, setup: "mount -t tmpfs tmpfs /run; ip netns add nx-rtnl",
 		command: "sh -c 'ip netns set nx-rtnl 7; ip netns list-id'"},
 	{name: "genl_ctrl", protocol: NetlinkGeneric, command: "genl ctrl get name nlctrl"},
+	{name: "link_add_bad_mtu", craft: "bad_mtu",
+		command: "RTM_NEWLINK br9 kind=bridge whose IFLA_MTU has 2 bytes instead of 4 (sent by TestRtnlCraftHelper)"},
 }
 
 // rtnlRecord is one syscall's buffer.
@@ -219,7 +225,15 @@ var (
 
 func rtnlCaptureScenario(t *testing.T, s rtnlScenario, versions string) {
 	out := filepath.Join(t.TempDir(), "strace.txt")
-	script := s.setup + "\nstrace -o " + out + " " + rtnlStraceArgs + " " + s.command + "\nexit 0\n"
+	traced := s.command
+	if s.craft != "" {
+		self, err := os.Executable()
+		if err != nil {
+			t.Fatal(err)
+		}
+		traced = "env RTNL_CRAFT=" + s.craft + " " + self + " -test.run=^TestRtnlCraftHelper$"
+	}
+	script := s.setup + "\nstrace -o " + out + " " + rtnlStraceArgs + " " + traced + "\nexit 0\n"
 	args := []string{"-n"}
 	if s.mountNS {
 		args = append(args, "-m")
@@ -289,4 +303,64 @@ func rtnlCaptureScenario(t *testing.T, s rtnlScenario, versions string) {
 		t.Fatal(err)
 	}
 	t.Logf("%s: %d buffers", s.name, len(recs))
+}
+
+// TestRtnlCraftHelper is not a test of its own: TestRtnlCapture runs the
+// test binary with RTNL_CRAFT set, under strace, to send a request that
+// iproute2 would refuse to build, so that the kernel's reply (an extended
+// ACK pointing at the offending attribute) can be captured.
+func TestRtnlCraftHelper(t *testing.T) {
+	what := os.Getenv("RTNL_CRAFT")
+	if what == "" {
+		t.Skip("helper process of TestRtnlCapture")
+	}
+	var req []byte
+	switch what {
+	case "bad_mtu":
+		req = rtnlBuildMessage(unix.RTM_NEWLINK, unix.NLM_F_REQUEST|unix.NLM_F_ACK|unix.NLM_F_CREATE|unix.NLM_F_EXCL,
+			make([]byte, 16), // ifinfomsg, all zero
+			rtnlBuildAttr(unix.IFLA_IFNAME, []byte("br9\x00")),
+			rtnlBuildAttr(unix.IFLA_MTU, []byte{0xdc, 0x05}),
+			rtnlBuildAttr(unix.IFLA_LINKINFO, rtnlBuildAttr(unix.IFLA_INFO_KIND, []byte("bridge"))))
+	default:
+		t.Fatalf("unknown RTNL_CRAFT %q", what)
+	}
+	fd, err := unix.Socket(unix.AF_NETLINK, unix.SOCK_RAW|unix.SOCK_CLOEXEC, unix.NETLINK_ROUTE)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unix.Close(fd)
+	if err := unix.SetsockoptInt(fd, unix.SOL_NETLINK, unix.NETLINK_EXT_ACK, 1); err != nil {
+		t.Fatal(err)
+	}
+	if err := unix.Sendto(fd, req, 0, &unix.SockaddrNetlink{Family: unix.AF_NETLINK}); err != nil {
+		t.Fatal(err)
+	}
+	buf := make([]byte, 8192)
+	if _, _, err := unix.Recvfrom(fd, buf, 0); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// rtnlBuildMessage builds a netlink message with sequence number 1.
+func rtnlBuildMessage(typ, flags uint16, parts ...[]byte) []byte {
+	body := bytes.Join(parts, nil)
+	b := make([]byte, 16, 16+len(body))
+	binary.LittleEndian.PutUint32(b, uint32(16+len(body)))
+	binary.LittleEndian.PutUint16(b[4:], typ)
+	binary.LittleEndian.PutUint16(b[6:], flags)
+	binary.LittleEndian.PutUint32(b[8:], 1)
+	return append(b, body...)
+}
+
+// rtnlBuildAttr builds one attribute, padded to 4 bytes.
+func rtnlBuildAttr(typ uint16, data []byte) []byte {
+	b := make([]byte, 4, 4+len(data)+3)
+	binary.LittleEndian.PutUint16(b, uint16(4+len(data)))
+	binary.LittleEndian.PutUint16(b[2:], typ)
+	b = append(b, data...)
+	for len(b)%4 != 0 {
+		b = append(b, 0)
+	}
+	return b
 }

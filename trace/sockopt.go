@@ -488,8 +488,9 @@ func sockoptTableName(b saBytes) (Field, string) {
 	return Field{Name: "name", Value: saQuote(s), Offset: 0, Length: len(b.slice(0, xtTableMaxNameLen))}, s
 }
 
-// sockoptHookArray decodes hook_entry[5] or underflow[5] at off.
-func sockoptHookArray(b saBytes, name string, off int) (Field, bool) {
+// sockoptHookArray decodes hook_entry[5] or underflow[5] at off; hooks
+// outside the valid mask are marked unused.
+func sockoptHookArray(b saBytes, name string, off int, valid uint32) (Field, bool) {
 	if !b.has(off, 4*nfInetNumHooks) {
 		return Field{}, false
 	}
@@ -498,8 +499,11 @@ func sockoptHookArray(b saBytes, name string, off int) (Field, bool) {
 	for i := 0; i < nfInetNumHooks; i++ {
 		v := b.u32(off + 4*i)
 		s := strconv.FormatUint(uint64(v), 10)
-		if v == 0xffffffff {
+		switch {
+		case v == 0xffffffff:
 			s = "unused"
+		case valid&(1<<i) == 0:
+			s += " (unused)"
 		}
 		vals = append(vals, s)
 		f.Children = append(f.Children, Field{Name: fmt.Sprintf("%s[%s]", name, sockoptHookNames[i]), Value: s, Offset: off + 4*i, Length: 4})
@@ -541,11 +545,11 @@ func sockoptReplace(optName string, b saBytes, ipv4 bool) (string, []Field) {
 		parts = append(parts, "size="+strconv.FormatUint(uint64(size), 10))
 	}
 	var hooks, underflow []uint32
-	if f, ok := sockoptHookArray(b, "hook_entry", 44); ok {
+	if f, ok := sockoptHookArray(b, "hook_entry", 44, b.u32(32)); ok {
 		fields = append(fields, f)
 		hooks = sockoptHookValues(b, 44)
 	}
-	if f, ok := sockoptHookArray(b, "underflow", 64); ok {
+	if f, ok := sockoptHookArray(b, "underflow", 64, b.u32(32)); ok {
 		fields = append(fields, f)
 		underflow = sockoptHookValues(b, 64)
 	}
@@ -601,7 +605,7 @@ func sockoptCounters(optName string, b saBytes) (string, []Field) {
 		parts = append(parts, "counters="+strconv.FormatUint(uint64(n), 10))
 	}
 	if len(b) > 40 {
-		f := Field{Name: "counters", Offset: 40, Length: len(b) - 40}
+		f := Field{Name: "counters", Value: fmt.Sprintf("%d × struct xt_counters", (len(b)-40)/16), Offset: 40, Length: len(b) - 40}
 		for i := 0; i < int(n) && b.has(40+16*i, 16); i++ {
 			off := 40 + 16*i
 			f.Children = append(f.Children, Field{Name: fmt.Sprintf("counters[%d]", i),
@@ -626,10 +630,10 @@ func sockoptGetInfo(optName string, b saBytes) (string, []Field) {
 		fields = append(fields, Field{Name: "valid_hooks", Value: h, Offset: 32, Length: 4})
 		parts = append(parts, "hooks="+h)
 	}
-	if f, ok := sockoptHookArray(b, "hook_entry", 36); ok {
+	if f, ok := sockoptHookArray(b, "hook_entry", 36, b.u32(32)); ok {
 		fields = append(fields, f)
 	}
-	if f, ok := sockoptHookArray(b, "underflow", 56); ok {
+	if f, ok := sockoptHookArray(b, "underflow", 56, b.u32(32)); ok {
 		fields = append(fields, f)
 	}
 	fields, n, ok := sockoptU32(b, fields, "num_entries", 76)
@@ -769,6 +773,30 @@ func sockoptEntries(b saBytes, base int, valid uint32, hooks, underflow []uint32
 			chainAt[e.off+e.next] = e.errorName
 		}
 	}
+	if hooks == nil {
+		// The kernel's copy (IPT_SO_GET_ENTRIES) marks in comefrom which
+		// hooks reach each entry; the built-in chains come first, each a
+		// run of entries of one hook ending with its policy.
+		prev := -1
+		for i, e := range entries {
+			if e.target == "ERROR" {
+				break
+			}
+			h := sockoptSingleHook(b.u32(e.off + 92))
+			if h < 0 {
+				break
+			}
+			if h != prev {
+				chainAt[e.off] = sockoptHookNames[h]
+				prev = h
+			}
+			last := i+1 == len(entries) || entries[i+1].target == "ERROR" ||
+				sockoptSingleHook(b.u32(entries[i+1].off+92)) != h
+			if last && e.hasVerdict {
+				policyAt[e.off] = sockoptHookNames[h]
+			}
+		}
+	}
 	var fields []Field
 	rules := 0
 	chain := ""
@@ -784,6 +812,9 @@ func sockoptEntries(b saBytes, base int, valid uint32, hooks, underflow []uint32
 			text = "-N " + e.errorName
 		case policyAt[e.off] != "" && e.hasVerdict:
 			text = "-P " + policyAt[e.off] + " " + sockoptVerdict(e.verdict)
+		case e.hasVerdict && e.verdict == -5 && chain != "" && !sockoptBuiltin(chain) &&
+			i+1 < len(entries) && entries[i+1].target == "ERROR":
+			text = "end of chain " + chain + " (implicit RETURN)"
 		default:
 			text = sockoptRule(b, e.off, e.targetOff, chain, chainAt, e.verdict, e.hasVerdict, e.target)
 			rules++
@@ -797,6 +828,26 @@ func sockoptEntries(b saBytes, base int, valid uint32, hooks, underflow []uint32
 		fields = append(fields, f)
 	}
 	return fields, fmt.Sprintf("%d entries in table %s", len(entries), table)
+}
+
+// sockoptSingleHook returns the hook number when comefrom names exactly
+// one netfilter hook, else -1.
+func sockoptSingleHook(comefrom uint32) int {
+	m := comefrom & (1<<nfInetNumHooks - 1)
+	if m == 0 || m&(m-1) != 0 {
+		return -1
+	}
+	return bits.TrailingZeros32(m)
+}
+
+// sockoptBuiltin reports whether chain is one of the built-in chains.
+func sockoptBuiltin(chain string) bool {
+	for _, n := range sockoptHookNames {
+		if n == chain {
+			return true
+		}
+	}
+	return false
 }
 
 // sockoptRule renders one rule as iptables-save would: "-A CHAIN -s ... -j T".

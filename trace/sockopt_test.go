@@ -306,16 +306,16 @@ var sockoptWant = []struct {
 	{"sockopt_get_so_rcvbuf", -1, "SO_RCVBUF=8388608", nil},
 	{"sockopt_get_so_type", -1, "SO_TYPE=SOCK_RAW", nil},
 	{"sockopt_get_so_domain", -1, "SO_DOMAIN=AF_NETLINK", nil},
-	{"sockopt_get_netlink_list_memberships", NetlinkRoute, "NETLINK_LIST_MEMBERSHIPS RTNLGRP_NEXTHOP", map[string]string{"groups[0]": "0x00000000", "groups[1]": "0x00000001"}},
+	{"sockopt_get_netlink_list_memberships", NetlinkRoute, "NETLINK_LIST_MEMBERSHIPS RTNLGRP_NEXTHOP", map[string]string{"groups[0]": "0x80000000", "groups[1]": "0x00000000"}},
 	{"sockopt_ipt_get_revision_target", -1, "IPT_SO_GET_REVISION_TARGET MASQUERADE revision=0", nil},
 	{"sockopt_ipt_get_info_nat", -1, "IPT_SO_GET_INFO table=nat hooks=PREROUTING|INPUT|OUTPUT|POSTROUTING entries=5 size=784",
 		map[string]string{"hook_entry[PREROUTING]": "0", "hook_entry[FORWARD]": "unused", "underflow[POSTROUTING]": "456"}},
 	{"sockopt_ipt_get_entries_nat", -1, "IPT_SO_GET_ENTRIES table=nat size=784", map[string]string{"entrytable": "5 entries in table nat"}},
 	{"sockopt_ipt_set_replace_nat", -1, "IPT_SO_SET_REPLACE table=nat hooks=PREROUTING|INPUT|OUTPUT|POSTROUTING entries=6 size=952 old_counters=5",
-		map[string]string{"entry[4]": "-A POSTROUTING -s 172.17.0.0/16 ! -o docker0 -j MASQUERADE", "entry[5]": "-P POSTROUTING ACCEPT", "entry[6]": "end of table", "entry[0]": "-P PREROUTING ACCEPT"}},
+		map[string]string{"entry[3]": "-A POSTROUTING -s 172.17.0.0/16 ! -o docker0 -j MASQUERADE", "entry[4]": "-P POSTROUTING ACCEPT", "entry[5]": "end of table", "entry[0]": "-P PREROUTING ACCEPT"}},
 	{"sockopt_ipt_set_add_counters_nat", -1, "IPT_SO_SET_ADD_COUNTERS table=nat counters=6", nil},
-	{"sockopt_ipt_set_replace_filter", -1, "IPT_SO_SET_REPLACE table=filter hooks=INPUT|FORWARD|OUTPUT entries=7 size=1176 old_counters=6",
-		map[string]string{"entry[1]": "-A FORWARD -o docker0 -j DOCKER", "entry[4]": "-N DOCKER", "entry[5]": "-A DOCKER -j RETURN"}},
+	{"sockopt_ipt_set_replace_filter", -1, "IPT_SO_SET_REPLACE table=filter hooks=INPUT|FORWARD|OUTPUT entries=7 size=1112 old_counters=6",
+		map[string]string{"entry[1]": "-A FORWARD -o docker0 -j DOCKER", "entry[2]": "-P FORWARD ACCEPT", "entry[4]": "-N DOCKER", "entry[5]": "end of chain DOCKER (implicit RETURN)", "entry[6]": "end of table"}},
 }
 
 func TestDecodeSockoptCaptured(t *testing.T) {
@@ -361,7 +361,7 @@ func TestDecodeSockoptOffsets(t *testing.T) {
 	if !ok || ent.Offset != 96 || ent.Length != len(fix.Data)-96 {
 		t.Fatalf("entries field = %+v", ent)
 	}
-	rule, _ := Find(fields, "entry[4]")
+	rule, _ := Find(fields, "entry[3]")
 	target, _ := Find(rule.Children, "target")
 	if !strings.HasPrefix(target.Value, `"MASQUERADE"`) || target.Offset+target.Length != rule.Offset+rule.Length {
 		t.Errorf("MASQUERADE target = %+v in rule %+v", target, rule)

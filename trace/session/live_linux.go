@@ -40,9 +40,9 @@ type Live struct {
 
 	mu      sync.Mutex
 	sess    *Session
-	current int                    // step between markers, -1 outside
+	current int                     // step between markers, -1 outside
 	origins map[uint32]*trace.Frame // helper process -> line that started it
-	ended   chan int               // end markers, by step index
+	ended   chan int                // end markers, by step index
 	readErr chan error
 	closed  bool
 }
@@ -335,4 +335,3 @@ func StepSummary(st *Step) string {
 	}
 	return b.String()
 }
-
