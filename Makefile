@@ -61,3 +61,6 @@ docs: build ## regenerate docs/ from the embedded recorded session
 
 clean: ## remove build output
 	rm -rf bin
+
+embedded-session: build ## re-record the session embedded in the binary (as root)
+	./$(BIN) record -o trace/session/recorded/docker0.nxs

@@ -44,6 +44,7 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"run", "run Docker's bridge setup for real and print each step's traffic and changes", runRun},
+		{"record", "run the walkthrough non-interactively and save it as a session file", runRecord},
 		{"trace", "trace any command's ioctl/netlink/sysctl/exec traffic", runTrace},
 		{"version", "print netexplore's version", func(_ []string, stdout, _ io.Writer) error {
 			fmt.Fprintln(stdout, "netexplore", version)
