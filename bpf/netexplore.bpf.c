@@ -833,6 +833,58 @@ int enter_close(struct syscall_enter_ctx *ctx)
 	return 0;
 }
 
+/**
+ * dup2()/dup3(): `echo 1 > /proc/sys/...` in a shell opens the file and then
+ * moves it onto fd 1 before writing, so the sysctl file follows the dup.
+ */
+static __always_inline int enter_dup(struct syscall_enter_ctx *ctx, __u32 syscall)
+{
+	if (!is_traced())
+		return 0;
+	struct fd_key key = {.tgid = bpf_get_current_pid_tgid() >> 32, .fd = ctx->args[0]};
+	if (bpf_map_lookup_elem(&sysctl_fds, &key))
+		stash(ctx, syscall, 2);
+	return 0;
+}
+
+static __always_inline int exit_dup(struct syscall_exit_ctx *ctx, __u32 syscall)
+{
+	struct inflight in;
+	if (!unstash(&in, syscall) || ctx->ret < 0)
+		return 0;
+	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+	struct fd_key from = {.tgid = tgid, .fd = in.args[0]};
+	struct fd_key to = {.tgid = tgid, .fd = ctx->ret};
+	struct sysctl_file *file = bpf_map_lookup_elem(&sysctl_fds, &from);
+	if (file)
+		bpf_map_update_elem(&sysctl_fds, &to, file, BPF_ANY);
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_enter_dup2")
+int enter_dup2(struct syscall_enter_ctx *ctx)
+{
+	return enter_dup(ctx, SC_DUP);
+}
+
+SEC("tracepoint/syscalls/sys_exit_dup2")
+int exit_dup2(struct syscall_exit_ctx *ctx)
+{
+	return exit_dup(ctx, SC_DUP);
+}
+
+SEC("tracepoint/syscalls/sys_enter_dup3")
+int enter_dup3(struct syscall_enter_ctx *ctx)
+{
+	return enter_dup(ctx, SC_DUP);
+}
+
+SEC("tracepoint/syscalls/sys_exit_dup3")
+int exit_dup3(struct syscall_exit_ctx *ctx)
+{
+	return exit_dup(ctx, SC_DUP);
+}
+
 /* ---- exec --------------------------------------------------------------- */
 
 struct argv_walk {

@@ -45,6 +45,7 @@ enum syscall_id {
 	SC_WRITE,
 	SC_READ,
 	SC_EXECVE,
+	SC_DUP, /* dup2/dup3: tracked, never reported */
 };
 
 /* event.flags */

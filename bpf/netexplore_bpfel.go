@@ -74,6 +74,8 @@ const (
 	NetexploreProgEnterBind       = "enter_bind"
 	NetexploreProgEnterClose      = "enter_close"
 	NetexploreProgEnterConnect    = "enter_connect"
+	NetexploreProgEnterDup2       = "enter_dup2"
+	NetexploreProgEnterDup3       = "enter_dup3"
 	NetexploreProgEnterExecve     = "enter_execve"
 	NetexploreProgEnterGetsockopt = "enter_getsockopt"
 	NetexploreProgEnterIoctl      = "enter_ioctl"
@@ -88,6 +90,8 @@ const (
 	NetexploreProgEnterWrite      = "enter_write"
 	NetexploreProgExitBind        = "exit_bind"
 	NetexploreProgExitConnect     = "exit_connect"
+	NetexploreProgExitDup2        = "exit_dup2"
+	NetexploreProgExitDup3        = "exit_dup3"
 	NetexploreProgExitExecve      = "exit_execve"
 	NetexploreProgExitGetsockopt  = "exit_getsockopt"
 	NetexploreProgExitIoctl       = "exit_ioctl"
@@ -152,6 +156,8 @@ type NetexploreProgramSpecs struct {
 	EnterBind       *ebpf.ProgramSpec `ebpf:"enter_bind"`
 	EnterClose      *ebpf.ProgramSpec `ebpf:"enter_close"`
 	EnterConnect    *ebpf.ProgramSpec `ebpf:"enter_connect"`
+	EnterDup2       *ebpf.ProgramSpec `ebpf:"enter_dup2"`
+	EnterDup3       *ebpf.ProgramSpec `ebpf:"enter_dup3"`
 	EnterExecve     *ebpf.ProgramSpec `ebpf:"enter_execve"`
 	EnterGetsockopt *ebpf.ProgramSpec `ebpf:"enter_getsockopt"`
 	EnterIoctl      *ebpf.ProgramSpec `ebpf:"enter_ioctl"`
@@ -166,6 +172,8 @@ type NetexploreProgramSpecs struct {
 	EnterWrite      *ebpf.ProgramSpec `ebpf:"enter_write"`
 	ExitBind        *ebpf.ProgramSpec `ebpf:"exit_bind"`
 	ExitConnect     *ebpf.ProgramSpec `ebpf:"exit_connect"`
+	ExitDup2        *ebpf.ProgramSpec `ebpf:"exit_dup2"`
+	ExitDup3        *ebpf.ProgramSpec `ebpf:"exit_dup3"`
 	ExitExecve      *ebpf.ProgramSpec `ebpf:"exit_execve"`
 	ExitGetsockopt  *ebpf.ProgramSpec `ebpf:"exit_getsockopt"`
 	ExitIoctl       *ebpf.ProgramSpec `ebpf:"exit_ioctl"`
@@ -258,6 +266,8 @@ type NetexplorePrograms struct {
 	EnterBind       *ebpf.Program `ebpf:"enter_bind"`
 	EnterClose      *ebpf.Program `ebpf:"enter_close"`
 	EnterConnect    *ebpf.Program `ebpf:"enter_connect"`
+	EnterDup2       *ebpf.Program `ebpf:"enter_dup2"`
+	EnterDup3       *ebpf.Program `ebpf:"enter_dup3"`
 	EnterExecve     *ebpf.Program `ebpf:"enter_execve"`
 	EnterGetsockopt *ebpf.Program `ebpf:"enter_getsockopt"`
 	EnterIoctl      *ebpf.Program `ebpf:"enter_ioctl"`
@@ -272,6 +282,8 @@ type NetexplorePrograms struct {
 	EnterWrite      *ebpf.Program `ebpf:"enter_write"`
 	ExitBind        *ebpf.Program `ebpf:"exit_bind"`
 	ExitConnect     *ebpf.Program `ebpf:"exit_connect"`
+	ExitDup2        *ebpf.Program `ebpf:"exit_dup2"`
+	ExitDup3        *ebpf.Program `ebpf:"exit_dup3"`
 	ExitExecve      *ebpf.Program `ebpf:"exit_execve"`
 	ExitGetsockopt  *ebpf.Program `ebpf:"exit_getsockopt"`
 	ExitIoctl       *ebpf.Program `ebpf:"exit_ioctl"`
@@ -293,6 +305,8 @@ func (p *NetexplorePrograms) Close() error {
 		p.EnterBind,
 		p.EnterClose,
 		p.EnterConnect,
+		p.EnterDup2,
+		p.EnterDup3,
 		p.EnterExecve,
 		p.EnterGetsockopt,
 		p.EnterIoctl,
@@ -307,6 +321,8 @@ func (p *NetexplorePrograms) Close() error {
 		p.EnterWrite,
 		p.ExitBind,
 		p.ExitConnect,
+		p.ExitDup2,
+		p.ExitDup3,
 		p.ExitExecve,
 		p.ExitGetsockopt,
 		p.ExitIoctl,

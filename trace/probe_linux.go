@@ -72,6 +72,10 @@ var hooks = []hook{
 	{"syscalls", "sys_enter_read", func(p *bpf.NetexplorePrograms) *ebpf.Program { return p.EnterRead }, false},
 	{"syscalls", "sys_exit_read", func(p *bpf.NetexplorePrograms) *ebpf.Program { return p.ExitRead }, false},
 	{"syscalls", "sys_enter_close", func(p *bpf.NetexplorePrograms) *ebpf.Program { return p.EnterClose }, false},
+	{"syscalls", "sys_enter_dup2", func(p *bpf.NetexplorePrograms) *ebpf.Program { return p.EnterDup2 }, false},
+	{"syscalls", "sys_exit_dup2", func(p *bpf.NetexplorePrograms) *ebpf.Program { return p.ExitDup2 }, false},
+	{"syscalls", "sys_enter_dup3", func(p *bpf.NetexplorePrograms) *ebpf.Program { return p.EnterDup3 }, false},
+	{"syscalls", "sys_exit_dup3", func(p *bpf.NetexplorePrograms) *ebpf.Program { return p.ExitDup3 }, false},
 	{"syscalls", "sys_enter_execve", func(p *bpf.NetexplorePrograms) *ebpf.Program { return p.EnterExecve }, true},
 	{"syscalls", "sys_exit_execve", func(p *bpf.NetexplorePrograms) *ebpf.Program { return p.ExitExecve }, false},
 }

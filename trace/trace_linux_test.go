@@ -1,5 +1,3 @@
-//go:build nxstage
-
 package trace
 
 import (
@@ -249,8 +247,9 @@ func TestTraceIptablesNft(t *testing.T) {
 	if rule == nil {
 		t.Fatal("no NFT_MSG_NEWRULE captured")
 	}
-	if !strings.Contains(rule.Summary, "POSTROUTING") || !strings.Contains(rule.Summary, "masq") {
-		t.Errorf("NEWRULE summary %q lacks the chain or the masq expression", rule.Summary)
+	// iptables-nft expresses -j MASQUERADE as an xt target expression.
+	if !strings.Contains(rule.Summary, "POSTROUTING") || !strings.Contains(rule.Summary, "target:MASQUERADE") {
+		t.Errorf("NEWRULE summary %q lacks the chain or the MASQUERADE target", rule.Summary)
 	}
 	if _, begin := findMessage(recs, KindSend, "NFNL_MSG_BATCH_BEGIN"); begin == nil {
 		t.Error("no batch begin captured")
