@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"errors"
 	"flag"
 	"fmt"
@@ -8,6 +9,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"github.com/netexplore/netexplore/trace"
 )
@@ -107,12 +109,23 @@ Flags:
 		return err
 	}
 
-	printer := newEventPrinter(out, *format, trace.TextOptions{Brief: *brief, Verbose: *verbose})
-	done := make(chan error, 1)
-	go func() { done <- pump(probe, printer) }()
+	// The ring buffer is emptied by a reader that only parses records;
+	// decoding and printing happen behind a queue so they never slow it.
+	bw := bufio.NewWriterSize(out, 1<<16)
+	printer := newEventPrinter(bw, *format, trace.TextOptions{Brief: *brief, Verbose: *verbose})
+	queue := trace.NewQueue(0)
+	filled := make(chan error, 1)
+	go func() { filled <- trace.Fill(probe, queue) }()
+	printed := make(chan error, 1)
+	go func() { printed <- printer.drain(queue, bw) }()
+
+	started := time.Now()
 	status, waitErr := cmd.Wait()
-	probe.Drain()
-	if err := <-done; err != nil {
+	ran := time.Since(started)
+	if err := probe.Drain(); err != nil {
+		return err
+	}
+	if err := errors.Join(<-filled, <-printed); err != nil {
 		return err
 	}
 	if waitErr != nil {
@@ -122,7 +135,8 @@ Flags:
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stderr, "netexplore: %d events, %d lost", printer.count, lost)
+	lost += queue.Dropped()
+	fmt.Fprintf(stderr, "netexplore: %d events, %d lost, command ran %.3fs", printer.count, lost, ran.Seconds())
 	if faults > 0 {
 		fmt.Fprintf(stderr, ", %d partial payloads (user memory not readable)", faults)
 	}
@@ -155,18 +169,23 @@ func (p *eventPrinter) print(e trace.Event) error {
 	return trace.WriteText(p.w, &r, p.opts)
 }
 
-// pump prints events until the probe is drained.
-func pump(probe *trace.Probe, p *eventPrinter) error {
+// drain prints queued events until the queue closes, flushing whenever it
+// has caught up so an interactive trace appears without delay.
+func (p *eventPrinter) drain(q *trace.Queue, w *bufio.Writer) error {
+	var batch []trace.Event
 	for {
-		e, err := probe.Read()
-		if errors.Is(err, trace.ErrDrained) || errors.Is(err, trace.ErrProbeClosed) {
-			return nil
+		batch = q.Take(batch)
+		if batch == nil {
+			return w.Flush()
 		}
-		if err != nil {
+		for i := range batch {
+			if err := p.print(batch[i]); err != nil {
+				return err
+			}
+		}
+		if err := w.Flush(); err != nil {
 			return err
 		}
-		if err := p.print(e); err != nil {
-			return err
-		}
+		clear(batch)
 	}
 }
