@@ -51,17 +51,29 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 var errHelp = errors.New("help shown")
 
 // startLive starts a live walkthrough and arranges for SIGINT/SIGTERM to
-// close it, so the lab and the probe are removed on every exit path.
+// close it, so the lab and the probe are removed on every exit path. The
+// returned function stops that signal handling.
 func startLive(p planFlags, scenario string, onEvent func(int, session.Event)) (*session.Live, func(), error) {
-	if err := p.cfg.Validate(); err != nil {
-		return nil, nil, err
-	}
-	live, err := session.StartLive(context.Background(), session.LiveOptions{
-		Config: p.cfg, Scenario: scenario, Version: version, NoStacks: p.noStacks, OnEvent: onEvent,
-	})
+	live, err := newLive(p, scenario, onEvent)
 	if err != nil {
 		return nil, nil, err
 	}
+	return live, closeOnSignal(live), nil
+}
+
+// newLive validates the configuration and starts a live walkthrough.
+func newLive(p planFlags, scenario string, onEvent func(int, session.Event)) (*session.Live, error) {
+	if err := p.cfg.Validate(); err != nil {
+		return nil, err
+	}
+	return session.StartLive(context.Background(), session.LiveOptions{
+		Config: p.cfg, Scenario: scenario, Version: version, NoStacks: p.noStacks, OnEvent: onEvent,
+	})
+}
+
+// closeOnSignal closes live and exits when SIGINT or SIGTERM arrives, until
+// the returned function is called.
+func closeOnSignal(live *session.Live) func() {
 	sigs := make(chan os.Signal, 1)
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
 	stop := make(chan struct{})
@@ -74,11 +86,10 @@ func startLive(p planFlags, scenario string, onEvent func(int, session.Event)) (
 		case <-stop:
 		}
 	}()
-	cleanup := func() {
+	return func() {
 		signal.Stop(sigs)
 		close(stop)
 	}
-	return live, cleanup, nil
 }
 
 // runRun implements `netexplore run`: the whole plan, non-interactively,

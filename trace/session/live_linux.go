@@ -189,6 +189,9 @@ func (l *Live) handle(e trace.Event) {
 	}
 }
 
+// LabPID returns the process ID of the lab (the namespace's only owner).
+func (l *Live) LabPID() int { return l.lab.PID() }
+
 // Session returns the session built so far. Read it only between steps,
 // or under the lock held by [Live.View].
 func (l *Live) Session() *Session { return l.sess }

@@ -1,0 +1,127 @@
+package main
+
+import (
+	"bytes"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/netexplore/netexplore/internal/testutil"
+)
+
+// buildBinary builds cmd/netexplore once per test run.
+func buildBinary(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "netexplore")
+	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
+	if err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// hostState captures what netexplore must never change on the host: links,
+// addresses, routes, named namespaces and firewall rules.
+func hostState(t *testing.T) string {
+	t.Helper()
+	var b bytes.Buffer
+	for _, argv := range [][]string{
+		{"ip", "-o", "link", "show"},
+		{"ip", "-o", "addr", "show"},
+		{"ip", "route", "show", "table", "all"},
+		{"ip", "netns", "list"},
+		{"iptables-save"},
+		{"nft", "list", "ruleset"},
+	} {
+		if _, err := exec.LookPath(argv[0]); err != nil {
+			continue
+		}
+		out, _ := exec.Command(argv[0], argv[1:]...).CombinedOutput()
+		// iptables-save stamps the time it ran; that is not state.
+		for _, line := range strings.Split(string(out), "\n") {
+			if strings.HasPrefix(line, "# ") {
+				continue
+			}
+			b.WriteString(line + "\n")
+		}
+	}
+	return b.String()
+}
+
+// labProcesses lists live processes that are netexplore labs.
+func labProcesses() []string {
+	var out []string
+	dirs, _ := filepath.Glob("/proc/[0-9]*/environ")
+	for _, d := range dirs {
+		env, err := os.ReadFile(d)
+		if err == nil && bytes.Contains(env, []byte("NETEXPLORE_LAB=")) {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// TestInterruptedRunLeavesNothing runs the walkthrough and interrupts it at
+// random moments with SIGINT, SIGTERM and SIGKILL. Afterwards the host must
+// be exactly as before and no lab process or probe may remain.
+func TestInterruptedRunLeavesNothing(t *testing.T) {
+	testutil.RequirePrivileged(t)
+	testutil.RequireCommand(t, "iptables", "iptables")
+	bin := buildBinary(t)
+	before := hostState(t)
+	seed := time.Now().UnixNano()
+	t.Logf("random seed %d", seed)
+	rng := rand.New(rand.NewPCG(uint64(seed), 1))
+	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM, syscall.SIGKILL, syscall.SIGINT, syscall.SIGTERM} {
+		delay := time.Duration(rng.IntN(2500)) * time.Millisecond
+		cmd := exec.Command(bin, "run")
+		var stderr bytes.Buffer
+		cmd.Stderr = &stderr
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(delay)
+		cmd.Process.Signal(sig)
+		done := make(chan error, 1)
+		go func() { done <- cmd.Wait() }()
+		select {
+		case <-done:
+		case <-time.After(20 * time.Second):
+			cmd.Process.Kill()
+			t.Fatalf("netexplore run did not exit within 20s of %v", sig)
+		}
+		// The lab dies with its parent (SIGKILL included); give the kernel
+		// a moment to reap it.
+		deadline := time.Now().Add(5 * time.Second)
+		for len(labProcesses()) > 0 && time.Now().Before(deadline) {
+			time.Sleep(50 * time.Millisecond)
+		}
+		if left := labProcesses(); len(left) > 0 {
+			t.Fatalf("after %v at %v: lab processes remain: %v", sig, delay, left)
+		}
+		if after := hostState(t); after != before {
+			t.Fatalf("after %v at %v the host changed:\nbefore:\n%s\nafter:\n%s", sig, delay, before, after)
+		}
+		t.Logf("%v after %v: clean (%s)", sig, delay, strings.TrimSpace(lastLine(stderr.String())))
+	}
+	if out, err := exec.Command("bpftool", "prog", "show").CombinedOutput(); err == nil {
+		for _, line := range strings.Split(string(out), "\n") {
+			if strings.Contains(line, "handle_fork") && !strings.Contains(line, "pids") {
+				t.Errorf("a netexplore probe program outlived its process: %s", line)
+			}
+		}
+	}
+}
+
+func lastLine(s string) string {
+	s = strings.TrimSpace(s)
+	if i := strings.LastIndex(s, "\n"); i >= 0 {
+		return s[i+1:]
+	}
+	return s
+}

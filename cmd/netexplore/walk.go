@@ -1,0 +1,186 @@
+//go:build nxstage
+
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"sync"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/netexplore/netexplore/trace"
+	"github.com/netexplore/netexplore/trace/session"
+	"github.com/netexplore/netexplore/tui"
+)
+
+// runWalk implements a bare `netexplore [flags]`: the interactive
+// walkthrough, live as root, otherwise a replay of the built-in recording.
+func runWalk(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("netexplore", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var p planFlags
+	p.add(fs)
+	noColor := fs.Bool("no-color", false, "plain text, no colours (also set by NO_COLOR)")
+	fs.Usage = func() {
+		fmt.Fprint(stderr, `Usage: sudo netexplore [flags]
+
+Opens the interactive walkthrough of Docker's bridge network setup: each
+step runs for real in a throwaway network namespace when you ask for it,
+and the screen shows its source, the syscalls it made, their decoded bytes
+and what changed in the kernel. Press ? inside for the keys.
+
+Without root, the built-in recording is replayed instead.
+
+Flags (Docker's configuration; see also 'netexplore help'):
+`)
+		fs.PrintDefaults()
+	}
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if err := requireTerminal(); err != nil {
+		return err
+	}
+	opts := tui.Options{NoColor: *noColor || os.Getenv("NO_COLOR") != ""}
+	if err := p.cfg.Validate(); err != nil {
+		return err
+	}
+	drv, err := newLiveDriver(p)
+	if err != nil {
+		if !errors.Is(err, trace.ErrNeedsRoot) {
+			return err
+		}
+		fmt.Fprintf(stderr, "netexplore: live mode needs root (CAP_BPF, CAP_NET_ADMIN); replaying the %s instead\n", session.EmbeddedName)
+		return replay("", opts)
+	}
+	defer drv.Close()
+	opts.Session = drv.live.Session()
+	opts.Driver = drv
+	opts.Title = fmt.Sprintf("live: lab netns (pid %d)", drv.pid)
+	return tui.Run(context.Background(), opts)
+}
+
+// runReplay implements `netexplore replay [FILE]`.
+func runReplay(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("replay", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	noColor := fs.Bool("no-color", false, "plain text, no colours (also set by NO_COLOR)")
+	fs.Usage = func() {
+		fmt.Fprint(stderr, `Usage: netexplore replay [FILE]
+
+Opens a recorded session (from 'netexplore record' or 'w' in the
+walkthrough) in the walkthrough screen. Needs no root and no eBPF. Step
+forward and backward through the recorded steps and events. Without FILE
+it replays the built-in recording of Docker's default bridge.
+
+Flags:
+`)
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return errHelp
+		}
+		return errUsage
+	}
+	if fs.NArg() > 1 {
+		fs.Usage()
+		return errUsage
+	}
+	if err := requireTerminal(); err != nil {
+		return err
+	}
+	return replay(fs.Arg(0), tui.Options{NoColor: *noColor || os.Getenv("NO_COLOR") != ""})
+}
+
+func replay(path string, opts tui.Options) error {
+	s, name, err := loadSession(path)
+	if err != nil {
+		return err
+	}
+	opts.Session = s
+	opts.Title = "replay: " + name
+	return tui.Run(context.Background(), opts)
+}
+
+// loadSession reads path, or the embedded session when path is empty.
+func loadSession(path string) (*session.Session, string, error) {
+	if path == "" {
+		s, err := session.Embedded()
+		return s, session.EmbeddedName, err
+	}
+	s, err := session.ReadFile(path)
+	return s, path, err
+}
+
+// requireTerminal refuses to start a full-screen UI on a pipe.
+func requireTerminal() error {
+	for _, fd := range []int{0, 1} {
+		if _, err := unix.IoctlGetTermios(fd, unix.TCGETS); err != nil {
+			return errors.New("the walkthrough needs a terminal: use `netexplore run` for plain output, or `netexplore export` to write a file")
+		}
+	}
+	return nil
+}
+
+// liveDriver runs steps for the TUI in a live lab; Restart swaps in a new
+// lab and namespace. Signals are left to the TUI, which restores the
+// terminal and returns, after which Close removes everything.
+type liveDriver struct {
+	p    planFlags
+	mu   sync.Mutex
+	live *session.Live
+	pid  int
+}
+
+func newLiveDriver(p planFlags) (*liveDriver, error) {
+	live, err := newLive(p, "bridge", nil)
+	if err != nil {
+		return nil, err
+	}
+	return &liveDriver{p: p, live: live, pid: live.LabPID()}, nil
+}
+
+// RunStep implements tui.Driver.
+func (d *liveDriver) RunStep(i int) error {
+	d.mu.Lock()
+	live := d.live
+	d.mu.Unlock()
+	_, err := live.RunStep(i)
+	return err
+}
+
+// Restart implements tui.Driver.
+func (d *liveDriver) Restart() (*session.Session, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if err := d.live.Close(); err != nil {
+		return nil, err
+	}
+	live, err := newLive(d.p, "bridge", nil)
+	if err != nil {
+		return nil, err
+	}
+	d.live, d.pid = live, live.LabPID()
+	return live.Session(), nil
+}
+
+// View implements tui.Driver.
+func (d *liveDriver) View(f func(*session.Session)) {
+	d.mu.Lock()
+	live := d.live
+	d.mu.Unlock()
+	live.View(f)
+}
+
+// Close removes the lab and the probe.
+func (d *liveDriver) Close() error {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.live.Close()
+}
