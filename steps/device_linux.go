@@ -38,7 +38,7 @@ func setupDevice(env *Env) error {
 // socket ioctls instead of one netlink message.
 func setupDeviceIoctl(env *Env) error {
 	name := env.Config.BridgeName
-	mac := randomMAC()
+	mac := legacyRandomMAC()
 	// SIOCBRADDBR takes a bare NUL-terminated name (a char *), not an ifreq.
 	cname, err := unix.BytePtrFromString(name)
 	if err != nil {
@@ -115,6 +115,14 @@ func randomMAC() net.HardwareAddr {
 	}
 	hw[0] &^= 0x1 // unicast
 	hw[0] |= 0x2  // locally administered
+	return hw
+}
+
+// legacyRandomMAC returns 02:42 followed by four random bytes, the bridge
+// MAC Docker <= 28 generated.
+func legacyRandomMAC() net.HardwareAddr {
+	hw := randomMAC()
+	hw[0], hw[1] = 0x02, 0x42
 	return hw
 }
 

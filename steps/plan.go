@@ -174,7 +174,7 @@ func (p planner) setupUserChains() Step {
 		Explanation: "DOCKER-USER is the one chain Docker creates for the administrator: its jump is inserted at the very top of FORWARD " +
 			"(\"-I FORWARD -j DOCKER-USER\"), so rules placed there run before any of Docker's and survive daemon restarts (Docker never flushes it). " +
 			"The controller does this after the bridge driver has made its chains, so FORWARD ends up as DOCKER-USER, then DOCKER-FORWARD. " +
-			"Docker <= 20.10 also appended \"-A DOCKER-USER -j RETURN\"; newer versions leave the chain empty.",
+			"Docker 20.10 also appended \"-A DOCKER-USER -j RETURN\"; the newest release leaves the chain empty.",
 		KernelHandlers: p.xtablesHandlers(),
 		Func:           "setupUserChains",
 		run:            setupUserChains,
@@ -194,11 +194,11 @@ func (p planner) setupDevice() Step {
 			"setupDevice. Docker builds a netlink.Bridge with the name and a random, locally administered MAC address (first byte has bit 1 set and bit 0 " +
 			"clear) and sends one RTM_NEWLINK request with NLM_F_CREATE|NLM_F_EXCL: IFLA_IFNAME, IFLA_TXQLEN=0, IFLA_ADDRESS and IFLA_LINKINFO " +
 			"{IFLA_INFO_KIND \"bridge\", empty IFLA_INFO_DATA}. The kernel routes it rtnetlink_rcv_msg -> rtnl_newlink, finds the \"bridge\" " +
-			"rtnl_link_ops, allocates the net_device and calls br_dev_newlink, which registers it. The ACK comes back, and the netlink library " +
+			"rtnl_link_ops, and rtnl_newlink_create allocates the net_device (rtnl_create_link) and calls br_dev_newlink, which registers it. The ACK comes back, and the netlink library " +
 			"immediately sends RTM_GETLINK for the name to learn the new interface index.\n\n" +
 			"Docker sets the MAC itself so the bridge's address does not change as ports come and go (a bridge otherwise takes the lowest MAC of its ports). " +
-			"Docker <= 27 used 02:42:xx prefixes; newer versions use random bytes. The new link is DOWN, has no address and MTU 1500.",
-		KernelHandlers: []string{"rtnetlink_rcv_msg", "rtnl_newlink", "rtnl_create_link", "br_dev_newlink", "register_netdevice", "rtnl_getlink"},
+			"Docker <= 28 used 02:42 followed by four random bytes; Docker 29 randomises everything but those two bits. The new link is DOWN, has no address and MTU 1500.",
+		KernelHandlers: []string{"rtnetlink_rcv_msg", "rtnl_newlink", "rtnl_newlink_create", "rtnl_create_link", "br_dev_newlink", "register_netdevice", "rtnl_getlink"},
 		Func:           "setupDevice",
 		run:            setupDevice,
 	}
@@ -212,7 +212,7 @@ func (p planner) setupDevice() Step {
 			"sock_ioctl -> br_ioctl_call -> br_ioctl_stub, checks CAP_NET_ADMIN in the namespace's user namespace, copies IFNAMSIZ bytes and calls " +
 			"br_add_bridge, which allocates and registers the device.\n\n" +
 			"A second ioctl sets the random MAC: SIOCSIFHWADDR=0x8924 with a struct ifreq {ifr_name \"" + p.cfg.BridgeName + "\", ifr_hwaddr " +
-			"{sa_family ARPHRD_ETHER=1, sa_data = 6 MAC bytes}}; the kernel's dev_ifsioc -> dev_set_mac_address_user checks that sa_family matches " +
+			"{sa_family ARPHRD_ETHER=1, sa_data = 6 MAC bytes}}, with the 02:42:xx:xx:xx:xx address Docker generated in those versions; the kernel's dev_ifsioc -> dev_set_mac_address_user checks that sa_family matches " +
 			"dev->type and calls the bridge's ndo_set_mac_address. Two syscalls on a socket instead of one netlink message; Docker removed this path " +
 			"in v24 (PR #44684). The later steps still use netlink, so RTM_GETLINK follows to learn the index."
 		s.KernelHandlers = []string{"sock_ioctl", "br_ioctl_call", "br_ioctl_stub", "br_add_bridge", "dev_ioctl", "dev_ifsioc", "dev_set_mac_address_user", "br_set_mac_address", "rtnl_getlink"}
@@ -295,7 +295,7 @@ func (p planner) setupBridgeIPv6() Step {
 			"(addrconf_sysctl_disable). It then dumps the IPv6 addresses, deletes any that are neither link-local (fe80::/64) nor multicast nor the wanted " +
 			"one, and installs the first address of --fixed-cidr-v6 with AddrReplace: RTM_NEWADDR with NLM_F_CREATE|NLM_F_REPLACE and the flag " +
 			"IFA_F_NODAD, so the address is usable at once instead of waiting for duplicate address detection.\n\n" +
-			"inet6_rtm_newaddr -> inet6_addr_add stores it and adds the subnet route (e.g. fd00::/64 dev docker0 proto kernel). Docker <= 20.10 also " +
+			"inet6_rtm_newaddr -> inet6_addr_add stores it and adds the subnet route (e.g. fd00::/64 dev docker0 proto kernel). Docker 20.10 also " +
 			"added fe80::1/64 to the bridge and an explicit route; the newest release relies on the kernel's own link-local address.",
 		KernelHandlers: []string{"proc_sys_write", "addrconf_sysctl_disable", "inet6_dump_ifaddr", "inet6_rtm_newaddr", "inet6_addr_add"},
 		Func:           "setupBridgeIPv6",
@@ -311,7 +311,7 @@ func (p planner) setupVerifyAndReconcileIPv4() Step {
 		Title:   "Check an existing bridge's IPv4 address",
 		Mirrors: "libnetwork drivers/bridge setupVerifyAndReconcileIPv4 (setup_verify_linux.go)",
 		Explanation: "For a bridge that existed before dockerd started (a restart, or --bridge pointing at your own bridge), Docker dumps its IPv4 " +
-			"addresses (RTM_GETADDR) and fails if none is there or it differs from the configured one. It only reads. Docker <= 20.10 called it " +
+			"addresses (RTM_GETADDR) and fails if none is there or it differs from the configured one. It only reads. Docker 20.10 called it " +
 			"setupVerifyAndReconcile and also checked IPv6 (fe80::1) and deleted stray IPv6 addresses.",
 		KernelHandlers: []string{"rtnetlink_rcv_msg", "inet_dump_ifaddr"},
 		Func:           "setupVerifyAndReconcileIPv4",
@@ -512,11 +512,11 @@ func (p planner) setupDeviceUp() Step {
 		Title:   "Bring the bridge up",
 		Mirrors: "libnetwork drivers/bridge setupDeviceUp (setup_device_linux.go)",
 		Explanation: "The last step, always queued: LinkSetUp sends RTM_NEWLINK (not SETLINK) with ifinfomsg{ifi_index, ifi_flags=IFF_UP, " +
-			"ifi_change=IFF_UP}; rtnl_newlink finds the existing device and do_setlink -> dev_change_flags -> __dev_open calls the bridge's " +
+			"ifi_change=IFF_UP}; rtnl_newlink finds the existing device, so rtnl_changelink -> do_setlink -> dev_change_flags -> __dev_open calls the bridge's " +
 			"ndo_open (br_dev_open). Docker then re-reads the link (RTM_GETLINK) to refresh its flags.\n\n" +
 			"The state diff shows the UP flag, but the operational state stays DOWN (NO-CARRIER): a bridge has carrier only when at least one port is " +
 			"up, and no container is attached yet. IPv6 therefore does not assign the bridge a link-local address until the first container joins.",
-		KernelHandlers: []string{"rtnetlink_rcv_msg", "rtnl_newlink", "do_setlink", "dev_change_flags", "__dev_open", "br_dev_open", "rtnl_getlink"},
+		KernelHandlers: []string{"rtnetlink_rcv_msg", "rtnl_newlink", "rtnl_changelink", "do_setlink", "dev_change_flags", "__dev_open", "br_dev_open", "rtnl_getlink"},
 		Func:           "setupDeviceUp",
 		run:            setupDeviceUp,
 	}

@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"runtime"
 	"strings"
 	"sync"
 	"syscall"
@@ -286,17 +287,13 @@ func StartLab(ctx context.Context, cfg Config) (*Lab, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := cmd.Start(); err != nil {
+	if err := l.spawn(); err != nil {
 		if errors.Is(err, syscall.EPERM) {
 			return nil, fmt.Errorf("starting the lab in a new network namespace: %w: needs root, run with sudo (or try `netexplore replay`)", err)
 		}
 		return nil, fmt.Errorf("starting the lab: %w", err)
 	}
 	go l.read(stdout)
-	go func() {
-		l.waitErr = cmd.Wait()
-		close(l.exited)
-	}()
 
 	ready, err := l.recv(ctx)
 	if err != nil {
@@ -308,6 +305,27 @@ func StartLab(ctx context.Context, cfg Config) (*Lab, error) {
 		return nil, fmt.Errorf("lab sent %+v instead of ready", ready)
 	}
 	return l, nil
+}
+
+// spawn starts the lab process from a goroutine locked to its OS thread,
+// which then waits for the lab to exit. The kernel sends the parent-death
+// signal when the thread that forked the child ends, not the process; the
+// locked, waiting goroutine keeps that thread alive exactly as long as the
+// lab runs, whatever the caller's goroutine does.
+func (l *Lab) spawn() error {
+	started := make(chan error, 1)
+	go func() {
+		runtime.LockOSThread()
+		defer runtime.UnlockOSThread()
+		if err := l.cmd.Start(); err != nil {
+			started <- err
+			return
+		}
+		started <- nil
+		l.waitErr = l.cmd.Wait()
+		close(l.exited)
+	}()
+	return <-started
 }
 
 // read decodes reply lines until the lab closes stdout.
@@ -459,6 +477,7 @@ type tailBuffer struct {
 	max int
 }
 
+// Write appends p, dropping the oldest bytes beyond max.
 func (t *tailBuffer) Write(p []byte) (int, error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
@@ -469,6 +488,7 @@ func (t *tailBuffer) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
+// String returns the bytes kept.
 func (t *tailBuffer) String() string {
 	t.mu.Lock()
 	defer t.mu.Unlock()

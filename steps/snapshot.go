@@ -35,14 +35,22 @@ type Snapshot struct {
 
 // LinkState is one interface as a learner would want to see it.
 type LinkState struct {
-	Name   string `json:"name"`
-	Index  int    `json:"index"`
-	Kind   string `json:"kind"`
-	Flags  string `json:"flags"`
-	State  string `json:"state"`
-	MTU    int    `json:"mtu"`
+	// Name and Index identify the interface.
+	Name  string `json:"name"`
+	Index int    `json:"index"`
+	// Kind is the link type: "bridge", "veth", "device" for lo ...
+	Kind string `json:"kind"`
+	// Flags are the IFF_* flags as ip(8) prints them, plus NO-CARRIER when
+	// the link is up but not running.
+	Flags string `json:"flags"`
+	// State is the operational state (UP, DOWN, UNKNOWN ...).
+	State string `json:"state"`
+	// MTU is the link MTU.
+	MTU int `json:"mtu"`
+	// Master is the bridge the link is a port of, if any.
 	Master string `json:"master,omitempty"`
-	MAC    string `json:"mac,omitempty"`
+	// MAC is the link-layer address.
+	MAC string `json:"mac,omitempty"`
 }
 
 // String renders the link on one line, e.g.

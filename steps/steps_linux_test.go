@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -43,6 +44,7 @@ func hostState(t *testing.T) Snapshot {
 // test ends.
 func checkHostUnchanged(t *testing.T) {
 	t.Helper()
+	testutil.RequirePrivileged(t)
 	before := hostState(t)
 	t.Cleanup(func() {
 		if diff := Diff(before, hostState(t)); len(diff) != 0 {
@@ -274,6 +276,9 @@ func TestLabIoctlDeviceAPI(t *testing.T) {
 	if len(dev.Changes) == 0 || !strings.HasPrefix(dev.Changes[0].After, "docker0 bridge mtu 1500 state DOWN mac "+linkNamed(t, snap, "docker0").MAC) {
 		t.Errorf("setupDevice (ioctl) changes = %v, want docker0 added with the MAC set by SIOCSIFHWADDR", dev.Changes)
 	}
+	if mac := linkNamed(t, snap, "docker0").MAC; !strings.HasPrefix(mac, "02:42:") {
+		t.Errorf("docker0 MAC = %s, want the 02:42 prefix of Docker <= 28", mac)
+	}
 }
 
 func TestLabIPv6(t *testing.T) {
@@ -483,5 +488,34 @@ func TestLabDiesWithParent(t *testing.T) {
 			t.Fatalf("lab %d still alive 10s after its parent was killed", pid)
 		}
 		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func TestLabSurvivesItsCallersThread(t *testing.T) {
+	testutil.RequirePrivileged(t)
+	// The caller locks its goroutine to a thread and ends without unlocking
+	// it: Go then terminates that thread. The lab must not take that as its
+	// parent dying.
+	type started struct {
+		lab *Lab
+		err error
+	}
+	ch := make(chan started)
+	go func() {
+		runtime.LockOSThread()
+		lab, err := StartLab(context.Background(), DefaultConfig())
+		ch <- started{lab, err}
+	}()
+	s := <-ch
+	if s.err != nil {
+		t.Fatal(s.err)
+	}
+	defer s.lab.Close()
+	time.Sleep(100 * time.Millisecond) // let the thread exit
+	if err := s.lab.Start(); err != nil {
+		t.Fatalf("Start after the caller's thread ended: %v", err)
+	}
+	if res, err := s.lab.RunStep(0); err != nil || res.Error != "" {
+		t.Fatalf("RunStep(0): %v %q", err, res.Error)
 	}
 }

@@ -60,9 +60,15 @@ func Decode(e *Event) Decoded {
 		d.Summary, d.Fields = e.Kind.String()+" "+sum, fields
 		d.Call = fmt.Sprintf("%s(%s, %s)", e.Syscall, fdString(e), sum)
 	case KindSetsockopt, KindGetsockopt:
-		sum, fields := DecodeSockopt(uint32(e.Args[0]), uint32(e.Args[1]), e.Data)
-		d.Summary, d.Fields = sum, fields
-		d.Call = fmt.Sprintf("%s(%s, %s, %s)", e.Syscall, fdString(e), SocketLevelName(uint32(e.Args[0])), SockoptName(uint32(e.Args[0]), uint32(e.Args[1])))
+		// The two directions reuse option numbers for different things
+		// (IPT_SO_SET_REPLACE and IPT_SO_GET_INFO are both 64).
+		dir, name := SockoptSet, SockoptName(uint32(e.Args[0]), uint32(e.Args[1]))
+		if e.Kind == KindGetsockopt {
+			dir, name = SockoptGet, GetsockoptName(uint32(e.Args[0]), uint32(e.Args[1]))
+		}
+		// proto only matters at SOL_NETLINK, where the socket is netlink.
+		d.Summary, d.Fields = DecodeSockoptFor(dir, e.SockProto, uint32(e.Args[0]), uint32(e.Args[1]), e.Data)
+		d.Call = fmt.Sprintf("%s(%s, %s, %s)", e.Syscall, fdString(e), SocketLevelName(uint32(e.Args[0])), name)
 	case KindSend, KindRecv:
 		d.Peek = isPeek(e)
 		d.Call = fmt.Sprintf("%s(%s)", e.Syscall, fdString(e))
@@ -84,10 +90,11 @@ func Decode(e *Event) Decoded {
 	case KindWrite, KindRead:
 		path, content, _ := strings.Cut(string(e.Data), "\x00")
 		d.Path = path
-		if e.Kind == KindWrite {
-			d.Summary = SysctlWrite(path, []byte(content))
-		} else {
-			d.Summary = "read " + SysctlWrite(path, []byte(content))
+		// DataLen counts the path and its NUL too.
+		total := int(e.DataLen) - len(path) - 1
+		d.Summary = SysctlWriteN(path, []byte(content), total)
+		if e.Kind == KindRead {
+			d.Summary = "read " + d.Summary
 		}
 		d.Call = fmt.Sprintf("%s(%s)", e.Syscall, fdString(e))
 	case KindExec:

@@ -317,7 +317,7 @@ func ioctlLooksLikeIfName(b saBytes) bool {
 	return true
 }
 
-// ioctlIfName decodes the 16-byte name at off and returns it as a field and
+// ioctlIfNameField decodes the 16-byte name at off and returns it as a field and
 // for display.
 func ioctlIfNameField(b saBytes, off int, name string) (Field, string, bool) {
 	if off >= len(b) {

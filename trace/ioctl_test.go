@@ -450,13 +450,11 @@ func storeRecords(t *testing.T, recs []capRecord, producer string) {
 		for _, a := range r.Args {
 			args = append(args, fmt.Sprintf("%#x", a))
 		}
-		comments := []string{
-			r.Desc,
-			"produced by: " + producer,
-			"syscall: " + r.Syscall,
-			"args: " + strings.Join(args, " "),
-			"result: " + result,
+		comments := []string{r.Desc, "produced by: " + producer, "syscall: " + r.Syscall}
+		if len(args) > 0 {
+			comments = append(comments, "args: "+strings.Join(args, " "))
 		}
+		comments = append(comments, "result: "+result)
 		if r.Volatile {
 			comments = append(comments, "volatile: holds user-space pointers")
 		}

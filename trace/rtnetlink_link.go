@@ -251,7 +251,7 @@ var rtVxlanTable = &rtTable{prefix: "IFLA_VXLAN", names: iflaVxlanNames, attrs: 
 	25: rtNum,  // IFLA_VXLAN_COLLECT_METADATA
 	26: rtPort, // IFLA_VXLAN_LABEL
 	27: rtBool, // IFLA_VXLAN_GPE
-	28: rtAttr{kind: rtAuto},
+	28: rtFn(rtFlagOrNum), // IFLA_VXLAN_TTL_INHERIT: a flag in requests, a u8 in dumps
 	29: rtU(nlEnum(vxlanDFNames)),
 	30: rtNum, // IFLA_VXLAN_VNIFILTER
 	31: rtNum, // IFLA_VXLAN_LOCALBYPASS
@@ -259,6 +259,15 @@ var rtVxlanTable = &rtTable{prefix: "IFLA_VXLAN", names: iflaVxlanNames, attrs: 
 	33: rtRaw, // IFLA_VXLAN_RESERVED_BITS: a mask over the VXLAN header
 	34: rtNum, // IFLA_VXLAN_MC_ROUTE
 }}
+
+// rtFlagOrNum decodes an attribute that requests send as a flag and the
+// kernel reports as a number.
+func rtFlagOrNum(c *rtCtx, a nlAttr) (string, []Field) {
+	if len(a.Data) == 0 {
+		return "true", nil
+	}
+	return nlUintValue(a, nil), nil
+}
 
 // macvlan and macvtap device settings (IFLA_MACVLAN_*).
 var rtMacvlanTable = &rtTable{prefix: "IFLA_MACVLAN", names: iflaMacvlanNames, attrs: map[uint16]rtAttr{
@@ -561,7 +570,12 @@ func rtDecodeLink(body []byte, base int, get bool, d *bodyDecode) {
 		rtVal(attrs, "IFLA_NET_NS_PID", "netns-pid="),
 	)
 	if p, ok := rtTop(attrs, "IFLA_PROTINFO"); ok && body[0] == nlAFBridge {
-		parts = append(parts, rtVal(p.Children, "IFLA_BRPORT_MODE", "hairpin="))
+		switch rtTopValue(p.Children, "IFLA_BRPORT_MODE") {
+		case "BRIDGE_MODE_HAIRPIN":
+			parts = append(parts, "hairpin on")
+		case "BRIDGE_MODE_UNSPEC":
+			parts = append(parts, "hairpin off")
+		}
 	}
 	if change&rtmsgIFFUp != 0 {
 		if flags&rtmsgIFFUp != 0 {

@@ -282,18 +282,6 @@ func saShift(fields []Field, delta int) []Field {
 	return fields
 }
 
-// saField returns a field over b[off:off+n] clipped to the data present, or
-// false when none of it is present.
-func saField(b saBytes, name, value string, off, n int) (Field, bool) {
-	if off >= len(b) {
-		return Field{}, false
-	}
-	if off+n > len(b) {
-		n = len(b) - off
-	}
-	return Field{Name: name, Value: value, Offset: off, Length: n}, true
-}
-
 // RTMGRP_* bits of sockaddr_nl.nl_groups on NETLINK_ROUTE sockets
 // (linux/rtnetlink.h).
 var saRtmgrpNames = []saFlag{
@@ -388,8 +376,8 @@ func decodeSockaddr(raw []byte, proto int) (string, []Field) {
 func saNetlink(b saBytes, proto int) (string, []Field) {
 	fields := []Field{{Name: "nl_family", Value: "AF_NETLINK", Offset: 0, Length: 2}}
 	sum := "AF_NETLINK"
-	if f, ok := saField(b, "nl_pad", strconv.Itoa(int(b.u16(2))), 2, 2); ok && f.Length == 2 {
-		fields = append(fields, f)
+	if b.has(2, 2) {
+		fields = append(fields, Field{Name: "nl_pad", Value: strconv.Itoa(int(b.u16(2))), Offset: 2, Length: 2})
 	}
 	if b.has(4, 4) {
 		pid := b.u32(4)

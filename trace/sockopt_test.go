@@ -494,34 +494,3 @@ func FuzzDecodeSockopt(f *testing.F) {
 		checkFieldBounds(t, fields, len(value))
 	})
 }
-
-func TestZZDump(t *testing.T) {
-	if os.Getenv("NXDUMP") == "" {
-		t.Skip()
-	}
-	for _, fix := range loadCaptures(t, os.Getenv("NXDUMP")) {
-		var sum string
-		var fields []Field
-		switch fix.Meta["syscall"] {
-		case "ioctl":
-			req, _ := strconv.ParseUint(fix.Meta["args"], 0, 32)
-			c := DecodeIoctl(uint32(req), fix.Data)
-			sum, fields = c.Summary, c.Fields
-		case "getsockname":
-			sum, fields = DecodeSockaddrProto(fix.Data, 0)
-		default:
-			sum, fields = decodeCapturedSockopt(t, fix, 0)
-		}
-		fmt.Printf("== %s (%d bytes)\n   %s\n", fix.Name, len(fix.Data), sum)
-		var dump func([]Field, string)
-		dump = func(fs []Field, ind string) {
-			for _, f := range fs {
-				fmt.Printf("%s%s = %s [%d,+%d]\n", ind, f.Name, f.Value, f.Offset, f.Length)
-				if os.Getenv("NXDEEP") != "" || !strings.HasPrefix(f.Name, "entry[") {
-					dump(f.Children, ind+"  ")
-				}
-			}
-		}
-		dump(fields, "     ")
-	}
-}
