@@ -37,6 +37,7 @@ Flags:
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
+	p.applyDefaults(fs)
 	if *out == "" {
 		fmt.Fprintln(stderr, "record needs -o FILE")
 		fs.Usage()

@@ -47,6 +47,18 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 	return nil
 }
 
+// applyDefaults fills in settings that depend on other flags, after parsing.
+func (p *planFlags) applyDefaults(fs *flag.FlagSet) {
+	labForwardSet := false
+	fs.Visit(func(f *flag.Flag) { labForwardSet = labForwardSet || f.Name == "lab-ip-forward" })
+	// Docker's nftables backend refuses to turn forwarding on by itself and
+	// fails the network; a fresh lab starts with it off. Start the lab the
+	// way a host prepared for that backend would be, unless told otherwise.
+	if p.cfg.FirewallBackend == "nftables" && !labForwardSet {
+		p.cfg.LabIPForward = true
+	}
+}
+
 // errHelp ends a command successfully after --help.
 var errHelp = errors.New("help shown")
 
@@ -123,6 +135,7 @@ Flags:
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
+	p.applyDefaults(fs)
 	if *format != "text" && *format != "json" {
 		return fmt.Errorf("unknown --format %q: use text or json", *format)
 	}

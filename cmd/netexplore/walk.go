@@ -43,6 +43,7 @@ Flags (Docker's configuration; see also 'netexplore help'):
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
+	p.applyDefaults(fs)
 	if err := requireTerminal(); err != nil {
 		return err
 	}
