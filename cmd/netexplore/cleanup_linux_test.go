@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"math/rand/v2"
 	"os"
 	"os/exec"
@@ -109,10 +110,20 @@ func TestInterruptedRunLeavesNothing(t *testing.T) {
 		}
 		t.Logf("%v after %v: clean (%s)", sig, delay, strings.TrimSpace(lastLine(stderr.String())))
 	}
-	if out, err := exec.Command("bpftool", "prog", "show").CombinedOutput(); err == nil {
-		for _, line := range strings.Split(string(out), "\n") {
-			if strings.Contains(line, "handle_fork") && !strings.Contains(line, "pids") {
-				t.Errorf("a netexplore probe program outlived its process: %s", line)
+	if out, err := exec.Command("bpftool", "-j", "prog", "show").Output(); err == nil {
+		var progs []struct {
+			ID   int    `json:"id"`
+			Name string `json:"name"`
+			Pids []any  `json:"pids"`
+		}
+		if err := json.Unmarshal(out, &progs); err != nil {
+			t.Fatalf("reading bpftool's list: %v", err)
+		}
+		for _, p := range progs {
+			// Probes of other tests running now have an owning process;
+			// one without any outlived the netexplore that loaded it.
+			if p.Name == "handle_fork" && len(p.Pids) == 0 {
+				t.Errorf("netexplore probe program %d outlived its process", p.ID)
 			}
 		}
 	}
