@@ -253,7 +253,20 @@ var ErrDrained = errors.New("no more events")
 // ErrNeedsRoot says the probe cannot be loaded without privileges.
 var ErrNeedsRoot = errors.New("live tracing needs root (CAP_BPF, CAP_PERFMON, CAP_NET_ADMIN): run with sudo, or try `netexplore replay`")
 
-const tracefsPath = "/sys/kernel/tracing"
+// Where the kernel exposes what the probe needs. The environment variables
+// NETEXPLORE_BTF_PATH and NETEXPLORE_TRACEFS_PATH override them, so tests
+// can show the error a machine without them gets.
+const (
+	defaultBTFPath     = "/sys/kernel/btf/vmlinux"
+	defaultTracefsPath = "/sys/kernel/tracing"
+)
+
+func pathFromEnv(name, def string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return def
+}
 
 // checkPrerequisites turns the usual reasons a probe cannot load into one
 // clear sentence each, before the kernel is asked anything.
@@ -261,28 +274,28 @@ func checkPrerequisites() error {
 	if os.Geteuid() != 0 {
 		return ErrNeedsRoot
 	}
-	if _, err := os.Stat("/sys/kernel/btf/vmlinux"); err != nil {
-		return errors.New("this kernel exposes no BTF (/sys/kernel/btf/vmlinux is missing): netexplore needs a kernel built with CONFIG_DEBUG_INFO_BTF=y")
+	btf := pathFromEnv("NETEXPLORE_BTF_PATH", defaultBTFPath)
+	if _, err := os.Stat(btf); err != nil {
+		return fmt.Errorf("this kernel exposes no BTF (%s is missing): netexplore needs a kernel built with CONFIG_DEBUG_INFO_BTF=y", btf)
 	}
-	if err := ensureTracefs(); err != nil {
-		return err
-	}
-	return nil
+	return ensureTracefs(pathFromEnv("NETEXPLORE_TRACEFS_PATH", defaultTracefsPath))
 }
 
-// ensureTracefs mounts tracefs at /sys/kernel/tracing when it is missing:
-// attaching a tracepoint needs its event IDs from there.
-func ensureTracefs() error {
-	if _, err := os.Stat(tracefsPath + "/events/syscalls"); err == nil {
+// ensureTracefs mounts tracefs at dir when it is missing: attaching a
+// tracepoint needs its event IDs from there.
+func ensureTracefs(dir string) error {
+	if _, err := os.Stat(dir + "/events/syscalls"); err == nil {
 		return nil
 	}
-	if _, err := os.Stat("/sys/kernel/debug/tracing/events/syscalls"); err == nil {
-		return nil
+	if dir == defaultTracefsPath {
+		if _, err := os.Stat("/sys/kernel/debug/tracing/events/syscalls"); err == nil {
+			return nil
+		}
 	}
-	if err := unix.Mount("tracefs", tracefsPath, "tracefs", 0, ""); err != nil {
-		return fmt.Errorf("tracefs is not mounted and mounting it at %s failed (%v): run `mount -t tracefs tracefs %s`", tracefsPath, err, tracefsPath)
+	if err := unix.Mount("tracefs", dir, "tracefs", 0, ""); err != nil {
+		return fmt.Errorf("tracefs is not mounted and mounting it at %s failed (%v): run `mount -t tracefs tracefs %s`", dir, err, dir)
 	}
-	if _, err := os.Stat(tracefsPath + "/events/syscalls"); err != nil {
+	if _, err := os.Stat(dir + "/events/syscalls"); err != nil {
 		return errors.New("this kernel has no syscall tracepoints (CONFIG_FTRACE_SYSCALLS): netexplore cannot trace syscalls here")
 	}
 	return nil

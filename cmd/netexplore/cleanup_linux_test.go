@@ -23,6 +23,10 @@ func buildBinary(t *testing.T) string {
 	if err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
+	// Let tests run it as an unprivileged user too.
+	for dir := filepath.Dir(bin); dir != os.TempDir() && dir != "/"; dir = filepath.Dir(dir) {
+		os.Chmod(dir, 0o755)
+	}
 	return bin
 }
 

@@ -1,0 +1,61 @@
+package main
+
+import (
+	"bytes"
+	"os/exec"
+	"strings"
+	"syscall"
+	"testing"
+
+	"github.com/netexplore/netexplore/internal/testutil"
+)
+
+// TestTraceMissingPrerequisites runs the real binary the way a user on a
+// machine without privileges, BTF or tracefs would, and checks for one
+// clear line, a non-zero exit status and no Go panic or stack trace.
+func TestTraceMissingPrerequisites(t *testing.T) {
+	testutil.RequirePrivileged(t) // to drop to nobody we must be root
+	bin := buildBinary(t)
+	cases := []struct {
+		name string
+		env  []string
+		cred *syscall.Credential
+		want string
+	}{
+		{"unprivileged", nil, &syscall.Credential{Uid: 65534, Gid: 65534}, "needs root"},
+		{"no BTF", []string{"NETEXPLORE_BTF_PATH=/nonexistent/vmlinux"}, nil, "no BTF"},
+		{"no tracefs", []string{"NETEXPLORE_TRACEFS_PATH=/nonexistent/tracing"}, nil, "tracefs is not mounted"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			cmd := exec.Command(bin, "trace", "--", "true")
+			cmd.Env = append(cmd.Environ(), c.env...)
+			cmd.SysProcAttr = &syscall.SysProcAttr{Credential: c.cred}
+			var stderr bytes.Buffer
+			cmd.Stderr = &stderr
+			err := cmd.Run()
+			exitErr, ok := err.(*exec.ExitError)
+			if !ok || exitErr.ExitCode() == 0 {
+				t.Fatalf("exit = %v, want a non-zero status", err)
+			}
+			out := strings.TrimSpace(stderr.String())
+			if strings.Count(out, "\n") != 0 || !strings.Contains(out, c.want) {
+				t.Errorf("stderr = %q, want one line mentioning %q", out, c.want)
+			}
+			if strings.Contains(out, "goroutine") || strings.Contains(out, "panic") {
+				t.Errorf("stderr shows a Go crash: %s", out)
+			}
+		})
+	}
+}
+
+// TestTraceExitStatus checks that trace exits with the traced command's status.
+func TestTraceExitStatus(t *testing.T) {
+	testutil.RequirePrivileged(t)
+	bin := buildBinary(t)
+	cmd := exec.Command(bin, "trace", "--brief", "--", "sh", "-c", "exit 7")
+	err := cmd.Run()
+	if exitErr, ok := err.(*exec.ExitError); !ok || exitErr.ExitCode() != 7 {
+		t.Fatalf("exit = %v, want status 7", err)
+	}
+}
