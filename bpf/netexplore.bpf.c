@@ -10,9 +10,9 @@
  * cost for every other process is one hash lookup.
  *
  * Syscalls are recorded at exit, when the return value is known and replies
- * are in user memory: the entry hook only stashes the arguments in
- * `inflight`. execve is the exception: its arguments vanish with the old
- * image, so they are recorded at entry.
+ * are in user memory; the arguments are read back from the registers the
+ * task entered the kernel with (exit_args). execve is the exception: its
+ * arguments vanish with the old image, so they are recorded at entry.
  *
  * Events are assembled in a per-CPU scratch buffer (a payload can be up to
  * DATA_MAX bytes, too large for the BPF stack) and copied to the `events`
@@ -30,6 +30,10 @@ char __license[] SEC("license") = "Dual BSD/GPL";
 const volatile bool capture_stacks = true;
 /* Per-event payload copy limit, at most DATA_MAX (set by userspace before load). */
 const volatile __u32 data_limit = DATA_MAX;
+/* Wake the reader only once this many bytes wait in the ring buffer (set by
+ * userspace before load). Waking it for every event would cost a context
+ * switch per syscall; the reader also polls on a short timer. */
+const volatile __u32 wakeup_bytes = 256 << 10;
 
 #define MAX_IOV 16
 #define MAX_ARGS 32
@@ -160,6 +164,27 @@ static __always_inline bool unstash(struct inflight *out, __u32 syscall)
 		__builtin_memcpy(out, in, sizeof(*out));
 	bpf_map_delete_elem(&inflight, &tid);
 	return match;
+}
+
+/* Reads the calling thread's syscall arguments at syscall exit. The
+ * registers the task entered the kernel with are still saved in its
+ * pt_regs, so exit hooks need no entry hook and no map round trip: that
+ * halves the cost of tracing a syscall. execve is the exception (a
+ * successful exec replaces the registers), see enter_execve. */
+static __always_inline bool exit_args(struct inflight *out)
+{
+	if (!is_traced())
+		return false;
+	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
+	if (!regs)
+		return false;
+	out->args[0] = BPF_CORE_READ(regs, di);
+	out->args[1] = BPF_CORE_READ(regs, si);
+	out->args[2] = BPF_CORE_READ(regs, dx);
+	out->args[3] = BPF_CORE_READ(regs, r10);
+	out->args[4] = BPF_CORE_READ(regs, r8);
+	out->args[5] = BPF_CORE_READ(regs, r9);
+	return true;
 }
 
 static __always_inline struct scratch *this_scratch(void)
@@ -324,7 +349,10 @@ static __always_inline void submit(void *ctx, struct scratch *s, bool with_stack
 	__u64 copied = e->copied;
 	if (copied > DATA_MAX)
 		copied = DATA_MAX;
-	if (bpf_ringbuf_output(&events, s, sizeof(struct event) + copied, 0))
+	__u64 flags = BPF_RB_NO_WAKEUP;
+	if (bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wakeup_bytes)
+		flags = BPF_RB_FORCE_WAKEUP;
+	if (bpf_ringbuf_output(&events, s, sizeof(struct event) + copied, flags))
 		count(STAT_LOST);
 }
 
@@ -388,33 +416,25 @@ int handle_exit(struct sched_exit_ctx *ctx)
  * ioctl on sockets (SIOC*, SIOCBR*): the legacy way to create bridges and
  * set interface flags, addresses and MACs. The argument (an ifreq, or a
  * bridge name for SIOCBRADDBR) is read at exit so GET requests show the
- * kernel's answer. The runner's step markers are recorded at entry.
+ * kernel's answer. The runner's step markers (ioctl(-1, 0x4e58xxxx), which
+ * fail with EBADF) are recorded too: they bracket each walkthrough step.
  */
-SEC("tracepoint/syscalls/sys_enter_ioctl")
-int enter_ioctl(struct syscall_enter_ctx *ctx)
-{
-	if (!is_traced())
-		return 0;
-	__u32 cmd = (__u32)ctx->args[1];
-	if (cmd >> 16 == MARKER_MAGIC) {
-		struct scratch *s = begin_event(EV_MARKER, SC_IOCTL);
-		if (!s)
-			return 0;
-		s->ev.args[0] = cmd;
-		submit(ctx, s, false);
-		return 0;
-	}
-	if (cmd >> 8 != SOCKIOS_TYPE)
-		return 0;
-	stash(ctx, SC_IOCTL, 3);
-	return 0;
-}
-
 SEC("tracepoint/syscalls/sys_exit_ioctl")
 int exit_ioctl(struct syscall_exit_ctx *ctx)
 {
 	struct inflight in;
-	if (!unstash(&in, SC_IOCTL))
+	if (!exit_args(&in))
+		return 0;
+	__u32 cmd = (__u32)in.args[1];
+	if (cmd >> 16 == MARKER_MAGIC) {
+		struct scratch *m = begin_event(EV_MARKER, SC_IOCTL);
+		if (m) {
+			m->ev.args[0] = cmd;
+			submit(ctx, m, false);
+		}
+		return 0;
+	}
+	if (cmd >> 8 != SOCKIOS_TYPE)
 		return 0;
 	struct scratch *s = begin_event(EV_IOCTL, SC_IOCTL);
 	if (!s)
@@ -440,19 +460,11 @@ int exit_ioctl(struct syscall_exit_ctx *ctx)
  * protocol picks the subsystem: NETLINK_ROUTE for links and addresses,
  * NETLINK_NETFILTER for nf_tables.
  */
-SEC("tracepoint/syscalls/sys_enter_socket")
-int enter_socket(struct syscall_enter_ctx *ctx)
-{
-	if (is_traced())
-		stash(ctx, SC_SOCKET, 3);
-	return 0;
-}
-
 SEC("tracepoint/syscalls/sys_exit_socket")
 int exit_socket(struct syscall_exit_ctx *ctx)
 {
 	struct inflight in;
-	if (!unstash(&in, SC_SOCKET))
+	if (!exit_args(&in))
 		return 0;
 	struct scratch *s = begin_event(EV_SOCKET, SC_SOCKET);
 	if (!s)
@@ -472,7 +484,7 @@ int exit_socket(struct syscall_exit_ctx *ctx)
 static __always_inline int exit_sockaddr(struct syscall_exit_ctx *ctx, __u8 kind, __u16 syscall)
 {
 	struct inflight in;
-	if (!unstash(&in, syscall))
+	if (!exit_args(&in))
 		return 0;
 	struct scratch *s = begin_event(kind, syscall);
 	if (!s)
@@ -489,26 +501,10 @@ static __always_inline int exit_sockaddr(struct syscall_exit_ctx *ctx, __u8 kind
 	return 0;
 }
 
-SEC("tracepoint/syscalls/sys_enter_bind")
-int enter_bind(struct syscall_enter_ctx *ctx)
-{
-	if (is_traced())
-		stash(ctx, SC_BIND, 3);
-	return 0;
-}
-
 SEC("tracepoint/syscalls/sys_exit_bind")
 int exit_bind(struct syscall_exit_ctx *ctx)
 {
 	return exit_sockaddr(ctx, EV_BIND, SC_BIND);
-}
-
-SEC("tracepoint/syscalls/sys_enter_connect")
-int enter_connect(struct syscall_enter_ctx *ctx)
-{
-	if (is_traced())
-		stash(ctx, SC_CONNECT, 3);
-	return 0;
 }
 
 SEC("tracepoint/syscalls/sys_exit_connect")
@@ -522,19 +518,11 @@ int exit_connect(struct syscall_exit_ctx *ctx)
  * checking, multicast groups) and, with iptables-legacy, the whole rule
  * table written with IPT_SO_SET_REPLACE.
  */
-SEC("tracepoint/syscalls/sys_enter_setsockopt")
-int enter_setsockopt(struct syscall_enter_ctx *ctx)
-{
-	if (is_traced())
-		stash(ctx, SC_SETSOCKOPT, 5);
-	return 0;
-}
-
 SEC("tracepoint/syscalls/sys_exit_setsockopt")
 int exit_setsockopt(struct syscall_exit_ctx *ctx)
 {
 	struct inflight in;
-	if (!unstash(&in, SC_SETSOCKOPT))
+	if (!exit_args(&in))
 		return 0;
 	struct scratch *s = begin_event(EV_SETSOCKOPT, SC_SETSOCKOPT);
 	if (!s)
@@ -550,19 +538,11 @@ int exit_setsockopt(struct syscall_exit_ctx *ctx)
 	return 0;
 }
 
-SEC("tracepoint/syscalls/sys_enter_getsockopt")
-int enter_getsockopt(struct syscall_enter_ctx *ctx)
-{
-	if (is_traced())
-		stash(ctx, SC_GETSOCKOPT, 5);
-	return 0;
-}
-
 SEC("tracepoint/syscalls/sys_exit_getsockopt")
 int exit_getsockopt(struct syscall_exit_ctx *ctx)
 {
 	struct inflight in;
-	if (!unstash(&in, SC_GETSOCKOPT))
+	if (!exit_args(&in))
 		return 0;
 	struct scratch *s = begin_event(EV_GETSOCKOPT, SC_GETSOCKOPT);
 	if (!s)
@@ -587,13 +567,6 @@ int exit_getsockopt(struct syscall_exit_ctx *ctx)
  * replies (ACKs, errors with extended ACK messages, dump results). Payloads
  * of other socket families are not recorded.
  */
-static __always_inline int enter_netlink_io(struct syscall_enter_ctx *ctx, __u32 syscall, int nargs)
-{
-	if (is_traced())
-		stash(ctx, syscall, nargs);
-	return 0;
-}
-
 static __always_inline struct scratch *begin_netlink_io(struct inflight *in, struct syscall_exit_ctx *ctx, __u8 kind, __u16 syscall)
 {
 	struct scratch *s = begin_event(kind, syscall);
@@ -607,17 +580,11 @@ static __always_inline struct scratch *begin_netlink_io(struct inflight *in, str
 	return s;
 }
 
-SEC("tracepoint/syscalls/sys_enter_sendto")
-int enter_sendto(struct syscall_enter_ctx *ctx)
-{
-	return enter_netlink_io(ctx, SC_SENDTO, 6);
-}
-
 SEC("tracepoint/syscalls/sys_exit_sendto")
 int exit_sendto(struct syscall_exit_ctx *ctx)
 {
 	struct inflight in;
-	if (!unstash(&in, SC_SENDTO))
+	if (!exit_args(&in))
 		return 0;
 	struct scratch *s = begin_netlink_io(&in, ctx, EV_SEND, SC_SENDTO);
 	if (!s)
@@ -630,17 +597,11 @@ int exit_sendto(struct syscall_exit_ctx *ctx)
 	return 0;
 }
 
-SEC("tracepoint/syscalls/sys_enter_sendmsg")
-int enter_sendmsg(struct syscall_enter_ctx *ctx)
-{
-	return enter_netlink_io(ctx, SC_SENDMSG, 3);
-}
-
 SEC("tracepoint/syscalls/sys_exit_sendmsg")
 int exit_sendmsg(struct syscall_exit_ctx *ctx)
 {
 	struct inflight in;
-	if (!unstash(&in, SC_SENDMSG))
+	if (!exit_args(&in))
 		return 0;
 	struct scratch *s = begin_netlink_io(&in, ctx, EV_SEND, SC_SENDMSG);
 	if (!s)
@@ -658,17 +619,11 @@ int exit_sendmsg(struct syscall_exit_ctx *ctx)
 	return 0;
 }
 
-SEC("tracepoint/syscalls/sys_enter_recvfrom")
-int enter_recvfrom(struct syscall_enter_ctx *ctx)
-{
-	return enter_netlink_io(ctx, SC_RECVFROM, 6);
-}
-
 SEC("tracepoint/syscalls/sys_exit_recvfrom")
 int exit_recvfrom(struct syscall_exit_ctx *ctx)
 {
 	struct inflight in;
-	if (!unstash(&in, SC_RECVFROM))
+	if (!exit_args(&in))
 		return 0;
 	struct scratch *s = begin_netlink_io(&in, ctx, EV_RECV, SC_RECVFROM);
 	if (!s)
@@ -685,17 +640,11 @@ int exit_recvfrom(struct syscall_exit_ctx *ctx)
 	return 0;
 }
 
-SEC("tracepoint/syscalls/sys_enter_recvmsg")
-int enter_recvmsg(struct syscall_enter_ctx *ctx)
-{
-	return enter_netlink_io(ctx, SC_RECVMSG, 3);
-}
-
 SEC("tracepoint/syscalls/sys_exit_recvmsg")
 int exit_recvmsg(struct syscall_exit_ctx *ctx)
 {
 	struct inflight in;
-	if (!unstash(&in, SC_RECVMSG))
+	if (!exit_args(&in))
 		return 0;
 	struct scratch *s = begin_netlink_io(&in, ctx, EV_RECV, SC_RECVMSG);
 	if (!s)
@@ -721,27 +670,18 @@ int exit_recvmsg(struct syscall_exit_ctx *ctx)
  * The fd is remembered so the following read() or write() can be shown as
  * `path = value`. Paths relative to a directory fd are not recognised.
  */
-SEC("tracepoint/syscalls/sys_enter_openat")
-int enter_openat(struct syscall_enter_ctx *ctx)
-{
-	if (!is_traced())
-		return 0;
-	char prefix[10];
-	if (bpf_probe_read_user(prefix, sizeof(prefix), (const void *)ctx->args[1]))
-		return 0;
-	if (prefix[0] != '/' || prefix[1] != 'p' || prefix[2] != 'r' || prefix[3] != 'o' ||
-	    prefix[4] != 'c' || prefix[5] != '/' || prefix[6] != 's' || prefix[7] != 'y' ||
-	    prefix[8] != 's' || prefix[9] != '/')
-		return 0;
-	stash(ctx, SC_OPENAT, 4);
-	return 0;
-}
-
 SEC("tracepoint/syscalls/sys_exit_openat")
 int exit_openat(struct syscall_exit_ctx *ctx)
 {
 	struct inflight in;
-	if (!unstash(&in, SC_OPENAT))
+	if (!exit_args(&in))
+		return 0;
+	char prefix[10];
+	if (bpf_probe_read_user(prefix, sizeof(prefix), (const void *)in.args[1]))
+		return 0;
+	if (prefix[0] != '/' || prefix[1] != 'p' || prefix[2] != 'r' || prefix[3] != 'o' ||
+	    prefix[4] != 'c' || prefix[5] != '/' || prefix[6] != 's' || prefix[7] != 'y' ||
+	    prefix[8] != 's' || prefix[9] != '/')
 		return 0;
 	struct scratch *s = begin_event(EV_OPEN, SC_OPENAT);
 	if (!s)
@@ -762,21 +702,11 @@ int exit_openat(struct syscall_exit_ctx *ctx)
 	return 0;
 }
 
-static __always_inline int enter_sysctl_io(struct syscall_enter_ctx *ctx, __u32 syscall)
-{
-	if (!is_traced())
-		return 0;
-	struct fd_key key = {.tgid = bpf_get_current_pid_tgid() >> 32, .fd = ctx->args[0]};
-	if (bpf_map_lookup_elem(&sysctl_fds, &key))
-		stash(ctx, syscall, 3);
-	return 0;
-}
-
 /* Payload of read/write events: the path, a NUL, then the bytes. */
 static __always_inline int exit_sysctl_io(struct syscall_exit_ctx *ctx, __u8 kind, __u16 syscall)
 {
 	struct inflight in;
-	if (!unstash(&in, syscall))
+	if (!exit_args(&in))
 		return 0;
 	struct fd_key key = {.tgid = bpf_get_current_pid_tgid() >> 32, .fd = in.args[0]};
 	struct sysctl_file *file = bpf_map_lookup_elem(&sysctl_fds, &key);
@@ -799,22 +729,10 @@ static __always_inline int exit_sysctl_io(struct syscall_exit_ctx *ctx, __u8 kin
 	return 0;
 }
 
-SEC("tracepoint/syscalls/sys_enter_write")
-int enter_write(struct syscall_enter_ctx *ctx)
-{
-	return enter_sysctl_io(ctx, SC_WRITE);
-}
-
 SEC("tracepoint/syscalls/sys_exit_write")
 int exit_write(struct syscall_exit_ctx *ctx)
 {
 	return exit_sysctl_io(ctx, EV_WRITE, SC_WRITE);
-}
-
-SEC("tracepoint/syscalls/sys_enter_read")
-int enter_read(struct syscall_enter_ctx *ctx)
-{
-	return enter_sysctl_io(ctx, SC_READ);
 }
 
 SEC("tracepoint/syscalls/sys_exit_read")
@@ -837,20 +755,10 @@ int enter_close(struct syscall_enter_ctx *ctx)
  * dup2()/dup3(): `echo 1 > /proc/sys/...` in a shell opens the file and then
  * moves it onto fd 1 before writing, so the sysctl file follows the dup.
  */
-static __always_inline int enter_dup(struct syscall_enter_ctx *ctx, __u32 syscall)
-{
-	if (!is_traced())
-		return 0;
-	struct fd_key key = {.tgid = bpf_get_current_pid_tgid() >> 32, .fd = ctx->args[0]};
-	if (bpf_map_lookup_elem(&sysctl_fds, &key))
-		stash(ctx, syscall, 2);
-	return 0;
-}
-
 static __always_inline int exit_dup(struct syscall_exit_ctx *ctx, __u32 syscall)
 {
 	struct inflight in;
-	if (!unstash(&in, syscall) || ctx->ret < 0)
+	if (ctx->ret < 0 || !exit_args(&in))
 		return 0;
 	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
 	struct fd_key from = {.tgid = tgid, .fd = in.args[0]};
@@ -861,22 +769,10 @@ static __always_inline int exit_dup(struct syscall_exit_ctx *ctx, __u32 syscall)
 	return 0;
 }
 
-SEC("tracepoint/syscalls/sys_enter_dup2")
-int enter_dup2(struct syscall_enter_ctx *ctx)
-{
-	return enter_dup(ctx, SC_DUP);
-}
-
 SEC("tracepoint/syscalls/sys_exit_dup2")
 int exit_dup2(struct syscall_exit_ctx *ctx)
 {
 	return exit_dup(ctx, SC_DUP);
-}
-
-SEC("tracepoint/syscalls/sys_enter_dup3")
-int enter_dup3(struct syscall_enter_ctx *ctx)
-{
-	return enter_dup(ctx, SC_DUP);
 }
 
 SEC("tracepoint/syscalls/sys_exit_dup3")

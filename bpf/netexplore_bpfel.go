@@ -65,50 +65,36 @@ type NetexploreSysctlFile struct {
 //
 // Used for safe lookups in a Collection or CollectionSpec.
 const (
-	NetexploreMapEvents           = "events"
-	NetexploreMapInflight         = "inflight"
-	NetexploreMapScratch          = "scratch"
-	NetexploreMapStats            = "stats"
-	NetexploreMapSysctlFds        = "sysctl_fds"
-	NetexploreMapTraced           = "traced"
-	NetexploreProgEnterBind       = "enter_bind"
-	NetexploreProgEnterClose      = "enter_close"
-	NetexploreProgEnterConnect    = "enter_connect"
-	NetexploreProgEnterDup2       = "enter_dup2"
-	NetexploreProgEnterDup3       = "enter_dup3"
-	NetexploreProgEnterExecve     = "enter_execve"
-	NetexploreProgEnterGetsockopt = "enter_getsockopt"
-	NetexploreProgEnterIoctl      = "enter_ioctl"
-	NetexploreProgEnterOpenat     = "enter_openat"
-	NetexploreProgEnterRead       = "enter_read"
-	NetexploreProgEnterRecvfrom   = "enter_recvfrom"
-	NetexploreProgEnterRecvmsg    = "enter_recvmsg"
-	NetexploreProgEnterSendmsg    = "enter_sendmsg"
-	NetexploreProgEnterSendto     = "enter_sendto"
-	NetexploreProgEnterSetsockopt = "enter_setsockopt"
-	NetexploreProgEnterSocket     = "enter_socket"
-	NetexploreProgEnterWrite      = "enter_write"
-	NetexploreProgExitBind        = "exit_bind"
-	NetexploreProgExitConnect     = "exit_connect"
-	NetexploreProgExitDup2        = "exit_dup2"
-	NetexploreProgExitDup3        = "exit_dup3"
-	NetexploreProgExitExecve      = "exit_execve"
-	NetexploreProgExitGetsockopt  = "exit_getsockopt"
-	NetexploreProgExitIoctl       = "exit_ioctl"
-	NetexploreProgExitOpenat      = "exit_openat"
-	NetexploreProgExitRead        = "exit_read"
-	NetexploreProgExitRecvfrom    = "exit_recvfrom"
-	NetexploreProgExitRecvmsg     = "exit_recvmsg"
-	NetexploreProgExitSendmsg     = "exit_sendmsg"
-	NetexploreProgExitSendto      = "exit_sendto"
-	NetexploreProgExitSetsockopt  = "exit_setsockopt"
-	NetexploreProgExitSocket      = "exit_socket"
-	NetexploreProgExitWrite       = "exit_write"
-	NetexploreProgHandleExit      = "handle_exit"
-	NetexploreProgHandleFork      = "handle_fork"
-	NetexploreVarCaptureStacks    = "capture_stacks"
-	NetexploreVarDataLimit        = "data_limit"
-	NetexploreVarUnusedEvent      = "unused_event"
+	NetexploreMapEvents          = "events"
+	NetexploreMapInflight        = "inflight"
+	NetexploreMapScratch         = "scratch"
+	NetexploreMapStats           = "stats"
+	NetexploreMapSysctlFds       = "sysctl_fds"
+	NetexploreMapTraced          = "traced"
+	NetexploreProgEnterClose     = "enter_close"
+	NetexploreProgEnterExecve    = "enter_execve"
+	NetexploreProgExitBind       = "exit_bind"
+	NetexploreProgExitConnect    = "exit_connect"
+	NetexploreProgExitDup2       = "exit_dup2"
+	NetexploreProgExitDup3       = "exit_dup3"
+	NetexploreProgExitExecve     = "exit_execve"
+	NetexploreProgExitGetsockopt = "exit_getsockopt"
+	NetexploreProgExitIoctl      = "exit_ioctl"
+	NetexploreProgExitOpenat     = "exit_openat"
+	NetexploreProgExitRead       = "exit_read"
+	NetexploreProgExitRecvfrom   = "exit_recvfrom"
+	NetexploreProgExitRecvmsg    = "exit_recvmsg"
+	NetexploreProgExitSendmsg    = "exit_sendmsg"
+	NetexploreProgExitSendto     = "exit_sendto"
+	NetexploreProgExitSetsockopt = "exit_setsockopt"
+	NetexploreProgExitSocket     = "exit_socket"
+	NetexploreProgExitWrite      = "exit_write"
+	NetexploreProgHandleExit     = "handle_exit"
+	NetexploreProgHandleFork     = "handle_fork"
+	NetexploreVarCaptureStacks   = "capture_stacks"
+	NetexploreVarDataLimit       = "data_limit"
+	NetexploreVarUnusedEvent     = "unused_event"
+	NetexploreVarWakeupBytes     = "wakeup_bytes"
 )
 
 // LoadNetexplore returns the embedded CollectionSpec for Netexplore.
@@ -153,41 +139,26 @@ type NetexploreSpecs struct {
 //
 // It can be passed ebpf.CollectionSpec.Assign.
 type NetexploreProgramSpecs struct {
-	EnterBind       *ebpf.ProgramSpec `ebpf:"enter_bind"`
-	EnterClose      *ebpf.ProgramSpec `ebpf:"enter_close"`
-	EnterConnect    *ebpf.ProgramSpec `ebpf:"enter_connect"`
-	EnterDup2       *ebpf.ProgramSpec `ebpf:"enter_dup2"`
-	EnterDup3       *ebpf.ProgramSpec `ebpf:"enter_dup3"`
-	EnterExecve     *ebpf.ProgramSpec `ebpf:"enter_execve"`
-	EnterGetsockopt *ebpf.ProgramSpec `ebpf:"enter_getsockopt"`
-	EnterIoctl      *ebpf.ProgramSpec `ebpf:"enter_ioctl"`
-	EnterOpenat     *ebpf.ProgramSpec `ebpf:"enter_openat"`
-	EnterRead       *ebpf.ProgramSpec `ebpf:"enter_read"`
-	EnterRecvfrom   *ebpf.ProgramSpec `ebpf:"enter_recvfrom"`
-	EnterRecvmsg    *ebpf.ProgramSpec `ebpf:"enter_recvmsg"`
-	EnterSendmsg    *ebpf.ProgramSpec `ebpf:"enter_sendmsg"`
-	EnterSendto     *ebpf.ProgramSpec `ebpf:"enter_sendto"`
-	EnterSetsockopt *ebpf.ProgramSpec `ebpf:"enter_setsockopt"`
-	EnterSocket     *ebpf.ProgramSpec `ebpf:"enter_socket"`
-	EnterWrite      *ebpf.ProgramSpec `ebpf:"enter_write"`
-	ExitBind        *ebpf.ProgramSpec `ebpf:"exit_bind"`
-	ExitConnect     *ebpf.ProgramSpec `ebpf:"exit_connect"`
-	ExitDup2        *ebpf.ProgramSpec `ebpf:"exit_dup2"`
-	ExitDup3        *ebpf.ProgramSpec `ebpf:"exit_dup3"`
-	ExitExecve      *ebpf.ProgramSpec `ebpf:"exit_execve"`
-	ExitGetsockopt  *ebpf.ProgramSpec `ebpf:"exit_getsockopt"`
-	ExitIoctl       *ebpf.ProgramSpec `ebpf:"exit_ioctl"`
-	ExitOpenat      *ebpf.ProgramSpec `ebpf:"exit_openat"`
-	ExitRead        *ebpf.ProgramSpec `ebpf:"exit_read"`
-	ExitRecvfrom    *ebpf.ProgramSpec `ebpf:"exit_recvfrom"`
-	ExitRecvmsg     *ebpf.ProgramSpec `ebpf:"exit_recvmsg"`
-	ExitSendmsg     *ebpf.ProgramSpec `ebpf:"exit_sendmsg"`
-	ExitSendto      *ebpf.ProgramSpec `ebpf:"exit_sendto"`
-	ExitSetsockopt  *ebpf.ProgramSpec `ebpf:"exit_setsockopt"`
-	ExitSocket      *ebpf.ProgramSpec `ebpf:"exit_socket"`
-	ExitWrite       *ebpf.ProgramSpec `ebpf:"exit_write"`
-	HandleExit      *ebpf.ProgramSpec `ebpf:"handle_exit"`
-	HandleFork      *ebpf.ProgramSpec `ebpf:"handle_fork"`
+	EnterClose     *ebpf.ProgramSpec `ebpf:"enter_close"`
+	EnterExecve    *ebpf.ProgramSpec `ebpf:"enter_execve"`
+	ExitBind       *ebpf.ProgramSpec `ebpf:"exit_bind"`
+	ExitConnect    *ebpf.ProgramSpec `ebpf:"exit_connect"`
+	ExitDup2       *ebpf.ProgramSpec `ebpf:"exit_dup2"`
+	ExitDup3       *ebpf.ProgramSpec `ebpf:"exit_dup3"`
+	ExitExecve     *ebpf.ProgramSpec `ebpf:"exit_execve"`
+	ExitGetsockopt *ebpf.ProgramSpec `ebpf:"exit_getsockopt"`
+	ExitIoctl      *ebpf.ProgramSpec `ebpf:"exit_ioctl"`
+	ExitOpenat     *ebpf.ProgramSpec `ebpf:"exit_openat"`
+	ExitRead       *ebpf.ProgramSpec `ebpf:"exit_read"`
+	ExitRecvfrom   *ebpf.ProgramSpec `ebpf:"exit_recvfrom"`
+	ExitRecvmsg    *ebpf.ProgramSpec `ebpf:"exit_recvmsg"`
+	ExitSendmsg    *ebpf.ProgramSpec `ebpf:"exit_sendmsg"`
+	ExitSendto     *ebpf.ProgramSpec `ebpf:"exit_sendto"`
+	ExitSetsockopt *ebpf.ProgramSpec `ebpf:"exit_setsockopt"`
+	ExitSocket     *ebpf.ProgramSpec `ebpf:"exit_socket"`
+	ExitWrite      *ebpf.ProgramSpec `ebpf:"exit_write"`
+	HandleExit     *ebpf.ProgramSpec `ebpf:"handle_exit"`
+	HandleFork     *ebpf.ProgramSpec `ebpf:"handle_fork"`
 }
 
 // NetexploreMapSpecs contains maps before they are loaded into the kernel.
@@ -209,6 +180,7 @@ type NetexploreVariableSpecs struct {
 	CaptureStacks *ebpf.VariableSpec `ebpf:"capture_stacks"`
 	DataLimit     *ebpf.VariableSpec `ebpf:"data_limit"`
 	UnusedEvent   *ebpf.VariableSpec `ebpf:"unused_event"`
+	WakeupBytes   *ebpf.VariableSpec `ebpf:"wakeup_bytes"`
 }
 
 // NetexploreObjects contains all objects after they have been loaded into the kernel.
@@ -257,68 +229,39 @@ type NetexploreVariables struct {
 	CaptureStacks *ebpf.Variable `ebpf:"capture_stacks"`
 	DataLimit     *ebpf.Variable `ebpf:"data_limit"`
 	UnusedEvent   *ebpf.Variable `ebpf:"unused_event"`
+	WakeupBytes   *ebpf.Variable `ebpf:"wakeup_bytes"`
 }
 
 // NetexplorePrograms contains all programs after they have been loaded into the kernel.
 //
 // It can be passed to LoadNetexploreObjects or ebpf.CollectionSpec.LoadAndAssign.
 type NetexplorePrograms struct {
-	EnterBind       *ebpf.Program `ebpf:"enter_bind"`
-	EnterClose      *ebpf.Program `ebpf:"enter_close"`
-	EnterConnect    *ebpf.Program `ebpf:"enter_connect"`
-	EnterDup2       *ebpf.Program `ebpf:"enter_dup2"`
-	EnterDup3       *ebpf.Program `ebpf:"enter_dup3"`
-	EnterExecve     *ebpf.Program `ebpf:"enter_execve"`
-	EnterGetsockopt *ebpf.Program `ebpf:"enter_getsockopt"`
-	EnterIoctl      *ebpf.Program `ebpf:"enter_ioctl"`
-	EnterOpenat     *ebpf.Program `ebpf:"enter_openat"`
-	EnterRead       *ebpf.Program `ebpf:"enter_read"`
-	EnterRecvfrom   *ebpf.Program `ebpf:"enter_recvfrom"`
-	EnterRecvmsg    *ebpf.Program `ebpf:"enter_recvmsg"`
-	EnterSendmsg    *ebpf.Program `ebpf:"enter_sendmsg"`
-	EnterSendto     *ebpf.Program `ebpf:"enter_sendto"`
-	EnterSetsockopt *ebpf.Program `ebpf:"enter_setsockopt"`
-	EnterSocket     *ebpf.Program `ebpf:"enter_socket"`
-	EnterWrite      *ebpf.Program `ebpf:"enter_write"`
-	ExitBind        *ebpf.Program `ebpf:"exit_bind"`
-	ExitConnect     *ebpf.Program `ebpf:"exit_connect"`
-	ExitDup2        *ebpf.Program `ebpf:"exit_dup2"`
-	ExitDup3        *ebpf.Program `ebpf:"exit_dup3"`
-	ExitExecve      *ebpf.Program `ebpf:"exit_execve"`
-	ExitGetsockopt  *ebpf.Program `ebpf:"exit_getsockopt"`
-	ExitIoctl       *ebpf.Program `ebpf:"exit_ioctl"`
-	ExitOpenat      *ebpf.Program `ebpf:"exit_openat"`
-	ExitRead        *ebpf.Program `ebpf:"exit_read"`
-	ExitRecvfrom    *ebpf.Program `ebpf:"exit_recvfrom"`
-	ExitRecvmsg     *ebpf.Program `ebpf:"exit_recvmsg"`
-	ExitSendmsg     *ebpf.Program `ebpf:"exit_sendmsg"`
-	ExitSendto      *ebpf.Program `ebpf:"exit_sendto"`
-	ExitSetsockopt  *ebpf.Program `ebpf:"exit_setsockopt"`
-	ExitSocket      *ebpf.Program `ebpf:"exit_socket"`
-	ExitWrite       *ebpf.Program `ebpf:"exit_write"`
-	HandleExit      *ebpf.Program `ebpf:"handle_exit"`
-	HandleFork      *ebpf.Program `ebpf:"handle_fork"`
+	EnterClose     *ebpf.Program `ebpf:"enter_close"`
+	EnterExecve    *ebpf.Program `ebpf:"enter_execve"`
+	ExitBind       *ebpf.Program `ebpf:"exit_bind"`
+	ExitConnect    *ebpf.Program `ebpf:"exit_connect"`
+	ExitDup2       *ebpf.Program `ebpf:"exit_dup2"`
+	ExitDup3       *ebpf.Program `ebpf:"exit_dup3"`
+	ExitExecve     *ebpf.Program `ebpf:"exit_execve"`
+	ExitGetsockopt *ebpf.Program `ebpf:"exit_getsockopt"`
+	ExitIoctl      *ebpf.Program `ebpf:"exit_ioctl"`
+	ExitOpenat     *ebpf.Program `ebpf:"exit_openat"`
+	ExitRead       *ebpf.Program `ebpf:"exit_read"`
+	ExitRecvfrom   *ebpf.Program `ebpf:"exit_recvfrom"`
+	ExitRecvmsg    *ebpf.Program `ebpf:"exit_recvmsg"`
+	ExitSendmsg    *ebpf.Program `ebpf:"exit_sendmsg"`
+	ExitSendto     *ebpf.Program `ebpf:"exit_sendto"`
+	ExitSetsockopt *ebpf.Program `ebpf:"exit_setsockopt"`
+	ExitSocket     *ebpf.Program `ebpf:"exit_socket"`
+	ExitWrite      *ebpf.Program `ebpf:"exit_write"`
+	HandleExit     *ebpf.Program `ebpf:"handle_exit"`
+	HandleFork     *ebpf.Program `ebpf:"handle_fork"`
 }
 
 func (p *NetexplorePrograms) Close() error {
 	return _NetexploreClose(
-		p.EnterBind,
 		p.EnterClose,
-		p.EnterConnect,
-		p.EnterDup2,
-		p.EnterDup3,
 		p.EnterExecve,
-		p.EnterGetsockopt,
-		p.EnterIoctl,
-		p.EnterOpenat,
-		p.EnterRead,
-		p.EnterRecvfrom,
-		p.EnterRecvmsg,
-		p.EnterSendmsg,
-		p.EnterSendto,
-		p.EnterSetsockopt,
-		p.EnterSocket,
-		p.EnterWrite,
 		p.ExitBind,
 		p.ExitConnect,
 		p.ExitDup2,

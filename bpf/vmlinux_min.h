@@ -37,6 +37,11 @@ enum {
 
 #define BPF_F_USER_STACK (1ULL << 8)
 
+/* bpf_ringbuf_output flags and bpf_ringbuf_query selectors. */
+#define BPF_RB_NO_WAKEUP (1ULL << 0)
+#define BPF_RB_FORCE_WAKEUP (1ULL << 1)
+#define BPF_RB_AVAIL_DATA 0
+
 #pragma clang attribute push(__attribute__((preserve_access_index)), apply_to = record)
 
 struct ns_common {
@@ -82,6 +87,17 @@ struct sock {
 
 struct socket {
 	struct sock *sk;
+};
+
+/* x86-64 registers saved at syscall entry; the arguments are di, si, dx,
+ * r10, r8 and r9. */
+struct pt_regs {
+	unsigned long r10;
+	unsigned long r9;
+	unsigned long r8;
+	unsigned long dx;
+	unsigned long si;
+	unsigned long di;
 };
 
 struct task_struct {

@@ -45,36 +45,21 @@ type hook struct {
 
 var hooks = []hook{
 	{"sched", "sched_process_exit", func(p *bpf.NetexplorePrograms) *ebpf.Program { return p.HandleExit }, true},
-	{"syscalls", "sys_enter_ioctl", func(p *bpf.NetexplorePrograms) *ebpf.Program { return p.EnterIoctl }, true},
 	{"syscalls", "sys_exit_ioctl", func(p *bpf.NetexplorePrograms) *ebpf.Program { return p.ExitIoctl }, true},
-	{"syscalls", "sys_enter_socket", func(p *bpf.NetexplorePrograms) *ebpf.Program { return p.EnterSocket }, false},
 	{"syscalls", "sys_exit_socket", func(p *bpf.NetexplorePrograms) *ebpf.Program { return p.ExitSocket }, false},
-	{"syscalls", "sys_enter_bind", func(p *bpf.NetexplorePrograms) *ebpf.Program { return p.EnterBind }, false},
 	{"syscalls", "sys_exit_bind", func(p *bpf.NetexplorePrograms) *ebpf.Program { return p.ExitBind }, false},
-	{"syscalls", "sys_enter_connect", func(p *bpf.NetexplorePrograms) *ebpf.Program { return p.EnterConnect }, false},
 	{"syscalls", "sys_exit_connect", func(p *bpf.NetexplorePrograms) *ebpf.Program { return p.ExitConnect }, false},
-	{"syscalls", "sys_enter_sendto", func(p *bpf.NetexplorePrograms) *ebpf.Program { return p.EnterSendto }, true},
 	{"syscalls", "sys_exit_sendto", func(p *bpf.NetexplorePrograms) *ebpf.Program { return p.ExitSendto }, true},
-	{"syscalls", "sys_enter_sendmsg", func(p *bpf.NetexplorePrograms) *ebpf.Program { return p.EnterSendmsg }, true},
 	{"syscalls", "sys_exit_sendmsg", func(p *bpf.NetexplorePrograms) *ebpf.Program { return p.ExitSendmsg }, true},
-	{"syscalls", "sys_enter_recvfrom", func(p *bpf.NetexplorePrograms) *ebpf.Program { return p.EnterRecvfrom }, true},
 	{"syscalls", "sys_exit_recvfrom", func(p *bpf.NetexplorePrograms) *ebpf.Program { return p.ExitRecvfrom }, true},
-	{"syscalls", "sys_enter_recvmsg", func(p *bpf.NetexplorePrograms) *ebpf.Program { return p.EnterRecvmsg }, true},
 	{"syscalls", "sys_exit_recvmsg", func(p *bpf.NetexplorePrograms) *ebpf.Program { return p.ExitRecvmsg }, true},
-	{"syscalls", "sys_enter_setsockopt", func(p *bpf.NetexplorePrograms) *ebpf.Program { return p.EnterSetsockopt }, false},
 	{"syscalls", "sys_exit_setsockopt", func(p *bpf.NetexplorePrograms) *ebpf.Program { return p.ExitSetsockopt }, false},
-	{"syscalls", "sys_enter_getsockopt", func(p *bpf.NetexplorePrograms) *ebpf.Program { return p.EnterGetsockopt }, false},
 	{"syscalls", "sys_exit_getsockopt", func(p *bpf.NetexplorePrograms) *ebpf.Program { return p.ExitGetsockopt }, false},
-	{"syscalls", "sys_enter_openat", func(p *bpf.NetexplorePrograms) *ebpf.Program { return p.EnterOpenat }, false},
 	{"syscalls", "sys_exit_openat", func(p *bpf.NetexplorePrograms) *ebpf.Program { return p.ExitOpenat }, false},
-	{"syscalls", "sys_enter_write", func(p *bpf.NetexplorePrograms) *ebpf.Program { return p.EnterWrite }, false},
 	{"syscalls", "sys_exit_write", func(p *bpf.NetexplorePrograms) *ebpf.Program { return p.ExitWrite }, false},
-	{"syscalls", "sys_enter_read", func(p *bpf.NetexplorePrograms) *ebpf.Program { return p.EnterRead }, false},
 	{"syscalls", "sys_exit_read", func(p *bpf.NetexplorePrograms) *ebpf.Program { return p.ExitRead }, false},
 	{"syscalls", "sys_enter_close", func(p *bpf.NetexplorePrograms) *ebpf.Program { return p.EnterClose }, false},
-	{"syscalls", "sys_enter_dup2", func(p *bpf.NetexplorePrograms) *ebpf.Program { return p.EnterDup2 }, false},
 	{"syscalls", "sys_exit_dup2", func(p *bpf.NetexplorePrograms) *ebpf.Program { return p.ExitDup2 }, false},
-	{"syscalls", "sys_enter_dup3", func(p *bpf.NetexplorePrograms) *ebpf.Program { return p.EnterDup3 }, false},
 	{"syscalls", "sys_exit_dup3", func(p *bpf.NetexplorePrograms) *ebpf.Program { return p.ExitDup3 }, false},
 	{"syscalls", "sys_enter_execve", func(p *bpf.NetexplorePrograms) *ebpf.Program { return p.EnterExecve }, true},
 	{"syscalls", "sys_exit_execve", func(p *bpf.NetexplorePrograms) *ebpf.Program { return p.ExitExecve }, false},
@@ -181,10 +166,15 @@ func (p *Probe) Follow(pid int) error {
 // every pending event has been read.
 func (p *Probe) Read() (Event, error) {
 	for {
+		// The probe wakes the reader only for large backlogs (see
+		// wakeup_bytes in the probe); a short deadline picks up the rest.
+		p.reader.SetDeadline(time.Now().Add(pollInterval))
 		err := p.reader.ReadInto(&p.rec)
 		if err != nil {
 			switch {
-			case errors.Is(err, ringbuf.ErrFlushed), errors.Is(err, os.ErrDeadlineExceeded):
+			case errors.Is(err, os.ErrDeadlineExceeded):
+				continue
+			case errors.Is(err, ringbuf.ErrFlushed):
 				return Event{}, ErrDrained
 			case errors.Is(err, ringbuf.ErrClosed), errors.Is(err, os.ErrClosed):
 				return Event{}, ErrProbeClosed
@@ -243,6 +233,10 @@ func (p *Probe) Close() error {
 	errs = append(errs, p.objs.Close())
 	return errors.Join(errs...)
 }
+
+// pollInterval bounds how long an event can wait in the ring buffer before
+// the reader looks: the probe does not wake the reader for every event.
+const pollInterval = 20 * time.Millisecond
 
 // ErrProbeClosed is returned by [Probe.Read] after [Probe.Close].
 var ErrProbeClosed = errors.New("probe closed")
