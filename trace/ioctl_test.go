@@ -139,8 +139,8 @@ type capRecord struct {
 	Args    []uint64 `json:"args"`
 	Data    []byte   `json:"data"`
 	Errno   string   `json:"errno,omitempty"`
-	// Volatile marks arguments holding user-space pointers, which differ
-	// from run to run.
+	// Volatile marks arguments that differ from run to run: user-space
+	// pointers, or state the kernel sets asynchronously (IFF_RUNNING).
 	Volatile bool `json:"volatile,omitempty"`
 	// Strace is strace's line for the call, filled in by the parent.
 	Strace string `json:"strace,omitempty"`
@@ -249,7 +249,9 @@ func ioctlScenario(r *capRecorder) error {
 	b = capIfreq("br0")
 	le.PutUint16(b[16:], unix.IFF_UP|unix.IFF_BROADCAST|unix.IFF_MULTICAST)
 	r.ioctl(fd, "ioctl_siocsifflags_br0", "ioctl(SIOCSIFFLAGS) br0 up", unix.SIOCSIFFLAGS, b, false)
-	r.ioctl(fd, "ioctl_siocgifflags_br0_up", "ioctl(SIOCGIFFLAGS) on br0 after bringing it up", unix.SIOCGIFFLAGS, capIfreq("br0"), false)
+	// IFF_RUNNING follows carrier, which link watch sets a moment after
+	// IFF_UP, so the live answer varies.
+	r.ioctl(fd, "ioctl_siocgifflags_br0_up", "ioctl(SIOCGIFFLAGS) on br0 after bringing it up", unix.SIOCGIFFLAGS, capIfreq("br0"), true)
 
 	if err := netlink.LinkAdd(&netlink.Veth{LinkAttrs: netlink.LinkAttrs{Name: "veth0"}, PeerName: "veth1"}); err != nil {
 		return fmt.Errorf("creating veth pair: %w", err)
@@ -456,7 +458,7 @@ func storeRecords(t *testing.T, recs []capRecord, producer string) {
 		}
 		comments = append(comments, "result: "+result)
 		if r.Volatile {
-			comments = append(comments, "volatile: holds user-space pointers")
+			comments = append(comments, "volatile: differs from run to run")
 		}
 		comments = append(comments, "strace: "+r.Strace)
 		if err := writeCapture(r.File, comments, r.Data); err != nil {

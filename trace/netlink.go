@@ -18,10 +18,8 @@ const (
 	nlmsgHdrLen = 16 // sizeof(struct nlmsghdr)
 	nlaHdrLen   = 4  // sizeof(struct nlattr)
 
-	nlmsgNoop    = 1
-	nlmsgError   = 2
-	nlmsgDone    = 3
-	nlmsgOverrun = 4
+	nlmsgError   = 2    // NLMSG_ERROR
+	nlmsgDone    = 3    // NLMSG_DONE
 	nlmsgMinType = 0x10 // first protocol-specific message type
 
 	nlmFCapped  = 0x100 // NLMSG_ERROR: the request is echoed without its payload
@@ -188,7 +186,7 @@ func nlDecodeMessage(protocol int, body nlBodyDecoder, b []byte, off int) (Netli
 		}
 	}
 	m.FlagNames = nlFlagNames(h.Flags, op, ackFlags)
-	m.Fields = append([]Field{nlHeaderField(b, off, h, m.TypeName, m.FlagNames)}, bodyField...)
+	m.Fields = append([]Field{nlHeaderField(off, h, m.TypeName, m.FlagNames)}, bodyField...)
 	if !m.IsError {
 		m.Summary = nlJoin(m.TypeName, bodySum, nlSummaryFlags(m.FlagNames))
 	}
@@ -203,9 +201,9 @@ func nlSummaryFlags(names string) string {
 	return names
 }
 
-// nlHeaderField renders the nlmsghdr at b[off:] as a "nlmsghdr" block.
-func nlHeaderField(b []byte, off int, h nlHeader, typeName, flagNames string) Field {
-	_ = b
+// nlHeaderField renders the nlmsghdr at payload offset off as a "nlmsghdr"
+// block.
+func nlHeaderField(off int, h nlHeader, typeName, flagNames string) Field {
 	return Field{
 		Name:   "nlmsghdr",
 		Value:  typeName,
@@ -294,7 +292,7 @@ func nlDecodeError(protocol int, body nlBodyDecoder, b []byte, off int, h nlHead
 			flags := nlFlagNames(rh.Flags, d.Op, rh.Type == nlmsgError || rh.Type == nlmsgDone)
 			reqLen = nlmsgHdrLen
 			msg = Field{Name: "msg", Value: nlJoin(name, nlSummaryFlags(flags)), Offset: reqOff, Length: nlmsgHdrLen,
-				Children: []Field{nlHeaderField(b, reqOff, rh, name, flags)}}
+				Children: []Field{nlHeaderField(reqOff, rh, name, flags)}}
 		} else {
 			inner, _ := nlDecodeMessage(protocol, body, b, reqOff)
 			reqLen = inner.Length

@@ -80,7 +80,6 @@ const (
 	nlAFInet   = 2
 	nlAFBridge = 7
 	nlAFInet6  = 10
-	nlAFMPLS   = 28
 )
 
 // nlArphrdNames names ifi_type, the link-layer type (linux/if_arp.h).

@@ -25,7 +25,6 @@ const (
 	rtGroupLinkProp  = 23
 	rtmsgIFFUp       = 0x1 // IFF_UP
 	rtNeighNUDNone   = 0
-	rtTableMain      = 254
 	rtnUnicast       = 1
 	rtMaxAttrDepth   = 32
 	rtIfinfomsgLen   = 16
@@ -98,7 +97,12 @@ func (c *rtCtx) attrs(b []byte, base int, t *rtTable) []Field {
 // attr decodes one attribute with t.
 func (c *rtCtx) attr(a nlAttr, t *rtTable) Field {
 	f := Field{Name: nlName(t.names, uint64(a.Type), t.prefix), Offset: a.Off, Length: a.Len}
-	spec := t.attrs[a.Type]
+	spec, known := t.attrs[a.Type]
+	if !known && !a.Nested && (int(a.Type) >= len(t.names) || t.names[a.Type] == "") {
+		// Not in the table at all: the bytes, under the type's number.
+		f.Value = nlHex(a.Data)
+		return f
+	}
 	if c.depth >= rtMaxAttrDepth && (spec.kind == rtNested || spec.kind == rtFunc || a.Nested) {
 		c.fail(fmt.Sprintf("attributes nested more than %d levels deep at offset %d", rtMaxAttrDepth, a.Off))
 		f.Value = nlHex(a.Data)
@@ -251,11 +255,13 @@ var (
 	rtIfindexName = func(v uint64) string { return strconv.FormatInt(int64(int32(uint32(v))), 10) }
 )
 
-// decodeRouteBody decodes the body of a NETLINK_ROUTE message.
+// decodeRouteBody decodes the body of a NETLINK_ROUTE message. The low two
+// bits of the type (counted from RTM_BASE) give the operation: new, delete,
+// get or set.
 func decodeRouteBody(msgType uint16, body []byte, base int) bodyDecode {
-	d := bodyDecode{TypeName: nlName(rtmNames, uint64(msgType), "")}
-	if msgType >= uint16(len(rtmNames)) || rtmNames[msgType] == "" {
-		d.TypeName = strconv.Itoa(int(msgType))
+	d := bodyDecode{TypeName: strconv.Itoa(int(msgType))}
+	if int(msgType) < len(rtmNames) && rtmNames[msgType] != "" {
+		d.TypeName = rtmNames[msgType]
 	}
 	if msgType < rtmBase {
 		return d
@@ -478,6 +484,14 @@ func rtVia(c *rtCtx, a nlAttr) (string, []Field) {
 	}
 }
 
+// struct rtnexthop.
+var rtRtnexthop = []rtMember{
+	{name: "rtnh_len", size: 2},
+	{name: "rtnh_flags", size: 1, render: nlFlagsOf(rtnhFlags)},
+	{name: "rtnh_hops", size: 1},
+	{name: "rtnh_ifindex", size: 4, kind: rtInt},
+}
+
 // rtMultipath decodes RTA_MULTIPATH: an array of struct rtnexthop, each
 // followed by its own RTA_* attributes.
 func rtMultipath(c *rtCtx, a nlAttr) (string, []Field) {
@@ -489,12 +503,7 @@ func rtMultipath(c *rtCtx, a nlAttr) (string, []Field) {
 			c.fail(fmt.Sprintf("rtnexthop at offset %d has rtnh_len %d", base+pos, l))
 			break
 		}
-		members, _ := rtStruct(b[pos:pos+8], base+pos, []rtMember{
-			{name: "rtnh_len", size: 2},
-			{name: "rtnh_flags", size: 1, render: nlFlagsOf(rtnhFlags)},
-			{name: "rtnh_hops", size: 1},
-			{name: "rtnh_ifindex", size: 4, kind: rtInt},
-		})
+		members, _ := rtStruct(b[pos:pos+8], base+pos, rtRtnexthop)
 		members = append(members, c.attrs(b[pos+8:pos+l], base+pos+8, rtRouteTable)...)
 		hop := Field{Name: "rtnexthop", Offset: base + pos, Length: l, Children: members}
 		hop.Value = nlJoin(rtVal(members, "RTA_GATEWAY", "via "), "dev index="+rtTopValue(members, "rtnh_ifindex"))
@@ -546,19 +555,12 @@ func rtDecodeRoute(body []byte, base int, get bool, d *bodyDecode) {
 		parts = append(parts, fmt.Sprintf("%s/%d", dst, dstLen))
 	}
 	parts = append(parts, rtVal(attrs, "RTA_GATEWAY", "via "), rtVal(attrs, "RTA_VIA", "via "), rtVal(attrs, "RTA_OIF", "dev index="))
-	table := uint64(body[4])
-	if v, ok := rtTop(attrs, "RTA_TABLE"); ok {
-		if n, err := strconv.ParseUint(v.Value, 10, 32); err == nil {
-			table = n
-		} else if v.Value == "RT_TABLE_LOCAL" {
-			table = 255
-		} else if v.Value == "RT_TABLE_DEFAULT" {
-			table = 253
-		}
+	table := rtTableName(uint64(body[4]))
+	if v := rtTopValue(attrs, "RTA_TABLE"); v != "" {
+		table = v // the full 32-bit table id
 	}
-	if table != rtTableMain && table != 0 {
-		name := rtTableName(table)
-		parts = append(parts, "table "+strings.ToLower(strings.TrimPrefix(name, "RT_TABLE_")))
+	if table != "RT_TABLE_MAIN" && table != "RT_TABLE_UNSPEC" {
+		parts = append(parts, "table "+strings.ToLower(strings.TrimPrefix(table, "RT_TABLE_")))
 	}
 	d.Summary = nlJoin(parts...)
 }

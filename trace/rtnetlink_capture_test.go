@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"flag"
 	"fmt"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -15,6 +16,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/vishvananda/netlink"
 	"golang.org/x/sys/unix"
 )
 
@@ -89,10 +91,16 @@ var rtnlScenarios = []rtnlScenario{
 	{name: "addr_dump", setup: rtnlFullLab, command: "ip addr show dev br0"},
 	{name: "route_dump", setup: rtnlFullLab, command: "ip route show table all"},
 	{name: "neigh_dump", setup: rtnlFullLab, command: "ip neigh show dev br0"},
+	{name: "bridge_link_dump", setup: rtnlFullLab + "; bridge link set dev v0 hairpin on", command: "bridge -d link show"},
+	{name: "fdb_dump", setup: rtnlFullLab + "; bridge fdb append 00:00:00:00:00:00 dev vx0 dst 10.0.0.2",
+		command: "bridge fdb show br br0"},
 	{name: "netconf", setup: rtnlBridgeLab, command: "ip netconf show dev br0"},
 	{name: "nsid", mountNS: true, setup: "mount -t tmpfs tmpfs /run; ip netns add nx-rtnl",
 		command: "sh -c 'ip netns set nx-rtnl 7; ip netns list-id'"},
 	{name: "genl_ctrl", protocol: NetlinkGeneric, command: "genl ctrl get name nlctrl"},
+	{name: "docker_steps", craft: "docker",
+		command: "Docker's bridge and endpoint setup through vishvananda/netlink: LinkAdd(Bridge docker0), LinkSetMTU, " +
+			"AddrAdd 172.17.0.1/16, LinkSetUp, LinkAdd(Veth), LinkSetMaster, LinkSetHairpin, LinkSetUp, RouteAdd (sent by TestRtnlCraftHelper)"},
 	{name: "link_add_bad_mtu", craft: "bad_mtu",
 		command: "RTM_NEWLINK br9 kind=bridge whose IFLA_MTU has 2 bytes instead of 4 (sent by TestRtnlCraftHelper)"},
 }
@@ -314,6 +322,12 @@ func TestRtnlCraftHelper(t *testing.T) {
 	if what == "" {
 		t.Skip("helper process of TestRtnlCapture")
 	}
+	if what == "docker" {
+		if err := rtnlDockerSteps(); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
 	var req []byte
 	switch what {
 	case "bad_mtu":
@@ -363,4 +377,61 @@ func rtnlBuildAttr(typ uint16, data []byte) []byte {
 		b = append(b, 0)
 	}
 	return b
+}
+
+// rtnlDockerSteps makes the netlink calls Docker's bridge driver makes
+// (libnetwork's setupDevice, setupMTU, setupBridgeIPv4, setupDeviceUp, and
+// for an endpoint the veth pair, its master, hairpin mode and a route),
+// through the same library.
+func rtnlDockerSteps() error {
+	mac, err := net.ParseMAC("02:42:5e:00:00:01")
+	if err != nil {
+		return err
+	}
+	if err := netlink.LinkAdd(&netlink.Bridge{LinkAttrs: netlink.LinkAttrs{Name: "docker0", HardwareAddr: mac}}); err != nil {
+		return fmt.Errorf("adding docker0: %w", err)
+	}
+	br, err := netlink.LinkByName("docker0")
+	if err != nil {
+		return err
+	}
+	if err := netlink.LinkSetMTU(br, 1500); err != nil {
+		return fmt.Errorf("setting the MTU: %w", err)
+	}
+	addr, err := netlink.ParseAddr("172.17.0.1/16")
+	if err != nil {
+		return err
+	}
+	if err := netlink.AddrAdd(br, addr); err != nil {
+		return fmt.Errorf("adding the gateway address: %w", err)
+	}
+	if err := netlink.LinkSetUp(br); err != nil {
+		return fmt.Errorf("setting docker0 up: %w", err)
+	}
+	veth := &netlink.Veth{LinkAttrs: netlink.LinkAttrs{Name: "veth0a1b2c3", TxQLen: -1}, PeerName: "veth9d8e7f6"}
+	if err := netlink.LinkAdd(veth); err != nil {
+		return fmt.Errorf("adding the veth pair: %w", err)
+	}
+	host, err := netlink.LinkByName("veth0a1b2c3")
+	if err != nil {
+		return err
+	}
+	if err := netlink.LinkSetMaster(host, br); err != nil {
+		return fmt.Errorf("attaching the veth: %w", err)
+	}
+	if err := netlink.LinkSetHairpin(host, true); err != nil {
+		return fmt.Errorf("setting hairpin mode: %w", err)
+	}
+	if err := netlink.LinkSetUp(host); err != nil {
+		return fmt.Errorf("setting the veth up: %w", err)
+	}
+	_, dst, err := net.ParseCIDR("10.99.0.0/24")
+	if err != nil {
+		return err
+	}
+	route := &netlink.Route{LinkIndex: br.Attrs().Index, Dst: dst, Gw: net.ParseIP("172.17.0.254")}
+	if err := netlink.RouteAdd(route); err != nil {
+		return fmt.Errorf("adding a route: %w", err)
+	}
+	return nil
 }

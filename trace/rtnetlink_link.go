@@ -234,23 +234,23 @@ var rtVxlanTable = &rtTable{prefix: "IFLA_VXLAN", names: iflaVxlanNames, attrs: 
 	8:  rtNum,              // IFLA_VXLAN_AGEING (seconds)
 	9:  rtNum,              // IFLA_VXLAN_LIMIT
 	10: rtFn(rtPortRange),
-	11: rtNum,  // IFLA_VXLAN_PROXY
-	12: rtNum,  // IFLA_VXLAN_RSC
-	13: rtNum,  // IFLA_VXLAN_L2MISS
-	14: rtNum,  // IFLA_VXLAN_L3MISS
-	15: rtPort, // IFLA_VXLAN_PORT
-	16: rtIP,   // IFLA_VXLAN_GROUP6
-	17: rtIP,   // IFLA_VXLAN_LOCAL6
-	18: rtNum,  // IFLA_VXLAN_UDP_CSUM
-	19: rtNum,  // IFLA_VXLAN_UDP_ZERO_CSUM6_TX
-	20: rtNum,  // IFLA_VXLAN_UDP_ZERO_CSUM6_RX
-	21: rtNum,  // IFLA_VXLAN_REMCSUM_TX
-	22: rtNum,  // IFLA_VXLAN_REMCSUM_RX
-	23: rtBool, // IFLA_VXLAN_GBP
-	24: rtBool, // IFLA_VXLAN_REMCSUM_NOPARTIAL
-	25: rtNum,  // IFLA_VXLAN_COLLECT_METADATA
-	26: rtPort, // IFLA_VXLAN_LABEL
-	27: rtBool, // IFLA_VXLAN_GPE
+	11: rtNum,             // IFLA_VXLAN_PROXY
+	12: rtNum,             // IFLA_VXLAN_RSC
+	13: rtNum,             // IFLA_VXLAN_L2MISS
+	14: rtNum,             // IFLA_VXLAN_L3MISS
+	15: rtPort,            // IFLA_VXLAN_PORT
+	16: rtIP,              // IFLA_VXLAN_GROUP6
+	17: rtIP,              // IFLA_VXLAN_LOCAL6
+	18: rtNum,             // IFLA_VXLAN_UDP_CSUM
+	19: rtNum,             // IFLA_VXLAN_UDP_ZERO_CSUM6_TX
+	20: rtNum,             // IFLA_VXLAN_UDP_ZERO_CSUM6_RX
+	21: rtNum,             // IFLA_VXLAN_REMCSUM_TX
+	22: rtNum,             // IFLA_VXLAN_REMCSUM_RX
+	23: rtBool,            // IFLA_VXLAN_GBP
+	24: rtBool,            // IFLA_VXLAN_REMCSUM_NOPARTIAL
+	25: rtNum,             // IFLA_VXLAN_COLLECT_METADATA
+	26: rtPort,            // IFLA_VXLAN_LABEL
+	27: rtBool,            // IFLA_VXLAN_GPE
 	28: rtFn(rtFlagOrNum), // IFLA_VXLAN_TTL_INHERIT: a flag in requests, a u8 in dumps
 	29: rtU(nlEnum(vxlanDFNames)),
 	30: rtNum, // IFLA_VXLAN_VNIFILTER
@@ -338,8 +338,9 @@ var rtXdpTable = &rtTable{prefix: "IFLA_XDP", names: iflaXdpNames, attrs: map[ui
 	8: rtSigned,
 }}
 
-// rtInfoDataTables decode IFLA_INFO_DATA by IFLA_INFO_KIND.
-var rtInfoDataTables map[string]*rtTable
+// rtInfoDataWrap and rtSlaveDataWrap decode IFLA_INFO_DATA by
+// IFLA_INFO_KIND and IFLA_INFO_SLAVE_DATA by IFLA_INFO_SLAVE_KIND.
+var rtInfoDataWrap, rtSlaveDataWrap map[string]*rtTable
 
 // rtLinkTable decodes IFLA_* attributes. It is built in init because the
 // veth peer nests a whole link message inside it.
@@ -410,7 +411,7 @@ func init() {
 		68: rtNum, // IFLA_HEADROOM
 		69: rtNum, // IFLA_TAILROOM
 	}}
-	rtInfoDataTables = map[string]*rtTable{
+	kinds := map[string]*rtTable{
 		"bridge":  rtBridgeTable,
 		"vxlan":   rtVxlanTable,
 		"macvlan": rtMacvlanTable,
@@ -420,6 +421,11 @@ func init() {
 			1: rtFn(rtVethPeer),
 		}},
 	}
+	rtInfoDataWrap = map[string]*rtTable{}
+	for kind, t := range kinds {
+		rtInfoDataWrap[kind] = rtWrapKind(2, t)
+	}
+	rtSlaveDataWrap = map[string]*rtTable{"bridge": rtWrapKind(5, rtBrportTable)}
 }
 
 // rtLinkinfo decodes IFLA_LINKINFO. IFLA_INFO_DATA is decoded with the
@@ -437,46 +443,48 @@ func rtLinkinfo(c *rtCtx, a nlAttr) (string, []Field) {
 			slaveKind = nlCString(x.Data)
 		}
 	}
-	generic := &rtTable{prefix: "IFLA_INFO", names: iflaInfoNames, attrs: map[uint16]rtAttr{
-		1: rtStr, 3: rtRaw, 4: rtStr,
-	}}
 	var fields []Field
 	for _, x := range attrs {
 		var f Field
 		switch x.Type {
 		case 2: // IFLA_INFO_DATA
-			f = c.kindData(x, kind)
+			f = c.kindData(x, rtInfoDataWrap[kind], kind)
 		case 5: // IFLA_INFO_SLAVE_DATA
-			f = c.kindData(x, slaveKind)
+			f = c.kindData(x, rtSlaveDataWrap[slaveKind], slaveKind)
 		default:
-			f = c.attr(x, generic)
+			f = c.attr(x, rtLinkinfoTable)
 		}
 		fields = append(fields, f)
 	}
 	return kind, fields
 }
 
-// kindData decodes IFLA_INFO_DATA or IFLA_INFO_SLAVE_DATA for a kind.
-func (c *rtCtx) kindData(a nlAttr, kind string) Field {
-	name := nlName(iflaInfoNames, uint64(a.Type), "IFLA_INFO")
-	t, ok := rtInfoDataTables[kind]
-	if a.Type == 5 { // slave data: only bridge ports are known
-		t, ok = nil, kind == "bridge"
-		if ok {
-			t = rtBrportTable
+// rtLinkinfoTable names the members of IFLA_LINKINFO other than the two
+// data blocks.
+var rtLinkinfoTable = &rtTable{prefix: "IFLA_INFO", names: iflaInfoNames, attrs: map[uint16]rtAttr{
+	1: rtStr, // IFLA_INFO_KIND
+	3: rtRaw, // IFLA_INFO_XSTATS
+	4: rtStr, // IFLA_INFO_SLAVE_KIND
+}}
+
+// kindData decodes IFLA_INFO_DATA or IFLA_INFO_SLAVE_DATA with wrap, a
+// table whose entry for that attribute nests the kind's table. A kind
+// without a table gets its attributes as hex, or the whole block as hex
+// if it does not hold attributes.
+func (c *rtCtx) kindData(a nlAttr, wrap *rtTable, kind string) Field {
+	if wrap == nil {
+		if _, bad := nlParseAttrs(a.Data, a.DataOff()); bad != "" || len(a.Data) == 0 {
+			return Field{Name: nlName(iflaInfoNames, uint64(a.Type), "IFLA_INFO"), Value: nlHex(a.Data), Offset: a.Off, Length: a.Len}
 		}
+		wrap = rtWrapKind(a.Type, &rtTable{prefix: "IFLA_" + strings.ToUpper(kind)})
 	}
-	if !ok {
-		// An unknown kind: attributes by shape if they parse cleanly.
-		if _, bad := nlParseAttrs(a.Data, a.DataOff()); bad == "" && len(a.Data) > 0 {
-			t = &rtTable{prefix: strings.ToUpper(kind) + "_ATTR"}
-		} else {
-			return Field{Name: name, Value: nlHex(a.Data), Offset: a.Off, Length: a.Len}
-		}
-	}
-	f := c.attr(a, &rtTable{prefix: "IFLA_INFO", names: iflaInfoNames, attrs: map[uint16]rtAttr{a.Type: rtNest(t)}})
-	f.Name = name
-	return f
+	return c.attr(a, wrap)
+}
+
+// rtWrapKind returns a table in which attribute typ (IFLA_INFO_DATA or
+// IFLA_INFO_SLAVE_DATA) nests t.
+func rtWrapKind(typ uint16, t *rtTable) *rtTable {
+	return &rtTable{prefix: "IFLA_INFO", names: iflaInfoNames, attrs: map[uint16]rtAttr{typ: rtNest(t)}}
 }
 
 // rtVethPeer decodes VETH_INFO_PEER: the other end of a veth pair, as a
@@ -501,13 +509,16 @@ func rtAFSpec(c *rtCtx, a nlAttr) (string, []Field) {
 	if c.family == nlAFBridge {
 		return "", c.attrs(a.Data, a.DataOff(), rtBridgeAFTable)
 	}
-	families := &rtTable{prefix: "AF", names: nlAFNames, attrs: map[uint16]rtAttr{
-		nlAFInet:   rtNest(rtInetTable),
-		nlAFInet6:  rtNest(rtInet6Table),
-		nlAFBridge: rtNest(rtBridgeAFTable),
-	}}
-	return "", c.attrs(a.Data, a.DataOff(), families)
+	return "", c.attrs(a.Data, a.DataOff(), rtAFSpecTable)
 }
+
+// rtAFSpecTable decodes IFLA_AF_SPEC outside AF_BRIDGE: one nest per
+// address family, typed by the AF_* number.
+var rtAFSpecTable = &rtTable{prefix: "AF", names: nlAFNames, attrs: map[uint16]rtAttr{
+	nlAFInet:   rtNest(rtInetTable),
+	nlAFInet6:  rtNest(rtInet6Table),
+	nlAFBridge: rtNest(rtBridgeAFTable),
+}}
 
 // rtProtinfo decodes IFLA_PROTINFO, whose content depends on the family:
 // bridge port settings for AF_BRIDGE, IPv6 settings for AF_INET6.
@@ -555,7 +566,11 @@ func rtDecodeLink(body []byte, base int, get bool, d *bodyDecode) {
 	if li, ok := rtTop(attrs, "IFLA_LINKINFO"); ok {
 		parts = append(parts, rtVal(li.Children, "IFLA_INFO_KIND", "kind="))
 		if data, ok := rtTop(li.Children, "IFLA_INFO_DATA"); ok {
-			parts = append(parts, rtVal(data.Children, "VETH_INFO_PEER", "peer="))
+			if peer, ok := rtTop(data.Children, "VETH_INFO_PEER"); ok {
+				parts = append(parts, "peer="+peer.Value,
+					rtVal(peer.Children, "IFLA_NET_NS_FD", "peer-netns-fd="),
+					rtVal(peer.Children, "IFLA_NET_NS_PID", "peer-netns-pid="))
+			}
 			if mode := rtTopValue(data.Children, "IFLA_MACVLAN_MODE"); mode != "" {
 				parts = append(parts, "mode="+strings.ToLower(strings.TrimPrefix(mode, "MACVLAN_MODE_")))
 			}

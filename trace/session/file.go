@@ -2,7 +2,6 @@ package session
 
 import (
 	"bufio"
-	"bytes"
 	"compress/gzip"
 	"encoding/json"
 	"errors"
@@ -162,17 +161,28 @@ func Read(r io.Reader) (*Session, error) {
 	}
 	gz, err := gzip.NewReader(br)
 	if err != nil {
+		if errors.Is(err, io.ErrUnexpectedEOF) {
+			return nil, errors.New("truncated session: the file ends inside its gzip header")
+		}
 		return nil, fmt.Errorf("%w: %v", ErrNotSession, err)
 	}
-	sc := bufio.NewScanner(gz)
+	// One gzip member is one session: anything after it is an error, not
+	// a second session to append.
+	gz.Multistream(false)
+	src := &errReader{r: gz}
+	sc := bufio.NewScanner(src)
 	sc.Buffer(make([]byte, 0, 64<<10), maxLine)
 	s := &Session{Sources: map[string]string{}}
 	n := 0
 	for sc.Scan() {
 		n++
 		var l line
-		dec := json.NewDecoder(bytes.NewReader(sc.Bytes()))
-		if err := dec.Decode(&l); err != nil {
+		if err := json.Unmarshal(sc.Bytes(), &l); err != nil {
+			// A line cut short by the end of the data, or by a corrupt
+			// compressed stream, is reported as that.
+			if src.err != nil && src.err != io.EOF {
+				return nil, streamError(src.err, n-1)
+			}
 			if n == 1 {
 				return nil, fmt.Errorf("%w: the first line is not a session header", ErrNotSession)
 			}
@@ -196,10 +206,7 @@ func Read(r io.Reader) (*Session, error) {
 		if errors.Is(err, bufio.ErrTooLong) {
 			return nil, fmt.Errorf("corrupt session: line %d is longer than %d bytes", n+1, maxLine)
 		}
-		if errors.Is(err, io.ErrUnexpectedEOF) {
-			return nil, fmt.Errorf("truncated session: the file ends after line %d", n)
-		}
-		return nil, fmt.Errorf("corrupt session after line %d: %v", n, err)
+		return nil, streamError(err, n)
 	}
 	if n == 0 {
 		return nil, fmt.Errorf("%w: no header", ErrNotSession)
@@ -207,7 +214,34 @@ func Read(r io.Reader) (*Session, error) {
 	if !s.Complete {
 		return nil, fmt.Errorf("truncated session: no end line after %d lines (the recording was interrupted)", n)
 	}
+	if _, err := br.Peek(1); err == nil {
+		return nil, errors.New("corrupt session: unexpected data after the end of the session")
+	}
 	return s, nil
+}
+
+// errReader remembers the first error of the reader it wraps, so that a
+// line the scanner hands out incomplete can be blamed on the stream.
+type errReader struct {
+	r   io.Reader
+	err error
+}
+
+func (e *errReader) Read(p []byte) (int, error) {
+	n, err := e.r.Read(p)
+	if err != nil && e.err == nil {
+		e.err = err
+	}
+	return n, err
+}
+
+// streamError describes an error of the compressed stream after n
+// complete lines.
+func streamError(err error, n int) error {
+	if errors.Is(err, io.ErrUnexpectedEOF) {
+		return fmt.Errorf("truncated session: the file ends after line %d", n)
+	}
+	return fmt.Errorf("corrupt session after line %d: %v", n, err)
 }
 
 func checkHeader(l line) error {
