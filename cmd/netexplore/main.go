@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/netexplore/netexplore/trace"
 )
@@ -44,7 +45,9 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"run", "run Docker's bridge setup for real and print each step's traffic and changes", runRun},
+		{"replay", "open a recorded session (or the built-in one) in the walkthrough UI, no root needed", runReplay},
 		{"record", "run the walkthrough non-interactively and save it as a session file", runRecord},
+		{"export", "export a session (or the built-in one) as markdown, jsonl, pcapng or text", runExport},
 		{"trace", "trace any command's ioctl/netlink/sysctl/exec traffic", runTrace},
 		{"version", "print netexplore's version", func(_ []string, stdout, _ io.Writer) error {
 			fmt.Fprintln(stdout, "netexplore", version)
@@ -59,7 +62,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		name, args = args[0], args[1:]
 	}
 	switch name {
-	case "help", "-h", "-help", "--help":
+	case "help":
 		usage(stdout)
 		return 0
 	}
@@ -68,8 +71,12 @@ func run(args []string, stdout, stderr io.Writer) int {
 			return exitCode(c.run(args, stdout, stderr), stderr)
 		}
 	}
-	if name == "" {
-		return exitCode(runDefault(stdout, stderr), stderr)
+	if name == "" || strings.HasPrefix(name, "-") {
+		// A bare `netexplore [flags]` opens the walkthrough.
+		if name != "" {
+			args = append([]string{name}, args...)
+		}
+		return exitCode(runWalk(args, stdout, stderr), stderr)
 	}
 	fmt.Fprintf(stderr, "netexplore: unknown command %q\n\n", name)
 	usage(stderr)

@@ -38,12 +38,15 @@ Flags:
 		return err
 	}
 	p.applyDefaults(fs)
+	if err := p.listScenarios(stdout); err != nil {
+		return err
+	}
 	if *out == "" {
 		fmt.Fprintln(stderr, "record needs -o FILE")
 		fs.Usage()
 		return errUsage
 	}
-	live, cleanup, err := startLive(p, "bridge", nil)
+	live, cleanup, err := startLive(p, nil)
 	if err != nil {
 		return err
 	}

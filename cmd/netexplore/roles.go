@@ -1,8 +1,6 @@
 package main
 
 import (
-	"io"
-
 	"github.com/netexplore/netexplore/steps"
 )
 
@@ -14,6 +12,3 @@ func runInternalRole() (int, bool) {
 	}
 	return 0, false
 }
-
-// runDefault is what a bare `netexplore` does.
-func runDefault(stdout, stderr io.Writer) error { return runTrace([]string{"--help"}, stdout, stderr) }

@@ -47,6 +47,18 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 	return nil
 }
 
+// listScenarios prints `--scenario list` and returns errHelp when asked.
+func (p *planFlags) listScenarios(w io.Writer) error {
+	if p.cfg.Scenario != "list" {
+		return nil
+	}
+	fmt.Fprintln(w, "Scenarios (--scenario NAME):")
+	for _, s := range steps.Scenarios() {
+		fmt.Fprintf(w, "  %-12s %s\n", s.Name, s.Summary)
+	}
+	return errHelp
+}
+
 // applyDefaults fills in settings that depend on other flags, after parsing.
 func (p *planFlags) applyDefaults(fs *flag.FlagSet) {
 	labForwardSet := false
@@ -65,8 +77,8 @@ var errHelp = errors.New("help shown")
 // startLive starts a live walkthrough and arranges for SIGINT/SIGTERM to
 // close it, so the lab and the probe are removed on every exit path. The
 // returned function stops that signal handling.
-func startLive(p planFlags, scenario string, onEvent func(int, session.Event)) (*session.Live, func(), error) {
-	live, err := newLive(p, scenario, onEvent)
+func startLive(p planFlags, onEvent func(int, session.Event)) (*session.Live, func(), error) {
+	live, err := newLive(p, onEvent)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -74,9 +86,13 @@ func startLive(p planFlags, scenario string, onEvent func(int, session.Event)) (
 }
 
 // newLive validates the configuration and starts a live walkthrough.
-func newLive(p planFlags, scenario string, onEvent func(int, session.Event)) (*session.Live, error) {
+func newLive(p planFlags, onEvent func(int, session.Event)) (*session.Live, error) {
 	if err := p.cfg.Validate(); err != nil {
 		return nil, err
+	}
+	scenario := p.cfg.Scenario
+	if scenario == "" {
+		scenario = steps.ScenarioBridge
 	}
 	return session.StartLive(context.Background(), session.LiveOptions{
 		Config: p.cfg, Scenario: scenario, Version: version, NoStacks: p.noStacks, OnEvent: onEvent,
@@ -136,10 +152,13 @@ Flags:
 		return err
 	}
 	p.applyDefaults(fs)
+	if err := p.listScenarios(stdout); err != nil {
+		return err
+	}
 	if *format != "text" && *format != "json" {
 		return fmt.Errorf("unknown --format %q: use text or json", *format)
 	}
-	live, cleanup, err := startLive(p, "bridge", nil)
+	live, cleanup, err := startLive(p, nil)
 	if err != nil {
 		return err
 	}

@@ -1,5 +1,3 @@
-//go:build nxstage
-
 package main
 
 import (
@@ -27,16 +25,15 @@ func runWalk(args []string, stdout, stderr io.Writer) error {
 	p.add(fs)
 	noColor := fs.Bool("no-color", false, "plain text, no colours (also set by NO_COLOR)")
 	fs.Usage = func() {
-		fmt.Fprint(stderr, `Usage: sudo netexplore [flags]
+		usage(stderr)
+		fmt.Fprint(stderr, `
+The walkthrough: each step of Docker's bridge setup runs for real in a
+throwaway network namespace when you ask for it, and the screen shows its
+source, the syscalls it made, their decoded bytes and what changed in the
+kernel. Press ? inside for the keys. Without root, the built-in recording
+is replayed instead.
 
-Opens the interactive walkthrough of Docker's bridge network setup: each
-step runs for real in a throwaway network namespace when you ask for it,
-and the screen shows its source, the syscalls it made, their decoded bytes
-and what changed in the kernel. Press ? inside for the keys.
-
-Without root, the built-in recording is replayed instead.
-
-Flags (Docker's configuration; see also 'netexplore help'):
+Walkthrough flags (Docker's configuration, shared with run and record):
 `)
 		fs.PrintDefaults()
 	}
@@ -44,6 +41,9 @@ Flags (Docker's configuration; see also 'netexplore help'):
 		return err
 	}
 	p.applyDefaults(fs)
+	if err := p.listScenarios(stdout); err != nil {
+		return err
+	}
 	if err := requireTerminal(); err != nil {
 		return err
 	}
@@ -140,7 +140,7 @@ type liveDriver struct {
 }
 
 func newLiveDriver(p planFlags) (*liveDriver, error) {
-	live, err := newLive(p, "bridge", nil)
+	live, err := newLive(p, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -163,7 +163,7 @@ func (d *liveDriver) Restart() (*session.Session, error) {
 	if err := d.live.Close(); err != nil {
 		return nil, err
 	}
-	live, err := newLive(d.p, "bridge", nil)
+	live, err := newLive(d.p, nil)
 	if err != nil {
 		return nil, err
 	}

@@ -171,7 +171,7 @@ func (m *mdWriter) step(st *session.Step, heading string) {
 	}
 
 	recs := st.Records()
-	procs := helperProcesses(st, recs)
+	procs := helperProcesses(recs)
 	m.source(st, recs, procs)
 	if len(recs) > 0 {
 		m.events(st, recs, procs)
@@ -222,7 +222,7 @@ type helpers struct {
 	root map[uint32]uint32
 }
 
-func helperProcesses(st *session.Step, recs []trace.Record) helpers {
+func helperProcesses(recs []trace.Record) helpers {
 	h := helpers{root: map[uint32]uint32{}}
 	for i := range recs {
 		e := &recs[i].Event
@@ -353,9 +353,7 @@ func eventLabels(r *trace.Record) []string {
 		}
 		return out
 	case trace.KindIoctl:
-		if name, _, _ := strings.Cut(d.Summary, " "); name != "" {
-			return []string{name}
-		}
+		return []string{trace.IoctlName(uint32(e.Args[0]))}
 	case trace.KindWrite:
 		return []string{"write " + sysctlName(d.Path)}
 	case trace.KindRead:
@@ -602,7 +600,7 @@ func (m *mdWriter) messages(st *session.Step, recs []trace.Record) {
 				}
 			}
 		case trace.KindIoctl:
-			name, _, _ := strings.Cut(r.Decoded.Summary, " ")
+			name := trace.IoctlName(uint32(r.Event.Args[0]))
 			if isChangeIoctl(name) && !seen[name] && len(r.Decoded.Fields) > 0 {
 				seen[name] = true
 				picks = append(picks, pick{i, -1})
@@ -635,6 +633,9 @@ func (m *mdWriter) messages(st *session.Step, recs []trace.Record) {
 			}
 		} else {
 			fields, summary, data = r.Decoded.Fields, r.Decoded.Summary, e.Data
+			if name := trace.IoctlName(uint32(e.Args[0])); !strings.HasPrefix(summary, name) {
+				summary = name + " " + summary
+			}
 		}
 		m.printf("%s — event %d, %s %d `%s`%s, %s:\n\n", code(summary), p.rec+1, cell(e.Comm), e.PID,
 			callText(r), where, plural(len(data), "byte"))

@@ -44,6 +44,7 @@ func checkRead(t *testing.T, data []byte) {
 func FuzzRead(f *testing.F) {
 	f.Add(encode(f, embedded(f)))
 	f.Add(encode(f, small(f)))
+	f.Add(encode(f, tiny(f)))
 	f.Add([]byte{})
 	f.Add([]byte{0x1f, 0x8b})
 	f.Add(gzipLines(f, header(1)+`{"type":"end","lost":0}`+"\n"))
@@ -57,7 +58,7 @@ func FuzzRead(f *testing.F) {
 // byte-level mutation of the gzip stream rarely reaches: the input is
 // compressed before it is read.
 func FuzzReadLines(f *testing.F) {
-	f.Add(plainLines(f, encode(f, small(f))))
+	f.Add(plainLines(f, encode(f, tiny(f))))
 	f.Add([]byte(header(1) + `{"type":"end","lost":0}` + "\n"))
 	f.Add([]byte(header(1) + `{"type":"step","step":{"index":0,"info":{"id":"setupDevice"}}}` + "\n" +
 		`{"type":"source","file":"steps/device_linux.go","text":"package steps\n"}` + "\n" +
@@ -68,6 +69,32 @@ func FuzzReadLines(f *testing.F) {
 	f.Fuzz(func(t *testing.T, lines []byte) {
 		checkRead(t, gzipLines(t, string(lines)))
 	})
+}
+
+// tiny returns a session of one recorded step whose events keep only
+// their innermost frames and no source files: a seed small enough for the
+// fuzzer to mutate quickly.
+func tiny(t testing.TB) *Session {
+	t.Helper()
+	s := small(t)
+	for _, st := range s.Steps {
+		if len(st.Events) < 2 {
+			continue
+		}
+		c := *st
+		c.Index = 0
+		c.Events = nil
+		c.Source.Text = ""
+		for _, e := range st.Events {
+			e.Frames = e.Frames[:min(2, len(e.Frames))]
+			c.AddEvent(e)
+		}
+		s.Steps = []*Step{&c}
+		s.Sources = map[string]string{}
+		return s
+	}
+	t.Fatal("no step with events in the small session")
+	return nil
 }
 
 // plainLines returns the JSON lines of a session file.
