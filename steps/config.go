@@ -91,6 +91,9 @@ type Config struct {
 	DeviceAPI string `json:"device_api"`
 	// FirewallBackend is [BackendIPTables] or [BackendNFTables].
 	FirewallBackend string `json:"firewall_backend"`
+	// Scenario selects what the lab shows Docker doing: one of the names
+	// [Scenarios] lists. Empty means [ScenarioBridge].
+	Scenario string `json:"scenario"`
 	// LabIPForward starts the lab namespace with IP forwarding already on,
 	// like a host where something enabled it before dockerd started. It is
 	// not a dockerd option; the nftables backend needs it, because Docker
@@ -102,6 +105,7 @@ type Config struct {
 // in the newest Docker release.
 func DefaultConfig() Config {
 	return Config{
+		Scenario:        ScenarioBridge,
 		BridgeName:      DefaultBridgeName,
 		BIP:             "172.17.0.1/16",
 		ICC:             true,
@@ -119,6 +123,7 @@ func DefaultConfig() Config {
 // AddFlags registers one flag per option on fs, named as dockerd names them
 // where dockerd has the option.
 func (c *Config) AddFlags(fs *flag.FlagSet) {
+	fs.StringVar(&c.Scenario, "scenario", c.Scenario, scenarioHelp())
 	fs.StringVar(&c.BridgeName, "bridge", c.BridgeName,
 		"name of the bridge device to create. Unlike dockerd's --bridge (which attaches the default network to a bridge you created yourself), "+
 			"netexplore always lets Docker create it; a name other than docker0 needs --default-bridge=false")
@@ -183,7 +188,7 @@ func (c Config) Validate() error {
 // resolve checks c and works out the addresses it implies.
 func (c Config) resolve() (resolved, error) {
 	var r resolved
-	var errs []error
+	errs := c.scenarioErrors()
 	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
 
 	if err := checkIfName(c.BridgeName); err != nil {

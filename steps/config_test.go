@@ -121,7 +121,7 @@ func TestAddFlags(t *testing.T) {
 		BridgeName: "docker0", BIP: "10.1.0.1/16", FixedCIDR: "10.1.2.0/24", MTU: 1400, EnableIPv6: true, FixedCIDRv6: "fd00::/64",
 		ICC: false, IPMasq: false, IPTables: true, IP6Tables: true, IPForward: true, IPForwardNoDrop: true, UserlandProxy: false,
 		DefaultGatewayIPv4: "10.1.0.254", DefaultGatewayIPv6: "fd00::fe", DefaultBridge: true, DeviceAPI: DeviceAPIIoctl,
-		FirewallBackend: BackendNFTables, LabIPForward: true,
+		FirewallBackend: BackendNFTables, LabIPForward: true, Scenario: ScenarioBridge,
 	}
 	if diff := cmp.Diff(want, cfg); diff != "" {
 		t.Errorf("parsed config (-want +got):\n%s", diff)

@@ -11,22 +11,53 @@ import (
 // always false.
 const bridgeAlreadyExists = false
 
-// Plan returns the steps, in order, that dockerd performs for cfg: first the
-// daemon-start firewall setup, then the steps the bridge driver's
-// createNetwork queues for the default network, with the conditions of the
-// newest moby release. Steps that would not be queued are included with
-// Skipped set and the reason. Firewall steps whose helper program is not
-// installed are skipped too, saying what to install.
+// Plan returns the steps, in order, that Docker performs for cfg's
+// scenario. For the default bridge: first the daemon-start firewall setup,
+// then the steps the bridge driver's createNetwork queues for the default
+// network, with the conditions of the newest moby release. Steps that would
+// not be queued are included with Skipped set and the reason. Firewall
+// steps whose helper program is not installed are skipped too, saying what
+// to install. The other scenarios ([Scenarios]) build on that plan or
+// replace it.
 func Plan(cfg Config) ([]Step, error) {
 	return plan(cfg, exec.LookPath)
 }
 
 // plan is Plan with a replaceable program lookup.
 func plan(cfg Config, lookPath func(string) (string, error)) ([]Step, error) {
+	steps, _, err := planWorld(cfg, lookPath)
+	return steps, err
+}
+
+// planWorld is plan that also returns the scenario's world, which the
+// steps fill in as they run (the lab keeps it to snapshot and close the
+// namespaces they create).
+func planWorld(cfg Config, lookPath func(string) (string, error)) ([]Step, *world, error) {
 	if err := cfg.Validate(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	p := planner{cfg: cfg, lookPath: lookPath}
+	w := &world{}
+	switch scenarioOf(cfg) {
+	case ScenarioNone:
+		return p.nonePlan(w), w, nil
+	case ScenarioHost:
+		return p.hostPlan(w), w, nil
+	case ScenarioUserBridge:
+		return append(p.bridgePlan(), p.userBridgePlan(w)...), w, nil
+	case ScenarioJoin:
+		return append(p.bridgePlan(), p.joinPlan(w)...), w, nil
+	case ScenarioMacvlan:
+		return p.macvlanPlan(w), w, nil
+	case ScenarioOverlay:
+		return p.overlayPlan(w), w, nil
+	}
+	return p.bridgePlan(), w, nil
+}
+
+// bridgePlan is the default bridge: dockerd's start and docker0's
+// createNetwork.
+func (p planner) bridgePlan() []Step {
 	return []Step{
 		p.newFirewaller(),
 		p.setupUserChains(),
@@ -46,7 +77,7 @@ func plan(cfg Config, lookPath func(string) (string, error)) ([]Step, error) {
 		p.setupBridgeNetFiltering(true),
 		p.addfirewallerNetwork(),
 		p.setupDeviceUp(),
-	}, nil
+	}
 }
 
 // planner builds the steps for one configuration.

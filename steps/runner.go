@@ -81,7 +81,7 @@ type labReply struct {
 // syscalls for the tracer and replying with the state changes it caused.
 // It returns on {"op":"quit"} or at the end of in.
 func ServeLab(cfg Config, in io.Reader, out io.Writer) error {
-	plan, err := Plan(cfg)
+	plan, w, err := planWorld(cfg, exec.LookPath)
 	if err != nil {
 		return err
 	}
@@ -90,11 +90,12 @@ func ServeLab(cfg Config, in io.Reader, out io.Writer) error {
 		return err
 	}
 	defer env.Close()
+	defer w.close() // the scenario's namespaces and sockets
 	if err := prepareLab(env); err != nil {
 		return err
 	}
-	state, err := TakeSnapshot(env.Handle, cfg)
-	if err != nil {
+	s := labSession{plan: plan, env: env, cfg: cfg, world: w}
+	if s.state, err = s.snapshot(); err != nil {
 		return err
 	}
 	enc := json.NewEncoder(out)
@@ -102,7 +103,6 @@ func ServeLab(cfg Config, in io.Reader, out io.Writer) error {
 		return err
 	}
 
-	s := labSession{plan: plan, env: env, state: state}
 	sc := bufio.NewScanner(in)
 	sc.Buffer(make([]byte, 64*1024), 1<<20)
 	for sc.Scan() {
@@ -127,6 +127,8 @@ func ServeLab(cfg Config, in io.Reader, out io.Writer) error {
 type labSession struct {
 	plan    []Step
 	env     *Env
+	cfg     Config // the lab's configuration (steps may swap env.Config)
+	world   *world // what the scenario created besides the lab namespace
 	state   Snapshot
 	started bool
 	next    int // index of the next step to run
@@ -193,7 +195,7 @@ func (s *labSession) run(i int) StepResult {
 		res.Error = err.Error()
 		s.failed = i + 1
 	}
-	after, serr := TakeSnapshot(s.env.Handle, s.env.Config)
+	after, serr := s.snapshot()
 	if serr != nil {
 		res.Notes = append(res.Notes, "state after the step could not be read: "+serr.Error())
 		return res
@@ -201,6 +203,23 @@ func (s *labSession) run(i int) StepResult {
 	res.Changes = Diff(s.state, after)
 	s.state = after
 	return res
+}
+
+// snapshot reads the state of the lab namespace and of every namespace the
+// scenario has created so far.
+func (s *labSession) snapshot() (Snapshot, error) {
+	snap, err := TakeSnapshot(s.env.Handle, s.cfg)
+	if err != nil {
+		return snap, err
+	}
+	for _, n := range s.world.namespaces {
+		ns, err := namespaceState(n)
+		if err != nil {
+			return snap, err
+		}
+		snap.Namespaces = append(snap.Namespaces, ns)
+	}
+	return snap, nil
 }
 
 // marker issues ioctl(-1, MarkerRequest(step, phase), 0). It fails with

@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/vishvananda/netlink"
 	"golang.org/x/sys/unix"
@@ -31,6 +32,30 @@ type Snapshot struct {
 	Firewall []string `json:"firewall"`
 	// FirewallSource says which commands produced Firewall.
 	FirewallSource string `json:"firewall_source,omitempty"`
+	// Namespaces are the other network namespaces the scenario created
+	// (containers, a second host ...), in creation order.
+	Namespaces []NamespaceState `json:"namespaces,omitempty"`
+}
+
+// NamespaceState is the state of one network namespace a scenario created
+// besides the lab's.
+type NamespaceState struct {
+	// Name is what the steps call the namespace, e.g. "container1".
+	Name string `json:"name"`
+	// FD is the lab's file descriptor for it, the number that netlink
+	// messages carry in IFLA_NET_NS_FD.
+	FD int `json:"fd"`
+	// Links, Addresses and Routes are as in [Snapshot].
+	Links     []LinkState `json:"links"`
+	Addresses []string    `json:"addresses"`
+	Routes    []string    `json:"routes"`
+	// Neighbours are the static entries a control plane programs: ARP
+	// entries ("10.0.0.3 dev vxlan0 lladdr 02:42:0a:00:00:03 PERMANENT")
+	// and bridge forwarding entries that point at a remote host
+	// ("02:42:0a:00:00:03 dev vxlan0 dst 192.0.2.2 self permanent").
+	Neighbours []string `json:"neighbours,omitempty"`
+	// Sysctls are the namespace's own /proc/sys values the steps write.
+	Sysctls []Sysctl `json:"sysctls,omitempty"`
 }
 
 // LinkState is one interface as a learner would want to see it.
@@ -81,7 +106,9 @@ const absent = "(absent)"
 
 // Change is one difference between two snapshots.
 type Change struct {
-	// Area is "link", "address", "route", "sysctl" or "firewall".
+	// Area is "link", "address", "route", "sysctl" or "firewall" for the
+	// lab namespace; changes in another namespace of the scenario name it
+	// in parentheses: "link (container1)", "neighbour (overlay A)".
 	Area string `json:"area"`
 	// Op is "added", "removed" or "changed".
 	Op string `json:"op"`
@@ -109,44 +136,80 @@ func (c Change) String() string {
 // nftables backend; it is left empty if the tool is not installed.
 func TakeSnapshot(h *netlink.Handle, cfg Config) (Snapshot, error) {
 	var s Snapshot
-	links, err := h.LinkList()
-	if err != nil {
-		return s, fmt.Errorf("listing links: %w", err)
+	var err error
+	if s.Links, s.Addresses, s.Routes, err = netlinkState(h); err != nil {
+		return s, err
 	}
-	names := map[int]string{}
-	for _, l := range links {
-		names[l.Attrs().Index] = l.Attrs().Name
-	}
-	for _, l := range links {
-		s.Links = append(s.Links, linkState(l, names))
-	}
-	slices.SortFunc(s.Links, func(a, b LinkState) int { return cmp.Compare(a.Index, b.Index) })
-
-	addrs, err := h.AddrList(nil, netlink.FAMILY_ALL)
-	if err != nil {
-		return s, fmt.Errorf("listing addresses: %w", err)
-	}
-	for _, a := range addrs {
-		s.Addresses = append(s.Addresses, addrLine(a, names))
-	}
-	slices.Sort(s.Addresses)
-
-	for _, fam := range []int{netlink.FAMILY_V4, netlink.FAMILY_V6} {
-		routes, err := h.RouteListFiltered(fam, &netlink.Route{Table: unix.RT_TABLE_MAIN}, netlink.RT_FILTER_TABLE)
-		if err != nil {
-			return s, fmt.Errorf("listing routes: %w", err)
-		}
-		for _, r := range routes {
-			s.Routes = append(s.Routes, routeLine(r, names))
-		}
-	}
-	slices.Sort(s.Routes)
-
 	for _, path := range sysctlPaths(cfg) {
 		s.Sysctls = append(s.Sysctls, readSysctlValue(path))
 	}
 	s.Firewall, s.FirewallSource = firewallLines(cfg)
 	return s, nil
+}
+
+// netlinkState reads the links, addresses and main-table routes of the
+// namespace h is bound to.
+func netlinkState(h *netlink.Handle) (links []LinkState, addresses, routes []string, err error) {
+	ls, err := settledLinks(h)
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("listing links: %w", err)
+	}
+	names := map[int]string{}
+	for _, l := range ls {
+		names[l.Attrs().Index] = l.Attrs().Name
+	}
+	for _, l := range ls {
+		links = append(links, linkState(l, names))
+	}
+	slices.SortFunc(links, func(a, b LinkState) int { return cmp.Compare(a.Index, b.Index) })
+
+	addrs, err := h.AddrList(nil, netlink.FAMILY_ALL)
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("listing addresses: %w", err)
+	}
+	for _, a := range addrs {
+		addresses = append(addresses, addrLine(a, names))
+	}
+	slices.Sort(addresses)
+
+	for _, fam := range []int{netlink.FAMILY_V4, netlink.FAMILY_V6} {
+		rs, err := h.RouteListFiltered(fam, &netlink.Route{Table: unix.RT_TABLE_MAIN}, netlink.RT_FILTER_TABLE)
+		if err != nil {
+			return nil, nil, nil, fmt.Errorf("listing routes: %w", err)
+		}
+		for _, r := range rs {
+			routes = append(routes, routeLine(r, names))
+		}
+	}
+	slices.Sort(routes)
+	return links, addresses, routes, nil
+}
+
+// settledLinks lists the links once the kernel has caught up with their
+// carrier: a link that is up and has carrier (IFF_LOWER_UP) but is not yet
+// running has an operational-state change queued, which would otherwise
+// show up as a change of the next step. The kernel's linkwatch applies it
+// at once for most stacked devices, but batches it for up to a second when
+// a veth's peer happens to have the same index in its own namespace. It
+// waits at most settleTimeout.
+func settledLinks(h *netlink.Handle) ([]netlink.Link, error) {
+	deadline := time.Now().Add(settleTimeout)
+	for {
+		ls, err := h.LinkList()
+		if err != nil || time.Now().After(deadline) || !slices.ContainsFunc(ls, unsettled) {
+			return ls, err
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// settleTimeout bounds the wait for links' operational state.
+const settleTimeout = 1500 * time.Millisecond
+
+// unsettled reports a link that is up with carrier but not yet running.
+func unsettled(l netlink.Link) bool {
+	f := l.Attrs().RawFlags
+	return f&unix.IFF_UP != 0 && f&unix.IFF_LOWER_UP != 0 && f&unix.IFF_RUNNING == 0
 }
 
 // linkState converts a netlink link.
@@ -216,7 +279,7 @@ func scopeName(s netlink.Scope) string {
 // routeLine renders a route as "172.17.0.0/16 dev docker0 proto kernel scope link src 172.17.0.1".
 func routeLine(r netlink.Route, names map[int]string) string {
 	dst := "default"
-	if r.Dst != nil {
+	if ones, _ := r.Dst.Mask.Size(); r.Dst != nil && (ones > 0 || !r.Dst.IP.IsUnspecified()) {
 		dst = r.Dst.String()
 	}
 	parts := []string{dst}
@@ -258,7 +321,60 @@ func sysctlPaths(cfg Config) []string {
 	if !cfg.ICC || !cfg.UserlandProxy {
 		paths = append(paths, brNfCallIPTables, brNfCallIP6Tables)
 	}
-	return paths
+	return append(paths, scenarioSysctlPaths(cfg)...)
+}
+
+// namespaceState reads the state of a namespace the scenario created.
+func namespaceState(n *netNS) (NamespaceState, error) {
+	st := NamespaceState{Name: n.name, FD: int(n.fd)}
+	var err error
+	if st.Links, st.Addresses, st.Routes, err = netlinkState(n.h); err != nil {
+		return st, fmt.Errorf("%s: %w", n, err)
+	}
+	if st.Neighbours, err = staticNeighbours(n.h, st.Links); err != nil {
+		return st, fmt.Errorf("%s: %w", n, err)
+	}
+	if len(n.sysctls) > 0 {
+		err = inNetNS(n.fd, func() error {
+			for _, path := range n.sysctls {
+				st.Sysctls = append(st.Sysctls, readSysctlValue(path))
+			}
+			return nil
+		})
+	}
+	return st, err
+}
+
+// staticNeighbours lists the permanent IPv4 neighbour entries and the
+// bridge forwarding entries that have a remote destination (NDA_DST): what
+// Docker's overlay control plane programs. Entries the kernel learns are
+// left out, so traffic does not show as a change.
+func staticNeighbours(h *netlink.Handle, links []LinkState) ([]string, error) {
+	names := map[int]string{}
+	for _, l := range links {
+		names[l.Index] = l.Name
+	}
+	var out []string
+	neighs, err := h.NeighList(0, netlink.FAMILY_V4)
+	if err != nil {
+		return nil, fmt.Errorf("listing neighbours: %w", err)
+	}
+	for _, n := range neighs {
+		if n.State&netlink.NUD_PERMANENT != 0 {
+			out = append(out, fmt.Sprintf("%s dev %s lladdr %s PERMANENT", n.IP, names[n.LinkIndex], n.HardwareAddr))
+		}
+	}
+	fdb, err := h.NeighList(0, unix.AF_BRIDGE)
+	if err != nil {
+		return nil, fmt.Errorf("listing forwarding entries: %w", err)
+	}
+	for _, n := range fdb {
+		if n.IP != nil {
+			out = append(out, fmt.Sprintf("%s dev %s dst %s self permanent", n.HardwareAddr, names[n.LinkIndex], n.IP))
+		}
+	}
+	slices.Sort(out)
+	return out, nil
 }
 
 // readSysctlValue reads one sysctl for a snapshot.
@@ -296,16 +412,25 @@ func firewallLines(cfg Config) ([]string, string) {
 		if t.fam == "ipv6" && !cfg.IP6Tables {
 			continue
 		}
-		for _, table := range []string{"filter", "nat"} {
+		for _, table := range firewallTables(cfg) {
 			out, err := exec.Command(t.cmd, "-t", table).Output()
 			if err != nil {
 				continue
 			}
 			lines = append(lines, parseIptablesSave(t.fam, string(out))...)
 		}
-		sources = append(sources, t.cmd+" -t filter/nat")
+		sources = append(sources, t.cmd+" -t "+strings.Join(firewallTables(cfg), "/"))
 	}
 	return lines, strings.Join(sources, ", ")
+}
+
+// firewallTables lists the iptables tables a snapshot shows: filter and
+// nat, and raw when the scenario adds rules there (containers' endpoints).
+func firewallTables(cfg Config) []string {
+	if s := scenarioOf(cfg); s == ScenarioJoin || s == ScenarioUserBridge {
+		return []string{"filter", "nat", "raw"}
+	}
+	return []string{"filter", "nat"}
 }
 
 // parseIptablesSave turns iptables-save output into lines such as
@@ -402,7 +527,52 @@ func Diff(before, after Snapshot) []Change {
 	pa, ra := policies(after.Firewall)
 	changes = append(changes, diffKeyed("firewall", pb, pa)...)
 	changes = append(changes, diffSets("firewall", rb, ra)...)
+	return append(changes, diffNamespaces(before.Namespaces, after.Namespaces)...)
+}
+
+// diffNamespaces compares the scenario's other namespaces, matched by name.
+// Their changes carry the namespace in the area: "link (container1)".
+func diffNamespaces(before, after []NamespaceState) []Change {
+	old := map[string]NamespaceState{}
+	for _, n := range before {
+		old[n.Name] = n
+	}
+	var changes []Change
+	for _, n := range after {
+		b := old[n.Name]
+		delete(old, n.Name)
+		changes = append(changes, diffNamespace(b, n, n.Name)...)
+	}
+	for _, n := range before {
+		if _, gone := old[n.Name]; gone {
+			changes = append(changes, diffNamespace(n, NamespaceState{}, n.Name)...)
+		}
+	}
 	return changes
+}
+
+// diffNamespace compares two states of one namespace.
+func diffNamespace(before, after NamespaceState, name string) []Change {
+	area := func(a string) string { return a + " (" + name + ")" }
+	links := func(n NamespaceState) map[string]string {
+		m := map[string]string{}
+		for _, l := range n.Links {
+			m[l.Name] = l.String()
+		}
+		return m
+	}
+	sysctls := func(n NamespaceState) map[string]string {
+		m := map[string]string{}
+		for _, c := range n.Sysctls {
+			m[c.Name] = c.Name + " = " + c.Value
+		}
+		return m
+	}
+	changes := diffKeyed(area("link"), links(before), links(after))
+	changes = append(changes, diffSets(area("address"), before.Addresses, after.Addresses)...)
+	changes = append(changes, diffSets(area("route"), before.Routes, after.Routes)...)
+	changes = append(changes, diffSets(area("neighbour"), before.Neighbours, after.Neighbours)...)
+	return append(changes, diffKeyed(area("sysctl"), sysctls(before), sysctls(after))...)
 }
 
 // policyKey recognises "<fam> <table>: -P <chain> <policy>" lines.
