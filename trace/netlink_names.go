@@ -74,14 +74,6 @@ var nlAFNames = []string{
 	42: "AF_QIPCRTR", 43: "AF_SMC", 44: "AF_XDP", 45: "AF_MCTP",
 }
 
-// Address families the decoders look at.
-const (
-	nlAFUnspec = 0
-	nlAFInet   = 2
-	nlAFBridge = 7
-	nlAFInet6  = 10
-)
-
 // nlArphrdNames names ifi_type, the link-layer type (linux/if_arp.h).
 var nlArphrdNames = map[uint64]string{
 	0: "ARPHRD_NETROM", 1: "ARPHRD_ETHER", 2: "ARPHRD_EETHER", 3: "ARPHRD_AX25",

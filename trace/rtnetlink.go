@@ -305,7 +305,7 @@ func rtShortHeader(body []byte, base int, get bool, header string, size int, d *
 		d.Fields = []Field{{Name: "rtgenmsg", Offset: base, Length: len(body), Children: []Field{
 			{Name: "rtgen_family", Value: rtFamilyName(uint64(body[0])), Offset: base, Length: 1},
 		}}}
-		if body[0] != nlAFUnspec {
+		if body[0] != afUnspec {
 			d.Summary = rtFamilyName(uint64(body[0]))
 		}
 		return
@@ -396,7 +396,7 @@ func rtDecodeAddr(body []byte, base int, get bool, d *bodyDecode) {
 	var parts []string
 	if addr != "" {
 		parts = append(parts, fmt.Sprintf("%s/%d", addr, body[1]))
-	} else if body[0] != nlAFUnspec {
+	} else if body[0] != afUnspec {
 		parts = append(parts, rtFamilyName(uint64(body[0])))
 	}
 	if index != 0 {
@@ -533,7 +533,7 @@ func rtDecodeRoute(body []byte, base int, get bool, d *bodyDecode) {
 	d.Fields = append([]Field{rtHeaderField("rtmsg", base, rtRtmsgLen, hdr)}, attrs...)
 	d.Malformed = c.bad
 	if get && len(attrs) == 0 {
-		if body[0] != nlAFUnspec {
+		if body[0] != afUnspec {
 			d.Summary = rtFamilyName(uint64(body[0]))
 		}
 		return
@@ -549,7 +549,7 @@ func rtDecodeRoute(body []byte, base int, get bool, d *bodyDecode) {
 		parts = append(parts, "default")
 	case dst == "":
 		parts = append(parts, fmt.Sprintf("/%d", dstLen))
-	case (body[0] == nlAFInet && dstLen == 32) || (body[0] == nlAFInet6 && dstLen == 128):
+	case (body[0] == afInet && dstLen == 32) || (body[0] == afInet6 && dstLen == 128):
 		parts = append(parts, dst)
 	default:
 		parts = append(parts, fmt.Sprintf("%s/%d", dst, dstLen))
@@ -635,7 +635,7 @@ func rtDecodeNeigh(body []byte, base int, get bool, d *bodyDecode) {
 		d.Summary = nlJoin(rtFamilyNameIfSet(body[0]), dev)
 		return
 	}
-	if body[0] == nlAFBridge {
+	if body[0] == afBridge {
 		var ntf []string
 		for _, f := range ntfFlags {
 			if uint64(flags)&f.mask != 0 {
@@ -650,7 +650,7 @@ func rtDecodeNeigh(body []byte, base int, get bool, d *bodyDecode) {
 }
 
 func rtFamilyNameIfSet(f uint8) string {
-	if f == nlAFUnspec {
+	if f == afUnspec {
 		return ""
 	}
 	return rtFamilyName(uint64(f))

@@ -506,7 +506,7 @@ func rtVethPeer(c *rtCtx, a nlAttr) (string, []Field) {
 // rtAFSpec decodes IFLA_AF_SPEC. In AF_BRIDGE messages it holds
 // IFLA_BRIDGE_* attributes; otherwise one nest per address family.
 func rtAFSpec(c *rtCtx, a nlAttr) (string, []Field) {
-	if c.family == nlAFBridge {
+	if c.family == afBridge {
 		return "", c.attrs(a.Data, a.DataOff(), rtBridgeAFTable)
 	}
 	return "", c.attrs(a.Data, a.DataOff(), rtAFSpecTable)
@@ -515,21 +515,21 @@ func rtAFSpec(c *rtCtx, a nlAttr) (string, []Field) {
 // rtAFSpecTable decodes IFLA_AF_SPEC outside AF_BRIDGE: one nest per
 // address family, typed by the AF_* number.
 var rtAFSpecTable = &rtTable{prefix: "AF", names: nlAFNames, attrs: map[uint16]rtAttr{
-	nlAFInet:   rtNest(rtInetTable),
-	nlAFInet6:  rtNest(rtInet6Table),
-	nlAFBridge: rtNest(rtBridgeAFTable),
+	afInet:   rtNest(rtInetTable),
+	afInet6:  rtNest(rtInet6Table),
+	afBridge: rtNest(rtBridgeAFTable),
 }}
 
 // rtProtinfo decodes IFLA_PROTINFO, whose content depends on the family:
 // bridge port settings for AF_BRIDGE, IPv6 settings for AF_INET6.
 func rtProtinfo(c *rtCtx, a nlAttr) (string, []Field) {
 	switch c.family {
-	case nlAFBridge:
+	case afBridge:
 		if !a.Nested && len(a.Data) == 1 {
 			return nlUintValue(a, nlEnum(brStateNames)), nil // old form: the port state alone
 		}
 		return "", c.attrs(a.Data, a.DataOff(), rtBrportTable)
-	case nlAFInet6:
+	case afInet6:
 		return "", c.attrs(a.Data, a.DataOff(), rtInet6Table)
 	}
 	if a.Nested {
@@ -560,7 +560,7 @@ func rtDecodeLink(body []byte, base int, get bool, d *bodyDecode) {
 		parts = append(parts, name)
 	} else if index != 0 {
 		parts = append(parts, fmt.Sprintf("index=%d", index))
-	} else if body[0] != nlAFUnspec {
+	} else if body[0] != afUnspec {
 		parts = append(parts, rtFamilyName(uint64(body[0])))
 	}
 	if li, ok := rtTop(attrs, "IFLA_LINKINFO"); ok {
@@ -584,7 +584,7 @@ func rtDecodeLink(body []byte, base int, get bool, d *bodyDecode) {
 		rtVal(attrs, "IFLA_NET_NS_FD", "netns-fd="),
 		rtVal(attrs, "IFLA_NET_NS_PID", "netns-pid="),
 	)
-	if p, ok := rtTop(attrs, "IFLA_PROTINFO"); ok && body[0] == nlAFBridge {
+	if p, ok := rtTop(attrs, "IFLA_PROTINFO"); ok && body[0] == afBridge {
 		switch rtTopValue(p.Children, "IFLA_BRPORT_MODE") {
 		case "BRIDGE_MODE_HAIRPIN":
 			parts = append(parts, "hairpin on")

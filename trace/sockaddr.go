@@ -23,25 +23,11 @@ const (
 	afPacket  = 17
 )
 
-var saFamilyNames = map[uint16]string{
-	0: "AF_UNSPEC", 1: "AF_UNIX", 2: "AF_INET", 3: "AF_AX25", 4: "AF_IPX",
-	5: "AF_APPLETALK", 6: "AF_NETROM", 7: "AF_BRIDGE", 8: "AF_ATMPVC",
-	9: "AF_X25", 10: "AF_INET6", 11: "AF_ROSE", 12: "AF_DECnet",
-	13: "AF_NETBEUI", 14: "AF_SECURITY", 15: "AF_KEY", 16: "AF_NETLINK",
-	17: "AF_PACKET", 18: "AF_ASH", 19: "AF_ECONET", 20: "AF_ATMSVC",
-	21: "AF_RDS", 22: "AF_SNA", 23: "AF_IRDA", 24: "AF_PPPOX",
-	25: "AF_WANPIPE", 26: "AF_LLC", 27: "AF_IB", 28: "AF_MPLS", 29: "AF_CAN",
-	30: "AF_TIPC", 31: "AF_BLUETOOTH", 32: "AF_IUCV", 33: "AF_RXRPC",
-	34: "AF_ISDN", 35: "AF_PHONET", 36: "AF_IEEE802154", 37: "AF_CAIF",
-	38: "AF_ALG", 39: "AF_NFC", 40: "AF_VSOCK", 41: "AF_KCM",
-	42: "AF_QIPCRTR", 43: "AF_SMC", 44: "AF_XDP", 45: "AF_MCTP",
-}
-
 // SocketFamilyName returns the AF_* name of an address family, or the
 // number in decimal when it is unknown.
 func SocketFamilyName(f uint16) string {
-	if n, ok := saFamilyNames[f]; ok {
-		return n
+	if int(f) < len(nlAFNames) && nlAFNames[f] != "" {
+		return nlAFNames[f]
 	}
 	return strconv.Itoa(int(f))
 }
@@ -541,38 +527,11 @@ func saPacket(b saBytes) (string, []Field) {
 	return sum, fields
 }
 
-// ARPHRD_* hardware types (linux/if_arp.h).
-var saArphrdNames = map[uint16]string{
-	0: "ARPHRD_NETROM", 1: "ARPHRD_ETHER", 2: "ARPHRD_EETHER", 3: "ARPHRD_AX25",
-	4: "ARPHRD_PRONET", 5: "ARPHRD_CHAOS", 6: "ARPHRD_IEEE802",
-	7: "ARPHRD_ARCNET", 8: "ARPHRD_APPLETLK", 15: "ARPHRD_DLCI",
-	19: "ARPHRD_ATM", 23: "ARPHRD_METRICOM", 24: "ARPHRD_IEEE1394",
-	27: "ARPHRD_EUI64", 32: "ARPHRD_INFINIBAND", 256: "ARPHRD_SLIP",
-	257: "ARPHRD_CSLIP", 258: "ARPHRD_SLIP6", 259: "ARPHRD_CSLIP6",
-	260: "ARPHRD_RSRVD", 264: "ARPHRD_ADAPT", 270: "ARPHRD_ROSE",
-	271: "ARPHRD_X25", 272: "ARPHRD_HWX25", 280: "ARPHRD_CAN",
-	290: "ARPHRD_MCTP", 512: "ARPHRD_PPP", 513: "ARPHRD_CISCO",
-	516: "ARPHRD_LAPB", 517: "ARPHRD_DDCMP", 518: "ARPHRD_RAWHDLC",
-	519: "ARPHRD_RAWIP", 768: "ARPHRD_TUNNEL", 769: "ARPHRD_TUNNEL6",
-	770: "ARPHRD_FRAD", 771: "ARPHRD_SKIP", 772: "ARPHRD_LOOPBACK",
-	773: "ARPHRD_LOCALTLK", 774: "ARPHRD_FDDI", 775: "ARPHRD_BIF",
-	776: "ARPHRD_SIT", 777: "ARPHRD_IPDDP", 778: "ARPHRD_IPGRE",
-	779: "ARPHRD_PIMREG", 780: "ARPHRD_HIPPI", 781: "ARPHRD_ASH",
-	782: "ARPHRD_ECONET", 783: "ARPHRD_IRDA", 784: "ARPHRD_FCPP",
-	785: "ARPHRD_FCAL", 786: "ARPHRD_FCPL", 787: "ARPHRD_FCFABRIC",
-	800: "ARPHRD_IEEE802_TR", 801: "ARPHRD_IEEE80211",
-	802: "ARPHRD_IEEE80211_PRISM", 803: "ARPHRD_IEEE80211_RADIOTAP",
-	804: "ARPHRD_IEEE802154", 805: "ARPHRD_IEEE802154_MONITOR",
-	820: "ARPHRD_PHONET", 821: "ARPHRD_PHONET_PIPE", 822: "ARPHRD_CAIF",
-	823: "ARPHRD_IP6GRE", 824: "ARPHRD_NETLINK", 825: "ARPHRD_6LOWPAN",
-	826: "ARPHRD_VSOCKMON", 0xfffe: "ARPHRD_NONE", 0xffff: "ARPHRD_VOID",
-}
-
 // saArphrd returns the ARPHRD_* name of a link-layer hardware type (the
 // sa_family of a hardware address, ifinfomsg's ifi_type), or the number in
 // decimal when it is unknown.
 func saArphrd(t uint16) string {
-	if n, ok := saArphrdNames[t]; ok {
+	if n, ok := nlArphrdNames[uint64(t)]; ok {
 		return n
 	}
 	return strconv.Itoa(int(t))
