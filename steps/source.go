@@ -17,7 +17,7 @@ import (
 // source tree. Every non-test .go file of the package is listed; a test
 // checks that none is missing.
 //
-//go:embed address_linux.go check_linux.go config.go device_linux.go doc.go env.go iptables_linux.go join_linux.go modes_linux.go nftables_linux.go plan.go runner.go sandbox_linux.go scenario.go scenario_join.go scenario_modes.go scenario_pending.go scenario_userbridge.go snapshot.go source.go step.go sysctl_linux.go
+//go:embed address_linux.go check_linux.go config.go device_linux.go doc.go env.go iptables_linux.go join_linux.go macvlan_linux.go modes_linux.go nftables_linux.go overlay_linux.go plan.go runner.go sandbox_linux.go scenario.go scenario_join.go scenario_macvlan.go scenario_modes.go scenario_overlay.go scenario_userbridge.go snapshot.go source.go step.go sysctl_linux.go
 var sourceFS embed.FS
 
 // sourceDir is the package's directory relative to the repository root.

@@ -257,6 +257,34 @@ func DecodeSockoptFor(dir SockoptDir, proto uint16, level, name uint32, value []
 	return decodeSockopt(dir, int(proto), level, name, value)
 }
 
+// sockoptXtables decodes the x_tables options iptables-legacy and
+// ip6tables-legacy use: both levels share the numbers 64 and 65 (a
+// different struct per direction); the revision queries are 66/67 at
+// SOL_IP and 68/69 at SOL_IPV6.
+func sockoptXtables(optName string, name uint32, get bool, b saBytes, ipv4 bool) (string, []Field, bool) {
+	revision := name == 68 || name == 69
+	if ipv4 {
+		revision = name == 66 || name == 67
+	}
+	var sum string
+	var f []Field
+	switch {
+	case name == 64 && !get:
+		sum, f = sockoptReplace(optName, b, ipv4)
+	case name == 65 && !get:
+		sum, f = sockoptCounters(optName, b)
+	case name == 64 && get:
+		sum, f = sockoptGetInfo(optName, b)
+	case name == 65 && get:
+		sum, f = sockoptGetEntries(optName, b, ipv4)
+	case revision && get:
+		sum, f = sockoptRevision(optName, b)
+	default:
+		return "", nil, false
+	}
+	return sum, f, true
+}
+
 func decodeSockopt(dir SockoptDir, proto int, level, name uint32, raw []byte) (string, []Field) {
 	b := saBytes(raw)
 	get := dir == SockoptGet
@@ -270,17 +298,10 @@ func decodeSockopt(dir SockoptDir, proto int, level, name uint32, raw []byte) (s
 	case solNetlink:
 		return sockoptNetlink(optName, name, proto, b)
 	case solIP:
+		if sum, f, ok := sockoptXtables(optName, name, get, b, true); ok {
+			return sum, f
+		}
 		switch {
-		case name == 64 && !get:
-			return sockoptReplace(optName, b, true)
-		case name == 65 && !get:
-			return sockoptCounters(optName, b)
-		case name == 64 && get:
-			return sockoptGetInfo(optName, b)
-		case name == 65 && get:
-			return sockoptGetEntries(optName, b, true)
-		case (name == 66 || name == 67) && get:
-			return sockoptRevision(optName, b)
 		case name == 35 || name == 36: // IP_ADD_MEMBERSHIP, IP_DROP_MEMBERSHIP
 			return sockoptMreq(optName, b)
 		case name == 80 && get: // SO_ORIGINAL_DST
@@ -288,17 +309,8 @@ func decodeSockopt(dir SockoptDir, proto int, level, name uint32, raw []byte) (s
 			return optName + " " + sum, f
 		}
 	case solIPv6:
-		switch {
-		case name == 64 && !get:
-			return sockoptReplace(optName, b, false)
-		case name == 65 && !get:
-			return sockoptCounters(optName, b)
-		case name == 64 && get:
-			return sockoptGetInfo(optName, b)
-		case name == 65 && get:
-			return sockoptGetEntries(optName, b, false)
-		case (name == 68 || name == 69) && get:
-			return sockoptRevision(optName, b)
+		if sum, f, ok := sockoptXtables(optName, name, get, b, false); ok {
+			return sum, f
 		}
 	case solTCP:
 		if name == 13 || name == 31 { // TCP_CONGESTION, TCP_ULP
