@@ -1,0 +1,276 @@
+package tui
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// callsPane lists the selected step's events, one line each: requests with
+// their replies, helper processes indented under their exec, errors in red.
+// Only the visible window is rendered; filtering scans the cached lower-case
+// lines once, or only the previous matches when the query grows.
+type callsPane struct {
+	w, h int
+
+	data *stepData
+	step int
+
+	vis    []int32 // rows shown (filter and H applied), in order
+	n      int     // rows of data considered for vis
+	query  string  // lower-case filter
+	hide   bool    // H: hide peeks, forks, exec results
+	cursor int     // index into vis
+	offset int     // first index of vis shown
+
+	// hist keeps the matches of shorter queries while the query grows, so
+	// deleting a character restores them instead of scanning again.
+	hist []filterResult
+}
+
+// filterResult is the matches of one query.
+type filterResult struct {
+	query string
+	vis   []int32
+	n     int
+}
+
+// maxHist bounds the filter history.
+const maxHist = 32
+
+func (p *callsPane) setSize(w, h int) {
+	p.w, p.h = w, h
+	p.offset = scrollTo(p.offset, p.cursor, p.h, len(p.vis))
+}
+
+// setData shows step's rows. Switching steps resets the cursor; the same
+// step only takes in its new rows.
+func (p *callsPane) setData(step int, d *stepData) {
+	if d != p.data || step != p.step {
+		p.data, p.step = d, step
+		p.cursor, p.offset = 0, 0
+		p.rebuild()
+		return
+	}
+	p.extend()
+}
+
+// match reports whether row i passes the filter and H.
+func (p *callsPane) match(i int) bool {
+	r := &p.data.rows[i]
+	if p.hide && r.noise {
+		return false
+	}
+	return p.query == "" || strings.Contains(r.lower, p.query)
+}
+
+func (p *callsPane) rebuild() {
+	p.vis = p.vis[:0]
+	p.n = 0
+	p.hist = p.hist[:0]
+	p.extend()
+}
+
+func (p *callsPane) extend() {
+	if p.data == nil {
+		return
+	}
+	for i := p.n; i < len(p.data.rows); i++ {
+		if p.match(i) {
+			p.vis = append(p.vis, int32(i))
+		}
+	}
+	p.n = len(p.data.rows)
+}
+
+// setFilter applies a new query, keeping the selected row when it still
+// matches. A longer query only scans the previous matches; deleting back to
+// an earlier query restores its matches from the history.
+func (p *callsPane) setFilter(q string) {
+	q = strings.ToLower(q)
+	if q == p.query {
+		return
+	}
+	sel, hadSel := p.selected()
+	defer p.restore(sel, hadSel)
+	for len(p.hist) > 0 {
+		h := p.hist[len(p.hist)-1]
+		if h.query == q {
+			p.hist = p.hist[:len(p.hist)-1]
+			p.query, p.vis, p.n = q, h.vis, h.n
+			p.extend() // rows decoded since
+			return
+		}
+		if strings.HasPrefix(q, h.query) {
+			break
+		}
+		p.hist = p.hist[:len(p.hist)-1]
+	}
+	if strings.Contains(q, p.query) {
+		// Every match of the longer query matches the shorter one.
+		if strings.HasPrefix(q, p.query) && len(p.hist) < maxHist {
+			p.hist = append(p.hist, filterResult{query: p.query, vis: p.vis, n: p.n})
+		}
+		prev := p.vis
+		p.query = q
+		out := make([]int32, 0, len(prev)/2+1)
+		for _, i := range prev {
+			if p.match(int(i)) {
+				out = append(out, i)
+			}
+		}
+		p.vis = out
+		return
+	}
+	p.query = q
+	p.vis = nil
+	p.rebuild()
+}
+
+// toggleHide flips H.
+func (p *callsPane) toggleHide() {
+	sel, ok := p.selected()
+	p.hide = !p.hide
+	p.rebuild()
+	p.restore(sel, ok)
+}
+
+// restore puts the cursor on row sel, or the first row after it.
+func (p *callsPane) restore(sel int, ok bool) {
+	if !ok {
+		p.cursor = 0
+	} else {
+		p.cursor = sort.Search(len(p.vis), func(i int) bool { return int(p.vis[i]) >= sel })
+	}
+	p.cursor = clamp(p.cursor, 0, max(len(p.vis)-1, 0))
+	p.offset = scrollTo(p.offset, p.cursor, p.h, len(p.vis))
+}
+
+// selected returns the row under the cursor.
+func (p *callsPane) selected() (int, bool) {
+	if p.cursor < 0 || p.cursor >= len(p.vis) {
+		return 0, false
+	}
+	return int(p.vis[p.cursor]), true
+}
+
+// move moves the cursor by n rows.
+func (p *callsPane) move(n int) {
+	p.cursor = clamp(p.cursor+n, 0, max(len(p.vis)-1, 0))
+	p.offset = scrollTo(p.offset, p.cursor, p.h, len(p.vis))
+}
+
+// scroll moves the window without moving the cursor (mouse wheel).
+func (p *callsPane) scroll(n int) {
+	p.offset = clamp(p.offset+n, 0, max(len(p.vis)-p.h, 0))
+}
+
+// click selects the row at line y of the pane.
+func (p *callsPane) click(y int) bool {
+	i := p.offset + y
+	if i < 0 || i >= len(p.vis) {
+		return false
+	}
+	p.cursor = i
+	return true
+}
+
+// jumpTo moves the cursor to row r if it is shown.
+func (p *callsPane) jumpTo(r int) bool {
+	i := sort.Search(len(p.vis), func(i int) bool { return int(p.vis[i]) >= r })
+	if i >= len(p.vis) || int(p.vis[i]) != r {
+		return false
+	}
+	p.cursor = i
+	p.offset = scrollTo(p.offset, p.cursor, p.h, len(p.vis))
+	if p.cursor < p.offset+p.h/4 || p.cursor > p.offset+p.h*3/4 {
+		p.offset = clamp(p.cursor-p.h/3, 0, max(len(p.vis)-p.h, 0))
+	}
+	return true
+}
+
+// seqWidth is the width of the event number column, shown when the pane
+// is wide enough.
+func (p *callsPane) seqWidth() int {
+	if p.w < 60 || p.data == nil || len(p.data.events) == 0 {
+		return 0
+	}
+	return len(strconv.FormatUint(p.data.events[len(p.data.events)-1].Seq, 10)) + 1
+}
+
+// view renders the visible window.
+func (p *callsPane) view(m *Model, focused bool, empty string) []string {
+	st := &m.com.styles
+	out := make([]string, 0, p.h)
+	if p.data == nil || len(p.vis) == 0 {
+		msg := empty
+		if p.data != nil && len(p.data.rows) > 0 {
+			msg = "no syscall matches the filter"
+		}
+		for _, l := range wrap(msg, p.w-1) {
+			out = append(out, st.Muted.render(fit(" "+l, p.w)))
+		}
+	}
+	sw := p.seqWidth()
+	var num []byte
+	for i := p.offset; i < len(p.vis) && len(out) < p.h; i++ {
+		ri := int(p.vis[i])
+		r := &p.data.rows[ri]
+		cursor := " "
+		if i == p.cursor {
+			cursor = "›"
+		}
+		seq := ""
+		if sw > 0 {
+			num = strconv.AppendUint(num[:0], p.data.events[ri].Seq, 10)
+			seq = strings.Repeat(" ", max(sw-1-len(num), 0)) + string(num) + " "
+		}
+		text := fit(r.text, p.w-1-len(seq))
+		if i == p.cursor {
+			sel := st.SelectedBlur
+			if focused {
+				sel = st.Selected
+			}
+			if sel.pre != "" {
+				out = append(out, sel.render(cursor+seq+text))
+				continue
+			}
+		}
+		out = append(out, cursor+st.Muted.render(seq)+rowPaint(st, r.kind).render(text))
+	}
+	for len(out) < p.h {
+		out = append(out, strings.Repeat(" ", p.w))
+	}
+	return out[:p.h]
+}
+
+// rowPaint returns the style of a row kind.
+func rowPaint(st *Styles, k rowKind) paint {
+	switch k {
+	case rowReply:
+		return st.Reply
+	case rowError:
+		return st.Error
+	case rowQuiet, rowProcess:
+		return st.Muted
+	case rowExec:
+		return st.Exec
+	}
+	return st.Text
+}
+
+// info is the position shown in the pane's bottom edge.
+func (p *callsPane) info() string {
+	if p.data == nil || len(p.data.rows) == 0 {
+		return ""
+	}
+	pos := fmt.Sprintf("%d/%d", min(p.cursor+1, len(p.vis)), len(p.vis))
+	if len(p.vis) != len(p.data.rows) {
+		pos += fmt.Sprintf(" of %d", len(p.data.rows))
+	}
+	if !p.data.complete() {
+		pos += fmt.Sprintf(" · decoding %d%%", 100*len(p.data.rows)/len(p.data.events))
+	}
+	return pos
+}

@@ -1,0 +1,158 @@
+package tui
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/netexplore/netexplore/internal/testutil"
+)
+
+// TestEndToEnd drives the real binary in a terminal (tmux) through the
+// first three steps of the live walkthrough, as a learner would: it opens
+// with the step list, n runs a step, and q quits leaving no lab behind.
+func TestEndToEnd(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end test builds and runs the binary")
+	}
+	testutil.RequirePrivileged(t)
+	testutil.RequireCommand(t, "tmux", "tmux")
+
+	root, err := filepath.Abs("..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	bin := filepath.Join(t.TempDir(), "netexplore")
+	build := exec.Command("go", "build", "-o", bin, "./cmd/netexplore")
+	build.Dir = root
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("building netexplore: %v\n%s", err, out)
+	}
+
+	term := newTmux(t, 160, 48, bin)
+	screen := term.waitFor(t, 30*time.Second, func(s string) bool {
+		return strings.Contains(s, "[exited") || (strings.Contains(s, "Steps") && strings.Contains(s, "setupDevice"))
+	})
+	if strings.Contains(screen, "[exited") {
+		t.Skipf("netexplore with no arguments does not open the walkthrough yet (the command line wiring is pending); it showed:\n%s", strings.TrimRight(screen, "\n "))
+	}
+	for _, want := range []string{"newFirewaller", "setupUserChains", "setupDevice", "setupDeviceUp", "lost 0"} {
+		if !strings.Contains(screen, want) {
+			t.Errorf("the first screen lacks %q:\n%s", want, screen)
+		}
+	}
+
+	// Run the first three steps, one key press each.
+	steps := []struct {
+		id   string
+		want []string // on screen once the step is done (its syscalls are selected)
+	}{
+		{"newFirewaller", []string{"exec /usr/sbin/"}},
+		{"setupUserChains", []string{"exec /usr/sbin/iptables", "DOCKER-USER"}},
+		{"setupDevice", []string{"RTM_NEWLINK docker0 kind=bridge", "→ ACK", "+ link: docker0 bridge"}},
+	}
+	for i, st := range steps {
+		term.keys(t, "n")
+		done := fmt.Sprintf("✓ %2d %s", i, st.id)
+		screen = term.waitFor(t, 90*time.Second, func(s string) bool {
+			return strings.Contains(s, done) || strings.Contains(s, "[exited") || strings.Contains(s, fmt.Sprintf("✗ %2d", i))
+		})
+		if !strings.Contains(screen, done) {
+			t.Fatalf("step %d %s did not finish:\n%s", i, st.id, screen)
+		}
+		for _, want := range st.want {
+			if !strings.Contains(screen, want) {
+				t.Errorf("after step %d the screen lacks %q:\n%s", i, want, screen)
+			}
+		}
+	}
+	if strings.Contains(screen, " 0 events") {
+		t.Errorf("no events captured:\n%s", screen)
+	}
+
+	term.keys(t, "q")
+	screen = term.waitFor(t, 30*time.Second, func(s string) bool { return strings.Contains(s, "[exited") })
+	if !strings.Contains(screen, "[exited 0]") {
+		t.Errorf("netexplore did not exit cleanly:\n%s", screen)
+	}
+	// The lab is a re-execution of the same binary; none may be left.
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		left := processesOf(bin)
+		if len(left) == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("lab processes left after quitting: %v", left)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// tmux is one detached tmux session running a command.
+type tmux struct{ name string }
+
+// newTmux starts cmd in a w×h terminal. When cmd exits the pane shows
+// "[exited N]" and stays, so the test can read the exit status.
+func newTmux(t *testing.T, w, h int, cmd string) *tmux {
+	t.Helper()
+	tm := &tmux{name: fmt.Sprintf("nx-e2e-%d", os.Getpid())}
+	script := fmt.Sprintf("%s; echo \"[exited $?]\"; sleep 600", cmd)
+	out, err := exec.Command("tmux", "new-session", "-d", "-s", tm.name, "-x", fmt.Sprint(w), "-y", fmt.Sprint(h), "sh", "-c", script).CombinedOutput()
+	if err != nil {
+		t.Fatalf("starting tmux: %v\n%s", err, out)
+	}
+	t.Cleanup(func() { exec.Command("tmux", "kill-session", "-t", tm.name).Run() })
+	return tm
+}
+
+func (tm *tmux) keys(t *testing.T, keys ...string) {
+	t.Helper()
+	args := append([]string{"send-keys", "-t", tm.name}, keys...)
+	if out, err := exec.Command("tmux", args...).CombinedOutput(); err != nil {
+		t.Fatalf("tmux send-keys: %v\n%s", err, out)
+	}
+}
+
+func (tm *tmux) capture(t *testing.T) string {
+	t.Helper()
+	out, err := exec.Command("tmux", "capture-pane", "-p", "-t", tm.name).CombinedOutput()
+	if err != nil {
+		t.Fatalf("tmux capture-pane: %v\n%s", err, out)
+	}
+	return string(out)
+}
+
+// waitFor polls the screen until ok accepts it or the timeout passes, and
+// returns the last screen.
+func (tm *tmux) waitFor(t *testing.T, timeout time.Duration, ok func(string) bool) string {
+	t.Helper()
+	deadline := time.Now().Add(timeout)
+	for {
+		s := tm.capture(t)
+		if ok(s) || time.Now().After(deadline) {
+			return s
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// processesOf lists the PIDs of running processes whose executable is bin.
+func processesOf(bin string) []string {
+	entries, _ := os.ReadDir("/proc")
+	var pids []string
+	for _, e := range entries {
+		if e.Name()[0] < '0' || e.Name()[0] > '9' {
+			continue
+		}
+		exe, err := os.Readlink(filepath.Join("/proc", e.Name(), "exe"))
+		if err == nil && strings.TrimSuffix(exe, " (deleted)") == bin {
+			pids = append(pids, e.Name())
+		}
+	}
+	return pids
+}

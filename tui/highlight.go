@@ -1,0 +1,158 @@
+package tui
+
+import (
+	"strings"
+
+	"github.com/alecthomas/chroma/v2"
+	"github.com/alecthomas/chroma/v2/lexers"
+)
+
+// tokenClass is the colour class of a piece of Go source.
+type tokenClass uint8
+
+const (
+	tokPlain tokenClass = iota
+	tokKeyword
+	tokType
+	tokFunc
+	tokString
+	tokNumber
+	tokComment
+)
+
+// segment is a run of source text of one class.
+type segment struct {
+	text  string
+	class tokenClass
+}
+
+// codeLine is one source line split into coloured runs, tabs expanded.
+type codeLine struct {
+	segs  []segment
+	plain string
+}
+
+// highlighter tokenises Go source with chroma once per text and keeps the
+// lines. It is owned by one model.
+type highlighter struct {
+	lexer chroma.Lexer
+	cache map[string][]codeLine
+}
+
+func newHighlighter() *highlighter {
+	return &highlighter{lexer: lexers.Get("go"), cache: map[string][]codeLine{}}
+}
+
+// reset drops the cache (the theme changed).
+func (h *highlighter) reset() { clear(h.cache) }
+
+// lines returns text split into highlighted lines, cached under key.
+func (h *highlighter) lines(key, text string) []codeLine {
+	if l, ok := h.cache[key]; ok {
+		return l
+	}
+	l := h.tokenise(text)
+	h.cache[key] = l
+	return l
+}
+
+func (h *highlighter) tokenise(text string) []codeLine {
+	raw := strings.Split(strings.TrimSuffix(text, "\n"), "\n")
+	for i := range raw {
+		raw[i] = expandTabs(raw[i])
+	}
+	out := make([]codeLine, len(raw))
+	for i := range raw {
+		out[i].plain = raw[i]
+	}
+	if h.lexer == nil {
+		for i := range out {
+			out[i].segs = []segment{{text: raw[i]}}
+		}
+		return out
+	}
+	it, err := h.lexer.Tokenise(nil, strings.Join(raw, "\n")+"\n")
+	if err != nil {
+		for i := range out {
+			out[i].segs = []segment{{text: raw[i]}}
+		}
+		return out
+	}
+	for i, toks := range chroma.SplitTokensIntoLines(it.Tokens()) {
+		if i >= len(out) {
+			break
+		}
+		for _, t := range toks {
+			v := strings.TrimSuffix(t.Value, "\n")
+			if v == "" {
+				continue
+			}
+			out[i].segs = append(out[i].segs, segment{text: v, class: classOf(t.Type)})
+		}
+	}
+	return out
+}
+
+// classOf maps a chroma token type to a colour class.
+func classOf(t chroma.TokenType) tokenClass {
+	switch {
+	case t == chroma.KeywordType || t == chroma.NameBuiltin:
+		return tokType
+	case t.InCategory(chroma.Keyword):
+		return tokKeyword
+	case t == chroma.NameFunction:
+		return tokFunc
+	case t.InSubCategory(chroma.LiteralString):
+		return tokString
+	case t.InSubCategory(chroma.LiteralNumber):
+		return tokNumber
+	case t.InCategory(chroma.Comment):
+		return tokComment
+	}
+	return tokPlain
+}
+
+// render draws a code line in at most w cells with the syntax colours.
+func (c codeLine) render(st *syntaxStyles, w int) string {
+	if w <= 0 {
+		return ""
+	}
+	var b strings.Builder
+	left := w
+	for _, s := range c.segs {
+		if left <= 0 {
+			break
+		}
+		t := s.text
+		tw := textWidth(t)
+		if tw > left {
+			t = truncate(t, left)
+			tw = left
+		}
+		b.WriteString(st.of(s.class).render(t))
+		left -= tw
+	}
+	if left > 0 {
+		b.WriteString(strings.Repeat(" ", left))
+	}
+	return b.String()
+}
+
+// of returns the paint of a class.
+func (st *syntaxStyles) of(c tokenClass) paint {
+	switch c {
+	case tokKeyword:
+		return st.Keyword
+	case tokType:
+		return st.Type
+	case tokFunc:
+		return st.Func
+	case tokString:
+		return st.String
+	case tokNumber:
+		return st.Number
+	case tokComment:
+		return st.Comment
+	}
+	return st.Plain
+}

@@ -1,0 +1,755 @@
+package tui
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"github.com/netexplore/netexplore/trace/session"
+)
+
+func teaSize(w, h int) tea.WindowSizeMsg { return tea.WindowSizeMsg{Width: w, Height: h} }
+
+// runCmds executes cmd and everything it leads to, delivering the
+// messages that matter (step done, restarted, saved) to the model and
+// dropping timer ticks, as the program loop would minus the timers.
+func runCmds(t *testing.T, m Model, cmd tea.Cmd) Model {
+	t.Helper()
+	for i := 0; cmd != nil; i++ {
+		if i > 100 {
+			t.Fatal("commands never settle")
+		}
+		var next []tea.Cmd
+		for _, msg := range collect(cmd) {
+			nm, c := m.Update(msg)
+			m = nm.(Model)
+			if c != nil {
+				next = append(next, c)
+			}
+		}
+		cmd = tea.Batch(next...)
+	}
+	return m
+}
+
+// collect runs cmd (a batch is run concurrently) and returns the messages
+// the model acts on.
+func collect(cmd tea.Cmd) []tea.Msg {
+	if cmd == nil {
+		return nil
+	}
+	var (
+		mu  sync.Mutex
+		out []tea.Msg
+		wg  sync.WaitGroup
+	)
+	var run func(tea.Cmd)
+	run = func(c tea.Cmd) {
+		defer wg.Done()
+		switch msg := c().(type) {
+		case tea.BatchMsg:
+			for _, sub := range msg {
+				if sub != nil {
+					wg.Add(1)
+					go run(sub)
+				}
+			}
+		case stepDoneMsg, restartedMsg, savedMsg:
+			mu.Lock()
+			out = append(out, msg)
+			mu.Unlock()
+		}
+	}
+	wg.Add(1)
+	go run(cmd)
+	wg.Wait()
+	return out
+}
+
+// runKey presses k and runs what it starts to the end.
+func runKey(t *testing.T, m Model, k string) Model {
+	t.Helper()
+	m, cmd := pressCmd(m, k)
+	return runCmds(t, m, cmd)
+}
+
+func statuses(m Model) []session.Status {
+	var out []session.Status
+	for i := 0; i < m.stepCount(); i++ {
+		out = append(out, m.status(i))
+	}
+	return out
+}
+
+func TestReplayStepping(t *testing.T) {
+	m := newSized(Options{Session: embedded(t)}, 80, 24)
+	if m.revealed != 0 || m.status(0) != session.Pending {
+		t.Fatalf("start: revealed %d, step 0 %s; want nothing revealed", m.revealed, m.status(0))
+	}
+	steps := []struct {
+		key          string
+		revealed     int
+		cur          int
+		status0      session.Status
+		wantsMessage bool
+	}{
+		{"n", 1, 0, session.Done, false},
+		{"n", 2, 1, session.Done, false},
+		{"n", 3, 2, session.Done, false},
+		{"b", 2, 1, session.Done, false},
+		{"a", 18, 1, session.Done, false},
+		{"n", 18, 1, session.Done, true},
+		{"R", 0, 0, session.Pending, false},
+		{"b", 0, 0, session.Pending, false},
+	}
+	for i, s := range steps {
+		m = press(m, s.key)
+		if m.revealed != s.revealed || m.cur != s.cur || m.status(0) != s.status0 || (m.message != "") != s.wantsMessage {
+			t.Errorf("after key %d %q: revealed %d cur %d step0 %s message %q; want %d %d %s message=%v",
+				i, s.key, m.revealed, m.cur, m.status(0), m.message, s.revealed, s.cur, s.status0, s.wantsMessage)
+		}
+	}
+	m = press(m, "a")
+	if got := m.status(7); got != session.Skipped {
+		t.Errorf("step 7 shows %s, want skipped as recorded", got)
+	}
+	if got, want := m.eventTotal(), embedded(t).EventCount(); got != want {
+		t.Errorf("events shown %d, want all %d", got, want)
+	}
+}
+
+func TestFocusKeys(t *testing.T) {
+	m := newSized(Options{Session: embedded(t)}, 80, 24)
+	var got []pane
+	for i := 0; i < 6; i++ {
+		got = append(got, m.focus)
+		m = press(m, "tab")
+	}
+	if diff := cmp.Diff([]pane{paneSteps, paneSource, paneCalls, paneDetail, paneChanges, paneSteps}, got); diff != "" {
+		t.Errorf("tab order (-want +got):\n%s", diff)
+	}
+	m = press(m, "shift+tab", "shift+tab")
+	if m.focus != paneChanges || m.tab != paneChanges {
+		t.Errorf("shift+tab: focus %s tab %s, want Changes", m.focus, m.tab)
+	}
+	m = press(m, "3")
+	if m.focus != paneCalls || m.tab != paneCalls {
+		t.Errorf("3: focus %s tab %s, want Syscalls", m.focus, m.tab)
+	}
+	m = press(m, "1")
+	if m.focus != paneSteps || m.tab != paneCalls {
+		t.Errorf("1: focus %s tab %s; the narrow layout keeps showing Syscalls", m.focus, m.tab)
+	}
+	if !m.visible(paneCalls) || m.visible(paneSource) {
+		t.Error("the narrow layout shows the last content tab and only it")
+	}
+	m = send(m, teaSize(200, 60))
+	for p := paneSteps; p < numPanes; p++ {
+		if !m.visible(p) {
+			t.Errorf("200x60: %s not visible", p)
+		}
+	}
+}
+
+func TestStepNavigation(t *testing.T) {
+	m := newSized(Options{Session: embedded(t)}, 80, 24)
+	m = press(m, "a", "j", "j")
+	if m.cur != 2 {
+		t.Fatalf("j j: step %d, want 2", m.cur)
+	}
+	m = press(m, "G")
+	if m.cur != 17 {
+		t.Errorf("G: step %d, want 17", m.cur)
+	}
+	m = press(m, "g", "]", "]", "[")
+	if m.cur != 1 {
+		t.Errorf("g ] ] [: step %d, want 1", m.cur)
+	}
+	m = press(m, "3", "]")
+	if m.cur != 2 || m.focus != paneCalls {
+		t.Errorf("] from Syscalls: step %d focus %s, want 2 in Syscalls", m.cur, m.focus)
+	}
+	if r, ok := m.calls.selected(); !ok || r != 0 {
+		t.Errorf("a new step selects its first syscall, got row %d %v", r, ok)
+	}
+}
+
+func TestLiveRunNext(t *testing.T) {
+	f := &fakeDriver{sess: newFakeSession(4)}
+	m := newSized(Options{Session: f.sess, Driver: f}, 80, 24)
+	m, cmd := pressCmd(m, "n")
+	if cmd == nil || m.running != 0 || m.status(0) != session.Running {
+		t.Fatalf("n: running %d status %s cmd %v; want step 0 running", m.running, m.status(0), cmd != nil)
+	}
+	if !strings.Contains(plain(t, m), "running 0 fakeStepA") {
+		t.Error("the running step is not announced")
+	}
+	m = runCmds(t, m, cmd)
+	if m.running != -1 || m.status(0) != session.Done {
+		t.Fatalf("after the step: running %d status %s", m.running, m.status(0))
+	}
+	if n := len(m.calls.vis); n != 2 {
+		t.Errorf("step 0 shows %d syscalls, want 2", n)
+	}
+	m = runKey(t, m, "n")
+	if diff := cmp.Diff([]int{0, 1}, f.ran); diff != "" {
+		t.Errorf("steps run (-want +got):\n%s", diff)
+	}
+	if m.cur != 1 {
+		t.Errorf("selected step %d, want the step that ran (1)", m.cur)
+	}
+	// Step 1 has a helper process: fork and exec at the parent's depth,
+	// exit indented under them.
+	var texts []string
+	for _, r := range m.calls.data.rows {
+		texts = append(texts, r.text)
+	}
+	want := []string{
+		"RTM_NEWLINK br0 kind=bridge NLM_F_REQUEST|NLM_F_ACK|NLM_F_CREATE|NLM_F_EXCL",
+		"→ ACK",
+		"new process 11 (parent 10)",
+		"exec iptables -t nat -N DOCKER",
+		"  process 11 exited with status 0",
+	}
+	if diff := cmp.Diff(want, texts); diff != "" {
+		t.Errorf("rows (-want +got):\n%s", diff)
+	}
+}
+
+func TestLiveQueueAndRunAll(t *testing.T) {
+	f := &fakeDriver{sess: newFakeSession(4)}
+	m := newSized(Options{Session: f.sess, Driver: f}, 80, 24)
+	m, first := pressCmd(m, "n")
+	m = press(m, "n", "n")
+	if m.queued != 2 {
+		t.Fatalf("queued %d, want 2", m.queued)
+	}
+	m = runCmds(t, m, first)
+	if diff := cmp.Diff([]int{0, 1, 2}, f.ran); diff != "" {
+		t.Errorf("queued presses ran (-want +got):\n%s", diff)
+	}
+	m = runKey(t, m, "a")
+	if diff := cmp.Diff([]session.Status{session.Done, session.Done, session.Done, session.Done}, statuses(m)); diff != "" {
+		t.Errorf("after a (-want +got):\n%s", diff)
+	}
+	if m.runAll || m.running >= 0 {
+		t.Errorf("run all still on: runAll %v running %d", m.runAll, m.running)
+	}
+	m = runKey(t, m, "n")
+	if !strings.Contains(m.message, "every step has run") {
+		t.Errorf("n after the last step: message %q", m.message)
+	}
+}
+
+func TestLiveFailureStopsAndRestart(t *testing.T) {
+	f := &fakeDriver{sess: newFakeSession(4), fail: map[int]bool{1: true}}
+	m := newSized(Options{Session: f.sess, Driver: f}, 80, 24)
+	m = runKey(t, m, "a")
+	if diff := cmp.Diff([]session.Status{session.Done, session.Failed, session.Pending, session.Pending}, statuses(m)); diff != "" {
+		t.Errorf("run all stops at the failure (-want +got):\n%s", diff)
+	}
+	if !m.messageErr || !strings.Contains(m.message, "failed") {
+		t.Errorf("failure message %q (error %v)", m.message, m.messageErr)
+	}
+	if !strings.Contains(plain(t, m), "creating bridge: file exists") {
+		t.Error("the failed step's error is not shown")
+	}
+	m = runKey(t, m, "n")
+	if len(f.ran) != 2 || !strings.Contains(m.message, "R restarts") {
+		t.Errorf("n after a failure ran %v, message %q", f.ran, m.message)
+	}
+	oldGen := m.sessGen
+	m = runKey(t, m, "R")
+	if f.restarts != 1 || m.sessGen != oldGen+1 || m.restarting {
+		t.Fatalf("restart: %d restarts, gen %d, restarting %v", f.restarts, m.sessGen, m.restarting)
+	}
+	if diff := cmp.Diff([]session.Status{session.Pending, session.Pending, session.Pending, session.Pending}, statuses(m)); diff != "" {
+		t.Errorf("after restart (-want +got):\n%s", diff)
+	}
+	if m.eventTotal() != 0 || m.cur != 0 {
+		t.Errorf("after restart: %d events, step %d selected", m.eventTotal(), m.cur)
+	}
+	// A step result from before the restart is ignored.
+	m = send(m, stepDoneMsg{step: 3, gen: oldGen})
+	if m.status(3) != session.Pending {
+		t.Error("a stale step result changed the fresh session")
+	}
+}
+
+func TestLiveRunningGuards(t *testing.T) {
+	release := make(chan struct{})
+	f := &fakeDriver{sess: newFakeSession(3), release: release}
+	m := newSized(Options{Session: f.sess, Driver: f}, 80, 24)
+	m, cmd := pressCmd(m, "n")
+	done := make(chan tea.Msg, 1)
+	go func() { done <- collect(cmd)[0] }()
+
+	// While the step runs, events it made show up on refresh.
+	deadline := time.Now().Add(5 * time.Second)
+	for len(m.calls.vis) < 2 && time.Now().Before(deadline) {
+		m = send(m, refreshMsg{gen: m.sessGen})
+		time.Sleep(5 * time.Millisecond)
+	}
+	if len(m.calls.vis) != 2 {
+		t.Fatalf("running step shows %d syscalls, want 2", len(m.calls.vis))
+	}
+	for _, k := range []string{"R", "w"} {
+		m, c := pressCmd(m, k)
+		if c != nil || !strings.Contains(m.message, "wait for the running step") {
+			t.Errorf("%s while running: cmd %v message %q", k, c != nil, m.message)
+		}
+	}
+	m = press(m, "b")
+	if !strings.Contains(m.message, "cannot be undone") {
+		t.Errorf("b in live mode: message %q", m.message)
+	}
+	// A key press must not block while the step runs.
+	start := time.Now()
+	m = press(m, "3", "j", "k", "4", "j", "tab", "?", "?")
+	if d := time.Since(start); d > time.Second {
+		t.Errorf("keys took %v while a step ran", d)
+	}
+	close(release)
+	m = send(m, <-done)
+	if m.status(0) != session.Done {
+		t.Errorf("status %s after the step finished", m.status(0))
+	}
+	// Ticks after the step are dropped, which stops the spinner and refresh.
+	if _, c := m.Update(refreshMsg{gen: m.sessGen}); c != nil {
+		t.Error("refresh keeps ticking after the step finished")
+	}
+}
+
+func TestQuitKeys(t *testing.T) {
+	for _, keys := range [][]string{{"q"}, {"ctrl+c"}, {"/", "type:abc", "ctrl+c"}, {"?", "q"}} {
+		m := newSized(Options{Session: embedded(t)}, 80, 24)
+		m = press(m, keys[:len(keys)-1]...)
+		m, cmd := pressCmd(m, keys[len(keys)-1])
+		if cmd == nil {
+			t.Errorf("%v: no command", keys)
+			continue
+		}
+		if _, ok := cmd().(tea.QuitMsg); !ok || !m.quitting {
+			t.Errorf("%v does not quit", keys)
+		}
+	}
+	// q while typing a filter is text, not quit.
+	m := newSized(Options{Session: embedded(t)}, 80, 24)
+	m = press(m, "/", "q")
+	if m.quitting || m.filter.Value() != "q" {
+		t.Errorf("q in the filter: quitting %v, filter %q", m.quitting, m.filter.Value())
+	}
+}
+
+func TestFilter(t *testing.T) {
+	m := newSized(Options{Session: embedded(t)}, 160, 48)
+	m = press(m, "n", "/", "type:newchain")
+	total := len(m.calls.data.rows)
+	if n := len(m.calls.vis); n == 0 || n >= total {
+		t.Fatalf("filter newchain shows %d of %d", n, total)
+	}
+	for _, i := range m.calls.vis {
+		if !strings.Contains(m.calls.data.rows[i].lower, "newchain") {
+			t.Fatalf("row %q does not match", m.calls.data.rows[i].text)
+		}
+	}
+	narrow := len(m.calls.vis)
+	m = press(m, "backspace", "backspace", "backspace", "backspace", "backspace")
+	if n := len(m.calls.vis); n <= narrow {
+		t.Errorf("shorter query shows %d, want more than %d", n, narrow)
+	}
+	m = press(m, "type:CHAIN", "enter")
+	if m.filtering || len(m.calls.vis) != narrow {
+		t.Errorf("enter keeps the filter: filtering %v, %d rows, want %d", m.filtering, len(m.calls.vis), narrow)
+	}
+	// The filter follows to other steps.
+	m = press(m, "a", "]")
+	for _, i := range m.calls.vis {
+		if !strings.Contains(m.calls.data.rows[i].lower, "newchain") {
+			t.Fatalf("step 1 row %q does not match", m.calls.data.rows[i].text)
+		}
+	}
+	m = press(m, "esc")
+	if m.filter.Value() != "" || len(m.calls.vis) != len(m.calls.data.rows) {
+		t.Errorf("esc clears: filter %q, %d of %d rows", m.filter.Value(), len(m.calls.vis), len(m.calls.data.rows))
+	}
+	m = press(m, "H")
+	for _, i := range m.calls.vis {
+		if m.calls.data.rows[i].noise {
+			t.Fatalf("H leaves %q", m.calls.data.rows[i].text)
+		}
+	}
+}
+
+func TestPairJump(t *testing.T) {
+	m := newSized(Options{Session: embedded(t)}, 80, 24)
+	m = press(m, "n", "n", "n", "3")
+	m = press(m, "p")
+	if r, _ := m.calls.selected(); r != 1 {
+		t.Fatalf("p on RTM_NEWLINK went to row %d, want its ACK (1)", r)
+	}
+	if !strings.Contains(plain(t, press(m, "4")), "reply to #3161") {
+		t.Error("the Detail pane does not name the request")
+	}
+	m = press(m, "p")
+	if r, _ := m.calls.selected(); r != 0 {
+		t.Errorf("p on the ACK went to row %d, want the request (0)", r)
+	}
+}
+
+func TestSourceFollowsOrigin(t *testing.T) {
+	m := newSized(Options{Session: embedded(t)}, 160, 48)
+	m = press(m, "n", "3")
+	origins := map[int]bool{}
+	for _, e := range m.calls.data.events {
+		origins[e.Origin.Line] = true
+	}
+	src := m.source.lines
+	marked := map[int]bool{}
+	for _, l := range src {
+		text := stripANSI(l)
+		var n int
+		if strings.Contains(text, "●") && scanLine(text, &n) {
+			marked[n] = true
+		}
+	}
+	if diff := cmp.Diff(origins, marked); diff != "" {
+		t.Errorf("gutter marks are not the events' origins (-origins +marked):\n%s", diff)
+	}
+	// Move to an event of another line: the highlighted line follows.
+	for i := 0; i < 3000; i++ {
+		r, _ := m.calls.selected()
+		if m.calls.data.events[r].Origin.Line == 33 {
+			break
+		}
+		m = press(m, "j")
+	}
+	hl := stripANSI(m.source.lines[m.source.originLine])
+	if !strings.HasPrefix(hl, "▶  33") {
+		t.Errorf("highlighted line %q, want line 33", hl)
+	}
+	if m.source.originLine < m.source.offset || m.source.originLine >= m.source.offset+m.source.h {
+		t.Error("the highlighted line is scrolled out of view")
+	}
+}
+
+// scanLine reads the line number of a source gutter.
+func scanLine(s string, n *int) bool {
+	s = strings.TrimLeft(strings.TrimPrefix(s, "▶"), " ")
+	i := strings.IndexByte(s, ' ')
+	if i <= 0 {
+		return false
+	}
+	v := 0
+	for _, c := range s[:i] {
+		if c < '0' || c > '9' {
+			return false
+		}
+		v = v*10 + int(c-'0')
+	}
+	*n = v
+	return true
+}
+
+func TestDetailTree(t *testing.T) {
+	m := newSized(Options{Session: embedded(t)}, 160, 48)
+	m = press(m, "n", "n", "n", "4")
+	m = selectNode(t, m, "IFLA_LINKINFO")
+	before := len(m.detail.vis)
+	m = press(m, "right")
+	if len(m.detail.vis) != before+2 {
+		t.Fatalf("opening IFLA_LINKINFO shows %d nodes, want %d", len(m.detail.vis), before+2)
+	}
+	m = press(m, "right")
+	if n, _ := m.detail.selected(); n.name != "IFLA_INFO_KIND" {
+		t.Errorf("right on an open node went to %q, want its first child", n.name)
+	}
+	out := plain(t, m)
+	if !strings.Contains(out, "IFLA_INFO_KIND: bytes 68-77 (10) of 84 bytes") {
+		t.Errorf("hex caption missing:\n%s", out)
+	}
+	m = press(m, "left")
+	if n, _ := m.detail.selected(); n.name != "IFLA_LINKINFO" {
+		t.Errorf("left on a leaf went to %q, want its parent", n.name)
+	}
+	m = press(m, "left")
+	if len(m.detail.vis) != before {
+		t.Errorf("left closes: %d nodes, want %d", len(m.detail.vis), before)
+	}
+	m = press(m, "enter", "enter")
+	if len(m.detail.vis) != before {
+		t.Errorf("enter twice: %d nodes, want %d", len(m.detail.vis), before)
+	}
+}
+
+func TestSave(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "saved.nxs")
+	m := newSized(Options{Session: embedded(t), SavePath: path}, 80, 24)
+	m = runKey(t, m, "w")
+	if m.messageErr || !strings.Contains(m.message, "saved the session to "+path) {
+		t.Fatalf("message %q", m.message)
+	}
+	s, err := session.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.EventCount() != embedded(t).EventCount() {
+		t.Errorf("saved %d events, want %d", s.EventCount(), embedded(t).EventCount())
+	}
+	m = newSized(Options{Session: embedded(t), SavePath: filepath.Join(t.TempDir(), "no", "such", "dir.nxs")}, 80, 24)
+	m = runKey(t, m, "w")
+	if !m.messageErr {
+		t.Errorf("saving to a missing directory: message %q", m.message)
+	}
+	if _, err := os.Stat(path); err != nil {
+		t.Error(err)
+	}
+}
+
+func TestMouse(t *testing.T) {
+	m := newSized(Options{Session: embedded(t)}, 160, 48)
+	m = press(m, "n")
+	r := m.lay.rects[paneCalls]
+	m = send(m, tea.MouseWheelMsg{X: r.x + 5, Y: r.y + 5, Button: tea.MouseWheelDown})
+	if m.calls.offset != 3 {
+		t.Errorf("wheel down over Syscalls: offset %d, want 3", m.calls.offset)
+	}
+	if r, _ := m.calls.selected(); r != 0 {
+		t.Errorf("the wheel moved the selection to %d", r)
+	}
+	m = send(m, tea.MouseClickMsg{X: r.x + 5, Y: r.y + 3, Button: tea.MouseLeft})
+	if got, _ := m.calls.selected(); m.focus != paneCalls || got != 5 {
+		t.Errorf("click: focus %s row %d, want Syscalls row 5", m.focus, got)
+	}
+	s := m.lay.rects[paneSteps]
+	m = send(m, tea.MouseClickMsg{X: s.x + 3, Y: s.y + 5, Button: tea.MouseLeft})
+	// Line 5 of the screen is the list's fifth line: after the phase
+	// heading, steps 0 and 1 and the next heading, step 2.
+	if m.focus != paneSteps || m.cur != 2 {
+		t.Errorf("click in Steps: focus %s step %d, want Steps step 2", m.focus, m.cur)
+	}
+	m = send(m, tea.MouseWheelMsg{X: s.x + 3, Y: s.y + 5, Button: tea.MouseWheelUp})
+	if m.cur != 1 {
+		t.Errorf("wheel up in Steps: step %d, want 1", m.cur)
+	}
+}
+
+func TestBackgroundColor(t *testing.T) {
+	m := newSized(Options{Session: embedded(t)}, 80, 24)
+	dark := m.View().Content
+	m = send(m, tea.BackgroundColorMsg{Color: lightGray{}})
+	if m.dark || !strings.Contains(m.View().Content, "\x1b[") || m.View().Content == dark {
+		t.Error("a light background does not switch to the light theme")
+	}
+}
+
+type lightGray struct{}
+
+func (lightGray) RGBA() (r, g, b, a uint32) { return 0xeeee, 0xeeee, 0xeeee, 0xffff }
+
+func TestHelpListsEveryKey(t *testing.T) {
+	for _, live := range []bool{false, true} {
+		opts := Options{Session: embedded(t)}
+		if live {
+			f := &fakeDriver{sess: newFakeSession(3)}
+			opts = Options{Session: f.sess, Driver: f}
+		}
+		m := press(newSized(opts, 80, 24), "?")
+		out := plain(t, m)
+		for _, g := range m.com.keys.FullHelp() {
+			for _, b := range g {
+				if line := b.Help().Key + "  " + b.Help().Desc; !strings.Contains(squeeze(out), squeeze(line)) {
+					t.Errorf("live=%v: help page lacks %q", live, line)
+				}
+			}
+		}
+		if m = press(m, "x"); m.showHelp {
+			t.Error("a key does not close the help page")
+		}
+	}
+}
+
+// squeeze collapses runs of spaces.
+func squeeze(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+func stripANSI(s string) string { return strings.TrimRight(ansiStrip(s), " ") }
+
+func TestWrap(t *testing.T) {
+	for _, c := range []struct {
+		s       string
+		w, hang int
+		want    []string
+	}{
+		{"a b c", 10, 0, []string{"a b c"}},
+		{"one two three four", 9, 0, []string{"one two", "three", "four"}},
+		{"one two three four", 9, 2, []string{"one two", "  three", "  four"}},
+		{"→ net.ipv6.conf.docker0.accept_ra = 1", 12, 2, []string{"→ net.ipv6.c", "  onf.docker", "  0.accept_r", "  a = 1"}},
+		{"abcdefghij", 4, 0, []string{"abcd", "efgh", "ij"}},
+		{"", 5, 0, []string{""}},
+		{"x\n\ny", 5, 0, []string{"x", "", "y"}},
+	} {
+		if diff := cmp.Diff(c.want, wrapHanging(c.s, c.w, c.hang)); diff != "" {
+			t.Errorf("wrapHanging(%q, %d, %d) (-want +got):\n%s", c.s, c.w, c.hang, diff)
+		}
+	}
+}
+
+// TestFilterMatchesScan checks the incremental filter (narrowing scans and
+// the history of shorter queries) against a plain scan, over a random
+// sequence of typing, deleting and H.
+func TestFilterMatchesScan(t *testing.T) {
+	m := newSized(Options{Session: embedded(t)}, 80, 24)
+	m = press(m, "n", "/")
+	rng := rand.New(rand.NewPCG(1, 2))
+	const alphabet = "nft_msgewdockr -:"
+	for i := 0; i < 400; i++ {
+		switch r := rng.IntN(10); {
+		case r < 6:
+			m = press(m, string(alphabet[rng.IntN(len(alphabet))]))
+		case r < 9:
+			m = press(m, "backspace")
+		default:
+			m = press(m, "enter", "H", "/")
+		}
+		q := strings.ToLower(m.filter.Value())
+		var want []int32
+		for j, row := range m.calls.data.rows {
+			if (!m.calls.hide || !row.noise) && strings.Contains(row.lower, q) {
+				want = append(want, int32(j))
+			}
+		}
+		if diff := cmp.Diff(want, m.calls.vis, cmpopts.EquateEmpty()); diff != "" {
+			t.Fatalf("op %d, query %q hide %v: shown rows differ from a scan (-want +got):\n%s", i, q, m.calls.hide, diff)
+		}
+	}
+}
+
+// TestChunkedDecoding checks that a step larger than one chunk is decoded
+// a chunk per message, showing its progress, until complete.
+func TestChunkedDecoding(t *testing.T) {
+	m := newSized(Options{Session: syntheticSession(t, 3*decodeChunk+10)}, 80, 24)
+	m, cmd := pressCmd(m, "n")
+	if got := len(m.calls.data.rows); got != decodeChunk {
+		t.Fatalf("first update decoded %d events, want one chunk (%d)", got, decodeChunk)
+	}
+	if !strings.Contains(m.calls.info(), "decoding 33%") {
+		t.Errorf("progress not shown: %q", m.calls.info())
+	}
+	n := 0
+	for cmd != nil {
+		var msgs []tea.Msg
+		if msg := cmd(); msg != nil {
+			if b, ok := msg.(tea.BatchMsg); ok {
+				for _, c := range b {
+					if c != nil {
+						msgs = append(msgs, c())
+					}
+				}
+			} else {
+				msgs = append(msgs, msg)
+			}
+		}
+		cmd = nil
+		for _, msg := range msgs {
+			if _, ok := msg.(decodeMsg); ok {
+				n++
+				var c tea.Cmd
+				nm, c := m.Update(msg)
+				m, cmd = nm.(Model), c
+			}
+		}
+	}
+	if n != 3 || !m.calls.data.complete() || len(m.calls.vis) != 3*decodeChunk+10 {
+		t.Errorf("after %d decode messages: %d of %d rows", n, len(m.calls.data.rows), len(m.calls.data.events))
+	}
+}
+
+// TestRandomInput throws random keys, clicks, wheel turns and resizes at a
+// replay and a live model: nothing may panic and every screen must be
+// exactly the terminal's size.
+func TestRandomInput(t *testing.T) {
+	keys := []string{"n", "b", "a", "R", "[", "]", "tab", "shift+tab", "1", "2", "3", "4", "5", "up", "down", "pgup", "pgdown",
+		"home", "end", "enter", "space", "left", "right", "p", "/", "x", "e", "backspace", "esc", "H", "?", "j", "k", "g", "G"}
+	for _, live := range []bool{false, true} {
+		opts := Options{Session: embedded(t)}
+		if live {
+			f := &fakeDriver{sess: newFakeSession(5), fail: map[int]bool{3: true}}
+			opts = Options{Session: f.sess, Driver: f}
+		}
+		m := newSized(opts, 120, 40)
+		rng := rand.New(rand.NewPCG(3, 4))
+		w, h := 120, 40
+		for i := 0; i < 3000; i++ {
+			var msg tea.Msg
+			switch r := rng.IntN(20); {
+			case r == 0:
+				w, h = 20+rng.IntN(200), 5+rng.IntN(60)
+				msg = teaSize(w, h)
+			case r == 1:
+				msg = tea.MouseWheelMsg{X: rng.IntN(w), Y: rng.IntN(h), Button: tea.MouseWheelDown}
+			case r == 2:
+				msg = tea.MouseClickMsg{X: rng.IntN(w), Y: rng.IntN(h), Button: tea.MouseLeft}
+			case r == 3 && live:
+				msg = stepDoneMsg{step: m.running, gen: m.sessGen}
+			default:
+				msg = keyMsg(keys[rng.IntN(len(keys))])
+			}
+			nm, cmd := m.Update(msg)
+			m = nm.(Model)
+			if live && cmd != nil && rng.IntN(4) == 0 {
+				m = runCmds(t, m, cmd)
+			}
+			if m.quitting {
+				t.Fatal("quit without q")
+			}
+			checkSize(t, m.View().Content, w, h)
+		}
+	}
+}
+
+// TestDetailSynthetic checks the trees built for payloads that are
+// NUL-separated text: exec arguments and /proc/sys writes.
+func TestDetailSynthetic(t *testing.T) {
+	m := newSized(Options{Session: embedded(t)}, 160, 48)
+	m = press(m, "a", "3", "j") // step 0, row 1: exec /usr/sbin/nft -f -
+	var got []string
+	for _, n := range m.detail.nodes {
+		if n.name != "stack" && n.depth == 0 {
+			got = append(got, fmt.Sprintf("%s=%s@%d+%d", n.name, n.value, n.off, n.n))
+		}
+	}
+	want := []string{`path="/usr/sbin/nft"@0+13`, `argv[0]="/usr/sbin/nft"@14+13`, `argv[1]="-f"@28+2`, `argv[2]="-"@31+1`}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("exec tree (-want +got):\n%s", diff)
+	}
+	// setupDefaultSysctl writes accept_ra.
+	m = press(m, "]", "]", "]", "j")
+	got = got[:0]
+	for _, n := range m.detail.nodes {
+		if n.depth == 0 && n.name != "stack" {
+			got = append(got, fmt.Sprintf("%s=%s", n.name, n.value))
+		}
+	}
+	want = []string{`path="/proc/sys/net/ipv6/conf/docker0/accept_ra"`, `value="0\n"`}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("sysctl write tree (-want +got):\n%s", diff)
+	}
+}
+
+func TestStatusShowsLost(t *testing.T) {
+	s := embedded(t)
+	s.Lost = 12
+	out := plain(t, newSized(Options{Session: s, Title: "replay: lossy.nxs"}, 80, 24))
+	if !strings.Contains(out, "lost 12") {
+		t.Errorf("lost events not shown:\n%s", out)
+	}
+}

@@ -1,0 +1,239 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/netexplore/netexplore/steps"
+	"github.com/netexplore/netexplore/trace/session"
+)
+
+// stepsPane lists the plan in order with each step's state. Its cursor is
+// the selected step, which every other pane follows.
+type stepsPane struct {
+	w, h   int
+	offset int // first list line shown
+}
+
+func (p *stepsPane) setSize(w, h int) { p.w, p.h = w, h }
+
+// stepLine is one line of the list: a phase heading, a step, or a failed
+// step's error.
+type stepLine struct {
+	step  int // -1 for a phase heading
+	phase string
+	err   string
+}
+
+// lines builds the list: a heading whenever the phase changes, each step,
+// and the error under a failed step.
+func (p *stepsPane) lines(m *Model) []stepLine {
+	var out []stepLine
+	phase := ""
+	for i := 0; i < m.stepCount(); i++ {
+		st := m.stepAt(i)
+		if st.Info.Phase != phase {
+			phase = st.Info.Phase
+			out = append(out, stepLine{step: -1, phase: phase})
+		}
+		out = append(out, stepLine{step: i})
+		if m.status(i) == session.Failed {
+			if r := m.result(i); r != nil && r.Error != "" {
+				out = append(out, stepLine{step: i, err: r.Error})
+			}
+		}
+	}
+	return out
+}
+
+// footerLines is the number of lines the selected step's summary takes
+// below the list when there is room.
+const footerLines = 5
+
+// neededHeight is the inner height that shows the whole list and footer.
+func (p *stepsPane) neededHeight(m *Model) int {
+	return len(p.lines(m)) + footerLines
+}
+
+// mark returns the state glyph of step i.
+func stepMark(m *Model, i int) (string, paint) {
+	st := &m.com.styles
+	switch m.status(i) {
+	case session.Running:
+		return m.spinnerFrame(), st.Accent
+	case session.Done:
+		return "✓", st.OK
+	case session.Failed:
+		return "✗", st.Error
+	case session.Skipped:
+		return "⊘", st.Muted
+	}
+	if m.restarting {
+		return "·", st.Muted
+	}
+	return "·", st.Text
+}
+
+// view renders the pane's inner lines.
+func (p *stepsPane) view(m *Model, focused bool) []string {
+	st := &m.com.styles
+	if m.stepCount() == 0 {
+		return append([]string{fit("no steps in this session", p.w)}, blank(p.w, p.h-1)...)
+	}
+	lines := p.lines(m)
+	listH, footer := p.listHeight(len(lines))
+	off := clamp(p.offset, 0, max(len(lines)-listH, 0))
+
+	out := make([]string, 0, p.h)
+	for i := off; i < len(lines) && len(out) < listH; i++ {
+		out = append(out, p.line(m, lines[i], focused))
+	}
+	if footer {
+		out = append(out, st.Border.render(strings.Repeat("─", p.w)))
+		out = append(out, p.footer(m)...)
+	}
+	for len(out) < p.h {
+		out = append(out, strings.Repeat(" ", p.w))
+	}
+	return out[:p.h]
+}
+
+// listHeight returns the height of the list for n lines and whether the
+// footer fits below it.
+func (p *stepsPane) listHeight(n int) (int, bool) {
+	if p.h-n >= footerLines {
+		return n, true
+	}
+	return p.h, false
+}
+
+// follow scrolls the list so the selected step is visible.
+func (p *stepsPane) follow(m *Model) {
+	lines := p.lines(m)
+	listH, _ := p.listHeight(len(lines))
+	cur := 0
+	for i, l := range lines {
+		if l.step == m.cur && l.err == "" {
+			cur = i
+			break
+		}
+	}
+	p.offset = scrollTo(p.offset, cur, listH, len(lines))
+}
+
+func (p *stepsPane) line(m *Model, l stepLine, focused bool) string {
+	st := &m.com.styles
+	if l.step < 0 {
+		return st.Muted.render(fit(" "+l.phase, p.w))
+	}
+	if l.err != "" {
+		return st.Error.render(fit("     ✗ "+l.err, p.w))
+	}
+	i := l.step
+	info := m.stepAt(i).Info
+	glyph, gp := stepMark(m, i)
+	count := ""
+	if n := len(m.events(i)); n > 0 && p.w >= 26 {
+		count = fmt.Sprint(n)
+	}
+	cursor := " "
+	if i == m.cur {
+		cursor = "›"
+	}
+	name := info.ID
+	nameW := p.w - 5 - len(count)
+	if count != "" {
+		nameW--
+	}
+	text := fmt.Sprintf("%2d %s", i, fit(name, max(nameW-3, 1)))
+	if count != "" {
+		text += " " + count
+	}
+	rest := fit(" "+text, p.w-2)
+	if i == m.cur {
+		sel := st.SelectedBlur
+		if focused {
+			sel = st.Selected
+		}
+		if sel.pre != "" {
+			return sel.render(cursor + glyph + rest)
+		}
+	}
+	style := st.Text
+	switch m.status(i) {
+	case session.Skipped, session.Pending:
+		style = st.Muted
+		if m.status(i) == session.Pending && i == m.nextPending() {
+			style = st.Bold
+		}
+	case session.Failed:
+		style = st.Error
+	}
+	return cursor + gp.render(glyph) + style.render(rest)
+}
+
+// footer summarises the selected step: its title and what became of it.
+func (p *stepsPane) footer(m *Model) []string {
+	st := &m.com.styles
+	s := m.stepAt(m.cur)
+	var lines []string
+	for _, l := range wrap(s.Info.Title, p.w-1) {
+		lines = append(lines, st.Bold.render(fit(" "+l, p.w)))
+	}
+	var state string
+	sp := st.Muted
+	switch m.status(m.cur) {
+	case session.Pending:
+		state = "not run yet"
+		if m.cur == m.nextPending() {
+			state = "next: press n"
+		}
+		if s.Info.Skipped {
+			state += " (will be skipped)"
+		}
+	case session.Running:
+		state, sp = "running…", st.Accent
+	case session.Done:
+		state, sp = fmt.Sprintf("done · %d events · %d changes", len(m.events(m.cur)), changeCount(m.result(m.cur))), st.OK
+	case session.Failed:
+		state, sp = "failed", st.Error
+		if r := m.result(m.cur); r != nil && r.Error != "" {
+			state += ": " + r.Error
+		}
+	case session.Skipped:
+		state = "skipped: " + s.Info.SkipReason
+		if r := m.result(m.cur); r != nil && len(r.Notes) > 0 && s.Info.SkipReason == "" {
+			state = "skipped: " + r.Notes[0]
+		}
+	}
+	for _, l := range wrap(state, p.w-1) {
+		lines = append(lines, sp.render(fit(" "+l, p.w)))
+	}
+	if len(lines) > footerLines-1 {
+		lines = lines[:footerLines-1]
+	}
+	return lines
+}
+
+// changeCount returns the number of kernel changes in r.
+func changeCount(r *steps.StepResult) int {
+	if r == nil {
+		return 0
+	}
+	return len(r.Changes)
+}
+
+// scrollTo returns an offset that keeps line cur inside a window of h lines
+// over n lines, moving off as little as possible.
+func scrollTo(off, cur, h, n int) int {
+	if h <= 0 {
+		return 0
+	}
+	if cur < off {
+		off = cur
+	}
+	if cur >= off+h {
+		off = cur - h + 1
+	}
+	return clamp(off, 0, max(n-h, 0))
+}
