@@ -143,3 +143,19 @@ func BenchmarkViewUpdate100k(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkFirstScreenEmbedded measures what `netexplore replay` does
+// before its first screen appears: read the built-in session, build the
+// model, lay it out and render it once.
+func BenchmarkFirstScreenEmbedded(b *testing.B) {
+	for b.Loop() {
+		s, err := session.Embedded()
+		if err != nil {
+			b.Fatal(err)
+		}
+		m := newSized(Options{Session: s, Title: "replay"}, 160, 48)
+		if v := m.View(); v.Content == "" {
+			b.Fatal("empty first screen")
+		}
+	}
+}
