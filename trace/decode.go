@@ -1,7 +1,9 @@
 package trace
 
 import (
+	"bytes"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"golang.org/x/sys/unix"
@@ -84,10 +86,12 @@ func Decode(e *Event) Decoded {
 			d.Summary += fmt.Sprintf(" (payload truncated: %d of %d bytes captured)", len(e.Data), e.DataLen)
 		}
 	case KindOpen:
+		d.Fields = textFields(e.Data, "path", "")
 		d.Path = cString(e.Data)
 		d.Summary = "open " + d.Path
 		d.Call = fmt.Sprintf("openat(%q)", d.Path)
 	case KindWrite, KindRead:
+		d.Fields = textFields(e.Data, "path", "value")
 		path, content, _ := strings.Cut(string(e.Data), "\x00")
 		d.Path = path
 		// DataLen counts the path and its NUL too.
@@ -98,6 +102,7 @@ func Decode(e *Event) Decoded {
 		}
 		d.Call = fmt.Sprintf("%s(%s)", e.Syscall, fdString(e))
 	case KindExec:
+		d.Fields = textFields(e.Data, "path", "argv")
 		path, argv, _ := strings.Cut(string(e.Data), "\x00")
 		d.Path = path
 		d.Argv = DecodeArgv([]byte(argv))
@@ -110,9 +115,11 @@ func Decode(e *Event) Decoded {
 		}
 		d.Call = "execve"
 	case KindFork:
+		d.Fields = []Field{{Name: "pid", Value: fmt.Sprint(e.PID)}, {Name: "parent", Value: fmt.Sprint(e.PPID)}}
 		d.Summary = fmt.Sprintf("new process %d (parent %d)", e.PID, e.PPID)
 		d.Call = "fork"
 	case KindExit:
+		d.Fields = []Field{{Name: "pid", Value: fmt.Sprint(e.PID)}, {Name: "status", Value: fmt.Sprint(e.Ret >> 8 & 0xff)}}
 		d.Summary = fmt.Sprintf("process %d exited with status %d", e.PID, e.Ret>>8&0xff)
 		if sig := e.Ret & 0x7f; sig != 0 {
 			d.Summary = fmt.Sprintf("process %d killed by %s", e.PID, unix.SignalName(unix.Signal(sig)))
@@ -164,4 +171,37 @@ func summarizeMessages(msgs []NetlinkMessage) string {
 		parts[i] = fmt.Sprintf("%s ×%d", t, counts[t])
 	}
 	return fmt.Sprintf("%d messages: %s", len(msgs), strings.Join(parts, ", "))
+}
+
+// textFields splits a payload of NUL-terminated strings (the probe's format
+// for exec and /proc/sys events) into fields: the first is named first, the
+// rest rest (numbered as rest[0], rest[1]... when the name is "argv", or
+// just rest otherwise). Offsets and lengths cover each string without its NUL.
+func textFields(b []byte, first, rest string) []Field {
+	var fields []Field
+	for start, i := 0, 0; start <= len(b); i++ {
+		n := bytes.IndexByte(b[start:], 0)
+		end := start + n
+		if n < 0 {
+			end = len(b)
+		}
+		if end == start && n < 0 && i > 0 {
+			break // nothing after the last NUL
+		}
+		name := first
+		switch {
+		case i > 0 && rest == "":
+			return fields
+		case i > 0 && rest == "argv":
+			name = fmt.Sprintf("argv[%d]", i-1)
+		case i > 0:
+			name = rest
+		}
+		fields = append(fields, Field{Name: name, Value: strconv.Quote(string(b[start:end])), Offset: start, Length: end - start})
+		if n < 0 {
+			break
+		}
+		start = end + 1
+	}
+	return fields
 }

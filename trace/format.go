@@ -93,7 +93,7 @@ func WriteText(w io.Writer, r *Record, opts TextOptions) error {
 	if len(d.Netlink) == 0 || opts.Brief {
 		fmt.Fprintf(&b, "    %s\n", d.Summary)
 	}
-	if !opts.Brief && fieldsAddDetail(d.Fields) {
+	if !opts.Brief && fieldsAddDetail(e.Kind, d.Fields) {
 		for _, f := range d.Fields {
 			writeField(&b, f, 2)
 		}
@@ -127,8 +127,13 @@ func WriteText(w io.Writer, r *Record, opts TextOptions) error {
 }
 
 // fieldsAddDetail reports whether a tree says more than its summary: a
-// single flat field (an int socket option) does not.
-func fieldsAddDetail(fields []Field) bool {
+// single flat field (an int socket option) does not, nor do the plain
+// text payloads of exec and /proc/sys events or process births and exits.
+func fieldsAddDetail(k Kind, fields []Field) bool {
+	switch k {
+	case KindExec, KindOpen, KindRead, KindWrite, KindFork, KindExit:
+		return false
+	}
 	return len(fields) > 1 || (len(fields) == 1 && len(fields[0].Children) > 0)
 }
 

@@ -131,10 +131,8 @@ func (p *detailPane) tree(rec *trace.Record) {
 			p.fields(m.Fields, 1)
 			p.nodes[top].end = len(p.nodes)
 		}
-	case len(dec.Fields) > 0:
-		p.fields(dec.Fields, 0)
 	default:
-		p.synthetic(rec)
+		p.fields(dec.Fields, 0)
 	}
 	if len(rec.Frames) > 0 {
 		top := len(p.nodes)
@@ -153,60 +151,6 @@ func (p *detailPane) fields(fs []trace.Field, depth int) {
 		p.fields(f.Children, depth+1)
 		p.nodes[i].end = len(p.nodes)
 	}
-}
-
-// synthetic builds a tree for events whose payload is NUL-separated text:
-// exec (program, then argv) and /proc/sys access (path, then value).
-func (p *detailPane) synthetic(rec *trace.Record) {
-	e := &rec.Event
-	leaf := func(name, value string, off, n int) {
-		p.nodes = append(p.nodes, node{name: name, value: value, off: off, n: n, end: len(p.nodes) + 1})
-	}
-	parts := splitNUL(e.Data)
-	switch e.Kind {
-	case trace.KindExec:
-		for i, pt := range parts {
-			name := "path"
-			if i > 0 {
-				name = fmt.Sprintf("argv[%d]", i-1)
-			}
-			leaf(name, fmt.Sprintf("%q", pt.text), pt.off, len(pt.text))
-		}
-	case trace.KindOpen, trace.KindRead, trace.KindWrite:
-		for i, pt := range parts {
-			name := "path"
-			if i > 0 {
-				name = "value"
-			}
-			leaf(name, fmt.Sprintf("%q", pt.text), pt.off, len(pt.text))
-		}
-	case trace.KindFork:
-		leaf("pid", fmt.Sprint(e.PID), 0, 0)
-		leaf("parent", fmt.Sprint(e.PPID), 0, 0)
-	case trace.KindExit:
-		leaf("pid", fmt.Sprint(e.PID), 0, 0)
-		leaf("status", fmt.Sprintf("%d", e.Ret>>8&0xff), 0, 0)
-	}
-}
-
-// nulPart is one NUL-terminated string of a payload and where it starts.
-type nulPart struct {
-	text string
-	off  int
-}
-
-func splitNUL(b []byte) []nulPart {
-	var out []nulPart
-	start := 0
-	for i := 0; i <= len(b); i++ {
-		if i == len(b) || b[i] == 0 {
-			if i > start || (i < len(b) && len(out) == 0) {
-				out = append(out, nulPart{text: string(b[start:i]), off: start})
-			}
-			start = i + 1
-		}
-	}
-	return out
 }
 
 // visible lists the nodes not inside a closed one.
