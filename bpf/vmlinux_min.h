@@ -90,8 +90,10 @@ struct socket {
 };
 
 /* x86-64 registers saved at syscall entry; the arguments are di, si, dx,
- * r10, r8 and r9. */
+ * r10, r8 and r9; ip and bp start a frame-pointer walk of the user stack. */
 struct pt_regs {
+	unsigned long bp;
+	unsigned long ip;
 	unsigned long r10;
 	unsigned long r9;
 	unsigned long r8;

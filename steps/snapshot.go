@@ -206,10 +206,11 @@ func settledLinks(h *netlink.Handle) ([]netlink.Link, error) {
 // settleTimeout bounds the wait for links' operational state.
 const settleTimeout = 1500 * time.Millisecond
 
-// unsettled reports a link that is up with carrier but not yet running.
+// unsettled reports a link that is up with carrier but still has the
+// operational state DOWN (a dormant link, say, is not waiting for anything).
 func unsettled(l netlink.Link) bool {
 	f := l.Attrs().RawFlags
-	return f&unix.IFF_UP != 0 && f&unix.IFF_LOWER_UP != 0 && f&unix.IFF_RUNNING == 0
+	return f&unix.IFF_UP != 0 && f&unix.IFF_LOWER_UP != 0 && f&unix.IFF_RUNNING == 0 && l.Attrs().OperState == netlink.OperDown
 }
 
 // linkState converts a netlink link.
@@ -279,8 +280,10 @@ func scopeName(s netlink.Scope) string {
 // routeLine renders a route as "172.17.0.0/16 dev docker0 proto kernel scope link src 172.17.0.1".
 func routeLine(r netlink.Route, names map[int]string) string {
 	dst := "default"
-	if ones, _ := r.Dst.Mask.Size(); r.Dst != nil && (ones > 0 || !r.Dst.IP.IsUnspecified()) {
-		dst = r.Dst.String()
+	if r.Dst != nil {
+		if ones, _ := r.Dst.Mask.Size(); ones > 0 || !r.Dst.IP.IsUnspecified() {
+			dst = r.Dst.String() // 0.0.0.0/0 and ::/0 stay "default", as ip(8) prints them
+		}
 	}
 	parts := []string{dst}
 	if r.Gw != nil {

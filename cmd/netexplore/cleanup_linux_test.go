@@ -58,12 +58,17 @@ func hostState(t *testing.T) string {
 	return b.String()
 }
 
-// labProcesses lists live processes that are netexplore labs.
-func labProcesses() []string {
+// labProcesses lists live netexplore labs started from bin. Labs of other
+// packages' tests running at the same time run other binaries.
+func labProcesses(bin string) []string {
 	var out []string
-	dirs, _ := filepath.Glob("/proc/[0-9]*/environ")
+	dirs, _ := filepath.Glob("/proc/[0-9]*")
 	for _, d := range dirs {
-		env, err := os.ReadFile(d)
+		exe, err := os.Readlink(d + "/exe")
+		if err != nil || exe != bin {
+			continue
+		}
+		env, err := os.ReadFile(d + "/environ")
 		if err == nil && bytes.Contains(env, []byte("NETEXPLORE_LAB=")) {
 			out = append(out, d)
 		}
@@ -103,10 +108,10 @@ func TestInterruptedRunLeavesNothing(t *testing.T) {
 		// The lab dies with its parent (SIGKILL included); give the kernel
 		// a moment to reap it.
 		deadline := time.Now().Add(5 * time.Second)
-		for len(labProcesses()) > 0 && time.Now().Before(deadline) {
+		for len(labProcesses(bin)) > 0 && time.Now().Before(deadline) {
 			time.Sleep(50 * time.Millisecond)
 		}
-		if left := labProcesses(); len(left) > 0 {
+		if left := labProcesses(bin); len(left) > 0 {
 			t.Fatalf("after %v at %v: lab processes remain: %v", sig, delay, left)
 		}
 		if after := hostState(t); after != before {

@@ -1,0 +1,341 @@
+package steps
+
+import (
+	"crypto/rand"
+	"encoding/binary"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net"
+	"net/netip"
+	"runtime"
+
+	"github.com/vishvananda/netlink"
+	"github.com/vishvananda/netns"
+	"golang.org/x/sys/unix"
+)
+
+// world is what a scenario builds beyond the lab namespace: the other
+// network namespaces (containers, an overlay sandbox, a second host) and the
+// sockets its steps keep open. The plan allocates it empty; the steps fill
+// it in the lab, and the lab closes it when it quits.
+type world struct {
+	// namespaces are the namespaces created so far, in order; snapshots
+	// show each of them.
+	namespaces []*netNS
+	// closers release what the steps keep open (a reserved port, a server).
+	closers []func()
+}
+
+// netNS is a network namespace a scenario creates. It has no name in
+// /var/run/netns: the lab holds it by a file descriptor only, so it
+// disappears with the lab process, even on SIGKILL.
+type netNS struct {
+	// name is what the learner calls it, e.g. "container1" or "host B".
+	name string
+	// fd is the open namespace file, the namespace's only reference.
+	fd netns.NsHandle
+	// h is an rtnetlink socket opened inside the namespace: every request
+	// sent on it acts there (libnetwork's nlwrap.NewHandleAt).
+	h *netlink.Handle
+	// sysctls are /proc/sys files (relative to the namespace) that
+	// snapshots show.
+	sysctls []string
+}
+
+// String names the namespace as the explanations do: "container1 netns (fd 7)".
+func (n *netNS) String() string {
+	return fmt.Sprintf("%s netns (fd %d)", n.name, int(n.fd))
+}
+
+// create makes n a new network namespace and opens an rtnetlink socket in
+// it. Docker's containers get theirs from runc (clone or unshare with
+// CLONE_NEWNET); libnetwork's osl.NewSandbox does the same for the
+// namespaces it owns (an overlay network's).
+func (w *world) create(env *Env, n *netNS) error {
+	fd, err := unshareNetNS()
+	if err != nil {
+		return fmt.Errorf("creating the %s network namespace: %w", n.name, err)
+	}
+	n.fd = fd
+	// socket(AF_NETLINK, SOCK_RAW, NETLINK_ROUTE) on a thread that did
+	// setns(fd, CLONE_NEWNET) first: the socket belongs to that namespace.
+	if n.h, err = netlink.NewHandleAt(fd, unix.NETLINK_ROUTE); err != nil {
+		_ = fd.Close()
+		return fmt.Errorf("opening rtnetlink in %s: %w", n, err)
+	}
+	w.namespaces = append(w.namespaces, n)
+	env.notef("created %s", n)
+	return nil
+}
+
+// close releases everything the scenario holds; the namespaces die with
+// their last file descriptor.
+func (w *world) close() {
+	for i := len(w.closers) - 1; i >= 0; i-- {
+		w.closers[i]()
+	}
+	w.closers = nil
+	for _, n := range w.namespaces {
+		if n.h != nil {
+			n.h.Close()
+		}
+		_ = n.fd.Close()
+	}
+	w.namespaces = nil
+}
+
+// unshareNetNS creates a network namespace and returns an fd for it,
+// leaving the caller's namespace as it was. unshare(CLONE_NEWNET) moves the
+// calling thread only, so it runs on a locked thread that switches back
+// with setns; if it cannot, the thread stays locked and Go ends it.
+func unshareNetNS() (netns.NsHandle, error) {
+	type result struct {
+		fd  netns.NsHandle
+		err error
+	}
+	ch := make(chan result, 1)
+	go func() {
+		runtime.LockOSThread()
+		orig, err := netns.Get() // openat /proc/<pid>/task/<tid>/ns/net
+		if err != nil {
+			runtime.UnlockOSThread()
+			ch <- result{err: err}
+			return
+		}
+		defer orig.Close()
+		if err := unix.Unshare(unix.CLONE_NEWNET); err != nil {
+			runtime.UnlockOSThread()
+			ch <- result{err: fmt.Errorf("unshare(CLONE_NEWNET): %w", err)}
+			return
+		}
+		fd, err := netns.Get() // the new namespace, held by this fd
+		if serr := netns.Set(orig); serr != nil {
+			ch <- result{err: fmt.Errorf("returning to the lab namespace: %w", serr)}
+			return // the thread stays locked and dies with the goroutine
+		}
+		runtime.UnlockOSThread()
+		ch <- result{fd, err}
+	}()
+	r := <-ch
+	return r.fd, r.err
+}
+
+// inNetNS runs fn on a thread that has entered ns with setns, the way
+// libnetwork's Namespace.InvokeFunc does: /proc/sys/net files and new
+// sockets belong to the namespace of the thread that opens them.
+func inNetNS(ns netns.NsHandle, fn func() error) error {
+	errc := make(chan error, 1)
+	go func() {
+		runtime.LockOSThread()
+		orig, err := netns.Get()
+		if err != nil {
+			runtime.UnlockOSThread()
+			errc <- err
+			return
+		}
+		defer orig.Close()
+		if err := netns.Set(ns); err != nil { // setns(fd, CLONE_NEWNET)
+			runtime.UnlockOSThread()
+			errc <- fmt.Errorf("setns: %w", err)
+			return
+		}
+		err = fn()
+		if serr := netns.Set(orig); serr != nil {
+			errc <- errors.Join(err, fmt.Errorf("returning to the lab namespace: %w", serr))
+			return // the thread stays locked and dies with the goroutine
+		}
+		runtime.UnlockOSThread()
+		errc <- err
+	}()
+	return <-errc
+}
+
+// container is one container of a scenario: its namespace and the
+// interface Docker gives it.
+type container struct {
+	// ns is the container's network namespace.
+	ns *netNS
+	// host is the namespace of the host the container runs on; nil means
+	// the lab.
+	host *netNS
+	// addr is the container's address with the subnet's prefix length.
+	addr netip.Prefix
+	// gateway is the next hop of its default route (invalid: none).
+	gateway netip.Addr
+	// mac is the MAC address the endpoint gets (random since Docker 28,
+	// derived from the IP for overlay endpoints).
+	mac net.HardwareAddr
+	// mtu is the endpoint MTU (0: leave the kernel's).
+	mtu int
+	// hostIf is the host side of the container's veth pair.
+	hostIf string
+	// srcName is the container interface's name until it becomes eth0.
+	srcName string
+	// createdInContainer says the interface was born in the container's
+	// namespace (veth peer since Docker 28), so the sandbox need not move it.
+	createdInContainer bool
+	// link is eth0 inside the container, once renamed.
+	link netlink.Link
+}
+
+// hostHandle returns the rtnetlink handle of the container's host.
+func (c *container) hostHandle(env *Env) *netlink.Handle {
+	if c.host == nil {
+		return env.Handle
+	}
+	return c.host.h
+}
+
+// newSandbox gives a container its network namespace and brings its
+// loopback up, as runc (CLONE_NEWNET) and libnetwork's SetKey do.
+func newSandbox(env *Env, w *world, c *container) error {
+	// unshare(CLONE_NEWNET) on a locked thread, open the new namespace,
+	// setns back; then a NETLINK_ROUTE socket opened inside it.
+	if err := w.create(env, c.ns); err != nil {
+		return err
+	}
+	// loopbackUp: RTM_GETLINK lo, then RTM_NEWLINK ifi_flags=IFF_UP
+	// ifi_change=IFF_UP on the container's socket.
+	lo, err := c.ns.h.LinkByName("lo")
+	if err != nil {
+		return fmt.Errorf("finding lo in %s: %w", c.ns, err)
+	}
+	if err := c.ns.h.LinkSetUp(lo); err != nil {
+		return fmt.Errorf("bringing lo up in %s: %w", c.ns, err)
+	}
+	return nil
+}
+
+// generateIfaceName picks "veth" + 7 random hex digits that no link in h's
+// namespace has, as libnetwork's netutils.GenerateIfaceName does.
+func generateIfaceName(h *netlink.Handle, prefix string) (string, error) {
+	for range 3 {
+		name := prefix + randomHex(7)
+		// RTM_GETLINK IFLA_IFNAME=name: ENODEV means the name is free.
+		if _, err := h.LinkByName(name); errors.As(err, new(netlink.LinkNotFoundError)) {
+			return name, nil
+		}
+	}
+	return "", errors.New("could not generate a free interface name")
+}
+
+// randomHex returns n random lowercase hex digits.
+func randomHex(n int) string {
+	b := make([]byte, (n+1)/2)
+	_, _ = rand.Read(b) // crypto/rand never fails on Linux
+	return hex.EncodeToString(b)[:n]
+}
+
+// sandboxCreateInterface is the first half of libnetwork's
+// osl.Namespace.AddInterface: the interface enters the container (unless it
+// was born there), goes down and is renamed eth0.
+func sandboxCreateInterface(env *Env, c *container) error {
+	if !c.createdInContainer {
+		// moveLink: RTM_GETLINK <name> on the host, then RTM_SETLINK
+		// ifinfomsg{index} IFLA_NET_NS_FD=<container netns fd>.
+		link, err := c.hostHandle(env).LinkByName(c.srcName)
+		if err != nil {
+			return fmt.Errorf("failed to get link by name %q: %w", c.srcName, err)
+		}
+		if err := c.hostHandle(env).LinkSetNsFd(link, int(c.ns.fd)); err != nil {
+			return fmt.Errorf("moving %s into %s: %w", c.srcName, c.ns, err)
+		}
+	}
+	// From here on, the container's own rtnetlink socket.
+	link, err := c.ns.h.LinkByName(c.srcName) // RTM_GETLINK
+	if err != nil {
+		return fmt.Errorf("failed to get link by name %q: %w", c.srcName, err)
+	}
+	// RTM_NEWLINK ifi_flags=0 ifi_change=IFF_UP: down before configuring.
+	if err := c.ns.h.LinkSetDown(link); err != nil {
+		return fmt.Errorf("failed to set link down: %w", err)
+	}
+	// RTM_SETLINK ifinfomsg{index} IFLA_IFNAME="eth0" (the lowest free ethN).
+	if err := c.ns.h.LinkSetName(link, "eth0"); err != nil {
+		return fmt.Errorf("error renaming interface %q to eth0: %w", c.srcName, err)
+	}
+	c.link, err = c.ns.h.LinkByName("eth0")
+	return err
+}
+
+// sandboxConfigureInterface is osl's configureInterface: MAC, IPv4 address,
+// and IPv6 off on an IPv4-only network.
+func sandboxConfigureInterface(env *Env, c *container) error {
+	// setInterfaceMAC: RTM_SETLINK ifinfomsg{index} IFLA_ADDRESS=<6 bytes>.
+	if err := c.ns.h.LinkSetHardwareAddr(c.link, c.mac); err != nil {
+		return fmt.Errorf("error setting interface eth0 MAC to %s: %w", c.mac, err)
+	}
+	// setInterfaceIP: checkRouteConflict dumps the routes (RTM_GETROUTE),
+	// then RTM_NEWADDR ifaddrmsg{AF_INET, prefixlen, index}
+	// IFA_LOCAL=IFA_ADDRESS=<ip> IFA_BROADCAST=<last address>.
+	if _, err := c.ns.h.RouteList(nil, netlink.FAMILY_V4); err != nil {
+		return fmt.Errorf("checking routes: %w", err)
+	}
+	if err := c.ns.h.AddrAdd(c.link, &netlink.Addr{IPNet: ipNet(c.addr)}); err != nil {
+		return fmt.Errorf("error setting interface eth0 IP to %s: %w", c.addr, err)
+	}
+	// setIPv6: a thread enters the container (setns) and writes "1\n" to
+	// /proc/sys/net/ipv6/conf/eth0/disable_ipv6: no IPv6 on this network.
+	return inNetNS(c.ns.fd, func() error {
+		return writeSysctl("/proc/sys/net/ipv6/conf/eth0/disable_ipv6", '1')
+	})
+}
+
+// sandboxInterfaceUp brings eth0 up and announces its address with a
+// gratuitous ARP, the end of osl's AddInterface.
+func sandboxInterfaceUp(env *Env, c *container) error {
+	// RTM_NEWLINK ifinfomsg{index, ifi_flags=IFF_UP, ifi_change=IFF_UP}
+	if err := c.ns.h.LinkSetUp(c.link); err != nil {
+		return fmt.Errorf("failed to set link up: %w", err)
+	}
+	// advertiseAddrs: an unsolicited ARP request for our own address,
+	// so neighbours drop any stale MAC they had for it.
+	return inNetNS(c.ns.fd, func() error {
+		return sendGratuitousARP(c.link.Attrs().Index, c.addr.Addr(), c.mac)
+	})
+}
+
+// sendGratuitousARP broadcasts "who has <ip>? tell <ip>" from ifindex, as
+// libnetwork's l2disco.UnsolARP does.
+func sendGratuitousARP(ifindex int, ip netip.Addr, mac net.HardwareAddr) error {
+	// socket(AF_PACKET, SOCK_DGRAM): the kernel adds the Ethernet header.
+	fd, err := unix.Socket(unix.AF_PACKET, unix.SOCK_DGRAM|unix.SOCK_CLOEXEC, 0)
+	if err != nil {
+		return fmt.Errorf("create socket: %w", err)
+	}
+	defer unix.Close(fd)
+	pkt := []byte{0, 1, 8, 0, 6, 4, 0, 1} // Ethernet, IPv4, 6, 4, ARP request
+	ip4 := ip.As4()
+	pkt = append(append(append(pkt, mac...), ip4[:]...), make([]byte, 6)...) // sender MAC, IP; target MAC 0
+	pkt = append(pkt, ip4[:]...)                                             // target IP = our own
+	sa := &unix.SockaddrLinklayer{Protocol: htons(unix.ETH_P_ARP), Ifindex: ifindex, Hatype: unix.ARPHRD_ETHER, Halen: 6}
+	copy(sa.Addr[:], []byte{0xff, 0xff, 0xff, 0xff, 0xff, 0xff})
+	// sendto(fd, 28-byte ARP packet, sockaddr_ll{ETH_P_ARP, ifindex, ff:ff:ff:ff:ff:ff})
+	return unix.Sendto(fd, pkt, 0, sa)
+}
+
+// htons converts a 16-bit value to network byte order.
+func htons(v uint16) uint16 {
+	var b [2]byte
+	binary.BigEndian.PutUint16(b[:], v)
+	return binary.NativeEndian.Uint16(b[:])
+}
+
+// programGateway gives the container its default route, as libnetwork's
+// Sandbox.updateGateway -> programGateway does.
+func programGateway(env *Env, c *container) error {
+	gw := c.gateway.AsSlice()
+	// RouteGet: RTM_GETROUTE RTA_DST=<gateway>: which interface reaches it?
+	routes, err := c.ns.h.RouteGet(gw)
+	if err != nil || len(routes) == 0 {
+		return fmt.Errorf("route for the gateway %s could not be found: %w", c.gateway, err)
+	}
+	// RTM_NEWROUTE rtmsg{AF_INET, dst_len 0, RT_SCOPE_UNIVERSE, RTN_UNICAST}
+	// RTA_GATEWAY=<gateway> RTA_OIF=<eth0>: the default route.
+	route := &netlink.Route{Scope: netlink.SCOPE_UNIVERSE, LinkIndex: routes[0].LinkIndex, Gw: gw}
+	if err := c.ns.h.RouteAdd(route); err != nil {
+		return fmt.Errorf("adding the default route via %s: %w", c.gateway, err)
+	}
+	return nil
+}
