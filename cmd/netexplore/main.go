@@ -34,6 +34,7 @@ func main() {
 // exitError carries a specific exit status through error returns.
 type exitError struct{ code int }
 
+// Error implements error.
 func (e exitError) Error() string { return fmt.Sprintf("exit status %d", e.code) }
 
 // command is one subcommand.

@@ -245,6 +245,7 @@ type indent struct {
 	prefix string
 }
 
+// Write implements io.Writer.
 func (in indent) Write(p []byte) (int, error) {
 	s := strings.TrimSuffix(string(p), "\n")
 	out := in.prefix + strings.ReplaceAll(s, "\n", "\n"+in.prefix) + "\n"
