@@ -5,7 +5,6 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"net"
 	"os"
@@ -31,20 +30,6 @@ import (
 // calls inside a new network namespace, under strace, and stores each
 // argument as trace/testdata/<name>.hex together with strace's own
 // decoding of the same call, which the tests compare against.
-
-func init() {
-	// Another test file of the package may define -update too; package
-	// variables are initialised before init functions run, so look first.
-	if flag.Lookup("update") == nil {
-		flag.Bool("update", false, "rewrite testdata files (captures need root)")
-	}
-}
-
-// captureUpdate reports whether -update was given.
-func captureUpdate() bool {
-	f := flag.Lookup("update")
-	return f != nil && f.Value.String() == "true"
-}
 
 // capFixture is one stored capture: the comment lines' key/value pairs and
 // the bytes.
@@ -472,7 +457,7 @@ const capProducer = "go test ./trace -run TestCaptureFixtures -update (as root, 
 // TestCaptureFixtures regenerates the kernel captures in testdata. It runs
 // only with -update, as root, with strace and iptables-legacy installed.
 func TestCaptureFixtures(t *testing.T) {
-	if !captureUpdate() {
+	if !*update {
 		t.Skip("regenerates testdata: run with -update as root")
 	}
 	testutil.RequirePrivileged(t)

@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"encoding/binary"
 	"encoding/hex"
-	"flag"
 	"fmt"
 	"net"
 	"os"
@@ -31,18 +30,6 @@ import (
 // not touched):
 //
 //	go test ./trace -run TestRtnlCapture -args -update
-
-func init() {
-	// Other test files of the package may register -update as well.
-	if flag.Lookup("update") == nil {
-		flag.Bool("update", false, "rewrite testdata files (captures need root)")
-	}
-}
-
-func rtnlUpdate() bool {
-	f := flag.Lookup("update")
-	return f != nil && f.Value.String() == "true"
-}
 
 // rtnlScenario is one captured command.
 type rtnlScenario struct {
@@ -196,7 +183,7 @@ func rtnlCaptureNames(t testing.TB) []string {
 
 // TestRtnlCapture re-captures the scenarios when run with -update.
 func TestRtnlCapture(t *testing.T) {
-	if !rtnlUpdate() {
+	if !*update {
 		t.Skip("run with -update to capture testdata/rtnl_*.hex again")
 	}
 	if os.Geteuid() != 0 {

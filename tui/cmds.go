@@ -23,11 +23,12 @@ func refreshCmd(gen int, d time.Duration) tea.Cmd {
 	return tea.Tick(d, func(time.Time) tea.Msg { return refreshMsg{gen: gen} })
 }
 
-// restartCmd discards the lab and starts a fresh one off the UI goroutine.
-func restartCmd(d Driver) tea.Cmd {
+// restartCmd discards the lab and starts a fresh one with scenario (empty:
+// the current one) off the UI goroutine.
+func restartCmd(d Driver, scenario string) tea.Cmd {
 	return func() tea.Msg {
-		s, err := d.Restart()
-		return restartedMsg{sess: s, err: err}
+		s, err := d.Restart(scenario)
+		return restartedMsg{scenario: scenario, sess: s, err: err}
 	}
 }
 

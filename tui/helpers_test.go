@@ -158,13 +158,19 @@ func selectNode(t *testing.T, m Model, name string) Model {
 // fakeDriver is a Driver whose steps append synthetic events: a netlink
 // request, its ACK and, for odd steps, a helper process. Steps listed in
 // fail fail; RunStep blocks until release is closed when it is set.
+// Restart refuses the scenarios in refuse, leaving the session alone, and
+// for those in lose returns a fresh session of the old scenario with the
+// error, as when the old lab was gone before the new one failed.
 type fakeDriver struct {
-	mu       sync.Mutex
-	sess     *session.Session
-	ran      []int
-	fail     map[int]bool
-	restarts int
-	release  chan struct{}
+	mu        sync.Mutex
+	sess      *session.Session
+	ran       []int
+	fail      map[int]bool
+	restarts  int
+	scenarios []string // what each Restart asked for
+	refuse    map[string]error
+	lose      map[string]error
+	release   chan struct{}
 }
 
 // newFakeSession returns a plan of n pending steps with sources.
@@ -215,11 +221,23 @@ func (f *fakeDriver) RunStep(i int) error {
 	return nil
 }
 
-func (f *fakeDriver) Restart() (*session.Session, error) {
+func (f *fakeDriver) Restart(scenario string) (*session.Session, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.restarts++
+	f.scenarios = append(f.scenarios, scenario)
+	if err := f.refuse[scenario]; err != nil {
+		return nil, err
+	}
+	old := f.sess.Header.Scenario
 	f.sess = newFakeSession(len(f.sess.Steps))
+	f.sess.Header.Scenario = old
+	if err := f.lose[scenario]; err != nil {
+		return f.sess, err
+	}
+	if scenario != "" {
+		f.sess.Header.Scenario = scenario
+	}
 	return f.sess, nil
 }
 

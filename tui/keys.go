@@ -6,7 +6,7 @@ import "charm.land/bubbles/v2/key"
 // from it, so a binding that is not here does not exist.
 type keyMap struct {
 	// Walkthrough.
-	Next, Back, All, Restart key.Binding
+	Next, Back, All, Restart, Scenario key.Binding
 	// Navigation.
 	Up, Down, PageUp, PageDown, Top, Bottom key.Binding
 	PrevStep, NextStep                      key.Binding
@@ -15,6 +15,9 @@ type keyMap struct {
 	Toggle, Expand, Collapse, Pair, Filter, ClearFilter, Noise key.Binding
 	// Program.
 	Save, Help, Quit key.Binding
+	// The scenario picker (s, live mode): Up, Down, Top and Bottom move,
+	// Choose starts the scenario, Close closes it.
+	Choose, Close key.Binding
 
 	// live is true when steps really run (a Driver is set); it only changes
 	// the help texts.
@@ -30,11 +33,13 @@ func defaultKeyMap(live bool) keyMap {
 		k.All = key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "run all remaining steps"))
 		k.Restart = key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "restart: fresh namespace"))
 		k.Back = key.NewBinding(key.WithKeys("b"), key.WithHelp("b", "back (replay only)"))
+		k.Scenario = key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "switch scenario: fresh lab"))
 	} else {
 		k.Next = key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "reveal next recorded step"))
 		k.Back = key.NewBinding(key.WithKeys("b"), key.WithHelp("b", "step back (hide last step)"))
 		k.All = key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "reveal all steps"))
 		k.Restart = key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "start the replay over"))
+		k.Scenario = key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "how to see other scenarios"))
 	}
 	k.Up = key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "move up"))
 	k.Down = key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "move down"))
@@ -57,6 +62,8 @@ func defaultKeyMap(live bool) keyMap {
 	k.Save = key.NewBinding(key.WithKeys("w"), key.WithHelp("w", "save the session"))
 	k.Help = key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help"))
 	k.Quit = key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit"))
+	k.Choose = key.NewBinding(key.WithKeys("enter", "space"), key.WithHelp("enter", "start it in a fresh lab"))
+	k.Close = key.NewBinding(key.WithKeys("esc", "s"), key.WithHelp("esc", "cancel"))
 	return k
 }
 
@@ -80,7 +87,19 @@ func (k keyMap) ShortHelp() []key.Binding {
 		back.SetHelp("b", "back")
 		b = append(b, back)
 	}
-	return append(b, all, focus, filter, k.Help, k.Quit)
+	b = append(b, all)
+	if k.live {
+		scenario := k.Scenario
+		scenario.SetHelp("s", "scenario")
+		b = append(b, scenario)
+	}
+	return append(b, focus, filter, k.Help, k.Quit)
+}
+
+// pickerHelp is the bottom line while the scenario picker is open.
+func (k keyMap) pickerHelp() []key.Binding {
+	move := key.NewBinding(key.WithKeys("up", "down"), key.WithHelp("↑/↓", "choose"))
+	return []key.Binding{move, k.Choose, k.Close, k.Quit}
 }
 
 // FullHelp implements help.KeyMap: the help page, one group per column.
@@ -89,7 +108,7 @@ func (k keyMap) FullHelp() [][]key.Binding {
 	if !k.live {
 		walk = append(walk, k.Back)
 	}
-	walk = append(walk, k.All, k.Restart, k.PrevStep, k.NextStep)
+	walk = append(walk, k.All, k.Restart, k.Scenario, k.PrevStep, k.NextStep)
 	return [][]key.Binding{
 		walk,
 		{k.Focus, k.FocusBack, k.Pane, k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},

@@ -21,8 +21,13 @@ type Driver interface {
 	// RunStep runs step i; the Session given to the model is updated in
 	// place (events, status, result).
 	RunStep(i int) error
-	// Restart discards the namespace and starts again: a fresh session.
-	Restart() (*session.Session, error)
+	// Restart discards the lab and its namespace and starts again with
+	// scenario (one of Options.Scenarios; empty keeps the current one): a
+	// fresh session. When it fails before removing anything (the scenario
+	// does not accept the configuration, say), it returns a nil session
+	// and the walkthrough goes on with the old one; a non-nil session
+	// returned with an error replaces the old one, which had to go.
+	Restart(scenario string) (*session.Session, error)
 	// View calls f while the session is not being modified.
 	View(f func(*session.Session))
 }
@@ -44,6 +49,9 @@ type Options struct {
 	// NoColor turns colour off (NO_COLOR or --no-color); attributes such as
 	// bold and reverse video remain.
 	NoColor bool
+	// Scenarios are what s offers in live mode (steps.Scenarios()), in
+	// order; the walkthrough restarts with the one chosen.
+	Scenarios []steps.Scenario
 }
 
 // pane identifies one of the five panes.
@@ -105,12 +113,13 @@ type Model struct {
 	header  session.Header
 	sources map[string]string
 
-	sessGen    int  // bumped by a restart: older step results are ignored
-	revealed   int  // replay: steps revealed so far
-	running    int  // live: the step running, -1 when none
-	restarting bool // live: a restart is under way
-	runAll     bool // live: keep running until the end or a failure
-	queued     int  // live: n presses waiting for the running step
+	sessGen    int    // bumped by a restart: older step results are ignored
+	revealed   int    // replay: steps revealed so far
+	running    int    // live: the step running, -1 when none
+	restarting bool   // live: a restart is under way
+	switching  string // live: the scenario the restart under way switches to
+	runAll     bool   // live: keep running until the end or a failure
+	queued     int    // live: n presses waiting for the running step
 
 	dark          bool
 	width, height int
@@ -129,6 +138,7 @@ type Model struct {
 	filtering bool
 	help      help.Model
 	showHelp  bool
+	picker    scenarioPicker
 	spinner   spinner.Model
 	hl        *highlighter
 

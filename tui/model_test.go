@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -14,6 +15,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
+	"github.com/netexplore/netexplore/steps"
 	"github.com/netexplore/netexplore/trace/session"
 )
 
@@ -678,12 +680,12 @@ func TestChunkedDecoding(t *testing.T) {
 // exactly the terminal's size.
 func TestRandomInput(t *testing.T) {
 	keys := []string{"n", "b", "a", "R", "[", "]", "tab", "shift+tab", "1", "2", "3", "4", "5", "up", "down", "pgup", "pgdown",
-		"home", "end", "enter", "space", "left", "right", "p", "/", "x", "e", "backspace", "esc", "H", "?", "j", "k", "g", "G"}
+		"home", "end", "enter", "space", "left", "right", "p", "/", "x", "e", "backspace", "esc", "H", "?", "j", "k", "g", "G", "s"}
 	for _, live := range []bool{false, true} {
 		opts := Options{Session: embedded(t)}
 		if live {
-			f := &fakeDriver{sess: newFakeSession(5), fail: map[int]bool{3: true}}
-			opts = Options{Session: f.sess, Driver: f}
+			f := &fakeDriver{sess: newFakeSession(5), fail: map[int]bool{3: true}, refuse: map[string]error{"host": errors.New("refused")}}
+			opts = Options{Session: f.sess, Driver: f, Scenarios: steps.Scenarios()}
 		}
 		m := newSized(opts, 120, 40)
 		rng := rand.New(rand.NewPCG(3, 4))
@@ -751,5 +753,208 @@ func TestStatusShowsLost(t *testing.T) {
 	out := plain(t, newSized(Options{Session: s, Title: "replay: lossy.nxs"}, 80, 24))
 	if !strings.Contains(out, "lost 12") {
 		t.Errorf("lost events not shown:\n%s", out)
+	}
+}
+
+// pickerModel returns a live model of the default bridge whose first step
+// has run, with every scenario to choose from.
+func pickerModel(t *testing.T, f *fakeDriver) Model {
+	t.Helper()
+	f.sess.Header.Scenario = steps.ScenarioBridge
+	m := newSized(Options{Session: f.sess, Driver: f, Scenarios: steps.Scenarios()}, 160, 48)
+	return runKey(t, m, "n")
+}
+
+// pickerNames returns the picker's scenario names, in order.
+func pickerNames(m Model) []string {
+	var out []string
+	for _, s := range m.opts.Scenarios {
+		out = append(out, s.Name)
+	}
+	return out
+}
+
+func TestScenarioPicker(t *testing.T) {
+	f := &fakeDriver{sess: newFakeSession(4)}
+	m := pickerModel(t, f)
+	names := pickerNames(m)
+	m = press(m, "s")
+	if !m.picker.open || names[m.picker.cursor] != steps.ScenarioBridge {
+		t.Fatalf("s: open %v, cursor on %q; want the picker open on the current scenario", m.picker.open, names[m.picker.cursor])
+	}
+	out := plain(t, m)
+	for _, s := range steps.Scenarios() {
+		if !strings.Contains(out, s.Name) || !strings.Contains(out, s.Summary) {
+			t.Errorf("the picker lacks %s: %s", s.Name, s.Summary)
+		}
+	}
+	if !strings.Contains(out, "› ● bridge") {
+		t.Errorf("the current scenario is not marked under the cursor:\n%s", out)
+	}
+	// Moving: the cursor stops at both ends; keys other than the picker's
+	// do nothing while it is open.
+	for _, c := range []struct {
+		keys []string
+		want string
+	}{
+		{[]string{"j"}, steps.ScenarioUserBridge},
+		{[]string{"down", "down", "down", "down", "down", "down"}, steps.ScenarioOverlay},
+		{[]string{"k", "up"}, steps.ScenarioJoin},
+		{[]string{"g"}, steps.ScenarioNone},
+		{[]string{"up"}, steps.ScenarioNone},
+		{[]string{"G"}, steps.ScenarioOverlay},
+		{[]string{"home", "j", "j", "j", "j", "n", "a", "R", "3", "tab"}, steps.ScenarioJoin},
+	} {
+		m = press(m, c.keys...)
+		if got := names[m.picker.cursor]; got != c.want || !m.picker.open {
+			t.Errorf("after %v: cursor on %q (open %v), want %q", c.keys, got, m.picker.open, c.want)
+		}
+	}
+	if m.focus != paneSteps || len(f.ran) != 1 || f.restarts != 0 {
+		t.Errorf("keys leaked through the picker: focus %s, ran %v, %d restarts", m.focus, f.ran, f.restarts)
+	}
+	m = send(m, tea.MouseWheelMsg{X: 80, Y: 20, Button: tea.MouseWheelDown})
+	m = send(m, tea.MouseWheelMsg{X: 80, Y: 20, Button: tea.MouseWheelUp})
+	if got := names[m.picker.cursor]; got != steps.ScenarioJoin {
+		t.Errorf("wheel down and up: cursor on %q, want join", got)
+	}
+
+	// Choosing restarts the walkthrough with that scenario.
+	m, cmd := pressCmd(m, "enter")
+	if m.picker.open || !m.restarting || cmd == nil {
+		t.Fatalf("enter: open %v restarting %v cmd %v", m.picker.open, m.restarting, cmd != nil)
+	}
+	if !strings.Contains(plain(t, m), "starting scenario join in a fresh namespace") {
+		t.Error("the switch under way is not announced")
+	}
+	oldGen := m.sessGen
+	m = runCmds(t, m, cmd)
+	if diff := cmp.Diff([]string{steps.ScenarioJoin}, f.scenarios); diff != "" {
+		t.Errorf("Restart calls (-want +got):\n%s", diff)
+	}
+	if m.restarting || m.sessGen != oldGen+1 || m.sess != f.sess || m.currentScenario() != steps.ScenarioJoin {
+		t.Fatalf("after the switch: restarting %v gen %d scenario %q", m.restarting, m.sessGen, m.currentScenario())
+	}
+	if diff := cmp.Diff([]session.Status{session.Pending, session.Pending, session.Pending, session.Pending}, statuses(m)); diff != "" {
+		t.Errorf("after the switch (-want +got):\n%s", diff)
+	}
+	out = plain(t, m)
+	if !strings.Contains(out, "scenario join │") || !strings.Contains(m.message, "scenario join") || m.messageErr {
+		t.Errorf("the new scenario is not shown: message %q\n%s", m.message, out)
+	}
+	// The next picker marks join as current; R keeps it.
+	if m = press(m, "s"); names[m.picker.cursor] != steps.ScenarioJoin {
+		t.Errorf("reopened on %q, want join", names[m.picker.cursor])
+	}
+	m = press(m, "esc")
+	if m.picker.open {
+		t.Error("esc does not close the picker")
+	}
+	if m = press(m, "s", "s"); m.picker.open {
+		t.Error("s does not close the picker")
+	}
+	m = runKey(t, m, "R")
+	if diff := cmp.Diff([]string{steps.ScenarioJoin, ""}, f.scenarios); diff != "" || m.currentScenario() != steps.ScenarioJoin {
+		t.Errorf("R after a switch: scenario %q, Restart calls (-want +got):\n%s", m.currentScenario(), diff)
+	}
+}
+
+func TestScenarioPickerErrors(t *testing.T) {
+	refused := errors.New("--scenario macvlan does not create docker0, so --bip does not apply: drop it, or use --scenario bridge, user-bridge or join")
+	f := &fakeDriver{sess: newFakeSession(4), refuse: map[string]error{steps.ScenarioMacvlan: refused}}
+	m := pickerModel(t, f)
+	before, gen := m.sess, m.sessGen
+	m = press(m, "s", "j", "j", "j") // bridge → macvlan
+	m = runKey(t, m, "enter")
+	if diff := cmp.Diff([]string{steps.ScenarioMacvlan}, f.scenarios); diff != "" {
+		t.Errorf("Restart calls (-want +got):\n%s", diff)
+	}
+	// The walkthrough stays where it was: same session, step 0 still done.
+	if m.sess != before || m.sessGen != gen || m.currentScenario() != steps.ScenarioBridge || m.status(0) != session.Done {
+		t.Errorf("a refused switch changed the walkthrough: scenario %q gen %d step 0 %s", m.currentScenario(), m.sessGen, m.status(0))
+	}
+	if !m.messageErr || !strings.Contains(m.message, "cannot switch to scenario macvlan: still on bridge") {
+		t.Errorf("message %q (error %v)", m.message, m.messageErr)
+	}
+	// The picker shows the whole error, on the scenario refused.
+	if !m.picker.open || pickerNames(m)[m.picker.cursor] != steps.ScenarioMacvlan {
+		t.Fatalf("picker open %v after a refused switch", m.picker.open)
+	}
+	if m.picker.err != refused.Error() || !strings.Contains(plain(t, m), "✗ --scenario macvlan does not create docker0, so --bip does not apply") {
+		t.Errorf("the picker does not show the error %q:\n%s", m.picker.err, plain(t, m))
+	}
+	if out := plain(t, send(m, teaSize(80, 24))); !strings.Contains(out, "✗ --scenario macvlan does not create") {
+		t.Errorf("80x24: the picker does not show the error:\n%s", out)
+	}
+	m = press(m, "esc")
+	if m.picker.open || m.picker.err != "" {
+		t.Error("esc leaves the picker or its error")
+	}
+
+	// A scenario that fails once the old lab is gone: the driver brings the
+	// old scenario back in a fresh lab, and the model shows that one.
+	f = &fakeDriver{sess: newFakeSession(4), lose: map[string]error{steps.ScenarioOverlay: errors.New("starting the lab: no vxlan")}}
+	m = pickerModel(t, f)
+	m = runKey(t, press(m, "s", "G"), "enter")
+	if m.sess != f.sess || m.currentScenario() != steps.ScenarioBridge || m.status(0) != session.Pending {
+		t.Errorf("lost lab: scenario %q step 0 %s, want a fresh bridge", m.currentScenario(), m.status(0))
+	}
+	if !m.messageErr || !strings.Contains(m.message, "scenario overlay did not start: bridge restarted in a fresh namespace") {
+		t.Errorf("message %q", m.message)
+	}
+	if !m.picker.open || !strings.Contains(m.picker.err, "no vxlan") {
+		t.Errorf("picker open %v err %q", m.picker.open, m.picker.err)
+	}
+}
+
+func TestScenarioPickerGuards(t *testing.T) {
+	release := make(chan struct{})
+	f := &fakeDriver{sess: newFakeSession(3), release: release}
+	f.sess.Header.Scenario = steps.ScenarioBridge
+	m := newSized(Options{Session: f.sess, Driver: f, Scenarios: steps.Scenarios()}, 80, 24)
+	m, cmd := pressCmd(m, "n")
+	done := make(chan []tea.Msg, 1)
+	go func() { done <- collect(cmd) }()
+	m = press(m, "s")
+	if m.picker.open || !strings.Contains(m.message, "wait for the running step") {
+		t.Errorf("s while a step runs: open %v message %q", m.picker.open, m.message)
+	}
+	close(release)
+	for _, msg := range <-done {
+		m = send(m, msg)
+	}
+	// No scenarios given: nothing to pick.
+	m = newSized(Options{Session: f.sess, Driver: f}, 80, 24)
+	if m = press(m, "s"); m.picker.open || m.message == "" {
+		t.Errorf("s without scenarios: open %v message %q", m.picker.open, m.message)
+	}
+}
+
+func TestScenarioReplay(t *testing.T) {
+	for _, sz := range sizes {
+		m := newSized(Options{Session: embedded(t), Scenarios: steps.Scenarios()}, sz.w, sz.h)
+		m = press(m, "s")
+		if m.picker.open {
+			t.Errorf("%dx%d: a replay opened the picker", sz.w, sz.h)
+		}
+		for _, want := range []string{"scenario bridge", "netexplore record --scenario NAME -o FILE"} {
+			if !strings.Contains(m.message, want) {
+				t.Errorf("%dx%d: message %q lacks %q", sz.w, sz.h, m.message, want)
+			}
+		}
+		// The message fits the bottom line whole.
+		lines := strings.Split(plain(t, m), "\n")
+		if last := lines[len(lines)-1]; !strings.Contains(last, strings.TrimSpace(m.message)) {
+			t.Errorf("%dx%d: the bottom line cuts the message: %q", sz.w, sz.h, last)
+		}
+		if !strings.Contains(lines[len(lines)-2], "scenario bridge │") {
+			t.Errorf("%dx%d: status line %q lacks the scenario", sz.w, sz.h, lines[len(lines)-2])
+		}
+	}
+	// A session recorded before scenarios existed is the default bridge.
+	s := embedded(t)
+	s.Header.Scenario = ""
+	if m := newSized(Options{Session: s}, 160, 48); m.currentScenario() != steps.ScenarioBridge {
+		t.Errorf("no scenario in the header shows %q", m.currentScenario())
 	}
 }

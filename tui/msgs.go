@@ -12,10 +12,12 @@ type stepDoneMsg struct {
 // refreshMsg asks the model to read the running step's new events.
 type refreshMsg struct{ gen int }
 
-// restartedMsg carries the fresh session of Driver.Restart.
+// restartedMsg carries the fresh session of Driver.Restart. scenario is
+// the one asked for: empty for R, which keeps the current one.
 type restartedMsg struct {
-	sess *session.Session
-	err  error
+	scenario string
+	sess     *session.Session
+	err      error
 }
 
 // savedMsg reports the outcome of w.

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"testing"
 
+	"github.com/netexplore/netexplore/steps"
 	"github.com/netexplore/netexplore/trace"
 	"github.com/netexplore/netexplore/trace/session"
 )
@@ -95,6 +96,14 @@ func renderStates(t *testing.T) []struct {
 			}
 			f.mu.Unlock()
 			return send(m, refreshMsg{gen: m.sessGen})
+		}},
+		// Live mode, the scenario picker open over the panes: the default
+		// bridge marked current, the cursor moved to join.
+		{"scenario_picker", func(w, h int) Model {
+			f := &fakeDriver{sess: newFakeSession(4)}
+			f.sess.Header.Scenario = "bridge"
+			m := newSized(Options{Session: f.sess, Driver: f, Title: "live: netns lab (pid 1234)", Scenarios: steps.Scenarios()}, w, h)
+			return press(m, "s", "j", "j")
 		}},
 		// Live mode after two steps, the second failed.
 		{"live_failed", func(w, h int) Model {

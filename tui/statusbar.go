@@ -6,9 +6,9 @@ import (
 	"strings"
 )
 
-// statusLine shows where the walkthrough runs, how far it is, how many
-// events were captured and lost (always shown: nothing is dropped
-// silently), and the kernel.
+// statusLine shows where the walkthrough runs, its scenario, how far it
+// is, how many events were captured and lost (always shown: nothing is
+// dropped silently), and the kernel.
 func (m *Model) statusLine() string {
 	st := &m.com.styles
 	title := m.opts.Title
@@ -20,6 +20,7 @@ func (m *Model) statusLine() string {
 	}
 	lost := "lost " + strconv.FormatUint(m.lost, 10)
 	fixed := []string{
+		"scenario " + m.currentScenario(),
 		fmt.Sprintf("%d/%d steps", m.doneCount(), m.stepCount()),
 		groupThousands(m.eventTotal()) + " events",
 		lost,
@@ -31,8 +32,8 @@ func (m *Model) statusLine() string {
 	rest := strings.Join(fixed, sep)
 	// The title gives way first, then the kernel.
 	room := m.width - 2 - textWidth(rest) - len(sep)
-	if room < 8 && len(fixed) > 3 && m.header.Kernel != "" {
-		fixed = append(fixed[:3], fixed[4:]...)
+	if room < 8 && m.header.Kernel != "" {
+		fixed = fixed[:len(fixed)-1]
 		rest = strings.Join(fixed, sep)
 		room = m.width - 2 - textWidth(rest) - len(sep)
 	}
@@ -56,6 +57,8 @@ func (m *Model) bottomLine() string {
 	st := &m.com.styles
 	state := ""
 	switch {
+	case m.restarting && m.switching != "":
+		state = m.spinnerFrame() + " starting scenario " + m.switching + " in a fresh namespace…"
 	case m.restarting:
 		state = m.spinnerFrame() + " restarting in a fresh namespace…"
 	case m.running >= 0:
@@ -79,6 +82,9 @@ func (m *Model) bottomLine() string {
 			pt = st.Error
 		}
 		return fitStyled(state+pt.render(" "+m.message), m.width)
+	}
+	if m.picker.open {
+		return fitStyled(state+" "+m.help.ShortHelpView(m.com.keys.pickerHelp()), m.width)
 	}
 	return fitStyled(state+" "+m.help.ShortHelpView(m.com.keys.ShortHelp()), m.width)
 }

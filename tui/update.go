@@ -44,10 +44,15 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.KeyPressMsg:
 		return m.handleKey(msg)
 	case tea.MouseWheelMsg:
+		if m.picker.open {
+			return m.pickerWheel(msg.Mouse()), nil
+		}
 		m.handleWheel(msg.Mouse())
 		return m, nil
 	case tea.MouseClickMsg:
-		m.handleClick(msg.Mouse())
+		if !m.picker.open {
+			m.handleClick(msg.Mouse())
+		}
 		return m, nil
 	case spinner.TickMsg:
 		if m.running < 0 && !m.restarting {
@@ -103,6 +108,9 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		m.quitting = true
 		return m, tea.Quit
 	}
+	if m.picker.open {
+		return m.pickerKey(msg)
+	}
 	if m.showHelp {
 		m.showHelp = false
 		if key.Matches(msg, k.Help, k.ClearFilter) {
@@ -122,6 +130,8 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		cmd = m.all()
 	case key.Matches(msg, k.Restart):
 		cmd = m.restart()
+	case key.Matches(msg, k.Scenario):
+		m.openPicker()
 	case key.Matches(msg, k.PrevStep):
 		m.selectStep(m.cur - 1)
 	case key.Matches(msg, k.NextStep):
@@ -389,7 +399,7 @@ func (m *Model) restart() tea.Cmd {
 	}
 	m.restarting = true
 	m.runAll, m.queued = false, 0
-	return tea.Batch(restartCmd(m.driver), m.spinner.Tick)
+	return tea.Batch(restartCmd(m.driver, ""), m.spinner.Tick)
 }
 
 // save writes the session (w).
@@ -429,24 +439,52 @@ func (m Model) stepDone(msg stepDoneMsg) (tea.Model, tea.Cmd) {
 }
 
 func (m Model) restarted(msg restartedMsg) (tea.Model, tea.Cmd) {
-	m.restarting = false
-	if msg.err != nil {
+	m.restarting, m.switching = false, ""
+	if msg.sess != nil {
+		m.adopt(msg.sess)
+	}
+	switch {
+	case msg.err != nil && msg.scenario == "":
 		m.flash(fmt.Sprintf("restart failed: %v", msg.err), true)
-		return m, nil
-	}
-	if msg.sess == nil {
+	case msg.err != nil:
+		// Stay on the scenario shown, and say why in the picker, where
+		// another one can be chosen.
+		m.picker = scenarioPicker{open: true, cursor: max(m.scenarioIndex(msg.scenario), 0), err: msg.err.Error()}
+		if msg.sess != nil {
+			m.flash(fmt.Sprintf("scenario %s did not start: %s restarted in a fresh namespace", msg.scenario, m.currentScenario()), true)
+		} else {
+			m.flash(fmt.Sprintf("cannot switch to scenario %s: still on %s", msg.scenario, m.currentScenario()), true)
+		}
+	case msg.sess == nil:
 		m.flash("restart failed: the driver returned no session", true)
-		return m, nil
+	case msg.scenario != "":
+		m.flash(fmt.Sprintf("scenario %s, in a fresh namespace: n runs the first step", m.currentScenario()), false)
+	default:
+		m.flash("restarted in a fresh namespace", false)
 	}
-	m.sess = msg.sess
+	return m, nil
+}
+
+// adopt makes s, a fresh session from Driver.Restart, the one shown.
+func (m *Model) adopt(s *session.Session) {
+	m.sess = s
 	m.sessGen++
 	m.snap, m.data = nil, nil
 	m.reload()
 	m.calls.data = nil
 	m.source.lines, m.changes.lines = nil, nil
 	m.selectStep(0)
-	m.flash("restarted in a fresh namespace", false)
-	return m, nil
+}
+
+// pickerWheel moves the picker's cursor with the mouse wheel.
+func (m Model) pickerWheel(ms tea.Mouse) Model {
+	switch ms.Button {
+	case tea.MouseWheelUp:
+		m.picker.cursor = max(m.picker.cursor-1, 0)
+	case tea.MouseWheelDown:
+		m.picker.cursor = min(m.picker.cursor+1, len(m.opts.Scenarios)-1)
+	}
+	return m
 }
 
 // handleWheel scrolls the pane under the mouse.

@@ -36,6 +36,9 @@ func (m *Model) render() string {
 	default:
 		body = m.narrowView()
 	}
+	if m.picker.open && !m.lay.tooSmall && !m.showHelp {
+		body = m.pickerOverlay(body)
+	}
 	lines := make([]string, 0, m.height)
 	lines = append(lines, body...)
 	if !m.lay.tooSmall {

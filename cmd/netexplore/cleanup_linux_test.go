@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"encoding/json"
 	"math/rand/v2"
 	"os"
 	"os/exec"
@@ -30,34 +29,6 @@ func buildBinary(t *testing.T) string {
 	return bin
 }
 
-// hostState captures what netexplore must never change on the host: links,
-// addresses, routes, named namespaces and firewall rules.
-func hostState(t *testing.T) string {
-	t.Helper()
-	var b bytes.Buffer
-	for _, argv := range [][]string{
-		{"ip", "-o", "link", "show"},
-		{"ip", "-o", "addr", "show"},
-		{"ip", "route", "show", "table", "all"},
-		{"ip", "netns", "list"},
-		{"iptables-save"},
-		{"nft", "list", "ruleset"},
-	} {
-		if _, err := exec.LookPath(argv[0]); err != nil {
-			continue
-		}
-		out, _ := exec.Command(argv[0], argv[1:]...).CombinedOutput()
-		// iptables-save stamps the time it ran; that is not state.
-		for _, line := range strings.Split(string(out), "\n") {
-			if strings.HasPrefix(line, "# ") {
-				continue
-			}
-			b.WriteString(line + "\n")
-		}
-	}
-	return b.String()
-}
-
 // labProcesses lists live netexplore labs started from bin. Labs of other
 // packages' tests running at the same time run other binaries.
 func labProcesses(bin string) []string {
@@ -83,7 +54,7 @@ func TestInterruptedRunLeavesNothing(t *testing.T) {
 	testutil.RequirePrivileged(t)
 	testutil.RequireCommand(t, "iptables", "iptables")
 	bin := buildBinary(t)
-	before := hostState(t)
+	before := testutil.HostState(t)
 	seed := time.Now().UnixNano()
 	t.Logf("random seed %d", seed)
 	rng := rand.New(rand.NewPCG(uint64(seed), 1))
@@ -114,28 +85,12 @@ func TestInterruptedRunLeavesNothing(t *testing.T) {
 		if left := labProcesses(bin); len(left) > 0 {
 			t.Fatalf("after %v at %v: lab processes remain: %v", sig, delay, left)
 		}
-		if after := hostState(t); after != before {
+		if after := testutil.HostState(t); after != before {
 			t.Fatalf("after %v at %v the host changed:\nbefore:\n%s\nafter:\n%s", sig, delay, before, after)
 		}
 		t.Logf("%v after %v: clean (%s)", sig, delay, strings.TrimSpace(lastLine(stderr.String())))
 	}
-	if out, err := exec.Command("bpftool", "-j", "prog", "show").Output(); err == nil {
-		var progs []struct {
-			ID   int    `json:"id"`
-			Name string `json:"name"`
-			Pids []any  `json:"pids"`
-		}
-		if err := json.Unmarshal(out, &progs); err != nil {
-			t.Fatalf("reading bpftool's list: %v", err)
-		}
-		for _, p := range progs {
-			// Probes of other tests running now have an owning process;
-			// one without any outlived the netexplore that loaded it.
-			if p.Name == "handle_fork" && len(p.Pids) == 0 {
-				t.Errorf("netexplore probe program %d outlived its process", p.ID)
-			}
-		}
-	}
+	testutil.RequireNoOrphanProbes(t)
 }
 
 func lastLine(s string) string {

@@ -11,6 +11,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/netexplore/netexplore/steps"
 	"github.com/netexplore/netexplore/trace"
 	"github.com/netexplore/netexplore/trace/session"
 	"github.com/netexplore/netexplore/tui"
@@ -47,7 +48,7 @@ Walkthrough flags (Docker's configuration, shared with run and record):
 	if err := requireTerminal(); err != nil {
 		return err
 	}
-	opts := tui.Options{NoColor: *noColor || os.Getenv("NO_COLOR") != ""}
+	opts := tui.Options{NoColor: *noColor || os.Getenv("NO_COLOR") != "", Scenarios: steps.Scenarios()}
 	if err := p.cfg.Validate(); err != nil {
 		return err
 	}
@@ -130,8 +131,9 @@ func requireTerminal() error {
 }
 
 // liveDriver runs steps for the TUI in a live lab; Restart swaps in a new
-// lab and namespace. Signals are left to the TUI, which restores the
-// terminal and returns, after which Close removes everything.
+// lab and namespace, with another scenario when asked. Signals are left to
+// the TUI, which restores the terminal and returns, after which Close
+// removes everything.
 type liveDriver struct {
 	p    planFlags
 	mu   sync.Mutex
@@ -156,18 +158,39 @@ func (d *liveDriver) RunStep(i int) error {
 	return err
 }
 
-// Restart implements tui.Driver.
-func (d *liveDriver) Restart() (*session.Session, error) {
+// Restart implements tui.Driver: the old lab and namespace are removed,
+// then a fresh lab starts with scenario (empty keeps the current one). A
+// configuration the scenario rejects (Docker options it has no use for) is
+// reported before anything is removed. If the new lab fails to start after
+// the old one is gone, the old scenario starts again in a fresh lab, so
+// the walkthrough can go on.
+func (d *liveDriver) Restart(scenario string) (*session.Session, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	p := d.p
+	if scenario != "" {
+		p.cfg.Scenario = scenario
+	}
+	// Plan validates the configuration for the scenario.
+	if _, err := steps.Plan(p.cfg); err != nil {
+		return nil, err
+	}
 	if err := d.live.Close(); err != nil {
 		return nil, err
 	}
-	live, err := newLive(d.p, nil)
+	live, err := newLive(p, nil)
 	if err != nil {
-		return nil, err
+		if p.cfg.Scenario == d.p.cfg.Scenario {
+			return nil, err
+		}
+		old, oldErr := newLive(d.p, nil)
+		if oldErr != nil {
+			return nil, errors.Join(err, fmt.Errorf("restarting the previous scenario: %w", oldErr))
+		}
+		d.live, d.pid = old, old.LabPID()
+		return old.Session(), err
 	}
-	d.live, d.pid = live, live.LabPID()
+	d.p, d.live, d.pid = p, live, live.LabPID()
 	return live.Session(), nil
 }
 

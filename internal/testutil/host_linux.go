@@ -1,0 +1,62 @@
+package testutil
+
+import (
+	"bytes"
+	"encoding/json"
+	"os/exec"
+	"strings"
+	"testing"
+)
+
+// HostState captures what netexplore must never change on the host: links,
+// addresses, routes, named network namespaces and firewall rules. Compare
+// two captures with ==.
+func HostState(t testing.TB) string {
+	t.Helper()
+	var b bytes.Buffer
+	for _, argv := range [][]string{
+		{"ip", "-o", "link", "show"},
+		{"ip", "-o", "addr", "show"},
+		{"ip", "route", "show", "table", "all"},
+		{"ip", "netns", "list"},
+		{"iptables-save"},
+		{"nft", "list", "ruleset"},
+	} {
+		if _, err := exec.LookPath(argv[0]); err != nil {
+			continue
+		}
+		out, _ := exec.Command(argv[0], argv[1:]...).CombinedOutput()
+		// iptables-save stamps the time it ran; that is not state.
+		for _, line := range strings.Split(string(out), "\n") {
+			if !strings.HasPrefix(line, "# ") {
+				b.WriteString(line + "\n")
+			}
+		}
+	}
+	return b.String()
+}
+
+// RequireNoOrphanProbes fails the test when a netexplore probe program is
+// loaded without any process holding it: one that outlived the netexplore
+// that loaded it. Probes of tests running at the same time have owners.
+// It does nothing when bpftool is not installed.
+func RequireNoOrphanProbes(t testing.TB) {
+	t.Helper()
+	out, err := exec.Command("bpftool", "-j", "prog", "show").Output()
+	if err != nil {
+		return
+	}
+	var progs []struct {
+		ID   int    `json:"id"`
+		Name string `json:"name"`
+		Pids []any  `json:"pids"`
+	}
+	if err := json.Unmarshal(out, &progs); err != nil {
+		t.Fatalf("reading bpftool's list: %v", err)
+	}
+	for _, p := range progs {
+		if p.Name == "handle_fork" && len(p.Pids) == 0 {
+			t.Errorf("netexplore probe program %d outlived its process", p.ID)
+		}
+	}
+}
