@@ -12,11 +12,9 @@ import (
 // addresses, routes, sysctls, firewall: before → after), then the step's
 // notes and the helper programs it ran.
 type changesPane struct {
-	w, h   int
-	offset int
+	textWindow
 
-	key   changesKey
-	lines []string
+	key changesKey
 }
 
 type changesKey struct {
@@ -120,29 +118,4 @@ func plural(n int) string {
 		return ""
 	}
 	return "s"
-}
-
-// view renders the visible window.
-func (p *changesPane) view() []string {
-	out := make([]string, 0, p.h)
-	for i := p.offset; i < len(p.lines) && len(out) < p.h; i++ {
-		out = append(out, p.lines[i])
-	}
-	for len(out) < p.h {
-		out = append(out, strings.Repeat(" ", p.w))
-	}
-	return out
-}
-
-// scroll moves the window by n lines.
-func (p *changesPane) scroll(n int) {
-	p.offset = clamp(p.offset+n, 0, max(len(p.lines)-p.h, 0))
-}
-
-// info is the position shown in the pane's bottom edge.
-func (p *changesPane) info() string {
-	if len(p.lines) <= p.h {
-		return ""
-	}
-	return fmt.Sprintf("%d%%", 100*(p.offset+p.h)/len(p.lines))
 }

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/charmbracelet/x/ansi"
@@ -310,3 +311,36 @@ func clamp(v, lo, hi int) int {
 
 // textWidthStyled returns the display width of styled text.
 func textWidthStyled(s string) int { return ansi.StringWidth(s) }
+
+// textWindow is a scrollable window over pre-rendered lines: the part the
+// panes that show a document (source, changes) have in common.
+type textWindow struct {
+	w, h   int
+	offset int
+	lines  []string
+}
+
+// view renders the visible window, padded to the pane's height.
+func (t *textWindow) view() []string {
+	out := make([]string, 0, t.h)
+	for i := t.offset; i < len(t.lines) && len(out) < t.h; i++ {
+		out = append(out, t.lines[i])
+	}
+	for len(out) < t.h {
+		out = append(out, strings.Repeat(" ", t.w))
+	}
+	return out
+}
+
+// scroll moves the window by n lines.
+func (t *textWindow) scroll(n int) {
+	t.offset = clamp(t.offset+n, 0, max(len(t.lines)-t.h, 0))
+}
+
+// info is the position shown in the pane's bottom edge.
+func (t *textWindow) info() string {
+	if len(t.lines) <= t.h {
+		return ""
+	}
+	return fmt.Sprintf("%d%%", 100*(t.offset+t.h)/len(t.lines))
+}

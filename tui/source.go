@@ -13,11 +13,9 @@ import (
 // with every line that made a syscall marked in the gutter and the line
 // that made the selected syscall highlighted.
 type sourcePane struct {
-	w, h   int
-	offset int
+	textWindow
 
 	key        sourceKey
-	lines      []string
 	originLine int // document line of the selected event's origin, -1 if none
 }
 
@@ -175,29 +173,4 @@ func (p *sourcePane) code(m *Model, lines []codeLine, first int, marks map[int]i
 		}
 		p.lines = append(p.lines, g+cl.render(&st.Syntax, cw))
 	}
-}
-
-// view renders the visible window.
-func (p *sourcePane) view() []string {
-	out := make([]string, 0, p.h)
-	for i := p.offset; i < len(p.lines) && len(out) < p.h; i++ {
-		out = append(out, p.lines[i])
-	}
-	for len(out) < p.h {
-		out = append(out, strings.Repeat(" ", p.w))
-	}
-	return out
-}
-
-// scroll moves the window by n lines.
-func (p *sourcePane) scroll(n int) {
-	p.offset = clamp(p.offset+n, 0, max(len(p.lines)-p.h, 0))
-}
-
-// info is the position shown in the pane's bottom edge.
-func (p *sourcePane) info() string {
-	if len(p.lines) <= p.h {
-		return ""
-	}
-	return fmt.Sprintf("%d%%", 100*(p.offset+p.h)/len(p.lines))
 }
