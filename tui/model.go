@@ -32,6 +32,13 @@ type Driver interface {
 	View(f func(*session.Session))
 }
 
+// Titler is implemented by a Driver whose description changes while the
+// UI runs (a restart starts a new lab); the status line shows Title instead
+// of Options.Title.
+type Titler interface {
+	Title() string
+}
+
 // Options configures the walkthrough.
 type Options struct {
 	// Session is the walkthrough to show: live (being filled by Driver) or

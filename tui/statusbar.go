@@ -12,6 +12,9 @@ import (
 func (m *Model) statusLine() string {
 	st := &m.com.styles
 	title := m.opts.Title
+	if t, ok := m.opts.Driver.(Titler); ok {
+		title = t.Title() // the lab changes on restart
+	}
 	if title == "" {
 		title = "replay"
 		if m.live() {

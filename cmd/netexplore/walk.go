@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"sync"
+	"sync/atomic"
 
 	"golang.org/x/sys/unix"
 
@@ -63,7 +64,7 @@ Walkthrough flags (Docker's configuration, shared with run and record):
 	defer drv.Close()
 	opts.Session = drv.live.Session()
 	opts.Driver = drv
-	opts.Title = fmt.Sprintf("live: lab netns (pid %d)", drv.pid)
+	opts.Title = drv.Title()
 	return tui.Run(context.Background(), opts)
 }
 
@@ -138,7 +139,7 @@ type liveDriver struct {
 	p    planFlags
 	mu   sync.Mutex
 	live *session.Live
-	pid  int
+	pid  atomic.Int64 // read by Title without the lock: a restart holds it for seconds
 }
 
 func newLiveDriver(p planFlags) (*liveDriver, error) {
@@ -146,7 +147,9 @@ func newLiveDriver(p planFlags) (*liveDriver, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &liveDriver{p: p, live: live, pid: live.LabPID()}, nil
+	d := &liveDriver{p: p, live: live}
+	d.pid.Store(int64(live.LabPID()))
+	return d, nil
 }
 
 // RunStep implements tui.Driver.
@@ -187,11 +190,19 @@ func (d *liveDriver) Restart(scenario string) (*session.Session, error) {
 		if oldErr != nil {
 			return nil, errors.Join(err, fmt.Errorf("restarting the previous scenario: %w", oldErr))
 		}
-		d.live, d.pid = old, old.LabPID()
+		d.live = old
+		d.pid.Store(int64(old.LabPID()))
 		return old.Session(), err
 	}
-	d.p, d.live, d.pid = p, live, live.LabPID()
+	d.p, d.live = p, live
+	d.pid.Store(int64(live.LabPID()))
 	return live.Session(), nil
+}
+
+// Title implements tui.Titler: the current lab's process, which holds the
+// namespace.
+func (d *liveDriver) Title() string {
+	return fmt.Sprintf("live: lab netns (pid %d)", d.pid.Load())
 }
 
 // View implements tui.Driver.
