@@ -121,11 +121,13 @@ Flags:
 	filled := make(chan error, 1)
 	go func() { filled <- trace.Fill(probe, queue) }()
 	printed := make(chan error, 1)
-	go func() { printed <- printer.drain(queue, bw) }()
+	exited := make(chan struct{})
+	go func() { printed <- printer.drain(queue, bw, exited) }()
 
 	started := time.Now()
 	status, waitErr := cmd.Wait()
 	ran := time.Since(started)
+	close(exited)
 	if err := probe.Drain(); err != nil {
 		return err
 	}
@@ -173,23 +175,51 @@ func (p *eventPrinter) print(e trace.Event) error {
 	return trace.WriteText(p.w, &r, p.opts)
 }
 
+// During a burst of at least burstEvents per burstPause, decoding would
+// take CPU from the command being traced (on a small machine, its own
+// core); the printer then holds the output back until the burst ends or the
+// command exits. The events wait in the queue, so nothing is lost.
+const (
+	burstEvents = 10000
+	burstPause  = 200 * time.Millisecond
+)
+
 // drain prints queued events until the queue closes, flushing whenever it
-// has caught up so an interactive trace appears without delay.
-func (p *eventPrinter) drain(q *trace.Queue, w *bufio.Writer) error {
-	var batch []trace.Event
+// has caught up so an interactive trace appears without delay. exited
+// is closed when the traced command has exited.
+func (p *eventPrinter) drain(q *trace.Queue, w *bufio.Writer, exited <-chan struct{}) error {
+	var pending []trace.Event
 	for {
-		batch = q.Take(batch)
+		batch := q.Take(nil)
 		if batch == nil {
-			return w.Flush()
-		}
-		for i := range batch {
-			if err := p.print(batch[i]); err != nil {
+			if err := p.printAll(pending); err != nil {
 				return err
 			}
+			return w.Flush()
+		}
+		pending = append(pending, batch...)
+		if len(batch) >= burstEvents {
+			select {
+			case <-exited:
+			case <-time.After(burstPause):
+				continue
+			}
+		}
+		if err := p.printAll(pending); err != nil {
+			return err
 		}
 		if err := w.Flush(); err != nil {
 			return err
 		}
-		clear(batch)
+		pending = pending[:0]
 	}
+}
+
+func (p *eventPrinter) printAll(events []trace.Event) error {
+	for i := range events {
+		if err := p.print(events[i]); err != nil {
+			return err
+		}
+	}
+	return nil
 }
