@@ -31,8 +31,11 @@ fuzz: ## run each fuzz target for FUZZTIME (default 5s)
 		dir=$$($(GO) list -f '{{.Dir}}' $$pkg); \
 		for t in $$(grep -ho '^func Fuzz[A-Za-z0-9_]*' $$dir/*_test.go 2>/dev/null | sed 's/func //'); do \
 			echo "fuzz $$pkg $$t"; \
-			$(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) $$pkg >/dev/null || \
-				{ echo "fuzz $$t failed: rerun with: go test -run '^$$' -fuzz '^$$t$$' $$pkg"; exit 1; }; \
+			log=$$(mktemp); \
+			if ! $(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) $$pkg >$$log 2>&1; then \
+				tail -30 $$log; rm -f $$log; \
+				echo "fuzz $$t failed: rerun with: go test -run '^$$' -fuzz '^$$t$$' $$pkg"; exit 1; \
+			fi; rm -f $$log; \
 		done; \
 	done
 
