@@ -8,7 +8,7 @@ VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo de
 FUZZTIME  ?= 5s
 BENCHTIME ?= 1x
 
-.PHONY: help build run test test-short fuzz bench generate check-generate headers lint golden docs clean
+.PHONY: help build run test test-short fuzz fuzz-one bench generate check-generate headers lint golden docs clean
 
 help: ## list the targets
 	@awk 'BEGIN{FS=":.*## "} /^[a-z-]+:.*## /{printf "  %-15s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -31,13 +31,22 @@ fuzz: ## run each fuzz target for FUZZTIME (default 5s)
 		dir=$$($(GO) list -f '{{.Dir}}' $$pkg); \
 		for t in $$(grep -ho '^func Fuzz[A-Za-z0-9_]*' $$dir/*_test.go 2>/dev/null | sed 's/func //'); do \
 			echo "fuzz $$pkg $$t"; \
-			log=$$(mktemp); \
-			if ! $(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) $$pkg >$$log 2>&1; then \
-				tail -30 $$log; rm -f $$log; \
-				echo "fuzz $$t failed: rerun with: go test -run '^$$' -fuzz '^$$t$$' $$pkg"; exit 1; \
-			fi; rm -f $$log; \
+			if ! $(MAKE) --no-print-directory fuzz-one PKG=$$pkg TARGET=$$t; then \
+				if [ -n "$$(git status --porcelain -- "$$dir/testdata/fuzz")" ]; then \
+					echo "fuzz $$t found a failing input (saved under $$dir/testdata/fuzz)"; exit 1; \
+				fi; \
+				echo "fuzz $$t: the fuzzer stopped without recording a failing input; running it once more"; \
+				$(MAKE) --no-print-directory fuzz-one PKG=$$pkg TARGET=$$t; \
+			fi; \
 		done; \
 	done
+
+fuzz-one: # one fuzz target: make fuzz-one PKG=... TARGET=...
+	@log=$$(mktemp); \
+	if ! $(GO) test -run '^$$' -fuzz '^$(TARGET)$$' -fuzztime $(FUZZTIME) $(PKG) >$$log 2>&1; then \
+		grep -v '^fuzz: elapsed' $$log | tail -40; rm -f $$log; \
+		echo "rerun with: go test -run '^$$' -fuzz '^$(TARGET)$$' $(PKG)"; exit 1; \
+	fi; rm -f $$log
 
 bench: build ## syscall storm untraced / traced / under strace, plus Go benchmarks
 	$(GO) run ./internal/bench/storm -netexplore $(BIN)
