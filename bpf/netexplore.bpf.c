@@ -60,6 +60,7 @@ struct scratch {
 
 struct inflight {
 	__u64 args[6];
+	__u64 ip, bp; /* user registers where a stack walk starts */
 	__u32 syscall;
 	__u32 pad;
 };
@@ -166,25 +167,40 @@ static __always_inline bool unstash(struct inflight *out, __u32 syscall)
 	return match;
 }
 
-/* Reads the calling thread's syscall arguments at syscall exit. The
- * registers the task entered the kernel with are still saved in its
- * pt_regs, so exit hooks need no entry hook and no map round trip: that
+/* The part of x86-64's struct pt_regs from bp to ip, in the kernel's order
+ * (fixed by the syscall entry code): one read fetches the arguments and the
+ * two registers a stack walk starts from. */
+struct regs_bp_to_ip {
+	__u64 bp, bx, r11, r10, r9, r8, ax, cx, dx, si, di, orig_ax, ip;
+};
+
+/* Reads the registers the calling task entered the kernel with: the
+ * syscall arguments (di, si, dx, r10, r8, r9) and ip/bp for the stack. */
+static __always_inline bool read_regs(struct inflight *out)
+{
+	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
+	struct regs_bp_to_ip r;
+	if (!regs || bpf_probe_read_kernel(&r, sizeof(r), &regs->bp))
+		return false;
+	out->args[0] = r.di;
+	out->args[1] = r.si;
+	out->args[2] = r.dx;
+	out->args[3] = r.r10;
+	out->args[4] = r.r8;
+	out->args[5] = r.r9;
+	out->ip = r.ip;
+	out->bp = r.bp;
+	return true;
+}
+
+/* Reads the calling thread's syscall arguments at syscall exit, if it is
+ * traced. The registers the task entered the kernel with are still saved in
+ * its pt_regs, so exit hooks need no entry hook and no map round trip: that
  * halves the cost of tracing a syscall. execve is the exception (a
  * successful exec replaces the registers), see enter_execve. */
 static __always_inline bool exit_args(struct inflight *out)
 {
-	if (!is_traced())
-		return false;
-	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
-	if (!regs)
-		return false;
-	out->args[0] = BPF_CORE_READ(regs, di);
-	out->args[1] = BPF_CORE_READ(regs, si);
-	out->args[2] = BPF_CORE_READ(regs, dx);
-	out->args[3] = BPF_CORE_READ(regs, r10);
-	out->args[4] = BPF_CORE_READ(regs, r8);
-	out->args[5] = BPF_CORE_READ(regs, r9);
-	return true;
+	return is_traced() && read_regs(out);
 }
 
 static __always_inline struct scratch *this_scratch(void)
@@ -205,7 +221,7 @@ static __always_inline struct scratch *begin_event(__u8 kind, __u16 syscall)
 	e->ts_ns = bpf_ktime_get_ns();
 	e->pid = id >> 32;
 	e->tid = (__u32)id;
-	e->ppid = BPF_CORE_READ(task, real_parent, tgid);
+	e->ppid = 0; /* set by fork events only */
 	e->netns = BPF_CORE_READ(task, nsproxy, net_ns, ns.inum);
 	e->kind = kind;
 	e->flags = 0;
@@ -365,23 +381,22 @@ static long fp_step(__u64 i, struct fp_walk *w)
  * task entered the kernel with. Go keeps frame pointers, so this names every
  * Go frame; it costs one user read per frame, several times less than
  * bpf_get_stack's generic unwinder on this workload. */
-static __always_inline void user_stack(struct event *e)
+static __always_inline void user_stack(struct event *e, const struct inflight *regs)
 {
-	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
-	if (!regs)
-		return;
-	e->stack[0] = BPF_CORE_READ(regs, ip);
-	struct fp_walk w = {.fp = BPF_CORE_READ(regs, bp), .n = 1};
+	e->stack[0] = regs->ip;
+	struct fp_walk w = {.fp = regs->bp, .n = 1};
 	bpf_loop(STACK_DEPTH - 1, fp_step, &w, 0);
 	e->stack_len = w.n * sizeof(__u64);
 	e->flags |= EVF_STACK;
 }
 
-static __always_inline void submit(void *ctx, struct scratch *s, bool with_stack)
+/* Sends the event; with regs (the registers read at syscall exit) it also
+ * records the user stack. */
+static __always_inline void submit(void *ctx, struct scratch *s, const struct inflight *regs)
 {
 	struct event *e = &s->ev;
-	if (with_stack && capture_stacks)
-		user_stack(e);
+	if (regs && capture_stacks)
+		user_stack(e, regs);
 	__u64 copied = e->copied;
 	if (copied > DATA_MAX)
 		copied = DATA_MAX;
@@ -421,7 +436,8 @@ int handle_fork(__u64 *ctx)
 	s->ev.ppid = ptgid;
 	s->ev.args[0] = ctgid;
 	/* The parent's stack says which line of code started the child. */
-	submit(ctx, s, true);
+	struct inflight in;
+	submit(ctx, s, read_regs(&in) ? &in : 0);
 	return 0;
 }
 
@@ -440,7 +456,7 @@ int handle_exit(struct sched_exit_ctx *ctx)
 	if (s) {
 		struct task_struct *task = (void *)bpf_get_current_task();
 		s->ev.ret = BPF_CORE_READ(task, exit_code);
-		submit(ctx, s, false);
+		submit(ctx, s, 0);
 	}
 	bpf_map_delete_elem(&traced, &tgid);
 	return 0;
@@ -466,7 +482,7 @@ int exit_ioctl(struct syscall_exit_ctx *ctx)
 		struct scratch *m = begin_event(EV_MARKER, SC_IOCTL);
 		if (m) {
 			m->ev.args[0] = cmd;
-			submit(ctx, m, false);
+			submit(ctx, m, 0);
 		}
 		return 0;
 	}
@@ -485,7 +501,7 @@ int exit_ioctl(struct syscall_exit_ctx *ctx)
 		n = copy_user(s, 0, arg, 16);
 	s->ev.copied = n;
 	s->ev.data_len = n;
-	submit(ctx, s, true);
+	submit(ctx, s, &in);
 	return 0;
 }
 
@@ -512,7 +528,7 @@ int exit_socket(struct syscall_exit_ctx *ctx)
 	s->ev.args[2] = in.args[2];
 	if (ctx->ret >= 0)
 		fill_socket(&s->ev, ctx->ret);
-	submit(ctx, s, true);
+	submit(ctx, s, &in);
 	return 0;
 }
 
@@ -533,7 +549,7 @@ static __always_inline int exit_sockaddr(struct syscall_exit_ctx *ctx, __u8 kind
 		len = 128;
 	s->ev.data_len = in.args[2];
 	s->ev.copied = copy_user(s, 0, (const void *)in.args[1], len);
-	submit(ctx, s, true);
+	submit(ctx, s, &in);
 	return 0;
 }
 
@@ -570,7 +586,7 @@ int exit_setsockopt(struct syscall_exit_ctx *ctx)
 	fill_socket(&s->ev, in.args[0]);
 	s->ev.data_len = (__u32)in.args[4];
 	s->ev.copied = copy_user(s, 0, (const void *)in.args[3], (__u32)in.args[4]);
-	submit(ctx, s, true);
+	submit(ctx, s, &in);
 	return 0;
 }
 
@@ -593,7 +609,7 @@ int exit_getsockopt(struct syscall_exit_ctx *ctx)
 		s->ev.data_len = optlen;
 		s->ev.copied = copy_user(s, 0, (const void *)in.args[3], optlen);
 	}
-	submit(ctx, s, true);
+	submit(ctx, s, &in);
 	return 0;
 }
 
@@ -629,7 +645,7 @@ int exit_sendto(struct syscall_exit_ctx *ctx)
 	__u64 len = in.args[2];
 	s->ev.data_len = len;
 	s->ev.copied = copy_user(s, 0, (const void *)in.args[1], len);
-	submit(ctx, s, true);
+	submit(ctx, s, &in);
 	return 0;
 }
 
@@ -651,7 +667,7 @@ int exit_sendmsg(struct syscall_exit_ctx *ctx)
 		s->ev.data_len = total;
 		s->ev.copied = copy_iovecs(msg.msg_iov, msg.msg_iovlen, total);
 	}
-	submit(ctx, s, true);
+	submit(ctx, s, &in);
 	return 0;
 }
 
@@ -672,7 +688,7 @@ int exit_recvfrom(struct syscall_exit_ctx *ctx)
 		s->ev.data_len = ctx->ret;
 		s->ev.copied = copy_user(s, 0, (const void *)in.args[1], n);
 	}
-	submit(ctx, s, true);
+	submit(ctx, s, &in);
 	return 0;
 }
 
@@ -695,7 +711,7 @@ int exit_recvmsg(struct syscall_exit_ctx *ctx)
 			s->ev.copied = copy_iovecs(msg.msg_iov, msg.msg_iovlen, ctx->ret);
 		}
 	}
-	submit(ctx, s, true);
+	submit(ctx, s, &in);
 	return 0;
 }
 
@@ -734,7 +750,7 @@ int exit_openat(struct syscall_exit_ctx *ctx)
 		bpf_probe_read_kernel_str(file.path, sizeof(file.path), s->data);
 		bpf_map_update_elem(&sysctl_fds, &key, &file, BPF_ANY);
 	}
-	submit(ctx, s, true);
+	submit(ctx, s, &in);
 	return 0;
 }
 
@@ -761,7 +777,7 @@ static __always_inline int exit_sysctl_io(struct syscall_exit_ctx *ctx, __u8 kin
 	__u32 copied = copy_user(s, off, (const void *)in.args[1], len);
 	s->ev.data_len = off + (kind == EV_WRITE ? in.args[2] : len);
 	s->ev.copied = off + copied;
-	submit(ctx, s, true);
+	submit(ctx, s, &in);
 	return 0;
 }
 
@@ -861,7 +877,7 @@ int enter_execve(struct syscall_enter_ctx *ctx)
 	s->ev.args[0] = argc;
 	s->ev.copied = off;
 	s->ev.data_len = off;
-	submit(ctx, s, false);
+	submit(ctx, s, 0);
 	stash(ctx, SC_EXECVE, 3);
 	return 0;
 }
@@ -876,6 +892,6 @@ int exit_execve(struct syscall_exit_ctx *ctx)
 	if (!s)
 		return 0;
 	s->ev.ret = ctx->ret;
-	submit(ctx, s, false);
+	submit(ctx, s, 0);
 	return 0;
 }

@@ -46,6 +46,8 @@ type NetexploreFdKey struct {
 type NetexploreInflight struct {
 	_       structs.HostLayout
 	Args    [6]uint64
+	Ip      uint64
+	Bp      uint64
 	Syscall uint32
 	Pad     uint32
 }

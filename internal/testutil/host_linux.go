@@ -6,6 +6,7 @@ import (
 	"os/exec"
 	"strings"
 	"testing"
+	"time"
 )
 
 // HostState captures what netexplore must never change on the host: links,
@@ -38,13 +39,32 @@ func HostState(t testing.TB) string {
 
 // RequireNoOrphanProbes fails the test when a netexplore probe program is
 // loaded without any process holding it: one that outlived the netexplore
-// that loaded it. Probes of tests running at the same time have owners.
-// It does nothing when bpftool is not installed.
+// that loaded it. Probes of tests running at the same time have owners, and
+// a program being freed can be listed for a moment without one, so only a
+// program still ownerless two seconds later counts. It does nothing when
+// bpftool is not installed.
 func RequireNoOrphanProbes(t testing.TB) {
+	t.Helper()
+	first, ok := ownerlessProbes(t)
+	if !ok || len(first) == 0 {
+		return
+	}
+	time.Sleep(2 * time.Second)
+	again, _ := ownerlessProbes(t)
+	for id := range first {
+		if again[id] {
+			t.Errorf("netexplore probe program %d outlived its process", id)
+		}
+	}
+}
+
+// ownerlessProbes returns the IDs of loaded netexplore probe programs that
+// no process holds, and whether bpftool could tell.
+func ownerlessProbes(t testing.TB) (map[int]bool, bool) {
 	t.Helper()
 	out, err := exec.Command("bpftool", "-j", "prog", "show").Output()
 	if err != nil {
-		return
+		return nil, false
 	}
 	var progs []struct {
 		ID   int    `json:"id"`
@@ -54,9 +74,11 @@ func RequireNoOrphanProbes(t testing.TB) {
 	if err := json.Unmarshal(out, &progs); err != nil {
 		t.Fatalf("reading bpftool's list: %v", err)
 	}
+	ids := map[int]bool{}
 	for _, p := range progs {
 		if p.Name == "handle_fork" && len(p.Pids) == 0 {
-			t.Errorf("netexplore probe program %d outlived its process", p.ID)
+			ids[p.ID] = true
 		}
 	}
+	return ids, true
 }
