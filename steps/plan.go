@@ -373,8 +373,9 @@ func (p planner) setupIPv4Forwarding() Step {
 		s.Mirrors = "libnetwork drivers/bridge checkIPv4Forwarding (setup_ip_forwarding.go), used because the nftabler has no FilterForwardDrop"
 		s.Explanation = "With the nftables backend Docker 29 does not enable forwarding: the nftabler cannot protect the host with a FORWARD DROP " +
 			"policy, so turning the host into a router is left to the administrator. Docker only reads /proc/sys/net/ipv4/ip_forward and, if it is 0, " +
-			"fails the network creation with \"IPv4 forwarding is disabled\". In a fresh lab namespace it is 0, so this step fails unless the lab starts " +
-			"with --lab-ip-forward (the equivalent of running sysctl net.ipv4.ip_forward=1 before starting dockerd)."
+			"fails the network creation with \"IPv4 forwarding is disabled\". A fresh namespace starts with 0, so netexplore starts the lab with " +
+			"forwarding on for this backend (the equivalent of running sysctl net.ipv4.ip_forward=1 before starting dockerd); " +
+			"--lab-ip-forward=false shows the failure."
 		s.KernelHandlers = []string{"proc_sys_read"}
 		s.Func = "checkIPv4Forwarding"
 		s.run = checkIPv4Forwarding
