@@ -212,3 +212,88 @@ func TestLiveVariants(t *testing.T) {
 		})
 	}
 }
+
+// findIn reports whether any step with id has a kind event whose summary
+// (or one of its netlink messages' summaries) contains want, made by code
+// with a source line in package steps.
+func findIn(s *Session, id string, kind trace.Kind, want string) bool {
+	for _, st := range s.Steps {
+		if st.Info.ID != id {
+			continue
+		}
+		for i, r := range st.Records() {
+			if r.Event.Kind != kind || st.Events[i].Origin == nil {
+				continue
+			}
+			texts := []string{r.Decoded.Summary}
+			for _, m := range r.Decoded.Netlink {
+				texts = append(texts, m.Summary)
+			}
+			for _, text := range texts {
+				if strings.Contains(text, want) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// TestLiveScenarios runs every scenario for real under the probe and checks
+// the messages that make it what it is, and that its connectivity checks
+// ran and passed (runLive fails on any failed step).
+func TestLiveScenarios(t *testing.T) {
+	type want struct {
+		step string
+		kind trace.Kind
+		text string
+	}
+	cases := []struct {
+		scenario string
+		wants    []want
+		checks   bool // the scenario ends with connectivity checks
+	}{
+		{"none", []want{{"sandbox: newNetNS", trace.KindSend, "RTM_NEWLINK index=1 up"}}, true},
+		{"host", []want{{"lab: the host's NIC", trace.KindSend, "kind=veth"}}, true},
+		{"user-bridge", []want{
+			{"setupDevice", trace.KindSend, "RTM_NEWLINK br-5c8f1e2a9b3d kind=bridge"},
+			{"setupBridgeIPv4", trace.KindSend, "RTM_NEWADDR 172.18.0.1/16"},
+		}, true},
+		{"join", []want{
+			{"CreateEndpoint (createVeth)", trace.KindSend, "kind=veth peer="},
+			{"CreateEndpoint (createVeth)", trace.KindSend, "peer-netns-fd="},
+			{"CreateEndpoint (addToBridge)", trace.KindSend, "master="},
+			{"updateGateway (programGateway)", trace.KindSend, "RTM_NEWROUTE default via 172.17.0.1"},
+			{"AddPorts (setPerPortIptables)", trace.KindExec, "DNAT"},
+		}, true},
+		{"macvlan", []want{{"Join (createMacVlan)", trace.KindSend, "kind=macvlan mode=bridge"}}, true},
+		{"overlay", []want{
+			{"createVxlan", trace.KindSend, "kind=vxlan id=4097"},
+			{"programs the FDB (peerAdd)", trace.KindSend, "RTM_NEWNEIGH"},
+		}, true},
+	}
+	for _, c := range cases {
+		t.Run(c.scenario, func(t *testing.T) {
+			cfg := steps.DefaultConfig()
+			cfg.Scenario = c.scenario
+			s := runLive(t, cfg)
+			for _, w := range c.wants {
+				if !findIn(s, w.step, w.kind, w.text) {
+					t.Errorf("no %s event mentioning %q under step %q", w.kind, w.text, w.step)
+				}
+			}
+			if !c.checks {
+				return
+			}
+			ran := 0
+			for _, st := range s.Steps {
+				if strings.HasPrefix(st.Info.ID, "check:") && st.Status == Done {
+					ran++
+				}
+			}
+			if ran == 0 {
+				t.Errorf("no connectivity check ran")
+			}
+		})
+	}
+}
