@@ -33,6 +33,7 @@ func TestEndToEnd(t *testing.T) {
 		t.Fatalf("building netexplore: %v\n%s", err, out)
 	}
 
+	before := testutil.HostState(t)
 	term := newTmux(t, 160, 48, bin)
 	screen := term.waitFor(t, 30*time.Second, func(s string) bool {
 		return strings.Contains(s, "[exited") || (strings.Contains(s, "Steps") && strings.Contains(s, "setupDevice"))
@@ -91,6 +92,11 @@ func TestEndToEnd(t *testing.T) {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
+	// Nothing the walkthrough did may show on the host, and its probe is gone.
+	if after := testutil.HostState(t); after != before {
+		t.Errorf("the host changed:\nbefore:\n%s\nafter:\n%s", before, after)
+	}
+	testutil.RequireNoOrphanProbes(t)
 }
 
 // tmux is one detached tmux session running a command.
