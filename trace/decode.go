@@ -1,7 +1,6 @@
 package trace
 
 import (
-	"bytes"
 	"fmt"
 	"strconv"
 	"strings"
@@ -86,12 +85,12 @@ func Decode(e *Event) Decoded {
 			d.Summary += fmt.Sprintf(" (payload truncated: %d of %d bytes captured)", len(e.Data), e.DataLen)
 		}
 	case KindOpen:
-		d.Fields = textFields(e.Data, "path", "")
+		d.Fields = nulFields(e.Data, false, sysctlFieldName)
 		d.Path = cString(e.Data)
 		d.Summary = "open " + d.Path
 		d.Call = fmt.Sprintf("openat(%q)", d.Path)
 	case KindWrite, KindRead:
-		d.Fields = textFields(e.Data, "path", "value")
+		d.Fields = nulFields(e.Data, false, sysctlFieldName)
 		path, content, _ := strings.Cut(string(e.Data), "\x00")
 		d.Path = path
 		// DataLen counts the path and its NUL too.
@@ -102,7 +101,7 @@ func Decode(e *Event) Decoded {
 		}
 		d.Call = fmt.Sprintf("%s(%s)", e.Syscall, fdString(e))
 	case KindExec:
-		d.Fields = textFields(e.Data, "path", "argv")
+		d.Fields = nulFields(e.Data, false, execFieldName)
 		path, argv, _ := strings.Cut(string(e.Data), "\x00")
 		d.Path = path
 		d.Argv = DecodeArgv([]byte(argv))
@@ -173,35 +172,12 @@ func summarizeMessages(msgs []NetlinkMessage) string {
 	return fmt.Sprintf("%d messages: %s", len(msgs), strings.Join(parts, ", "))
 }
 
-// textFields splits a payload of NUL-terminated strings (the probe's format
-// for exec and /proc/sys events) into fields: the first is named first, the
-// rest rest (numbered as rest[0], rest[1]... when the name is "argv", or
-// just rest otherwise). Offsets and lengths cover each string without its NUL.
-func textFields(b []byte, first, rest string) []Field {
-	var fields []Field
-	for start, i := 0, 0; start <= len(b); i++ {
-		n := bytes.IndexByte(b[start:], 0)
-		end := start + n
-		if n < 0 {
-			end = len(b)
-		}
-		if end == start && n < 0 && i > 0 {
-			break // nothing after the last NUL
-		}
-		name := first
-		switch {
-		case i > 0 && rest == "":
-			return fields
-		case i > 0 && rest == "argv":
-			name = fmt.Sprintf("argv[%d]", i-1)
-		case i > 0:
-			name = rest
-		}
-		fields = append(fields, Field{Name: name, Value: strconv.Quote(string(b[start:end])), Offset: start, Length: end - start})
-		if n < 0 {
-			break
-		}
-		start = end + 1
+// Names of the strings in the probe's NUL-separated payloads.
+func sysctlFieldName(i int) string { return [...]string{"path", "value"}[min(i, 1)] }
+
+func execFieldName(i int) string {
+	if i == 0 {
+		return "path"
 	}
-	return fields
+	return "argv[" + strconv.Itoa(i-1) + "]"
 }

@@ -22,20 +22,33 @@ func DecodeArgv(b []byte) []string {
 // named "argv[0]", "argv[1]", ...; a field's Length includes the argument's
 // terminating NUL when it was captured.
 func DecodeArgvFields(b []byte) []Field {
+	return nulFields(b, true, func(i int) string { return "argv[" + strconv.Itoa(i) + "]" })
+}
+
+// nulFields splits NUL-terminated strings laid end to end (the probe's
+// format for argv and /proc/sys payloads) into quoted fields named by
+// name(i). With withNUL a field's Length includes its terminating NUL when
+// it was captured; otherwise it covers the text alone. A last string cut
+// short by the copy limit is kept.
+func nulFields(b []byte, withNUL bool, name func(i int) string) []Field {
 	var fields []Field
 	for off, i := 0, 0; off < len(b); i++ {
 		n := strings.IndexByte(string(b[off:]), 0)
-		end, length := off+n, n+1
+		end, next := off+n, off+n+1
 		if n < 0 {
-			end, length = len(b), len(b)-off
+			end, next = len(b), len(b)
+		}
+		length := end - off
+		if withNUL {
+			length = next - off
 		}
 		fields = append(fields, Field{
-			Name:   "argv[" + strconv.Itoa(i) + "]",
+			Name:   name(i),
 			Value:  strconv.Quote(string(b[off:end])),
 			Offset: off,
 			Length: length,
 		})
-		off += length
+		off = next
 	}
 	return fields
 }
