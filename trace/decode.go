@@ -86,7 +86,7 @@ func Decode(e *Event) Decoded {
 		}
 	case KindOpen:
 		d.Fields = nulFields(e.Data, false, sysctlFieldName)
-		d.Path = cString(e.Data)
+		d.Path, _, _ = strings.Cut(string(e.Data), "\x00")
 		d.Summary = "open " + d.Path
 		d.Call = fmt.Sprintf("openat(%q)", d.Path)
 	case KindWrite, KindRead:

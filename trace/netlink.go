@@ -85,15 +85,20 @@ func DecodeNetlink(protocol int, b []byte) []NetlinkMessage {
 	return msgs
 }
 
+// nlBodyDecoders holds the body decoder of each netlink protocol that has
+// one; protocol packages add theirs with registerBody when they load.
+var nlBodyDecoders = map[int]nlBodyDecoder{}
+
+// registerBody makes decode the body decoder of a NETLINK_* protocol. It is
+// called from package init functions only.
+func registerBody(protocol int, decode nlBodyDecoder) { nlBodyDecoders[protocol] = decode }
+
+func init() { registerBody(NetlinkGeneric, decodeGenericBody) }
+
 // nlBodyDecoderFor picks the body decoder of a netlink protocol.
 func nlBodyDecoderFor(protocol int) nlBodyDecoder {
-	switch protocol {
-	case NetlinkRoute:
-		return decodeRouteBody
-	case NetlinkNetfilter:
-		return decodeNetfilterBody
-	case NetlinkGeneric:
-		return decodeGenericBody
+	if d, ok := nlBodyDecoders[protocol]; ok {
+		return d
 	}
 	return decodeRawBody
 }

@@ -85,6 +85,8 @@ var nfprotoNames = map[uint8]string{
 
 var nfAFNames = map[uint8]string{0: "AF_UNSPEC", 2: "AF_INET", 7: "AF_BRIDGE", 10: "AF_INET6"}
 
+func init() { registerBody(NetlinkNetfilter, decodeNetfilterBody) }
+
 // decodeNetfilterBody decodes the body of one NETLINK_NETFILTER message:
 // msgType is the full nlmsg_type, body starts with struct nfgenmsg and sits
 // at offset base of the payload.

@@ -255,6 +255,8 @@ var (
 	rtIfindexName = func(v uint64) string { return strconv.FormatInt(int64(int32(uint32(v))), 10) }
 )
 
+func init() { registerBody(NetlinkRoute, decodeRouteBody) }
+
 // decodeRouteBody decodes the body of a NETLINK_ROUTE message. The low two
 // bits of the type (counted from RTM_BASE) give the operation: new, delete,
 // get or set.
