@@ -75,4 +75,4 @@ clean: ## remove build output
 	rm -rf bin
 
 embedded-session: build ## re-record the session embedded in the binary (as root)
-	./$(BIN) record -o trace/session/recorded/docker0.nxs
+	./$(BIN) record -o session/recorded/docker0.nxs

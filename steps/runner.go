@@ -16,7 +16,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/netexplore/netexplore/trace"
+	"github.com/netexplore/netexplore/internal/marker"
 	"golang.org/x/sys/unix"
 )
 
@@ -186,9 +186,9 @@ func (s *labSession) run(i int) StepResult {
 		return res
 	}
 	start := time.Now()
-	marker(i, trace.MarkerBegin)
+	stepMarker(i, marker.Begin)
 	err := step.Run(s.env)
-	marker(i, trace.MarkerEnd)
+	stepMarker(i, marker.End)
 	res.Duration = time.Since(start)
 	res.Notes, res.Commands = s.env.takeRecords()
 	if err != nil {
@@ -222,10 +222,10 @@ func (s *labSession) snapshot() (Snapshot, error) {
 	return snap, nil
 }
 
-// marker issues ioctl(-1, MarkerRequest(step, phase), 0). It fails with
+// stepMarker issues ioctl(-1, marker.Request(step, phase), 0). It fails with
 // EBADF at once; the probe records it on syscall entry.
-func marker(step int, phase trace.MarkerPhase) {
-	_, _, _ = unix.Syscall(unix.SYS_IOCTL, ^uintptr(0), uintptr(trace.MarkerRequest(step, phase)), 0)
+func stepMarker(step int, phase marker.Phase) {
+	_, _, _ = unix.Syscall(unix.SYS_IOCTL, ^uintptr(0), uintptr(marker.Request(step, phase)), 0)
 }
 
 // prepareLab brings lo up, as any new network namespace needs, and sets the

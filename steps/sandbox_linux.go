@@ -31,7 +31,7 @@ type world struct {
 // /var/run/netns: the lab holds it by a file descriptor only, so it
 // disappears with the lab process, even on SIGKILL.
 type netNS struct {
-	// name is what the learner calls it, e.g. "container1" or "host B".
+	// Name is what the learner calls it, e.g. "container1" or "host B".
 	name string
 	// fd is the open namespace file, the namespace's only reference.
 	fd netns.NsHandle

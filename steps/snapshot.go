@@ -492,7 +492,7 @@ func flattenNftRuleset(out string) []string {
 }
 
 // Diff lists what changed from before to after: links by name, sysctls by
-// name and iptables chain policies by chain are "changed"; addresses,
+// Name and iptables chain policies by chain are "changed"; addresses,
 // routes and rules are compared as sets, so a rule that moved within its
 // chain does not show.
 func Diff(before, after Snapshot) []Change {

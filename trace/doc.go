@@ -1,11 +1,13 @@
-// Package trace captures and decodes the kernel traffic of a process tree.
+// Package trace is the engine: it captures the kernel traffic of a process
+// tree and makes it readable. It holds no code of its own; its folders are
+// its layers, each importing only those above it in this list:
 //
-// It loads the eBPF probe from package bpf, follows a traced process and its
-// children, reads raw [Event] records from the ring buffer, and decodes their
-// payloads (ioctl arguments, netlink messages, sysctl writes, execve argv)
-// into trees of [Field] values. Every field keeps the byte offset and length
-// it was decoded from so a viewer can highlight its bytes.
+//   - event: the leaf types every layer shares (Event, Kind, Field);
+//   - probe: loads the eBPF probe, follows a process tree, reads raw events;
+//   - decode: pure decoders over bytes, one sub-package per protocol,
+//     and [decode.Event] that picks the right one for an event;
+//   - analyze: what spans events: request/reply pairing, stack symbols,
+//     and the text and JSON printers.
 //
-// The decoders are pure functions over bytes: they need no privileges and
-// never panic on malformed input.
+// Nothing in trace imports the lessons (steps), the session model or the UI.
 package trace

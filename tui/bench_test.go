@@ -3,7 +3,7 @@ package tui
 import (
 	"testing"
 
-	"github.com/netexplore/netexplore/trace/session"
+	"github.com/netexplore/netexplore/session"
 )
 
 // syntheticSession returns the embedded plan, all steps revealed, whose

@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/netexplore/netexplore/session"
 	"github.com/netexplore/netexplore/steps"
-	"github.com/netexplore/netexplore/trace/session"
 )
 
 // changesPane shows what the selected step changed in the kernel (links,
@@ -25,7 +25,7 @@ type changesKey struct {
 
 func (p *changesPane) setSize(w, h int) { p.w, p.h = w, h }
 
-// update rebuilds the lines when the step or its result changed.
+// Update rebuilds the lines when the step or its result changed.
 func (p *changesPane) update(m *Model) {
 	key := changesKey{step: m.cur, w: p.w, gen: m.themeGen(), status: m.status(m.cur), result: m.result(m.cur)}
 	if key == p.key && p.lines != nil {

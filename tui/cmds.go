@@ -5,7 +5,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/netexplore/netexplore/trace/session"
+	"github.com/netexplore/netexplore/session"
 )
 
 // refreshInterval is how often a running step's new events are read.

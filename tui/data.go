@@ -3,8 +3,11 @@ package tui
 import (
 	"strings"
 
-	"github.com/netexplore/netexplore/trace"
-	"github.com/netexplore/netexplore/trace/session"
+	"github.com/netexplore/netexplore/trace/analyze"
+	"github.com/netexplore/netexplore/trace/decode"
+	"github.com/netexplore/netexplore/trace/event"
+
+	"github.com/netexplore/netexplore/session"
 )
 
 // rowKind classifies a syscall row for styling.
@@ -33,7 +36,7 @@ type row struct {
 	// row answering this request; -1 when none.
 	req, reply int32
 	// replies are the exchanges of a receive, one per netlink message.
-	replies []*trace.Exchange
+	replies []*analyze.Exchange
 }
 
 // stepData caches the rows of one step. Rows are appended as events
@@ -42,7 +45,7 @@ type stepData struct {
 	events []session.Event
 	rows   []row
 
-	an      *trace.Analyzer
+	an      *analyze.Analyzer
 	depth   map[uint32]int
 	sendRow map[uint64]int32 // event seq of a send -> its row
 	// origins counts events per source line: file -> line -> count.
@@ -51,7 +54,7 @@ type stepData struct {
 
 func newStepData() *stepData {
 	return &stepData{
-		an:      trace.NewAnalyzer(nil),
+		an:      analyze.NewAnalyzer(nil),
 		depth:   map[uint32]int{},
 		sendRow: map[uint64]int32{},
 		origins: map[string]map[int]int{},
@@ -90,20 +93,20 @@ func (d *stepData) add(ev *session.Event) {
 
 	depth := d.depth[e.PID]
 	switch e.Kind {
-	case trace.KindFork:
+	case event.KindFork:
 		depth = d.depth[e.PPID] + 1
 		d.depth[e.PID] = depth
 		depth--
 		r.kind, r.noise = rowProcess, true
-	case trace.KindExec:
+	case event.KindExec:
 		depth--
 		r.kind = rowExec
-	case trace.KindExecResult:
+	case event.KindExecResult:
 		r.kind, r.noise = rowProcess, true
 		if e.Failed() {
 			r.kind, r.noise = rowError, false
 		}
-	case trace.KindExit:
+	case event.KindExit:
 		r.kind = rowProcess
 	}
 	if depth < 0 {
@@ -138,7 +141,7 @@ func (d *stepData) add(ev *session.Event) {
 		r.kind = rowReply
 	}
 	b.WriteString(dec.Summary)
-	if dec.Errno != "" && e.Kind != trace.KindExecResult {
+	if dec.Errno != "" && e.Kind != event.KindExecResult {
 		if !strings.Contains(dec.Summary, dec.Errno) {
 			b.WriteString("  ✗ ")
 			b.WriteString(dec.Errno)
@@ -157,7 +160,7 @@ func (d *stepData) add(ev *session.Event) {
 		r.noise = true
 		r.kind = rowQuiet
 	}
-	if e.Kind == trace.KindSend {
+	if e.Kind == event.KindSend {
 		d.sendRow[e.Seq] = idx
 	}
 	r.text = b.String()
@@ -175,10 +178,10 @@ func (d *stepData) add(ev *session.Event) {
 }
 
 // record decodes event i again, in full, for the Detail pane.
-func (d *stepData) record(i int) trace.Record {
+func (d *stepData) record(i int) analyze.Record {
 	ev := d.events[i]
-	r := trace.Record{Event: ev.Event, Frames: ev.Frames}
-	r.Decoded = trace.Decode(&r.Event)
+	r := analyze.Record{Event: ev.Event, Frames: ev.Frames}
+	r.Decoded = decode.Event(&r.Event)
 	if i < len(d.rows) {
 		r.Replies = d.rows[i].replies
 	}

@@ -4,7 +4,8 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/netexplore/netexplore/trace"
+	"github.com/netexplore/netexplore/trace/analyze"
+	"github.com/netexplore/netexplore/trace/event"
 )
 
 // node is one line of the Detail tree. Nodes are kept in preorder; a
@@ -72,11 +73,11 @@ func (p *detailPane) setEvent(d *stepData, step, row int) {
 	p.cursor = clamp(p.cursor, 0, max(len(p.vis)-1, 0))
 }
 
-func (p *detailPane) header(d *stepData, row int, rec *trace.Record) {
+func (p *detailPane) header(d *stepData, row int, rec *analyze.Record) {
 	e, dec := &rec.Event, &rec.Decoded
 	call := dec.Call
 	switch e.Kind {
-	case trace.KindFork, trace.KindExit, trace.KindMarker:
+	case event.KindFork, event.KindExit, event.KindMarker:
 	default:
 		call += fmt.Sprintf(" = %d", e.Ret)
 	}
@@ -111,7 +112,7 @@ func (p *detailPane) header(d *stepData, row int, rec *trace.Record) {
 }
 
 // tree flattens the decoded event into nodes.
-func (p *detailPane) tree(rec *trace.Record) {
+func (p *detailPane) tree(rec *analyze.Record) {
 	dec := &rec.Decoded
 	switch {
 	case len(dec.Netlink) > 0:
@@ -144,7 +145,7 @@ func (p *detailPane) tree(rec *trace.Record) {
 	}
 }
 
-func (p *detailPane) fields(fs []trace.Field, depth int) {
+func (p *detailPane) fields(fs []event.Field, depth int) {
 	for _, f := range fs {
 		i := len(p.nodes)
 		p.nodes = append(p.nodes, node{name: f.Name, value: f.Value, off: f.Offset, n: f.Length, depth: depth})

@@ -10,13 +10,15 @@ import (
 	"testing"
 	"time"
 
+	"github.com/netexplore/netexplore/trace/analyze"
+	"github.com/netexplore/netexplore/trace/event"
+
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/netexplore/netexplore/session"
 	"github.com/netexplore/netexplore/steps"
-	"github.com/netexplore/netexplore/trace"
-	"github.com/netexplore/netexplore/trace/session"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
@@ -271,9 +273,9 @@ func ackBytes(seq uint32) []byte {
 // syntheticEvents returns a send/ACK pair made on fake.go line 4, plus a
 // helper process (fork, exec, exit) when helper is set.
 func syntheticEvents(seq uint64, helper bool) []session.Event {
-	origin := &trace.Frame{File: "steps/fake.go", Line: 4, Func: "github.com/netexplore/netexplore/steps.fake"}
-	nl := func(kind trace.Kind, sys string, data []byte, ret int64) session.Event {
-		e := trace.Event{Seq: seq, Kind: kind, Syscall: sys, PID: 10, TID: 10, Comm: "netexplore", Fd: 5, Ret: ret,
+	origin := &analyze.Frame{File: "steps/fake.go", Line: 4, Func: "github.com/netexplore/netexplore/steps.fake"}
+	nl := func(kind event.Kind, sys string, data []byte, ret int64) session.Event {
+		e := event.Event{Seq: seq, Kind: kind, Syscall: sys, PID: 10, TID: 10, Comm: "netexplore", Fd: 5, Ret: ret,
 			SockFamily: 16, SockType: 3, SockProto: 0, SockIno: 77, Data: data, DataLen: uint32(len(data))}
 		seq++
 		return session.Event{Event: e, Origin: origin}
@@ -281,15 +283,15 @@ func syntheticEvents(seq uint64, helper bool) []session.Event {
 	nlseq := uint32(seq)
 	req := newlinkBytes(nlseq)
 	evs := []session.Event{
-		nl(trace.KindSend, "sendto", req, int64(len(req))),
-		nl(trace.KindRecv, "recvfrom", ackBytes(nlseq), 36),
+		nl(event.KindSend, "sendto", req, int64(len(req))),
+		nl(event.KindRecv, "recvfrom", ackBytes(nlseq), 36),
 	}
 	if helper {
 		argv := []byte("/usr/sbin/iptables\x00iptables\x00-t\x00nat\x00-N\x00DOCKER\x00")
 		evs = append(evs,
-			session.Event{Event: trace.Event{Seq: seq, Kind: trace.KindFork, PID: 11, PPID: 10, Comm: "netexplore"}, Origin: origin},
-			session.Event{Event: trace.Event{Seq: seq + 1, Kind: trace.KindExec, Syscall: "execve", PID: 11, Comm: "netexplore", Data: argv, DataLen: uint32(len(argv))}, Origin: origin},
-			session.Event{Event: trace.Event{Seq: seq + 2, Kind: trace.KindExit, PID: 11, Comm: "iptables", Ret: 0}, Origin: origin},
+			session.Event{Event: event.Event{Seq: seq, Kind: event.KindFork, PID: 11, PPID: 10, Comm: "netexplore"}, Origin: origin},
+			session.Event{Event: event.Event{Seq: seq + 1, Kind: event.KindExec, Syscall: "execve", PID: 11, Comm: "netexplore", Data: argv, DataLen: uint32(len(argv))}, Origin: origin},
+			session.Event{Event: event.Event{Seq: seq + 2, Kind: event.KindExit, PID: 11, Comm: "iptables", Ret: 0}, Origin: origin},
 		)
 	}
 	return evs

@@ -15,8 +15,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
+	"github.com/netexplore/netexplore/session"
 	"github.com/netexplore/netexplore/steps"
-	"github.com/netexplore/netexplore/trace/session"
 )
 
 func teaSize(w, h int) tea.WindowSizeMsg { return tea.WindowSizeMsg{Width: w, Height: h} }
@@ -757,7 +757,7 @@ func TestStatusShowsLost(t *testing.T) {
 }
 
 // pickerModel returns a live model of the default bridge whose first step
-// has run, with every scenario to choose from.
+// Has run, with every scenario to choose from.
 func pickerModel(t *testing.T, f *fakeDriver) Model {
 	t.Helper()
 	f.sess.Header.Scenario = steps.ScenarioBridge

@@ -1,6 +1,6 @@
 package tui
 
-import "github.com/netexplore/netexplore/trace/session"
+import "github.com/netexplore/netexplore/session"
 
 // stepDoneMsg reports that Driver.RunStep returned. gen is the session
 // generation it belongs to: results from before a restart are ignored.

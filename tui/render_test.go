@@ -5,9 +5,10 @@ import (
 	"regexp"
 	"testing"
 
+	"github.com/netexplore/netexplore/trace/analyze"
+
+	"github.com/netexplore/netexplore/session"
 	"github.com/netexplore/netexplore/steps"
-	"github.com/netexplore/netexplore/trace"
-	"github.com/netexplore/netexplore/trace/session"
 )
 
 // sizes are the terminal sizes every pane state is rendered at.
@@ -78,7 +79,7 @@ func renderStates(t *testing.T) []struct {
 		{"origin_outside", func(w, h int) Model {
 			s := embedded(t)
 			for i := range s.Steps[2].Events {
-				s.Steps[2].Events[i].Origin = &trace.Frame{File: "steps/env.go", Line: 60, Func: "github.com/netexplore/netexplore/steps.(*Env).notef"}
+				s.Steps[2].Events[i].Origin = &analyze.Frame{File: "steps/env.go", Line: 60, Func: "github.com/netexplore/netexplore/steps.(*Env).notef"}
 			}
 			m := newSized(Options{Session: s, Title: "replay"}, w, h)
 			return press(m, "n", "n", "n", "3", "j", "k")

@@ -4,8 +4,9 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/netexplore/netexplore/trace"
-	"github.com/netexplore/netexplore/trace/session"
+	"github.com/netexplore/netexplore/trace/analyze"
+
+	"github.com/netexplore/netexplore/session"
 )
 
 // sourcePane shows the selected step: its title, the libnetwork function it
@@ -37,9 +38,9 @@ const gutterWidth = 8
 // function are shown.
 const contextLines = 6
 
-// update rebuilds the document when needed. follow scrolls to the origin
+// Update rebuilds the document when needed. follow scrolls to the origin
 // line (the user moved to another syscall).
-func (p *sourcePane) update(m *Model, d *stepData, origin *trace.Frame, follow bool) {
+func (p *sourcePane) update(m *Model, d *stepData, origin *analyze.Frame, follow bool) {
 	key := sourceKey{step: m.cur, w: p.w, events: len(d.rows), gen: m.themeGen(), status: m.status(m.cur)}
 	if origin != nil {
 		key.file, key.line = origin.File, origin.Line
@@ -59,7 +60,7 @@ func (p *sourcePane) update(m *Model, d *stepData, origin *trace.Frame, follow b
 	p.offset = clamp(p.offset, 0, max(len(p.lines)-p.h, 0))
 }
 
-func (p *sourcePane) build(m *Model, d *stepData, origin *trace.Frame) {
+func (p *sourcePane) build(m *Model, d *stepData, origin *analyze.Frame) {
 	st := &m.com.styles
 	w := p.w
 	p.lines = p.lines[:0]

@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/netexplore/netexplore/session"
 	"github.com/netexplore/netexplore/steps"
-	"github.com/netexplore/netexplore/trace/session"
 )
 
 // stepsPane lists the plan in order with each step's state. Its cursor is

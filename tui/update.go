@@ -3,12 +3,13 @@ package tui
 import (
 	"fmt"
 
+	"github.com/netexplore/netexplore/trace/analyze"
+
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/netexplore/netexplore/trace"
-	"github.com/netexplore/netexplore/trace/session"
+	"github.com/netexplore/netexplore/session"
 )
 
 // Update implements tea.Model.
@@ -275,7 +276,7 @@ func (m *Model) sync(follow bool) {
 	m.calls.setData(m.cur, d)
 	m.calls.setFilter(m.filter.Value())
 	row, ok := m.calls.selected()
-	var origin *trace.Frame
+	var origin *analyze.Frame
 	if ok {
 		origin = d.events[row].Origin
 	} else {

@@ -6,7 +6,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
-	"github.com/netexplore/netexplore/trace/session"
+	"github.com/netexplore/netexplore/session"
 )
 
 // View implements tea.Model: the whole screen, in the alternate screen

@@ -7,8 +7,8 @@ import (
 	"io"
 	"os"
 
-	"github.com/netexplore/netexplore/trace/export"
-	"github.com/netexplore/netexplore/trace/session"
+	"github.com/netexplore/netexplore/session"
+	"github.com/netexplore/netexplore/session/export"
 )
 
 // runExport implements `netexplore export [FILE]`: a recorded session (or

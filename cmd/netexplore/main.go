@@ -14,7 +14,7 @@ import (
 	"os"
 	"strings"
 
-	"github.com/netexplore/netexplore/trace"
+	"github.com/netexplore/netexplore/trace/probe"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
@@ -22,8 +22,8 @@ var version = "dev"
 
 func main() {
 	// Re-executions of this binary for internal roles come first.
-	if trace.IsShim() {
-		os.Exit(trace.ShimMain())
+	if probe.IsShim() {
+		os.Exit(probe.ShimMain())
 	}
 	if code, ok := runInternalRole(); ok {
 		os.Exit(code)

@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"io"
 
-	"github.com/netexplore/netexplore/trace/session"
+	"github.com/netexplore/netexplore/session"
 )
 
 // runRecord implements `netexplore record -o FILE`: the whole plan,

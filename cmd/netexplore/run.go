@@ -12,9 +12,10 @@ import (
 	"strings"
 	"syscall"
 
+	"github.com/netexplore/netexplore/trace/analyze"
+
+	"github.com/netexplore/netexplore/session"
 	"github.com/netexplore/netexplore/steps"
-	"github.com/netexplore/netexplore/trace"
-	"github.com/netexplore/netexplore/trace/session"
 )
 
 // planFlags are the flags shared by run, record and the walkthrough: the
@@ -227,7 +228,7 @@ func writeStepText(w io.Writer, st *session.Step, total int, verbose bool) {
 		}
 		fmt.Fprintln(w, line)
 		if verbose {
-			trace.WriteText(indent{w, "        "}, r, trace.TextOptions{})
+			analyze.WriteText(indent{w, "        "}, r, analyze.TextOptions{})
 		}
 	}
 	if st.Result != nil && len(st.Result.Changes) > 0 {
@@ -293,8 +294,8 @@ type stepJSON struct {
 }
 
 type eventJSON struct {
-	trace.JSONEvent
-	Origin *trace.Frame `json:"origin,omitempty"`
+	analyze.JSONEvent
+	Origin *analyze.Frame `json:"origin,omitempty"`
 }
 
 func writeStepJSON(w io.Writer, st *session.Step) error {

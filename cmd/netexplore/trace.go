@@ -12,7 +12,9 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/netexplore/netexplore/trace"
+	"github.com/netexplore/netexplore/trace/analyze"
+	"github.com/netexplore/netexplore/trace/event"
+	"github.com/netexplore/netexplore/trace/probe"
 )
 
 // runTrace implements `netexplore trace [flags] -- CMD [ARGS...]`: it runs
@@ -25,7 +27,7 @@ func runTrace(args []string, stdout, stderr io.Writer) error {
 	brief := fs.Bool("brief", false, "text format: one line per event, no decoded trees")
 	verbose := fs.Bool("v", false, "text format: every decoded tree, dump replies included, plus a hex dump")
 	noStacks := fs.Bool("no-stacks", false, "do not capture user stacks (slightly faster)")
-	dataLimit := fs.Int("data-limit", trace.MaxDataLimit, "payload bytes copied per event (at most 32768)")
+	dataLimit := fs.Int("data-limit", probe.MaxDataLimit, "payload bytes copied per event (at most 32768)")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, `Usage: sudo netexplore trace [flags] -- COMMAND [ARGS...]
 
@@ -57,8 +59,8 @@ Flags:
 	if *format != "text" && *format != "json" {
 		return fmt.Errorf("unknown --format %q: use text or json", *format)
 	}
-	if *dataLimit < 1 || *dataLimit > trace.MaxDataLimit {
-		return fmt.Errorf("--data-limit %d: must be between 1 and %d", *dataLimit, trace.MaxDataLimit)
+	if *dataLimit < 1 || *dataLimit > probe.MaxDataLimit {
+		return fmt.Errorf("--data-limit %d: must be between 1 and %d", *dataLimit, probe.MaxDataLimit)
 	}
 
 	out := stderr
@@ -75,20 +77,20 @@ Flags:
 		out = f
 	}
 
-	probe, err := trace.OpenProbe(trace.ProbeOptions{Stacks: !*noStacks, DataLimit: *dataLimit})
+	tracer, err := probe.Open(probe.Options{Stacks: !*noStacks, DataLimit: *dataLimit})
 	if err != nil {
 		return err
 	}
-	defer probe.Close()
-	for _, u := range probe.Unavailable() {
+	defer tracer.Close()
+	for _, u := range tracer.Unavailable() {
 		fmt.Fprintf(stderr, "netexplore: hook unavailable on this kernel, its events are missing: %s\n", u)
 	}
 
-	cmd, err := trace.StartTraced(argv, os.Stdin, stdout, stderr)
+	cmd, err := probe.StartTraced(argv, os.Stdin, stdout, stderr)
 	if err != nil {
 		return err
 	}
-	if err := probe.Follow(cmd.PID()); err != nil {
+	if err := tracer.Follow(cmd.PID()); err != nil {
 		cmd.Abort()
 		return err
 	}
@@ -116,10 +118,10 @@ Flags:
 	// The ring buffer is emptied by a reader that only parses records;
 	// decoding and printing happen behind a queue so they never slow it.
 	bw := bufio.NewWriterSize(out, 1<<16)
-	printer := newEventPrinter(bw, *format, trace.TextOptions{Brief: *brief, Verbose: *verbose})
-	queue := trace.NewQueue(0)
+	printer := newEventPrinter(bw, *format, analyze.TextOptions{Brief: *brief, Verbose: *verbose})
+	queue := probe.NewQueue(0)
 	filled := make(chan error, 1)
-	go func() { filled <- trace.Fill(probe, queue) }()
+	go func() { filled <- probe.Fill(tracer, queue) }()
 	printed := make(chan error, 1)
 	exited := make(chan struct{})
 	go func() { printed <- printer.drain(queue, bw, exited) }()
@@ -128,7 +130,7 @@ Flags:
 	status, waitErr := cmd.Wait()
 	ran := time.Since(started)
 	close(exited)
-	if err := probe.Drain(); err != nil {
+	if err := tracer.Drain(); err != nil {
 		return err
 	}
 	if err := errors.Join(<-filled, <-printed); err != nil {
@@ -137,7 +139,7 @@ Flags:
 	if waitErr != nil {
 		return fmt.Errorf("waiting for %s: %w", argv[0], waitErr)
 	}
-	lost, faults, err := probe.Lost()
+	lost, faults, err := tracer.Lost()
 	if err != nil {
 		return err
 	}
@@ -157,22 +159,22 @@ Flags:
 type eventPrinter struct {
 	w        io.Writer
 	json     bool
-	opts     trace.TextOptions
-	analyzer *trace.Analyzer
+	opts     analyze.TextOptions
+	analyzer *analyze.Analyzer
 	count    int
 }
 
-func newEventPrinter(w io.Writer, format string, opts trace.TextOptions) *eventPrinter {
-	return &eventPrinter{w: w, json: format == "json", opts: opts, analyzer: trace.NewAnalyzer(trace.NewSymbolizer())}
+func newEventPrinter(w io.Writer, format string, opts analyze.TextOptions) *eventPrinter {
+	return &eventPrinter{w: w, json: format == "json", opts: opts, analyzer: analyze.NewAnalyzer(analyze.NewSymbolizer())}
 }
 
-func (p *eventPrinter) print(e trace.Event) error {
+func (p *eventPrinter) print(e event.Event) error {
 	p.count++
 	r := p.analyzer.Analyze(e)
 	if p.json {
-		return trace.WriteJSON(p.w, &r)
+		return analyze.WriteJSON(p.w, &r)
 	}
-	return trace.WriteText(p.w, &r, p.opts)
+	return analyze.WriteText(p.w, &r, p.opts)
 }
 
 // During a burst of at least burstEvents per burstPause, decoding would
@@ -185,10 +187,10 @@ const (
 )
 
 // drain prints queued events until the queue closes, flushing whenever it
-// has caught up so an interactive trace appears without delay. exited
+// Has caught up so an interactive trace appears without delay. exited
 // is closed when the traced command has exited.
-func (p *eventPrinter) drain(q *trace.Queue, w *bufio.Writer, exited <-chan struct{}) error {
-	var pending []trace.Event
+func (p *eventPrinter) drain(q *probe.Queue, w *bufio.Writer, exited <-chan struct{}) error {
+	var pending []event.Event
 	for {
 		batch := q.Take(nil)
 		if batch == nil {
@@ -215,7 +217,7 @@ func (p *eventPrinter) drain(q *trace.Queue, w *bufio.Writer, exited <-chan stru
 	}
 }
 
-func (p *eventPrinter) printAll(events []trace.Event) error {
+func (p *eventPrinter) printAll(events []event.Event) error {
 	for i := range events {
 		if err := p.print(events[i]); err != nil {
 			return err

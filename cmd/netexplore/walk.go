@@ -10,11 +10,12 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/netexplore/netexplore/trace/probe"
+
 	"golang.org/x/sys/unix"
 
+	"github.com/netexplore/netexplore/session"
 	"github.com/netexplore/netexplore/steps"
-	"github.com/netexplore/netexplore/trace"
-	"github.com/netexplore/netexplore/trace/session"
 	"github.com/netexplore/netexplore/tui"
 )
 
@@ -55,7 +56,7 @@ Walkthrough flags (Docker's configuration, shared with run and record):
 	}
 	drv, err := newLiveDriver(p)
 	if err != nil {
-		if !errors.Is(err, trace.ErrNeedsRoot) {
+		if !errors.Is(err, probe.ErrNeedsRoot) {
 			return err
 		}
 		fmt.Fprintf(stderr, "netexplore: live mode needs root (CAP_BPF, CAP_NET_ADMIN); replaying the %s instead\n", session.EmbeddedName)

@@ -1,0 +1,410 @@
+package export
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/netexplore/netexplore/trace/analyze"
+	"github.com/netexplore/netexplore/trace/event"
+
+	"github.com/netexplore/netexplore/session"
+	"github.com/netexplore/netexplore/steps"
+)
+
+var (
+	embeddedOnce sync.Once
+	embeddedS    *session.Session
+	embeddedErr  error
+)
+
+// embedded returns the embedded session, read once for all tests (the
+// exporters do not modify it).
+func embedded(t *testing.T) *session.Session {
+	t.Helper()
+	embeddedOnce.Do(func() { embeddedS, embeddedErr = session.Embedded() })
+	if embeddedErr != nil {
+		t.Fatalf("reading the embedded session: %v", embeddedErr)
+	}
+	return embeddedS
+}
+
+// stepByID returns the first step with the given ID.
+func stepByID(t *testing.T, s *session.Session, id string) *session.Step {
+	t.Helper()
+	for _, st := range s.Steps {
+		if st.Info.ID == id {
+			return st
+		}
+	}
+	t.Fatalf("the session has no step %s", id)
+	return nil
+}
+
+func export(t *testing.T, s *session.Session, f Format, opts Options) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	if err := Write(&b, s, f, opts); err != nil {
+		t.Fatalf("exporting %s: %v", f, err)
+	}
+	return b.Bytes()
+}
+
+func TestParseFormat(t *testing.T) {
+	for _, f := range Formats() {
+		got, err := ParseFormat(string(f))
+		if err != nil || got != f {
+			t.Errorf("ParseFormat(%q) = %q, %v", f, got, err)
+		}
+	}
+	if _, err := ParseFormat("html"); err == nil || !strings.Contains(err.Error(), "markdown, jsonl, pcapng, text") {
+		t.Errorf("ParseFormat(html): error %v does not list the formats", err)
+	}
+	if err := Write(&bytes.Buffer{}, &session.Session{}, "html", Options{}); err == nil {
+		t.Error("Write with an unknown format succeeded")
+	}
+}
+
+// TestDeterministic exports every format twice: the bytes must not change
+// (the docs are checked in and compared).
+func TestDeterministic(t *testing.T) {
+	s := embedded(t)
+	for _, f := range Formats() {
+		a, b := export(t, s, f, Options{}), export(t, s, f, Options{})
+		if !bytes.Equal(a, b) {
+			t.Errorf("%s export differs between two runs", f)
+		}
+		if len(a) == 0 {
+			t.Errorf("%s export is empty", f)
+		}
+	}
+}
+
+func TestJSONL(t *testing.T) {
+	s := embedded(t)
+	out := export(t, s, JSONL, Options{})
+	sc := bufio.NewScanner(bytes.NewReader(out))
+	sc.Buffer(nil, 16<<20)
+	var all []*session.Event
+	var stepOf []*session.Step
+	for _, st := range s.Steps {
+		for i := range st.Events {
+			all = append(all, &st.Events[i])
+			stepOf = append(stepOf, st)
+		}
+	}
+	n := 0
+	for sc.Scan() {
+		var got struct {
+			Step   *int           `json:"step"`
+			StepID string         `json:"step_id"`
+			Seq    uint64         `json:"seq"`
+			Kind   string         `json:"kind"`
+			Call   string         `json:"call"`
+			Sum    string         `json:"summary"`
+			Data   string         `json:"data_hex"`
+			Origin *analyze.Frame `json:"origin"`
+		}
+		if err := json.Unmarshal(sc.Bytes(), &got); err != nil {
+			t.Fatalf("line %d: %v", n+1, err)
+		}
+		if n >= len(all) {
+			t.Fatalf("more lines than the %d events", len(all))
+		}
+		e, st := all[n], stepOf[n]
+		if got.Step == nil || *got.Step != st.Index || got.StepID != st.Info.ID {
+			t.Errorf("line %d: step %v %q, want %d %q", n+1, got.Step, got.StepID, st.Index, st.Info.ID)
+		}
+		if got.Seq != e.Seq || got.Kind != e.Kind.String() || got.Call == "" || got.Sum == "" {
+			t.Errorf("line %d: seq %d kind %q call %q summary %q, want seq %d kind %q", n+1, got.Seq, got.Kind, got.Call, got.Sum, e.Seq, e.Kind)
+		}
+		if got.Data != hex.EncodeToString(e.Data) {
+			t.Errorf("line %d: data_hex is not the event's payload", n+1)
+		}
+		if (got.Origin == nil) != (e.Origin == nil) || (e.Origin != nil && *got.Origin != *e.Origin) {
+			t.Errorf("line %d: origin %v, want %v", n+1, got.Origin, e.Origin)
+		}
+		n++
+	}
+	if err := sc.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if n != len(all) || n != s.EventCount() {
+		t.Errorf("%d lines for %d events", n, s.EventCount())
+	}
+}
+
+func TestText(t *testing.T) {
+	s := embedded(t)
+	st := stepByID(t, s, "setupDevice")
+	o := st.Events[0].Origin
+	if o == nil {
+		t.Fatal("setupDevice's first event has no origin")
+	}
+	out := string(export(t, s, Text, Options{}))
+	for _, want := range []string{
+		fmt.Sprintf("# %d steps, %d events, %d lost\n", len(s.Steps), s.EventCount(), s.Lost),
+		fmt.Sprintf("== Step %d/%d  setupDevice — %s  [done]\n", st.Index+1, len(s.Steps), st.Info.Title),
+		fmt.Sprintf("   source:  %s:%d-%d\n", st.Source.File, st.Source.StartLine, st.Source.EndLine),
+		"    RTM_NEWLINK docker0 kind=bridge",
+		"        IFLA_INFO_KIND: \"bridge\"\n",
+		fmt.Sprintf("    at %s\n", *o),
+		"   changes:\n     + link: docker0 bridge",
+		"   skipped: ",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("text export lacks %q", want)
+		}
+	}
+	if n := strings.Count(out, "\n== Step "); n != len(s.Steps) {
+		t.Errorf("%d step headers, want %d", n, len(s.Steps))
+	}
+
+	brief := string(export(t, s, Text, Options{Brief: true}))
+	verbose := string(export(t, s, Text, Options{Verbose: true}))
+	if len(brief) >= len(out) || len(verbose) <= len(out) {
+		t.Errorf("brief %d bytes, default %d, verbose %d: want brief < default < verbose", len(brief), len(out), len(verbose))
+	}
+	if strings.Contains(brief, "IFLA_INFO_KIND") {
+		t.Error("brief text has decoded trees")
+	}
+}
+
+// markdownTable matches a table row.
+var markdownTable = regexp.MustCompile(`^\|.*\|$`)
+
+// cells counts the cells of a table row, ignoring escaped pipes.
+func cells(row string) int {
+	return strings.Count(strings.ReplaceAll(row, `\|`, ""), "|") - 1
+}
+
+// checkMarkdown checks what breaks rendering: unbalanced code fences and
+// table rows with the wrong number of cells.
+func checkMarkdown(t *testing.T, md string) {
+	t.Helper()
+	inFence, header := false, -1
+	for i, line := range strings.Split(md, "\n") {
+		if strings.HasPrefix(strings.TrimSpace(line), "```") {
+			inFence = !inFence
+			continue
+		}
+		if inFence {
+			continue
+		}
+		if !markdownTable.MatchString(line) {
+			header = -1
+			continue
+		}
+		if header < 0 {
+			header = cells(line)
+			continue
+		}
+		if n := cells(line); n != header {
+			t.Errorf("line %d: table row has %d cells, the header %d: %s", i+1, n, header, line)
+		}
+	}
+	if inFence {
+		t.Error("a code fence is not closed")
+	}
+}
+
+func TestMarkdown(t *testing.T) {
+	s := embedded(t)
+	md := string(export(t, s, Markdown, Options{}))
+	checkMarkdown(t, md)
+
+	// One section per step, each linked from the table of steps.
+	m := &mdWriter{slugs: map[string]int{}}
+	for _, st := range s.Steps {
+		heading := fmt.Sprintf("%d. %s — %s", st.Index+1, st.Info.ID, st.Info.Title)
+		if !strings.Contains(md, "\n## "+escapeText(heading)+"\n") {
+			t.Errorf("no section for step %d (%s)", st.Index+1, st.Info.ID)
+		}
+		if anchor := m.slug(heading); !strings.Contains(md, "](#"+anchor+")") {
+			t.Errorf("the table of steps does not link to #%s", anchor)
+		}
+	}
+
+	// Every line of a step function that made calls is marked in its source.
+	for _, st := range s.Steps {
+		for i := range st.Events {
+			o := st.Events[i].Origin
+			if o == nil || o.File != st.Source.File || o.Line < st.Source.StartLine || o.Line > st.Source.EndLine {
+				continue
+			}
+			if !strings.Contains(md, fmt.Sprintf(" // ◀ L%d: ", o.Line)) {
+				t.Errorf("step %s: source line %d is not marked", st.Info.ID, o.Line)
+			}
+		}
+	}
+
+	// The key requests are decoded field by field.
+	for _, want := range []string{
+		"`RTM_NEWLINK docker0 kind=bridge NLM_F_REQUEST|NLM_F_ACK|NLM_F_CREATE|NLM_F_EXCL` — event 1",
+		"- `IFLA_IFNAME` = `\"docker0\"` · bytes ",
+		"  - `IFLA_INFO_KIND` = `\"bridge\"` · bytes ",
+		"`RTM_NEWADDR 172.17.0.1/16",
+		"- `IFA_LOCAL` = `172.17.0.1` · bytes ",
+		"`NFT_MSG_NEWRULE rule ip nat POSTROUTING [meta cmp payload cmp counter target:MASQUERADE]",
+		"-j MASQUERADE` · bytes ",
+		"`RTM_SETLINK index=2 mtu=1500",
+		"`NFT_MSG_NEWCHAIN chain ip filter FORWARD hook forward prio 0 policy drop",
+	} {
+		if !strings.Contains(md, want) {
+			t.Errorf("markdown lacks %q", want)
+		}
+	}
+
+	// Kernel changes of every step that ran.
+	for _, st := range s.Steps {
+		if st.Result == nil || st.Status == session.Skipped {
+			continue
+		}
+		for _, c := range st.Result.Changes {
+			if !strings.Contains(md, "- "+code(c.String())+"\n") {
+				t.Errorf("step %s: change %q missing", st.Info.ID, c)
+			}
+		}
+	}
+	for _, st := range s.Steps {
+		if st.Status == session.Skipped && !strings.Contains(md, "> **Skipped:** "+escapeText(st.Info.SkipReason)) {
+			t.Errorf("skipped step %s has no skip reason", st.Info.ID)
+		}
+	}
+}
+
+// TestMarkdownFolds checks that the long daemon-start step is folded: one
+// row per helper process, at most MaxRows rows, and a count of the rest.
+func TestMarkdownFolds(t *testing.T) {
+	s := embedded(t)
+	st := stepByID(t, s, "newFirewaller")
+	forks := 0
+	for _, r := range st.Records() {
+		if r.Event.Kind == event.KindFork {
+			forks++
+		}
+	}
+	if forks < 20 {
+		t.Fatalf("newFirewaller forked %d helpers; the test expects many", forks)
+	}
+	const maxRows = 12
+	md := string(export(t, s, Markdown, Options{Markdown: MarkdownOptions{MaxRows: maxRows}}))
+	section := md[strings.Index(md, "## 1. newFirewaller"):]
+	section = section[:strings.Index(section, "\n## ")]
+	rows := 0
+	for _, line := range strings.Split(section, "\n") {
+		if strings.HasPrefix(line, "| ") && !strings.HasPrefix(line, "| # ") {
+			rows++
+		}
+	}
+	if rows != maxRows+1 {
+		t.Errorf("%d event rows, want %d and one row counting the rest", rows, maxRows+1)
+	}
+	if want := fmt.Sprintf("%d more helper processes", forks-maxRows); !strings.Contains(section, want) {
+		t.Errorf("the last row does not say %q", want)
+	}
+	for _, want := range []string{
+		"helper process, ",
+		"`/usr/sbin/nft -f -` → exited with status 1; sent NFT_MSG_DELTABLE",
+		"changed nothing",
+		"× exec iptables",
+	} {
+		if !strings.Contains(section, want) {
+			t.Errorf("newFirewaller's section lacks %q", want)
+		}
+	}
+}
+
+// syntheticSession is a one-step session with an ioctl-created bridge
+// (the bytes of trace/testdata/ioctl_siocbraddbr_br0.hex, with docker0), a
+// failed step, lost events and text that needs escaping.
+func syntheticSession() *session.Session {
+	name := append([]byte("docker0"), make([]byte, 9)...)
+	s := &session.Session{
+		Header: session.Header{
+			Format: session.FormatName, Version: session.FormatVersion, Netexplore: "test", Kernel: "6.18",
+			Recorded: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC), Scenario: "bridge",
+			Config: steps.DefaultConfig(), Unavailable: []string{"netlink/netlink_extack"},
+		},
+		Sources: map[string]string{"steps/device_linux.go": "package steps\n\nfunc ioctlCreateBridge() {\n\tioctl()\n}\n"},
+		Lost:    2,
+	}
+	origin := &analyze.Frame{Func: "github.com/netexplore/netexplore/steps.ioctlCreateBridge", File: "steps/device_linux.go", Line: 4}
+	st := &session.Step{
+		Index: 0,
+		Info: steps.Step{ID: "setupDevice", Phase: steps.PhaseCreateNetwork, Title: "Create the bridge | with *ioctl*",
+			Mirrors: "ioctlCreateBridge <setup_device_linux.go>", Explanation: "First line with a_b and _c_.\n  indented rule\nLast.",
+			KernelHandlers: []string{"sock_ioctl", "br_ioctl_stub"}},
+		Source: steps.Source{File: "steps/device_linux.go", StartLine: 3, EndLine: 5, Text: "func ioctlCreateBridge() {\n\tioctl()\n}\n"},
+		Status: session.Failed,
+		Result: &steps.StepResult{Error: "creating bridge: EEXIST", Notes: []string{"a <note>"},
+			Commands: []steps.CommandRun{{Args: []string{"/usr/sbin/nft", "-f", "-"}, Stdin: "table ip t {\n}\n", ExitCode: 1, Output: "Error: x\nmore"}}},
+	}
+	st.AddEvent(session.Event{Event: event.Event{Seq: 1, Time: time.Second, Kind: event.KindIoctl, Syscall: "ioctl",
+		PID: 10, TID: 10, Comm: "netexplore", Fd: 5, Args: [4]uint64{0x89a0}, SockFamily: 2, SockType: 2,
+		Data: name, DataLen: uint32(len(name))}, Origin: origin})
+	st.AddEvent(session.Event{Event: event.Event{Seq: 2, Time: time.Second + 5, Kind: event.KindSend, Syscall: "sendto",
+		PID: 10, TID: 10, Comm: "netexplore", Fd: 6, SockFamily: 16, SockType: 3, Ret: 20,
+		Data: []byte{20, 0, 0, 0, 18, 0, 1, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}, DataLen: 20}, Origin: origin})
+	s.Steps = []*session.Step{st}
+	return s
+}
+
+func TestMarkdownSynthetic(t *testing.T) {
+	s := syntheticSession()
+	md := string(export(t, s, Markdown, Options{}))
+	checkMarkdown(t, md)
+	for _, want := range []string{
+		"# netexplore session: bridge\n",
+		"**2 events were lost**",
+		"**The recording was interrupted**",
+		"Hook unavailable while recording, its events are missing: netlink/netlink_extack.",
+		"Create the bridge \\| with \\*ioctl\\*",
+		"**Mirrors:** ioctlCreateBridge &lt;setup_device_linux.go>",
+		"First line with a_b and \\_c\\_.\n\n```text\nindented rule\n```\n\nLast.",
+		"> **Error:** creating bridge: EEXIST",
+		"\tioctl() // ◀ L4: SIOCBRADDBR, RTM_GETLINK (2 events)",
+		"`SIOCBRADDBR \"docker0\"` — event 1",
+		"- `bridge_name` = `\"docker0\" (char *, not an ifreq)` · bytes 0–7",
+		"- a &lt;note>",
+		"- `nft -f -` → exit 1: `Error: x …`",
+		"  ```text\n  table ip t {\n  }\n  ```",
+		"**Kernel changes:** none visible",
+	} {
+		if !strings.Contains(md, want) {
+			t.Errorf("markdown lacks %q", want)
+		}
+	}
+}
+
+func TestEscape(t *testing.T) {
+	for in, want := range map[string]string{
+		"IFLA_IFNAME":            "IFLA_IFNAME",
+		"_x_":                    `\_x\_`,
+		"a*b":                    `a\*b`,
+		"iptables -n -L <chain>": "iptables -n -L &lt;chain>",
+		"a < b -> c":             "a < b -> c",
+		"`x`":                    "\\`x\\`",
+		"#1 and #2":              `\#1 and #2`,
+	} {
+		if got := escapeText(in); got != want {
+			t.Errorf("escapeText(%q) = %q, want %q", in, got, want)
+		}
+	}
+	if got := code("a`b"); got != "``a`b``" {
+		t.Errorf("code(a`b) = %q", got)
+	}
+	if got := cellCode("A|B"); got != "`A\\|B`" {
+		t.Errorf("cellCode(A|B) = %q", got)
+	}
+	if got := shellJoin([]string{"iptables", "!", "-o", "it's", ""}); got != `iptables '!' -o 'it'\''s' ''` {
+		t.Errorf("shellJoin = %q", got)
+	}
+}

@@ -1,0 +1,67 @@
+package export
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/netexplore/netexplore/trace/analyze"
+
+	"github.com/netexplore/netexplore/session"
+)
+
+// WriteText writes the session in the strace-like text format of
+// `netexplore trace`, with a header before each step. An event's "at" line
+// is the step code that made the call (its origin) when known. brief
+// prints one line per event; verbose prints every decoded tree and a hex
+// dump.
+func WriteText(w io.Writer, s *session.Session, brief, verbose bool) error {
+	bw := bufio.NewWriter(w)
+	h := &s.Header
+	fmt.Fprintf(bw, "# netexplore session %q recorded %s by netexplore %s on Linux %s\n",
+		h.Scenario, h.Recorded.UTC().Format("2006-01-02 15:04:05 MST"), h.Netexplore, h.Kernel)
+	fmt.Fprintf(bw, "# %d steps, %d events, %d lost\n", len(s.Steps), s.EventCount(), s.Lost)
+	for _, u := range h.Unavailable {
+		fmt.Fprintf(bw, "# hook unavailable while recording, its events are missing: %s\n", u)
+	}
+	opts := analyze.TextOptions{Brief: brief, Verbose: verbose}
+	for _, st := range s.Steps {
+		fmt.Fprintf(bw, "\n== Step %d/%d  %s — %s  [%s]\n", st.Index+1, len(s.Steps), st.Info.ID, st.Info.Title, st.Status)
+		fmt.Fprintf(bw, "   mirrors: %s\n", st.Info.Mirrors)
+		if st.Source.File != "" {
+			fmt.Fprintf(bw, "   source:  %s:%d-%d\n", st.Source.File, st.Source.StartLine, st.Source.EndLine)
+		}
+		if len(st.Info.KernelHandlers) > 0 {
+			fmt.Fprintf(bw, "   kernel:  %s\n", strings.Join(st.Info.KernelHandlers, " → "))
+		}
+		if st.Status == session.Skipped {
+			fmt.Fprintf(bw, "   skipped: %s\n", st.Info.SkipReason)
+			continue
+		}
+		if st.Result != nil && st.Result.Error != "" {
+			fmt.Fprintf(bw, "   error:   %s\n", st.Result.Error)
+		}
+		fmt.Fprintf(bw, "   events:  %d\n\n", len(st.Events))
+		recs := st.Records()
+		for i := range recs {
+			r := recs[i]
+			if o := st.Events[i].Origin; o != nil {
+				r.Frames = []analyze.Frame{*o}
+			}
+			if err := analyze.WriteText(bw, &r, opts); err != nil {
+				return fmt.Errorf("writing text: %w", err)
+			}
+		}
+		if st.Result != nil && len(st.Result.Changes) > 0 {
+			fmt.Fprintln(bw, "\n   changes:")
+			for _, c := range st.Result.Changes {
+				fmt.Fprintf(bw, "     %s\n", c)
+			}
+		}
+	}
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("writing text: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,36 @@
+package event
+
+// Field is one decoded element of a payload: a header field, a netlink
+// attribute, a nested attribute block or an ioctl argument member.
+//
+// Offset and Length locate the bytes the field was decoded from, relative to
+// the start of the payload given to the decoder, so a hex view can highlight
+// them. A field that has children spans its whole block (header included).
+type Field struct {
+	// Name is the protocol's name for the field, e.g. "nlmsg_type",
+	// "IFLA_IFNAME" or "ifr_name".
+	Name string `json:"name"`
+	// Value is the rendered value, e.g. "RTM_NEWLINK", "\"docker0\"",
+	// "IFF_UP|IFF_BROADCAST", "172.17.0.1". Empty for pure containers.
+	Value string `json:"value,omitempty"`
+	// Offset is the byte offset of the field within the payload.
+	Offset int `json:"offset"`
+	// Length is the number of payload bytes the field covers.
+	Length int `json:"length"`
+	// Children holds the members of a nested block.
+	Children []Field `json:"children,omitempty"`
+}
+
+// Find returns the first field named name in a depth-first walk of fields,
+// and whether one was found.
+func Find(fields []Field, name string) (Field, bool) {
+	for _, f := range fields {
+		if f.Name == name {
+			return f, true
+		}
+		if c, ok := Find(f.Children, name); ok {
+			return c, true
+		}
+	}
+	return Field{}, false
+}
