@@ -8,7 +8,7 @@ VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo de
 FUZZTIME  ?= 5s
 BENCHTIME ?= 1x
 
-.PHONY: help build run test test-short fuzz fuzz-one bench generate check-generate headers lint golden docs clean
+.PHONY: help build run test test-short fuzz fuzz-one bench generate check-generate lint golden docs clean
 
 help: ## list the targets
 	@awk 'BEGIN{FS=":.*## "} /^[a-z-]+:.*## /{printf "  %-15s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -52,14 +52,11 @@ bench: build ## syscall storm untraced / traced / under strace, plus Go benchmar
 	$(GO) run ./internal/bench/storm -netexplore $(BIN)
 	$(GO) test -run '^$$' -bench . -benchtime $(BENCHTIME) ./...
 
-generate: ## rebuild the eBPF object and Go bindings (needs: apt-get install clang llvm)
+generate: ## rebuild the eBPF object and Go bindings (needs: apt-get install clang-14 llvm-14 libbpf-dev)
 	BPF2GO_CC=$(CLANG) BPF2GO_STRIP=$(STRIP) $(GO) generate ./bpf/...
 
 check-generate: generate ## fail if the committed eBPF output is stale
 	git diff --exit-code -- bpf/
-
-headers: ## re-vendor libbpf headers from Debian's libbpf-dev
-	./bpf/headers/update.sh
 
 lint: ## gofmt, go vet
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi

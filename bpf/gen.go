@@ -2,4 +2,4 @@
 
 package bpf
 
-//go:generate go tool bpf2go -tags linux -target bpfel -type event Netexplore netexplore.bpf.c -- -I./headers -Wall -Werror
+//go:generate go tool bpf2go -tags linux -target bpfel -type event Netexplore netexplore.bpf.c -- -I/usr/include -Wall -Werror

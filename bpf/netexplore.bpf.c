@@ -20,8 +20,8 @@
  * A full ring buffer never drops silently: the `stats` map counts losses.
  */
 #include "vmlinux_min.h"
-#include "bpf/bpf_helpers.h"
-#include "bpf/bpf_core_read.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_core_read.h>
 #include "netexplore.h"
 
 char __license[] SEC("license") = "Dual BSD/GPL";
