@@ -1,12 +1,12 @@
 package probe
 
 import (
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"os"
 	"strings"
 	"time"
+	"unsafe"
 
 	"github.com/netexplore/netexplore/trace/event"
 
@@ -310,53 +310,50 @@ func explainLoadError(err error) error {
 	return fmt.Errorf("loading the probe: %w", err)
 }
 
-// Layout of struct event in bpf/netexplore.h.
-const (
-	recHeaderSize  = 368
-	recStackOffset = 112
-	recStackSize   = 256
-)
+// recHeaderSize is the size of struct event (bpf/netexplore.h) as bpf2go
+// generated it; the payload follows the header.
+const recHeaderSize = int(unsafe.Sizeof(bpf.NetexploreEvent{}))
 
-// parseRecord turns one ring-buffer sample into an [Event]. Field offsets
-// follow struct event; a size check guards against a mismatched object.
+// parseRecord turns one ring-buffer sample into an [event.Event]. The
+// header is copied into the struct bpf2go generated from struct event, so
+// the Go side cannot drift from the C layout; a size check guards against
+// a mismatched object.
 func parseRecord(b []byte) (event.Event, error) {
 	if len(b) < recHeaderSize {
 		return event.Event{}, fmt.Errorf("short ring buffer record: %d bytes, want at least %d", len(b), recHeaderSize)
 	}
-	le := binary.NativeEndian
+	var h bpf.NetexploreEvent
+	// The sample's alignment is not guaranteed, so copy rather than cast.
+	copy(unsafe.Slice((*byte)(unsafe.Pointer(&h)), recHeaderSize), b)
 	e := event.Event{
-		Time:       time.Duration(le.Uint64(b[0:])),
-		PID:        le.Uint32(b[8:]),
-		TID:        le.Uint32(b[12:]),
-		PPID:       le.Uint32(b[16:]),
-		NetNS:      le.Uint32(b[20:]),
-		Kind:       event.Kind(b[24]),
-		Syscall:    syscallName(le.Uint16(b[26:])),
-		Fd:         int32(le.Uint32(b[28:])),
-		Ret:        int64(le.Uint64(b[32:])),
-		SockIno:    le.Uint64(b[72:]),
-		SockFamily: le.Uint16(b[80:]),
-		SockType:   le.Uint16(b[82:]),
-		SockProto:  le.Uint16(b[84:]),
-		DataLen:    le.Uint32(b[88:]),
+		Time:       time.Duration(h.TsNs),
+		PID:        h.Pid,
+		TID:        h.Tid,
+		PPID:       h.Ppid,
+		NetNS:      h.Netns,
+		Kind:       event.Kind(h.Kind),
+		Syscall:    syscallName(h.Syscall),
+		Fd:         h.Fd,
+		Ret:        h.Ret,
+		Args:       h.Args,
+		SockIno:    h.SockIno,
+		SockFamily: h.SockFamily,
+		SockType:   h.SockType,
+		SockProto:  h.SockProto,
+		DataLen:    h.DataLen,
+		Comm:       cString(unsafe.Slice((*byte)(unsafe.Pointer(&h.Comm[0])), len(h.Comm))),
 	}
-	flags := b[25]
-	for i := range e.Args {
-		e.Args[i] = le.Uint64(b[40+8*i:])
-	}
-	stackLen := int(le.Uint16(b[86:]))
-	copied := int(le.Uint32(b[92:]))
-	e.Comm = cString(b[96:112])
-	if flags&evfStack != 0 && stackLen <= recStackSize {
-		e.Stack = make([]uint64, 0, stackLen/8)
-		for off := 0; off+8 <= stackLen; off += 8 {
-			pc := le.Uint64(b[recStackOffset+off:])
+	if h.Flags&evfStack != 0 && int(h.StackLen) <= len(h.Stack)*8 {
+		n := int(h.StackLen) / 8
+		e.Stack = make([]uint64, 0, n)
+		for _, pc := range h.Stack[:n] {
 			if pc == 0 {
 				break
 			}
 			e.Stack = append(e.Stack, pc)
 		}
 	}
+	copied := int(h.Copied)
 	if copied > len(b)-recHeaderSize {
 		return event.Event{}, fmt.Errorf("corrupt ring buffer record: %d payload bytes announced, %d present", copied, len(b)-recHeaderSize)
 	}
@@ -366,7 +363,7 @@ func parseRecord(b []byte) (event.Event, error) {
 	if e.DataLen < uint32(copied) {
 		e.DataLen = uint32(copied)
 	}
-	if flags&evfReadFault != 0 {
+	if h.Flags&evfReadFault != 0 {
 		e.ReadFault = true
 	}
 	if e.Kind == event.KindFork {
