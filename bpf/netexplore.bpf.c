@@ -244,7 +244,9 @@ static __always_inline struct scratch *begin_event(__u8 kind, __u16 syscall)
 }
 
 /* Fills the socket fields from the struct sock behind fd, so the protocol is
- * known even for sockets created before tracing began or never bound. */
+ * known even for sockets created before tracing began or never bound. The
+ * event's netns becomes the socket's own: a socket opened inside a container
+ * namespace acts there, whichever namespace the calling thread is in now. */
 static __always_inline void fill_socket(struct event *e, int fd)
 {
 	struct task_struct *task = (void *)bpf_get_current_task();
@@ -264,6 +266,9 @@ static __always_inline void fill_socket(struct event *e, int fd)
 	e->sock_family = BPF_CORE_READ(sk, __sk_common.skc_family);
 	e->sock_type = BPF_CORE_READ(sk, sk_type);
 	e->sock_proto = BPF_CORE_READ(sk, sk_protocol);
+	__u32 netns = BPF_CORE_READ(sk, __sk_common.skc_net.net, ns.inum);
+	if (netns)
+		e->netns = netns;
 }
 
 /* Copies up to len bytes of user memory to the payload at off; returns the
@@ -616,8 +621,10 @@ int exit_getsockopt(struct syscall_exit_ctx *ctx)
 /**
  * sendto()/sendmsg() and recvfrom()/recvmsg() on netlink sockets: the
  * requests a tool sends (RTM_NEWLINK, nf_tables batches...) and the kernel's
- * replies (ACKs, errors with extended ACK messages, dump results). Payloads
- * of other socket families are not recorded.
+ * replies (ACKs, errors with extended ACK messages, dump results). Sends on
+ * packet sockets are recorded too (up to PACKET_MAX bytes): that is how a
+ * container announces its address with a gratuitous ARP. Payloads of other
+ * socket families are not recorded.
  */
 static __always_inline struct scratch *begin_netlink_io(struct inflight *in, struct syscall_exit_ctx *ctx, __u8 kind, __u16 syscall)
 {
@@ -627,9 +634,23 @@ static __always_inline struct scratch *begin_netlink_io(struct inflight *in, str
 	s->ev.fd = in->args[0];
 	s->ev.ret = ctx->ret;
 	fill_socket(&s->ev, in->args[0]);
+	if (s->ev.sock_family == AF_PACKET && kind == EV_SEND)
+		return s;
 	if (s->ev.sock_family != AF_NETLINK)
 		return 0;
 	return s;
+}
+
+/* The payload bytes kept of a packet-socket send: an ARP packet is 28. */
+#define PACKET_MAX 128
+
+/* payload_len caps what a send copies: whole netlink messages, the head of
+ * a packet. */
+static __always_inline __u64 payload_len(struct scratch *s, __u64 len)
+{
+	if (s->ev.sock_family == AF_PACKET && len > PACKET_MAX)
+		return PACKET_MAX;
+	return len;
 }
 
 SEC("tracepoint/syscalls/sys_exit_sendto")
@@ -644,7 +665,7 @@ int exit_sendto(struct syscall_exit_ctx *ctx)
 	s->ev.args[0] = in.args[3]; /* flags */
 	__u64 len = in.args[2];
 	s->ev.data_len = len;
-	s->ev.copied = copy_user(s, 0, (const void *)in.args[1], len);
+	s->ev.copied = copy_user(s, 0, (const void *)in.args[1], payload_len(s, len));
 	submit(ctx, s, &in);
 	return 0;
 }
@@ -665,7 +686,7 @@ int exit_sendmsg(struct syscall_exit_ctx *ctx)
 	} else {
 		__u64 total = iovecs_len(msg.msg_iov, msg.msg_iovlen);
 		s->ev.data_len = total;
-		s->ev.copied = copy_iovecs(msg.msg_iov, msg.msg_iovlen, total);
+		s->ev.copied = copy_iovecs(msg.msg_iov, msg.msg_iovlen, payload_len(s, total));
 	}
 	submit(ctx, s, &in);
 	return 0;

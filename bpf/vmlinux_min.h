@@ -75,8 +75,13 @@ struct files_struct {
 	struct fdtable *fdt;
 };
 
+typedef struct {
+	struct net *net;
+} possible_net_t;
+
 struct sock_common {
 	unsigned short skc_family;
+	possible_net_t skc_net;
 };
 
 struct sock {
@@ -157,5 +162,6 @@ struct iovec {
 #define S_IFMT 00170000
 #define S_IFSOCK 0140000
 #define AF_NETLINK 16
+#define AF_PACKET 17
 
 #endif

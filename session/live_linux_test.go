@@ -284,6 +284,9 @@ func TestLiveScenarios(t *testing.T) {
 					t.Errorf("no %s event mentioning %q under step %q", w.kind, w.text, w.step)
 				}
 			}
+			if c.scenario == "join" {
+				checkJoinNamespaces(t, s)
+			}
 			if !c.checks {
 				return
 			}
@@ -297,5 +300,53 @@ func TestLiveScenarios(t *testing.T) {
 				t.Errorf("no connectivity check ran")
 			}
 		})
+	}
+}
+
+// recordMentioning returns the first event of any step whose summary or
+// netlink message summary contains text.
+func recordMentioning(s *Session, kind event.Kind, text string) (analyze.Record, bool) {
+	for _, st := range s.Steps {
+		for _, r := range st.Records() {
+			if r.Event.Kind != kind {
+				continue
+			}
+			texts := []string{r.Decoded.Summary}
+			for _, m := range r.Decoded.Netlink {
+				texts = append(texts, m.Summary)
+			}
+			for _, t := range texts {
+				if strings.Contains(t, text) {
+					return r, true
+				}
+			}
+		}
+	}
+	return analyze.Record{}, false
+}
+
+// checkJoinNamespaces checks that an event's netns is the namespace its
+// socket acts in: the container's address is added through a socket opened
+// in the container's namespace, the gateway's in the lab's host namespace;
+// and that the container's gratuitous ARP is recorded.
+func checkJoinNamespaces(t *testing.T, s *Session) {
+	t.Helper()
+	host, ok := recordMentioning(s, event.KindSend, "RTM_NEWADDR 172.17.0.1/16")
+	if !ok {
+		t.Fatal("no RTM_NEWADDR 172.17.0.1/16")
+	}
+	ctr, ok := recordMentioning(s, event.KindSend, "RTM_NEWADDR 172.17.0.2/16")
+	if !ok {
+		t.Fatal("no RTM_NEWADDR 172.17.0.2/16")
+	}
+	if host.Event.NetNS == 0 || ctr.Event.NetNS == 0 || host.Event.NetNS == ctr.Event.NetNS {
+		t.Errorf("container address added in netns %d, gateway in %d: want two different namespaces", ctr.Event.NetNS, host.Event.NetNS)
+	}
+	arp, ok := recordMentioning(s, event.KindSend, "ARP who-has 172.17.0.2 tell 172.17.0.2")
+	if !ok {
+		t.Fatal("the container's gratuitous ARP was not recorded")
+	}
+	if arp.Event.NetNS != ctr.Event.NetNS {
+		t.Errorf("gratuitous ARP in netns %d, container's address in %d", arp.Event.NetNS, ctr.Event.NetNS)
 	}
 }

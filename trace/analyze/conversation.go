@@ -22,16 +22,50 @@ type exchangeKey struct {
 	seq  uint32
 }
 
+// pendingRequest is a request still waiting for (more of) its answer.
+type pendingRequest struct {
+	Exchange
+	// wantsAck is set when the request carried NLM_F_ACK: its exchange ends
+	// only with the ACK or error, which may arrive after a reply.
+	wantsAck bool
+}
+
+// maxPending bounds the requests a conversation remembers: a program that
+// never reads its replies must not make a long trace grow without end. The
+// oldest requests are forgotten first.
+const maxPending = 4096
+
 // Conversation pairs netlink requests with their replies, ACKs and errors
 // by (socket, nlmsg_seq), so a trace reads as a dialogue. Feed it every
 // send and receive event in order.
 type Conversation struct {
-	pending map[exchangeKey]Exchange
+	pending map[exchangeKey]pendingRequest
+	order   []exchangeKey // keys in the order they were sent, oldest first
 }
 
 // NewConversation returns an empty conversation.
 func NewConversation() *Conversation {
-	return &Conversation{pending: make(map[exchangeKey]Exchange)}
+	return &Conversation{pending: make(map[exchangeKey]pendingRequest)}
+}
+
+// remember records a request, forgetting the oldest ones beyond maxPending.
+func (c *Conversation) remember(key exchangeKey, p pendingRequest) {
+	c.pending[key] = p
+	c.order = append(c.order, key)
+	for len(c.pending) > maxPending && len(c.order) > 0 {
+		delete(c.pending, c.order[0])
+		c.order = c.order[1:]
+	}
+	if len(c.order) > 2*maxPending {
+		// Most old keys were answered long ago; keep only live ones.
+		live := c.order[:0]
+		for _, k := range c.order {
+			if _, ok := c.pending[k]; ok {
+				live = append(live, k)
+			}
+		}
+		c.order = append([]exchangeKey(nil), live...)
+	}
 }
 
 // Observe records the requests of a send event, or matches the messages of
@@ -41,9 +75,10 @@ func (c *Conversation) Observe(e *event.Event, msgs []netlink.Message) []*Exchan
 	switch e.Kind {
 	case event.KindSend:
 		for _, m := range msgs {
-			c.pending[exchangeKey{e.SockIno, m.Seq}] = Exchange{
-				RequestSeq: e.Seq, Type: m.TypeName, Summary: m.Summary, NlSeq: m.Seq,
-			}
+			c.remember(exchangeKey{e.SockIno, m.Seq}, pendingRequest{
+				Exchange: Exchange{RequestSeq: e.Seq, Type: m.TypeName, Summary: m.Summary, NlSeq: m.Seq},
+				wantsAck: m.Flags&nlmFAck != 0,
+			})
 		}
 		return nil
 	case event.KindRecv:
@@ -53,14 +88,16 @@ func (c *Conversation) Observe(e *event.Event, msgs []netlink.Message) []*Exchan
 		out := make([]*Exchange, len(msgs))
 		for i, m := range msgs {
 			key := exchangeKey{e.SockIno, m.Seq}
-			ex, ok := c.pending[key]
+			p, ok := c.pending[key]
 			if !ok {
 				continue
 			}
+			ex := p.Exchange
 			out[i] = &ex
-			// An ACK, an error or the end of a dump closes the exchange;
-			// a multipart reply keeps it open.
-			if m.IsError || m.IsDone() || m.Flags&nlmFMulti == 0 {
+			// An ACK or an error closes the exchange. A multipart reply
+			// keeps it open until NLMSG_DONE; a single reply closes it
+			// unless the request also asked for an ACK, which comes after.
+			if m.IsError || (!p.wantsAck && (m.IsDone() || m.Flags&nlmFMulti == 0)) {
 				delete(c.pending, key)
 			}
 		}
@@ -69,4 +106,8 @@ func (c *Conversation) Observe(e *event.Event, msgs []netlink.Message) []*Exchan
 	return nil
 }
 
-const nlmFMulti = 0x2 // NLM_F_MULTI
+// nlmsg_flags bits the pairing looks at (linux/netlink.h).
+const (
+	nlmFMulti = 0x2 // NLM_F_MULTI
+	nlmFAck   = 0x4 // NLM_F_ACK
+)

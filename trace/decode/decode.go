@@ -9,6 +9,7 @@ import (
 	"github.com/netexplore/netexplore/trace/decode/argv"
 	"github.com/netexplore/netexplore/trace/decode/ioctl"
 	"github.com/netexplore/netexplore/trace/decode/netlink"
+	"github.com/netexplore/netexplore/trace/decode/packet"
 	"github.com/netexplore/netexplore/trace/decode/sockaddr"
 	"github.com/netexplore/netexplore/trace/decode/sockopt"
 	"github.com/netexplore/netexplore/trace/decode/sysctl"
@@ -89,6 +90,10 @@ func Event(e *event.Event) Result {
 		d.Call = fmt.Sprintf("%s(%s)", e.Syscall, fdString(e))
 		if d.Peek {
 			d.Summary = fmt.Sprintf("peek: %d bytes waiting", e.Ret)
+			break
+		}
+		if e.SockFamily == unix.AF_PACKET {
+			d.Summary, d.Fields = packet.Decode(e.SockType, e.Data)
 			break
 		}
 		if e.SockFamily == sockaddr.AFNetlink {

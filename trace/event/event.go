@@ -62,7 +62,10 @@ type Event struct {
 	PPID uint32 `json:"ppid,omitempty"`
 	// Comm is the task's command name at the time of the event.
 	Comm string `json:"comm"`
-	// NetNS is the inode number of the network namespace the task was in.
+	// NetNS is the inode number of the network namespace the call acts in:
+	// for a call on a socket, the socket's own namespace (a socket opened
+	// inside a container acts there whatever namespace the calling thread
+	// is in now); otherwise the calling task's.
 	NetNS uint32 `json:"netns,omitempty"`
 	// Fd is the file descriptor the syscall used (or returned, for socket).
 	Fd int32 `json:"fd"`
