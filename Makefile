@@ -8,7 +8,7 @@ VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo de
 FUZZTIME  ?= 5s
 BENCHTIME ?= 1x
 
-.PHONY: help build run test test-short fuzz fuzz-one bench generate check-generate lint golden docs clean
+.PHONY: help deps build run test test-short fuzz fuzz-one bench generate check-generate lint golden docs clean
 
 help: ## list the targets
 	@awk 'BEGIN{FS=":.*## "} /^[a-z-]+:.*## /{printf "  %-15s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -16,10 +16,13 @@ help: ## list the targets
 build: ## build bin/netexplore (no clang needed: the probe object is committed)
 	$(GO) build -ldflags "-X main.version=$(VERSION)" -o $(BIN) ./cmd/netexplore
 
-run: build ## open the walkthrough of Docker's default bridge (as root; falls back to replay)
+run: deps build ## open the walkthrough of Docker's default bridge (as root; falls back to replay)
 	./$(BIN)
 
-test: ## every test (kernel tests need root), then a short fuzz of every decoder
+deps: ## install (as root) or check the Debian packages the tests use; mount tracefs
+	@./scripts/deps.sh
+
+test: deps ## every test (kernel tests need root), then a short fuzz of every decoder
 	$(GO) test -count=1 ./...
 	$(MAKE) --no-print-directory fuzz
 
