@@ -12,6 +12,8 @@ import (
 	"os"
 	"slices"
 
+	"github.com/netexplore/netexplore/internal/safefile"
+
 	"github.com/netexplore/netexplore/steps"
 )
 
@@ -96,17 +98,18 @@ func (w *Writer) Close(lost uint64) error {
 	return w.err
 }
 
-// WriteFile writes a complete session to path.
+// WriteFile writes a complete session to path, privately (0600), through
+// a temporary file renamed over path when complete (see package safefile).
 func WriteFile(path string, s *Session) error {
-	f, err := os.Create(path)
+	f, err := safefile.Create(path, 0, nil)
 	if err != nil {
-		return fmt.Errorf("creating session file: %w", err)
-	}
-	if err := Write(f, s); err != nil {
-		f.Close()
 		return err
 	}
-	return f.Close()
+	defer f.Close()
+	if err := Write(f, s); err != nil {
+		return err
+	}
+	return f.Commit()
 }
 
 // Write writes a complete session.

@@ -8,6 +8,7 @@ import (
 	"os"
 
 	"github.com/netexplore/netexplore/session"
+	"github.com/netexplore/netexplore/internal/safefile"
 	"github.com/netexplore/netexplore/session/export"
 )
 
@@ -75,6 +76,21 @@ Flags:
 		return fmt.Errorf("--max-rows %d: must be at least 1", *maxRows)
 	}
 
+	if safefile.SameFile(file, *output) {
+		return fmt.Errorf("-o %s is the session being exported: write the export elsewhere", *output)
+	}
+	var out io.Writer = stdout
+	if *output != "" && *output != "-" {
+		fo, err := safefile.Create(*output, 0, stdout)
+		if err != nil {
+			return err
+		}
+		defer fo.Close()
+		out = fo
+	} else if f.Binary() && isTerminal(stdout) {
+		return fmt.Errorf("%s is a binary format: write it to a file with -o OUT, or redirect standard output", f)
+	}
+
 	var s *session.Session
 	switch file {
 	case "":
@@ -94,28 +110,17 @@ Flags:
 		}
 	}
 
-	out := stdout
-	var closeOut func() error
-	if *output != "" && *output != "-" {
-		fo, err := os.Create(*output)
-		if err != nil {
-			return fmt.Errorf("creating export file: %w", err)
-		}
-		out, closeOut = fo, fo.Close
-	} else if f.Binary() && isTerminal(stdout) {
-		return fmt.Errorf("%s is a binary format: write it to a file with -o OUT, or redirect standard output", f)
-	}
 	opts := export.Options{
 		Markdown: export.MarkdownOptions{MaxRows: *maxRows},
 		Brief:    *brief, Verbose: *verbose,
 	}
-	err = export.Write(out, s, f, opts)
-	if closeOut != nil {
-		if cerr := closeOut(); err == nil && cerr != nil {
-			err = fmt.Errorf("closing export file: %w", cerr)
-		}
+	if err := export.Write(out, s, f, opts); err != nil {
+		return err
 	}
-	return err
+	if fo, ok := out.(*safefile.File); ok {
+		return fo.Commit()
+	}
+	return nil
 }
 
 // isTerminal reports whether w is a character device such as a terminal.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/netexplore/netexplore/internal/safefile"
 	"github.com/netexplore/netexplore/session"
 )
 
@@ -46,6 +47,12 @@ Flags:
 		fs.Usage()
 		return errUsage
 	}
+	// A file that cannot be written fails now, not after every step ran.
+	outFile, err := safefile.Create(*out, 0, stdout)
+	if err != nil {
+		return err
+	}
+	defer outFile.Close()
 	live, cleanup, err := startLive(p, nil)
 	if err != nil {
 		return err
@@ -60,7 +67,10 @@ Flags:
 	if err := errors.Join(runErr, closeErr); err != nil {
 		return err
 	}
-	if err := session.WriteFile(*out, s); err != nil {
+	if err := session.Write(outFile, s); err != nil {
+		return err
+	}
+	if err := outFile.Commit(); err != nil {
 		return err
 	}
 	fmt.Fprintf(stderr, "recorded %d steps, %d events, %d lost to %s\n", total, s.EventCount(), s.Lost, *out)

@@ -1,0 +1,134 @@
+package safefile
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestCreateCommit(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "out.nxs")
+	f, err := Create(path, 0, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(path); !os.IsNotExist(err) {
+		t.Fatalf("target exists before Commit: %v", err)
+	}
+	f.Write([]byte("hello"))
+	if err := f.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	fi, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fi.Mode().Perm() != 0o600 {
+		t.Errorf("mode %v, want 0600", fi.Mode().Perm())
+	}
+	if b, _ := os.ReadFile(path); string(b) != "hello" {
+		t.Errorf("content %q", b)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+		t.Errorf("temporary files left: %v", entries)
+	}
+}
+
+func TestAbortLeavesTarget(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "keep")
+	os.WriteFile(path, []byte("old"), 0o644)
+	f, err := Create(path, 0, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Write([]byte("new"))
+	f.Close()
+	if b, _ := os.ReadFile(path); string(b) != "old" {
+		t.Errorf("aborted write changed the target: %q", b)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+		t.Errorf("temporary files left: %v", entries)
+	}
+}
+
+// A symlink planted at the target is replaced, never followed: the file
+// it points to stays untouched.
+func TestSymlinkNotFollowed(t *testing.T) {
+	dir := t.TempDir()
+	victim := filepath.Join(dir, "victim")
+	os.WriteFile(victim, []byte("precious"), 0o644)
+	link := filepath.Join(dir, "out")
+	if err := os.Symlink(victim, link); err != nil {
+		t.Fatal(err)
+	}
+	f, err := Create(link, 0, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Write([]byte("export"))
+	if err := f.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(victim); string(b) != "precious" {
+		t.Errorf("the link's target was overwritten: %q", b)
+	}
+	if fi, _ := os.Lstat(link); fi.Mode()&os.ModeSymlink != 0 {
+		t.Error("the target is still a symlink")
+	}
+}
+
+func TestCreateErrorsEarly(t *testing.T) {
+	dir := t.TempDir()
+	for _, c := range []struct{ path, want string }{
+		{"/nonexistent/x.nxs", "directory /nonexistent"},
+		{dir, "is a directory"},
+		{"", "no output file"},
+	} {
+		_, err := Create(c.path, 0, nil)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("Create(%q) = %v, want an error mentioning %q", c.path, err, c.want)
+		}
+	}
+}
+
+func TestStdoutAndDevices(t *testing.T) {
+	var buf bytes.Buffer
+	f, err := Create("-", 0, &buf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Write([]byte("x"))
+	f.Commit()
+	if buf.String() != "x" {
+		t.Errorf("stdout got %q", buf.String())
+	}
+	f, err = Create(os.DevNull, 0, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Write([]byte("x"))
+	if err := f.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if fi, err := os.Stat(os.DevNull); err != nil || fi.Mode().IsRegular() {
+		t.Fatalf("%s was replaced: %v %v", os.DevNull, fi, err)
+	}
+}
+
+func TestSameFile(t *testing.T) {
+	dir := t.TempDir()
+	a := filepath.Join(dir, "a")
+	os.WriteFile(a, nil, 0o600)
+	link := filepath.Join(dir, "l")
+	os.Symlink(a, link)
+	if !SameFile(a, a) || !SameFile(a, link) {
+		t.Error("same file not recognised")
+	}
+	if SameFile(a, filepath.Join(dir, "b")) || SameFile("-", "-") {
+		t.Error("different outputs called the same")
+	}
+}
