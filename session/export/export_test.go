@@ -408,3 +408,111 @@ func TestEscape(t *testing.T) {
 		t.Errorf("shellJoin = %q", got)
 	}
 }
+
+// craftedSession is syntheticSession with hostile text wherever a session
+// file can carry text: terminal escapes (title, bell, OSC 52 clipboard),
+// raw HTML, line breaks that would start headings, and backtick runs that
+// would close code fences.
+func craftedSession() *session.Session {
+	const evil = "x\x1b]0;pwned\x07\x1b]52;c;cGF5bG9hZA==\x07\n# Injected heading\n<script>alert(1)</script><img src=x onerror=alert(1)>```\u202e"
+	s := syntheticSession()
+	s.Header.Kernel, s.Header.Netexplore, s.Header.Scenario = evil, evil, evil
+	s.Header.Unavailable = []string{evil}
+	st := s.Steps[0]
+	st.Info.ID, st.Info.Title, st.Info.Mirrors = evil, evil, evil
+	st.Info.Explanation = evil + "\n  " + evil + "\n" + evil
+	st.Info.KernelHandlers = []string{evil}
+	st.Source.File = evil
+	st.Source.Text = "func f() {\n\t" + evil + "\n}\n"
+	s.Sources = map[string]string{evil: st.Source.Text}
+	st.Result.Error = evil
+	st.Result.Notes = []string{evil}
+	st.Result.Commands = []steps.CommandRun{{Args: []string{evil}, Stdin: evil, Output: evil}}
+	for i := range st.Events {
+		st.Events[i].Comm = evil
+		st.Events[i].Origin.File = evil
+	}
+	return s
+}
+
+// TestMarkdownNoInjection renders the crafted session: no escape or bell
+// byte may reach the file, no raw HTML may stand outside code, no heading
+// may be injected, and every code fence must close.
+func TestMarkdownNoInjection(t *testing.T) {
+	md := string(export(t, craftedSession(), Markdown, Options{}))
+	checkMarkdown(t, md)
+	if strings.ContainsAny(md, "\x1b\x07") {
+		t.Error("an ESC or BEL byte reached the markdown")
+	}
+	if strings.ContainsRune(md, '\u202e') {
+		t.Error("a bidirectional override reached the markdown")
+	}
+	var outside []string
+	inFence := ""
+	for _, line := range strings.Split(md, "\n") {
+		trimmed := strings.TrimSpace(line)
+		if f := leadingBackticks(trimmed); len(f) >= 3 && (inFence == "" || f == inFence) {
+			if inFence == "" {
+				inFence = f
+			} else {
+				inFence = ""
+			}
+			continue
+		}
+		if inFence != "" {
+			continue
+		}
+		if strings.HasPrefix(strings.TrimLeft(trimmed, "#> "), "Injected") {
+			t.Errorf("injected heading: %q", line)
+		}
+		outside = append(outside, stripCodeSpans(line))
+	}
+	text := strings.ToLower(strings.Join(outside, "\n"))
+	for _, tag := range []string{"<script", "<img"} {
+		if strings.Contains(text, tag) {
+			t.Errorf("raw HTML %q outside code", tag)
+		}
+	}
+}
+
+// stripCodeSpans removes the inline code spans of a line: a run of n
+// backticks up to the next run of exactly n.
+func stripCodeSpans(line string) string {
+	var b strings.Builder
+	for i := 0; i < len(line); {
+		if line[i] != '`' {
+			b.WriteByte(line[i])
+			i++
+			continue
+		}
+		open := leadingBackticks(line[i:])
+		end := -1
+		for j := i + len(open); j < len(line); {
+			if line[j] != '`' {
+				j++
+				continue
+			}
+			run := leadingBackticks(line[j:])
+			if run == open {
+				end = j + len(run)
+				break
+			}
+			j += len(run)
+		}
+		if end < 0 {
+			b.WriteString(open)
+			i += len(open)
+			continue
+		}
+		i = end
+	}
+	return b.String()
+}
+
+func leadingBackticks(s string) string {
+	n := 0
+	for n < len(s) && s[n] == '`' {
+		n++
+	}
+	return s[:n]
+}

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/netexplore/netexplore/internal/sanitize"
+
 	"github.com/netexplore/netexplore/trace/analyze"
 	"github.com/netexplore/netexplore/trace/decode/ioctl"
 	"github.com/netexplore/netexplore/trace/decode/netlink"
@@ -93,8 +95,8 @@ func (m *mdWriter) document() {
 			ran++
 		}
 	}
-	m.printf("Recorded %s with netexplore %s on Linux %s: scenario `%s`, %d steps (%d ran, %d skipped), %d events, %d lost.\n\n",
-		h.Recorded.UTC().Format("2006-01-02 15:04 MST"), escapeText(h.Netexplore), escapeText(h.Kernel), h.Scenario,
+	m.printf("Recorded %s with netexplore %s on Linux %s: scenario %s, %d steps (%d ran, %d skipped), %d events, %d lost.\n\n",
+		h.Recorded.UTC().Format("2006-01-02 15:04 MST"), escapeText(h.Netexplore), escapeText(h.Kernel), code(h.Scenario),
 		len(s.Steps), ran, skipped, s.EventCount(), s.Lost)
 	if s.Lost > 0 {
 		m.printf("**%d events were lost** while recording: the lists below are incomplete.\n\n", s.Lost)
@@ -148,7 +150,7 @@ func (m *mdWriter) config() {
 		if val == "" {
 			val = "(unset)"
 		}
-		m.printf("| `%s` | %s |\n", name, cell(val))
+		m.printf("| %s | %s |\n", cellCode(name), cell(val))
 	}
 	m.printf("\n</details>\n\n")
 }
@@ -198,11 +200,11 @@ func (m *mdWriter) prose(text string) {
 				indent = min(indent, len(l)-len(t))
 			}
 		}
-		m.printf("```text\n")
-		for _, l := range block {
-			m.printf("%s\n", strings.TrimRight(l[min(indent, len(l)):], " \t"))
+		lines := make([]string, len(block))
+		for i, l := range block {
+			lines[i] = sanitize.Block(strings.TrimRight(l[min(indent, len(l)):], " \t"))
 		}
-		m.printf("```\n\n")
+		m.fenced("text", "", lines)
 		block = nil
 	}
 	for _, line := range strings.Split(strings.TrimSpace(text), "\n") {
@@ -312,16 +314,16 @@ func (m *mdWriter) source(st *session.Step, recs []analyze.Record, procs helpers
 	}
 
 	if src.Text != "" {
-		m.printf("**Source:** `%s` lines %d–%d\n\n```go\n", src.File, src.StartLine, src.EndLine)
+		m.printf("**Source:** %s lines %d–%d\n\n", code(src.File), src.StartLine, src.EndLine)
 		lines := strings.Split(strings.TrimSuffix(src.Text, "\n"), "\n")
 		for i, text := range lines {
 			n := src.StartLine + i
 			if u := byLine[src.File+":"+strconv.Itoa(n)]; u != nil {
 				text += fmt.Sprintf(" // ◀ L%d: %s", n, strings.TrimPrefix(describe(u), " "))
 			}
-			m.printf("%s\n", text)
+			lines[i] = sanitize.Block(text)
 		}
-		m.printf("```\n\n")
+		m.fenced("go", "", lines)
 	}
 	var outside []*lineUse
 	for _, u := range uses {
@@ -336,7 +338,7 @@ func (m *mdWriter) source(st *session.Step, recs []analyze.Record, procs helpers
 			if text != "" {
 				text = " " + code(text)
 			}
-			m.printf("- `%s:%d`%s — %s\n", u.file, u.line, text, escapeText(describe(u)))
+			m.printf("- %s%s — %s\n", code(fmt.Sprintf("%s:%d", u.file, u.line)), text, escapeText(describe(u)))
 		}
 		m.printf("\n")
 	}
@@ -491,7 +493,7 @@ func originText(o *analyze.Frame) string {
 	if o == nil {
 		return ""
 	}
-	return fmt.Sprintf("%s:%d", path.Base(o.File), o.Line)
+	return cell(fmt.Sprintf("%s:%d", path.Base(o.File), o.Line))
 }
 
 // helperProcessName is "iptables 9213": the program the helper became.
@@ -620,7 +622,7 @@ func (m *mdWriter) messages(st *session.Step, recs []analyze.Record) {
 		e := &r.Event
 		where := ""
 		if o := st.Events[p.rec].Origin; o != nil {
-			where = fmt.Sprintf(", line %d of `%s`", o.Line, o.File)
+			where = fmt.Sprintf(", line %d of %s", o.Line, code(o.File))
 		}
 		var fields []event.Field
 		var summary string
@@ -641,8 +643,8 @@ func (m *mdWriter) messages(st *session.Step, recs []analyze.Record) {
 				summary = name + " " + summary
 			}
 		}
-		m.printf("%s — event %d, %s %d `%s`%s, %s:\n\n", code(summary), p.rec+1, cell(e.Comm), e.PID,
-			callText(r), where, plural(len(data), "byte"))
+		m.printf("%s — event %d, %s %d %s%s, %s:\n\n", code(summary), p.rec+1, cell(e.Comm), e.PID,
+			code(callText(r)), where, plural(len(data), "byte"))
 		for _, f := range fields {
 			m.field(f, base, 0)
 		}
@@ -654,8 +656,9 @@ func (m *mdWriter) messages(st *session.Step, recs []analyze.Record) {
 				dump = dump[:m.opts.HexLimit]
 				more = fmt.Sprintf("… %d more bytes\n", len(data)-len(dump))
 			}
-			m.printf("<details><summary>%s</summary>\n\n```text\n%s%s```\n\n</details>\n\n",
-				plural(len(data), "byte"), hex.Dump(dump), more)
+			m.printf("<details><summary>%s</summary>\n\n", plural(len(data), "byte"))
+			m.fenced("text", "", strings.Split(strings.TrimSuffix(hex.Dump(dump)+more, "\n"), "\n"))
+			m.printf("</details>\n\n")
 		}
 	}
 }
@@ -715,11 +718,12 @@ func (m *mdWriter) result(st *session.Step) {
 			}
 			m.printf("\n")
 			if c.Stdin != "" {
-				m.printf("\n  ```text\n")
-				for _, l := range strings.Split(strings.TrimRight(c.Stdin, "\n"), "\n") {
-					m.printf("  %s\n", l)
+				m.printf("\n")
+				lines := strings.Split(strings.TrimRight(c.Stdin, "\n"), "\n")
+				for i, l := range lines {
+					lines[i] = sanitize.Block(l)
 				}
-				m.printf("  ```\n\n")
+				m.fenced("text", "  ", lines)
 			}
 		}
 		m.printf("\n</details>\n\n")
@@ -787,9 +791,27 @@ func shellJoin(args []string) string {
 // pipe must be escaped even in code.
 func cellCode(s string) string { return escapeCell(code(s)) }
 
-// code renders s as an inline code span.
+// fenced writes lines as a fenced code block of the given language, each
+// line after indent. The fence is longer than any run of backticks in the
+// lines, so no line can close it early.
+func (m *mdWriter) fenced(lang, indent string, lines []string) {
+	fence := "```"
+	for _, l := range lines {
+		for strings.Contains(l, fence) {
+			fence += "`"
+		}
+	}
+	m.printf("%s%s%s\n", indent, fence, lang)
+	for _, l := range lines {
+		m.printf("%s%s\n", indent, l)
+	}
+	m.printf("%s%s\n\n", indent, fence)
+}
+
+// code renders s as an inline code span, control characters shown as
+// escapes (package sanitize).
 func code(s string) string {
-	s = strings.ReplaceAll(s, "\n", " ")
+	s = sanitize.Line(strings.ReplaceAll(s, "\n", " "))
 	fence := "`"
 	for strings.Contains(s, fence) {
 		fence += "`"
@@ -805,16 +827,20 @@ func code(s string) string {
 func cell(s string) string { return escapeCell(escapeText(s)) }
 
 func escapeCell(s string) string {
-	return strings.ReplaceAll(strings.ReplaceAll(s, "\n", " "), "|", `\|`)
+	return strings.ReplaceAll(sanitize.Line(strings.ReplaceAll(s, "\n", " ")), "|", `\|`)
 }
 
 // escapeText escapes the characters that Markdown would take for markup
 // in running text: backslashes, backticks, asterisks, a "<" that could
 // open an HTML tag, a leading "#", and underscores at the edge of a word
 // (inside a word, as in IFLA_IFNAME, they cannot start emphasis).
+//
+// It is for one line: line breaks become spaces and other control
+// characters are shown as escapes (package sanitize), so no string can
+// start a heading or a block of its own.
 func escapeText(s string) string {
 	var b strings.Builder
-	rs := []rune(s)
+	rs := []rune(sanitize.Line(strings.ReplaceAll(s, "\n", " ")))
 	word := func(i int) bool {
 		return i >= 0 && i < len(rs) && (unicode.IsLetter(rs[i]) || unicode.IsDigit(rs[i]))
 	}
