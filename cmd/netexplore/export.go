@@ -7,8 +7,8 @@ import (
 	"io"
 	"os"
 
-	"github.com/netexplore/netexplore/session"
 	"github.com/netexplore/netexplore/internal/safefile"
+	"github.com/netexplore/netexplore/session"
 	"github.com/netexplore/netexplore/session/export"
 )
 
