@@ -3,11 +3,13 @@ package dockerd
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -402,4 +404,65 @@ func TestDaemonStartFailures(t *testing.T) {
 			}
 		})
 	}
+}
+
+// directRunEnv holds the Config of a test binary started to call Run
+// itself, as a caller that makes its own namespaces would.
+const directRunEnv = "NETEXPLORE_DOCKERD_TEST_RUN"
+
+// directRunMain calls Run with the Config in cfg and prints the result as
+// JSON.
+func directRunMain(cfg string) int {
+	var c Config
+	if err := json.Unmarshal([]byte(cfg), &c); err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 2
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	res, err := Run(ctx, c)
+	_ = json.NewEncoder(os.Stdout).Encode(res)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	return 0
+}
+
+// TestRunInPrivateNamespaces calls Run in a process started with
+// CLONE_NEWNET|CLONE_NEWNS only, as `unshare -n -m` would: without a PID
+// namespace to die with, Run itself must stop everything, the daemonized
+// containerd shims included.
+func TestRunInPrivateNamespaces(t *testing.T) {
+	tools := requireDocker(t)
+	before := takeFootprint(t)
+	raw, err := json.Marshal(Config{Tools: &tools, Steps: []string{StepPublishRun}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(exe)
+	cmd.Env = append(os.Environ(), directRunEnv+"="+string(raw))
+	cmd.SysProcAttr = &syscall.SysProcAttr{Cloneflags: syscall.CLONE_NEWNET | syscall.CLONE_NEWNS, Pdeathsig: syscall.SIGKILL}
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("Run: %v\n%s", err, stderr.String())
+	}
+	var res Result
+	if err := json.Unmarshal(out, &res); err != nil {
+		t.Fatal(err)
+	}
+	if s, ok := res.Step(StepPublishRun); !ok || !slices.ContainsFunc(s.Helpers, func(h string) bool { return strings.Contains(h, "docker-proxy") }) {
+		t.Errorf("%s: %+v, want docker-proxy seen", StepPublishRun, s)
+	}
+	t.Logf("Run took %.1fs", res.Duration.Seconds())
+	for _, s := range res.Steps {
+		t.Logf("%-16s %5.2fs", s.Name, s.Duration.Seconds())
+	}
+	requireNoLeftovers(t, before, 10*time.Second)
 }

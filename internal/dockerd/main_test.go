@@ -8,10 +8,14 @@ import (
 )
 
 // TestMain lets the test binary play the re-executed stages of a real
-// Docker run (Argv re-executes this binary) and the probe's exec shim.
+// Docker run (Argv re-executes this binary), a process that calls Run
+// itself (TestRunInPrivateNamespaces), and the probe's exec shim.
 func TestMain(m *testing.M) {
 	if IsRole() {
 		os.Exit(RoleMain())
+	}
+	if cfg := os.Getenv(directRunEnv); cfg != "" {
+		os.Exit(directRunMain(cfg))
 	}
 	if probe.IsShim() {
 		os.Exit(probe.ShimMain())

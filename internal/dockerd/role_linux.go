@@ -85,7 +85,10 @@ func RoleMain() int {
 // it as it is. The run writes [Report] lines to its standard output and
 // its errors to standard error; SIGINT or SIGTERM make it clean up and
 // exit. Only hook-less fields of cfg travel: a re-executed run's hook
-// issues the step markers ([Mark]).
+// issues the step markers ([Mark]). The run also stops when the thread
+// that started it ends (its parent-death signal): start it from a thread
+// that lives as long as the caller, not from a goroutine that locked its
+// thread and returns.
 func Argv(cfg Config) ([]string, error) { return stageArgv(stageLaunch, cfg) }
 
 // stageArgv is the command line of one stage.
