@@ -51,6 +51,14 @@ if [ -n "$missing" ]; then
 	fi
 fi
 
+# netexplore starts its own Docker daemon in throwaway namespaces and never
+# touches one that runs as a service; say so if the install started one.
+for daemon in dockerd containerd; do
+	if pgrep -x "$daemon" >/dev/null 2>&1; then
+		echo "deps: note: $daemon runs on this machine; netexplore leaves it alone and starts its own in throwaway namespaces" >&2
+	fi
+done
+
 # The probe attaches to tracepoints, which live in tracefs.
 if [ "$(id -u)" = 0 ] && [ ! -d /sys/kernel/tracing/events/syscalls ]; then
 	mkdir -p /sys/kernel/tracing
