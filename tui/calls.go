@@ -438,11 +438,7 @@ func (p *callsPane) View(focused bool) []string {
 		}
 		text := fit(r.text, p.w-1-len(seq))
 		if i == p.cursor {
-			sel := st.SelectedBlur
-			if focused {
-				sel = st.Selected
-			}
-			if sel.pre != "" {
+			if sel := st.cursorRow(focused); sel.pre != "" {
 				out = append(out, sel.render(cursor+seq+text))
 				continue
 			}

@@ -347,11 +347,7 @@ func (p *detailPane) View(focused bool) []string {
 		}
 		body := fit(text, p.w-1-len(rng))
 		if i == p.cursor {
-			sel := st.SelectedBlur
-			if focused {
-				sel = st.Selected
-			}
-			if sel.pre != "" {
+			if sel := st.cursorRow(focused); sel.pre != "" {
 				out = append(out, sel.render(cursor+body+rng))
 				continue
 			}

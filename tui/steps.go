@@ -205,11 +205,7 @@ func (p *stepsPane) line(l stepLine, focused bool) string {
 	}
 	rest := fit(" "+text, p.w-2)
 	if i == p.cursor {
-		sel := st.SelectedBlur
-		if focused {
-			sel = st.Selected
-		}
-		if sel.pre != "" {
+		if sel := st.cursorRow(focused); sel.pre != "" {
 			return sel.render(cursor + glyph + rest)
 		}
 	}
