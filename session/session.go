@@ -1,6 +1,7 @@
 package session
 
 import (
+	"fmt"
 	"strings"
 	"time"
 
@@ -161,4 +162,15 @@ func RepoRelative(file string) string {
 		return file[i+1:]
 	}
 	return file
+}
+
+// StepSummary is a one-line description of a finished step for progress
+// displays.
+func StepSummary(st *Step) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%2d %-30s %-8s %3d events", st.Index, st.Info.ID, st.Status, len(st.Events))
+	if st.Result != nil && st.Result.Error != "" {
+		fmt.Fprintf(&b, "  %s", st.Result.Error)
+	}
+	return b.String()
 }

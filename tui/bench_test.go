@@ -32,11 +32,11 @@ func benchModel(b *testing.B) Model {
 	b.Helper()
 	m := newSized(Options{Session: syntheticSession(b, 100_000), Title: "bench"}, 200, 60)
 	m = press(m, "a", "g", "3")
-	for !m.calls.data.complete() {
+	for !m.callsPane().data.complete() {
 		m = send(m, decodeMsg{})
 	}
-	if len(m.calls.vis) != 100_000 {
-		b.Fatalf("step 0 shows %d events", len(m.calls.vis))
+	if len(m.callsPane().vis) != 100_000 {
+		b.Fatalf("step 0 shows %d events", len(m.callsPane().vis))
 	}
 	return m
 }

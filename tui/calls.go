@@ -5,13 +5,54 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/netexplore/netexplore/session"
 )
+
+// callsKeys are the Syscalls pane's keys: its filter, H and p work from any
+// pane (GlobalKeys), moving only when it has the focus.
+type callsKeys struct {
+	navKeys
+	Pair, Filter, ClearFilter, Noise key.Binding
+}
+
+func defaultCallsKeys(nav navKeys) callsKeys {
+	return callsKeys{
+		navKeys:     nav,
+		Pair:        key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "go to paired request/reply")),
+		Filter:      key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter syscalls")),
+		ClearFilter: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter / close help")),
+		Noise:       key.NewBinding(key.WithKeys("H"), key.WithHelp("H", "hide/show peeks and forks")),
+	}
+}
+
+// own lists the keys beyond moving.
+func (k callsKeys) own() []key.Binding {
+	return []key.Binding{k.Pair, k.Filter, k.ClearFilter, k.Noise}
+}
+
+// GlobalKeys implements globalKeyer: every key but moving.
+func (k callsKeys) GlobalKeys() []key.Binding { return k.own() }
+
+// ShortHelp implements help.KeyMap.
+func (k callsKeys) ShortHelp() []key.Binding { return append(k.navKeys.ShortHelp(), k.own()...) }
+
+// FullHelp implements help.KeyMap.
+func (k callsKeys) FullHelp() [][]key.Binding { return [][]key.Binding{k.navKeys.ShortHelp(), k.own()} }
 
 // callsPane lists the selected step's events, one line each: requests with
 // their replies, helper processes indented under their exec, errors in red.
-// Only the visible window is rendered; filtering scans the cached lower-case
-// lines once, or only the previous matches when the query grows.
+// Its cursor is the selected event, which the Detail and Source panes
+// follow. Only the visible window is rendered; filtering scans the cached
+// lower-case lines once, or only the previous matches when the query grows.
 type callsPane struct {
+	callsKeys
+	com *common
+
 	w, h int
 
 	data *stepData
@@ -27,6 +68,12 @@ type callsPane struct {
 	// hist keeps the matches of shorter queries while the query grows, so
 	// deleting a character restores them instead of scanning again.
 	hist []filterResult
+
+	filter    textinput.Model // the query, typed on the bottom line
+	filtering bool            // the filter has the keyboard
+	// moves counts the user's moves to another event (keys, clicks, the
+	// filter); the Source pane scrolls to the line that made the new one.
+	moves int
 }
 
 // filterResult is the matches of one query.
@@ -39,9 +86,172 @@ type filterResult struct {
 // maxHist bounds the filter history.
 const maxHist = 32
 
-func (p *callsPane) setSize(w, h int) {
+func newCallsPane(com *common) *callsPane {
+	p := &callsPane{callsKeys: com.keys.Calls, com: com, filter: textinput.New()}
+	p.filter.Prompt = "/"
+	p.filter.Placeholder = "filter syscalls"
+	return p
+}
+
+// Title implements Pane: the step, the filter and whether H hides rows.
+func (p *callsPane) Title() (string, string) {
+	var about []string
+	if s := p.com.stepAt(p.step); s != nil {
+		about = append(about, s.Info.ID)
+	}
+	if q := p.filter.Value(); q != "" {
+		about = append(about, "/"+q)
+	}
+	if p.hide {
+		about = append(about, "H")
+	}
+	return "Syscalls", strings.Join(about, " · ")
+}
+
+// SetSize implements Pane.
+func (p *callsPane) SetSize(w, h int) {
 	p.w, p.h = w, h
 	p.offset = scrollTo(p.offset, p.cursor, p.h, len(p.vis))
+}
+
+// Update implements Pane.
+func (p *callsPane) Update(msg tea.Msg) (Pane, tea.Cmd) {
+	switch msg := msg.(type) {
+	case stepMsg:
+		p.setData(msg.step, msg.data)
+		p.setFilter(p.filter.Value())
+	case sessionMsg:
+		p.data = nil
+	case themeMsg:
+		st := textinput.DefaultStyles(p.com.styles.Dark)
+		if p.com.styles.Plain {
+			st = textinput.Styles{Cursor: st.Cursor}
+		}
+		st.Cursor.Blink = false // a steady cursor: no timer, same screen every time
+		p.filter.SetStyles(st)
+	case tea.WindowSizeMsg:
+		p.filter.SetWidth(clamp(msg.Width-40, 10, 40))
+	case tea.KeyPressMsg:
+		if p.filtering {
+			return p, p.typeKey(msg)
+		}
+		return p, p.key(msg)
+	case tea.MouseWheelMsg:
+		if d := wheelLines(msg.Mouse()); d != 0 {
+			p.scroll(d)
+		}
+	case tea.MouseClickMsg:
+		if p.click(msg.Y) {
+			p.moves++
+		}
+	default:
+		if p.filtering {
+			var cmd tea.Cmd
+			p.filter, cmd = p.filter.Update(msg)
+			return p, cmd
+		}
+	}
+	return p, nil
+}
+
+// key handles a key while the filter is not being typed.
+func (p *callsPane) key(msg tea.KeyPressMsg) tea.Cmd {
+	switch {
+	case key.Matches(msg, p.Filter):
+		p.filtering = true
+		return p.filter.Focus()
+	case key.Matches(msg, p.ClearFilter):
+		p.filter.SetValue("")
+		p.setFilter("")
+	case key.Matches(msg, p.Noise):
+		p.toggleHide()
+		p.moves++
+	case key.Matches(msg, p.Pair):
+		return p.pair()
+	default:
+		if d := p.delta(msg, pageLines(p.h)); d != 0 {
+			p.move(d)
+			p.moves++
+		}
+	}
+	return nil
+}
+
+// typeKey handles a key while the filter has the keyboard: enter keeps
+// the filter, esc clears it, up and down move in the list and the rest
+// edits the query.
+func (p *callsPane) typeKey(msg tea.KeyPressMsg) tea.Cmd {
+	p.moves++
+	switch {
+	case msg.String() == "enter":
+		p.filtering = false
+		p.filter.Blur()
+	case key.Matches(msg, p.ClearFilter):
+		p.filtering = false
+		p.filter.Blur()
+		p.filter.SetValue("")
+		p.setFilter("")
+	case msg.String() == "up":
+		p.move(-1)
+	case msg.String() == "down":
+		p.move(1)
+	default:
+		var cmd tea.Cmd
+		p.filter, cmd = p.filter.Update(msg)
+		p.setFilter(p.filter.Value())
+		return cmd
+	}
+	return nil
+}
+
+// Typing implements inputPane.
+func (p *callsPane) Typing() bool { return p.filtering }
+
+// InputLine implements inputPane: the query and how many rows match.
+func (p *callsPane) InputLine() string {
+	count := fmt.Sprintf("  %s match · enter keep · esc clear", p.Info())
+	return p.filter.View() + p.com.styles.Muted.render(count)
+}
+
+// pair jumps between a request and its reply.
+func (p *callsPane) pair() tea.Cmd {
+	row, ok := p.selected()
+	if !ok {
+		return nil
+	}
+	r := p.data.rows[row]
+	target := r.reply
+	if target < 0 {
+		target = r.req
+	}
+	if target < 0 {
+		return flashCmd("this syscall has no paired request or reply", false)
+	}
+	if !p.jumpTo(int(target)) {
+		return flashCmd("the paired syscall is hidden by the filter", false)
+	}
+	p.moves++
+	return nil
+}
+
+// empty says why the pane is empty.
+func (p *callsPane) empty() string {
+	c := p.com
+	switch c.status(p.step) {
+	case session.Pending:
+		if p.step == c.nextPending() {
+			if c.live {
+				return "not run yet: press n to run this step"
+			}
+			return "not shown yet: press n to reveal this recorded step"
+		}
+		return "not run yet"
+	case session.Running:
+		return "running: waiting for the first syscall…"
+	case session.Skipped:
+		return "skipped: the step made no syscall"
+	}
+	return "no syscall was captured for this step"
 }
 
 // setData shows step's rows. Switching steps resets the cursor; the same
@@ -199,12 +409,12 @@ func (p *callsPane) seqWidth() int {
 	return len(strconv.FormatUint(p.data.events[len(p.data.events)-1].Seq, 10)) + 1
 }
 
-// view renders the visible window.
-func (p *callsPane) view(m *Model, focused bool, empty string) []string {
-	st := &m.com.styles
+// View implements Pane: the visible window.
+func (p *callsPane) View(focused bool) []string {
+	st := &p.com.styles
 	out := make([]string, 0, p.h)
 	if p.data == nil || len(p.vis) == 0 {
-		msg := empty
+		msg := p.empty()
 		if p.data != nil && len(p.data.rows) > 0 {
 			msg = "no syscall matches the filter"
 		}
@@ -228,11 +438,7 @@ func (p *callsPane) view(m *Model, focused bool, empty string) []string {
 		}
 		text := fit(r.text, p.w-1-len(seq))
 		if i == p.cursor {
-			sel := st.SelectedBlur
-			if focused {
-				sel = st.Selected
-			}
-			if sel.pre != "" {
+			if sel := st.cursorRow(focused); sel.pre != "" {
 				out = append(out, sel.render(cursor+seq+text))
 				continue
 			}
@@ -260,8 +466,9 @@ func rowPaint(st *Styles, k rowKind) paint {
 	return st.Text
 }
 
-// info is the position shown in the pane's bottom edge.
-func (p *callsPane) info() string {
+// Info implements Pane: the selected row, the rows shown and the progress
+// of decoding.
+func (p *callsPane) Info() string {
 	if p.data == nil || len(p.data.rows) == 0 {
 		return ""
 	}

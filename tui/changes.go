@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 
+	tea "charm.land/bubbletea/v2"
+
 	"github.com/netexplore/netexplore/session"
 	"github.com/netexplore/netexplore/steps"
 )
@@ -13,8 +15,14 @@ import (
 // notes and the helper programs it ran.
 type changesPane struct {
 	textWindow
+	navKeys
+	com *common
 
 	key changesKey
+}
+
+func newChangesPane(com *common) *changesPane {
+	return &changesPane{navKeys: com.keys.Nav, com: com}
 }
 
 type changesKey struct {
@@ -23,11 +31,30 @@ type changesKey struct {
 	result       *steps.StepResult
 }
 
-func (p *changesPane) setSize(w, h int) { p.w, p.h = w, h }
+// Title implements Pane.
+func (p *changesPane) Title() (string, string) { return "Changes", "" }
 
-// Update rebuilds the lines when the step or its result changed.
-func (p *changesPane) update(m *Model) {
-	key := changesKey{step: m.cur, w: p.w, gen: m.themeGen(), status: m.status(m.cur), result: m.result(m.cur)}
+// Update implements Pane: it shows the selected step's changes, and
+// scrolls.
+func (p *changesPane) Update(msg tea.Msg) (Pane, tea.Cmd) {
+	switch msg := msg.(type) {
+	case stepMsg:
+		p.update(msg.step)
+	case sessionMsg:
+		p.lines = nil
+	case tea.KeyPressMsg, tea.MouseWheelMsg:
+		p.scrollBy(msg, p.navKeys)
+	}
+	return p, nil
+}
+
+// View implements Pane.
+func (p *changesPane) View(bool) []string { return p.window() }
+
+// update rebuilds the lines when the step or its result changed.
+func (p *changesPane) update(step int) {
+	c := p.com
+	key := changesKey{step: step, w: p.w, gen: c.gen, status: c.status(step), result: c.result(step)}
 	if key == p.key && p.lines != nil {
 		return
 	}
@@ -35,12 +62,13 @@ func (p *changesPane) update(m *Model) {
 		p.offset = 0
 	}
 	p.key = key
-	p.build(m)
+	p.build(step)
 	p.offset = clamp(p.offset, 0, max(len(p.lines)-p.h, 0))
 }
 
-func (p *changesPane) build(m *Model) {
-	st := &m.com.styles
+func (p *changesPane) build(step int) {
+	c := p.com
+	st := &c.styles
 	w := p.w
 	p.lines = p.lines[:0]
 	add := func(pt paint, indent int, text string) {
@@ -49,12 +77,12 @@ func (p *changesPane) build(m *Model) {
 			p.lines = append(p.lines, pt.render(fit(pad+l, w)))
 		}
 	}
-	s := m.stepAt(m.cur)
+	s := c.stepAt(step)
 	if s == nil {
 		return
 	}
-	r := m.result(m.cur)
-	switch m.status(m.cur) {
+	r := c.result(step)
+	switch c.status(step) {
 	case session.Pending:
 		add(st.Muted, 1, "not run yet: the kernel changes appear here once the step has run")
 		return

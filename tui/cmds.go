@@ -46,3 +46,8 @@ func saveCmd(d Driver, s *session.Session, path string) tea.Cmd {
 		return savedMsg{path: path, err: err}
 	}
 }
+
+// flashCmd returns a command that shows text on the bottom line.
+func flashCmd(text string, isErr bool) tea.Cmd {
+	return func() tea.Msg { return flashMsg{text: text, isErr: isErr} }
+}

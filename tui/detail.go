@@ -4,6 +4,9 @@ import (
 	"fmt"
 	"strings"
 
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
 	"github.com/netexplore/netexplore/trace/analyze"
 	"github.com/netexplore/netexplore/trace/event"
 )
@@ -22,6 +25,9 @@ type node struct {
 // tree, and the payload as a hex dump with the selected field's bytes
 // highlighted.
 type detailPane struct {
+	detailKeys
+	com *common
+
 	w, h int
 
 	step, row int // the event shown; row -1: none
@@ -44,7 +50,76 @@ type headLine struct {
 	muted bool
 }
 
-func (p *detailPane) setSize(w, h int) { p.w, p.h = w, h }
+// detailKeys are the Detail pane's keys: moving, and opening and closing
+// the tree's nodes.
+type detailKeys struct {
+	navKeys
+	Toggle, Expand, Collapse key.Binding
+}
+
+func defaultDetailKeys(nav navKeys) detailKeys {
+	return detailKeys{
+		navKeys:  nav,
+		Toggle:   key.NewBinding(key.WithKeys("enter", "space"), key.WithHelp("enter", "expand/collapse field")),
+		Expand:   key.NewBinding(key.WithKeys("right", "l"), key.WithHelp("→/l", "expand field")),
+		Collapse: key.NewBinding(key.WithKeys("left", "h"), key.WithHelp("←/h", "collapse field")),
+	}
+}
+
+// own lists the keys beyond moving.
+func (k detailKeys) own() []key.Binding { return []key.Binding{k.Toggle, k.Expand, k.Collapse} }
+
+// ShortHelp implements help.KeyMap.
+func (k detailKeys) ShortHelp() []key.Binding { return append(k.navKeys.ShortHelp(), k.own()...) }
+
+// FullHelp implements help.KeyMap.
+func (k detailKeys) FullHelp() [][]key.Binding {
+	return [][]key.Binding{k.navKeys.ShortHelp(), k.own()}
+}
+
+func newDetailPane(com *common) *detailPane {
+	return &detailPane{detailKeys: com.keys.Detail, com: com}
+}
+
+// Title implements Pane.
+func (p *detailPane) Title() (string, string) { return "Detail", "" }
+
+// SetSize implements Pane.
+func (p *detailPane) SetSize(w, h int) {
+	p.w, p.h = w, h
+	p.follow()
+}
+
+// Update implements Pane: it shows the selected event; keys, the wheel
+// and clicks move in its tree and open or close nodes.
+func (p *detailPane) Update(msg tea.Msg) (Pane, tea.Cmd) {
+	switch msg := msg.(type) {
+	case eventMsg:
+		p.setEvent(msg.data, msg.step, msg.row)
+	case tea.KeyPressMsg:
+		switch d := p.delta(msg, pageLines(p.h)); {
+		case d != 0:
+			p.move(d)
+		case key.Matches(msg, p.Toggle):
+			p.setOpen(false, true)
+		case key.Matches(msg, p.Expand):
+			p.setOpen(true, false)
+		case key.Matches(msg, p.Collapse):
+			p.setOpen(false, false)
+		}
+	case tea.MouseWheelMsg:
+		if d := wheelLines(msg.Mouse()); d != 0 {
+			p.move(d)
+		}
+	case tea.MouseClickMsg:
+		head, _, _ := p.split()
+		if i := p.offset + msg.Y - head; msg.Y >= head && i < len(p.vis) {
+			p.cursor = i
+		}
+	}
+	p.follow()
+	return p, nil
+}
 
 // setEvent shows row of step (row < 0: nothing selected).
 func (p *detailPane) setEvent(d *stepData, step, row int) {
@@ -232,9 +307,9 @@ func (p *detailPane) split() (head, tree, hex int) {
 	return head, rest - hex, hex
 }
 
-// view renders the pane.
-func (p *detailPane) view(m *Model, focused bool) []string {
-	st := &m.com.styles
+// View implements Pane.
+func (p *detailPane) View(focused bool) []string {
+	st := &p.com.styles
 	out := make([]string, 0, p.h)
 	if p.row < 0 {
 		out = append(out, st.Muted.render(fit(" no syscall selected", p.w)))
@@ -272,11 +347,7 @@ func (p *detailPane) view(m *Model, focused bool) []string {
 		}
 		body := fit(text, p.w-1-len(rng))
 		if i == p.cursor {
-			sel := st.SelectedBlur
-			if focused {
-				sel = st.Selected
-			}
-			if sel.pre != "" {
+			if sel := st.cursorRow(focused); sel.pre != "" {
 				out = append(out, sel.render(cursor+body+rng))
 				continue
 			}
@@ -315,8 +386,8 @@ func (p *detailPane) follow() {
 	p.hexOff = clamp(p.hexOff, 0, max(rows-(hexH-1), 0))
 }
 
-// info is the position shown in the pane's bottom edge.
-func (p *detailPane) info() string {
+// Info implements Pane: the node under the cursor.
+func (p *detailPane) Info() string {
 	if len(p.vis) == 0 {
 		return ""
 	}

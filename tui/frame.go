@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 )
 
@@ -320,8 +321,11 @@ type textWindow struct {
 	lines  []string
 }
 
-// view renders the visible window, padded to the pane's height.
-func (t *textWindow) view() []string {
+// SetSize implements Pane.
+func (t *textWindow) SetSize(w, h int) { t.w, t.h = w, h }
+
+// window renders the visible lines, padded to the pane's height.
+func (t *textWindow) window() []string {
 	out := make([]string, 0, t.h)
 	for i := t.offset; i < len(t.lines) && len(out) < t.h; i++ {
 		out = append(out, t.lines[i])
@@ -337,8 +341,21 @@ func (t *textWindow) scroll(n int) {
 	t.offset = clamp(t.offset+n, 0, max(len(t.lines)-t.h, 0))
 }
 
-// info is the position shown in the pane's bottom edge.
-func (t *textWindow) info() string {
+// scrollBy scrolls the window for a movement key of k or a turn of the
+// mouse wheel.
+func (t *textWindow) scrollBy(msg tea.Msg, k navKeys) {
+	switch msg := msg.(type) {
+	case tea.KeyPressMsg:
+		t.scroll(k.delta(msg, pageLines(t.h)))
+	case tea.MouseWheelMsg:
+		if d := wheelLines(msg.Mouse()); d != 0 {
+			t.scroll(d)
+		}
+	}
+}
+
+// Info implements Pane: how far down the document the window is.
+func (t *textWindow) Info() string {
 	if len(t.lines) <= t.h {
 		return ""
 	}

@@ -148,7 +148,7 @@ func checkSize(t *testing.T, out string, w, h int) {
 func selectNode(t *testing.T, m Model, name string) Model {
 	t.Helper()
 	for i := 0; i < 200; i++ {
-		if n, ok := m.detail.selected(); ok && n.name == name {
+		if n, ok := m.detailPane().selected(); ok && n.name == name {
 			return m
 		}
 		m = press(m, "j")
@@ -308,3 +308,9 @@ func writeSession(t *testing.T, s *session.Session) []byte {
 }
 
 func ansiStrip(s string) string { return ansi.Strip(s) }
+
+// sourcePane returns the Source pane.
+func (m *Model) sourcePane() *sourcePane { return m.panes[paneSource].(*sourcePane) }
+
+// detailPane returns the Detail pane.
+func (m *Model) detailPane() *detailPane { return m.panes[paneDetail].(*detailPane) }

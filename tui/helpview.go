@@ -105,7 +105,7 @@ func (m *Model) helpView(w, h int) []string {
 		body = append(body, fit("", inner))
 	}
 	mode := "replay: n reveals the recorded steps one by one"
-	if m.live() {
+	if m.live {
 		mode = "live: steps really run, in a throwaway network namespace"
 	}
 	body = append(body[:max(h-3, 0)], st.Muted.render(fit(" "+mode+" · any key closes this page", inner)))

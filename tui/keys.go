@@ -1,18 +1,28 @@
 package tui
 
-import "charm.land/bubbles/v2/key"
+import (
+	"fmt"
+	"strconv"
 
-// keyMap lists every key of the walkthrough. The help page (?) is built
-// from it, so a binding that is not here does not exist.
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+)
+
+// keyMap lists every key of the walkthrough: the root model's own and,
+// in Nav, Calls and Detail, the panes' (each pane is built with its part).
+// The help page (?) is built from it, so a binding that is not here does
+// not exist.
 type keyMap struct {
 	// Walkthrough.
 	Next, Back, All, Restart, Scenario key.Binding
-	// Navigation.
-	Up, Down, PageUp, PageDown, Top, Bottom key.Binding
-	PrevStep, NextStep                      key.Binding
-	Focus, FocusBack, Pane                  key.Binding
-	// Syscalls and Detail.
-	Toggle, Expand, Collapse, Pair, Filter, ClearFilter, Noise key.Binding
+	PrevStep, NextStep                 key.Binding
+	// Focus.
+	Focus, FocusBack, Pane key.Binding
+	// Nav moves inside the focused pane; every pane has these keys.
+	Nav navKeys
+	// The Syscalls and Detail panes' own keys.
+	Calls  callsKeys
+	Detail detailKeys
 	// Program.
 	Save, Help, Quit key.Binding
 	// The scenario picker (s, live mode): Up, Down, Top and Bottom move,
@@ -41,24 +51,18 @@ func defaultKeyMap(live bool) keyMap {
 		k.Restart = key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "start the replay over"))
 		k.Scenario = key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "how to see other scenarios"))
 	}
-	k.Up = key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "move up"))
-	k.Down = key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "move down"))
-	k.PageUp = key.NewBinding(key.WithKeys("pgup", "ctrl+u"), key.WithHelp("pgup", "page up"))
-	k.PageDown = key.NewBinding(key.WithKeys("pgdown", "ctrl+d"), key.WithHelp("pgdn", "page down"))
-	k.Top = key.NewBinding(key.WithKeys("home", "g"), key.WithHelp("g/home", "go to top"))
-	k.Bottom = key.NewBinding(key.WithKeys("end", "G"), key.WithHelp("G/end", "go to bottom"))
 	k.PrevStep = key.NewBinding(key.WithKeys("["), key.WithHelp("[", "previous step"))
 	k.NextStep = key.NewBinding(key.WithKeys("]"), key.WithHelp("]", "next step"))
 	k.Focus = key.NewBinding(key.WithKeys("tab"), key.WithHelp("tab", "focus next pane"))
 	k.FocusBack = key.NewBinding(key.WithKeys("shift+tab"), key.WithHelp("shift+tab", "focus previous pane"))
-	k.Pane = key.NewBinding(key.WithKeys("1", "2", "3", "4", "5"), key.WithHelp("1-5", "focus pane by number"))
-	k.Toggle = key.NewBinding(key.WithKeys("enter", "space"), key.WithHelp("enter", "expand/collapse field"))
-	k.Expand = key.NewBinding(key.WithKeys("right", "l"), key.WithHelp("→/l", "expand field"))
-	k.Collapse = key.NewBinding(key.WithKeys("left", "h"), key.WithHelp("←/h", "collapse field"))
-	k.Pair = key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "go to paired request/reply"))
-	k.Filter = key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter syscalls"))
-	k.ClearFilter = key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter / close help"))
-	k.Noise = key.NewBinding(key.WithKeys("H"), key.WithHelp("H", "hide/show peeks and forks"))
+	var numbers []string
+	for i := 1; i <= int(numPanes); i++ {
+		numbers = append(numbers, strconv.Itoa(i))
+	}
+	k.Pane = key.NewBinding(key.WithKeys(numbers...), key.WithHelp(fmt.Sprintf("1-%d", numPanes), "focus pane by number"))
+	k.Nav = defaultNavKeys()
+	k.Calls = defaultCallsKeys(k.Nav)
+	k.Detail = defaultDetailKeys(k.Nav)
 	k.Save = key.NewBinding(key.WithKeys("w"), key.WithHelp("w", "save the session"))
 	k.Help = key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help"))
 	k.Quit = key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit"))
@@ -79,7 +83,7 @@ func (k keyMap) ShortHelp() []key.Binding {
 	all.SetHelp("a", "all")
 	focus := k.Focus
 	focus.SetHelp("tab", "focus")
-	filter := k.Filter
+	filter := k.Calls.Filter
 	filter.SetHelp("/", "filter")
 	b := []key.Binding{next}
 	if !k.live {
@@ -111,8 +115,8 @@ func (k keyMap) FullHelp() [][]key.Binding {
 	walk = append(walk, k.All, k.Restart, k.Scenario, k.PrevStep, k.NextStep)
 	return [][]key.Binding{
 		walk,
-		{k.Focus, k.FocusBack, k.Pane, k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom},
-		{k.Toggle, k.Expand, k.Collapse, k.Pair, k.Filter, k.ClearFilter, k.Noise},
+		append([]key.Binding{k.Focus, k.FocusBack, k.Pane}, k.Nav.ShortHelp()...),
+		append(k.Detail.own(), k.Calls.own()...),
 		{k.Save, k.Help, k.Quit},
 	}
 }
@@ -128,4 +132,48 @@ func helpGroupName(i int) string {
 		return "Syscalls & Detail"
 	}
 	return "Session"
+}
+
+// navKeys move inside a pane: every pane's key map starts with them.
+type navKeys struct {
+	Up, Down, PageUp, PageDown, Top, Bottom key.Binding
+}
+
+func defaultNavKeys() navKeys {
+	return navKeys{
+		Up:       key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "move up")),
+		Down:     key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "move down")),
+		PageUp:   key.NewBinding(key.WithKeys("pgup", "ctrl+u"), key.WithHelp("pgup", "page up")),
+		PageDown: key.NewBinding(key.WithKeys("pgdown", "ctrl+d"), key.WithHelp("pgdn", "page down")),
+		Top:      key.NewBinding(key.WithKeys("home", "g"), key.WithHelp("g/home", "go to top")),
+		Bottom:   key.NewBinding(key.WithKeys("end", "G"), key.WithHelp("G/end", "go to bottom")),
+	}
+}
+
+// ShortHelp implements help.KeyMap.
+func (k navKeys) ShortHelp() []key.Binding {
+	return []key.Binding{k.Up, k.Down, k.PageUp, k.PageDown, k.Top, k.Bottom}
+}
+
+// FullHelp implements help.KeyMap.
+func (k navKeys) FullHelp() [][]key.Binding { return [][]key.Binding{k.ShortHelp()} }
+
+// delta returns how many lines msg moves in a pane that shows page lines
+// at a time: 0 when it is not a movement key.
+func (k navKeys) delta(msg tea.KeyPressMsg, page int) int {
+	switch {
+	case key.Matches(msg, k.Up):
+		return -1
+	case key.Matches(msg, k.Down):
+		return 1
+	case key.Matches(msg, k.PageUp):
+		return -page
+	case key.Matches(msg, k.PageDown):
+		return page
+	case key.Matches(msg, k.Top):
+		return -1 << 30
+	case key.Matches(msg, k.Bottom):
+		return 1 << 30
+	}
+	return 0
 }

@@ -1,5 +1,7 @@
 package tui
 
+import tea "charm.land/bubbletea/v2"
+
 // rect is a pane's box on the screen, border included.
 type rect struct{ x, y, w, h int }
 
@@ -29,6 +31,14 @@ const (
 	bottomLines           = 2 // status line and help line
 )
 
+// resize lays the screen out for a terminal of w×h cells and tells the
+// panes: each its own size, and all of them the terminal's.
+func (m *Model) resize(w, h int) tea.Cmd {
+	m.width, m.height = w, h
+	m.layout()
+	return m.broadcast(tea.WindowSizeMsg{Width: w, Height: h})
+}
+
 // layout places the panes for the current size and tells each its inner size.
 func (m *Model) layout() {
 	w, h := m.width, m.height
@@ -39,7 +49,7 @@ func (m *Model) layout() {
 	case w >= wideWidth && h >= wideHeight:
 		l.wide = true
 		left := clamp(w*22/100, 30, 44)
-		stepsH := clamp(m.steps.neededHeight(m)+2, 8, l.body-8)
+		stepsH := clamp(m.stepsPane().neededHeight()+2, 8, l.body-8)
 		l.rects[paneSteps] = rect{0, 0, left, stepsH}
 		l.rects[paneChanges] = rect{0, stepsH, left, l.body - stepsH}
 		right := w - left
@@ -57,18 +67,15 @@ func (m *Model) layout() {
 		}
 	}
 	m.lay = l
-	in := func(p pane) (int, int) { r := l.rects[p]; return max(r.w-2, 0), max(r.h-2, 0) }
-	m.steps.setSize(in(paneSteps))
-	m.source.setSize(in(paneSource))
-	m.calls.setSize(in(paneCalls))
-	m.detail.setSize(in(paneDetail))
-	m.changes.setSize(in(paneChanges))
+	for id, p := range m.panes {
+		r := l.rects[id]
+		p.SetSize(max(r.w-2, 0), max(r.h-2, 0))
+	}
 	m.help.SetWidth(w)
-	m.filter.SetWidth(clamp(w-40, 10, 40))
 }
 
 // visible reports whether pane p is on screen.
-func (m *Model) visible(p pane) bool {
+func (m *Model) visible(p paneID) bool {
 	if m.lay.tooSmall || m.showHelp {
 		return false
 	}
@@ -79,7 +86,7 @@ func (m *Model) visible(p pane) bool {
 }
 
 // paneAt returns the pane under screen cell (x, y).
-func (m *Model) paneAt(x, y int) (pane, bool) {
+func (m *Model) paneAt(x, y int) (paneID, bool) {
 	for p := paneSteps; p < numPanes; p++ {
 		if m.visible(p) && m.lay.rects[p].contains(x, y) {
 			return p, true

@@ -6,7 +6,6 @@ import (
 
 	"charm.land/bubbles/v2/help"
 	"charm.land/bubbles/v2/spinner"
-	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/netexplore/netexplore/session"
@@ -61,93 +60,46 @@ type Options struct {
 	Scenarios []steps.Scenario
 }
 
-// pane identifies one of the five panes.
-type pane int
-
-const (
-	paneSteps pane = iota
-	paneSource
-	paneCalls
-	paneDetail
-	paneChanges
-	numPanes
-)
-
-// String returns the pane's title.
-func (p pane) String() string {
-	switch p {
-	case paneSteps:
-		return "Steps"
-	case paneSource:
-		return "Source"
-	case paneCalls:
-		return "Syscalls"
-	case paneDetail:
-		return "Detail"
-	case paneChanges:
-		return "Changes"
-	}
-	return "?"
-}
-
-// stepSnap is what the model last read of one step, under Driver.View: the
-// model never reads a live step's fields outside that call.
-type stepSnap struct {
-	status session.Status
-	result *steps.StepResult
-	events []session.Event
-}
-
-// common is what every pane needs to render: the styles and keys of the
-// current theme and mode.
+// common is what the root model shares with every pane: the theme, the
+// keys, and the walkthrough as shown. The root model owns it and is its only
+// writer; panes keep a pointer to it and only read it.
 type common struct {
+	*walk
 	styles Styles
 	keys   keyMap
 	gen    int // bumped when the theme changes, so cached renders are redone
 }
 
 // Model is the walkthrough's root tea.Model. Build it with [New].
+//
+// It keeps the session (the embedded [walk], read through the Driver), the
+// layout and the focus, and a list of panes it forwards messages to. The
+// Steps pane chooses the step and the Syscalls pane the event; after each
+// message the root model tells every pane what is selected (sync).
 type Model struct {
+	*walk
 	opts   Options
 	driver Driver
-	sess   *session.Session
 	com    *common
 
-	// What was last read from the session.
-	snap    []stepSnap
-	data    []*stepData
-	lost    uint64
-	header  session.Header
-	sources map[string]string
+	data []*stepData // each step's decoded rows, built as they are shown
 
-	sessGen    int    // bumped by a restart: older step results are ignored
-	revealed   int    // replay: steps revealed so far
-	running    int    // live: the step running, -1 when none
-	restarting bool   // live: a restart is under way
-	switching  string // live: the scenario the restart under way switches to
-	runAll     bool   // live: keep running until the end or a failure
-	queued     int    // live: n presses waiting for the running step
+	sessGen   int    // bumped by a restart: older step results are ignored
+	switching string // live: the scenario the restart under way switches to
+	runAll    bool   // live: keep running until the end or a failure
+	queued    int    // live: n presses waiting for the running step
 
 	dark          bool
 	width, height int
 	lay           layout
-	focus         pane
-	tab           pane // content pane the narrow layout shows
-	cur           int  // selected step
+	panes         [numPanes]Pane
+	focus         paneID
+	tab           paneID // content pane the narrow layout shows
+	moves         int    // the Syscalls pane's moves at the last sync
 
-	steps   stepsPane
-	source  sourcePane
-	calls   callsPane
-	detail  detailPane
-	changes changesPane
-
-	filter    textinput.Model
-	filtering bool
-	help      help.Model
-	showHelp  bool
-	picker    scenarioPicker
-	spinner   spinner.Model
-	hl        *highlighter
+	help     help.Model
+	showHelp bool
+	picker   scenarioPicker
 
 	refreshEvery time.Duration // how often a running step is read
 	decodeQueued bool          // a decodeMsg is on its way
@@ -164,31 +116,31 @@ func New(opts Options) Model {
 		opts.SavePath = defaultSavePath(time.Now())
 	}
 	live := opts.Driver != nil
-	m := Model{
-		opts:    opts,
-		driver:  opts.Driver,
+	w := &walk{
 		sess:    opts.Session,
-		com:     &common{styles: DefaultStyles(true, opts.NoColor), keys: defaultKeyMap(live)},
+		live:    live,
 		running: -1,
-		dark:    true,
+		spinner: spinner.New(spinner.WithSpinner(spinner.MiniDot)),
+	}
+	com := &common{walk: w, styles: DefaultStyles(true, opts.NoColor), keys: defaultKeyMap(live)}
+	m := Model{
+		walk:   w,
+		opts:   opts,
+		driver: opts.Driver,
+		com:    com,
+		dark:   true,
 
 		refreshEvery: refreshInterval,
+		panes:        newPanes(com),
 		focus:        paneSteps,
 		tab:          paneSource,
 		help:         help.New(),
-		spinner:      spinner.New(spinner.WithSpinner(spinner.MiniDot)),
-		hl:           newHighlighter(),
 	}
-	m.filter = textinput.New()
-	m.filter.Prompt = "/"
-	m.filter.Placeholder = "filter syscalls"
 	m.applyTheme()
 	m.decodeBudget = decodeChunk
 	m.reload()
-	m.width, m.height = 80, 24
-	m.layout()
+	m.resize(80, 24)
 	m.selectStep(0)
-	m.fixScroll()
 	return m
 }
 
@@ -202,9 +154,6 @@ func defaultSavePath(t time.Time) string {
 func (m Model) Init() tea.Cmd {
 	return tea.RequestBackgroundColor
 }
-
-// live reports whether steps really run.
-func (m *Model) live() bool { return m.driver != nil }
 
 // reload reads the session again: every step's status, result and events,
 // the lost count and the header. It is the only place the model reads a
@@ -233,49 +182,6 @@ func (m *Model) reload() {
 	}
 }
 
-// stepCount returns the number of steps in the plan.
-func (m *Model) stepCount() int { return len(m.snap) }
-
-// stepAt returns step i, whose plan entry and source never change after
-// the plan is made (only Status, Result and Events do, under Driver.View).
-func (m *Model) stepAt(i int) *session.Step {
-	if m.sess == nil || i < 0 || i >= len(m.sess.Steps) {
-		return nil
-	}
-	return m.sess.Steps[i]
-}
-
-// status returns the state shown for step i: in replay mode, steps not yet
-// revealed are pending.
-func (m *Model) status(i int) session.Status {
-	if i < 0 || i >= len(m.snap) {
-		return session.Pending
-	}
-	if !m.live() && i >= m.revealed {
-		return session.Pending
-	}
-	if m.live() && i == m.running && m.snap[i].status == session.Pending {
-		return session.Running
-	}
-	return m.snap[i].status
-}
-
-// result returns step i's result when it is shown.
-func (m *Model) result(i int) *steps.StepResult {
-	if i < 0 || i >= len(m.snap) || (!m.live() && i >= m.revealed) {
-		return nil
-	}
-	return m.snap[i].result
-}
-
-// events returns step i's events when they are shown.
-func (m *Model) events(i int) []session.Event {
-	if i < 0 || i >= len(m.snap) || (!m.live() && i >= m.revealed) {
-		return nil
-	}
-	return m.snap[i].events
-}
-
 // stepData returns step i's cache, brought up to date.
 func (m *Model) stepData(i int) *stepData {
 	if i < 0 || i >= len(m.data) {
@@ -291,63 +197,19 @@ func (m *Model) stepData(i int) *stepData {
 	return d
 }
 
-// eventTotal counts the events shown.
-func (m *Model) eventTotal() int {
-	n := 0
-	for i := range m.snap {
-		n += len(m.events(i))
-	}
-	return n
-}
-
-// nextPending returns the next step to run or reveal, or -1: none is left,
-// or a step failed (Docker stops at the first failure; restart to go on).
-func (m *Model) nextPending() int {
-	if !m.live() {
-		if m.revealed < len(m.snap) {
-			return m.revealed
-		}
-		return -1
-	}
-	for i := range m.snap {
-		switch m.snap[i].status {
-		case session.Failed:
-			return -1
-		case session.Pending:
-			return i
-		}
-	}
-	return -1
-}
-
-// doneCount counts the steps that have run (done, failed or skipped).
-func (m *Model) doneCount() int {
-	n := 0
-	for i := range m.snap {
-		switch m.status(i) {
-		case session.Done, session.Failed, session.Skipped:
-			n++
-		}
-	}
-	return n
-}
-
 // applyTheme rebuilds everything that depends on the styles.
 func (m *Model) applyTheme() {
 	m.com.styles = DefaultStyles(m.dark, m.opts.NoColor)
 	m.com.gen++
 	m.help.Styles = m.com.styles.Help
-	st := textinput.DefaultStyles(m.dark)
-	if m.opts.NoColor {
-		st = textinput.Styles{Cursor: st.Cursor}
-	}
-	st.Cursor.Blink = false // a steady cursor: no timer, same screen every time
-	m.filter.SetStyles(st)
-	m.hl.reset()
+	m.broadcast(themeMsg{})
 }
 
-// themeGen identifies the current theme for render caches.
-func (m *Model) themeGen() int { return m.com.gen }
+// cur returns the selected step, which the Steps pane chooses.
+func (m *Model) cur() int { return m.stepsPane().cursor }
 
-// spinnerFrame returns the running step's glyph, without colour.
-func (m *Model) spinnerFrame() string { return m.spinner.View() }
+// stepsPane returns the Steps pane, which chooses the step.
+func (m *Model) stepsPane() *stepsPane { return m.panes[paneSteps].(*stepsPane) }
+
+// callsPane returns the Syscalls pane, which chooses the event.
+func (m *Model) callsPane() *callsPane { return m.panes[paneCalls].(*callsPane) }

@@ -115,9 +115,9 @@ func TestReplayStepping(t *testing.T) {
 	}
 	for i, s := range steps {
 		m = press(m, s.key)
-		if m.revealed != s.revealed || m.cur != s.cur || m.status(0) != s.status0 || (m.message != "") != s.wantsMessage {
+		if m.revealed != s.revealed || m.cur() != s.cur || m.status(0) != s.status0 || (m.message != "") != s.wantsMessage {
 			t.Errorf("after key %d %q: revealed %d cur %d step0 %s message %q; want %d %d %s message=%v",
-				i, s.key, m.revealed, m.cur, m.status(0), m.message, s.revealed, s.cur, s.status0, s.wantsMessage)
+				i, s.key, m.revealed, m.cur(), m.status(0), m.message, s.revealed, s.cur, s.status0, s.wantsMessage)
 		}
 	}
 	m = press(m, "a")
@@ -131,25 +131,25 @@ func TestReplayStepping(t *testing.T) {
 
 func TestFocusKeys(t *testing.T) {
 	m := newSized(Options{Session: embedded(t)}, 80, 24)
-	var got []pane
+	var got []paneID
 	for i := 0; i < 6; i++ {
 		got = append(got, m.focus)
 		m = press(m, "tab")
 	}
-	if diff := cmp.Diff([]pane{paneSteps, paneSource, paneCalls, paneDetail, paneChanges, paneSteps}, got); diff != "" {
+	if diff := cmp.Diff([]paneID{paneSteps, paneSource, paneCalls, paneDetail, paneChanges, paneSteps}, got); diff != "" {
 		t.Errorf("tab order (-want +got):\n%s", diff)
 	}
 	m = press(m, "shift+tab", "shift+tab")
 	if m.focus != paneChanges || m.tab != paneChanges {
-		t.Errorf("shift+tab: focus %s tab %s, want Changes", m.focus, m.tab)
+		t.Errorf("shift+tab: focus %d tab %d, want Changes", m.focus, m.tab)
 	}
 	m = press(m, "3")
 	if m.focus != paneCalls || m.tab != paneCalls {
-		t.Errorf("3: focus %s tab %s, want Syscalls", m.focus, m.tab)
+		t.Errorf("3: focus %d tab %d, want Syscalls", m.focus, m.tab)
 	}
 	m = press(m, "1")
 	if m.focus != paneSteps || m.tab != paneCalls {
-		t.Errorf("1: focus %s tab %s; the narrow layout keeps showing Syscalls", m.focus, m.tab)
+		t.Errorf("1: focus %d tab %d; the narrow layout keeps showing Syscalls", m.focus, m.tab)
 	}
 	if !m.visible(paneCalls) || m.visible(paneSource) {
 		t.Error("the narrow layout shows the last content tab and only it")
@@ -157,7 +157,7 @@ func TestFocusKeys(t *testing.T) {
 	m = send(m, teaSize(200, 60))
 	for p := paneSteps; p < numPanes; p++ {
 		if !m.visible(p) {
-			t.Errorf("200x60: %s not visible", p)
+			t.Errorf("200x60: pane %d not visible", p)
 		}
 	}
 }
@@ -165,22 +165,22 @@ func TestFocusKeys(t *testing.T) {
 func TestStepNavigation(t *testing.T) {
 	m := newSized(Options{Session: embedded(t)}, 80, 24)
 	m = press(m, "a", "j", "j")
-	if m.cur != 2 {
-		t.Fatalf("j j: step %d, want 2", m.cur)
+	if m.cur() != 2 {
+		t.Fatalf("j j: step %d, want 2", m.cur())
 	}
 	m = press(m, "G")
-	if m.cur != 17 {
-		t.Errorf("G: step %d, want 17", m.cur)
+	if m.cur() != 17 {
+		t.Errorf("G: step %d, want 17", m.cur())
 	}
 	m = press(m, "g", "]", "]", "[")
-	if m.cur != 1 {
-		t.Errorf("g ] ] [: step %d, want 1", m.cur)
+	if m.cur() != 1 {
+		t.Errorf("g ] ] [: step %d, want 1", m.cur())
 	}
 	m = press(m, "3", "]")
-	if m.cur != 2 || m.focus != paneCalls {
-		t.Errorf("] from Syscalls: step %d focus %s, want 2 in Syscalls", m.cur, m.focus)
+	if m.cur() != 2 || m.focus != paneCalls {
+		t.Errorf("] from Syscalls: step %d focus %d, want 2 in Syscalls", m.cur(), m.focus)
 	}
-	if r, ok := m.calls.selected(); !ok || r != 0 {
+	if r, ok := m.callsPane().selected(); !ok || r != 0 {
 		t.Errorf("a new step selects its first syscall, got row %d %v", r, ok)
 	}
 }
@@ -199,20 +199,20 @@ func TestLiveRunNext(t *testing.T) {
 	if m.running != -1 || m.status(0) != session.Done {
 		t.Fatalf("after the step: running %d status %s", m.running, m.status(0))
 	}
-	if n := len(m.calls.vis); n != 2 {
+	if n := len(m.callsPane().vis); n != 2 {
 		t.Errorf("step 0 shows %d syscalls, want 2", n)
 	}
 	m = runKey(t, m, "n")
 	if diff := cmp.Diff([]int{0, 1}, f.ran); diff != "" {
 		t.Errorf("steps run (-want +got):\n%s", diff)
 	}
-	if m.cur != 1 {
-		t.Errorf("selected step %d, want the step that ran (1)", m.cur)
+	if m.cur() != 1 {
+		t.Errorf("selected step %d, want the step that ran (1)", m.cur())
 	}
 	// Step 1 has a helper process: fork and exec at the parent's depth,
 	// exit indented under them.
 	var texts []string
-	for _, r := range m.calls.data.rows {
+	for _, r := range m.callsPane().data.rows {
 		texts = append(texts, r.text)
 	}
 	want := []string{
@@ -277,8 +277,8 @@ func TestLiveFailureStopsAndRestart(t *testing.T) {
 	if diff := cmp.Diff([]session.Status{session.Pending, session.Pending, session.Pending, session.Pending}, statuses(m)); diff != "" {
 		t.Errorf("after restart (-want +got):\n%s", diff)
 	}
-	if m.eventTotal() != 0 || m.cur != 0 {
-		t.Errorf("after restart: %d events, step %d selected", m.eventTotal(), m.cur)
+	if m.eventTotal() != 0 || m.cur() != 0 {
+		t.Errorf("after restart: %d events, step %d selected", m.eventTotal(), m.cur())
 	}
 	// A step result from before the restart is ignored.
 	m = send(m, stepDoneMsg{step: 3, gen: oldGen})
@@ -297,12 +297,12 @@ func TestLiveRunningGuards(t *testing.T) {
 
 	// While the step runs, events it made show up on refresh.
 	deadline := time.Now().Add(5 * time.Second)
-	for len(m.calls.vis) < 2 && time.Now().Before(deadline) {
+	for len(m.callsPane().vis) < 2 && time.Now().Before(deadline) {
 		m = send(m, refreshMsg{gen: m.sessGen})
 		time.Sleep(5 * time.Millisecond)
 	}
-	if len(m.calls.vis) != 2 {
-		t.Fatalf("running step shows %d syscalls, want 2", len(m.calls.vis))
+	if len(m.callsPane().vis) != 2 {
+		t.Fatalf("running step shows %d syscalls, want 2", len(m.callsPane().vis))
 	}
 	for _, k := range []string{"R", "w"} {
 		m, c := pressCmd(m, k)
@@ -347,47 +347,47 @@ func TestQuitKeys(t *testing.T) {
 	// q while typing a filter is text, not quit.
 	m := newSized(Options{Session: embedded(t)}, 80, 24)
 	m = press(m, "/", "q")
-	if m.quitting || m.filter.Value() != "q" {
-		t.Errorf("q in the filter: quitting %v, filter %q", m.quitting, m.filter.Value())
+	if m.quitting || m.callsPane().filter.Value() != "q" {
+		t.Errorf("q in the filter: quitting %v, filter %q", m.quitting, m.callsPane().filter.Value())
 	}
 }
 
 func TestFilter(t *testing.T) {
 	m := newSized(Options{Session: embedded(t)}, 160, 48)
 	m = press(m, "n", "/", "type:newchain")
-	total := len(m.calls.data.rows)
-	if n := len(m.calls.vis); n == 0 || n >= total {
+	total := len(m.callsPane().data.rows)
+	if n := len(m.callsPane().vis); n == 0 || n >= total {
 		t.Fatalf("filter newchain shows %d of %d", n, total)
 	}
-	for _, i := range m.calls.vis {
-		if !strings.Contains(m.calls.data.rows[i].lower, "newchain") {
-			t.Fatalf("row %q does not match", m.calls.data.rows[i].text)
+	for _, i := range m.callsPane().vis {
+		if !strings.Contains(m.callsPane().data.rows[i].lower, "newchain") {
+			t.Fatalf("row %q does not match", m.callsPane().data.rows[i].text)
 		}
 	}
-	narrow := len(m.calls.vis)
+	narrow := len(m.callsPane().vis)
 	m = press(m, "backspace", "backspace", "backspace", "backspace", "backspace")
-	if n := len(m.calls.vis); n <= narrow {
+	if n := len(m.callsPane().vis); n <= narrow {
 		t.Errorf("shorter query shows %d, want more than %d", n, narrow)
 	}
 	m = press(m, "type:CHAIN", "enter")
-	if m.filtering || len(m.calls.vis) != narrow {
-		t.Errorf("enter keeps the filter: filtering %v, %d rows, want %d", m.filtering, len(m.calls.vis), narrow)
+	if m.callsPane().filtering || len(m.callsPane().vis) != narrow {
+		t.Errorf("enter keeps the filter: filtering %v, %d rows, want %d", m.callsPane().filtering, len(m.callsPane().vis), narrow)
 	}
 	// The filter follows to other steps.
 	m = press(m, "a", "]")
-	for _, i := range m.calls.vis {
-		if !strings.Contains(m.calls.data.rows[i].lower, "newchain") {
-			t.Fatalf("step 1 row %q does not match", m.calls.data.rows[i].text)
+	for _, i := range m.callsPane().vis {
+		if !strings.Contains(m.callsPane().data.rows[i].lower, "newchain") {
+			t.Fatalf("step 1 row %q does not match", m.callsPane().data.rows[i].text)
 		}
 	}
 	m = press(m, "esc")
-	if m.filter.Value() != "" || len(m.calls.vis) != len(m.calls.data.rows) {
-		t.Errorf("esc clears: filter %q, %d of %d rows", m.filter.Value(), len(m.calls.vis), len(m.calls.data.rows))
+	if m.callsPane().filter.Value() != "" || len(m.callsPane().vis) != len(m.callsPane().data.rows) {
+		t.Errorf("esc clears: filter %q, %d of %d rows", m.callsPane().filter.Value(), len(m.callsPane().vis), len(m.callsPane().data.rows))
 	}
 	m = press(m, "H")
-	for _, i := range m.calls.vis {
-		if m.calls.data.rows[i].noise {
-			t.Fatalf("H leaves %q", m.calls.data.rows[i].text)
+	for _, i := range m.callsPane().vis {
+		if m.callsPane().data.rows[i].noise {
+			t.Fatalf("H leaves %q", m.callsPane().data.rows[i].text)
 		}
 	}
 }
@@ -396,14 +396,14 @@ func TestPairJump(t *testing.T) {
 	m := newSized(Options{Session: embedded(t)}, 80, 24)
 	m = press(m, "n", "n", "n", "3")
 	m = press(m, "p")
-	if r, _ := m.calls.selected(); r != 1 {
+	if r, _ := m.callsPane().selected(); r != 1 {
 		t.Fatalf("p on RTM_NEWLINK went to row %d, want its ACK (1)", r)
 	}
 	if !strings.Contains(plain(t, press(m, "4")), "reply to #3161") {
 		t.Error("the Detail pane does not name the request")
 	}
 	m = press(m, "p")
-	if r, _ := m.calls.selected(); r != 0 {
+	if r, _ := m.callsPane().selected(); r != 0 {
 		t.Errorf("p on the ACK went to row %d, want the request (0)", r)
 	}
 }
@@ -412,10 +412,10 @@ func TestSourceFollowsOrigin(t *testing.T) {
 	m := newSized(Options{Session: embedded(t)}, 160, 48)
 	m = press(m, "n", "3")
 	origins := map[int]bool{}
-	for _, e := range m.calls.data.events {
+	for _, e := range m.callsPane().data.events {
 		origins[e.Origin.Line] = true
 	}
-	src := m.source.lines
+	src := m.sourcePane().lines
 	marked := map[int]bool{}
 	for _, l := range src {
 		text := stripANSI(l)
@@ -429,17 +429,17 @@ func TestSourceFollowsOrigin(t *testing.T) {
 	}
 	// Move to an event of another line: the highlighted line follows.
 	for i := 0; i < 3000; i++ {
-		r, _ := m.calls.selected()
-		if m.calls.data.events[r].Origin.Line == 33 {
+		r, _ := m.callsPane().selected()
+		if m.callsPane().data.events[r].Origin.Line == 33 {
 			break
 		}
 		m = press(m, "j")
 	}
-	hl := stripANSI(m.source.lines[m.source.originLine])
+	hl := stripANSI(m.sourcePane().lines[m.sourcePane().originLine])
 	if !strings.HasPrefix(hl, "▶  33") {
 		t.Errorf("highlighted line %q, want line 33", hl)
 	}
-	if m.source.originLine < m.source.offset || m.source.originLine >= m.source.offset+m.source.h {
+	if m.sourcePane().originLine < m.sourcePane().offset || m.sourcePane().originLine >= m.sourcePane().offset+m.sourcePane().h {
 		t.Error("the highlighted line is scrolled out of view")
 	}
 }
@@ -466,13 +466,13 @@ func TestDetailTree(t *testing.T) {
 	m := newSized(Options{Session: embedded(t)}, 160, 48)
 	m = press(m, "n", "n", "n", "4")
 	m = selectNode(t, m, "IFLA_LINKINFO")
-	before := len(m.detail.vis)
+	before := len(m.detailPane().vis)
 	m = press(m, "right")
-	if len(m.detail.vis) != before+2 {
-		t.Fatalf("opening IFLA_LINKINFO shows %d nodes, want %d", len(m.detail.vis), before+2)
+	if len(m.detailPane().vis) != before+2 {
+		t.Fatalf("opening IFLA_LINKINFO shows %d nodes, want %d", len(m.detailPane().vis), before+2)
 	}
 	m = press(m, "right")
-	if n, _ := m.detail.selected(); n.name != "IFLA_INFO_KIND" {
+	if n, _ := m.detailPane().selected(); n.name != "IFLA_INFO_KIND" {
 		t.Errorf("right on an open node went to %q, want its first child", n.name)
 	}
 	out := plain(t, m)
@@ -480,16 +480,16 @@ func TestDetailTree(t *testing.T) {
 		t.Errorf("hex caption missing:\n%s", out)
 	}
 	m = press(m, "left")
-	if n, _ := m.detail.selected(); n.name != "IFLA_LINKINFO" {
+	if n, _ := m.detailPane().selected(); n.name != "IFLA_LINKINFO" {
 		t.Errorf("left on a leaf went to %q, want its parent", n.name)
 	}
 	m = press(m, "left")
-	if len(m.detail.vis) != before {
-		t.Errorf("left closes: %d nodes, want %d", len(m.detail.vis), before)
+	if len(m.detailPane().vis) != before {
+		t.Errorf("left closes: %d nodes, want %d", len(m.detailPane().vis), before)
 	}
 	m = press(m, "enter", "enter")
-	if len(m.detail.vis) != before {
-		t.Errorf("enter twice: %d nodes, want %d", len(m.detail.vis), before)
+	if len(m.detailPane().vis) != before {
+		t.Errorf("enter twice: %d nodes, want %d", len(m.detailPane().vis), before)
 	}
 }
 
@@ -522,26 +522,26 @@ func TestMouse(t *testing.T) {
 	m = press(m, "n")
 	r := m.lay.rects[paneCalls]
 	m = send(m, tea.MouseWheelMsg{X: r.x + 5, Y: r.y + 5, Button: tea.MouseWheelDown})
-	if m.calls.offset != 3 {
-		t.Errorf("wheel down over Syscalls: offset %d, want 3", m.calls.offset)
+	if m.callsPane().offset != 3 {
+		t.Errorf("wheel down over Syscalls: offset %d, want 3", m.callsPane().offset)
 	}
-	if r, _ := m.calls.selected(); r != 0 {
+	if r, _ := m.callsPane().selected(); r != 0 {
 		t.Errorf("the wheel moved the selection to %d", r)
 	}
 	m = send(m, tea.MouseClickMsg{X: r.x + 5, Y: r.y + 3, Button: tea.MouseLeft})
-	if got, _ := m.calls.selected(); m.focus != paneCalls || got != 5 {
-		t.Errorf("click: focus %s row %d, want Syscalls row 5", m.focus, got)
+	if got, _ := m.callsPane().selected(); m.focus != paneCalls || got != 5 {
+		t.Errorf("click: focus %d row %d, want Syscalls row 5", m.focus, got)
 	}
 	s := m.lay.rects[paneSteps]
 	m = send(m, tea.MouseClickMsg{X: s.x + 3, Y: s.y + 5, Button: tea.MouseLeft})
 	// Line 5 of the screen is the list's fifth line: after the phase
 	// heading, steps 0 and 1 and the next heading, step 2.
-	if m.focus != paneSteps || m.cur != 2 {
-		t.Errorf("click in Steps: focus %s step %d, want Steps step 2", m.focus, m.cur)
+	if m.focus != paneSteps || m.cur() != 2 {
+		t.Errorf("click in Steps: focus %d step %d, want Steps step 2", m.focus, m.cur())
 	}
 	m = send(m, tea.MouseWheelMsg{X: s.x + 3, Y: s.y + 5, Button: tea.MouseWheelUp})
-	if m.cur != 1 {
-		t.Errorf("wheel up in Steps: step %d, want 1", m.cur)
+	if m.cur() != 1 {
+		t.Errorf("wheel up in Steps: step %d, want 1", m.cur())
 	}
 }
 
@@ -622,15 +622,15 @@ func TestFilterMatchesScan(t *testing.T) {
 		default:
 			m = press(m, "enter", "H", "/")
 		}
-		q := strings.ToLower(m.filter.Value())
+		q := strings.ToLower(m.callsPane().filter.Value())
 		var want []int32
-		for j, row := range m.calls.data.rows {
-			if (!m.calls.hide || !row.noise) && strings.Contains(row.lower, q) {
+		for j, row := range m.callsPane().data.rows {
+			if (!m.callsPane().hide || !row.noise) && strings.Contains(row.lower, q) {
 				want = append(want, int32(j))
 			}
 		}
-		if diff := cmp.Diff(want, m.calls.vis, cmpopts.EquateEmpty()); diff != "" {
-			t.Fatalf("op %d, query %q hide %v: shown rows differ from a scan (-want +got):\n%s", i, q, m.calls.hide, diff)
+		if diff := cmp.Diff(want, m.callsPane().vis, cmpopts.EquateEmpty()); diff != "" {
+			t.Fatalf("op %d, query %q hide %v: shown rows differ from a scan (-want +got):\n%s", i, q, m.callsPane().hide, diff)
 		}
 	}
 }
@@ -640,11 +640,11 @@ func TestFilterMatchesScan(t *testing.T) {
 func TestChunkedDecoding(t *testing.T) {
 	m := newSized(Options{Session: syntheticSession(t, 3*decodeChunk+10)}, 80, 24)
 	m, cmd := pressCmd(m, "n")
-	if got := len(m.calls.data.rows); got != decodeChunk {
+	if got := len(m.callsPane().data.rows); got != decodeChunk {
 		t.Fatalf("first update decoded %d events, want one chunk (%d)", got, decodeChunk)
 	}
-	if !strings.Contains(m.calls.info(), "decoding 33%") {
-		t.Errorf("progress not shown: %q", m.calls.info())
+	if !strings.Contains(m.callsPane().Info(), "decoding 33%") {
+		t.Errorf("progress not shown: %q", m.callsPane().Info())
 	}
 	n := 0
 	for cmd != nil {
@@ -670,8 +670,8 @@ func TestChunkedDecoding(t *testing.T) {
 			}
 		}
 	}
-	if n != 3 || !m.calls.data.complete() || len(m.calls.vis) != 3*decodeChunk+10 {
-		t.Errorf("after %d decode messages: %d of %d rows", n, len(m.calls.data.rows), len(m.calls.data.events))
+	if n != 3 || !m.callsPane().data.complete() || len(m.callsPane().vis) != 3*decodeChunk+10 {
+		t.Errorf("after %d decode messages: %d of %d rows", n, len(m.callsPane().data.rows), len(m.callsPane().data.events))
 	}
 }
 
@@ -724,7 +724,7 @@ func TestDetailSynthetic(t *testing.T) {
 	m := newSized(Options{Session: embedded(t)}, 160, 48)
 	m = press(m, "a", "3", "j") // step 0, row 1: exec /usr/sbin/nft -f -
 	var got []string
-	for _, n := range m.detail.nodes {
+	for _, n := range m.detailPane().nodes {
 		if n.name != "stack" && n.depth == 0 {
 			got = append(got, fmt.Sprintf("%s=%s@%d+%d", n.name, n.value, n.off, n.n))
 		}
@@ -736,7 +736,7 @@ func TestDetailSynthetic(t *testing.T) {
 	// setupDefaultSysctl writes accept_ra.
 	m = press(m, "]", "]", "]", "j")
 	got = got[:0]
-	for _, n := range m.detail.nodes {
+	for _, n := range m.detailPane().nodes {
 		if n.depth == 0 && n.name != "stack" {
 			got = append(got, fmt.Sprintf("%s=%s", n.name, n.value))
 		}
@@ -811,7 +811,7 @@ func TestScenarioPicker(t *testing.T) {
 		}
 	}
 	if m.focus != paneSteps || len(f.ran) != 1 || f.restarts != 0 {
-		t.Errorf("keys leaked through the picker: focus %s, ran %v, %d restarts", m.focus, f.ran, f.restarts)
+		t.Errorf("keys leaked through the picker: focus %d, ran %v, %d restarts", m.focus, f.ran, f.restarts)
 	}
 	m = send(m, tea.MouseWheelMsg{X: 80, Y: 20, Button: tea.MouseWheelDown})
 	m = send(m, tea.MouseWheelMsg{X: 80, Y: 20, Button: tea.MouseWheelUp})

@@ -7,8 +7,6 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
-
-	"github.com/netexplore/netexplore/steps"
 )
 
 // scenarioPicker is the overlay s opens in live mode: every scenario with
@@ -20,15 +18,6 @@ type scenarioPicker struct {
 	// err says why the last switch failed; it stays under the list until
 	// the picker closes.
 	err string
-}
-
-// currentScenario names the session's scenario; sessions recorded before
-// scenarios existed show Docker's default bridge.
-func (m *Model) currentScenario() string {
-	if m.header.Scenario == "" {
-		return steps.ScenarioBridge
-	}
-	return m.header.Scenario
 }
 
 // scenarioIndex returns the position of scenario name in the picker, or -1.
@@ -55,7 +44,7 @@ func (m *Model) replayScenarioMessage() string {
 // openPicker handles s: the picker in live mode, a message in a replay.
 func (m *Model) openPicker() {
 	switch {
-	case !m.live():
+	case !m.live:
 		m.flash(m.replayScenarioMessage(), false)
 	case len(m.opts.Scenarios) == 0:
 		m.flash("no other scenario to choose from", false)
@@ -77,13 +66,13 @@ func (m Model) pickerKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m, m.switchScenario(m.opts.Scenarios[m.picker.cursor].Name)
 	case key.Matches(msg, k.Close):
 		m.picker = scenarioPicker{}
-	case key.Matches(msg, k.Up):
+	case key.Matches(msg, k.Nav.Up):
 		m.picker.cursor = clamp(m.picker.cursor-1, 0, n-1)
-	case key.Matches(msg, k.Down):
+	case key.Matches(msg, k.Nav.Down):
 		m.picker.cursor = clamp(m.picker.cursor+1, 0, n-1)
-	case key.Matches(msg, k.Top, k.PageUp):
+	case key.Matches(msg, k.Nav.Top, k.Nav.PageUp):
 		m.picker.cursor = 0
-	case key.Matches(msg, k.Bottom, k.PageDown):
+	case key.Matches(msg, k.Nav.Bottom, k.Nav.PageDown):
 		m.picker.cursor = n - 1
 	}
 	return m, nil

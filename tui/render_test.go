@@ -52,7 +52,7 @@ func renderStates(t *testing.T) []struct {
 		{"syscalls_error", func(w, h int) Model {
 			m := press(replay(w, h), "n", "3")
 			for i := 0; i < 30; i++ {
-				if r, ok := m.calls.selected(); ok && m.calls.data.rows[r].kind == rowError && m.calls.data.rows[r].req >= 0 {
+				if r, ok := m.callsPane().selected(); ok && m.callsPane().data.rows[r].kind == rowError && m.callsPane().data.rows[r].req >= 0 {
 					break
 				}
 				m = press(m, "j")

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 
+	tea "charm.land/bubbletea/v2"
+
 	"github.com/netexplore/netexplore/trace/analyze"
 
 	"github.com/netexplore/netexplore/session"
@@ -15,9 +17,17 @@ import (
 // that made the selected syscall highlighted.
 type sourcePane struct {
 	textWindow
+	navKeys
+	com *common
+	hl  *highlighter
 
+	step       int // the step shown
 	key        sourceKey
 	originLine int // document line of the selected event's origin, -1 if none
+}
+
+func newSourcePane(com *common) *sourcePane {
+	return &sourcePane{navKeys: com.keys.Nav, com: com, hl: newHighlighter()}
 }
 
 // sourceKey identifies what the document was built from, so it is rebuilt
@@ -29,7 +39,37 @@ type sourceKey struct {
 	line                 int
 }
 
-func (p *sourcePane) setSize(w, h int) { p.w, p.h = w, h }
+// Title implements Pane: the file of the step's source.
+func (p *sourcePane) Title() (string, string) {
+	if s := p.com.stepAt(p.step); s != nil {
+		return "Source", s.Source.File
+	}
+	return "Source", ""
+}
+
+// Update implements Pane: it shows the selected event's step and origin,
+// and scrolls.
+func (p *sourcePane) Update(msg tea.Msg) (Pane, tea.Cmd) {
+	switch msg := msg.(type) {
+	case eventMsg:
+		p.step = msg.step
+		var origin *analyze.Frame
+		if msg.row >= 0 {
+			origin = msg.data.events[msg.row].Origin
+		}
+		p.update(msg.data, origin, msg.follow)
+	case sessionMsg:
+		p.lines = nil
+	case themeMsg:
+		p.hl.reset()
+	case tea.KeyPressMsg, tea.MouseWheelMsg:
+		p.scrollBy(msg, p.navKeys)
+	}
+	return p, nil
+}
+
+// View implements Pane.
+func (p *sourcePane) View(bool) []string { return p.window() }
 
 // gutterWidth is the width of "▶ 123 ● ".
 const gutterWidth = 8
@@ -38,10 +78,10 @@ const gutterWidth = 8
 // function are shown.
 const contextLines = 6
 
-// Update rebuilds the document when needed. follow scrolls to the origin
+// update rebuilds the document when needed. follow scrolls to the origin
 // line (the user moved to another syscall).
-func (p *sourcePane) update(m *Model, d *stepData, origin *analyze.Frame, follow bool) {
-	key := sourceKey{step: m.cur, w: p.w, events: len(d.rows), gen: m.themeGen(), status: m.status(m.cur)}
+func (p *sourcePane) update(d *stepData, origin *analyze.Frame, follow bool) {
+	key := sourceKey{step: p.step, w: p.w, events: len(d.rows), gen: p.com.gen, status: p.com.status(p.step)}
 	if origin != nil {
 		key.file, key.line = origin.File, origin.Line
 	}
@@ -50,7 +90,7 @@ func (p *sourcePane) update(m *Model, d *stepData, origin *analyze.Frame, follow
 			p.offset = 0
 		}
 		p.key = key
-		p.build(m, d, origin)
+		p.build(d, origin)
 	}
 	if follow && p.originLine >= 0 {
 		if p.originLine < p.offset || p.originLine >= p.offset+p.h {
@@ -60,8 +100,9 @@ func (p *sourcePane) update(m *Model, d *stepData, origin *analyze.Frame, follow
 	p.offset = clamp(p.offset, 0, max(len(p.lines)-p.h, 0))
 }
 
-func (p *sourcePane) build(m *Model, d *stepData, origin *analyze.Frame) {
-	st := &m.com.styles
+func (p *sourcePane) build(d *stepData, origin *analyze.Frame) {
+	c := p.com
+	st := &c.styles
 	w := p.w
 	p.lines = p.lines[:0]
 	p.originLine = -1
@@ -80,18 +121,18 @@ func (p *sourcePane) build(m *Model, d *stepData, origin *analyze.Frame) {
 			p.lines = append(p.lines, st.Muted.render(lab)+fit(l, w-9))
 		}
 	}
-	s := m.stepAt(m.cur)
+	s := c.stepAt(p.step)
 	if s == nil {
 		p.lines = blank(w, 1)
 		return
 	}
 	info := s.Info
 	add(st.Bold, fmt.Sprintf("%d %s · %s", s.Index, info.ID, info.Title))
-	switch m.status(m.cur) {
+	switch c.status(p.step) {
 	case session.Skipped:
 		add(st.Warn, "skipped: "+info.SkipReason)
 	case session.Failed:
-		if r := m.result(m.cur); r != nil {
+		if r := c.result(p.step); r != nil {
 			add(st.Error, "failed: "+r.Error)
 		}
 	case session.Pending:
@@ -117,15 +158,15 @@ func (p *sourcePane) build(m *Model, d *stepData, origin *analyze.Frame) {
 	}
 	inExcerpt := origin != nil && origin.File == src.File && origin.Line >= src.StartLine && origin.Line <= src.EndLine
 	p.lines = append(p.lines, st.Muted.render(rule(fmt.Sprintf("── %s:%d-%d ", src.File, src.StartLine, src.EndLine), w)))
-	code := m.hl.lines(fmt.Sprintf("%s#%d", src.File, src.StartLine), src.Text)
+	code := p.hl.lines(fmt.Sprintf("%s#%d", src.File, src.StartLine), src.Text)
 	sel := 0
 	if inExcerpt {
 		sel = origin.Line
 	}
-	p.code(m, code, src.StartLine, d.origins[src.File], sel)
+	p.code(code, src.StartLine, d.origins[src.File], sel)
 
 	if origin != nil && !inExcerpt && origin.File != "" {
-		text, ok := m.sources[origin.File]
+		text, ok := c.sources[origin.File]
 		p.lines = append(p.lines, fit("", w))
 		if !ok {
 			add(st.Muted, fmt.Sprintf("the selected syscall came from %s:%d (source not recorded)", origin.File, origin.Line))
@@ -133,19 +174,19 @@ func (p *sourcePane) build(m *Model, d *stepData, origin *analyze.Frame) {
 		}
 		fn := strings.TrimPrefix(origin.Func, "github.com/netexplore/netexplore/")
 		p.lines = append(p.lines, st.Muted.render(rule(fmt.Sprintf("── called from %s:%d %s ", origin.File, origin.Line, fn), w)))
-		all := m.hl.lines("file#"+origin.File, text)
+		all := p.hl.lines("file#"+origin.File, text)
 		from := clamp(origin.Line-contextLines, 1, max(len(all), 1))
 		to := clamp(origin.Line+contextLines, 1, len(all))
 		if from <= to && to <= len(all) {
-			p.code(m, all[from-1:to], from, d.origins[origin.File], origin.Line)
+			p.code(all[from-1:to], from, d.origins[origin.File], origin.Line)
 		}
 	}
 }
 
 // code appends source lines numbered from first, marking lines in marks
 // and highlighting line sel.
-func (p *sourcePane) code(m *Model, lines []codeLine, first int, marks map[int]int, sel int) {
-	st := &m.com.styles
+func (p *sourcePane) code(lines []codeLine, first int, marks map[int]int, sel int) {
+	st := &p.com.styles
 	cw := p.w - gutterWidth
 	for i, cl := range lines {
 		n := first + i

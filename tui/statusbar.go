@@ -17,7 +17,7 @@ func (m *Model) statusLine() string {
 	}
 	if title == "" {
 		title = "replay"
-		if m.live() {
+		if m.live {
 			title = "live"
 		}
 	}
@@ -75,11 +75,10 @@ func (m *Model) bottomLine() string {
 	if state != "" {
 		state = " " + st.Accent.render(state) + " "
 	}
-	switch {
-	case m.filtering:
-		count := fmt.Sprintf("  %s match · enter keep · esc clear", m.calls.info())
-		return fitStyled(m.filter.View()+st.Muted.render(count), m.width)
-	case m.message != "":
+	if id, ok := m.typing(); ok {
+		return fitStyled(m.panes[id].(inputPane).InputLine(), m.width)
+	}
+	if m.message != "" {
 		pt := st.Accent
 		if m.messageErr {
 			pt = st.Error

@@ -133,6 +133,16 @@ func DefaultStyles(dark, plain bool) Styles {
 	return s
 }
 
+// cursorRow is the style of a pane's cursor row: Selected when the pane
+// has the focus, SelectedBlur when not. When it is the zero paint (an
+// unfocused pane without colour), the row keeps the pane's own styles.
+func (st *Styles) cursorRow(focused bool) paint {
+	if focused {
+		return st.Selected
+	}
+	return st.SelectedBlur
+}
+
 // plainStyles uses no colour at all: focus shows through the frame's line
 // weight, selection through reverse video.
 func plainStyles(dark bool) Styles {

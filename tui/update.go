@@ -3,8 +3,6 @@ package tui
 import (
 	"fmt"
 
-	"github.com/netexplore/netexplore/trace/analyze"
-
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
@@ -17,9 +15,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	m.decodeBudget = decodeChunk
 	nm, cmd := m.update(msg)
 	mm := nm.(Model)
-	mm.fixScroll()
 	// A step larger than one chunk goes on decoding between messages.
-	if !mm.decodeQueued && mm.stepCount() > 0 && mm.calls.data != nil && !mm.calls.data.complete() {
+	if !mm.decodeQueued && mm.stepCount() > 0 && mm.decoding() {
 		mm.decodeQueued = true
 		cmd = tea.Batch(cmd, func() tea.Msg { return decodeMsg{} })
 	}
@@ -30,17 +27,16 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	switch msg := msg.(type) {
 	case decodeMsg:
 		m.decodeQueued = false
-		m.sync(false)
+		m.sync()
 		return m, nil
 	case tea.WindowSizeMsg:
-		m.width, m.height = msg.Width, msg.Height
-		m.layout()
-		m.sync(false)
-		return m, nil
+		cmd := m.resize(msg.Width, msg.Height)
+		m.sync()
+		return m, cmd
 	case tea.BackgroundColorMsg:
 		m.dark = msg.IsDark()
 		m.applyTheme()
-		m.sync(false)
+		m.sync()
 		return m, nil
 	case tea.KeyPressMsg:
 		return m.handleKey(msg)
@@ -48,13 +44,12 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if m.picker.open {
 			return m.pickerWheel(msg.Mouse()), nil
 		}
-		m.handleWheel(msg.Mouse())
-		return m, nil
+		return m, m.mouse(msg, msg.Mouse(), false)
 	case tea.MouseClickMsg:
-		if !m.picker.open {
-			m.handleClick(msg.Mouse())
+		if m.picker.open {
+			return m, nil
 		}
-		return m, nil
+		return m, m.mouse(msg, msg.Mouse(), true)
 	case spinner.TickMsg:
 		if m.running < 0 && !m.restarting {
 			return m, nil // let the spinner stop
@@ -67,7 +62,7 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, nil
 		}
 		m.reload()
-		m.sync(false)
+		m.sync()
 		return m, refreshCmd(m.sessGen, m.refreshEvery)
 	case stepDoneMsg:
 		return m.stepDone(msg)
@@ -80,30 +75,62 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.flash("saved the session to "+msg.path, false)
 		}
 		return m, nil
+	case flashMsg:
+		m.flash(msg.text, msg.isErr)
+		return m, nil
 	}
-	if m.filtering {
-		var cmd tea.Cmd
-		m.filter, cmd = m.filter.Update(msg)
-		return m, cmd
-	}
-	return m, nil
+	// Anything else (the filter's own messages, say) is the panes'.
+	return m, m.broadcast(msg)
 }
 
-// fixScroll keeps the cursors of the Steps and Detail panes in view. View
-// only reads the offsets it sets.
-func (m *Model) fixScroll() {
-	m.steps.follow(m)
-	m.detail.follow()
+// decoding reports whether the selected step has events left to decode.
+func (m *Model) decoding() bool {
+	i := m.cur()
+	return i < len(m.data) && m.data[i] != nil && !m.data[i].complete()
 }
 
 // flash shows a one-off message until the next key press.
 func (m *Model) flash(s string, isErr bool) { m.message, m.messageErr = s, isErr }
 
+// forward sends msg to pane id.
+func (m *Model) forward(id paneID, msg tea.Msg) tea.Cmd {
+	var cmd tea.Cmd
+	m.panes[id], cmd = m.panes[id].Update(msg)
+	return cmd
+}
+
+// broadcast sends msg to every pane.
+func (m *Model) broadcast(msg tea.Msg) tea.Cmd {
+	var cmds []tea.Cmd
+	for id := range m.panes {
+		if cmd := m.forward(paneID(id), msg); cmd != nil {
+			cmds = append(cmds, cmd)
+		}
+	}
+	return tea.Batch(cmds...)
+}
+
+// typing returns the pane that has taken the keyboard over, if any.
+func (m *Model) typing() (paneID, bool) {
+	for id, p := range m.panes {
+		if in, ok := p.(inputPane); ok && in.Typing() {
+			return paneID(id), true
+		}
+	}
+	return 0, false
+}
+
 func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	k := &m.com.keys
 	m.message = ""
-	if m.filtering {
-		return m.filterKey(msg)
+	if id, ok := m.typing(); ok {
+		if msg.String() == "ctrl+c" {
+			m.quitting = true
+			return m, tea.Quit
+		}
+		cmd := m.forward(id, msg)
+		m.sync()
+		return m, cmd
 	}
 	if key.Matches(msg, k.Quit) {
 		m.quitting = true
@@ -114,12 +141,11 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	}
 	if m.showHelp {
 		m.showHelp = false
-		if key.Matches(msg, k.Help, k.ClearFilter) {
+		if key.Matches(msg, k.Help, k.Calls.ClearFilter) {
 			return m, nil
 		}
 	}
 	var cmd tea.Cmd
-	follow := false
 	switch {
 	case key.Matches(msg, k.Help):
 		m.showHelp = true
@@ -134,123 +160,67 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	case key.Matches(msg, k.Scenario):
 		m.openPicker()
 	case key.Matches(msg, k.PrevStep):
-		m.selectStep(m.cur - 1)
+		m.selectStep(m.cur() - 1)
 	case key.Matches(msg, k.NextStep):
-		m.selectStep(m.cur + 1)
+		m.selectStep(m.cur() + 1)
 	case key.Matches(msg, k.Focus):
 		m.setFocus((m.focus + 1) % numPanes)
 	case key.Matches(msg, k.FocusBack):
 		m.setFocus((m.focus + numPanes - 1) % numPanes)
 	case key.Matches(msg, k.Pane):
-		m.setFocus(pane(msg.String()[0] - '1'))
-	case key.Matches(msg, k.Filter):
-		m.filtering = true
-		if !m.lay.wide {
-			m.setFocus(paneCalls)
-		}
-		cmd = m.filter.Focus()
-	case key.Matches(msg, k.ClearFilter):
-		m.filter.SetValue("")
-	case key.Matches(msg, k.Noise):
-		m.calls.toggleHide()
-		follow = true
-	case key.Matches(msg, k.Pair):
-		follow = m.pair()
+		m.setFocus(paneID(msg.String()[0] - '1'))
 	case key.Matches(msg, k.Save):
 		cmd = m.save()
 	default:
-		follow = m.navigate(msg)
+		cmd = m.forwardKey(msg)
 	}
-	m.sync(follow)
+	m.sync()
 	return m, cmd
 }
 
-// filterKey handles keys while the filter line has focus.
-func (m Model) filterKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
-	k := &m.com.keys
-	switch {
-	case msg.String() == "ctrl+c":
-		m.quitting = true
-		return m, tea.Quit
-	case msg.String() == "enter":
-		m.filtering = false
-		m.filter.Blur()
-	case key.Matches(msg, k.ClearFilter):
-		m.filtering = false
-		m.filter.Blur()
-		m.filter.SetValue("")
-	case msg.String() == "up" || msg.String() == "down":
-		if msg.String() == "up" {
-			m.calls.move(-1)
-		} else {
-			m.calls.move(1)
+// forwardKey gives a key the root model does not handle to the pane that
+// takes it: one whose global keys match it, else the focused pane. A pane
+// that starts typing takes the focus in the narrow layout, so what is
+// typed is seen.
+func (m *Model) forwardKey(msg tea.KeyPressMsg) tea.Cmd {
+	to := m.focus
+	for id, p := range m.panes {
+		if g, ok := p.(globalKeyer); ok && key.Matches(msg, g.GlobalKeys()...) {
+			to = paneID(id)
+			break
 		}
-		m.sync(true)
-		return m, nil
-	default:
-		var cmd tea.Cmd
-		m.filter, cmd = m.filter.Update(msg)
-		m.sync(true)
-		return m, cmd
 	}
-	m.sync(true)
-	return m, nil
+	cmd := m.forward(to, msg)
+	if id, ok := m.typing(); ok && !m.lay.wide {
+		m.setFocus(id)
+	}
+	return cmd
 }
 
-// navigate moves inside the focused pane. It reports whether the selected
-// syscall may have changed (the Source pane then follows it).
-func (m *Model) navigate(msg tea.KeyPressMsg) bool {
-	k := &m.com.keys
-	page := 10
-	if r := m.lay.rects[m.focus]; r.h > 4 {
-		page = r.h - 3
+// mouse sends a wheel turn or a click to the pane under the pointer, in
+// the pane's coordinates; a click focuses the pane first.
+func (m *Model) mouse(msg tea.Msg, ms tea.Mouse, click bool) tea.Cmd {
+	id, ok := m.paneAt(ms.X, ms.Y)
+	if !ok || (click && ms.Button != tea.MouseLeft) {
+		return nil
 	}
-	delta := 0
-	switch {
-	case key.Matches(msg, k.Up):
-		delta = -1
-	case key.Matches(msg, k.Down):
-		delta = 1
-	case key.Matches(msg, k.PageUp):
-		delta = -page
-	case key.Matches(msg, k.PageDown):
-		delta = page
-	case key.Matches(msg, k.Top):
-		delta = -1 << 30
-	case key.Matches(msg, k.Bottom):
-		delta = 1 << 30
+	if click {
+		m.setFocus(id)
 	}
-	switch m.focus {
-	case paneSteps:
-		if delta != 0 {
-			m.selectStep(clamp(m.cur+delta, 0, m.stepCount()-1))
-		}
-	case paneSource:
-		m.source.scroll(delta)
-	case paneChanges:
-		m.changes.scroll(delta)
-	case paneCalls:
-		if delta != 0 {
-			m.calls.move(delta)
-			return true
-		}
-	case paneDetail:
-		switch {
-		case delta != 0:
-			m.detail.move(delta)
-		case key.Matches(msg, k.Toggle):
-			m.detail.setOpen(false, true)
-		case key.Matches(msg, k.Expand):
-			m.detail.setOpen(true, false)
-		case key.Matches(msg, k.Collapse):
-			m.detail.setOpen(false, false)
-		}
+	r := m.lay.rects[id]
+	ms.X, ms.Y = ms.X-r.x-1, ms.Y-r.y-1
+	if click {
+		msg = tea.MouseClickMsg(ms)
+	} else {
+		msg = tea.MouseWheelMsg(ms)
 	}
-	return false
+	cmd := m.forward(id, msg)
+	m.sync()
+	return cmd
 }
 
 // setFocus focuses pane p; the narrow layout shows it if it is a content pane.
-func (m *Model) setFocus(p pane) {
+func (m *Model) setFocus(p paneID) {
 	if p < 0 || p >= numPanes {
 		return
 	}
@@ -262,56 +232,33 @@ func (m *Model) setFocus(p pane) {
 
 // selectStep makes step i the selected one.
 func (m *Model) selectStep(i int) {
-	m.cur = clamp(i, 0, max(m.stepCount()-1, 0))
-	m.sync(false)
+	m.stepsPane().selectStep(i)
+	m.sync()
 }
 
-// sync brings every pane in line with the selected step and syscall. It
-// costs only what changed: new events, a new selection.
-func (m *Model) sync(follow bool) {
+// sync tells every pane what is selected: the step the Steps pane chose,
+// then the event the Syscalls pane chose among that step's. It costs only
+// what changed: new events, a new selection.
+func (m *Model) sync() {
 	if m.stepCount() == 0 {
 		return
 	}
-	d := m.stepData(m.cur)
-	m.calls.setData(m.cur, d)
-	m.calls.setFilter(m.filter.Value())
-	row, ok := m.calls.selected()
-	var origin *analyze.Frame
-	if ok {
-		origin = d.events[row].Origin
-	} else {
+	cur := m.cur()
+	d := m.stepData(cur)
+	m.broadcast(stepMsg{step: cur, data: d})
+	calls := m.callsPane()
+	row, ok := calls.selected()
+	if !ok {
 		row = -1
 	}
-	m.detail.setEvent(d, m.cur, row)
-	m.source.update(m, d, origin, follow)
-	m.changes.update(m)
-}
-
-// pair jumps between a request and its reply.
-func (m *Model) pair() bool {
-	row, ok := m.calls.selected()
-	if !ok {
-		return false
-	}
-	r := m.calls.data.rows[row]
-	target := r.reply
-	if target < 0 {
-		target = r.req
-	}
-	if target < 0 {
-		m.flash("this syscall has no paired request or reply", false)
-		return false
-	}
-	if !m.calls.jumpTo(int(target)) {
-		m.flash("the paired syscall is hidden by the filter", false)
-		return false
-	}
-	return true
+	follow := calls.moves != m.moves
+	m.moves = calls.moves
+	m.broadcast(eventMsg{step: cur, data: d, row: row, follow: follow})
 }
 
 // next runs (live) or reveals (replay) the next step.
 func (m *Model) next() tea.Cmd {
-	if !m.live() {
+	if !m.live {
 		if m.revealed >= m.stepCount() {
 			m.flash("all recorded steps are shown: b steps back, R starts over", false)
 			return nil
@@ -348,18 +295,9 @@ func (m *Model) startNext() tea.Cmd {
 	return tea.Batch(runStepCmd(m.driver, i, m.sessGen), refreshCmd(m.sessGen, m.refreshEvery), m.spinner.Tick)
 }
 
-func (m *Model) anyFailed() bool {
-	for i := range m.snap {
-		if m.snap[i].status == session.Failed {
-			return true
-		}
-	}
-	return false
-}
-
 // back hides the last revealed step (replay only).
 func (m *Model) back() {
-	if m.live() {
+	if m.live {
 		m.flash("steps that ran cannot be undone: R restarts in a fresh namespace", false)
 		return
 	}
@@ -372,9 +310,9 @@ func (m *Model) back() {
 
 // all runs (live) or reveals (replay) every remaining step.
 func (m *Model) all() tea.Cmd {
-	if !m.live() {
+	if !m.live {
 		m.revealed = m.stepCount()
-		m.sync(false)
+		m.sync()
 		return nil
 	}
 	m.runAll = true
@@ -386,7 +324,7 @@ func (m *Model) all() tea.Cmd {
 
 // restart starts over: a fresh lab (live) or nothing revealed (replay).
 func (m *Model) restart() tea.Cmd {
-	if !m.live() {
+	if !m.live {
 		m.revealed = 0
 		m.selectStep(0)
 		return nil
@@ -419,7 +357,7 @@ func (m Model) stepDone(msg stepDoneMsg) (tea.Model, tea.Cmd) {
 	}
 	m.running = -1
 	m.reload()
-	m.sync(false)
+	m.sync()
 	if msg.err != nil {
 		m.runAll, m.queued = false, 0
 		m.flash(fmt.Sprintf("step %d: %v", msg.step, msg.err), true)
@@ -472,8 +410,7 @@ func (m *Model) adopt(s *session.Session) {
 	m.sessGen++
 	m.snap, m.data = nil, nil
 	m.reload()
-	m.calls.data = nil
-	m.source.lines, m.changes.lines = nil, nil
+	m.broadcast(sessionMsg{})
 	m.selectStep(0)
 }
 
@@ -486,62 +423,4 @@ func (m Model) pickerWheel(ms tea.Mouse) Model {
 		m.picker.cursor = min(m.picker.cursor+1, len(m.opts.Scenarios)-1)
 	}
 	return m
-}
-
-// handleWheel scrolls the pane under the mouse.
-func (m *Model) handleWheel(ms tea.Mouse) {
-	p, ok := m.paneAt(ms.X, ms.Y)
-	if !ok {
-		return
-	}
-	delta := 3
-	switch ms.Button {
-	case tea.MouseWheelUp:
-		delta = -3
-	case tea.MouseWheelDown:
-	default:
-		return
-	}
-	switch p {
-	case paneSteps:
-		m.selectStep(m.cur + delta/3)
-	case paneSource:
-		m.source.scroll(delta)
-	case paneCalls:
-		m.calls.scroll(delta)
-	case paneDetail:
-		m.detail.move(delta)
-		m.sync(false)
-	case paneChanges:
-		m.changes.scroll(delta)
-	}
-}
-
-// handleClick focuses the pane under the mouse and selects the line clicked.
-func (m *Model) handleClick(ms tea.Mouse) {
-	if ms.Button != tea.MouseLeft {
-		return
-	}
-	p, ok := m.paneAt(ms.X, ms.Y)
-	if !ok {
-		return
-	}
-	m.setFocus(p)
-	y := ms.Y - m.lay.rects[p].y - 1
-	follow := false
-	switch p {
-	case paneSteps:
-		lines := m.steps.lines(m)
-		if i := m.steps.offset + y; y >= 0 && i < len(lines) && lines[i].step >= 0 {
-			m.cur = lines[i].step
-		}
-	case paneCalls:
-		follow = m.calls.click(y)
-	case paneDetail:
-		head, _, _ := m.detail.split()
-		if i := m.detail.offset + y - head; y >= head && i < len(m.detail.vis) {
-			m.detail.cursor = i
-		}
-	}
-	m.sync(follow)
 }

@@ -5,8 +5,6 @@ import (
 	"strings"
 
 	tea "charm.land/bubbletea/v2"
-
-	"github.com/netexplore/netexplore/session"
 )
 
 // View implements tea.Model: the whole screen, in the alternate screen
@@ -61,81 +59,17 @@ func (m *Model) tooSmallView() []string {
 	return out
 }
 
-// paneBox renders pane p in its box.
-func (m *Model) paneBox(p pane) []string {
-	r := m.lay.rects[p]
-	focused := m.focus == p
-	st := &m.com.styles
-	switch p {
-	case paneSteps:
-		info := fmt.Sprintf("%d/%d run", m.doneCount(), m.stepCount())
-		return box(st, "Steps", info, r.w, r.h, focused, m.steps.view(m, focused))
-	case paneSource:
-		return box(st, m.sourceTitle(), m.source.info(), r.w, r.h, focused, m.source.view())
-	case paneCalls:
-		return box(st, m.callsTitle(), m.calls.info(), r.w, r.h, focused, m.calls.view(m, focused, m.callsEmpty()))
-	case paneDetail:
-		return box(st, "Detail", m.detail.info(), r.w, r.h, focused, m.detail.view(m, focused))
-	case paneChanges:
-		return box(st, "Changes", m.changes.info(), r.w, r.h, focused, m.changes.view())
+// paneBox renders pane id in its box, titled with its name and what it
+// shows.
+func (m *Model) paneBox(id paneID) []string {
+	r := m.lay.rects[id]
+	p := m.panes[id]
+	focused := m.focus == id
+	title, about := p.Title()
+	if about != "" {
+		title += " · " + about
 	}
-	return blank(r.w, r.h)
-}
-
-// body renders the inner lines of content pane p, for the narrow layout.
-func (m *Model) paneBody(p pane) []string {
-	focused := m.focus == p
-	switch p {
-	case paneSource:
-		return m.source.view()
-	case paneCalls:
-		return m.calls.view(m, focused, m.callsEmpty())
-	case paneDetail:
-		return m.detail.view(m, focused)
-	case paneChanges:
-		return m.changes.view()
-	}
-	return nil
-}
-
-func (m *Model) sourceTitle() string {
-	if s := m.stepAt(m.cur); s != nil && s.Source.File != "" {
-		return "Source · " + s.Source.File
-	}
-	return "Source"
-}
-
-func (m *Model) callsTitle() string {
-	t := "Syscalls"
-	if s := m.stepAt(m.cur); s != nil {
-		t += " · " + s.Info.ID
-	}
-	if q := m.filter.Value(); q != "" {
-		t += fmt.Sprintf(" · /%s", q)
-	}
-	if m.calls.hide {
-		t += " · H"
-	}
-	return t
-}
-
-// callsEmpty says why the Syscalls pane is empty.
-func (m *Model) callsEmpty() string {
-	switch m.status(m.cur) {
-	case session.Pending:
-		if m.cur == m.nextPending() {
-			if m.live() {
-				return "not run yet: press n to run this step"
-			}
-			return "not shown yet: press n to reveal this recorded step"
-		}
-		return "not run yet"
-	case session.Running:
-		return "running: waiting for the first syscall…"
-	case session.Skipped:
-		return "skipped: the step made no syscall"
-	}
-	return "no syscall was captured for this step"
+	return box(&m.com.styles, title, p.Info(), r.w, r.h, focused, p.View(focused))
 }
 
 func (m *Model) wideView() []string {
@@ -149,11 +83,12 @@ func (m *Model) narrowView() []string {
 	r := m.lay.rects[paneSource]
 	st := &m.com.styles
 	var tabs []string
-	for p := paneSource; p < numPanes; p++ {
-		name := fmt.Sprintf("%d %s", int(p)+1, p)
-		if p == m.tab {
+	for id := paneSource; id < numPanes; id++ {
+		name, _ := m.panes[id].Title()
+		name = fmt.Sprintf("%d %s", int(id)+1, name)
+		if id == m.tab {
 			pt := st.Title
-			if m.focus == p {
+			if m.focus == id {
 				pt = st.TitleFocus
 			}
 			tabs = append(tabs, pt.render("["+name+"]"))
@@ -163,42 +98,18 @@ func (m *Model) narrowView() []string {
 	}
 	title := strings.Join(tabs, "")
 	focused := m.focus == m.tab
-	content := boxStyled(st, title, r.w, r.h, focused, m.paneBody(m.tab))
+	tab := m.panes[m.tab]
+	content := boxStyled(st, title, r.w, r.h, focused, tab.View(focused))
 	if len(content) > 0 {
 		bc, bp := thinBox, st.Border
 		if focused {
 			bc, bp = thickBox, st.BorderFocus
 		}
-		caption := m.tabCaption()
-		if info := m.paneInfo(m.tab); info != "" {
+		_, caption := tab.Title()
+		if info := tab.Info(); info != "" {
 			caption = strings.TrimSpace(caption + " " + info)
 		}
 		content[len(content)-1] = edge(bc.bl, bc.br, bc.h, "", caption, r.w-2, bp, st.Muted)
 	}
 	return joinColumns(m.paneBox(paneSteps), content)
-}
-
-// tabCaption names what the narrow layout's content tab shows.
-func (m *Model) tabCaption() string {
-	switch m.tab {
-	case paneSource:
-		return strings.TrimPrefix(strings.TrimPrefix(m.sourceTitle(), "Source"), " · ")
-	case paneCalls:
-		return strings.TrimPrefix(m.callsTitle(), "Syscalls · ")
-	}
-	return ""
-}
-
-func (m *Model) paneInfo(p pane) string {
-	switch p {
-	case paneSource:
-		return m.source.info()
-	case paneCalls:
-		return m.calls.info()
-	case paneDetail:
-		return m.detail.info()
-	case paneChanges:
-		return m.changes.info()
-	}
-	return ""
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/netexplore/netexplore/trace/analyze"
 
 	"github.com/netexplore/netexplore/session"
+	"github.com/netexplore/netexplore/session/live"
 	"github.com/netexplore/netexplore/steps"
 )
 
@@ -78,7 +79,7 @@ var errHelp = errors.New("help shown")
 // startLive starts a live walkthrough and arranges for SIGINT/SIGTERM to
 // close it, so the lab and the probe are removed on every exit path. The
 // returned function stops that signal handling.
-func startLive(p planFlags, onEvent func(int, session.Event)) (*session.Live, func(), error) {
+func startLive(p planFlags, onEvent func(int, session.Event)) (*live.Runner, func(), error) {
 	live, err := newLive(p, onEvent)
 	if err != nil {
 		return nil, nil, err
@@ -87,7 +88,7 @@ func startLive(p planFlags, onEvent func(int, session.Event)) (*session.Live, fu
 }
 
 // newLive validates the configuration and starts a live walkthrough.
-func newLive(p planFlags, onEvent func(int, session.Event)) (*session.Live, error) {
+func newLive(p planFlags, onEvent func(int, session.Event)) (*live.Runner, error) {
 	if err := p.cfg.Validate(); err != nil {
 		return nil, err
 	}
@@ -95,14 +96,14 @@ func newLive(p planFlags, onEvent func(int, session.Event)) (*session.Live, erro
 	if scenario == "" {
 		scenario = steps.ScenarioBridge
 	}
-	return session.StartLive(context.Background(), session.LiveOptions{
+	return live.Start(context.Background(), live.Options{
 		Config: p.cfg, Scenario: scenario, Version: version, NoStacks: p.noStacks, OnEvent: onEvent,
 	})
 }
 
 // closeOnSignal closes live and exits when SIGINT or SIGTERM arrives, until
 // the returned function is called.
-func closeOnSignal(live *session.Live) func() {
+func closeOnSignal(live *live.Runner) func() {
 	sigs := make(chan os.Signal, 1)
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
 	stop := make(chan struct{})

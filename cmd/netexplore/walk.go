@@ -15,6 +15,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/netexplore/netexplore/session"
+	"github.com/netexplore/netexplore/session/live"
 	"github.com/netexplore/netexplore/steps"
 	"github.com/netexplore/netexplore/tui"
 )
@@ -139,7 +140,7 @@ func requireTerminal() error {
 type liveDriver struct {
 	p    planFlags
 	mu   sync.Mutex
-	live *session.Live
+	live *live.Runner
 	pid  atomic.Int64 // read by Title without the lock: a restart holds it for seconds
 }
 

@@ -4,18 +4,68 @@ import (
 	"fmt"
 	"strings"
 
+	tea "charm.land/bubbletea/v2"
+
 	"github.com/netexplore/netexplore/session"
 	"github.com/netexplore/netexplore/steps"
 )
 
 // stepsPane lists the plan in order with each step's state. Its cursor is
-// the selected step, which every other pane follows.
+// the selected step, which every other pane follows: moving it, clicking a
+// step or turning the wheel over the list selects another.
 type stepsPane struct {
+	navKeys
+	com *common
+
 	w, h   int
+	cursor int // the selected step
 	offset int // first list line shown
 }
 
-func (p *stepsPane) setSize(w, h int) { p.w, p.h = w, h }
+func newStepsPane(com *common) *stepsPane {
+	return &stepsPane{navKeys: com.keys.Nav, com: com}
+}
+
+// Title implements Pane.
+func (p *stepsPane) Title() (string, string) { return "Steps", "" }
+
+// Info implements Pane: how many steps have run.
+func (p *stepsPane) Info() string {
+	return fmt.Sprintf("%d/%d run", p.com.doneCount(), p.com.stepCount())
+}
+
+// SetSize implements Pane.
+func (p *stepsPane) SetSize(w, h int) {
+	p.w, p.h = w, h
+	p.follow()
+}
+
+// Update implements Pane.
+func (p *stepsPane) Update(msg tea.Msg) (Pane, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.KeyPressMsg:
+		if d := p.delta(msg, pageLines(p.h)); d != 0 {
+			p.selectStep(p.cursor + d)
+		}
+	case tea.MouseWheelMsg:
+		if d := wheelLines(msg.Mouse()); d != 0 {
+			p.selectStep(p.cursor + d/3)
+		}
+	case tea.MouseClickMsg:
+		lines := p.lines()
+		if i := p.offset + msg.Y; msg.Y >= 0 && i < len(lines) && lines[i].step >= 0 {
+			p.cursor = lines[i].step
+		}
+	}
+	p.follow()
+	return p, nil
+}
+
+// selectStep makes step i, kept inside the plan, the selected one.
+func (p *stepsPane) selectStep(i int) {
+	p.cursor = clamp(i, 0, max(p.com.stepCount()-1, 0))
+	p.follow()
+}
 
 // stepLine is one line of the list: a phase heading, a step, or a failed
 // step's error.
@@ -27,18 +77,19 @@ type stepLine struct {
 
 // lines builds the list: a heading whenever the phase changes, each step,
 // and the error under a failed step.
-func (p *stepsPane) lines(m *Model) []stepLine {
+func (p *stepsPane) lines() []stepLine {
+	c := p.com
 	var out []stepLine
 	phase := ""
-	for i := 0; i < m.stepCount(); i++ {
-		st := m.stepAt(i)
+	for i := 0; i < c.stepCount(); i++ {
+		st := c.stepAt(i)
 		if st.Info.Phase != phase {
 			phase = st.Info.Phase
 			out = append(out, stepLine{step: -1, phase: phase})
 		}
 		out = append(out, stepLine{step: i})
-		if m.status(i) == session.Failed {
-			if r := m.result(i); r != nil && r.Error != "" {
+		if c.status(i) == session.Failed {
+			if r := c.result(i); r != nil && r.Error != "" {
 				out = append(out, stepLine{step: i, err: r.Error})
 			}
 		}
@@ -51,16 +102,17 @@ func (p *stepsPane) lines(m *Model) []stepLine {
 const footerLines = 5
 
 // neededHeight is the inner height that shows the whole list and footer.
-func (p *stepsPane) neededHeight(m *Model) int {
-	return len(p.lines(m)) + footerLines
+func (p *stepsPane) neededHeight() int {
+	return len(p.lines()) + footerLines
 }
 
 // mark returns the state glyph of step i.
-func stepMark(m *Model, i int) (string, paint) {
-	st := &m.com.styles
-	switch m.status(i) {
+func (p *stepsPane) mark(i int) (string, paint) {
+	c := p.com
+	st := &c.styles
+	switch c.status(i) {
 	case session.Running:
-		return m.spinnerFrame(), st.Accent
+		return c.spinnerFrame(), st.Accent
 	case session.Done:
 		return "✓", st.OK
 	case session.Failed:
@@ -68,29 +120,30 @@ func stepMark(m *Model, i int) (string, paint) {
 	case session.Skipped:
 		return "⊘", st.Muted
 	}
-	if m.restarting {
+	if c.restarting {
 		return "·", st.Muted
 	}
 	return "·", st.Text
 }
 
-// view renders the pane's inner lines.
-func (p *stepsPane) view(m *Model, focused bool) []string {
-	st := &m.com.styles
-	if m.stepCount() == 0 {
+// View implements Pane.
+func (p *stepsPane) View(focused bool) []string {
+	c := p.com
+	st := &c.styles
+	if c.stepCount() == 0 {
 		return append([]string{fit("no steps in this session", p.w)}, blank(p.w, p.h-1)...)
 	}
-	lines := p.lines(m)
+	lines := p.lines()
 	listH, footer := p.listHeight(len(lines))
 	off := clamp(p.offset, 0, max(len(lines)-listH, 0))
 
 	out := make([]string, 0, p.h)
 	for i := off; i < len(lines) && len(out) < listH; i++ {
-		out = append(out, p.line(m, lines[i], focused))
+		out = append(out, p.line(lines[i], focused))
 	}
 	if footer {
 		out = append(out, st.Border.render(strings.Repeat("─", p.w)))
-		out = append(out, p.footer(m)...)
+		out = append(out, p.footer()...)
 	}
 	for len(out) < p.h {
 		out = append(out, strings.Repeat(" ", p.w))
@@ -108,12 +161,12 @@ func (p *stepsPane) listHeight(n int) (int, bool) {
 }
 
 // follow scrolls the list so the selected step is visible.
-func (p *stepsPane) follow(m *Model) {
-	lines := p.lines(m)
+func (p *stepsPane) follow() {
+	lines := p.lines()
 	listH, _ := p.listHeight(len(lines))
 	cur := 0
 	for i, l := range lines {
-		if l.step == m.cur && l.err == "" {
+		if l.step == p.cursor && l.err == "" {
 			cur = i
 			break
 		}
@@ -121,8 +174,9 @@ func (p *stepsPane) follow(m *Model) {
 	p.offset = scrollTo(p.offset, cur, listH, len(lines))
 }
 
-func (p *stepsPane) line(m *Model, l stepLine, focused bool) string {
-	st := &m.com.styles
+func (p *stepsPane) line(l stepLine, focused bool) string {
+	c := p.com
+	st := &c.styles
 	if l.step < 0 {
 		return st.Muted.render(fit(" "+l.phase, p.w))
 	}
@@ -130,14 +184,14 @@ func (p *stepsPane) line(m *Model, l stepLine, focused bool) string {
 		return st.Error.render(fit("     ✗ "+l.err, p.w))
 	}
 	i := l.step
-	info := m.stepAt(i).Info
-	glyph, gp := stepMark(m, i)
+	info := c.stepAt(i).Info
+	glyph, gp := p.mark(i)
 	count := ""
-	if n := len(m.events(i)); n > 0 && p.w >= 26 {
+	if n := len(c.events(i)); n > 0 && p.w >= 26 {
 		count = fmt.Sprint(n)
 	}
 	cursor := " "
-	if i == m.cur {
+	if i == p.cursor {
 		cursor = "›"
 	}
 	name := info.ID
@@ -150,20 +204,16 @@ func (p *stepsPane) line(m *Model, l stepLine, focused bool) string {
 		text += " " + count
 	}
 	rest := fit(" "+text, p.w-2)
-	if i == m.cur {
-		sel := st.SelectedBlur
-		if focused {
-			sel = st.Selected
-		}
-		if sel.pre != "" {
+	if i == p.cursor {
+		if sel := st.cursorRow(focused); sel.pre != "" {
 			return sel.render(cursor + glyph + rest)
 		}
 	}
 	style := st.Text
-	switch m.status(i) {
+	switch c.status(i) {
 	case session.Skipped, session.Pending:
 		style = st.Muted
-		if m.status(i) == session.Pending && i == m.nextPending() {
+		if c.status(i) == session.Pending && i == c.nextPending() {
 			style = st.Bold
 		}
 	case session.Failed:
@@ -173,19 +223,21 @@ func (p *stepsPane) line(m *Model, l stepLine, focused bool) string {
 }
 
 // footer summarises the selected step: its title and what became of it.
-func (p *stepsPane) footer(m *Model) []string {
-	st := &m.com.styles
-	s := m.stepAt(m.cur)
+func (p *stepsPane) footer() []string {
+	c := p.com
+	st := &c.styles
+	cur := p.cursor
+	s := c.stepAt(cur)
 	var lines []string
 	for _, l := range wrap(s.Info.Title, p.w-1) {
 		lines = append(lines, st.Bold.render(fit(" "+l, p.w)))
 	}
 	var state string
 	sp := st.Muted
-	switch m.status(m.cur) {
+	switch c.status(cur) {
 	case session.Pending:
 		state = "not run yet"
-		if m.cur == m.nextPending() {
+		if cur == c.nextPending() {
 			state = "next: press n"
 		}
 		if s.Info.Skipped {
@@ -194,15 +246,15 @@ func (p *stepsPane) footer(m *Model) []string {
 	case session.Running:
 		state, sp = "running…", st.Accent
 	case session.Done:
-		state, sp = fmt.Sprintf("done · %d events · %d changes", len(m.events(m.cur)), changeCount(m.result(m.cur))), st.OK
+		state, sp = fmt.Sprintf("done · %d events · %d changes", len(c.events(cur)), changeCount(c.result(cur))), st.OK
 	case session.Failed:
 		state, sp = "failed", st.Error
-		if r := m.result(m.cur); r != nil && r.Error != "" {
+		if r := c.result(cur); r != nil && r.Error != "" {
 			state += ": " + r.Error
 		}
 	case session.Skipped:
 		state = "skipped: " + s.Info.SkipReason
-		if r := m.result(m.cur); r != nil && len(r.Notes) > 0 && s.Info.SkipReason == "" {
+		if r := c.result(cur); r != nil && len(r.Notes) > 0 && s.Info.SkipReason == "" {
 			state = "skipped: " + r.Notes[0]
 		}
 	}

@@ -1,10 +1,9 @@
-package session
+package live
 
 import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"sync"
 	"time"
 
@@ -15,11 +14,12 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/netexplore/netexplore/session"
 	"github.com/netexplore/netexplore/steps"
 )
 
-// LiveOptions configures a live walkthrough.
-type LiveOptions struct {
+// Options configures a live walkthrough.
+type Options struct {
 	// Config is the Docker configuration to plan from.
 	Config steps.Config
 	// Scenario names the plan, for the session header.
@@ -30,20 +30,21 @@ type LiveOptions struct {
 	NoStacks bool
 	// OnEvent, when set, is called from the reader goroutine for every
 	// event attributed to a step, as it arrives.
-	OnEvent func(step int, e Event)
+	OnEvent func(step int, e session.Event)
 }
 
-// Live runs a plan for real in a lab namespace under the probe and builds
-// the [Session] as it goes. Steps run one at a time with [Live.RunStep];
-// [Live.Close] removes everything the walkthrough created.
-type Live struct {
+// Runner runs a plan for real in a lab namespace under the probe and
+// builds the [session.Session] as it goes. Steps run one at a time with
+// [Runner.RunStep]; [Runner.Close] removes everything the walkthrough
+// created.
+type Runner struct {
 	probe   *probe.Probe
 	lab     *steps.Lab
 	sym     *analyze.Symbolizer
-	onEvent func(int, Event)
+	onEvent func(int, session.Event)
 
 	mu      sync.Mutex
-	sess    *Session
+	sess    *session.Session
 	current int                       // step between markers, -1 outside
 	origins map[uint32]*analyze.Frame // helper process -> line that started it
 	ended   chan int                  // end markers, by step index
@@ -56,9 +57,9 @@ type Live struct {
 // so only a stalled reader could hit it.
 const markerTimeout = 10 * time.Second
 
-// StartLive validates the configuration, loads the probe, starts the lab
-// and has the probe follow it. Nothing is created when validation fails.
-func StartLive(ctx context.Context, opts LiveOptions) (*Live, error) {
+// Start validates the configuration, loads the probe, starts the lab and
+// has the probe follow it. Nothing is created when validation fails.
+func Start(ctx context.Context, opts Options) (*Runner, error) {
 	plan, err := steps.Plan(opts.Config)
 	if err != nil {
 		return nil, err
@@ -77,7 +78,7 @@ func StartLive(ctx context.Context, opts LiveOptions) (*Live, error) {
 		probe.Close()
 		return nil, err
 	}
-	l := &Live{
+	l := &Runner{
 		probe: probe, lab: lab, sym: analyze.NewSymbolizer(), onEvent: opts.OnEvent,
 		current: -1, origins: map[uint32]*analyze.Frame{},
 		ended: make(chan int, len(plan)+1), readErr: make(chan error, 1),
@@ -91,10 +92,10 @@ func StartLive(ctx context.Context, opts LiveOptions) (*Live, error) {
 	return l, nil
 }
 
-func newSession(opts LiveOptions, plan []steps.Step, unavailable []string) *Session {
-	s := &Session{
-		Header: Header{
-			Format: FormatName, Version: FormatVersion, Netexplore: opts.Version,
+func newSession(opts Options, plan []steps.Step, unavailable []string) *session.Session {
+	s := &session.Session{
+		Header: session.Header{
+			Format: session.FormatName, Version: session.FormatVersion, Netexplore: opts.Version,
 			Kernel: kernelRelease(), Recorded: time.Now().UTC().Truncate(time.Second),
 			Scenario: opts.Scenario, Config: opts.Config, Unavailable: unavailable,
 		},
@@ -104,7 +105,7 @@ func newSession(opts LiveOptions, plan []steps.Step, unavailable []string) *Sess
 		src, _ := steps.SourceOf(p)
 		// A skipped step stays pending until its turn comes, as in Docker's
 		// queue, where the condition is evaluated in order.
-		st := &Step{Index: i, Info: p, Source: src, Status: Pending}
+		st := &session.Step{Index: i, Info: p, Source: src, Status: session.Pending}
 		s.Steps = append(s.Steps, st)
 	}
 	return s
@@ -119,7 +120,7 @@ func kernelRelease() string {
 }
 
 // read attributes every probe event to the step whose markers enclose it.
-func (l *Live) read() {
+func (l *Runner) read() {
 	for {
 		e, err := l.probe.Read()
 		if err != nil {
@@ -133,7 +134,7 @@ func (l *Live) read() {
 	}
 }
 
-func (l *Live) handle(e event.Event) {
+func (l *Runner) handle(e event.Event) {
 	if e.Kind == event.KindMarker {
 		step, phase, _ := marker.Parse(uint32(e.Args[0]))
 		l.mu.Lock()
@@ -156,14 +157,14 @@ func (l *Live) handle(e event.Event) {
 		l.sym.Note(e.PID, true)
 	}
 	l.sym.Note(pid, false)
-	ev := Event{Event: e, Frames: l.sym.Resolve(pid, e.Stack)}
+	ev := session.Event{Event: e, Frames: l.sym.Resolve(pid, e.Stack)}
 
 	l.mu.Lock()
 	stepFunc := ""
 	if l.current >= 0 && l.current < len(l.sess.Steps) {
 		stepFunc = l.sess.Steps[l.current].Info.Func
 	}
-	ev.Origin = OriginOf(ev.Frames, stepFunc)
+	ev.Origin = session.OriginOf(ev.Frames, stepFunc)
 	if ev.Origin == nil {
 		ev.Origin = l.origins[e.PID]
 	}
@@ -194,21 +195,21 @@ func (l *Live) handle(e event.Event) {
 }
 
 // LabPID returns the process ID of the lab (the namespace's only owner).
-func (l *Live) LabPID() int { return l.lab.PID() }
+func (l *Runner) LabPID() int { return l.lab.PID() }
 
 // Session returns the session built so far. Read it only between steps,
-// or under the lock held by [Live.View].
-func (l *Live) Session() *Session { return l.sess }
+// or under the lock held by [Runner.View].
+func (l *Runner) Session() *session.Session { return l.sess }
 
 // View calls f with the session while no event is being added.
-func (l *Live) View(f func(*Session)) {
+func (l *Runner) View(f func(*session.Session)) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	f(l.sess)
 }
 
 // Lost returns the probe's lost-event count so far.
-func (l *Live) Lost() uint64 {
+func (l *Runner) Lost() uint64 {
 	lost, _, _ := l.probe.Lost()
 	return lost
 }
@@ -216,18 +217,18 @@ func (l *Live) Lost() uint64 {
 // RunStep runs step i in the lab and returns it once all of its events
 // have been read. A step that fails is reported in the step's status, not
 // as an error: the error is for a lab that refused or died.
-func (l *Live) RunStep(i int) (*Step, error) {
+func (l *Runner) RunStep(i int) (*session.Step, error) {
 	if i < 0 || i >= len(l.sess.Steps) {
 		return nil, fmt.Errorf("no step %d: the plan has %d steps", i, len(l.sess.Steps))
 	}
 	st := l.sess.Steps[i]
 	l.mu.Lock()
-	st.Status = Running
+	st.Status = session.Running
 	l.mu.Unlock()
 	res, err := l.lab.RunStep(i)
 	if err != nil {
 		l.mu.Lock()
-		st.Status = Failed
+		st.Status = session.Failed
 		st.Result = &steps.StepResult{Step: i, ID: st.Info.ID, Error: err.Error()}
 		l.mu.Unlock()
 		return st, err
@@ -242,17 +243,17 @@ func (l *Live) RunStep(i int) (*Step, error) {
 	st.Result = &res
 	switch {
 	case res.Skipped:
-		st.Status = Skipped
+		st.Status = session.Skipped
 	case res.Error != "":
-		st.Status = Failed
+		st.Status = session.Failed
 	default:
-		st.Status = Done
+		st.Status = session.Done
 	}
 	l.sess.Lost = l.Lost()
 	return st, nil
 }
 
-func (l *Live) waitEnd(i int) error {
+func (l *Runner) waitEnd(i int) error {
 	timeout := time.After(markerTimeout)
 	for {
 		select {
@@ -268,9 +269,9 @@ func (l *Live) waitEnd(i int) error {
 
 // RunAll runs every remaining step in order, calling progress (if set)
 // before each one. It stops at the first failed step, as Docker does.
-func (l *Live) RunAll(progress func(st *Step)) error {
+func (l *Runner) RunAll(progress func(st *session.Step)) error {
 	for _, st := range l.sess.Steps {
-		if st.Status != Pending {
+		if st.Status != session.Pending {
 			continue
 		}
 		if progress != nil {
@@ -280,7 +281,7 @@ func (l *Live) RunAll(progress func(st *Step)) error {
 		if err != nil {
 			return err
 		}
-		if st.Status == Failed {
+		if st.Status == session.Failed {
 			return nil
 		}
 	}
@@ -288,14 +289,14 @@ func (l *Live) RunAll(progress func(st *Step)) error {
 }
 
 // Next returns the index of the next step to run, or -1 when none is left.
-func (l *Live) Next() int {
+func (l *Runner) Next() int {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	for _, st := range l.sess.Steps {
 		switch st.Status {
-		case Failed:
+		case session.Failed:
 			return -1
-		case Pending:
+		case session.Pending:
 			return st.Index
 		}
 	}
@@ -305,7 +306,7 @@ func (l *Live) Next() int {
 // Close stops the lab (its namespace and everything in it disappear with
 // it), reads the last events and detaches the probe. The session stays
 // readable and is marked complete.
-func (l *Live) Close() error {
+func (l *Runner) Close() error {
 	l.mu.Lock()
 	if l.closed {
 		l.mu.Unlock()
@@ -330,15 +331,4 @@ func (l *Live) Close() error {
 		errs = append(errs, err)
 	}
 	return errors.Join(errs...)
-}
-
-// StepSummary is a one-line description of a finished step for progress
-// displays.
-func StepSummary(st *Step) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "%2d %-30s %-8s %3d events", st.Index, st.Info.ID, st.Status, len(st.Events))
-	if st.Result != nil && st.Result.Error != "" {
-		fmt.Fprintf(&b, "  %s", st.Result.Error)
-	}
-	return b.String()
 }

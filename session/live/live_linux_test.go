@@ -1,4 +1,4 @@
-package session
+package live
 
 import (
 	"bytes"
@@ -12,18 +12,19 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/netexplore/netexplore/internal/testutil"
+	"github.com/netexplore/netexplore/session"
 	"github.com/netexplore/netexplore/steps"
 )
 
 // runLive runs the whole plan for cfg for real, under the probe, and
 // returns the finished session.
-func runLive(t *testing.T, cfg steps.Config) *Session {
+func runLive(t *testing.T, cfg steps.Config) *session.Session {
 	t.Helper()
 	testutil.RequirePrivileged(t)
 	testutil.RequireCommand(t, "iptables", "iptables")
-	live, err := StartLive(context.Background(), LiveOptions{Config: cfg, Scenario: "bridge", Version: "test"})
+	live, err := Start(context.Background(), Options{Config: cfg, Scenario: "bridge", Version: "test"})
 	if err != nil {
-		t.Fatalf("StartLive: %v", err)
+		t.Fatalf("Start: %v", err)
 	}
 	runErr := live.RunAll(nil)
 	if err := live.Close(); err != nil {
@@ -34,7 +35,7 @@ func runLive(t *testing.T, cfg steps.Config) *Session {
 	}
 	s := live.Session()
 	for _, st := range s.Steps {
-		if st.Status == Failed {
+		if st.Status == session.Failed {
 			t.Fatalf("step %d %s failed: %s", st.Index, st.Info.ID, st.Result.Error)
 		}
 	}
@@ -45,7 +46,7 @@ func runLive(t *testing.T, cfg steps.Config) *Session {
 }
 
 // step returns the first step with id.
-func step(t *testing.T, s *Session, id string) *Step {
+func step(t *testing.T, s *session.Session, id string) *session.Step {
 	t.Helper()
 	for _, st := range s.Steps {
 		if st.Info.ID == id {
@@ -59,7 +60,7 @@ func step(t *testing.T, s *Session, id string) *Step {
 // expect finds an event of st whose summary contains want (among the
 // summaries of its netlink messages too) and checks that it names the
 // source line that made it.
-func expect(t *testing.T, st *Step, kind event.Kind, want string) *analyze.Record {
+func expect(t *testing.T, st *session.Step, kind event.Kind, want string) *analyze.Record {
 	t.Helper()
 	recs := st.Records()
 	for i := range recs {
@@ -90,7 +91,7 @@ func expect(t *testing.T, st *Step, kind event.Kind, want string) *analyze.Recor
 	return nil
 }
 
-func expectChange(t *testing.T, st *Step, want string) {
+func expectChange(t *testing.T, st *session.Step, want string) {
 	t.Helper()
 	for _, c := range st.Result.Changes {
 		if strings.Contains(c.String(), want) {
@@ -143,10 +144,10 @@ func TestLiveDefaultBridge(t *testing.T) {
 
 	// Round trip: record, read back, compare with the live session.
 	var buf bytes.Buffer
-	if err := Write(&buf, s); err != nil {
+	if err := session.Write(&buf, s); err != nil {
 		t.Fatal(err)
 	}
-	back, err := Read(&buf)
+	back, err := session.Read(&buf)
 	if err != nil {
 		t.Fatalf("reading the recorded session: %v", err)
 	}
@@ -178,25 +179,25 @@ func TestLiveVariants(t *testing.T) {
 	cases := []struct {
 		name  string
 		edit  func(*steps.Config)
-		check func(*testing.T, *Session)
+		check func(*testing.T, *session.Session)
 	}{
-		{"device-api ioctl", func(c *steps.Config) { c.DeviceAPI = "ioctl" }, func(t *testing.T, s *Session) {
+		{"device-api ioctl", func(c *steps.Config) { c.DeviceAPI = "ioctl" }, func(t *testing.T, s *session.Session) {
 			expect(t, step(t, s, "setupDevice"), event.KindIoctl, `SIOCBRADDBR "docker0"`)
 			expect(t, step(t, s, "setupDevice"), event.KindIoctl, "SIOCSIFHWADDR docker0")
 		}},
-		{"ipv6", func(c *steps.Config) { c.EnableIPv6, c.FixedCIDRv6 = true, "fd00::/64" }, func(t *testing.T, s *Session) {
+		{"ipv6", func(c *steps.Config) { c.EnableIPv6, c.FixedCIDRv6 = true, "fd00::/64" }, func(t *testing.T, s *session.Session) {
 			expect(t, step(t, s, "setupBridgeIPv6"), event.KindSend, "RTM_NEWADDR fd00::1/64")
 		}},
-		{"mtu 1400", func(c *steps.Config) { c.MTU = 1400 }, func(t *testing.T, s *Session) {
+		{"mtu 1400", func(c *steps.Config) { c.MTU = 1400 }, func(t *testing.T, s *session.Session) {
 			expect(t, step(t, s, "setupMTU"), event.KindSend, "mtu=1400")
 		}},
-		{"userland-proxy=false", func(c *steps.Config) { c.UserlandProxy = false }, func(t *testing.T, s *Session) {
+		{"userland-proxy=false", func(c *steps.Config) { c.UserlandProxy = false }, func(t *testing.T, s *session.Session) {
 			expect(t, step(t, s, "setupLoopbackAddressesRouting"), event.KindWrite, "route_localnet = 1")
 		}},
-		{"icc=false", func(c *steps.Config) { c.ICC = false }, func(t *testing.T, s *Session) {
+		{"icc=false", func(c *steps.Config) { c.ICC = false }, func(t *testing.T, s *session.Session) {
 			expect(t, step(t, s, "addfirewallerNetwork"), event.KindExec, "-i docker0 -o docker0 -j DROP")
 		}},
-		{"iptables=false", func(c *steps.Config) { c.IPTables, c.IP6Tables = false, false }, func(t *testing.T, s *Session) {
+		{"iptables=false", func(c *steps.Config) { c.IPTables, c.IP6Tables = false, false }, func(t *testing.T, s *session.Session) {
 			for _, st := range s.Steps {
 				for _, r := range st.Records() {
 					if r.Event.Kind == event.KindExec && strings.Contains(r.Decoded.Summary, "iptables") {
@@ -218,7 +219,7 @@ func TestLiveVariants(t *testing.T) {
 // findIn reports whether any step with id has a kind event whose summary
 // (or one of its netlink messages' summaries) contains want, made by code
 // with a source line in package steps.
-func findIn(s *Session, id string, kind event.Kind, want string) bool {
+func findIn(s *session.Session, id string, kind event.Kind, want string) bool {
 	for _, st := range s.Steps {
 		if st.Info.ID != id {
 			continue
@@ -292,7 +293,7 @@ func TestLiveScenarios(t *testing.T) {
 			}
 			ran := 0
 			for _, st := range s.Steps {
-				if strings.HasPrefix(st.Info.ID, "check:") && st.Status == Done {
+				if strings.HasPrefix(st.Info.ID, "check:") && st.Status == session.Done {
 					ran++
 				}
 			}

@@ -1,4 +1,4 @@
-package session
+package live
 
 import (
 	"os"
@@ -7,7 +7,7 @@ import (
 	"github.com/netexplore/netexplore/steps"
 )
 
-// TestMain lets the test binary play the lab that StartLive re-executes,
+// TestMain lets the test binary play the lab that Start re-executes,
 // as cmd/netexplore does.
 func TestMain(m *testing.M) {
 	if steps.IsLabProcess() {

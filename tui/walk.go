@@ -1,0 +1,143 @@
+package tui
+
+import (
+	"charm.land/bubbles/v2/spinner"
+
+	"github.com/netexplore/netexplore/session"
+	"github.com/netexplore/netexplore/steps"
+)
+
+// stepSnap is what the model last read of one step, under Driver.View: the
+// model never reads a live step's fields outside that call.
+type stepSnap struct {
+	status session.Status
+	result *steps.StepResult
+	events []session.Event
+}
+
+// walk is the walkthrough as the screen shows it: the session's steps as
+// last read, which of them are shown (a replay reveals them one by one),
+// the step running and the spinner that marks it. The root model owns it
+// and is its only writer; panes read it through [common].
+type walk struct {
+	// What was last read from the session.
+	sess    *session.Session
+	snap    []stepSnap
+	lost    uint64
+	header  session.Header
+	sources map[string]string
+
+	live       bool // steps really run (a Driver is set)
+	revealed   int  // replay: steps revealed so far
+	running    int  // live: the step running, -1 when none
+	restarting bool // live: a restart is under way
+	spinner    spinner.Model
+}
+
+// stepCount returns the number of steps in the plan.
+func (w *walk) stepCount() int { return len(w.snap) }
+
+// stepAt returns step i, whose plan entry and source never change after
+// the plan is made (only Status, Result and Events do, under Driver.View).
+func (w *walk) stepAt(i int) *session.Step {
+	if w.sess == nil || i < 0 || i >= len(w.sess.Steps) {
+		return nil
+	}
+	return w.sess.Steps[i]
+}
+
+// shown reports whether step i's outcome is shown: in replay mode, steps
+// not yet revealed look pending.
+func (w *walk) shown(i int) bool {
+	return i >= 0 && i < len(w.snap) && (w.live || i < w.revealed)
+}
+
+// status returns the state shown for step i.
+func (w *walk) status(i int) session.Status {
+	if !w.shown(i) {
+		return session.Pending
+	}
+	if w.live && i == w.running && w.snap[i].status == session.Pending {
+		return session.Running
+	}
+	return w.snap[i].status
+}
+
+// result returns step i's result when it is shown.
+func (w *walk) result(i int) *steps.StepResult {
+	if !w.shown(i) {
+		return nil
+	}
+	return w.snap[i].result
+}
+
+// events returns step i's events when they are shown.
+func (w *walk) events(i int) []session.Event {
+	if !w.shown(i) {
+		return nil
+	}
+	return w.snap[i].events
+}
+
+// eventTotal counts the events shown.
+func (w *walk) eventTotal() int {
+	n := 0
+	for i := range w.snap {
+		n += len(w.events(i))
+	}
+	return n
+}
+
+// nextPending returns the next step to run or reveal, or -1: none is left,
+// or a step failed (Docker stops at the first failure; restart to go on).
+func (w *walk) nextPending() int {
+	if !w.live {
+		if w.revealed < len(w.snap) {
+			return w.revealed
+		}
+		return -1
+	}
+	for i := range w.snap {
+		switch w.snap[i].status {
+		case session.Failed:
+			return -1
+		case session.Pending:
+			return i
+		}
+	}
+	return -1
+}
+
+// doneCount counts the steps that have run (done, failed or skipped).
+func (w *walk) doneCount() int {
+	n := 0
+	for i := range w.snap {
+		switch w.status(i) {
+		case session.Done, session.Failed, session.Skipped:
+			n++
+		}
+	}
+	return n
+}
+
+// anyFailed reports whether a step failed.
+func (w *walk) anyFailed() bool {
+	for i := range w.snap {
+		if w.snap[i].status == session.Failed {
+			return true
+		}
+	}
+	return false
+}
+
+// currentScenario names the session's scenario; sessions recorded before
+// scenarios existed show Docker's default bridge.
+func (w *walk) currentScenario() string {
+	if w.header.Scenario == "" {
+		return steps.ScenarioBridge
+	}
+	return w.header.Scenario
+}
+
+// spinnerFrame returns the running step's glyph, without colour.
+func (w *walk) spinnerFrame() string { return w.spinner.View() }
