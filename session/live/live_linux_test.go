@@ -306,7 +306,7 @@ func TestLiveScenarios(t *testing.T) {
 
 // recordMentioning returns the first event of any step whose summary or
 // netlink message summary contains text.
-func recordMentioning(s *Session, kind event.Kind, text string) (analyze.Record, bool) {
+func recordMentioning(s *session.Session, kind event.Kind, text string) (analyze.Record, bool) {
 	for _, st := range s.Steps {
 		for _, r := range st.Records() {
 			if r.Event.Kind != kind {
@@ -330,7 +330,7 @@ func recordMentioning(s *Session, kind event.Kind, text string) (analyze.Record,
 // socket acts in: the container's address is added through a socket opened
 // in the container's namespace, the gateway's in the lab's host namespace;
 // and that the container's gratuitous ARP is recorded.
-func checkJoinNamespaces(t *testing.T, s *Session) {
+func checkJoinNamespaces(t *testing.T, s *session.Session) {
 	t.Helper()
 	host, ok := recordMentioning(s, event.KindSend, "RTM_NEWADDR 172.17.0.1/16")
 	if !ok {
