@@ -10,7 +10,7 @@ import (
 	"os"
 	"time"
 
-	"github.com/vishvananda/netns"
+	"github.com/netexplore/netexplore/internal/netns"
 	"golang.org/x/sys/unix"
 )
 
@@ -25,10 +25,10 @@ const pingTries = 3
 // like ping -c1 -W1 retried a few times, and returns how long the reply
 // took. The socket is raw (root only) and belongs to ns because it is
 // opened on a thread that entered ns.
-func ping(ns netns.NsHandle, dst netip.Addr, tries int) (time.Duration, error) {
+func ping(ns netns.Handle, dst netip.Addr, tries int) (time.Duration, error) {
 	var fd int
 	// socket(AF_INET, SOCK_RAW, IPPROTO_ICMP) after setns(ns)
-	err := inNetNS(ns, func() (err error) {
+	err := netns.Do(ns, func() (err error) {
 		fd, err = unix.Socket(unix.AF_INET, unix.SOCK_RAW|unix.SOCK_CLOEXEC, unix.IPPROTO_ICMP)
 		return err
 	})

@@ -6,6 +6,7 @@ import (
 	"net/netip"
 	"strconv"
 
+	"github.com/netexplore/netexplore/internal/netns"
 	"github.com/vishvananda/netlink"
 	"golang.org/x/sys/unix"
 )
@@ -230,7 +231,7 @@ func attachToBridge(env *Env, w *world, c *container, bridge string) error {
 // stand-in for the container's web server.
 func listenInContainer(w *world, c *container, port int) (net.Listener, error) {
 	var ln net.Listener
-	err := inNetNS(c.ns.fd, func() (err error) {
+	err := netns.Do(c.ns.fd, func() (err error) {
 		ln, err = net.Listen("tcp4", netip.AddrPortFrom(netip.IPv4Unspecified(), uint16(port)).String())
 		return err
 	})

@@ -7,8 +7,8 @@ import (
 	"os"
 	"strings"
 
+	"github.com/netexplore/netexplore/internal/netns"
 	"github.com/vishvananda/netlink"
-	"github.com/vishvananda/netns"
 	"golang.org/x/sys/unix"
 )
 
@@ -54,7 +54,7 @@ func labNIC(env *Env, w *world, l *lanLink) error {
 // labNetNS returns the lab's own namespace (the host) as a netNS, for
 // checks that start there. The caller closes its fd.
 func labNetNS() (*netNS, error) {
-	fd, err := netns.Get()
+	fd, err := netns.Current()
 	if err != nil {
 		return nil, err
 	}

@@ -8,10 +8,9 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
-	"runtime"
 
+	"github.com/netexplore/netexplore/internal/netns"
 	"github.com/vishvananda/netlink"
-	"github.com/vishvananda/netns"
 	"golang.org/x/sys/unix"
 )
 
@@ -34,7 +33,7 @@ type netNS struct {
 	// Name is what the learner calls it, e.g. "container1" or "host B".
 	name string
 	// fd is the open namespace file, the namespace's only reference.
-	fd netns.NsHandle
+	fd netns.Handle
 	// h is an rtnetlink socket opened inside the namespace: every request
 	// sent on it acts there (libnetwork's nlwrap.NewHandleAt).
 	h *netlink.Handle
@@ -53,7 +52,7 @@ func (n *netNS) String() string {
 // CLONE_NEWNET); libnetwork's osl.NewSandbox does the same for the
 // namespaces it owns (an overlay network's).
 func (w *world) create(env *Env, n *netNS) error {
-	fd, err := unshareNetNS()
+	fd, err := netns.New()
 	if err != nil {
 		return fmt.Errorf("creating the %s network namespace: %w", n.name, err)
 	}
@@ -83,72 +82,6 @@ func (w *world) close() {
 		_ = n.fd.Close()
 	}
 	w.namespaces = nil
-}
-
-// unshareNetNS creates a network namespace and returns an fd for it,
-// leaving the caller's namespace as it was. unshare(CLONE_NEWNET) moves the
-// calling thread only, so it runs on a locked thread that switches back
-// with setns; if it cannot, the thread stays locked and Go ends it.
-func unshareNetNS() (netns.NsHandle, error) {
-	type result struct {
-		fd  netns.NsHandle
-		err error
-	}
-	ch := make(chan result, 1)
-	go func() {
-		runtime.LockOSThread()
-		orig, err := netns.Get() // openat /proc/<pid>/task/<tid>/ns/net
-		if err != nil {
-			runtime.UnlockOSThread()
-			ch <- result{err: err}
-			return
-		}
-		defer orig.Close()
-		if err := unix.Unshare(unix.CLONE_NEWNET); err != nil {
-			runtime.UnlockOSThread()
-			ch <- result{err: fmt.Errorf("unshare(CLONE_NEWNET): %w", err)}
-			return
-		}
-		fd, err := netns.Get() // the new namespace, held by this fd
-		if serr := netns.Set(orig); serr != nil {
-			ch <- result{err: fmt.Errorf("returning to the lab namespace: %w", serr)}
-			return // the thread stays locked and dies with the goroutine
-		}
-		runtime.UnlockOSThread()
-		ch <- result{fd, err}
-	}()
-	r := <-ch
-	return r.fd, r.err
-}
-
-// inNetNS runs fn on a thread that has entered ns with setns, the way
-// libnetwork's Namespace.InvokeFunc does: /proc/sys/net files and new
-// sockets belong to the namespace of the thread that opens them.
-func inNetNS(ns netns.NsHandle, fn func() error) error {
-	errc := make(chan error, 1)
-	go func() {
-		runtime.LockOSThread()
-		orig, err := netns.Get()
-		if err != nil {
-			runtime.UnlockOSThread()
-			errc <- err
-			return
-		}
-		defer orig.Close()
-		if err := netns.Set(ns); err != nil { // setns(fd, CLONE_NEWNET)
-			runtime.UnlockOSThread()
-			errc <- fmt.Errorf("setns: %w", err)
-			return
-		}
-		err = fn()
-		if serr := netns.Set(orig); serr != nil {
-			errc <- errors.Join(err, fmt.Errorf("returning to the lab namespace: %w", serr))
-			return // the thread stays locked and dies with the goroutine
-		}
-		runtime.UnlockOSThread()
-		errc <- err
-	}()
-	return <-errc
 }
 
 // container is one container of a scenario: its namespace and the
@@ -277,7 +210,7 @@ func sandboxConfigureInterface(env *Env, c *container) error {
 	}
 	// setIPv6: a thread enters the container (setns) and writes "1\n" to
 	// /proc/sys/net/ipv6/conf/eth0/disable_ipv6: no IPv6 on this network.
-	return inNetNS(c.ns.fd, func() error {
+	return netns.Do(c.ns.fd, func() error {
 		return writeSysctl("/proc/sys/net/ipv6/conf/eth0/disable_ipv6", '1')
 	})
 }
@@ -291,7 +224,7 @@ func sandboxInterfaceUp(env *Env, c *container) error {
 	}
 	// advertiseAddrs: an unsolicited ARP request for our own address,
 	// so neighbours drop any stale MAC they had for it.
-	return inNetNS(c.ns.fd, func() error {
+	return netns.Do(c.ns.fd, func() error {
 		return sendGratuitousARP(c.link.Attrs().Index, c.addr.Addr(), c.mac)
 	})
 }

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/netexplore/netexplore/internal/netns"
 	"github.com/vishvananda/netlink"
 	"golang.org/x/sys/unix"
 )
@@ -338,7 +339,7 @@ func namespaceState(n *netNS) (NamespaceState, error) {
 		return st, fmt.Errorf("%s: %w", n, err)
 	}
 	if len(n.sysctls) > 0 {
-		err = inNetNS(n.fd, func() error {
+		err = netns.Do(n.fd, func() error {
 			for _, path := range n.sysctls {
 				st.Sysctls = append(st.Sysctls, readSysctlValue(path))
 			}
