@@ -161,7 +161,7 @@ func (l *Live) handle(e event.Event) {
 	l.mu.Lock()
 	stepFunc := ""
 	if l.current >= 0 && l.current < len(l.sess.Steps) {
-		stepFunc = l.sess.Steps[l.current].Info.Func
+		stepFunc = l.sess.Steps[l.current].Info.Symbol()
 	}
 	ev.Origin = OriginOf(ev.Frames, stepFunc)
 	if ev.Origin == nil {

@@ -2,6 +2,7 @@ package steps
 
 import (
 	"fmt"
+	"net/netip"
 
 	"github.com/vishvananda/netlink"
 )
@@ -63,4 +64,15 @@ func attachMacvlan(env *Env, w *world, c *container, parent string) error {
 	}
 	env.notef("%s: eth0 %s via %s", c.ns.name, c.addr, c.gateway)
 	return nil
+}
+
+// checkHostCannotReach pings a macvlan container from the host itself,
+// out of the parent interface: no reply may come back.
+func checkHostCannotReach(env *Env, dst netip.Addr) error {
+	host, err := labNetNS()
+	if err != nil {
+		return err
+	}
+	defer host.fd.Close()
+	return checkNoPing(env, host, dst)
 }

@@ -38,21 +38,27 @@ func planWorld(cfg Config, lookPath func(string) (string, error)) ([]Step, *worl
 	}
 	p := planner{cfg: cfg, lookPath: lookPath}
 	w := &world{}
+	var steps []Step
 	switch scenarioOf(cfg) {
 	case ScenarioNone:
-		return p.nonePlan(w), w, nil
+		steps = p.nonePlan(w)
 	case ScenarioHost:
-		return p.hostPlan(w), w, nil
+		steps = p.hostPlan(w)
 	case ScenarioUserBridge:
-		return append(p.bridgePlan(), p.userBridgePlan(w)...), w, nil
+		steps = append(p.bridgePlan(), p.userBridgePlan(w)...)
 	case ScenarioJoin:
-		return append(p.bridgePlan(), p.joinPlan(w)...), w, nil
+		steps = append(p.bridgePlan(), p.joinPlan(w)...)
 	case ScenarioMacvlan:
-		return p.macvlanPlan(w), w, nil
+		steps = p.macvlanPlan(w)
 	case ScenarioOverlay:
-		return p.overlayPlan(w), w, nil
+		steps = p.overlayPlan(w)
+	default:
+		steps = p.bridgePlan()
 	}
-	return p.bridgePlan(), w, nil
+	for i := range steps {
+		steps[i].Func = steps[i].code.name()
+	}
+	return steps, w, nil
 }
 
 // bridgePlan is the default bridge: dockerd's start and docker0's
@@ -90,7 +96,7 @@ type planner struct {
 // already).
 func skipIf(s Step, cond bool, reason string) Step {
 	if cond && !s.Skipped {
-		s.Skipped, s.SkipReason, s.run = true, reason, nil
+		s.Skipped, s.SkipReason = true, reason
 	}
 	return s
 }
@@ -174,8 +180,7 @@ func (p planner) newFirewaller() Step {
 			"Each command is a separate fork+execve of the iptables binary with --wait (wait for the xtables lock), never a library call. " +
 			p.xtablesTransport() + " With --ip6tables (the default since Docker 27) the same is done with ip6tables even though docker0 has no IPv6.",
 		KernelHandlers: p.xtablesHandlers(),
-		Func:           "newIptabler",
-		run:            newIptabler,
+		code:           call(newIptabler),
 	}
 	if p.nft() {
 		s.Title = "Daemon start: create Docker's nftables table"
@@ -189,8 +194,7 @@ func (p planner) newFirewaller() Step {
 			"chains. Afterwards iptabler.NewCleaner runs \"iptables -C FORWARD -j DOCKER-FORWARD\" (and DOCKER-ISOLATION-STAGE-1) to see whether an " +
 			"iptables-backed daemon left rules to clean up. In the kernel, nfnetlink_rcv_batch applies NFT_MSG_NEWTABLE, NEWCHAIN, NEWSET and NEWRULE as one transaction."
 		s.KernelHandlers = nftHandlers
-		s.Func = "newNftabler"
-		s.run = newNftabler
+		s.code = call(newNftabler)
 	}
 	s = skipIf(s, !p.cfg.IPTables && !p.cfg.IP6Tables, "firewaller.Config IPv4 and IPv6 are both false (--iptables=false --ip6tables=false): the firewaller sets nothing up")
 	return skipIf(s, p.missingFirewallTool() != "", p.missingFirewallTool())
@@ -207,8 +211,7 @@ func (p planner) setupUserChains() Step {
 			"The controller does this after the bridge driver has made its chains, so FORWARD ends up as DOCKER-USER, then DOCKER-FORWARD. " +
 			"Docker 20.10 also appended \"-A DOCKER-USER -j RETURN\"; the newest release leaves the chain empty.",
 		KernelHandlers: p.xtablesHandlers(),
-		Func:           "setupUserChains",
-		run:            setupUserChains,
+		code:           call(setupUserChains),
 	}
 	s = skipIf(s, p.nft(), "nftables.Enabled(): the nftables backend has no DOCKER-USER equivalent")
 	s = skipIf(s, !p.cfg.IPTables && !p.cfg.IP6Tables, "enabledIptablesVersions() is empty (--iptables=false --ip6tables=false)")
@@ -230,8 +233,7 @@ func (p planner) setupDevice() Step {
 			"Docker sets the MAC itself so the bridge's address does not change as ports come and go (a bridge otherwise takes the lowest MAC of its ports). " +
 			"Docker <= 28 used 02:42 followed by four random bytes; Docker 29 randomises everything but those two bits. The new link is DOWN, has no address and MTU 1500.",
 		KernelHandlers: []string{"rtnetlink_rcv_msg", "rtnl_newlink", "rtnl_newlink_create", "rtnl_create_link", "br_dev_newlink", "register_netdevice", "rtnl_getlink"},
-		Func:           "setupDevice",
-		run:            setupDevice,
+		code:           call(setupDevice),
 	}
 	if p.cfg.DeviceAPI == DeviceAPIIoctl {
 		s.Title = "Create the bridge device " + p.cfg.BridgeName + " with ioctl (Docker <= 23)"
@@ -247,8 +249,7 @@ func (p planner) setupDevice() Step {
 			"dev->type and calls the bridge's ndo_set_mac_address. Two syscalls on a socket instead of one netlink message; Docker removed this path " +
 			"in v24 (PR #44684). The later steps still use netlink, so RTM_GETLINK follows to learn the index."
 		s.KernelHandlers = []string{"sock_ioctl", "br_ioctl_call", "br_ioctl_stub", "br_add_bridge", "dev_ioctl", "dev_ifsioc", "dev_set_mac_address_user", "br_set_mac_address", "rtnl_getlink"}
-		s.Func = "setupDeviceIoctl"
-		s.run = setupDeviceIoctl
+		s.code = call(setupDeviceIoctl)
 	}
 	return skipIf(s, bridgeAlreadyExists, "bridgeAlreadyExists: the bridge was found by newInterface")
 }
@@ -266,8 +267,7 @@ func (p planner) setupDefaultSysctl(second bool) Step {
 			"finds the ctl_table entry of this network namespace's docker0 and its handler (proc_dointvec) parses the digits. Every sysctl under " +
 			"/proc/sys/net is per network namespace, which is why the lab can write it without touching the host.",
 		KernelHandlers: []string{"proc_sys_write", "proc_sys_call_handler", "proc_dointvec"},
-		Func:           "setupDefaultSysctl",
-		run:            setupDefaultSysctl,
+		code:           call(setupDefaultSysctl),
 	}
 	if !second {
 		return skipIf(s, bridgeAlreadyExists, "bridgeAlreadyExists: only a newly created bridge gets this step here")
@@ -291,8 +291,7 @@ func (p planner) setupMTU() Step {
 			"LinkSetMTU sends RTM_SETLINK with ifinfomsg{ifi_index} and IFLA_MTU as a 32-bit value. The kernel runs rtnl_setlink -> do_setlink -> " +
 			"dev_set_mtu_ext, which calls the bridge's ndo_change_mtu (br_change_mtu). Setting 1500 on a new bridge that already has 1500 changes nothing visible.",
 		KernelHandlers: []string{"rtnetlink_rcv_msg", "rtnl_setlink", "do_setlink", "dev_set_mtu_ext", "br_change_mtu"},
-		Func:           "setupMTU",
-		run:            setupMTU,
+		code:           call(setupMTU),
 	}
 	return skipIf(s, !p.cfg.DefaultBridge && p.cfg.MTU == 0, "config.Mtu is 0: a user-defined network without com.docker.network.driver.mtu keeps the kernel's MTU")
 }
@@ -311,8 +310,7 @@ func (p planner) setupBridgeIPv4() Step {
 			"route \"172.17.0.0/16 dev docker0 proto kernel scope link src 172.17.0.1\" and local/broadcast routes in the local table. Nobody sent a " +
 			"route request: watch the route appear in the state diff. The route is there even though docker0 is still down; it becomes usable when the link is up.",
 		KernelHandlers: []string{"rtnetlink_rcv_msg", "inet_dump_ifaddr", "inet_rtm_newaddr", "__inet_insert_ifa", "fib_add_ifaddr"},
-		Func:           "setupBridgeIPv4",
-		run:            setupBridgeIPv4,
+		code:           call(setupBridgeIPv4),
 	}
 }
 
@@ -329,8 +327,7 @@ func (p planner) setupBridgeIPv6() Step {
 			"inet6_rtm_newaddr -> inet6_addr_add stores it and adds the subnet route (e.g. fd00::/64 dev docker0 proto kernel). Docker 20.10 also " +
 			"added fe80::1/64 to the bridge and an explicit route; the newest release relies on the kernel's own link-local address.",
 		KernelHandlers: []string{"proc_sys_write", "addrconf_sysctl_disable", "inet6_dump_ifaddr", "inet6_rtm_newaddr", "inet6_addr_add"},
-		Func:           "setupBridgeIPv6",
-		run:            setupBridgeIPv6,
+		code:           call(setupBridgeIPv6),
 	}
 	return skipIf(s, !p.cfg.EnableIPv6, "config.EnableIPv6 is false (no --ipv6)")
 }
@@ -345,8 +342,7 @@ func (p planner) setupVerifyAndReconcileIPv4() Step {
 			"addresses (RTM_GETADDR) and fails if none is there or it differs from the configured one. It only reads. Docker 20.10 called it " +
 			"setupVerifyAndReconcile and also checked IPv6 (fe80::1) and deleted stray IPv6 addresses.",
 		KernelHandlers: []string{"rtnetlink_rcv_msg", "inet_dump_ifaddr"},
-		Func:           "setupVerifyAndReconcileIPv4",
-		run:            setupVerifyAndReconcileIPv4,
+		code:           call(setupVerifyAndReconcileIPv4),
 	}
 	return skipIf(s, !bridgeAlreadyExists, "bridgeAlreadyExists is false: the lab namespace is new, so "+p.cfg.BridgeName+" did not exist before createNetwork")
 }
@@ -365,8 +361,7 @@ func (p planner) setupIPv4Forwarding() Step {
 			"--ip-forward-no-drop). If forwarding was already on, Docker assumes the administrator meant it and leaves the policy alone. " +
 			"Up to Docker 27 this happened once at daemon start rather than per network.",
 		KernelHandlers: append([]string{"proc_sys_write", "devinet_sysctl_forward", "inet_forward_change"}, p.xtablesHandlers()...),
-		Func:           "setupIPv4Forwarding",
-		run:            setupIPv4Forwarding,
+		code:           call(setupIPv4Forwarding),
 	}
 	if p.nft() {
 		s.Title = "Check that IPv4 forwarding is on"
@@ -377,8 +372,7 @@ func (p planner) setupIPv4Forwarding() Step {
 			"forwarding on for this backend (the equivalent of running sysctl net.ipv4.ip_forward=1 before starting dockerd); " +
 			"--lab-ip-forward=false shows the failure."
 		s.KernelHandlers = []string{"proc_sys_read"}
-		s.Func = "checkIPv4Forwarding"
-		s.run = checkIPv4Forwarding
+		s.code = call(checkIPv4Forwarding)
 	}
 	return skipIf(s, !p.cfg.IPForward, "d.config.EnableIPForwarding is false (--ip-forward=false)")
 }
@@ -394,8 +388,7 @@ func (p planner) setupIPv6Forwarding() Step {
 			"either changed it runs \"ip6tables --wait -t filter -P FORWARD DROP\". Note that forwarding also makes the kernel stop accepting router " +
 			"advertisements on those interfaces by default.",
 		KernelHandlers: append([]string{"proc_sys_write", "addrconf_sysctl_forward", "addrconf_fixup_forwarding"}, p.xtablesHandlers()...),
-		Func:           "setupIPv6Forwarding",
-		run:            setupIPv6Forwarding,
+		code:           call(setupIPv6Forwarding),
 	}
 	if p.nft() {
 		s.Title = "Check that IPv6 forwarding is on"
@@ -403,8 +396,7 @@ func (p planner) setupIPv6Forwarding() Step {
 		s.Explanation = "With the nftables backend Docker only reads /proc/sys/net/ipv6/conf/{default,all}/forwarding and fails if either is 0; " +
 			"enabling forwarding is the administrator's job (in the lab: --lab-ip-forward)."
 		s.KernelHandlers = []string{"proc_sys_read"}
-		s.Func = "checkIPv6Forwarding"
-		s.run = checkIPv6Forwarding
+		s.code = call(checkIPv6Forwarding)
 	}
 	s = skipIf(s, !p.cfg.EnableIPv6, "config.EnableIPv6 is false (no --ipv6)")
 	return skipIf(s, !p.cfg.IPForward, "d.config.EnableIPForwarding is false (--ip-forward=false)")
@@ -422,8 +414,7 @@ func (p planner) setupLoopbackAddressesRouting() Step {
 			"interface. The handler (ipv4_doint_and_flush) also flushes the routing cache. A MASQUERADE rule added later gives those packets a source " +
 			"address the container can answer.",
 		KernelHandlers: []string{"proc_sys_write", "ipv4_doint_and_flush"},
-		Func:           "setupLoopbackAddressesRouting",
-		run:            setupLoopbackAddressesRouting,
+		code:           call(setupLoopbackAddressesRouting),
 	}
 	return skipIf(s, p.cfg.UserlandProxy, "d.config.EnableProxy is true (--userland-proxy, the default)")
 }
@@ -436,8 +427,7 @@ func (p planner) setupGatewayIPv4() Step {
 		Mirrors: "libnetwork drivers/bridge setupGatewayIPv4 (setup_ipv4_linux.go)",
 		Explanation: "Checks that --default-gateway lies inside the bridge subnet and remembers it; Join later hands it to each container as the " +
 			"gateway of its default route instead of the bridge address. Nothing reaches the kernel here: the trace stays empty, and that is the lesson.",
-		Func: "setupGatewayIPv4",
-		run:  setupGatewayIPv4,
+		code: call(setupGatewayIPv4),
 	}
 	return skipIf(s, p.cfg.DefaultGatewayIPv4 == "", "config.DefaultGatewayIPv4 is nil (no --default-gateway)")
 }
@@ -449,8 +439,7 @@ func (p planner) setupGatewayIPv6() Step {
 		Title:       "Record the --default-gateway-v6 for containers",
 		Mirrors:     "libnetwork drivers/bridge setupGatewayIPv6 (setup_ipv6_linux.go)",
 		Explanation: "The IPv6 version of setupGatewayIPv4: a check and a stored value, no kernel traffic.",
-		Func:        "setupGatewayIPv6",
-		run:         setupGatewayIPv6,
+		code:        call(setupGatewayIPv6),
 	}
 	return skipIf(s, p.cfg.DefaultGatewayIPv6 == "", "config.DefaultGatewayIPv6 is nil (no --default-gateway-v6)")
 }
@@ -470,8 +459,7 @@ func (p planner) setupBridgeNetFiltering(v6 bool) Step {
 			"with an explanation if the module is missing. It then writes 1 to bridge-nf-call-iptables (brnf_sysctl_call_tables). That switch is " +
 			"per network namespace since Linux 5.3, so the lab's write stays in the lab; netexplore refuses on older kernels.",
 		KernelHandlers: []string{"proc_sys_write", "brnf_sysctl_call_tables"},
-		Func:           "setupIPv4BridgeNetFiltering",
-		run:            setupIPv4BridgeNetFiltering,
+		code:           call(setupIPv4BridgeNetFiltering),
 	}
 	iptablesOn, reason := p.cfg.IPTables, "d.config.EnableIPTables is false (--iptables=false)"
 	if v6 {
@@ -481,8 +469,7 @@ func (p planner) setupBridgeNetFiltering(v6 bool) Step {
 		s.Explanation = "The IPv6 version: queued on the same condition, with --ip6tables. It does nothing unless the network has IPv6 and " +
 			"/proc/sys/net/ipv6/conf/" + p.cfg.BridgeName + "/forwarding is 1; then it sets /proc/sys/net/bridge/bridge-nf-call-ip6tables=1. " +
 			"Without --ipv6 the step is queued but returns at once: a condition checked inside the step rather than when queueing it."
-		s.Func = "setupIPv6BridgeNetFiltering"
-		s.run = setupIPv6BridgeNetFiltering
+		s.code = call(setupIPv6BridgeNetFiltering)
 		iptablesOn, reason = p.cfg.IP6Tables, "d.config.EnableIP6Tables is false (--ip6tables=false)"
 	}
 	needed := !p.cfg.ICC || !p.cfg.UserlandProxy
@@ -514,8 +501,7 @@ func (p planner) addfirewallerNetwork() Step {
 			"and Docker 29 dropped the ISOLATION chains: the per-network \"DOCKER ! -i <br> -o <br> -j DROP\" now isolates networks. " +
 			p.xtablesTransport(),
 		KernelHandlers: p.xtablesHandlers(),
-		Func:           "addIptablerNetwork",
-		run:            addIptablerNetwork,
+		code:           call(addIptablerNetwork),
 	}
 	if p.nft() {
 		s.Mirrors = "libnetwork drivers/bridge newFirewallerNetwork -> nftabler.NewNetwork -> configure (internal/nftabler/network.go)"
@@ -531,8 +517,7 @@ func (p planner) addfirewallerNetwork() Step {
 			"The iptables layout of the same network (DOCKER, DOCKER-FORWARD, DOCKER-CT, DOCKER-BRIDGE, and up to Docker 28 the " +
 			"DOCKER-ISOLATION-STAGE-1/2 chains of the old setupNetworkIsolationRules step) does not exist with this backend."
 		s.KernelHandlers = nftHandlers
-		s.Func = "addNftablerNetwork"
-		s.run = addNftablerNetwork
+		s.code = call(addNftablerNetwork)
 	}
 	return skipIf(s, p.missingFirewallTool() != "", p.missingFirewallTool())
 }
@@ -549,7 +534,6 @@ func (p planner) setupDeviceUp() Step {
 			"The state diff shows the UP flag, but the operational state stays DOWN (NO-CARRIER): a bridge has carrier only when at least one port is " +
 			"up, and no container is attached yet. IPv6 therefore does not assign the bridge a link-local address until the first container joins.",
 		KernelHandlers: []string{"rtnetlink_rcv_msg", "rtnl_newlink", "rtnl_changelink", "do_setlink", "dev_change_flags", "__dev_open", "br_dev_open", "rtnl_getlink"},
-		Func:           "setupDeviceUp",
-		run:            setupDeviceUp,
+		code:           call(setupDeviceUp),
 	}
 }

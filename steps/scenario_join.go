@@ -37,8 +37,7 @@ func newSandboxStep(w *world, c *container) Step {
 			"unshare -> copy_net_ns -> setup_net runs every subsystem's per-namespace init (loopback_net_init registers lo), and the RTM_NEWLINK " +
 			"reaches do_setlink -> dev_change_flags on the container's lo.",
 		KernelHandlers: sandboxKernel,
-		Func:           "newSandbox",
-		run:            func(env *Env) error { return newSandbox(env, w, c) },
+		code:           call2(newSandbox, w, c),
 	}
 }
 
@@ -64,8 +63,7 @@ func sandboxSteps(c *container, created bool, driver string) []Step {
 			"ifi_flags=0) and renames it: RTM_SETLINK IFLA_IFNAME=\"eth0\" (dev_change_name; eth0 is the lowest free eth<N>). Only now does the " +
 			"container see an eth0; from the host, `ip link` still shows the other end under its host name.",
 		KernelHandlers: handlers,
-		Func:           "sandboxCreateInterface",
-		run:            func(env *Env) error { return sandboxCreateInterface(env, c) },
+		code:           call1(sandboxCreateInterface, c),
 	}, {
 		ID:      "sandbox: AddInterface (configureInterface)",
 		Phase:   PhaseJoin,
@@ -79,8 +77,7 @@ func sandboxSteps(c *container, created bool, driver string) []Step {
 			"/proc/sys/net/ipv6/conf/eth0/disable_ipv6. /proc/sys/net shows the namespace of the thread that opens it: there is no other way to " +
 			"reach a container's sysctls from the host.",
 		KernelHandlers: []string{"rtnl_setlink", "do_setlink", "dev_set_mac_address", "inet_dump_fib", "inet_rtm_newaddr", "proc_sys_write", "addrconf_sysctl_disable"},
-		Func:           "sandboxConfigureInterface",
-		run:            func(env *Env) error { return sandboxConfigureInterface(env, c) },
+		code:           call1(sandboxConfigureInterface, c),
 	}, {
 		ID:      "sandbox: AddInterface (LinkSetUp, advertiseAddrs)",
 		Phase:   PhaseJoin,
@@ -92,8 +89,7 @@ func sandboxSteps(c *container, created bool, driver string) []Step {
 			"an AF_PACKET datagram socket opened in the container (sendto with a sockaddr_ll naming eth0; packet_sendmsg). Whoever cached another " +
 			"MAC for that address, say for a container that just left, updates its ARP table.",
 		KernelHandlers: []string{"rtnl_newlink", "do_setlink", "dev_change_flags", "packet_sendmsg", "arp_rcv"},
-		Func:           "sandboxInterfaceUp",
-		run:            func(env *Env) error { return sandboxInterfaceUp(env, c) },
+		code:           call1(sandboxInterfaceUp, c),
 	}}
 	if !c.gateway.IsValid() {
 		return steps
@@ -108,8 +104,7 @@ func sandboxSteps(c *container, created bool, driver string) []Step {
 			"universe, type unicast, table main} with RTA_GATEWAY=" + c.gateway.String() + " and RTA_OIF=<eth0> (inet_rtm_newroute -> fib_table_insert). " +
 			"Everything outside " + c.addr.Masked().String() + " now goes to the gateway.",
 		KernelHandlers: []string{"inet_rtm_getroute", "inet_rtm_newroute", "fib_table_insert"},
-		Func:           "programGateway",
-		run:            func(env *Env) error { return programGateway(env, c) },
+		code:           call1(programGateway, c),
 	})
 }
 
@@ -123,12 +118,10 @@ func checkPingStep(id, title, expl string, src *netNS, dst netip.Addr, expectDro
 			"that entered its namespace), sends an echo request with sendto and waits a second for the reply (three tries). Only namespaces " +
 			"this scenario created exchange these packets.",
 		KernelHandlers: []string{"raw_sendmsg", "ip_route_output_flow", "neigh_resolve_output", "icmp_rcv", "icmp_echo", "raw_rcv"},
-		Func:           "checkPing",
-		run:            func(env *Env) error { return checkPing(env, src, dst) },
+		code:           call2(checkPing, src, dst),
 	}
 	if expectDrop {
-		s.Func = "checkNoPing"
-		s.run = func(env *Env) error { return checkNoPing(env, src, dst) }
+		s.code = call2(checkNoPing, src, dst)
 	}
 	return s
 }
@@ -157,8 +150,7 @@ func (p planner) joinPlan(w *world) []Step {
 			"LinkSetMTU, addToBridge, the raw-table rule, the host end up; then in the container eth0, its MAC, " + c2.addr.String() + ", IPv6 off, " +
 			"up, a gratuitous ARP and the default route. The trace shows the whole sequence again, in order, and " + br + " now has two ports.",
 		KernelHandlers: []string{"copy_net_ns", "veth_newlink", "do_set_master", "br_add_if", "dev_change_name", "inet_rtm_newaddr", "inet_rtm_newroute"},
-		Func:           "attachToBridge",
-		run:            func(env *Env) error { return attachToBridge(env, w, c2, br) },
+		code:           call3(attachToBridge, w, c2, br),
 	})
 
 	viaBridge := "Both containers are on " + c1.addr.Masked().String() + ", so no router is involved: the echo request leaves " + c1.ns.name + "'s eth0, " +
@@ -199,8 +191,7 @@ func (p planner) createVethStep(c *container) Step {
 			"lab and the peer in " + c.ns.name + ", both down. CreateEndpoint also picks the endpoint's MAC address: random since Docker 28 " +
 			"(before: 02:42 followed by the IPv4 address).",
 		KernelHandlers: []string{"rtnl_getlink", "rtnl_newlink", "rtnl_newlink_create", "veth_newlink", "rtnl_link_get_net", "register_netdevice"},
-		Func:           "createVeth",
-		run:            func(env *Env) error { return createVeth(env, c) },
+		code:           call1(createVeth, c),
 	}
 }
 
@@ -215,8 +206,7 @@ func (p planner) setEndpointMTUStep(c *container) Step {
 			"for its end. A request acts in the namespace of the socket it travels on; that is why libnetwork keeps one netlink handle per " +
 			"sandbox. A veth already has MTU 1500, so nothing changes unless --mtu says otherwise, but the kernel still runs do_setlink -> dev_set_mtu.",
 		KernelHandlers: []string{"rtnl_getlink", "rtnl_setlink", "do_setlink", "dev_set_mtu"},
-		Func:           "setEndpointMTU",
-		run:            func(env *Env) error { return setEndpointMTU(env, c) },
+		code:           call1(setEndpointMTU, c),
 	}
 }
 
@@ -232,8 +222,7 @@ func (p planner) addToBridgeStep(c *container) Step {
 			"bridge's ndo_add_slave, br_add_if, which attaches the port (forwarding at once: STP is off), makes the veth promiscuous and enters its " +
 			"MAC in the bridge's forwarding table. Docker <= 23 fell back to ioctl(SIOCBRADDIF) when this failed.",
 		KernelHandlers: []string{"rtnl_getlink", "rtnl_setlink", "do_setlink", "do_set_master", "br_add_slave", "br_add_if"},
-		Func:           "addToBridge",
-		run:            func(env *Env) error { return addToBridge(env, c, br) },
+		code:           call2(addToBridge, c, br),
 	}
 }
 
@@ -247,8 +236,7 @@ func (p planner) setHairpinModeStep(c *container) Step {
 			"DNATed back to itself, so its packets must leave the bridge through the very port they came in on, which a bridge never does unless " +
 			"the port is in hairpin mode. RTM_SETLINK with ifinfomsg{ifi_family=AF_BRIDGE} and IFLA_PROTINFO{IFLA_BRPORT_MODE=1} reaches br_setlink -> br_setport.",
 		KernelHandlers: []string{"rtnl_setlink", "br_setlink", "br_setport"},
-		Func:           "setHairpinMode",
-		run:            func(env *Env) error { return setHairpinMode(env, c) },
+		code:           call1(setHairpinMode, c),
 	}
 	return skipIf(s, p.cfg.UserlandProxy, "d.config.EnableUserlandProxy is true (--userland-proxy, the default): docker-proxy serves hairpin traffic")
 }
@@ -266,8 +254,7 @@ func (p planner) filterDirectAccessStep(c *container) Step {
 			"before the DNAT, while the destination is still the host's address. Traffic from the bridge itself is untouched. Docker 28 added this rule; --allow-direct-routing or the nat-unprotected " +
 			"and routed gateway modes turn it off. " + p.xtablesTransport(),
 		KernelHandlers: p.xtablesHandlers(),
-		Func:           "filterDirectAccess",
-		run:            func(env *Env) error { return filterDirectAccess(env, c, br) },
+		code:           call2(filterDirectAccess, c, br),
 	}
 	s = skipIf(s, !p.cfg.IPTables, "d.config.EnableIPTables is false (--iptables=false)")
 	return skipIf(s, p.missingFirewallTool() != "", p.missingFirewallTool())
@@ -283,8 +270,7 @@ func (p planner) endpointLinkUpStep(c *container) Step {
 			"container is still down, so the link has no carrier yet (NO-CARRIER in the snapshot); " + p.cfg.BridgeName + " stays without carrier " +
 			"too until one of its ports is really running.",
 		KernelHandlers: []string{"rtnl_newlink", "do_setlink", "dev_change_flags", "__dev_open"},
-		Func:           "endpointLinkUp",
-		run:            func(env *Env) error { return endpointLinkUp(env, c) },
+		code:           call1(endpointLinkUp, c),
 	}
 }
 
@@ -298,8 +284,7 @@ func (p planner) bridgeJoinStep(c *container) Step {
 			"free eth<N>, and SetGateway(" + c.gateway.String() + "), the bridge address, for the default route. With --icc=false it would also " +
 			"program legacy --link rules. Nothing reaches the kernel: the trace of this step is empty, and that is the lesson. The driver decides; " +
 			"libnetwork's sandbox code (osl) carries it out in the next steps.",
-		Func: "bridgeJoin",
-		run:  func(env *Env) error { return bridgeJoin(env, c) },
+		code: call1(bridgeJoin, c),
 	}
 }
 
@@ -323,8 +308,7 @@ func (p planner) portSteps(w *world, c *container, port publishedPort) []Step {
 			"hairpin MASQUERADE (-s " + ip + " -d " + ip + " --dport " + cp + ") lets a container reach its own published port. iptables-save prints the " +
 			"rules with the implicit \"-m tcp\". " + rules,
 		KernelHandlers: p.xtablesHandlers(),
-		Func:           "addPortRules",
-		run:            func(env *Env) error { return addPortRules(env, c, br, port) },
+		code:           call3(addPortRules, c, br, port),
 	}
 	add = skipIf(add, !p.cfg.IPTables, "d.config.EnableIPTables is false (--iptables=false): only docker-proxy would serve the port")
 	add = skipIf(add, p.missingFirewallTool() != "", p.missingFirewallTool())
@@ -339,8 +323,7 @@ func (p planner) portSteps(w *world, c *container, port publishedPort) []Step {
 			"connections the NAT rules cannot catch (to 127.0.0.1:" + hp + ") are still relayed to the container. netexplore keeps the socket " +
 			"but starts no docker-proxy; the check at the end goes through the NAT rules.",
 		KernelHandlers: []string{"__sys_socket", "__sys_setsockopt", "__sys_bind", "inet_bind", "__sys_listen", "inet_listen"},
-		Func:           "reserveHostPort",
-		run:            func(env *Env) error { return reserveHostPort(env, w, port) },
+		code:           call2(reserveHostPort, w, port),
 	}, add, {
 		ID:      "clearConntrackEntries",
 		Phase:   PhasePorts,
@@ -351,8 +334,7 @@ func (p planner) portSteps(w *world, c *container, port publishedPort) []Step {
 			"tracked flow that involves the endpoint's address: on a NETLINK_NETFILTER socket it dumps the conntrack table (IPCTNL_MSG_CT_GET " +
 			"with NLM_F_DUMP) and sends IPCTNL_MSG_CT_DELETE for each match. In the fresh lab there is nothing to delete; the notes give the count.",
 		KernelHandlers: []string{"nfnetlink_rcv_msg", "ctnetlink_get_conntrack", "ctnetlink_dump_table", "ctnetlink_del_conntrack"},
-		Func:           "clearConntrackEntries",
-		run:            func(env *Env) error { return clearConntrackEntries(env, c) },
+		code:           call1(clearConntrackEntries, c),
 	}}
 }
 
@@ -369,8 +351,7 @@ func (p planner) checkPublishedPortStep(w *world, c *container, port publishedPo
 			"; routing sends it out of " + p.cfg.BridgeName + " and the container accepts. The step fails unless the container's listener reads " +
 			"the request.",
 		KernelHandlers: []string{"inet_stream_connect", "nf_hook_slow", "nf_nat_ipv4_local_fn", "inet_csk_accept"},
-		Func:           "checkPublishedPort",
-		run:            func(env *Env) error { return checkPublishedPort(env, w, c, port, target) },
+		code:           call4(checkPublishedPort, w, c, port, target),
 	}
 	return skipIf(s, !p.cfg.IPTables, "d.config.EnableIPTables is false (--iptables=false): no DNAT rule to go through")
 }

@@ -30,8 +30,7 @@ func (p planner) macvlanPlan(w *world) []Step {
 				"IFLA_LINK and IFLA_VLAN_ID=10); with no parent at all Docker makes a dummy link dm-<id>, and the network is internal. The " +
 				"subnet and gateway are only recorded: the gateway is the LAN's router, which Docker does not create.",
 			KernelHandlers: []string{"rtnl_getlink"},
-			Func:           "macvlanCreateNetwork",
-			run:            func(env *Env) error { return macvlanCreateNetwork(env, macvlanParent) },
+			code:           call1(macvlanCreateNetwork, macvlanParent),
 		},
 		newSandboxStep(w, c1),
 		{
@@ -47,8 +46,7 @@ func (p planner) macvlanPlan(w *world) []Step {
 				"bridge mode frames between two sub-interfaces of the same parent are switched inside the kernel without touching the wire. The " +
 				"interface is created in the host namespace; Join also records the gateway " + gw.String() + " for the sandbox.",
 			KernelHandlers: []string{"rtnl_getlink", "rtnl_newlink", "macvlan_newlink", "macvlan_common_newlink", "register_netdevice"},
-			Func:           "createMacVlan",
-			run:            func(env *Env) error { return createMacVlan(env, c1, macvlanParent) },
+			code:           call2(createMacVlan, c1, macvlanParent),
 		},
 	}
 	steps = append(steps, sandboxSteps(c1, false, "macvlan driver")...)
@@ -61,8 +59,7 @@ func (p planner) macvlanPlan(w *world) []Step {
 			Explanation: "A second container on the same network: its namespace and lo, a second macvlan sub-interface of " + macvlanParent +
 				", moved into the container, renamed eth0, its own random MAC, " + c2.addr.String() + ", up, and the default route via " + gw.String() + ".",
 			KernelHandlers: []string{"copy_net_ns", "macvlan_newlink", "__dev_change_net_namespace", "dev_change_name", "inet_rtm_newaddr", "inet_rtm_newroute"},
-			Func:           "attachMacvlan",
-			run:            func(env *Env) error { return attachMacvlan(env, w, c2, macvlanParent) },
+			code:           call3(attachMacvlan, w, c2, macvlanParent),
 		},
 		checkPingStep("check: ping the other container", c1.ns.name+" pings "+c2.ns.name+" ("+c2.addr.Addr().String()+")",
 			"Both containers are macvlan sub-interfaces of "+macvlanParent+" in bridge mode: the echo request leaves "+c1.ns.name+"'s eth0 and "+
@@ -83,14 +80,6 @@ func (p planner) macvlanPlan(w *world) []Step {
 				"The usual fix is a macvlan sub-interface for the host itself with a route to the containers through it. The check passes " +
 				"only if no reply comes back (one second).",
 			KernelHandlers: []string{"raw_sendmsg", "arp_solicit", "dev_queue_xmit"},
-			Func:           "checkNoPing",
-			run: func(env *Env) error {
-				lab, err := labNetNS()
-				if err != nil {
-					return err
-				}
-				defer lab.fd.Close()
-				return checkNoPing(env, lab, c1.addr.Addr())
-			},
+			code:           call1(checkHostCannotReach, c1.addr.Addr()),
 		})
 }

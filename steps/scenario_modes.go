@@ -26,8 +26,7 @@ func labNICStep(w *world, l *lanLink, why string) Step {
 			"so the lab makes one: a veth pair whose eth0 end stays in the lab and whose other end goes into a namespace playing the LAN's " +
 			"router (one RTM_NEWLINK with VETH_INFO_PEER{IFLA_NET_NS_FD}), then an address and IFF_UP on each end. " + why,
 		KernelHandlers: []string{"copy_net_ns", "rtnl_newlink", "veth_newlink", "inet_rtm_newaddr", "dev_change_flags"},
-		Func:           "labNIC",
-		run:            func(env *Env) error { return labNIC(env, w, l) },
+		code:           call2(labNIC, w, l),
 	}
 }
 
@@ -46,8 +45,7 @@ func (p planner) nonePlan(w *world) []Step {
 				"route, no firewall rule. The trace of this step is empty. What the container has is what runc gave it: a namespace of its own " +
 				"with lo, which libnetwork's SetKey brought up in the previous step. Docker's own docs describe this mode as disabling networking; " +
 				"strictly it is a complete but empty network stack, isolated from everything.",
-			Func: "nullDriver",
-			run:  func(env *Env) error { return nullDriver(env, c) },
+			code: call1(nullDriver, c),
 		},
 		{
 			ID:      "check: only lo",
@@ -59,8 +57,7 @@ func (p planner) nonePlan(w *world) []Step {
 				"an echo request to 172.17.0.1: with no route at all, sendto fails at once with ENETUNREACH (ip_route_output_flow finds " +
 				"nothing), which is the isolation --network none promises. The step fails if any of that differs.",
 			KernelHandlers: []string{"rtnl_dump_ifinfo", "raw_sendmsg", "ip_route_output_flow", "icmp_echo"},
-			Func:           "checkOnlyLoopback",
-			run:            func(env *Env) error { return checkOnlyLoopback(env, c) },
+			code:           call1(checkOnlyLoopback, c),
 		},
 	}
 }
@@ -80,8 +77,7 @@ func (p planner) hostPlan(w *world) []Step {
 				"create and nothing to configure. The step only reads /proc/self/ns/net (readlink), the name of the host's namespace, " +
 				"\"net:[<inode>]\"; /proc/<pid>/ns/net of the container would read the same.",
 			KernelHandlers: []string{"proc_ns_readlink"},
-			Func:           "hostNamespace",
-			run:            hostNamespace,
+			code:           call(hostNamespace),
 		},
 		{
 			ID:      "sandbox: default sandbox",
@@ -93,8 +89,7 @@ func (p planner) hostPlan(w *world) []Step {
 				"on /var/run/docker/netns/default (the lab keeps nothing on disk). Then, as for any sandbox, loopbackUp: RTM_GETLINK lo and " +
 				"RTM_NEWLINK IFF_UP. The host's lo is already up, so the kernel accepts the request and changes nothing: the state diff is empty.",
 			KernelHandlers: []string{"rtnl_getlink", "rtnl_newlink", "do_setlink", "dev_change_flags"},
-			Func:           "hostSandbox",
-			run:            hostSandbox,
+			code:           call(hostSandbox),
 		},
 		{
 			ID:      "host driver (CreateEndpoint, Join)",
@@ -103,8 +98,7 @@ func (p planner) hostPlan(w *world) []Step {
 			Mirrors: "libnetwork drivers/host: CreateEndpoint and Join return nil (host.go)",
 			Explanation: "Like the null driver, the host driver does nothing: no veth, no address, no route, no NAT, no firewall rule, and a " +
 				"-p 8080:80 is ignored (the container's port 80 is the host's port 80). The trace of this step is empty.",
-			Func: "hostDriver",
-			run:  hostDriver,
+			code: call(hostDriver),
 		},
 		{
 			ID:      "check: the host's network",
@@ -117,8 +111,7 @@ func (p planner) hostPlan(w *world) []Step {
 				"And it pings the LAN router " + l.routerAddr.Addr().String() + " straight out of eth0: no veth, no bridge, no NAT. Fast, and " +
 				"nothing stands between the container and the host's network.",
 			KernelHandlers: []string{"rtnl_dump_ifinfo", "__sys_bind", "inet_csk_get_port", "raw_sendmsg", "icmp_echo"},
-			Func:           "checkSharedNetwork",
-			run:            func(env *Env) error { return checkSharedNetwork(env, l) },
+			code:           call1(checkSharedNetwork, l),
 		},
 	}
 }

@@ -36,8 +36,7 @@ func (p planner) overlayPlan(w *world) []Step {
 			"carry the containers' packets inside UDP. In a real swarm the hosts also run Docker's control plane (gossip on port 7946), " +
 			"which tells each host where the others' containers are; later steps play its part.",
 		KernelHandlers: []string{"copy_net_ns", "rtnl_newlink", "veth_newlink", "inet_rtm_newaddr", "dev_change_flags"},
-		Func:           "underlay",
-		run:            func(env *Env) error { return underlay(env, w, a, b) },
+		code:           call3(underlay, w, a, b),
 	}, {
 		ID:      "driver CreateNetwork (overlay)",
 		Phase:   PhaseNetworkCreate,
@@ -49,8 +48,7 @@ func (p planner) overlayPlan(w *world) []Step {
 			"(CreateNetwork): subnets, VNI, MTU " + fmt.Sprint(n.mtu) + " (the underlay's 1500 minus 50 bytes of VXLAN headers). Nothing " +
 			"reaches the kernel: the sandbox, bridge and VXLAN device are created lazily, when the first container on a host joins. The " +
 			"trace of this step is empty.",
-		Func: "overlayCreateNetwork",
-		run:  func(env *Env) error { return overlayCreateNetwork(env, n) },
+		code: call1(overlayCreateNetwork, n),
 	}, newSandboxStep(w, a.ctr), {
 		ID:      "Join: initSandbox",
 		Phase:   PhaseJoin,
@@ -61,8 +59,7 @@ func (p planner) overlayPlan(w *world) []Step {
 			"network's bridge and VXLAN device, so that every overlay network on the host is a separate L2 segment with its own forwarding " +
 			"table. osl.NewSandbox runs unshare(CLONE_NEWNET) on a locked thread and brings its lo up (RTM_GETLINK lo, RTM_NEWLINK IFF_UP).",
 		KernelHandlers: sandboxKernel,
-		Func:           "overlayInitSandbox",
-		run:            func(env *Env) error { return overlayInitSandbox(env, w, a) },
+		code:           call2(overlayInitSandbox, w, a),
 	}, {
 		ID:      "setupSubnetSandbox: bridge",
 		Phase:   PhaseJoin,
@@ -73,8 +70,7 @@ func (p planner) overlayPlan(w *world) []Step {
 			"sent on the sandbox's own netlink socket. Then the usual sequence: RTM_GETLINK, down, RTM_SETLINK IFLA_IFNAME=\"br0\" (the " +
 			"lowest free br<N>), RTM_NEWADDR " + n.gw.String() + ", up. br0 switches frames between the containers' veths and the VXLAN device.",
 		KernelHandlers: []string{"rtnl_newlink", "br_dev_newlink", "dev_change_name", "inet_rtm_newaddr", "dev_change_flags"},
-		Func:           "overlayBridge",
-		run:            func(env *Env) error { return overlayBridge(env, a, n) },
+		code:           call2(overlayBridge, a, n),
 	}, {
 		ID:      "createVxlan",
 		Phase:   PhaseJoin,
@@ -93,8 +89,7 @@ func (p planner) overlayPlan(w *world) []Step {
 			"in (vxlan->net) when it comes up, even after the device moves. So the tunnel traffic flows on the host's underlay while the " +
 			"device itself lives in the overlay sandbox (next step).",
 		KernelHandlers: []string{"rtnl_newlink", "vxlan_newlink", "__vxlan_dev_create", "register_netdevice"},
-		Func:           "createVxlan",
-		run:            func(env *Env) error { return createVxlan(env, a, n) },
+		code:           call2(createVxlan, a, n),
 	}, {
 		ID:      "setupSubnetSandbox: AddInterface vxlan0",
 		Phase:   PhaseJoin,
@@ -106,8 +101,7 @@ func (p planner) overlayPlan(w *world) []Step {
 			"default_pvid to 0 through sysfs (in a private mount namespace, since /sys/class/net shows the namespace sysfs was mounted in); " +
 			"netexplore skips that, as it only matters with VLAN filtering.",
 		KernelHandlers: []string{"rtnl_setlink", "__dev_change_net_namespace", "dev_change_name", "do_set_master", "br_add_if", "vxlan_open"},
-		Func:           "overlayAddVxlan",
-		run:            func(env *Env) error { return overlayAddVxlan(env, a, n) },
+		code:           call2(overlayAddVxlan, a, n),
 	}, {
 		ID:      "Join: createVethPair",
 		Phase:   PhaseJoin,
@@ -118,8 +112,7 @@ func (p planner) overlayPlan(w *world) []Step {
 			"on br0 gets MTU " + fmt.Sprint(n.mtu) + " (RTM_SETLINK IFLA_MTU): a container's full-size frame plus 50 bytes of encapsulation " +
 			"must fit the underlay's 1500.",
 		KernelHandlers: []string{"rtnl_getlink", "rtnl_newlink", "veth_newlink", "rtnl_setlink", "dev_set_mtu"},
-		Func:           "overlayCreateVethPair",
-		run:            func(env *Env) error { return overlayCreateVethPair(env, a, n) },
+		code:           call2(overlayCreateVethPair, a, n),
 	}, {
 		ID:      "Join: AddInterface veth (overlay side)",
 		Phase:   PhaseJoin,
@@ -131,8 +124,7 @@ func (p planner) overlayPlan(w *world) []Step {
 			a.ctr.addr.Addr().String() + ", so that every host can compute it. Join then publishes the endpoint (IP, MAC, this host's " +
 			"address) in the network's peer table, which gossip spreads to the other hosts.",
 		KernelHandlers: []string{"rtnl_setlink", "__dev_change_net_namespace", "dev_change_name", "br_add_if", "dev_set_mtu", "dev_set_mac_address"},
-		Func:           "overlayAttachVeth",
-		run:            func(env *Env) error { return overlayAttachVeth(env, a, n) },
+		code:           call2(overlayAttachVeth, a, n),
 	}}
 	steps = append(steps, sandboxSteps(a.ctr, false, "overlay driver")...)
 	return append(steps, Step{
@@ -146,8 +138,7 @@ func (p planner) overlayPlan(w *world) []Step {
 			b.ctr.addr.String() + " with MAC " + b.ctr.mac.String() + ". Every request goes out on a netlink socket opened in host B's " +
 			"namespace or in one of its sandboxes.",
 		KernelHandlers: []string{"copy_net_ns", "br_dev_newlink", "vxlan_newlink", "__dev_change_net_namespace", "veth_newlink", "inet_rtm_newaddr"},
-		Func:           "overlayJoin",
-		run:            func(env *Env) error { return overlayJoin(env, w, b, n) },
+		code:           call3(overlayJoin, w, b, n),
 	}, peerAddStep(a, b), peerAddStep(b, a),
 		checkPingStep("check: ping across the overlay", a.ctr.ns.name+" on host A pings "+b.ctr.ns.name+" on host B ("+b.ctr.addr.Addr().String()+")",
 			"The echo request leaves "+a.ctr.ns.name+"'s eth0 for "+b.ctr.addr.Addr().String()+", on-link in "+n.subnet.String()+". ARP: br0 "+
@@ -177,7 +168,6 @@ func peerAddStep(h, peer *overlayHost) Step {
 			"That is the whole control plane as the kernel sees it: static entries, no flooding and no multicast. netexplore plays gossip " +
 			"and writes the entries the overlay driver would.",
 		KernelHandlers: []string{"rtnl_getlink", "neigh_add", "rtnl_fdb_add", "vxlan_fdb_add"},
-		Func:           "peerAdd",
-		run:            func(env *Env) error { return peerAdd(env, h, peer) },
+		code:           call2(peerAdd, h, peer),
 	}
 }

@@ -92,7 +92,7 @@ func checkStepsComplete(t *testing.T, ps []Step) {
 		if s.ID == "" || s.Title == "" || s.Mirrors == "" || s.Explanation == "" || s.Func == "" || s.Phase == "" {
 			t.Errorf("step %d %q lacks a field: %+v", i, s.ID, s)
 		}
-		if !s.Skipped && s.run == nil {
+		if !s.Skipped && s.code.run == nil {
 			t.Errorf("step %d %s runs but has no implementation", i, s.ID)
 		}
 		src, err := SourceOf(s)

@@ -92,8 +92,7 @@ func (p planner) userBridgePlan(w *world) []Step {
 			"for a user-defined network. setupDefaultSysctl runs once (the second call is for the default bridge only), setupMTU is skipped " +
 			"(no com.docker.network.driver.mtu option), and the daemon-start firewall steps do not run again.",
 		KernelHandlers: []string{"rtnl_getlink"},
-		Func:           "newUserNetwork",
-		run:            func(env *Env) error { return n.use(env, newUserNetwork) },
+		code:           call(newUserNetwork).around(n.use),
 	}}
 	up := planner{cfg: n.cfg, lookPath: p.lookPath}
 	for _, s := range up.bridgePlan()[2:] { // without the daemon-start steps
@@ -107,10 +106,7 @@ func (p planner) userBridgePlan(w *world) []Step {
 				"another interface) and DOCKER-ISOLATION-STAGE-2 got \"-o " + br + " -j DROP\" (traffic arriving at this bridge from another " +
 				"bridge's stage 1), one pair of rules per network. The checks at the end show the isolation at work.\n\n" + s.Explanation
 		}
-		if s.run != nil {
-			run := s.run
-			s.run = func(env *Env) error { return n.use(env, run) }
-		}
+		s.code = s.code.around(n.use)
 		steps = append(steps, s)
 	}
 
@@ -127,13 +123,7 @@ func (p planner) userBridgePlan(w *world) []Step {
 			"namespace and lo, a veth pair with the peer born in the container, MTU, IFLA_MASTER to its bridge, the raw-table rule, the host end " +
 			"up, then eth0, MAC, " + c1.addr.String() + " or " + c2.addr.String() + ", up, a gratuitous ARP and the default route via its own bridge.",
 		KernelHandlers: []string{"copy_net_ns", "veth_newlink", "do_set_master", "br_add_if", "dev_change_name", "inet_rtm_newaddr", "inet_rtm_newroute"},
-		Func:           "attachToBridge",
-		run: func(env *Env) error {
-			if err := attachToBridge(env, w, c1, p.cfg.BridgeName); err != nil {
-				return err
-			}
-			return attachToBridge(env, w, c2, br)
-		},
+		code:           call2(attachContainers, w, []attachment{{c1, p.cfg.BridgeName}, {c2, br}}),
 	},
 		checkPingStep("check: ping within "+br, c2.ns.name+" pings its gateway "+c2.gateway.String(),
 			"A sanity check first: the new network works. The echo request leaves "+c2.ns.name+"'s eth0 through the veth pair into "+br+", whose "+
