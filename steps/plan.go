@@ -38,52 +38,12 @@ func planWorld(cfg Config, lookPath func(string) (string, error)) ([]Step, *worl
 	}
 	p := planner{cfg: cfg, lookPath: lookPath}
 	w := &world{}
-	var steps []Step
-	switch scenarioOf(cfg) {
-	case ScenarioNone:
-		steps = p.nonePlan(w)
-	case ScenarioHost:
-		steps = p.hostPlan(w)
-	case ScenarioUserBridge:
-		steps = append(p.bridgePlan(), p.userBridgePlan(w)...)
-	case ScenarioJoin:
-		steps = append(p.bridgePlan(), p.joinPlan(w)...)
-	case ScenarioMacvlan:
-		steps = p.macvlanPlan(w)
-	case ScenarioOverlay:
-		steps = p.overlayPlan(w)
-	default:
-		steps = p.bridgePlan()
-	}
+	sc, _ := scenarioFor(cfg) // known: Validate checked
+	steps := sc.plan(p, w)
 	for i := range steps {
 		steps[i].Func = steps[i].code.name()
 	}
 	return steps, w, nil
-}
-
-// bridgePlan is the default bridge: dockerd's start and docker0's
-// createNetwork.
-func (p planner) bridgePlan() []Step {
-	return []Step{
-		p.newFirewaller(),
-		p.setupUserChains(),
-		p.setupDevice(),
-		p.setupDefaultSysctl(false),
-		p.setupDefaultSysctl(true),
-		p.setupMTU(),
-		p.setupBridgeIPv4(),
-		p.setupBridgeIPv6(),
-		p.setupVerifyAndReconcileIPv4(),
-		p.setupIPv4Forwarding(),
-		p.setupIPv6Forwarding(),
-		p.setupLoopbackAddressesRouting(),
-		p.setupGatewayIPv4(),
-		p.setupGatewayIPv6(),
-		p.setupBridgeNetFiltering(false),
-		p.setupBridgeNetFiltering(true),
-		p.addfirewallerNetwork(),
-		p.setupDeviceUp(),
-	}
 }
 
 // planner builds the steps for one configuration.

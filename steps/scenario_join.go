@@ -1,9 +1,44 @@
 package steps
 
 import (
+	"errors"
 	"fmt"
 	"net/netip"
+	"strings"
 )
+
+// ScenarioJoin is `docker run -p 8080:80`: a container joins docker0.
+const ScenarioJoin = "join"
+
+func init() {
+	register(Scenario{
+		Name:    ScenarioJoin,
+		Summary: "docker run -p 8080:80: a container joins docker0 (veth, eth0, address, route, DNAT), then pings",
+		order:   50,
+		bridge:  true,
+		check:   checkJoin,
+		plan:    func(p planner, w *world) []Step { return append(p.bridgePlan(), p.joinPlan(w)...) },
+		tables:  []string{"raw"}, // the endpoints' filterDirectAccess rules
+	})
+}
+
+// checkJoin refuses the options the join scenario cannot model.
+func checkJoin(c Config) []error {
+	var errs []error
+	if set := setBridgeOptions(c, "--default-bridge", "--bridge"); len(set) > 0 {
+		errs = append(errs, fmt.Errorf("--scenario join attaches the container to docker0, so %s", doNotApply(set)))
+	}
+	if set := setBridgeOptions(c, "--ipv6", "--fixed-cidr-v6", "--default-gateway-v6"); len(set) > 0 {
+		errs = append(errs, fmt.Errorf("--scenario join models an IPv4-only container: drop %s", strings.Join(set, " and ")))
+	}
+	if c.DefaultGatewayIPv4 != "" {
+		errs = append(errs, errors.New("--scenario join: --default-gateway names a router the lab does not have, so the container's ping to its gateway would fail: drop it"))
+	}
+	if c.FirewallBackend == BackendNFTables {
+		errs = append(errs, errors.New("--scenario join programs the published port with the iptables backend only: drop --firewall-backend nftables"))
+	}
+	return errs
+}
 
 // disableIPv6Eth0 is the sysctl libnetwork's setIPv6 writes in a container
 // on an IPv4-only network.

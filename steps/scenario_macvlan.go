@@ -4,6 +4,18 @@ import (
 	"net/netip"
 )
 
+// ScenarioMacvlan is a macvlan network and two containers on it.
+const ScenarioMacvlan = "macvlan"
+
+func init() {
+	register(Scenario{
+		Name:    ScenarioMacvlan,
+		Summary: "docker network create -d macvlan: containers get macvlan sub-interfaces of a host NIC",
+		order:   60,
+		plan:    planner.macvlanPlan,
+	})
+}
+
 // macvlanParent is the host interface the macvlan network hangs off.
 const macvlanParent = "eth0"
 

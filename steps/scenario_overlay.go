@@ -5,6 +5,18 @@ import (
 	"net/netip"
 )
 
+// ScenarioOverlay is an overlay (VXLAN) network across two hosts.
+const ScenarioOverlay = "overlay"
+
+func init() {
+	register(Scenario{
+		Name:    ScenarioOverlay,
+		Summary: "docker network create -d overlay: two hosts, a VXLAN tunnel between them, containers ping across",
+		order:   70,
+		plan:    planner.overlayPlan,
+	})
+}
+
 // overlayNetworkID is the overlay network's ID. Swarm's manager draws it at
 // random (25 characters); a fixed one keeps sessions reproducible.
 const overlayNetworkID = "q3kd8xz1m0v7tb2ys9hw4nc6r"

@@ -8,6 +8,32 @@ import (
 	"github.com/vishvananda/netlink"
 )
 
+// ScenarioUserBridge is `docker network create`: a second bridge.
+const ScenarioUserBridge = "user-bridge"
+
+func init() {
+	register(Scenario{
+		Name:    ScenarioUserBridge,
+		Summary: "docker network create: a second bridge br-<id> on 172.18.0.0/16, isolated from docker0",
+		order:   40,
+		bridge:  true,
+		check:   checkUserBridge,
+		plan:    func(p planner, w *world) []Step { return append(p.bridgePlan(), p.userBridgePlan(w)...) },
+		sysctls: userBridgeSysctls,
+		tables:  []string{"raw"}, // the endpoints' filterDirectAccess rules
+	})
+}
+
+// checkUserBridge refuses the options that would rename the bridges the
+// scenario creates.
+func checkUserBridge(c Config) []error {
+	if set := setBridgeOptions(c, "--default-bridge", "--bridge"); len(set) > 0 {
+		return []error{fmt.Errorf("--scenario user-bridge creates docker0 first and then the user-defined network br-%s itself, so %s",
+			userNetworkID[:12], doNotApply(set))}
+	}
+	return nil
+}
+
 // userNetworkID is the ID of the user-defined network of the user-bridge
 // scenario. Docker draws 32 random bytes; a fixed ID keeps recorded
 // sessions reproducible. Its first 12 hex digits name the bridge.
@@ -160,11 +186,8 @@ func (p planner) mustAddr4() netip.Prefix {
 	return p.mustResolve().addr4
 }
 
-// scenarioSysctlPaths lists the lab sysctls a scenario adds to snapshots:
+// userBridgeSysctls lists the lab sysctls the scenario adds to snapshots:
 // the user-defined bridge's accept_ra.
-func scenarioSysctlPaths(cfg Config) []string {
-	if scenarioOf(cfg) != ScenarioUserBridge {
-		return nil
-	}
+func userBridgeSysctls(cfg Config) []string {
 	return []string{"/proc/sys/net/ipv6/conf/" + userNetworkConfig(cfg).BridgeName + "/accept_ra"}
 }

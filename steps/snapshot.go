@@ -325,7 +325,10 @@ func sysctlPaths(cfg Config) []string {
 	if !cfg.ICC || !cfg.UserlandProxy {
 		paths = append(paths, brNfCallIPTables, brNfCallIP6Tables)
 	}
-	return append(paths, scenarioSysctlPaths(cfg)...)
+	if sc, _ := scenarioFor(cfg); sc.sysctls != nil {
+		paths = append(paths, sc.sysctls(cfg)...)
+	}
+	return paths
 }
 
 // namespaceState reads the state of a namespace the scenario created.
@@ -429,12 +432,11 @@ func firewallLines(cfg Config) ([]string, string) {
 }
 
 // firewallTables lists the iptables tables a snapshot shows: filter and
-// nat, and raw when the scenario adds rules there (containers' endpoints).
+// nat, and those the scenario adds rules to (raw, for containers'
+// endpoints).
 func firewallTables(cfg Config) []string {
-	if s := scenarioOf(cfg); s == ScenarioJoin || s == ScenarioUserBridge {
-		return []string{"filter", "nat", "raw"}
-	}
-	return []string{"filter", "nat"}
+	sc, _ := scenarioFor(cfg)
+	return append([]string{"filter", "nat"}, sc.tables...)
 }
 
 // parseIptablesSave turns iptables-save output into lines such as

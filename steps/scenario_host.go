@@ -1,65 +1,15 @@
 package steps
 
-import (
-	"net/netip"
-)
+// ScenarioHost is `docker run --network host`.
+const ScenarioHost = "host"
 
-// newLAN returns the stand-in for the host's NIC and LAN used by the host
-// and macvlan scenarios: the host is 192.168.100.10/24 on eth0, the LAN's
-// router 192.168.100.1.
-func newLAN() *lanLink {
-	return &lanLink{
-		lan:        &netNS{name: "lan"},
-		hostAddr:   netip.MustParsePrefix("192.168.100.10/24"),
-		routerAddr: netip.MustParsePrefix("192.168.100.1/24"),
-	}
-}
-
-// labNICStep builds the host's eth0 and the LAN behind it.
-func labNICStep(w *world, l *lanLink, why string) Step {
-	return Step{
-		ID:      "lab: the host's NIC",
-		Phase:   PhaseLab,
-		Title:   "Give the host an eth0 (" + l.hostAddr.String() + ") on a LAN with a router at " + l.routerAddr.Addr().String(),
-		Mirrors: "nothing in Docker: a real host already has its NIC and LAN; the lab builds stand-ins",
-		Explanation: "The lab namespace plays the Docker host, and a fresh namespace has nothing but lo. A real host has a network card on a LAN, " +
-			"so the lab makes one: a veth pair whose eth0 end stays in the lab and whose other end goes into a namespace playing the LAN's " +
-			"router (one RTM_NEWLINK with VETH_INFO_PEER{IFLA_NET_NS_FD}), then an address and IFF_UP on each end. " + why,
-		KernelHandlers: []string{"copy_net_ns", "rtnl_newlink", "veth_newlink", "inet_rtm_newaddr", "dev_change_flags"},
-		code:           call2(labNIC, w, l),
-	}
-}
-
-// nonePlan is `docker run --network none`.
-func (p planner) nonePlan(w *world) []Step {
-	c := newContainer("container1", netip.Prefix{}, netip.Addr{}, 0)
-	c.ns.sysctls = nil
-	return []Step{
-		newSandboxStep(w, c),
-		{
-			ID:      "null driver (CreateEndpoint, Join)",
-			Phase:   PhaseJoin,
-			Title:   "The null driver: nothing to create",
-			Mirrors: "libnetwork drivers/null: CreateNetwork, CreateEndpoint and Join return nil (null.go)",
-			Explanation: "The \"none\" network is served by the null driver, and every one of its methods returns nil: no veth, no address, no " +
-				"route, no firewall rule. The trace of this step is empty. What the container has is what runc gave it: a namespace of its own " +
-				"with lo, which libnetwork's SetKey brought up in the previous step. Docker's own docs describe this mode as disabling networking; " +
-				"strictly it is a complete but empty network stack, isolated from everything.",
-			code: call1(nullDriver, c),
-		},
-		{
-			ID:      "check: only lo",
-			Phase:   PhaseCheck,
-			Title:   "container1 has lo and nothing else",
-			Mirrors: "what `ip link` and `ping` inside the container would show (a check, not Docker code)",
-			Explanation: "The check lists the container's links on its own netlink socket (RTM_GETLINK with NLM_F_DUMP): only lo. It pings " +
-				"127.0.0.1 from a raw ICMP socket opened inside the container: the packet never leaves the namespace's loopback. Then it sends " +
-				"an echo request to 172.17.0.1: with no route at all, sendto fails at once with ENETUNREACH (ip_route_output_flow finds " +
-				"nothing), which is the isolation --network none promises. The step fails if any of that differs.",
-			KernelHandlers: []string{"rtnl_dump_ifinfo", "raw_sendmsg", "ip_route_output_flow", "icmp_echo"},
-			code:           call1(checkOnlyLoopback, c),
-		},
-	}
+func init() {
+	register(Scenario{
+		Name:    ScenarioHost,
+		Summary: "docker run --network host: no namespace and no network objects; the container shares the host's network",
+		order:   20,
+		plan:    planner.hostPlan,
+	})
 }
 
 // hostPlan is `docker run --network host`.
