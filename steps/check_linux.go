@@ -109,6 +109,24 @@ func awaitEchoReply(fd int, dst netip.Addr, id, seq uint16, deadline time.Time) 
 	}
 }
 
+// checkPingStep is a connectivity check: from src to dst, expecting a
+// reply (or, with expectDrop, none).
+func checkPingStep(id, title, expl string, src *netNS, dst netip.Addr, expectDrop bool) Step {
+	s := Step{
+		ID: id, Phase: PhaseCheck, Title: title,
+		Mirrors: "what `ping -c1 -W1 " + dst.String() + "` inside " + src.name + " would show (a check, not Docker code)",
+		Explanation: expl + "\n\nThe check opens a raw ICMP socket inside " + src.name + " (socket(AF_INET, SOCK_RAW, IPPROTO_ICMP) on a thread " +
+			"that entered its namespace), sends an echo request with sendto and waits a second for the reply (three tries). Only namespaces " +
+			"this scenario created exchange these packets.",
+		KernelHandlers: []string{"raw_sendmsg", "ip_route_output_flow", "neigh_resolve_output", "icmp_rcv", "icmp_echo", "raw_rcv"},
+		code:           call2(checkPing, src, dst),
+	}
+	if expectDrop {
+		s.code = call2(checkNoPing, src, dst)
+	}
+	return s
+}
+
 // checkPing fails unless src reaches dst: the connectivity checks of the
 // scenarios, one ICMP echo from inside the source container.
 func checkPing(env *Env, src *netNS, dst netip.Addr) error {

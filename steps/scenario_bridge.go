@@ -4,6 +4,11 @@ package steps
 // at start: the default scenario.
 const ScenarioBridge = "bridge"
 
+// bridgeAlreadyExists is libnetwork's test of whether createNetwork found the
+// bridge device already there. The lab namespace is always new, so it is
+// always false.
+const bridgeAlreadyExists = false
+
 func init() {
 	register(Scenario{
 		Name:    ScenarioBridge,
@@ -18,23 +23,23 @@ func init() {
 // createNetwork.
 func (p planner) bridgePlan() []Step {
 	return []Step{
-		p.newFirewaller(),
-		p.setupUserChains(),
-		p.setupDevice(),
-		p.setupDefaultSysctl(false),
-		p.setupDefaultSysctl(true),
-		p.setupMTU(),
-		p.setupBridgeIPv4(),
-		p.setupBridgeIPv6(),
-		p.setupVerifyAndReconcileIPv4(),
-		p.setupIPv4Forwarding(),
-		p.setupIPv6Forwarding(),
-		p.setupLoopbackAddressesRouting(),
-		p.setupGatewayIPv4(),
-		p.setupGatewayIPv6(),
-		p.setupBridgeNetFiltering(false),
-		p.setupBridgeNetFiltering(true),
-		p.addfirewallerNetwork(),
-		p.setupDeviceUp(),
+		p.newFirewallerStep(),
+		p.setupUserChainsStep(),
+		p.setupDeviceStep(),
+		p.setupDefaultSysctlStep(false),
+		p.setupDefaultSysctlStep(true),
+		p.setupMTUStep(),
+		p.setupBridgeIPv4Step(),
+		p.setupBridgeIPv6Step(),
+		p.setupVerifyAndReconcileIPv4Step(),
+		p.setupIPv4ForwardingStep(),
+		p.setupIPv6ForwardingStep(),
+		p.setupLoopbackAddressesRoutingStep(),
+		p.setupGatewayIPv4Step(),
+		p.setupGatewayIPv6Step(),
+		p.setupBridgeNetFilteringStep(false),
+		p.setupBridgeNetFilteringStep(true),
+		p.addfirewallerNetworkStep(),
+		p.setupDeviceUpStep(),
 	}
 }
