@@ -16,6 +16,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/netexplore/netexplore/steps"
+	"github.com/netexplore/netexplore/steps/lab"
 )
 
 // LiveOptions configures a live walkthrough.
@@ -38,7 +39,7 @@ type LiveOptions struct {
 // [Live.Close] removes everything the walkthrough created.
 type Live struct {
 	probe   *probe.Probe
-	lab     *steps.Lab
+	lab     *lab.Process
 	sym     *analyze.Symbolizer
 	onEvent func(int, Event)
 
@@ -67,24 +68,24 @@ func StartLive(ctx context.Context, opts LiveOptions) (*Live, error) {
 	if err != nil {
 		return nil, err
 	}
-	lab, err := steps.StartLab(ctx, opts.Config)
+	proc, err := lab.Start(ctx, opts.Config)
 	if err != nil {
 		probe.Close()
 		return nil, err
 	}
-	if err := probe.Follow(lab.PID()); err != nil {
-		lab.Close()
+	if err := probe.Follow(proc.PID()); err != nil {
+		proc.Close()
 		probe.Close()
 		return nil, err
 	}
 	l := &Live{
-		probe: probe, lab: lab, sym: analyze.NewSymbolizer(), onEvent: opts.OnEvent,
+		probe: probe, lab: proc, sym: analyze.NewSymbolizer(), onEvent: opts.OnEvent,
 		current: -1, origins: map[uint32]*analyze.Frame{},
 		ended: make(chan int, len(plan)+1), readErr: make(chan error, 1),
 	}
 	l.sess = newSession(opts, plan, probe.Unavailable())
 	go l.read()
-	if err := lab.Start(); err != nil {
+	if err := proc.Begin(); err != nil {
 		l.Close()
 		return nil, err
 	}

@@ -133,7 +133,7 @@ func checkNotHostNetNS() error {
 			return fmt.Errorf("cannot prove this is a throwaway namespace: %w", err)
 		}
 		if other == self {
-			return errors.New("refusing to run Docker's steps in the host network namespace (shared with process " + strconv.Itoa(pid) + "): run them through a Lab, which starts a fresh namespace")
+			return errors.New("refusing to run Docker's steps in the host network namespace (shared with process " + strconv.Itoa(pid) + "): run them in a lab (package steps/lab), which starts a fresh namespace")
 		}
 	}
 	return nil

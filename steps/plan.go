@@ -25,7 +25,7 @@ func plan(cfg Config, lookPath func(string) (string, error)) ([]Step, error) {
 }
 
 // planWorld is plan that also returns the scenario's world, which the
-// steps fill in as they run (the lab keeps it to snapshot and close the
+// steps fill in as they run (the Stage keeps it to snapshot and close the
 // namespaces they create).
 func planWorld(cfg Config, lookPath func(string) (string, error)) ([]Step, *world, error) {
 	if err := cfg.Validate(); err != nil {

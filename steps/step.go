@@ -111,3 +111,28 @@ type CommandRun struct {
 	// Output is the program's combined stdout and stderr.
 	Output string `json:"output,omitempty"`
 }
+
+// Change is one difference between two snapshots.
+type Change struct {
+	// Area is "link", "address", "route", "sysctl" or "firewall" for the
+	// lab namespace; changes in another namespace of the scenario name it
+	// in parentheses: "link (container1)", "neighbour (overlay A)".
+	Area string `json:"area"`
+	// Op is "added", "removed" or "changed".
+	Op string `json:"op"`
+	// Before and After are the readable lines; one is empty for added and
+	// removed entries.
+	Before string `json:"before,omitempty"`
+	After  string `json:"after,omitempty"`
+}
+
+// String renders the change as a diff line.
+func (c Change) String() string {
+	switch c.Op {
+	case "added":
+		return fmt.Sprintf("+ %s: %s", c.Area, c.After)
+	case "removed":
+		return fmt.Sprintf("- %s: %s", c.Area, c.Before)
+	}
+	return fmt.Sprintf("~ %s: %s -> %s", c.Area, c.Before, c.After)
+}

@@ -1,14 +1,14 @@
 package main
 
 import (
-	"github.com/netexplore/netexplore/steps"
+	"github.com/netexplore/netexplore/steps/lab"
 )
 
 // runInternalRole runs this process as one of netexplore's internal
 // re-executions (the lab runner) when the environment says so.
 func runInternalRole() (int, bool) {
-	if steps.IsLabProcess() {
-		return steps.LabMain(), true
+	if lab.IsChild() {
+		return lab.Main(), true
 	}
 	return 0, false
 }
