@@ -168,6 +168,15 @@ func requireLines(t *testing.T, got []string, want ...string) {
 	}
 }
 
+// runDocker0 runs Docker's default bridge, with modify applied to the
+// default configuration, as runScenario does, and checks docker0.
+func runDocker0(t *testing.T, modify func(*steps.Config)) ([]steps.StepResult, Snapshot) {
+	t.Helper()
+	results, snap := runScenario(t, steps.ScenarioBridge, modify)
+	checkDocker0(t, snap)
+	return results, snap
+}
+
 func checkDocker0(t *testing.T, snap Snapshot) {
 	t.Helper()
 	br := linkNamed(t, snap, "docker0")
@@ -191,11 +200,7 @@ func checkDocker0(t *testing.T, snap Snapshot) {
 }
 
 func TestLabDefaultBridge(t *testing.T) {
-	checkHostUnchanged(t)
-	lab := startLab(t, steps.DefaultConfig())
-	results, snap := runAll(t, lab)
-	requireNoErrors(t, results)
-	checkDocker0(t, snap)
+	results, snap := runDocker0(t, nil)
 
 	// Docker 29's rules for a new daemon, as moby's integration test dumps
 	// them, plus the policies (FORWARD DROP because the daemon enabled
@@ -219,15 +224,8 @@ func TestLabDefaultBridge(t *testing.T) {
 		"ipv4 filter: -A DOCKER-FORWARD -j DOCKER-INTERNAL",
 		"ipv4 filter: -A DOCKER-FORWARD -j DOCKER-BRIDGE",
 		"ipv4 filter: -A DOCKER-FORWARD -i docker0 -j ACCEPT",
-		"ipv4 nat: -P PREROUTING ACCEPT",
-		"ipv4 nat: -P INPUT ACCEPT",
-		"ipv4 nat: -P OUTPUT ACCEPT",
-		"ipv4 nat: -P POSTROUTING ACCEPT",
-		"ipv4 nat: -N DOCKER",
-		"ipv4 nat: -A PREROUTING -m addrtype --dst-type LOCAL -j DOCKER",
-		"ipv4 nat: -A OUTPUT ! -d 127.0.0.0/8 -m addrtype --dst-type LOCAL -j DOCKER",
-		"ipv4 nat: -A POSTROUTING -s 172.17.0.0/16 ! -o docker0 -j MASQUERADE",
 	}
+	want = append(want, docker0NAT...)
 	if diff := cmp.Diff(want, withPrefix(snap.Firewall, "ipv4 ")); diff != "" {
 		t.Errorf("IPv4 rules (-want +got):\n%s", diff)
 	}
@@ -268,12 +266,7 @@ func changeLines(cs []steps.Change) []string {
 }
 
 func TestLabIoctlDeviceAPI(t *testing.T) {
-	checkHostUnchanged(t)
-	cfg := steps.DefaultConfig()
-	cfg.DeviceAPI = steps.DeviceAPIIoctl
-	results, snap := runAll(t, startLab(t, cfg))
-	requireNoErrors(t, results)
-	checkDocker0(t, snap)
+	results, snap := runDocker0(t, func(c *steps.Config) { c.DeviceAPI = steps.DeviceAPIIoctl })
 	dev := resultOf(t, results, "setupDevice")
 	if len(dev.Changes) == 0 || !strings.HasPrefix(dev.Changes[0].After, "docker0 bridge mtu 1500 state DOWN mac "+linkNamed(t, snap, "docker0").MAC) {
 		t.Errorf("setupDevice (ioctl) changes = %v, want docker0 added with the MAC set by SIOCSIFHWADDR", dev.Changes)
@@ -284,12 +277,7 @@ func TestLabIoctlDeviceAPI(t *testing.T) {
 }
 
 func TestLabIPv6(t *testing.T) {
-	checkHostUnchanged(t)
-	cfg := steps.DefaultConfig()
-	cfg.EnableIPv6, cfg.FixedCIDRv6 = true, "fd00::/64"
-	results, snap := runAll(t, startLab(t, cfg))
-	requireNoErrors(t, results)
-	checkDocker0(t, snap)
+	_, snap := runDocker0(t, func(c *steps.Config) { c.EnableIPv6, c.FixedCIDRv6 = true, "fd00::/64" })
 	requireLines(t, snap.Addresses, "docker0 inet6 fd00::1/64 scope global nodad")
 	requireLines(t, snap.Routes, "fd00::/64 dev docker0 proto kernel metric 256")
 	for _, name := range []string{"net.ipv6.conf.all.forwarding", "net.ipv6.conf.default.forwarding", "net.ipv6.conf.docker0.forwarding"} {
@@ -310,12 +298,7 @@ func TestLabIPv6(t *testing.T) {
 }
 
 func TestLabICCFalse(t *testing.T) {
-	checkHostUnchanged(t)
-	cfg := steps.DefaultConfig()
-	cfg.ICC = false
-	results, snap := runAll(t, startLab(t, cfg))
-	requireNoErrors(t, results)
-	checkDocker0(t, snap)
+	results, snap := runDocker0(t, func(c *steps.Config) { c.ICC = false })
 	requireLines(t, snap.Firewall,
 		"ipv4 filter: -A DOCKER-FORWARD -i docker0 -o docker0 -j DROP",
 		"ipv4 filter: -A DOCKER-FORWARD -i docker0 ! -o docker0 -j ACCEPT")
@@ -331,12 +314,7 @@ func TestLabICCFalse(t *testing.T) {
 }
 
 func TestLabUserlandProxyFalse(t *testing.T) {
-	checkHostUnchanged(t)
-	cfg := steps.DefaultConfig()
-	cfg.UserlandProxy = false
-	results, snap := runAll(t, startLab(t, cfg))
-	requireNoErrors(t, results)
-	checkDocker0(t, snap)
+	_, snap := runDocker0(t, func(c *steps.Config) { c.UserlandProxy = false })
 	if v := sysctlValue(t, snap, "net.ipv4.conf.docker0.route_localnet"); v != "1" {
 		t.Errorf("route_localnet = %s, want 1", v)
 	}
@@ -347,13 +325,10 @@ func TestLabUserlandProxyFalse(t *testing.T) {
 
 func TestLabNftables(t *testing.T) {
 	testutil.RequireCommand(t, "nft", "nftables")
-	checkHostUnchanged(t)
-	cfg := steps.DefaultConfig()
-	cfg.FirewallBackend, cfg.LabIPForward = steps.BackendNFTables, true
-	cfg.EnableIPv6, cfg.FixedCIDRv6 = true, "fd00::/64"
-	results, snap := runAll(t, startLab(t, cfg))
-	requireNoErrors(t, results)
-	checkDocker0(t, snap)
+	results, snap := runDocker0(t, func(c *steps.Config) {
+		c.FirewallBackend, c.LabIPForward = steps.BackendNFTables, true
+		c.EnableIPv6, c.FixedCIDRv6 = true, "fd00::/64"
+	})
 	requireLines(t, snap.Firewall,
 		"table ip docker-bridges chain filter-FORWARD: type filter hook forward priority filter; policy accept;",
 		"table ip docker-bridges chain filter-FORWARD: oifname vmap @filter-forward-in-jumps",
