@@ -1,7 +1,12 @@
 package session
 
 import (
+	"path"
+	"reflect"
+	"runtime"
+	"runtime/debug"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/netexplore/netexplore/trace/analyze"
@@ -157,11 +162,35 @@ func packageOf(symbol string) string {
 	return symbol[:slash+2+dot]
 }
 
-// RepoRelative shortens an absolute build path of a netexplore source file
-// to its path in the repository.
+// RepoRelative shortens the path of a netexplore source file, as the
+// binary records it (absolute, or module-relative with -trimpath), to its
+// path in the repository ("steps/device_linux.go").
 func RepoRelative(file string) string {
-	if i := strings.LastIndex(file, "/steps/"); i >= 0 {
-		return file[i+1:]
+	for _, root := range sourceRoots() {
+		if rel, ok := strings.CutPrefix(file, root); ok {
+			return rel
+		}
 	}
 	return file
 }
+
+// sourceRoots returns the prefixes the binary's file names carry for the
+// repository's root: the module's directory when it was built, worked out
+// from where this package's own file was, and the module path that a
+// -trimpath build writes instead.
+var sourceRoots = sync.OnceValue(func() []string {
+	bi, ok := debug.ReadBuildInfo()
+	if !ok || bi.Main.Path == "" {
+		return nil
+	}
+	mod := bi.Main.Path
+	fn := runtime.FuncForPC(reflect.ValueOf(packageOf).Pointer())
+	file, _ := fn.FileLine(fn.Entry())
+	roots := []string{mod + "/"}
+	if rel, ok := strings.CutPrefix(strings.TrimSuffix(packageOf(fn.Name()), "."), mod+"/"); ok {
+		if dir, ok := strings.CutSuffix(path.Dir(file), "/"+rel); ok && dir+"/" != roots[0] {
+			roots = append([]string{dir + "/"}, roots...)
+		}
+	}
+	return roots
+})
