@@ -34,3 +34,13 @@ func Find(fields []Field, name string) (Field, bool) {
 	}
 	return Field{}, false
 }
+
+// Shift moves the offsets of fields, and of their children, by delta: for
+// a tree decoded from a slice that starts delta bytes into the payload.
+func Shift(fields []Field, delta int) []Field {
+	for i := range fields {
+		fields[i].Offset += delta
+		fields[i].Children = Shift(fields[i].Children, delta)
+	}
+	return fields
+}

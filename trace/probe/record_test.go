@@ -7,10 +7,11 @@ import (
 	"testing"
 	"unsafe"
 
-	"github.com/netexplore/netexplore/trace/decode/sockaddr"
 	"github.com/netexplore/netexplore/trace/event"
 
 	"github.com/netexplore/netexplore/bpf"
+
+	"golang.org/x/sys/unix"
 )
 
 // TestRecordLayout pins parseRecord's offsets to the struct bpf2go generated
@@ -48,7 +49,7 @@ func TestParseRecord(t *testing.T) {
 	le.PutUint32(b[8:], 42)
 	b[24] = byte(event.KindSend)
 	le.PutUint16(b[26:], 6) // sendmsg
-	le.PutUint16(b[80:], sockaddr.AFNetlink)
+	le.PutUint16(b[80:], unix.AF_NETLINK)
 	le.PutUint16(b[86:], 16) // two frames
 	le.PutUint32(b[88:], 100)
 	le.PutUint32(b[92:], 4)

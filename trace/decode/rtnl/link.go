@@ -8,6 +8,7 @@ import (
 	"github.com/netexplore/netexplore/trace/decode/netlink"
 	"github.com/netexplore/netexplore/trace/decode/sockaddr"
 	"github.com/netexplore/netexplore/trace/event"
+	"golang.org/x/sys/unix"
 )
 
 // Link messages (RTM_NEWLINK, RTM_DELLINK, RTM_GETLINK, RTM_SETLINK and the
@@ -510,7 +511,7 @@ func rtVethPeer(c *rtCtx, a netlink.Attr) (string, []event.Field) {
 // rtAFSpec decodes IFLA_AF_SPEC. In AF_BRIDGE messages it holds
 // IFLA_BRIDGE_* attributes; otherwise one nest per address family.
 func rtAFSpec(c *rtCtx, a netlink.Attr) (string, []event.Field) {
-	if c.family == sockaddr.AFBridge {
+	if c.family == unix.AF_BRIDGE {
 		return "", c.attrs(a.Data, a.DataOff(), rtBridgeAFTable)
 	}
 	return "", c.attrs(a.Data, a.DataOff(), rtAFSpecTable)
@@ -519,21 +520,21 @@ func rtAFSpec(c *rtCtx, a netlink.Attr) (string, []event.Field) {
 // rtAFSpecTable decodes IFLA_AF_SPEC outside AF_BRIDGE: one nest per
 // address family, typed by the AF_* number.
 var rtAFSpecTable = &rtTable{prefix: "AF", names: sockaddr.AFNames, attrs: map[uint16]rtAttr{
-	sockaddr.AFInet:   rtNest(rtInetTable),
-	sockaddr.AFInet6:  rtNest(rtInet6Table),
-	sockaddr.AFBridge: rtNest(rtBridgeAFTable),
+	unix.AF_INET:   rtNest(rtInetTable),
+	unix.AF_INET6:  rtNest(rtInet6Table),
+	unix.AF_BRIDGE: rtNest(rtBridgeAFTable),
 }}
 
 // rtProtinfo decodes IFLA_PROTINFO, whose content depends on the family:
 // bridge port settings for AF_BRIDGE, IPv6 settings for AF_INET6.
 func rtProtinfo(c *rtCtx, a netlink.Attr) (string, []event.Field) {
 	switch c.family {
-	case sockaddr.AFBridge:
+	case unix.AF_BRIDGE:
 		if !a.Nested && len(a.Data) == 1 {
 			return netlink.UintValue(a, netlink.Enum(brStateNames)), nil // old form: the port state alone
 		}
 		return "", c.attrs(a.Data, a.DataOff(), rtBrportTable)
-	case sockaddr.AFInet6:
+	case unix.AF_INET6:
 		return "", c.attrs(a.Data, a.DataOff(), rtInet6Table)
 	}
 	if a.Nested {
@@ -564,7 +565,7 @@ func rtDecodeLink(body []byte, base int, get bool, d *netlink.Body) {
 		parts = append(parts, name)
 	} else if index != 0 {
 		parts = append(parts, fmt.Sprintf("index=%d", index))
-	} else if body[0] != sockaddr.AFUnspec {
+	} else if body[0] != unix.AF_UNSPEC {
 		parts = append(parts, rtFamilyName(uint64(body[0])))
 	}
 	if li, ok := rtTop(attrs, "IFLA_LINKINFO"); ok {
@@ -588,7 +589,7 @@ func rtDecodeLink(body []byte, base int, get bool, d *netlink.Body) {
 		rtVal(attrs, "IFLA_NET_NS_FD", "netns-fd="),
 		rtVal(attrs, "IFLA_NET_NS_PID", "netns-pid="),
 	)
-	if p, ok := rtTop(attrs, "IFLA_PROTINFO"); ok && body[0] == sockaddr.AFBridge {
+	if p, ok := rtTop(attrs, "IFLA_PROTINFO"); ok && body[0] == unix.AF_BRIDGE {
 		switch rtTopValue(p.Children, "IFLA_BRPORT_MODE") {
 		case "BRIDGE_MODE_HAIRPIN":
 			parts = append(parts, "hairpin on")

@@ -9,6 +9,7 @@ import (
 	"github.com/netexplore/netexplore/trace/decode/netlink"
 	"github.com/netexplore/netexplore/trace/decode/sockaddr"
 	"github.com/netexplore/netexplore/trace/event"
+	"golang.org/x/sys/unix"
 )
 
 // rtnetlink (NETLINK_ROUTE): every message is a fixed header (ifinfomsg,
@@ -311,7 +312,7 @@ func rtShortHeader(body []byte, base int, get bool, header string, size int, d *
 		d.Fields = []event.Field{{Name: "rtgenmsg", Offset: base, Length: len(body), Children: []event.Field{
 			{Name: "rtgen_family", Value: rtFamilyName(uint64(body[0])), Offset: base, Length: 1},
 		}}}
-		if body[0] != sockaddr.AFUnspec {
+		if body[0] != unix.AF_UNSPEC {
 			d.Summary = rtFamilyName(uint64(body[0]))
 		}
 		return
@@ -402,7 +403,7 @@ func rtDecodeAddr(body []byte, base int, get bool, d *netlink.Body) {
 	var parts []string
 	if addr != "" {
 		parts = append(parts, fmt.Sprintf("%s/%d", addr, body[1]))
-	} else if body[0] != sockaddr.AFUnspec {
+	} else if body[0] != unix.AF_UNSPEC {
 		parts = append(parts, rtFamilyName(uint64(body[0])))
 	}
 	if index != 0 {
@@ -539,7 +540,7 @@ func rtDecodeRoute(body []byte, base int, get bool, d *netlink.Body) {
 	d.Fields = append([]event.Field{rtHeaderField("rtmsg", base, rtRtmsgLen, hdr)}, attrs...)
 	d.Malformed = c.bad
 	if get && len(attrs) == 0 {
-		if body[0] != sockaddr.AFUnspec {
+		if body[0] != unix.AF_UNSPEC {
 			d.Summary = rtFamilyName(uint64(body[0]))
 		}
 		return
@@ -555,7 +556,7 @@ func rtDecodeRoute(body []byte, base int, get bool, d *netlink.Body) {
 		parts = append(parts, "default")
 	case dst == "":
 		parts = append(parts, fmt.Sprintf("/%d", dstLen))
-	case (body[0] == sockaddr.AFInet && dstLen == 32) || (body[0] == sockaddr.AFInet6 && dstLen == 128):
+	case (body[0] == unix.AF_INET && dstLen == 32) || (body[0] == unix.AF_INET6 && dstLen == 128):
 		parts = append(parts, dst)
 	default:
 		parts = append(parts, fmt.Sprintf("%s/%d", dst, dstLen))
@@ -641,7 +642,7 @@ func rtDecodeNeigh(body []byte, base int, get bool, d *netlink.Body) {
 		d.Summary = netlink.Join(rtFamilyNameIfSet(body[0]), dev)
 		return
 	}
-	if body[0] == sockaddr.AFBridge {
+	if body[0] == unix.AF_BRIDGE {
 		var ntf []string
 		for _, f := range ntfFlags {
 			if uint64(flags)&f.Mask != 0 {
@@ -656,7 +657,7 @@ func rtDecodeNeigh(body []byte, base int, get bool, d *netlink.Body) {
 }
 
 func rtFamilyNameIfSet(f uint8) string {
-	if f == sockaddr.AFUnspec {
+	if f == unix.AF_UNSPEC {
 		return ""
 	}
 	return rtFamilyName(uint64(f))
