@@ -42,7 +42,7 @@ func (c *Conversation) Observe(e *event.Event, msgs []netlink.Message) []*Exchan
 	case event.KindSend:
 		for _, m := range msgs {
 			c.pending[exchangeKey{e.SockIno, m.Seq}] = Exchange{
-				RequestSeq: e.Seq, Type: m.TypeName, Summary: m.Summary, NlSeq: m.Seq,
+				RequestSeq: e.Seq, Type: m.Name, Summary: m.Summary, NlSeq: m.Seq,
 			}
 		}
 		return nil

@@ -175,10 +175,10 @@ func summarizeMessages(msgs []netlink.Message) string {
 	counts := map[string]int{}
 	var order []string
 	for _, m := range msgs {
-		if counts[m.TypeName] == 0 {
-			order = append(order, m.TypeName)
+		if counts[m.Name] == 0 {
+			order = append(order, m.Name)
 		}
-		counts[m.TypeName]++
+		counts[m.Name]++
 	}
 	parts := make([]string, len(order))
 	for i, t := range order {

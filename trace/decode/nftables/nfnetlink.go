@@ -16,6 +16,7 @@ import (
 
 	"github.com/netexplore/netexplore/trace/decode/netlink"
 	"github.com/netexplore/netexplore/trace/event"
+	"golang.org/x/sys/unix"
 )
 
 // nfnetlink subsystem ids (the high byte of nlmsg_type).
@@ -88,7 +89,7 @@ var nfprotoNames = map[uint8]string{
 
 var nfAFNames = map[uint8]string{0: "AF_UNSPEC", 2: "AF_INET", 7: "AF_BRIDGE", 10: "AF_INET6"}
 
-func init() { netlink.RegisterBody(netlink.Netfilter, decodeNetfilterBody) }
+func init() { netlink.RegisterBody(unix.NETLINK_NETFILTER, decodeNetfilterBody) }
 
 // decodeNetfilterBody decodes the body of one NETLINK_NETFILTER message:
 // msgType is the full nlmsg_type, body starts with struct nfgenmsg and sits
@@ -100,21 +101,21 @@ func decodeNetfilterBody(msgType uint16, body []byte, base int) netlink.Body {
 
 	switch {
 	case msgType == nfnlMsgBatchBegin:
-		out.TypeName = "NFNL_MSG_BATCH_BEGIN"
+		out.Name = "NFNL_MSG_BATCH_BEGIN"
 	case msgType == nfnlMsgBatchEnd:
-		out.TypeName = "NFNL_MSG_BATCH_END"
+		out.Name = "NFNL_MSG_BATCH_END"
 	case subsys == nfnlSubsysNftables:
-		out.TypeName, out.Op = nftMsgTypeName(msg)
+		out.Name, out.Op = nftMsgTypeName(msg)
 	case subsys == nfnlSubsysCtnetlink:
-		out.TypeName, out.Op = ctMsgTypeName(msg)
+		out.Name, out.Op = ctMsgTypeName(msg)
 	case subsys == nfnlSubsysCtnetlinkExp:
-		out.TypeName, out.Op = ctExpMsgTypeName(msg)
+		out.Name, out.Op = ctExpMsgTypeName(msg)
 	case subsys == nfnlSubsysNftCompat && msg == 0:
-		out.TypeName, out.Op = "NFNL_MSG_COMPAT_GET", netlink.OpGet
+		out.Name, out.Op = "NFNL_MSG_COMPAT_GET", netlink.OpGet
 	case int(subsys) < len(nfnlSubsysNames):
-		out.TypeName = fmt.Sprintf("%s<<8|%d", nfnlSubsysNames[subsys], msg)
+		out.Name = fmt.Sprintf("%s<<8|%d", nfnlSubsysNames[subsys], msg)
 	default:
-		out.TypeName = fmt.Sprintf("0x%04x", msgType)
+		out.Name = fmt.Sprintf("0x%04x", msgType)
 	}
 
 	if len(body) < nfgenmsgLen {

@@ -10,7 +10,6 @@ import (
 	"testing"
 
 	"github.com/netexplore/netexplore/trace/decode/internal/capture"
-	"github.com/netexplore/netexplore/trace/decode/netlink"
 	"github.com/netexplore/netexplore/trace/event"
 
 	"github.com/google/go-cmp/cmp"
@@ -69,15 +68,15 @@ var sockoptWant = []struct {
 	{"sockopt_netlink_broadcast_error", -1, "NETLINK_BROADCAST_ERROR=1", nil},
 	{"sockopt_netlink_listen_all_nsid", -1, "NETLINK_LISTEN_ALL_NSID=1", nil},
 	{"sockopt_netlink_pktinfo", -1, "NETLINK_PKTINFO=1", nil},
-	{"sockopt_netlink_add_membership_nexthop", netlink.Route, "NETLINK_ADD_MEMBERSHIP RTNLGRP_NEXTHOP", map[string]string{"group": "RTNLGRP_NEXTHOP (32)"}},
+	{"sockopt_netlink_add_membership_nexthop", unix.NETLINK_ROUTE, "NETLINK_ADD_MEMBERSHIP RTNLGRP_NEXTHOP", map[string]string{"group": "RTNLGRP_NEXTHOP (32)"}},
 	{"sockopt_netlink_add_membership_nexthop", -1, "NETLINK_ADD_MEMBERSHIP 32", map[string]string{"group": "32"}},
-	{"sockopt_netlink_add_membership_link", netlink.Route, "NETLINK_ADD_MEMBERSHIP RTNLGRP_LINK", nil},
-	{"sockopt_netlink_add_membership_link", netlink.Netfilter, "NETLINK_ADD_MEMBERSHIP NFNLGRP_CONNTRACK_NEW", nil},
-	{"sockopt_netlink_drop_membership_link", netlink.Route, "NETLINK_DROP_MEMBERSHIP RTNLGRP_LINK", nil},
+	{"sockopt_netlink_add_membership_link", unix.NETLINK_ROUTE, "NETLINK_ADD_MEMBERSHIP RTNLGRP_LINK", nil},
+	{"sockopt_netlink_add_membership_link", unix.NETLINK_NETFILTER, "NETLINK_ADD_MEMBERSHIP NFNLGRP_CONNTRACK_NEW", nil},
+	{"sockopt_netlink_drop_membership_link", unix.NETLINK_ROUTE, "NETLINK_DROP_MEMBERSHIP RTNLGRP_LINK", nil},
 	{"sockopt_get_so_rcvbuf", -1, "SO_RCVBUF=8388608", nil},
 	{"sockopt_get_so_type", -1, "SO_TYPE=SOCK_RAW", nil},
 	{"sockopt_get_so_domain", -1, "SO_DOMAIN=AF_NETLINK", nil},
-	{"sockopt_get_netlink_list_memberships", netlink.Route, "NETLINK_LIST_MEMBERSHIPS RTNLGRP_NEXTHOP", map[string]string{"groups[0]": "0x80000000", "groups[1]": "0x00000000"}},
+	{"sockopt_get_netlink_list_memberships", unix.NETLINK_ROUTE, "NETLINK_LIST_MEMBERSHIPS RTNLGRP_NEXTHOP", map[string]string{"groups[0]": "0x80000000", "groups[1]": "0x00000000"}},
 	{"sockopt_ipt_get_revision_target", -1, "IPT_SO_GET_REVISION_TARGET MASQUERADE revision=0", nil},
 	{"sockopt_ipt_get_info_nat", -1, "IPT_SO_GET_INFO table=nat hooks=PREROUTING|INPUT|OUTPUT|POSTROUTING entries=5 size=784",
 		map[string]string{"hook_entry[PREROUTING]": "0", "hook_entry[FORWARD]": "unused", "underflow[POSTROUTING]": "456"}},
