@@ -44,3 +44,14 @@ func Shift(fields []Field, delta int) []Field {
 	}
 	return fields
 }
+
+// Top returns the first field named name among fields themselves, not
+// their children, and whether there is one.
+func Top(fields []Field, name string) (Field, bool) {
+	for _, f := range fields {
+		if f.Name == name {
+			return f, true
+		}
+	}
+	return Field{}, false
+}

@@ -123,8 +123,9 @@ type AttrSet struct {
 	// Attrs holds the attributes by type; an entry without a Name is
 	// unknown.
 	Attrs []AttrSpec
-	// Value, when not nil, gives a nest of this set a one-line value from
-	// its data and decoded children, e.g. "packets 3 bytes 180".
+	// Value, when not nil, gives a Nest or NestArray entry of this set a
+	// one-line value from its data and decoded children, e.g. "packets 3
+	// bytes 180".
 	Value func(w *Walker, a Attr, children []event.Field) string
 }
 

@@ -192,6 +192,5 @@ func (w *Walker) subMessage(sel *Selector, a Attr) (string, []event.Field) {
 		}
 		set = &AttrSet{Prefix: sel.Prefix + strings.ToUpper(format)}
 	}
-	children := w.Attrs(a.Data, a.DataOff(), set)
-	return w.nestValue(set, a, children), children
+	return "", w.Attrs(a.Data, a.DataOff(), set)
 }

@@ -108,7 +108,7 @@ func decodeNftFile(t testing.TB, name string) []nftDecoded {
 			if m.typ < 0x10 {
 				continue
 			}
-			out = append(out, nftDecoded{block: i, msg: m, dec: decodeNetfilterBody(m.typ, m.body, m.off+16)})
+			out = append(out, nftDecoded{block: i, msg: m, dec: decodeBody(m.typ, m.body, m.off+16)})
 		}
 	}
 	return out
@@ -124,10 +124,10 @@ func nftBatch(t testing.TB, name string) []nftDecoded {
 			continue
 		}
 		msgs := splitNetlink(t, b.data)
-		if len(msgs) > 0 && msgs[0].typ == nfnlMsgBatchBegin {
+		if len(msgs) > 0 && msgs[0].typ == unix.NFNL_MSG_BATCH_BEGIN {
 			var out []nftDecoded
 			for _, m := range msgs {
-				out = append(out, nftDecoded{block: i, msg: m, dec: decodeNetfilterBody(m.typ, m.body, m.off+16)})
+				out = append(out, nftDecoded{block: i, msg: m, dec: decodeBody(m.typ, m.body, m.off+16)})
 			}
 			return out
 		}
@@ -533,11 +533,11 @@ func TestNetfilterTypeNames(t *testing.T) {
 		{0x0602, "NFNL_SUBSYS_IPSET<<8|2", netlink.OpOther},
 		{0x2001, "0x2001", netlink.OpOther},
 	}
-	if len(nftMsgNames) != len(nftMsgObjects) {
-		t.Fatalf("%d message names but %d message objects", len(nftMsgNames), len(nftMsgObjects))
+	if len(msgNames) != len(msgObjects) {
+		t.Fatalf("%d message names but %d message objects", len(msgNames), len(msgObjects))
 	}
 	for _, tt := range tests {
-		d := decodeNetfilterBody(tt.typ, []byte{2, 0, 0, 0}, 16)
+		d := decodeBody(tt.typ, []byte{2, 0, 0, 0}, 16)
 		if d.Name != tt.name || d.Op != tt.op {
 			t.Errorf("type %#04x: %q op %v, want %q op %v", tt.typ, d.Name, d.Op, tt.name, tt.op)
 		}
@@ -546,16 +546,16 @@ func TestNetfilterTypeNames(t *testing.T) {
 
 // Truncated and damaged bodies are reported, never fatal.
 func TestNetfilterMalformed(t *testing.T) {
-	if d := decodeNetfilterBody(0x0a06, []byte{2, 0}, 16); d.Malformed == "" || d.Name != "NFT_MSG_NEWRULE" {
+	if d := decodeBody(0x0a06, []byte{2, 0}, 16); d.Malformed == "" || d.Name != "NFT_MSG_NEWRULE" {
 		t.Errorf("2-byte body: %+v", d)
 	}
-	if d := decodeNetfilterBody(0x0a06, nil, 16); d.Malformed == "" || len(d.Fields) != 0 {
+	if d := decodeBody(0x0a06, nil, 16); d.Malformed == "" || len(d.Fields) != 0 {
 		t.Errorf("empty body: %+v", d)
 	}
 	batch := nftBatch(t, "nft_nat_masquerade.hex")
 	rule := batch[2].msg.body
 	for _, cut := range []int{10, 60, 100, 200, len(rule) - 1} {
-		d := decodeNetfilterBody(0x0a06, rule[:cut], 124)
+		d := decodeBody(0x0a06, rule[:cut], 124)
 		if d.Malformed == "" {
 			t.Errorf("rule cut at %d bytes: no Malformed", cut)
 		}
@@ -565,8 +565,8 @@ func TestNetfilterMalformed(t *testing.T) {
 	}
 	// An attribute claiming more bytes than the body holds.
 	bad := append([]byte{2, 0, 0, 0}, 0xff, 0x00, 0x01, 0x00, 'n', 'a', 't', 0)
-	d := decodeNetfilterBody(0x0a00, bad, 16)
-	if want := "attribute at offset 20: nla_len 255 does not fit the 8 bytes left"; d.Malformed != want {
+	d := decodeBody(0x0a00, bad, 16)
+	if want := "attribute at offset 20 has nla_len 255 with 8 bytes left"; d.Malformed != want {
 		t.Errorf("Malformed = %q, want %q", d.Malformed, want)
 	}
 }
@@ -900,7 +900,7 @@ func ourTokens(t testing.TB, payload []byte, off int) []string {
 	case 3:
 		return []string{"type NLMSG_DONE"}
 	}
-	d := decodeNetfilterBody(typ, body, off+16)
+	d := decodeBody(typ, body, off+16)
 	name := d.Name
 	switch {
 	case strings.HasPrefix(name, "NFT_MSG_"):
@@ -913,7 +913,7 @@ func ourTokens(t testing.TB, payload []byte, off int) []string {
 		if f.Name == "nfgenmsg" {
 			fam := nftStraceFamily[f.Children[0].Value]
 			res := f.Children[2].Value
-			for id, n := range nfnlSubsysNames {
+			for id, n := range subsysNames {
 				if n == res {
 					res = strconv.Itoa(id)
 				}
@@ -992,7 +992,7 @@ func FuzzDecodeNetfilterBody(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, typ uint16, body []byte) {
 		const base = 16
-		d := decodeNetfilterBody(typ, body, base)
+		d := decodeBody(typ, body, base)
 		var walk func(fields []event.Field)
 		walk = func(fields []event.Field) {
 			for _, fl := range fields {

@@ -195,10 +195,10 @@ func linkSummary(hdr render.Bytes, attrs []event.Field, _ bool) string {
 	} else if hdr[0] != unix.AF_UNSPEC {
 		parts = append(parts, familyName(hdr[0]))
 	}
-	if li, ok := top(attrs, "IFLA_LINKINFO"); ok {
+	if li, ok := event.Top(attrs, "IFLA_LINKINFO"); ok {
 		parts = append(parts, labeled(li.Children, "IFLA_INFO_KIND", "kind="))
-		if data, ok := top(li.Children, "IFLA_INFO_DATA"); ok {
-			if peer, ok := top(data.Children, "VETH_INFO_PEER"); ok {
+		if data, ok := event.Top(li.Children, "IFLA_INFO_DATA"); ok {
+			if peer, ok := event.Top(data.Children, "VETH_INFO_PEER"); ok {
 				parts = append(parts, "peer="+peer.Value,
 					labeled(peer.Children, "IFLA_NET_NS_FD", "peer-netns-fd="),
 					labeled(peer.Children, "IFLA_NET_NS_PID", "peer-netns-pid="))
@@ -216,7 +216,7 @@ func linkSummary(hdr render.Bytes, attrs []event.Field, _ bool) string {
 		labeled(attrs, "IFLA_NET_NS_FD", "netns-fd="),
 		labeled(attrs, "IFLA_NET_NS_PID", "netns-pid="),
 	)
-	if p, ok := top(attrs, "IFLA_PROTINFO"); ok && hdr[0] == unix.AF_BRIDGE {
+	if p, ok := event.Top(attrs, "IFLA_PROTINFO"); ok && hdr[0] == unix.AF_BRIDGE {
 		switch topValue(p.Children, "IFLA_BRPORT_MODE") {
 		case "BRIDGE_MODE_HAIRPIN":
 			parts = append(parts, "hairpin on")

@@ -144,7 +144,7 @@ func TestNetlinkControlMessages(t *testing.T) {
 	if !msgs[0].IsDone() {
 		t.Error("NLMSG_DONE: IsDone() = false")
 	}
-	if f, _ := top(msgs[0].Fields, "error"); f.Value != "-ENOENT (No such file or directory)" || f.Offset != 16 {
+	if f, _ := event.Top(msgs[0].Fields, "error"); f.Value != "-ENOENT (No such file or directory)" || f.Offset != 16 {
 		t.Errorf("NLMSG_DONE error field = %+v", f)
 	}
 }

@@ -131,20 +131,10 @@ func familyIfSet(f uint8) string {
 	return familyName(f)
 }
 
-// top returns the top-level field called name.
-func top(fields []event.Field, name string) (event.Field, bool) {
-	for _, f := range fields {
-		if f.Name == name {
-			return f, true
-		}
-	}
-	return event.Field{}, false
-}
-
 // topValue returns the value of the top-level field called name, with
 // the quotes of a string value removed.
 func topValue(fields []event.Field, name string) string {
-	f, ok := top(fields, name)
+	f, ok := event.Top(fields, name)
 	if !ok {
 		return ""
 	}

@@ -331,7 +331,7 @@ func TestRtnlDump(t *testing.T) {
 }
 
 func rtnlFieldValue(fields []event.Field, name string) string {
-	f, _ := top(fields, name)
+	f, _ := event.Top(fields, name)
 	return f.Value
 }
 

@@ -434,7 +434,7 @@ func (c *stComparer) structMembers(path string, v *stVal, f event.Field) {
 		if key == "" {
 			continue
 		}
-		child, ok := top(f.Children, key)
+		child, ok := event.Top(f.Children, key)
 		if !ok {
 			c.errorf(path, "strace shows member %s=%s, not decoded", key, stText(v.items[i]))
 			continue
