@@ -26,7 +26,7 @@ type Attr struct {
 	NetOrder bool   // NLA_F_NET_BYTEORDER was set
 	Off      int    // payload offset of the attribute header
 	Len      int    // nla_len: header plus data, without padding
-	Data     []byte
+	Data     []byte // the data after the header
 }
 
 // DataOff is the payload offset of the attribute's data.

@@ -25,8 +25,9 @@ type Message struct {
 	// of the message ("NLM_F_REQUEST|NLM_F_ACK|NLM_F_CREATE|NLM_F_EXCL").
 	Flags     uint16
 	FlagNames string
-	Seq       uint32
-	PortID    uint32
+	// Seq is nlmsg_seq and PortID nlmsg_pid, the sending socket's port id.
+	Seq    uint32
+	PortID uint32
 	// IsError is true for NLMSG_ERROR; Errno is then its positive errno
 	// (0 for an ACK) and ErrnoName its name ("EEXIST").
 	IsError   bool

@@ -3,6 +3,7 @@ package render
 import (
 	"encoding/binary"
 	"strings"
+	"unsafe"
 )
 
 // Bytes reads little- and big-endian integers and C strings out of a
@@ -14,51 +15,31 @@ type Bytes []byte
 func (b Bytes) Has(off, n int) bool { return off >= 0 && n >= 0 && off+n <= len(b) }
 
 // U8 returns the byte at off.
-func (b Bytes) U8(off int) uint8 {
-	if !b.Has(off, 1) {
-		return 0
-	}
-	return b[off]
-}
+func (b Bytes) U8(off int) uint8 { return read(b, off, func(p []byte) uint8 { return p[0] }) }
 
 // U16 returns the little-endian 16-bit integer at off.
-func (b Bytes) U16(off int) uint16 {
-	if !b.Has(off, 2) {
-		return 0
-	}
-	return binary.LittleEndian.Uint16(b[off:])
-}
+func (b Bytes) U16(off int) uint16 { return read(b, off, binary.LittleEndian.Uint16) }
 
 // BE16 returns the big-endian 16-bit integer at off.
-func (b Bytes) BE16(off int) uint16 {
-	if !b.Has(off, 2) {
-		return 0
-	}
-	return binary.BigEndian.Uint16(b[off:])
-}
+func (b Bytes) BE16(off int) uint16 { return read(b, off, binary.BigEndian.Uint16) }
 
 // U32 returns the little-endian 32-bit integer at off.
-func (b Bytes) U32(off int) uint32 {
-	if !b.Has(off, 4) {
-		return 0
-	}
-	return binary.LittleEndian.Uint32(b[off:])
-}
+func (b Bytes) U32(off int) uint32 { return read(b, off, binary.LittleEndian.Uint32) }
 
 // BE32 returns the big-endian 32-bit integer at off.
-func (b Bytes) BE32(off int) uint32 {
-	if !b.Has(off, 4) {
-		return 0
-	}
-	return binary.BigEndian.Uint32(b[off:])
-}
+func (b Bytes) BE32(off int) uint32 { return read(b, off, binary.BigEndian.Uint32) }
 
 // U64 returns the little-endian 64-bit integer at off.
-func (b Bytes) U64(off int) uint64 {
-	if !b.Has(off, 8) {
+func (b Bytes) U64(off int) uint64 { return read(b, off, binary.LittleEndian.Uint64) }
+
+// read reads the integer of type T at off with get, or gives zero when b
+// ends before it.
+func read[T uint8 | uint16 | uint32 | uint64](b Bytes, off int, get func([]byte) T) T {
+	var v T
+	if !b.Has(off, int(unsafe.Sizeof(v))) {
 		return 0
 	}
-	return binary.LittleEndian.Uint64(b[off:])
+	return get(b[off:])
 }
 
 // Slice returns b[off:off+n], clipped to what is there.

@@ -63,8 +63,8 @@ func (e EnumMap) Name(v uint64) string {
 // Flag names one bit, or a group of bits, of a flags word. A Flag with a
 // zero Mask names the value zero ("NUD_NONE").
 type Flag struct {
-	Mask uint64
-	Name string
+	Mask uint64 // the bits
+	Name string // their name, e.g. "IFF_UP"
 }
 
 // FlagSet names the bits of a flags word. Flags are taken in order, so a
