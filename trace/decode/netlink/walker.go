@@ -98,28 +98,18 @@ func (w *Walker) Attr(a Attr, s *AttrSet) event.Field {
 		sp = &AttrSpec{}
 	}
 	t := sp.Type
-	if a.NetOrder && (t == Auto || t.integer()) {
+	if a.NetOrder && t.integer() || t == Auto && (a.NetOrder || w.NetOrder) {
 		t |= BigEndian
 	}
-	switch t &^ BigEndian {
-	case Nest, NestArray, SubMessage, Custom:
-	case Auto:
-		if !a.Nested {
-			f.Value = Value(t|w.order(), a.Data, sp.Values)
-			return f
-		}
-	case Binary:
-		if sp.Struct == nil {
-			f.Value = Value(t, a.Data, sp.Values)
-			return f
-		}
+	if sp.Struct != nil {
 		fields, short := Struct(a.Data, a.DataOff(), sp.Struct)
 		if short {
 			f.Value = render.Hex(a.Data)
 		}
 		f.Children = fields
 		return f
-	default:
+	}
+	if !nests(t, a) {
 		f.Value = Value(t, a.Data, sp.Values)
 		return f
 	}
@@ -161,12 +151,16 @@ func (w *Walker) Attr(a Attr, s *AttrSet) event.Field {
 	return f
 }
 
-// order is the byte order unknown values are guessed in.
-func (w *Walker) order() Type {
-	if w.NetOrder {
-		return BigEndian
+// nests reports whether an attribute of type t holds more attributes (a
+// Custom one may).
+func nests(t Type, a Attr) bool {
+	switch t &^ BigEndian {
+	case Nest, NestArray, SubMessage, Custom:
+		return true
+	case Auto:
+		return a.Nested
 	}
-	return 0
+	return false
 }
 
 // nestValue is the one-line value s gives a nest of its attributes.

@@ -732,9 +732,9 @@ const (
 // target_offset @88, next_offset @90, comefrom @92, counters @96, then the
 // matches and the target from @112.
 const (
-	iptEntrySize   = 112
-	xtEntryHdrSize = 32 // u16 size, char name[29], u8 revision
-	maxRules       = 512
+	iptEntrySize = 112
+	matchHdrSize = 32 // struct xt_entry_match/xt_entry_target header: u16 size, char name[29], u8 revision
+	maxRules     = 512
 )
 
 // Standard target verdicts: a negative number is -verdict-1 (NF_DROP 0,
@@ -774,14 +774,14 @@ func decodeEntries(b render.Bytes, base int, valid uint32, hooks, underflow []ui
 		tOff := int(b.U16(off + 88))
 		next := int(b.U16(off + 90))
 		e := entry{off: off, next: next, targetOff: tOff}
-		if t := off + tOff; tOff >= iptEntrySize && b.Has(t, xtEntryHdrSize) {
+		if t := off + tOff; tOff >= iptEntrySize && b.Has(t, matchHdrSize) {
 			e.target, _ = b.CString(t+2, 29)
-			if b.Has(t+xtEntryHdrSize, 4) {
-				e.verdict = int32(b.U32(t + xtEntryHdrSize))
+			if b.Has(t+matchHdrSize, 4) {
+				e.verdict = int32(b.U32(t + matchHdrSize))
 				e.hasVerdict = e.target == ""
 			}
 			if e.target == "ERROR" {
-				e.errorName, _ = b.CString(t+xtEntryHdrSize, 30)
+				e.errorName, _ = b.CString(t+matchHdrSize, 30)
 			}
 		}
 		entries = append(entries, e)
@@ -930,11 +930,11 @@ func ruleText(b render.Bytes, off, tOff int, chain string, chainAt map[int]strin
 	if b.U8(off+82)&iptFFrag != 0 {
 		p = append(p, not(iptInvFrag)+"-f")
 	}
-	for m := off + iptEntrySize; m+xtEntryHdrSize <= off+tOff && b.Has(m, xtEntryHdrSize); {
+	for m := off + iptEntrySize; m+matchHdrSize <= off+tOff && b.Has(m, matchHdrSize); {
 		size := int(b.U16(m))
 		name, _ := b.CString(m+2, 29)
 		p = append(p, "-m "+name)
-		if size < xtEntryHdrSize {
+		if size < matchHdrSize {
 			break
 		}
 		m += size
@@ -989,26 +989,26 @@ func entryFields(b render.Bytes, off, tOff, n, base int) []event.Field {
 	add("next_offset", strconv.Itoa(int(b.U16(off+90))), 90, 2)
 	add("comefrom", fmt.Sprintf("%#x", b.U32(off+92)), 92, 4)
 	add("counters", fmt.Sprintf("packets=%d bytes=%d", b.U64(off+96), b.U64(off+104)), 96, 16)
-	for m := iptEntrySize; m+xtEntryHdrSize <= tOff && m+xtEntryHdrSize <= n; {
+	for m := iptEntrySize; m+matchHdrSize <= tOff && m+matchHdrSize <= n; {
 		size := int(b.U16(off + m))
 		name, _ := b.CString(off+m+2, 29)
 		l := size
-		if l < xtEntryHdrSize || m+l > n {
+		if l < matchHdrSize || m+l > n {
 			l = n - m
 		}
 		add("match", render.Quote(name)+" revision "+strconv.Itoa(int(b.U8(off+m+31))), m, l)
-		if size < xtEntryHdrSize {
+		if size < matchHdrSize {
 			break
 		}
 		m += size
 	}
-	if tOff >= iptEntrySize && tOff+xtEntryHdrSize <= n {
+	if tOff >= iptEntrySize && tOff+matchHdrSize <= n {
 		name, _ := b.CString(off+tOff+2, 29)
 		v := render.Quote(name)
 		if name == "" {
 			v = "standard"
-			if b.Has(off+tOff+xtEntryHdrSize, 4) {
-				vd := int32(b.U32(off + tOff + xtEntryHdrSize))
+			if b.Has(off+tOff+matchHdrSize, 4) {
+				vd := int32(b.U32(off + tOff + matchHdrSize))
 				if s := verdictText(vd); s != "" {
 					v += " " + s
 				} else {
@@ -1016,7 +1016,7 @@ func entryFields(b render.Bytes, off, tOff, n, base int) []event.Field {
 				}
 			}
 		} else if name == "ERROR" {
-			e, _ := b.CString(off+tOff+xtEntryHdrSize, 30)
+			e, _ := b.CString(off+tOff+matchHdrSize, 30)
 			v += " " + render.Quote(e)
 		}
 		add("target", v+" revision "+strconv.Itoa(int(b.U8(off+tOff+31))), tOff, n-tOff)
