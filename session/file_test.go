@@ -156,11 +156,11 @@ func TestRecordsDecode(t *testing.T) {
 				continue
 			}
 			for _, m := range r.Decoded.Netlink {
-				if _, ok := want[m.TypeName]; ok {
-					want[m.TypeName] = true
+				if _, ok := want[m.Name]; ok {
+					want[m.Name] = true
 				}
 				if m.Malformed != "" {
-					t.Errorf("step %d (%s): %s is malformed: %s", st.Index, st.Info.ID, m.TypeName, m.Malformed)
+					t.Errorf("step %d (%s): %s is malformed: %s", st.Index, st.Info.ID, m.Name, m.Malformed)
 				}
 			}
 		}

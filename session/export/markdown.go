@@ -352,10 +352,10 @@ func eventLabels(r *analyze.Record) []string {
 	case event.KindSend:
 		var out []string
 		for _, msg := range d.Netlink {
-			if msg.Type < 16 || strings.HasPrefix(msg.TypeName, "NFNL_MSG_BATCH_") {
+			if msg.Type < 16 || strings.HasPrefix(msg.Name, "NFNL_MSG_BATCH_") {
 				continue // control messages and batch brackets
 			}
-			out = append(out, msg.TypeName)
+			out = append(out, msg.Name)
 		}
 		return out
 	case event.KindIoctl:
@@ -537,9 +537,9 @@ func helperWhat(recs []analyze.Record, group uint32, procs helpers) string {
 			}
 		case event.KindSend:
 			for _, msg := range r.Decoded.Netlink {
-				if isChange(&msg) && !seen[msg.TypeName] {
-					seen[msg.TypeName] = true
-					changes = append(changes, msg.TypeName)
+				if isChange(&msg) && !seen[msg.Name] {
+					seen[msg.Name] = true
+					changes = append(changes, msg.Name)
 				}
 			}
 		case event.KindIoctl, event.KindWrite:
@@ -573,7 +573,7 @@ func isChange(msg *netlink.Message) bool {
 	if msg.Flags&nlmFRequest == 0 || msg.Type < 16 {
 		return false
 	}
-	verb := msg.TypeName[strings.LastIndex(msg.TypeName, "_")+1:]
+	verb := msg.Name[strings.LastIndex(msg.Name, "_")+1:]
 	return strings.HasPrefix(verb, "NEW") || strings.HasPrefix(verb, "DEL") || strings.HasPrefix(verb, "SET")
 }
 
@@ -600,8 +600,8 @@ func (m *mdWriter) messages(st *session.Step, recs []analyze.Record) {
 		case event.KindSend:
 			for j := range r.Decoded.Netlink {
 				msg := &r.Decoded.Netlink[j]
-				if isChange(msg) && !seen[msg.TypeName] && len(picks) < m.opts.MaxMessages {
-					seen[msg.TypeName] = true
+				if isChange(msg) && !seen[msg.Name] && len(picks) < m.opts.MaxMessages {
+					seen[msg.Name] = true
 					picks = append(picks, pick{i, j})
 				}
 			}
