@@ -11,6 +11,10 @@ import (
 	"github.com/netexplore/netexplore/session"
 )
 
+func init() {
+	register(JSONL, 2, false, func(w io.Writer, s *session.Session, _ Options) error { return WriteJSONL(w, s) })
+}
+
 // JSONLEvent is one line of the jsonl export: the stable JSON form of an
 // event ([trace.JSONEvent], the same object `netexplore trace --format json`
 // prints) with the step it belongs to and the line of step code that caused

@@ -21,6 +21,10 @@ import (
 	"github.com/netexplore/netexplore/session"
 )
 
+func init() {
+	register(Markdown, 1, false, func(w io.Writer, s *session.Session, o Options) error { return WriteMarkdown(w, s, o.Markdown) })
+}
+
 // MarkdownOptions tunes the Markdown export; zero values give the defaults.
 type MarkdownOptions struct {
 	// Title is the document's top heading (default: "netexplore session:

@@ -3,9 +3,9 @@ package packet
 import (
 	"testing"
 
-	"github.com/netexplore/netexplore/internal/testutil"
 	"github.com/netexplore/netexplore/trace/decode/internal/capture"
 	"github.com/netexplore/netexplore/trace/event"
+	"github.com/netexplore/netexplore/trace/event/eventtest"
 	"golang.org/x/sys/unix"
 )
 
@@ -39,7 +39,7 @@ func TestDecodeCaptured(t *testing.T) {
 					t.Errorf("%s = %q (found %v), want %q", name, f.Value, ok, want)
 				}
 			}
-			testutil.CheckFieldBounds(t, fields, len(fix.Data))
+			eventtest.CheckFieldBounds(t, fields, len(fix.Data))
 		})
 	}
 }
@@ -68,6 +68,6 @@ func FuzzDecode(f *testing.F) {
 	f.Add(uint16(unix.SOCK_RAW), capture.Load(f, "packet_arp_reply_raw").Data)
 	f.Add(uint16(unix.SOCK_DGRAM), capture.Load(f, "packet_arp_gratuitous_dgram").Data)
 	f.Fuzz(func(t *testing.T, sockType uint16, b []byte) {
-		testutil.CheckFieldBounds(t, Decode(sockType, b).Fields, len(b))
+		eventtest.CheckFieldBounds(t, Decode(sockType, b).Fields, len(b))
 	})
 }

@@ -9,9 +9,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/netexplore/netexplore/internal/testutil"
 	"github.com/netexplore/netexplore/trace/decode/internal/capture"
 	"github.com/netexplore/netexplore/trace/event"
+	"github.com/netexplore/netexplore/trace/event/eventtest"
 
 	"github.com/google/go-cmp/cmp"
 	"golang.org/x/sys/unix"
@@ -55,7 +55,7 @@ func TestDecodeSockaddrCaptured(t *testing.T) {
 					t.Errorf("%s = %q (found %v), want %q", name, f.Value, ok, want)
 				}
 			}
-			testutil.CheckFieldBounds(t, fields, len(fix.Data))
+			eventtest.CheckFieldBounds(t, fields, len(fix.Data))
 		})
 	}
 }
@@ -204,7 +204,7 @@ func TestDecodeSockaddrEdges(t *testing.T) {
 		if got != tc.want {
 			t.Errorf("DecodeSockaddr(% x) = %q, want %q", tc.in, got, tc.want)
 		}
-		testutil.CheckFieldBounds(t, fields, len(tc.in))
+		eventtest.CheckFieldBounds(t, fields, len(tc.in))
 	}
 }
 
@@ -223,11 +223,11 @@ func FuzzDecodeSockaddr(f *testing.F) {
 		if d.Summary == "" {
 			t.Fatal("empty summary")
 		}
-		testutil.CheckFieldBounds(t, d.Fields, len(b))
+		eventtest.CheckFieldBounds(t, d.Fields, len(b))
 		d2 := Decode(b)
 		if d2.Summary == "" {
 			t.Fatal("empty summary")
 		}
-		testutil.CheckFieldBounds(t, d2.Fields, len(b))
+		eventtest.CheckFieldBounds(t, d2.Fields, len(b))
 	})
 }

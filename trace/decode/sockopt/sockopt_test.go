@@ -11,11 +11,10 @@ import (
 
 	"github.com/netexplore/netexplore/trace/decode/internal/capture"
 	"github.com/netexplore/netexplore/trace/event"
+	"github.com/netexplore/netexplore/trace/event/eventtest"
 
 	"github.com/google/go-cmp/cmp"
 	"golang.org/x/sys/unix"
-
-	"github.com/netexplore/netexplore/internal/testutil"
 )
 
 // sockoptArgs returns the level and option number stored with a capture.
@@ -103,7 +102,7 @@ func TestDecodeSockoptCaptured(t *testing.T) {
 					t.Errorf("%s = %q (found %v), want %q", name, f.Value, ok, want)
 				}
 			}
-			testutil.CheckFieldBounds(t, fields, len(fix.Data))
+			eventtest.CheckFieldBounds(t, fields, len(fix.Data))
 		})
 	}
 }
@@ -226,7 +225,7 @@ func TestDecodeSockoptTruncated(t *testing.T) {
 			} else {
 				fields = Decode(level, name, fix.Data[:n]).Fields
 			}
-			testutil.CheckFieldBounds(t, fields, n)
+			eventtest.CheckFieldBounds(t, fields, n)
 		}
 	}
 	fix := capture.Load(t, "sockopt_ipt_set_replace_nat")
@@ -260,7 +259,7 @@ func FuzzDecodeSockopt(f *testing.F) {
 		if d.Summary == "" {
 			t.Fatal("empty summary")
 		}
-		testutil.CheckFieldBounds(t, d.Fields, len(value))
-		testutil.CheckFieldBounds(t, Decode(level, name, value).Fields, len(value))
+		eventtest.CheckFieldBounds(t, d.Fields, len(value))
+		eventtest.CheckFieldBounds(t, Decode(level, name, value).Fields, len(value))
 	})
 }
