@@ -119,7 +119,7 @@ func loadSession(path string) (*session.Session, string, error) {
 		s, err := session.Embedded()
 		return s, session.EmbeddedName, err
 	}
-	s, err := session.ReadFile(path)
+	s, err := keepPartial(session.ReadFile(path))
 	return s, path, err
 }
 

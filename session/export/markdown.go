@@ -109,7 +109,11 @@ func (m *mdWriter) document() {
 		m.printf("Hook unavailable while recording, its events are missing: %s.\n\n", escapeText(u))
 	}
 	if !s.Complete {
-		m.printf("**The recording was interrupted**: the session ends early.\n\n")
+		why := "the session ends early"
+		if s.Stopped != "" {
+			why = escapeText(s.Stopped)
+		}
+		m.printf("**The recording was interrupted**: %s.\n\n", why)
 	}
 	m.config()
 
