@@ -20,6 +20,8 @@ import (
 	_ "github.com/netexplore/netexplore/trace/decode/genl"
 	_ "github.com/netexplore/netexplore/trace/decode/nftables"
 	_ "github.com/netexplore/netexplore/trace/decode/rtnl"
+	_ "github.com/netexplore/netexplore/trace/decode/sockdiag"
+	_ "github.com/netexplore/netexplore/trace/decode/xfrm"
 
 	"golang.org/x/sys/unix"
 )
