@@ -202,9 +202,9 @@ func vlanSummary(hdr render.Bytes, attrs []event.Field, _ bool) string {
 
 // brPortMsg is struct br_port_msg.
 var brPortMsg = []netlink.Member{
-	{Name: "bpm_family", Type: netlink.U8, Values: sockaddr.AFNames},
+	{Name: "family", Type: netlink.U8, Values: sockaddr.AFNames},
 	{Type: netlink.Pad, Len: 3},
-	{Name: "bpm_ifindex", Type: netlink.U32, Values: netlink.Ifindex},
+	{Name: "ifindex", Type: netlink.U32, Values: netlink.Ifindex},
 }
 
 // brMdbEntry is struct br_mdb_entry.
@@ -213,9 +213,33 @@ var brMdbEntry = []netlink.Member{
 	{Name: "state", Type: netlink.U8, Values: render.Enum{"MDB_TEMPORARY", "MDB_PERMANENT"}},
 	{Name: "flags", Type: netlink.U8, Values: render.Bits("MDB_FLAGS_OFFLOAD", "MDB_FLAGS_FAST_LEAVE", "MDB_FLAGS_STAR_EXCL", "MDB_FLAGS_BLOCKED", "MDB_FLAGS_OFFLOAD_FAILED")},
 	{Name: "vid", Type: netlink.U16},
-	{Name: "addr.u", Type: netlink.Binary, Len: 16},
-	{Name: "addr.proto", Type: netlink.BE16, Values: render.HexInt},
-	{Type: netlink.Pad, Len: 2},
+}
+
+// mdbEntry decodes struct br_mdb_entry: its members, then the group
+// address (struct br_mdb_entry.addr) as IPv4, IPv6 or MAC by its proto.
+func mdbEntry(w *netlink.Walker, a netlink.Attr) (string, []event.Field) {
+	const size = 28 // sizeof(struct br_mdb_entry)
+	if len(a.Data) < size {
+		w.Fail("%d-byte br_mdb_entry at offset %d, expected %d", len(a.Data), a.Off, size)
+		return render.Hex(a.Data), nil
+	}
+	fields, _ := w.Struct(a.Data[:8], a.DataOff(), brMdbEntry)
+	b := render.Bytes(a.Data)
+	proto := b.BE16(24)
+	u := render.Hex(a.Data[8:24])
+	switch proto {
+	case 0x0800:
+		u = render.Addr(a.Data[8:12])
+	case 0x86dd:
+		u = render.Addr(a.Data[8:24])
+	case 0:
+		u = render.MAC(a.Data[8:14])
+	}
+	fields = append(fields, event.Field{Name: "addr", Value: u, Offset: a.DataOff() + 8, Length: 18, Children: []event.Field{
+		{Name: "u", Value: u, Offset: a.DataOff() + 8, Length: 16},
+		{Name: "proto", Value: fmt.Sprintf("%#x", proto), Offset: a.DataOff() + 24, Length: 2},
+	}})
+	return u, fields
 }
 
 // mdbAttrs are the MDBA_* attributes of the kernel's mdb messages.
@@ -225,7 +249,7 @@ var mdbAttrs = netlink.AttrSet{Prefix: "MDBA", Attrs: []netlink.AttrSpec{
 		0: {Name: "MDBA_MDB_UNSPEC"},
 		1: {Name: "MDBA_MDB_ENTRY", Type: netlink.Nest, Nested: &netlink.AttrSet{Prefix: "MDBA_MDB_ENTRY", Attrs: []netlink.AttrSpec{
 			0: {Name: "MDBA_MDB_ENTRY_UNSPEC"},
-			1: {Name: "MDBA_MDB_ENTRY_INFO", Type: netlink.Binary, Struct: brMdbEntry},
+			1: {Name: "MDBA_MDB_ENTRY_INFO", Type: netlink.Custom, Decode: mdbEntry},
 		}}},
 	}}},
 	2: {Name: "MDBA_ROUTER", Type: netlink.Nest, Nested: &netlink.AttrSet{Prefix: "MDBA_ROUTER", Attrs: []netlink.AttrSpec{
@@ -238,7 +262,7 @@ var mdbAttrs = netlink.AttrSet{Prefix: "MDBA", Attrs: []netlink.AttrSpec{
 // requests.
 var mdbSetAttrs = netlink.AttrSet{Prefix: "MDBA_SET", Attrs: []netlink.AttrSpec{
 	0: {Name: "MDBA_SET_ENTRY_UNSPEC"},
-	1: {Name: "MDBA_SET_ENTRY", Type: netlink.Binary, Struct: brMdbEntry},
+	1: {Name: "MDBA_SET_ENTRY", Type: netlink.Custom, Decode: mdbEntry},
 	2: {Name: "MDBA_SET_ENTRY_ATTRS", Type: netlink.Nest, Nested: &netlink.AttrSet{Prefix: "MDBE_ATTR", Attrs: []netlink.AttrSpec{
 		0:  {Name: "MDBE_ATTR_UNSPEC"},
 		1:  {Name: "MDBE_ATTR_SOURCE", Type: netlink.Addr},

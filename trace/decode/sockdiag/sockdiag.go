@@ -86,6 +86,9 @@ func decodeBody(h netlink.Header, body []byte, base int) netlink.Body {
 		}
 		pos += n
 	}
+	if body[0] == unix.AF_INET {
+		ipv4Sockid(members, body, base)
+	}
 	d.Fields = []event.Field{{Name: l.header, Offset: base, Length: size, Children: members}}
 	var attrs []event.Field
 	if start := netlink.Align(size); start < len(body) {
@@ -126,10 +129,10 @@ func topValue(fields []event.Field, name string) string {
 var (
 	tcpStates = render.Enum{"", "TCP_ESTABLISHED", "TCP_SYN_SENT", "TCP_SYN_RECV", "TCP_FIN_WAIT1", "TCP_FIN_WAIT2",
 		"TCP_TIME_WAIT", "TCP_CLOSE", "TCP_CLOSE_WAIT", "TCP_LAST_ACK", "TCP_LISTEN", "TCP_CLOSING", "TCP_NEW_SYN_RECV", "TCP_BOUND_INACTIVE"}
-	tcpStateFlags = render.Bits("", "1<<TCP_ESTABLISHED", "1<<TCP_SYN_SENT", "1<<TCP_SYN_RECV", "1<<TCP_FIN_WAIT1", "1<<TCP_FIN_WAIT2",
-		"1<<TCP_TIME_WAIT", "1<<TCP_CLOSE", "1<<TCP_CLOSE_WAIT", "1<<TCP_LAST_ACK", "1<<TCP_LISTEN", "1<<TCP_CLOSING", "1<<TCP_NEW_SYN_RECV", "1<<TCP_BOUND_INACTIVE")
-	ipProtos     = render.EnumMap{0: "IPPROTO_IP", 1: "IPPROTO_ICMP", 6: "IPPROTO_TCP", 17: "IPPROTO_UDP", 33: "IPPROTO_DCCP", 58: "IPPROTO_ICMPV6", 132: "IPPROTO_SCTP", 136: "IPPROTO_UDPLITE", 255: "IPPROTO_RAW", 262: "IPPROTO_MPTCP"}
-	inetDiagExts = render.Bits("1<<(INET_DIAG_MEMINFO-1)", "1<<(INET_DIAG_INFO-1)", "1<<(INET_DIAG_VEGASINFO-1)", "1<<(INET_DIAG_CONG-1)",
+	// tcpStateFlags names the bits of idiag_states: bit n is state n.
+	tcpStateFlags = render.Bits(tcpStates...)
+	ipProtos      = render.EnumMap{0: "IPPROTO_IP", 1: "IPPROTO_ICMP", 6: "IPPROTO_TCP", 17: "IPPROTO_UDP", 33: "IPPROTO_DCCP", 58: "IPPROTO_ICMPV6", 132: "IPPROTO_SCTP", 136: "IPPROTO_UDPLITE", 255: "IPPROTO_RAW", 262: "IPPROTO_MPTCP"}
+	inetDiagExts  = render.Bits("1<<(INET_DIAG_MEMINFO-1)", "1<<(INET_DIAG_INFO-1)", "1<<(INET_DIAG_VEGASINFO-1)", "1<<(INET_DIAG_CONG-1)",
 		"1<<(INET_DIAG_TOS-1)", "1<<(INET_DIAG_TCLASS-1)", "1<<(INET_DIAG_SKMEMINFO-1)", "1<<(INET_DIAG_SHUTDOWN-1)")
 	sockTypes   = render.EnumMap{1: "SOCK_STREAM", 2: "SOCK_DGRAM", 3: "SOCK_RAW", 4: "SOCK_RDM", 5: "SOCK_SEQPACKET", 6: "SOCK_DCCP", 10: "SOCK_PACKET"}
 	udiagShow   = render.Bits("UDIAG_SHOW_NAME", "UDIAG_SHOW_VFS", "UDIAG_SHOW_PEER", "UDIAG_SHOW_ICONS", "UDIAG_SHOW_RQLEN", "UDIAG_SHOW_MEMINFO", "UDIAG_SHOW_UID")
@@ -139,3 +142,19 @@ var (
 	// A decimal number, for members strace prints in decimal.
 	decimal = render.NamerFunc(func(v uint64) string { return strconv.FormatUint(v, 10) })
 )
+
+// ipv4Sockid shows the addresses of an AF_INET inet_diag_sockid as IPv4:
+// they take the first 4 of their 16 bytes.
+func ipv4Sockid(members []event.Field, body []byte, base int) {
+	for i := range members {
+		if members[i].Name != "id" {
+			continue
+		}
+		for j := range members[i].Children {
+			c := &members[i].Children[j]
+			if c.Name == "idiag_src" || c.Name == "idiag_dst" {
+				c.Value = render.Addr(body[c.Offset-base : c.Offset-base+4])
+			}
+		}
+	}
+}

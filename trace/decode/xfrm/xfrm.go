@@ -73,6 +73,13 @@ func decodeBody(h netlink.Header, b []byte, base int) netlink.Body {
 	if len(b) == 0 {
 		return d
 	}
+	w := &netlink.Walker{Ctx: h.Ctx}
+	if h.Request() && h.Flags&unix.NLM_F_DUMP == unix.NLM_F_DUMP {
+		// Dump requests carry attributes only (XFRMA_ADDRESS_FILTER).
+		d.Fields = w.Attrs(b, base, &attrSet)
+		d.Malformed = w.Malformed
+		return d
+	}
 	var chosen *body
 	for _, c := range bodies[h.Type] {
 		if len(b) >= netlink.StructSize(c.members) {
@@ -87,7 +94,6 @@ func decodeBody(h netlink.Header, b []byte, base int) netlink.Body {
 		}
 		return d
 	}
-	w := &netlink.Walker{Ctx: h.Ctx}
 	size := netlink.StructSize(chosen.members)
 	hdr, _ := w.Struct(b[:size], base, chosen.members)
 	d.Fields = []event.Field{{Name: chosen.name, Offset: base, Length: size, Children: hdr}}
