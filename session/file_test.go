@@ -400,7 +400,7 @@ func TestWriterStreams(t *testing.T) {
 			w.Event(st.Index, &st.Events[i])
 		}
 		if st.Status != Pending {
-			w.Result(st.Index, st.Status, st.Result)
+			w.Result(st.Index, st.Status, st.Result, st.Start)
 		}
 	}
 	if err := w.gz.Flush(); err != nil {
