@@ -117,6 +117,11 @@ func (p *changesPane) build(step int) {
 		case "removed":
 			add(st.Removed, 1, "- "+c.Area+": "+c.Before)
 		default:
+			if name, before, after, ok := sameSetting(c.Before, c.After); ok {
+				add(st.Changed, 1, "~ "+c.Area+": "+name)
+				add(st.Changed, 3, before+" → "+after)
+				continue
+			}
 			add(st.Changed, 1, "~ "+c.Area+": "+c.Before)
 			add(st.Changed, 3, "→ "+c.After)
 		}
@@ -139,6 +144,17 @@ func (p *changesPane) build(step int) {
 			add(st.Text, 1, line)
 		}
 	}
+}
+
+// sameSetting splits a change of one setting, "name = old" to
+// "name = new", into its parts, so the name is shown once.
+func sameSetting(before, after string) (name, old, now string, ok bool) {
+	bn, bv, okB := strings.Cut(before, " = ")
+	an, av, okA := strings.Cut(after, " = ")
+	if !okB || !okA || bn != an {
+		return "", "", "", false
+	}
+	return bn, bv, av, true
 }
 
 func plural(n int) string {

@@ -58,6 +58,9 @@ type Options struct {
 	// Scenarios are what s offers in live mode (steps.Scenarios()), in
 	// order; the walkthrough restarts with the one chosen.
 	Scenarios []steps.Scenario
+	// Notice is shown on the bottom line when the walkthrough opens: why a
+	// replay was opened instead of the live walkthrough, say.
+	Notice string
 }
 
 // common is what the root model shares with every pane: the theme, the
@@ -94,8 +97,8 @@ type Model struct {
 	lay           layout
 	panes         [numPanes]Pane
 	focus         paneID
-	tab           paneID // content pane the narrow layout shows
-	moves         int    // the Syscalls pane's moves at the last sync
+	recent        []paneID // panes in the order they were last focused, latest first: a slot of tabs shows its latest
+	moves         int      // the Syscalls pane's moves at the last sync
 
 	help     help.Model
 	showHelp bool
@@ -108,6 +111,9 @@ type Model struct {
 	message    string
 	messageErr bool
 	quitting   bool
+	// unsaved is set when a live step ran since the session was last
+	// saved; q then asks before quitting (confirmQuit).
+	unsaved, confirmQuit bool
 }
 
 // New returns the walkthrough's root model for opts.
@@ -133,10 +139,12 @@ func New(opts Options) Model {
 		refreshEvery: refreshInterval,
 		panes:        newPanes(com),
 		focus:        paneSteps,
-		tab:          paneSource,
 		help:         help.New(),
 	}
 	m.applyTheme()
+	if opts.Notice != "" {
+		m.flash(opts.Notice, true)
+	}
 	m.decodeBudget = decodeChunk
 	m.reload()
 	m.resize(80, 24)
@@ -168,7 +176,7 @@ func (m *Model) reload() {
 			m.data = make([]*stepData, len(s.Steps))
 		}
 		for i, st := range s.Steps {
-			m.snap[i] = stepSnap{status: st.Status, result: st.Result, events: st.Events}
+			m.snap[i] = stepSnap{status: st.Status, result: st.Result, events: st.Events, start: st.Start}
 		}
 		m.lost, m.header, m.sources = s.Lost, s.Header, s.Sources
 	}

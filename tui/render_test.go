@@ -12,7 +12,7 @@ import (
 )
 
 // sizes are the terminal sizes every pane state is rendered at.
-var sizes = []struct{ w, h int }{{80, 24}, {160, 48}}
+var sizes = []struct{ w, h int }{{80, 24}, {100, 30}, {160, 48}}
 
 // renderStates are the screens the golden files cover, built from the
 // embedded recording of Docker's default bridge.
