@@ -122,6 +122,13 @@ func Write(out io.Writer, s *Session) error {
 	if err != nil {
 		return err
 	}
+	w.body(s)
+	return w.Close(s.Lost)
+}
+
+// body writes everything of s between the header and the end line: its
+// sources, then each step with its events and result.
+func (w *Writer) body(s *Session) error {
 	for file, text := range sortedSources(s.Sources) {
 		w.Source(file, text)
 	}
@@ -134,7 +141,7 @@ func Write(out io.Writer, s *Session) error {
 			w.Result(st.Index, st.Status, st.Result, st.Start)
 		}
 	}
-	return w.Close(s.Lost)
+	return w.err
 }
 
 // ReadFile reads the session file at path.

@@ -391,17 +391,8 @@ func TestWriterStreams(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for file, text := range sortedSources(s.Sources) {
-		w.Source(file, text)
-	}
-	for _, st := range s.Steps {
-		w.Step(st)
-		for i := range st.Events {
-			w.Event(st.Index, &st.Events[i])
-		}
-		if st.Status != Pending {
-			w.Result(st.Index, st.Status, st.Result, st.Start)
-		}
+	if err := w.body(s); err != nil {
+		t.Fatal(err)
 	}
 	if err := w.gz.Flush(); err != nil {
 		t.Fatal(err)

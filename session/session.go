@@ -2,7 +2,12 @@ package session
 
 import (
 	"fmt"
+	"path"
+	"reflect"
+	"runtime"
+	"runtime/debug"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/netexplore/netexplore/trace/analyze"
@@ -173,46 +178,52 @@ func (st *Step) AddEvent(e Event) {
 	st.records = nil
 }
 
-// stepsPackage is the import path prefix of frames inside package steps.
-const stepsPackage = "github.com/netexplore/netexplore/steps."
-
-// plumbingFiles are the files of package steps that run steps rather than
-// being steps: a frame there is a helper (the exec wrapper, the runner
-// loop), and the learner wants the step line that called it.
-var plumbingFiles = map[string]bool{"steps/env.go": true, "steps/runner.go": true, "steps/step.go": true}
-
 // OriginOf returns the frame of the step code that made a call: the frame
-// in the step's own function stepFunc when there is one (so the line lies
-// in the source the learner is reading), else the first frame in package
-// steps outside its plumbing, else the first frame in package steps. The
-// file is made repository-relative ("steps/device_linux.go").
+// in the step's own function, whose symbol is stepFunc ([steps.Step.Symbol]),
+// when there is one, so that the line lies in the source the learner is
+// reading; else the innermost frame in the step function's package (code
+// the step started on another thread, such as inside a container's
+// namespace). The lab that runs the steps lives in a package of its own,
+// so its frames are never an origin. The file is made
+// repository-relative ("steps/device_linux.go").
 func OriginOf(frames []analyze.Frame, stepFunc string) *analyze.Frame {
-	var inSteps, fallback *analyze.Frame
+	pkg := packageOf(stepFunc)
+	var inPkg *analyze.Frame
 	for _, f := range frames {
-		if !strings.HasPrefix(f.Func, stepsPackage) || f.File == "" {
+		if f.File == "" || pkg == "" || !strings.HasPrefix(f.Func, pkg) {
 			continue
 		}
 		f.File = RepoRelative(f.File)
-		switch {
-		case stepFunc != "" && f.Func == stepsPackage+stepFunc:
+		if f.Func == stepFunc {
 			return &f
-		case inSteps == nil && !plumbingFiles[f.File]:
-			inSteps = &f
-		case fallback == nil:
-			fallback = &f
+		}
+		if inPkg == nil {
+			inPkg = &f
 		}
 	}
-	if inSteps != nil {
-		return inSteps
-	}
-	return fallback
+	return inPkg
 }
 
-// RepoRelative shortens an absolute build path of a netexplore source file
-// to its path in the repository.
+// packageOf returns the prefix that a function symbol shares with the
+// other functions of its package: "github.com/netexplore/netexplore/steps."
+// for "github.com/netexplore/netexplore/steps.setupDevice". It is "" for "".
+func packageOf(symbol string) string {
+	slash := strings.LastIndex(symbol, "/")
+	dot := strings.Index(symbol[slash+1:], ".")
+	if dot < 0 {
+		return ""
+	}
+	return symbol[:slash+2+dot]
+}
+
+// RepoRelative shortens the path of a netexplore source file, as the
+// binary records it (absolute, or module-relative with -trimpath), to its
+// path in the repository ("steps/device_linux.go").
 func RepoRelative(file string) string {
-	if i := strings.LastIndex(file, "/steps/"); i >= 0 {
-		return file[i+1:]
+	for _, root := range sourceRoots() {
+		if rel, ok := strings.CutPrefix(file, root); ok {
+			return rel
+		}
 	}
 	return file
 }
@@ -227,3 +238,24 @@ func StepSummary(st *Step) string {
 	}
 	return b.String()
 }
+
+// sourceRoots returns the prefixes the binary's file names carry for the
+// repository's root: the module's directory when it was built, worked out
+// from where this package's own file was, and the module path that a
+// -trimpath build writes instead.
+var sourceRoots = sync.OnceValue(func() []string {
+	bi, ok := debug.ReadBuildInfo()
+	if !ok || bi.Main.Path == "" {
+		return nil
+	}
+	mod := bi.Main.Path
+	fn := runtime.FuncForPC(reflect.ValueOf(packageOf).Pointer())
+	file, _ := fn.FileLine(fn.Entry())
+	roots := []string{mod + "/"}
+	if rel, ok := strings.CutPrefix(strings.TrimSuffix(packageOf(fn.Name()), "."), mod+"/"); ok {
+		if dir, ok := strings.CutSuffix(path.Dir(file), "/"+rel); ok && dir+"/" != roots[0] {
+			roots = append([]string{dir + "/"}, roots...)
+		}
+	}
+	return roots
+})

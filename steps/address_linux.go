@@ -10,6 +10,25 @@ import (
 	"golang.org/x/sys/unix"
 )
 
+// setupBridgeIPv4Step is always queued: the bridge's IPv4 address.
+func (p planner) setupBridgeIPv4Step() Step {
+	return Step{
+		ID:      "setupBridgeIPv4",
+		Phase:   PhaseCreateNetwork,
+		Title:   "Give the bridge its IPv4 address",
+		Mirrors: "libnetwork drivers/bridge setupBridgeIPv4 (setup_ipv4_linux.go)",
+		Explanation: "The bridge gets the --bip address (172.17.0.1/16 by default); it becomes the default gateway of every container on the network. " +
+			"Docker first dumps the bridge's IPv4 addresses (RTM_GETADDR with NLM_F_DUMP, served by inet_dump_ifaddr), removes a different one if " +
+			"present (RTM_DELADDR), and adds its own with RTM_NEWADDR: ifaddrmsg{AF_INET, prefixlen, ifindex} with IFA_LOCAL and IFA_ADDRESS set to the " +
+			"address and IFA_BROADCAST computed by the netlink library.\n\n" +
+			"inet_rtm_newaddr -> __inet_insert_ifa stores the address and notifies the routing code (fib_add_ifaddr), which adds on its own the subnet " +
+			"route \"172.17.0.0/16 dev docker0 proto kernel scope link src 172.17.0.1\" and local/broadcast routes in the local table. Nobody sent a " +
+			"route request: watch the route appear in the state diff. The route is there even though docker0 is still down; it becomes usable when the link is up.",
+		KernelHandlers: []string{"rtnetlink_rcv_msg", "inet_dump_ifaddr", "inet_rtm_newaddr", "__inet_insert_ifa", "fib_add_ifaddr"},
+		code:           call(setupBridgeIPv4),
+	}
+}
+
 // setupBridgeIPv4 gives the bridge its IPv4 address (--bip), which becomes
 // the containers' default gateway.
 func setupBridgeIPv4(env *Env) error {
@@ -51,6 +70,25 @@ func selectIPv4Address(addrs []netlink.Addr, want *net.IPNet) netlink.Addr {
 		return addrs[0]
 	}
 	return netlink.Addr{}
+}
+
+// setupBridgeIPv6Step is queued with --ipv6.
+func (p planner) setupBridgeIPv6Step() Step {
+	s := Step{
+		ID:      "setupBridgeIPv6",
+		Phase:   PhaseCreateNetwork,
+		Title:   "Enable IPv6 on the bridge and give it its IPv6 address",
+		Mirrors: "libnetwork drivers/bridge setupBridgeIPv6 -> programIPv6Addresses (setup_ipv6_linux.go, interface_linux.go)",
+		Explanation: "With --ipv6, Docker reads /proc/sys/net/ipv6/conf/" + p.cfg.BridgeName + "/disable_ipv6 and writes \"0\" if IPv6 is off on the bridge " +
+			"(addrconf_sysctl_disable). It then dumps the IPv6 addresses, deletes any that are neither link-local (fe80::/64) nor multicast nor the wanted " +
+			"one, and installs the first address of --fixed-cidr-v6 with AddrReplace: RTM_NEWADDR with NLM_F_CREATE|NLM_F_REPLACE and the flag " +
+			"IFA_F_NODAD, so the address is usable at once instead of waiting for duplicate address detection.\n\n" +
+			"inet6_rtm_newaddr -> inet6_addr_add stores it and adds the subnet route (e.g. fd00::/64 dev docker0 proto kernel). Docker 20.10 also " +
+			"added fe80::1/64 to the bridge and an explicit route; the newest release relies on the kernel's own link-local address.",
+		KernelHandlers: []string{"proc_sys_write", "addrconf_sysctl_disable", "inet6_dump_ifaddr", "inet6_rtm_newaddr", "inet6_addr_add"},
+		code:           call(setupBridgeIPv6),
+	}
+	return skipIf(s, !p.cfg.EnableIPv6, "config.EnableIPv6 is false (no --ipv6)")
 }
 
 // setupBridgeIPv6 enables IPv6 on the bridge and gives it the first address
@@ -101,6 +139,23 @@ func programIPv6Addresses(env *Env) error {
 	return nil
 }
 
+// setupVerifyAndReconcileIPv4Step is queued for a bridge that existed before
+// createNetwork.
+func (p planner) setupVerifyAndReconcileIPv4Step() Step {
+	s := Step{
+		ID:      "setupVerifyAndReconcileIPv4",
+		Phase:   PhaseCreateNetwork,
+		Title:   "Check an existing bridge's IPv4 address",
+		Mirrors: "libnetwork drivers/bridge setupVerifyAndReconcileIPv4 (setup_verify_linux.go)",
+		Explanation: "For a bridge that existed before dockerd started (a restart, or --bridge pointing at your own bridge), Docker dumps its IPv4 " +
+			"addresses (RTM_GETADDR) and fails if none is there or it differs from the configured one. It only reads. Docker 20.10 called it " +
+			"setupVerifyAndReconcile and also checked IPv6 (fe80::1) and deleted stray IPv6 addresses.",
+		KernelHandlers: []string{"rtnetlink_rcv_msg", "inet_dump_ifaddr"},
+		code:           call(setupVerifyAndReconcileIPv4),
+	}
+	return skipIf(s, !bridgeAlreadyExists, "bridgeAlreadyExists is false: the lab namespace is new, so "+p.cfg.BridgeName+" did not exist before createNetwork")
+}
+
 // setupVerifyAndReconcileIPv4 checks that an existing bridge carries the
 // wanted IPv4 address. It only reads.
 func setupVerifyAndReconcileIPv4(env *Env) error {
@@ -120,6 +175,20 @@ func setupVerifyAndReconcileIPv4(env *Env) error {
 	return nil
 }
 
+// setupGatewayIPv4Step is queued with --default-gateway.
+func (p planner) setupGatewayIPv4Step() Step {
+	s := Step{
+		ID:      "setupGatewayIPv4",
+		Phase:   PhaseCreateNetwork,
+		Title:   "Record the --default-gateway for containers",
+		Mirrors: "libnetwork drivers/bridge setupGatewayIPv4 (setup_ipv4_linux.go)",
+		Explanation: "Checks that --default-gateway lies inside the bridge subnet and remembers it; Join later hands it to each container as the " +
+			"gateway of its default route instead of the bridge address. Nothing reaches the kernel here: the trace stays empty, and that is the lesson.",
+		code: call(setupGatewayIPv4),
+	}
+	return skipIf(s, p.cfg.DefaultGatewayIPv4 == "", "config.DefaultGatewayIPv4 is nil (no --default-gateway)")
+}
+
 // setupGatewayIPv4 records --default-gateway as the gateway containers will
 // get. Nothing reaches the kernel.
 func setupGatewayIPv4(env *Env) error {
@@ -130,6 +199,19 @@ func setupGatewayIPv4(env *Env) error {
 	env.gatewayIPv4 = gw.AsSlice()
 	env.notef("containers will get default route via %s instead of %s", gw, env.net.addr4.Addr())
 	return nil
+}
+
+// setupGatewayIPv6Step is queued with --default-gateway-v6.
+func (p planner) setupGatewayIPv6Step() Step {
+	s := Step{
+		ID:          "setupGatewayIPv6",
+		Phase:       PhaseCreateNetwork,
+		Title:       "Record the --default-gateway-v6 for containers",
+		Mirrors:     "libnetwork drivers/bridge setupGatewayIPv6 (setup_ipv6_linux.go)",
+		Explanation: "The IPv6 version of setupGatewayIPv4: a check and a stored value, no kernel traffic.",
+		code:        call(setupGatewayIPv6),
+	}
+	return skipIf(s, p.cfg.DefaultGatewayIPv6 == "", "config.DefaultGatewayIPv6 is nil (no --default-gateway-v6)")
 }
 
 // setupGatewayIPv6 records --default-gateway-v6. Nothing reaches the kernel.

@@ -10,7 +10,7 @@ import (
 	"os"
 	"time"
 
-	"github.com/vishvananda/netns"
+	"github.com/netexplore/netexplore/internal/netns"
 	"golang.org/x/sys/unix"
 )
 
@@ -25,10 +25,10 @@ const pingTries = 3
 // like ping -c1 -W1 retried a few times, and returns how long the reply
 // took. The socket is raw (root only) and belongs to ns because it is
 // opened on a thread that entered ns.
-func ping(ns netns.NsHandle, dst netip.Addr, tries int) (time.Duration, error) {
+func ping(ns netns.Handle, dst netip.Addr, tries int) (time.Duration, error) {
 	var fd int
 	// socket(AF_INET, SOCK_RAW, IPPROTO_ICMP) after setns(ns)
-	err := inNetNS(ns, func() (err error) {
+	err := netns.Do(ns, func() (err error) {
 		fd, err = unix.Socket(unix.AF_INET, unix.SOCK_RAW|unix.SOCK_CLOEXEC, unix.IPPROTO_ICMP)
 		return err
 	})
@@ -107,6 +107,24 @@ func awaitEchoReply(fd int, dst netip.Addr, id, seq uint16, deadline time.Time) 
 			return nil
 		}
 	}
+}
+
+// checkPingStep is a connectivity check: from src to dst, expecting a
+// reply (or, with expectDrop, none).
+func checkPingStep(id, title, expl string, src *netNS, dst netip.Addr, expectDrop bool) Step {
+	s := Step{
+		ID: id, Phase: PhaseCheck, Title: title,
+		Mirrors: "what `ping -c1 -W1 " + dst.String() + "` inside " + src.name + " would show (a check, not Docker code)",
+		Explanation: expl + "\n\nThe check opens a raw ICMP socket inside " + src.name + " (socket(AF_INET, SOCK_RAW, IPPROTO_ICMP) on a thread " +
+			"that entered its namespace), sends an echo request with sendto and waits a second for the reply (three tries). Only namespaces " +
+			"this scenario created exchange these packets.",
+		KernelHandlers: []string{"raw_sendmsg", "ip_route_output_flow", "neigh_resolve_output", "icmp_rcv", "icmp_echo", "raw_rcv"},
+		code:           call2(checkPing, src, dst),
+	}
+	if expectDrop {
+		s.code = call2(checkNoPing, src, dst)
+	}
+	return s
 }
 
 // checkPing fails unless src reaches dst: the connectivity checks of the

@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"strconv"
 
+	"github.com/netexplore/netexplore/internal/netns"
 	"github.com/vishvananda/netlink"
 	"golang.org/x/sys/unix"
 )
@@ -114,35 +115,25 @@ func (e *Env) run(name string, stdin []byte, args ...string) ([]byte, error) {
 	return out, nil
 }
 
-// netNSInode returns the inode of the network namespace of process pid
-// ("self" for the caller).
-func netNSInode(pid string) (uint64, error) {
-	var st unix.Stat_t
-	if err := unix.Stat("/proc/"+pid+"/ns/net", &st); err != nil {
-		return 0, fmt.Errorf("reading the network namespace of process %s: %w", pid, err)
-	}
-	return st.Ino, nil
-}
-
 // checkNotHostNetNS fails when the caller shares its network namespace with
 // its parent process (which started the lab) or with PID 1. PID 1's
 // namespace may be unreadable (in a container, without CAP_SYS_PTRACE); the
 // parent's must be readable.
 func checkNotHostNetNS() error {
-	self, err := netNSInode("self")
+	self, err := netns.Inode(0)
 	if err != nil {
 		return err
 	}
-	for _, pid := range []string{strconv.Itoa(os.Getppid()), "1"} {
-		other, err := netNSInode(pid)
+	for _, pid := range []int{os.Getppid(), 1} {
+		other, err := netns.Inode(pid)
 		if err != nil {
-			if pid == "1" && errors.Is(err, fs.ErrPermission) {
+			if pid == 1 && errors.Is(err, fs.ErrPermission) {
 				continue
 			}
 			return fmt.Errorf("cannot prove this is a throwaway namespace: %w", err)
 		}
 		if other == self {
-			return errors.New("refusing to run Docker's steps in the host network namespace (shared with process " + pid + "): run them through a Lab, which starts a fresh namespace")
+			return errors.New("refusing to run Docker's steps in the host network namespace (shared with process " + strconv.Itoa(pid) + "): run them in a lab (package steps/lab), which starts a fresh namespace")
 		}
 	}
 	return nil

@@ -18,6 +18,35 @@ const (
 	oldIsolationChain   = "DOCKER-ISOLATION"         // Docker <= 17.06
 )
 
+// newFirewallerStep is dockerd's firewall setup at start, before any
+// network exists.
+func (p planner) newFirewallerStep() Step {
+	s := Step{
+		ID:      "newFirewaller",
+		Phase:   PhaseDaemonStart,
+		Title:   "Daemon start: create Docker's iptables chains",
+		Mirrors: "libnetwork drivers/bridge newDriver -> newFirewaller -> iptabler.NewIptabler: removeIPChains, setupIPChains (internal/iptabler/iptabler.go)",
+		Explanation: "Before any network exists, dockerd's bridge driver prepares the firewall. With the iptables backend it first runs nftabler.Cleanup " +
+			"(\"nft delete table ip docker-bridges\", in case an nftables-backed daemon ran before), then, for IPv4 (--iptables) and IPv6 (--ip6tables), " +
+			"removeIPChains flushes (-F) and deletes (-X) every chain any Docker version ever made, including DOCKER-ISOLATION-STAGE-1/2. " +
+			"In a fresh namespace all of those commands fail, and Docker ignores the failures.\n\n" +
+			"setupIPChains then creates nat DOCKER (where port publishing puts its DNAT rules) and filter DOCKER, DOCKER-FORWARD, DOCKER-BRIDGE, DOCKER-CT " +
+			"and DOCKER-INTERNAL, each after an \"iptables -n -L <chain>\" that checks whether it exists. It appends nat jumps so that packets for a " +
+			"local address go through DOCKER (PREROUTING, and OUTPUT except for 127.0.0.0/8 while the userland proxy handles loopback), and inserts " +
+			"FORWARD -> DOCKER-FORWARD -> DOCKER-CT, DOCKER-INTERNAL, DOCKER-BRIDGE. Every rule is first tested with -C and only then added, and every " +
+			"jump is deleted and re-inserted at the top: that is why a single rule costs two or three iptables processes.\n\n" +
+			"Each command is a separate fork+execve of the iptables binary with --wait (wait for the xtables lock), never a library call. " +
+			p.xtablesTransport() + " With --ip6tables (the default since Docker 27) the same is done with ip6tables even though docker0 has no IPv6.",
+		KernelHandlers: p.xtablesHandlers(),
+		code:           call(newIptabler),
+	}
+	if p.nft() {
+		s = p.newNftablerStep(s)
+	}
+	s = skipIf(s, !p.cfg.IPTables && !p.cfg.IP6Tables, "firewaller.Config IPv4 and IPv6 are both false (--iptables=false --ip6tables=false): the firewaller sets nothing up")
+	return skipIf(s, p.missingFirewallTool() != "", p.missingFirewallTool())
+}
+
 // newIptabler is what dockerd does at start with the iptables backend
 // (newFirewaller -> nftabler.Cleanup, iptabler.NewIptabler): drop whatever
 // an earlier daemon left, then create the chains every bridge network jumps
@@ -104,6 +133,26 @@ func deleteLegacyTopLevelRules(ipt xtables) error {
 	return nil
 }
 
+// setupUserChainsStep is the controller's DOCKER-USER chain, made after
+// the bridge driver's chains.
+func (p planner) setupUserChainsStep() Step {
+	s := Step{
+		ID:      "setupUserChains",
+		Phase:   PhaseDaemonStart,
+		Title:   "Daemon start: create DOCKER-USER",
+		Mirrors: "libnetwork Controller.setupPlatformFirewall -> setupUserChains -> setupUserChain (firewall_linux.go)",
+		Explanation: "DOCKER-USER is the one chain Docker creates for the administrator: its jump is inserted at the very top of FORWARD " +
+			"(\"-I FORWARD -j DOCKER-USER\"), so rules placed there run before any of Docker's and survive daemon restarts (Docker never flushes it). " +
+			"The controller does this after the bridge driver has made its chains, so FORWARD ends up as DOCKER-USER, then DOCKER-FORWARD. " +
+			"Docker 20.10 also appended \"-A DOCKER-USER -j RETURN\"; the newest release leaves the chain empty.",
+		KernelHandlers: p.xtablesHandlers(),
+		code:           call(setupUserChains),
+	}
+	s = skipIf(s, p.nft(), "nftables.Enabled(): the nftables backend has no DOCKER-USER equivalent")
+	s = skipIf(s, !p.cfg.IPTables && !p.cfg.IP6Tables, "enabledIptablesVersions() is empty (--iptables=false --ip6tables=false)")
+	return skipIf(s, p.missingFirewallTool() != "", p.missingFirewallTool())
+}
+
 // setupUserChains creates DOCKER-USER, the chain the administrator owns:
 // its jump sits at the top of FORWARD, so user rules run before Docker's.
 // Docker never flushes it.
@@ -119,6 +168,39 @@ func setupUserChains(env *Env) error {
 		}
 	}
 	return nil
+}
+
+// addfirewallerNetworkStep is always queued: the network's firewall rules.
+func (p planner) addfirewallerNetworkStep() Step {
+	s := Step{
+		ID:      "addfirewallerNetwork",
+		Phase:   PhaseCreateNetwork,
+		Title:   "Add " + p.cfg.BridgeName + "'s firewall rules",
+		Mirrors: "libnetwork drivers/bridge newFirewallerNetwork -> iptabler.NewNetwork -> setupIPTables (internal/iptabler/network.go)",
+		Explanation: "Always queued. If firewalld runs, Docker first puts the bridge in firewalld's \"docker\" zone over D-Bus (not in the lab). Then, " +
+			"per enabled IP version with a subnet on this network, it adds docker0's rules, each after an \"iptables -C\" check, and deletes (after a " +
+			"-C) rules that Docker <= 28.0 used to keep in FORWARD:\n" +
+			"  nat:    -I POSTROUTING -s 172.17.0.0/16 ! -o docker0 -j MASQUERADE (--ip-masq: containers share the host's address outside)\n" +
+			"  filter: -A DOCKER-FORWARD -i docker0 -j ACCEPT (containers may send anywhere)\n" +
+			"          -A DOCKER ! -i docker0 -o docker0 -j DROP (nothing enters unless a published port's ACCEPT, inserted above, allows it)\n" +
+			"          -A DOCKER-CT -o docker0 -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT (replies come back)\n" +
+			"          -A DOCKER-BRIDGE -o docker0 -j DOCKER (traffic into docker0 gets DOCKER's verdict)\n" +
+			"With --icc=false, DOCKER-FORWARD gets \"-i docker0 -o docker0 -j DROP\" and the outgoing ACCEPT becomes \"-i docker0 ! -o docker0\". With " +
+			"--userland-proxy=false, \"-I POSTROUTING -m addrtype --src-type LOCAL -o docker0 -j MASQUERADE\" gives host-to-container hairpin " +
+			"traffic a usable source address.\n\n" +
+			"History: up to Docker 28.0 this was several steps, setupIP4Tables/setupIP6Tables (per-bridge FORWARD rules and nat \"-A DOCKER -i docker0 " +
+			"-j RETURN\"), setupFirewalld and setupNetworkIsolationRules, which built DOCKER-ISOLATION-STAGE-1 (\"-i docker0 ! -o docker0 -j " +
+			"DOCKER-ISOLATION-STAGE-2\") and DOCKER-ISOLATION-STAGE-2 (\"-o docker0 -j DROP\") so that two bridge networks could not talk: the seed " +
+			"note's queue shows them. v28.1 folded them into one step (setIptablesNetwork), v28.2 introduced the firewaller abstraction and this step, " +
+			"and Docker 29 dropped the ISOLATION chains: the per-network \"DOCKER ! -i <br> -o <br> -j DROP\" now isolates networks. " +
+			p.xtablesTransport(),
+		KernelHandlers: p.xtablesHandlers(),
+		code:           call(addIptablerNetwork),
+	}
+	if p.nft() {
+		s = p.addNftablerNetworkStep(s)
+	}
+	return skipIf(s, p.missingFirewallTool() != "", p.missingFirewallTool())
 }
 
 // addIptablerNetwork installs docker0's own rules (iptabler

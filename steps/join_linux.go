@@ -6,6 +6,7 @@ import (
 	"net/netip"
 	"strconv"
 
+	"github.com/netexplore/netexplore/internal/netns"
 	"github.com/vishvananda/netlink"
 	"golang.org/x/sys/unix"
 )
@@ -13,6 +14,28 @@ import (
 // publishedPort is the -p 8080:80 of the join scenario.
 type publishedPort struct {
 	hostPort, containerPort int
+}
+
+// createVethStep is CreateEndpoint's veth pair for c.
+func (p planner) createVethStep(c *container) Step {
+	return Step{
+		ID:      "CreateEndpoint (createVeth)",
+		Phase:   PhaseEndpoint,
+		Title:   "Create the veth pair; " + c.ns.name + "'s end is born in its namespace",
+		Mirrors: "libnetwork drivers/bridge (*driver).CreateEndpoint -> createVeth, netutils.GenerateIfaceName (bridge_linux.go)",
+		Explanation: "A veth pair is a virtual cable: two interfaces, and what one transmits the other receives. Docker makes one per endpoint. " +
+			"It picks two free names, veth + 7 random hex digits (each candidate checked with RTM_GETLINK, which must fail with ENODEV), and sends " +
+			"one RTM_NEWLINK with IFLA_IFNAME=<host end>, IFLA_TXQLEN=0 and IFLA_LINKINFO{IFLA_INFO_KIND \"veth\", IFLA_INFO_DATA{VETH_INFO_PEER}}. " +
+			"VETH_INFO_PEER holds a struct ifinfomsg followed by the peer's own attributes: its name, IFLA_TXQLEN=0 and IFLA_NET_NS_FD=<the " +
+			"container netns fd>. The kernel (rtnl_newlink -> veth_newlink) resolves the fd to the namespace (rtnl_link_get_net), creates the " +
+			"peer there and the host end here, and ties them together.\n\n" +
+			"Since Docker 28 the peer is born inside the container's namespace; older versions created both ends on the host and moved one " +
+			"later with RTM_SETLINK IFLA_NET_NS_FD (the macvlan and overlay scenarios show that move). The snapshot shows the host end in the " +
+			"lab and the peer in " + c.ns.name + ", both down. CreateEndpoint also picks the endpoint's MAC address: random since Docker 28 " +
+			"(before: 02:42 followed by the IPv4 address).",
+		KernelHandlers: []string{"rtnl_getlink", "rtnl_newlink", "rtnl_newlink_create", "veth_newlink", "rtnl_link_get_net", "register_netdevice"},
+		code:           call1(createVeth, c),
+	}
 }
 
 // createVeth creates a container's veth pair the way the bridge driver's
@@ -45,6 +68,23 @@ func createVeth(env *Env, c *container) error {
 	return nil
 }
 
+// setEndpointMTUStep is CreateEndpoint giving both ends of c's veth pair the
+// network's MTU.
+func (p planner) setEndpointMTUStep(c *container) Step {
+	return Step{
+		ID:      "CreateEndpoint (LinkSetMTU)",
+		Phase:   PhaseEndpoint,
+		Title:   fmt.Sprintf("Set MTU %d on both ends", c.mtu),
+		Mirrors: "libnetwork drivers/bridge (*driver).CreateEndpoint: LinkSetMTU on the host and sandbox interfaces (bridge_linux.go)",
+		Explanation: "The network has an MTU (docker0 gets --mtu, 1500 by default), so CreateEndpoint sets it on both ends: RTM_SETLINK " +
+			"ifinfomsg{index} IFLA_MTU, once on the host's netlink socket for the host end and once on the socket opened inside the container " +
+			"for its end. A request acts in the namespace of the socket it travels on; that is why libnetwork keeps one netlink handle per " +
+			"sandbox. A veth already has MTU 1500, so nothing changes unless --mtu says otherwise, but the kernel still runs do_setlink -> dev_set_mtu.",
+		KernelHandlers: []string{"rtnl_getlink", "rtnl_setlink", "do_setlink", "dev_set_mtu"},
+		code:           call1(setEndpointMTU, c),
+	}
+}
+
 // setEndpointMTU gives both ends of the veth pair the network's MTU
 // (CreateEndpoint does this when the network has one; docker0 has 1500).
 func setEndpointMTU(env *Env, c *container) error {
@@ -66,6 +106,23 @@ func setEndpointMTU(env *Env, c *container) error {
 	return nil
 }
 
+// addToBridgeStep is CreateEndpoint plugging c's host end into the bridge.
+func (p planner) addToBridgeStep(c *container) Step {
+	br := p.cfg.BridgeName
+	return Step{
+		ID:      "CreateEndpoint (addToBridge)",
+		Phase:   PhaseEndpoint,
+		Title:   "Plug the host end into " + br,
+		Mirrors: "libnetwork drivers/bridge addToBridge -> LinkSetMaster (bridge_linux.go)",
+		Explanation: "addToBridge makes the host end a port of the bridge. LinkSetMaster first looks " + br + " up by name (RTM_GETLINK) to learn " +
+			"its index, then sends RTM_SETLINK ifinfomsg{index of the veth} IFLA_MASTER=<" + br + "'s index>. The kernel's do_set_master calls the " +
+			"bridge's ndo_add_slave, br_add_if, which attaches the port (forwarding at once: STP is off), makes the veth promiscuous and enters its " +
+			"MAC in the bridge's forwarding table. Docker <= 23 fell back to ioctl(SIOCBRADDIF) when this failed.",
+		KernelHandlers: []string{"rtnl_getlink", "rtnl_setlink", "do_setlink", "do_set_master", "br_add_slave", "br_add_if"},
+		code:           call2(addToBridge, c, br),
+	}
+}
+
 // addToBridge makes the host end of the veth pair a port of the bridge
 // (bridge driver addToBridge).
 func addToBridge(env *Env, c *container, bridge string) error {
@@ -83,6 +140,23 @@ func addToBridge(env *Env, c *container, bridge string) error {
 	return nil
 }
 
+// setHairpinModeStep is queued with --userland-proxy=false: hairpin mode on
+// c's bridge port.
+func (p planner) setHairpinModeStep(c *container) Step {
+	s := Step{
+		ID:      "CreateEndpoint (setHairpinMode)",
+		Phase:   PhaseEndpoint,
+		Title:   "Let the bridge port send frames back where they came from",
+		Mirrors: "libnetwork drivers/bridge setHairpinMode -> LinkSetHairpin (bridge_linux.go)",
+		Explanation: "Only with --userland-proxy=false. A container that connects to its own published port through a host address is then " +
+			"DNATed back to itself, so its packets must leave the bridge through the very port they came in on, which a bridge never does unless " +
+			"the port is in hairpin mode. RTM_SETLINK with ifinfomsg{ifi_family=AF_BRIDGE} and IFLA_PROTINFO{IFLA_BRPORT_MODE=1} reaches br_setlink -> br_setport.",
+		KernelHandlers: []string{"rtnl_setlink", "br_setlink", "br_setport"},
+		code:           call1(setHairpinMode, c),
+	}
+	return skipIf(s, p.cfg.UserlandProxy, "d.config.EnableUserlandProxy is true (--userland-proxy, the default): docker-proxy serves hairpin traffic")
+}
+
 // setHairpinMode lets the bridge send a frame back out of the port it came
 // in on, which hairpin NAT (--userland-proxy=false) needs.
 func setHairpinMode(env *Env, c *container) error {
@@ -98,6 +172,26 @@ func setHairpinMode(env *Env, c *container) error {
 	return nil
 }
 
+// filterDirectAccessStep is the firewaller's raw-table rule for c's address.
+func (p planner) filterDirectAccessStep(c *container) Step {
+	br := p.cfg.BridgeName
+	s := Step{
+		ID:      "CreateEndpoint (AddEndpoint: filterDirectAccess)",
+		Phase:   PhaseEndpoint,
+		Title:   "Drop packets addressed straight to " + c.addr.Addr().String() + " from outside " + br,
+		Mirrors: "libnetwork drivers/bridge firewallerNetwork.AddEndpoint -> iptabler filterDirectAccess (internal/iptabler/endpoint.go)",
+		Explanation: "One rule per endpoint in the raw table, which runs before connection tracking and routing: iptables -t raw -A PREROUTING -d " +
+			c.addr.Addr().String() + " ! -i " + br + " -j DROP, after a -C check. Without it a machine on the host's LAN could route packets to the " +
+			"container's address through the host and reach ports that were never published. Published ports still work: raw PREROUTING runs " +
+			"before the DNAT, while the destination is still the host's address. Traffic from the bridge itself is untouched. Docker 28 added this rule; --allow-direct-routing or the nat-unprotected " +
+			"and routed gateway modes turn it off. " + p.xtablesTransport(),
+		KernelHandlers: p.xtablesHandlers(),
+		code:           call2(filterDirectAccess, c, br),
+	}
+	s = skipIf(s, !p.cfg.IPTables, "d.config.EnableIPTables is false (--iptables=false)")
+	return skipIf(s, p.missingFirewallTool() != "", p.missingFirewallTool())
+}
+
 // filterDirectAccess adds the endpoint's raw-table rule (the iptabler's
 // AddEndpoint): packets addressed straight to the container's IP from
 // anywhere but its bridge are dropped before routing.
@@ -105,6 +199,22 @@ func filterDirectAccess(env *Env, c *container, bridge string) error {
 	ipt := xtables{env: env, cmd: "iptables"}
 	// iptables --wait -t raw -C PREROUTING ..., then -A when it is missing.
 	return ipt.ensure("-A", "raw", "PREROUTING", "-d", c.addr.Addr().String(), "!", "-i", bridge, "-j", "DROP")
+}
+
+// endpointLinkUpStep is the last kernel call of CreateEndpoint: c's host end
+// up.
+func (p planner) endpointLinkUpStep(c *container) Step {
+	return Step{
+		ID:      "CreateEndpoint (linkUp)",
+		Phase:   PhaseEndpoint,
+		Title:   "Bring the host end up",
+		Mirrors: "libnetwork drivers/bridge (*driver).CreateEndpoint: d.linkUp(host) (bridge_linux.go)",
+		Explanation: "The last kernel call of CreateEndpoint: RTM_NEWLINK ifi_flags=IFF_UP, ifi_change=IFF_UP for the host end. Its peer in the " +
+			"container is still down, so the link has no carrier yet (NO-CARRIER in the snapshot); " + p.cfg.BridgeName + " stays without carrier " +
+			"too until one of its ports is really running.",
+		KernelHandlers: []string{"rtnl_newlink", "do_setlink", "dev_change_flags", "__dev_open"},
+		code:           call1(endpointLinkUp, c),
+	}
 }
 
 // endpointLinkUp brings the host end of the veth pair up, the last thing
@@ -121,6 +231,22 @@ func endpointLinkUp(env *Env, c *container) error {
 	return nil
 }
 
+// bridgeJoinStep is the bridge driver's Join for c, which only answers
+// libnetwork.
+func (p planner) bridgeJoinStep(c *container) Step {
+	return Step{
+		ID:      "Join",
+		Phase:   PhaseJoin,
+		Title:   "The bridge driver's Join: a name prefix and a gateway, nothing for the kernel",
+		Mirrors: "libnetwork drivers/bridge (*driver).Join (bridge_linux.go)",
+		Explanation: "Join tells libnetwork how the sandbox should set up the interface: SetNames(<peer name>, \"eth\"), i.e. rename it to the lowest " +
+			"free eth<N>, and SetGateway(" + c.gateway.String() + "), the bridge address, for the default route. With --icc=false it would also " +
+			"program legacy --link rules. Nothing reaches the kernel: the trace of this step is empty, and that is the lesson. The driver decides; " +
+			"libnetwork's sandbox code (osl) carries it out in the next steps.",
+		code: call1(bridgeJoin, c),
+	}
+}
+
 // bridgeJoin is the bridge driver's Join. It talks to libnetwork, not to
 // the kernel: the trace of this step is empty.
 func bridgeJoin(env *Env, c *container) error {
@@ -130,6 +256,25 @@ func bridgeJoin(env *Env, c *container) error {
 	// jinfo.SetGateway(bridge address): the sandbox's default route.
 	env.notef("SetGateway(%s)", c.gateway)
 	return nil
+}
+
+// reserveHostPortStep is the port mapper keeping the published host port for
+// itself.
+func (p planner) reserveHostPortStep(w *world, port publishedPort) Step {
+	hp, cp := fmt.Sprint(port.hostPort), fmt.Sprint(port.containerPort)
+	return Step{
+		ID:      "addPortMappings (bind the host port)",
+		Phase:   PhasePorts,
+		Title:   "Reserve host port " + hp + " (-p " + hp + ":" + cp + ")",
+		Mirrors: "libnetwork drivers/bridge ProgramExternalConnectivity -> addPortMappings -> portmappers/nat MapPorts, portallocator (port_mapping_linux.go)",
+		Explanation: "`docker run -p " + hp + ":" + cp + "` publishes container port " + cp + " on host port " + hp + ". The port mapper first makes sure " +
+			"nobody else has the port, and keeps it: socket(AF_INET, SOCK_STREAM), setsockopt(SO_REUSEADDR), bind(0.0.0.0:" + hp + "), listen " +
+			"(inet_bind, inet_listen). With the userland proxy (the default) it then starts docker-proxy and hands it that socket, so that " +
+			"connections the NAT rules cannot catch (to 127.0.0.1:" + hp + ") are still relayed to the container. netexplore keeps the socket " +
+			"but starts no docker-proxy; the check at the end goes through the NAT rules.",
+		KernelHandlers: []string{"__sys_socket", "__sys_setsockopt", "__sys_bind", "inet_bind", "__sys_listen", "inet_listen"},
+		code:           call2(reserveHostPort, w, port),
+	}
 }
 
 // reserveHostPort binds the published host port, as the port mapper does
@@ -154,6 +299,33 @@ func reserveHostPort(env *Env, w *world, p publishedPort) error {
 	}
 	env.notef("host port 0.0.0.0:%d/tcp reserved (fd %d): docker-proxy would serve it", p.hostPort, fd)
 	return nil
+}
+
+// addPortRulesStep is the firewaller's rules for the published port.
+func (p planner) addPortRulesStep(c *container, port publishedPort) Step {
+	br, ip := p.cfg.BridgeName, c.addr.Addr().String()
+	hp, cp := fmt.Sprint(port.hostPort), fmt.Sprint(port.containerPort)
+	rules := p.xtablesTransport()
+	add := Step{
+		ID:      "AddPorts (setPerPortIptables)",
+		Phase:   PhasePorts,
+		Title:   "DNAT host port " + hp + " to " + ip + ":" + cp + " and let it through",
+		Mirrors: "libnetwork drivers/bridge internal/iptabler (*network).AddPorts -> setPerPortNAT, setPerPortForwarding (port.go)",
+		Explanation: "The firewaller adds the published port's rules, each after a -C check:\n" +
+			"  nat:    -A DOCKER -p tcp -d 0/0 --dport " + hp + " -j DNAT --to-destination " + ip + ":" + cp + " ! -i " + br + "\n" +
+			"  filter: -I DOCKER ! -i " + br + " -o " + br + " -p tcp -d " + ip + " --dport " + cp + " -j ACCEPT\n" +
+			"A packet for any local address on port " + hp + " passes nat PREROUTING (nat OUTPUT when the host itself connects), jumps to DOCKER " +
+			"because its destination is local (the daemon-start rules), and gets its destination rewritten to " + ip + ":" + cp + ". Routing then " +
+			"sends it to " + br + ", and in filter FORWARD the ACCEPT, inserted above " + br + "'s default DROP in DOCKER, lets it through. " +
+			"\"! -i " + br + "\" leaves the containers' own traffic alone. With --userland-proxy=false the DNAT has no \"! -i " + br + "\" and a " +
+			"hairpin MASQUERADE (-s " + ip + " -d " + ip + " --dport " + cp + ") lets a container reach its own published port. iptables-save prints the " +
+			"rules with the implicit \"-m tcp\". " + rules,
+		KernelHandlers: p.xtablesHandlers(),
+		code:           call3(addPortRules, c, br, port),
+	}
+	add = skipIf(add, !p.cfg.IPTables, "d.config.EnableIPTables is false (--iptables=false): only docker-proxy would serve the port")
+	add = skipIf(add, p.missingFirewallTool() != "", p.missingFirewallTool())
+	return add
 }
 
 // addPortRules installs the published port's rules (iptabler
@@ -181,6 +353,24 @@ func addPortRules(env *Env, c *container, bridge string, p publishedPort) error 
 		"-d", c.addr.Addr().String(), "--dport", strconv.Itoa(p.containerPort), "-j", "ACCEPT")
 }
 
+// clearConntrackEntriesStep is the bridge driver forgetting the flows of c's
+// address.
+func (p planner) clearConntrackEntriesStep(c *container) Step {
+	ip := c.addr.Addr().String()
+	return Step{
+		ID:      "clearConntrackEntries",
+		Phase:   PhasePorts,
+		Title:   "Forget connection-tracking state of " + ip,
+		Mirrors: "libnetwork drivers/bridge clearConntrackEntries -> iptables.DeleteConntrackEntries (bridge_linux.go, iptables/conntrack.go)",
+		Explanation: "NAT is decided once per connection, by its first packet, and conntrack remembers the verdict: packets that reached the host " +
+			"before the rules existed (a client retrying, a UDP stream) would keep their old entry and miss the DNAT. So Docker deletes every " +
+			"tracked flow that involves the endpoint's address: on a NETLINK_NETFILTER socket it dumps the conntrack table (IPCTNL_MSG_CT_GET " +
+			"with NLM_F_DUMP) and sends IPCTNL_MSG_CT_DELETE for each match. In the fresh lab there is nothing to delete; the notes give the count.",
+		KernelHandlers: []string{"nfnetlink_rcv_msg", "ctnetlink_get_conntrack", "ctnetlink_dump_table", "ctnetlink_del_conntrack"},
+		code:           call1(clearConntrackEntries, c),
+	}
+}
+
 // clearConntrackEntries deletes connection-tracking entries of the
 // endpoint's address, so that NAT rules added just now apply to flows the
 // kernel already knew (NAT is decided when a flow's first packet passes).
@@ -198,6 +388,23 @@ func clearConntrackEntries(env *Env, c *container) error {
 	}
 	env.notef("%d conntrack flows of %s deleted", n, c.addr.Addr())
 	return nil
+}
+
+// attachToBridgeStep is the whole join of a second container c2, so that c1
+// has a neighbour on the bridge.
+func (p planner) attachToBridgeStep(w *world, c1, c2 *container) Step {
+	br := p.cfg.BridgeName
+	return Step{
+		ID:      "second container (CreateEndpoint + Join)",
+		Phase:   PhaseJoin,
+		Title:   c2.ns.name + " joins " + br + " too (the same calls, in one step)",
+		Mirrors: "the steps above, for a second `docker run` without a published port",
+		Explanation: "A second container, so that " + c1.ns.name + " has a neighbour: runc's namespace and lo, createVeth (peer born in the container), " +
+			"LinkSetMTU, addToBridge, the raw-table rule, the host end up; then in the container eth0, its MAC, " + c2.addr.String() + ", IPv6 off, " +
+			"up, a gratuitous ARP and the default route. The trace shows the whole sequence again, in order, and " + br + " now has two ports.",
+		KernelHandlers: []string{"copy_net_ns", "veth_newlink", "do_set_master", "br_add_if", "dev_change_name", "inet_rtm_newaddr", "inet_rtm_newroute"},
+		code:           call3(attachToBridge, w, c2, br),
+	}
 }
 
 // attachToBridge is everything from runc's new namespace to the default
@@ -230,7 +437,7 @@ func attachToBridge(env *Env, w *world, c *container, bridge string) error {
 // stand-in for the container's web server.
 func listenInContainer(w *world, c *container, port int) (net.Listener, error) {
 	var ln net.Listener
-	err := inNetNS(c.ns.fd, func() (err error) {
+	err := netns.Do(c.ns.fd, func() (err error) {
 		ln, err = net.Listen("tcp4", netip.AddrPortFrom(netip.IPv4Unspecified(), uint16(port)).String())
 		return err
 	})
@@ -239,6 +446,26 @@ func listenInContainer(w *world, c *container, port int) (net.Listener, error) {
 	}
 	w.closers = append(w.closers, func() { ln.Close() })
 	return ln, nil
+}
+
+// checkPublishedPortStep is the check that the host reaches c through the
+// published port.
+func (p planner) checkPublishedPortStep(w *world, c *container, port publishedPort, hostIP netip.Addr) Step {
+	target := netip.AddrPortFrom(hostIP, uint16(port.hostPort)).String()
+	s := Step{
+		ID:      "check: connect to the published port",
+		Phase:   PhaseCheck,
+		Title:   "The host connects to " + target + " and reaches " + c.ns.name + "'s port " + fmt.Sprint(port.containerPort),
+		Mirrors: "what `curl " + target + "` on the host would show (a check, not Docker code)",
+		Explanation: "A listener on port " + fmt.Sprint(port.containerPort) + " inside " + c.ns.name + " stands in for its web server. The lab, playing " +
+			"the host, connects to " + target + ", one of its own addresses. The SYN passes nat OUTPUT, whose daemon-start rule jumps to DOCKER for " +
+			"local destinations outside 127.0.0.0/8, and the published port's DNAT rewrites it to " + c.addr.Addr().String() + ":" + fmt.Sprint(port.containerPort) +
+			"; routing sends it out of " + p.cfg.BridgeName + " and the container accepts. The step fails unless the container's listener reads " +
+			"the request.",
+		KernelHandlers: []string{"inet_stream_connect", "nf_hook_slow", "nf_nat_ipv4_local_fn", "inet_csk_accept"},
+		code:           call4(checkPublishedPort, w, c, port, target),
+	}
+	return skipIf(s, !p.cfg.IPTables, "d.config.EnableIPTables is false (--iptables=false): no DNAT rule to go through")
 }
 
 // checkPublishedPort puts a listener on the container port inside c and

@@ -2,9 +2,30 @@ package steps
 
 import (
 	"fmt"
+	"net/netip"
 
 	"github.com/vishvananda/netlink"
 )
+
+// macvlanCreateNetworkStep is `docker network create -d macvlan` on the
+// lab's LAN.
+func macvlanCreateNetworkStep(l *lanLink) Step {
+	subnet, gw := l.routerAddr.Masked(), l.routerAddr.Addr()
+	create := "docker network create -d macvlan --subnet " + subnet.String() + " --gateway " + gw.String() + " -o parent=" + macvlanParent + " macnet"
+	return Step{
+		ID:      "driver CreateNetwork (macvlan)",
+		Phase:   PhaseNetworkCreate,
+		Title:   "Create the macvlan network on parent " + macvlanParent,
+		Mirrors: "libnetwork drivers/macvlan (*driver).CreateNetwork -> createNetwork, parentExists (macvlan_network.go, macvlan_setup.go)",
+		Explanation: "`" + create + "`. A macvlan network has no bridge, no NAT and no firewall rules: containers get their own MAC " +
+			"addresses directly on the parent's wire, as if each were plugged into the LAN. CreateNetwork only checks that the parent exists " +
+			"(RTM_GETLINK " + macvlanParent + "). A parent like eth0.10 would first get an 802.1Q sub-interface (RTM_NEWLINK kind \"vlan\" with " +
+			"IFLA_LINK and IFLA_VLAN_ID=10); with no parent at all Docker makes a dummy link dm-<id>, and the network is internal. The " +
+			"subnet and gateway are only recorded: the gateway is the LAN's router, which Docker does not create.",
+		KernelHandlers: []string{"rtnl_getlink"},
+		code:           call1(macvlanCreateNetwork, macvlanParent),
+	}
+}
 
 // macvlanCreateNetwork is the macvlan driver's CreateNetwork for
 // `-o parent=eth0`: the parent must exist. A parent such as eth0.10 would
@@ -17,6 +38,27 @@ func macvlanCreateNetwork(env *Env, parent string) error {
 	}
 	env.notef("parent %s (index %d) exists: no VLAN or dummy link to create", parent, link.Attrs().Index)
 	return nil
+}
+
+// createMacVlanStep is the macvlan driver's Join for c: its sub-interface of
+// the parent.
+func createMacVlanStep(c *container) Step {
+	gw := c.gateway
+	return Step{
+		ID:      "Join (createMacVlan)",
+		Phase:   PhaseJoin,
+		Title:   "Create " + c.ns.name + "'s macvlan sub-interface of " + macvlanParent + ", bridge mode",
+		Mirrors: "libnetwork drivers/macvlan (*driver).CreateEndpoint, (*driver).Join -> createMacVlan (macvlan_endpoint.go, macvlan_joinleave.go, macvlan_setup.go)",
+		Explanation: "CreateEndpoint only recorded the endpoint's address and a random MAC. Join creates the interface: a free name " +
+			"(veth + 7 hex digits, checked with RTM_GETLINK), the parent's index (RTM_GETLINK " + macvlanParent + "), then RTM_NEWLINK with " +
+			"IFLA_IFNAME, IFLA_LINK=<" + macvlanParent + "'s index> and IFLA_LINKINFO{IFLA_INFO_KIND \"macvlan\", IFLA_INFO_DATA{IFLA_MACVLAN_MODE=4}}, " +
+			"bridge mode. The kernel's macvlan_newlink -> macvlan_common_newlink creates a device that shares the parent's wire: the parent's " +
+			"receive handler (macvlan_handle_frame) hands each incoming frame to the sub-interface whose MAC it is addressed to, and in " +
+			"bridge mode frames between two sub-interfaces of the same parent are switched inside the kernel without touching the wire. The " +
+			"interface is created in the host namespace; Join also records the gateway " + gw.String() + " for the sandbox.",
+		KernelHandlers: []string{"rtnl_getlink", "rtnl_newlink", "macvlan_newlink", "macvlan_common_newlink", "register_netdevice"},
+		code:           call2(createMacVlan, c, macvlanParent),
+	}
 }
 
 // createMacVlan is the macvlan driver's Join: a macvlan sub-interface of
@@ -46,6 +88,21 @@ func createMacVlan(env *Env, c *container, parent string) error {
 	return nil
 }
 
+// attachMacvlanStep is the whole macvlan join for one more container c.
+func attachMacvlanStep(w *world, c *container) Step {
+	gw := c.gateway
+	return Step{
+		ID:      "second container (Join)",
+		Phase:   PhaseJoin,
+		Title:   c.ns.name + " gets its macvlan too (the same calls, in one step)",
+		Mirrors: "the steps above, for a second `docker run --network macnet`",
+		Explanation: "A second container on the same network: its namespace and lo, a second macvlan sub-interface of " + macvlanParent +
+			", moved into the container, renamed eth0, its own random MAC, " + c.addr.String() + ", up, and the default route via " + gw.String() + ".",
+		KernelHandlers: []string{"copy_net_ns", "macvlan_newlink", "__dev_change_net_namespace", "dev_change_name", "inet_rtm_newaddr", "inet_rtm_newroute"},
+		code:           call3(attachMacvlan, w, c, macvlanParent),
+	}
+}
+
 // attachMacvlan is the whole macvlan join for one more container: its
 // namespace, the macvlan sub-interface, and the sandbox work.
 func attachMacvlan(env *Env, w *world, c *container, parent string) error {
@@ -63,4 +120,33 @@ func attachMacvlan(env *Env, w *world, c *container, parent string) error {
 	}
 	env.notef("%s: eth0 %s via %s", c.ns.name, c.addr, c.gateway)
 	return nil
+}
+
+// checkHostCannotReachStep is the check that the host cannot reach its own
+// macvlan container c.
+func checkHostCannotReachStep(l *lanLink, c *container) Step {
+	return Step{
+		ID:      "check: the host cannot reach its macvlan containers",
+		Phase:   PhaseCheck,
+		Title:   "The host (" + l.hostAddr.Addr().String() + " on " + macvlanParent + ") pings " + c.addr.Addr().String() + ": no reply",
+		Mirrors: "the classic macvlan surprise, as `ping " + c.addr.Addr().String() + "` on the Docker host shows it (a check, not Docker code)",
+		Explanation: "The host and its macvlan containers share a wire but cannot talk: frames the parent itself transmits go straight to " +
+			"the wire and are never looped back to its own sub-interfaces, and a real switch does not send a frame back out of the port it " +
+			"came from. The host's ARP request for " + c.addr.Addr().String() + " leaves " + macvlanParent + " and nobody on the LAN answers. " +
+			"The usual fix is a macvlan sub-interface for the host itself with a route to the containers through it. The check passes " +
+			"only if no reply comes back (one second).",
+		KernelHandlers: []string{"raw_sendmsg", "arp_solicit", "dev_queue_xmit"},
+		code:           call1(checkHostCannotReach, c.addr.Addr()),
+	}
+}
+
+// checkHostCannotReach pings a macvlan container from the host itself,
+// out of the parent interface: no reply may come back.
+func checkHostCannotReach(env *Env, dst netip.Addr) error {
+	host, err := labNetNS()
+	if err != nil {
+		return err
+	}
+	defer host.fd.Close()
+	return checkNoPing(env, host, dst)
 }

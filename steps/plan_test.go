@@ -103,7 +103,7 @@ func TestPlanStepsAreComplete(t *testing.T) {
 			if s.Phase != PhaseDaemonStart && s.Phase != PhaseCreateNetwork {
 				t.Errorf("%s: step %s has phase %q", name, s.ID, s.Phase)
 			}
-			if !s.Skipped && s.run == nil {
+			if !s.Skipped && s.code.run == nil {
 				t.Errorf("%s: step %s runs but has no implementation", name, s.ID)
 			}
 			if _, err := SourceOf(s); err != nil {

@@ -8,10 +8,9 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
-	"runtime"
 
+	"github.com/netexplore/netexplore/internal/netns"
 	"github.com/vishvananda/netlink"
-	"github.com/vishvananda/netns"
 	"golang.org/x/sys/unix"
 )
 
@@ -34,7 +33,7 @@ type netNS struct {
 	// Name is what the learner calls it, e.g. "container1" or "host B".
 	name string
 	// fd is the open namespace file, the namespace's only reference.
-	fd netns.NsHandle
+	fd netns.Handle
 	// h is an rtnetlink socket opened inside the namespace: every request
 	// sent on it acts there (libnetwork's nlwrap.NewHandleAt).
 	h *netlink.Handle
@@ -53,7 +52,7 @@ func (n *netNS) String() string {
 // CLONE_NEWNET); libnetwork's osl.NewSandbox does the same for the
 // namespaces it owns (an overlay network's).
 func (w *world) create(env *Env, n *netNS) error {
-	fd, err := unshareNetNS()
+	fd, err := netns.New()
 	if err != nil {
 		return fmt.Errorf("creating the %s network namespace: %w", n.name, err)
 	}
@@ -85,72 +84,6 @@ func (w *world) close() {
 	w.namespaces = nil
 }
 
-// unshareNetNS creates a network namespace and returns an fd for it,
-// leaving the caller's namespace as it was. unshare(CLONE_NEWNET) moves the
-// calling thread only, so it runs on a locked thread that switches back
-// with setns; if it cannot, the thread stays locked and Go ends it.
-func unshareNetNS() (netns.NsHandle, error) {
-	type result struct {
-		fd  netns.NsHandle
-		err error
-	}
-	ch := make(chan result, 1)
-	go func() {
-		runtime.LockOSThread()
-		orig, err := netns.Get() // openat /proc/<pid>/task/<tid>/ns/net
-		if err != nil {
-			runtime.UnlockOSThread()
-			ch <- result{err: err}
-			return
-		}
-		defer orig.Close()
-		if err := unix.Unshare(unix.CLONE_NEWNET); err != nil {
-			runtime.UnlockOSThread()
-			ch <- result{err: fmt.Errorf("unshare(CLONE_NEWNET): %w", err)}
-			return
-		}
-		fd, err := netns.Get() // the new namespace, held by this fd
-		if serr := netns.Set(orig); serr != nil {
-			ch <- result{err: fmt.Errorf("returning to the lab namespace: %w", serr)}
-			return // the thread stays locked and dies with the goroutine
-		}
-		runtime.UnlockOSThread()
-		ch <- result{fd, err}
-	}()
-	r := <-ch
-	return r.fd, r.err
-}
-
-// inNetNS runs fn on a thread that has entered ns with setns, the way
-// libnetwork's Namespace.InvokeFunc does: /proc/sys/net files and new
-// sockets belong to the namespace of the thread that opens them.
-func inNetNS(ns netns.NsHandle, fn func() error) error {
-	errc := make(chan error, 1)
-	go func() {
-		runtime.LockOSThread()
-		orig, err := netns.Get()
-		if err != nil {
-			runtime.UnlockOSThread()
-			errc <- err
-			return
-		}
-		defer orig.Close()
-		if err := netns.Set(ns); err != nil { // setns(fd, CLONE_NEWNET)
-			runtime.UnlockOSThread()
-			errc <- fmt.Errorf("setns: %w", err)
-			return
-		}
-		err = fn()
-		if serr := netns.Set(orig); serr != nil {
-			errc <- errors.Join(err, fmt.Errorf("returning to the lab namespace: %w", serr))
-			return // the thread stays locked and dies with the goroutine
-		}
-		runtime.UnlockOSThread()
-		errc <- err
-	}()
-	return <-errc
-}
-
 // container is one container of a scenario: its namespace and the
 // interface Docker gives it.
 type container struct {
@@ -179,12 +112,48 @@ type container struct {
 	link netlink.Link
 }
 
+// disableIPv6Eth0 is the sysctl libnetwork's setIPv6 writes in a container
+// on an IPv4-only network.
+const disableIPv6Eth0 = "/proc/sys/net/ipv6/conf/eth0/disable_ipv6"
+
+// sandboxKernel lists the kernel functions behind a new container
+// namespace and its loopback.
+var sandboxKernel = []string{"ksys_unshare", "copy_net_ns", "setup_net", "loopback_net_init", "rtnl_getlink", "rtnl_newlink", "do_setlink", "dev_change_flags"}
+
+// newContainer returns a container of the plan; the steps create its
+// namespace and interface.
+func newContainer(name string, addr netip.Prefix, gateway netip.Addr, mtu int) *container {
+	return &container{ns: &netNS{name: name, sysctls: []string{disableIPv6Eth0}}, addr: addr, gateway: gateway, mtu: mtu}
+}
+
 // hostHandle returns the rtnetlink handle of the container's host.
 func (c *container) hostHandle(env *Env) *netlink.Handle {
 	if c.host == nil {
 		return env.Handle
 	}
 	return c.host.h
+}
+
+// newSandboxStep is the step that gives container c its namespace.
+func newSandboxStep(w *world, c *container) Step {
+	return Step{
+		ID:      "sandbox: newNetNS",
+		Phase:   PhaseSandbox,
+		Title:   "runc gives " + c.ns.name + " its network namespace; libnetwork brings lo up",
+		Mirrors: "runc (CLONE_NEWNET for the OCI spec's network namespace) + libnetwork Sandbox.SetKey -> osl.GetSandboxForExternalKey, Namespace.loopbackUp (osl/namespace_linux.go)",
+		Explanation: "`docker run` asks containerd and runc to start the container. Its OCI spec lists a network namespace without a path, so runc creates " +
+			"a new one (clone or unshare with CLONE_NEWNET): a network stack of its own, with nothing in it but a loopback interface that is down. " +
+			"Since Docker 28 the daemon then calls libnetwork's Sandbox.SetKey with /proc/<pid>/ns/net: libnetwork bind-mounts it on " +
+			"/var/run/docker/netns/<id> so that it outlives any process, opens a netlink socket inside it (setns on a locked thread, socket, setns " +
+			"back) and brings lo up: RTM_GETLINK lo, then RTM_NEWLINK ifi_flags=IFF_UP on that socket.\n\n" +
+			"The lab does the same from its own process: unshare(CLONE_NEWNET) on a locked thread, open /proc/<pid>/task/<tid>/ns/net, setns back " +
+			"into the lab namespace. That file descriptor is the only thing that keeps the namespace alive (no bind mount), so it disappears with " +
+			"the lab; the notes give its number, the \"container netns (fd N)\" that later netlink messages carry in IFLA_NET_NS_FD. In the kernel, " +
+			"unshare -> copy_net_ns -> setup_net runs every subsystem's per-namespace init (loopback_net_init registers lo), and the RTM_NEWLINK " +
+			"reaches do_setlink -> dev_change_flags on the container's lo.",
+		KernelHandlers: sandboxKernel,
+		code:           call2(newSandbox, w, c),
+	}
 }
 
 // newSandbox gives a container its network namespace and brings its
@@ -227,6 +196,43 @@ func randomHex(n int) string {
 	return hex.EncodeToString(b)[:n]
 }
 
+// sandboxSteps are osl's AddInterface and the default route for c, once the
+// driver has created its interface. created says the interface was born in
+// the container (no move); driver names who created it.
+func sandboxSteps(c *container, created bool, driver string) []Step {
+	steps := []Step{sandboxCreateInterfaceStep(c, created, driver), sandboxConfigureInterfaceStep(c), sandboxInterfaceUpStep(c)}
+	if !c.gateway.IsValid() {
+		return steps
+	}
+	return append(steps, programGatewayStep(c))
+}
+
+// sandboxCreateInterfaceStep is osl's AddInterface up to the rename to eth0.
+// created says the interface was born in the container (no move); driver
+// names who created it.
+func sandboxCreateInterfaceStep(c *container, created bool, driver string) Step {
+	move := "The interface was born inside the container (createdInContainer), so nothing has to move. "
+	handlers := []string{"rtnl_getlink", "rtnl_newlink", "do_setlink", "dev_change_flags", "rtnl_setlink", "dev_change_name"}
+	if !created {
+		move = "The " + driver + " created the interface in the host namespace, so the sandbox first moves it: RTM_SETLINK on the host's socket " +
+			"with IFLA_NET_NS_FD=<container netns fd> (do_setlink -> __dev_change_net_namespace unregisters it here and registers it there, " +
+			"keeping its index if it is free). "
+		handlers = append([]string{"rtnl_setlink", "do_setlink", "__dev_change_net_namespace"}, handlers...)
+	}
+	return Step{
+		ID:      "sandbox: AddInterface (createInterface)",
+		Phase:   PhaseJoin,
+		Title:   "In " + c.ns.name + ": take the interface down and rename it eth0",
+		Mirrors: "libnetwork Sandbox.populateNetworkResources -> osl.(*Namespace).AddInterface -> createInterface (osl/interface_linux.go)",
+		Explanation: "libnetwork's sandbox code (osl) now sets the interface up the way the driver's Join asked, working through the netlink socket " +
+			"it opened inside the container. " + move + "It looks the interface up there (RTM_GETLINK), takes it down (RTM_NEWLINK ifi_change=IFF_UP, " +
+			"ifi_flags=0) and renames it: RTM_SETLINK IFLA_IFNAME=\"eth0\" (dev_change_name; eth0 is the lowest free eth<N>). Only now does the " +
+			"container see an eth0; from the host, `ip link` still shows the other end under its host name.",
+		KernelHandlers: handlers,
+		code:           call1(sandboxCreateInterface, c),
+	}
+}
+
 // sandboxCreateInterface is the first half of libnetwork's
 // osl.Namespace.AddInterface: the interface enters the container (unless it
 // was born there), goes down and is renamed eth0.
@@ -259,6 +265,25 @@ func sandboxCreateInterface(env *Env, c *container) error {
 	return err
 }
 
+// sandboxConfigureInterfaceStep is osl's configureInterface for c's eth0.
+func sandboxConfigureInterfaceStep(c *container) Step {
+	return Step{
+		ID:      "sandbox: AddInterface (configureInterface)",
+		Phase:   PhaseJoin,
+		Title:   "In " + c.ns.name + ": MAC address, IPv4 address " + c.addr.String() + ", IPv6 off",
+		Mirrors: "libnetwork osl.(*Namespace).configureInterface: setInterfaceMAC, setInterfaceIP, setInterfaceIPv6 (osl/interface_linux.go)",
+		Explanation: "configureInterface applies the endpoint's settings on the container's socket: RTM_SETLINK IFLA_ADDRESS=<the endpoint MAC> " +
+			"(dev_set_mac_address), a route dump (RTM_GETROUTE, NLM_F_DUMP) to check that the subnet does not clash with a route already there, " +
+			"and RTM_NEWADDR ifaddrmsg{AF_INET, prefixlen " + fmt.Sprint(c.addr.Bits()) + ", index of eth0} with IFA_LOCAL=IFA_ADDRESS=" + c.addr.Addr().String() +
+			" and IFA_BROADCAST (inet_rtm_newaddr). eth0 is still down, so the kernel adds the subnet route only when it comes up.\n\n" +
+			"The network has no IPv6, so setIPv6 disables it on eth0: a thread enters the container with setns(CLONE_NEWNET) and writes \"1\\n\" to " +
+			"/proc/sys/net/ipv6/conf/eth0/disable_ipv6. /proc/sys/net shows the namespace of the thread that opens it: there is no other way to " +
+			"reach a container's sysctls from the host.",
+		KernelHandlers: []string{"rtnl_setlink", "do_setlink", "dev_set_mac_address", "inet_dump_fib", "inet_rtm_newaddr", "proc_sys_write", "addrconf_sysctl_disable"},
+		code:           call1(sandboxConfigureInterface, c),
+	}
+}
+
 // sandboxConfigureInterface is osl's configureInterface: MAC, IPv4 address,
 // and IPv6 off on an IPv4-only network.
 func sandboxConfigureInterface(env *Env, c *container) error {
@@ -277,9 +302,27 @@ func sandboxConfigureInterface(env *Env, c *container) error {
 	}
 	// setIPv6: a thread enters the container (setns) and writes "1\n" to
 	// /proc/sys/net/ipv6/conf/eth0/disable_ipv6: no IPv6 on this network.
-	return inNetNS(c.ns.fd, func() error {
+	return netns.Do(c.ns.fd, func() error {
 		return writeSysctl("/proc/sys/net/ipv6/conf/eth0/disable_ipv6", '1')
 	})
+}
+
+// sandboxInterfaceUpStep is the end of osl's AddInterface: eth0 up, and
+// announced.
+func sandboxInterfaceUpStep(c *container) Step {
+	return Step{
+		ID:      "sandbox: AddInterface (LinkSetUp, advertiseAddrs)",
+		Phase:   PhaseJoin,
+		Title:   "In " + c.ns.name + ": bring eth0 up and announce its address",
+		Mirrors: "libnetwork osl.(*Namespace).AddInterface: LinkSetUp, waitForIfUpped, advertiseAddrs -> l2disco.UnsolARP (osl/interface_linux.go)",
+		Explanation: "RTM_NEWLINK ifi_flags=IFF_UP on eth0 (Docker retries up to three times). The kernel now adds the connected route " +
+			c.addr.Masked().String() + " dev eth0 proto kernel. libnetwork waits for the link to be running, then sends an unsolicited (gratuitous) " +
+			"ARP: a request \"who has " + c.addr.Addr().String() + "? tell " + c.addr.Addr().String() + "\" from the container's MAC to ff:ff:ff:ff:ff:ff, through " +
+			"an AF_PACKET datagram socket opened in the container (sendto with a sockaddr_ll naming eth0; packet_sendmsg). Whoever cached another " +
+			"MAC for that address, say for a container that just left, updates its ARP table.",
+		KernelHandlers: []string{"rtnl_newlink", "do_setlink", "dev_change_flags", "packet_sendmsg", "arp_rcv"},
+		code:           call1(sandboxInterfaceUp, c),
+	}
 }
 
 // sandboxInterfaceUp brings eth0 up and announces its address with a
@@ -291,7 +334,7 @@ func sandboxInterfaceUp(env *Env, c *container) error {
 	}
 	// advertiseAddrs: an unsolicited ARP request for our own address,
 	// so neighbours drop any stale MAC they had for it.
-	return inNetNS(c.ns.fd, func() error {
+	return netns.Do(c.ns.fd, func() error {
 		return sendGratuitousARP(c.link.Attrs().Index, c.addr.Addr(), c.mac)
 	})
 }
@@ -320,6 +363,22 @@ func htons(v uint16) uint16 {
 	var b [2]byte
 	binary.BigEndian.PutUint16(b[:], v)
 	return binary.NativeEndian.Uint16(b[:])
+}
+
+// programGatewayStep is the sandbox's default route via c's gateway.
+func programGatewayStep(c *container) Step {
+	return Step{
+		ID:      "updateGateway (programGateway)",
+		Phase:   PhaseJoin,
+		Title:   "In " + c.ns.name + ": default route via " + c.gateway.String(),
+		Mirrors: "libnetwork Sandbox.updateGateway -> osl.(*Namespace).SetGateway -> programGateway (osl/route_linux.go)",
+		Explanation: "The sandbox asks the kernel how the gateway is reached: RTM_GETROUTE with RTA_DST=" + c.gateway.String() + " (inet_rtm_getroute " +
+			"answers from the fib: eth0, the connected subnet). It then adds the default route: RTM_NEWROUTE rtmsg{AF_INET, dst_len 0, scope " +
+			"universe, type unicast, table main} with RTA_GATEWAY=" + c.gateway.String() + " and RTA_OIF=<eth0> (inet_rtm_newroute -> fib_table_insert). " +
+			"Everything outside " + c.addr.Masked().String() + " now goes to the gateway.",
+		KernelHandlers: []string{"inet_rtm_getroute", "inet_rtm_newroute", "fib_table_insert"},
+		code:           call1(programGateway, c),
+	}
 }
 
 // programGateway gives the container its default route, as libnetwork's

@@ -1,52 +1,63 @@
 package steps
 
 import (
-	"errors"
+	"cmp"
 	"fmt"
+	"maps"
 	"net/netip"
 	"slices"
 	"strings"
 )
 
-// Scenario names, the values of --scenario.
-const (
-	// ScenarioNone is `docker run --network none`.
-	ScenarioNone = "none"
-	// ScenarioHost is `docker run --network host`.
-	ScenarioHost = "host"
-	// ScenarioBridge is Docker's default bridge docker0, as dockerd creates
-	// it at start: the default scenario.
-	ScenarioBridge = "bridge"
-	// ScenarioUserBridge is `docker network create`: a second bridge.
-	ScenarioUserBridge = "user-bridge"
-	// ScenarioJoin is `docker run -p 8080:80`: a container joins docker0.
-	ScenarioJoin = "join"
-	// ScenarioMacvlan is a macvlan network and two containers on it.
-	ScenarioMacvlan = "macvlan"
-	// ScenarioOverlay is an overlay (VXLAN) network across two hosts.
-	ScenarioOverlay = "overlay"
-)
-
 // Scenario is one thing netexplore can show Docker doing, chosen with
-// --scenario.
+// --scenario. Each scenario registers itself from its own file,
+// scenario_<name>.go, with its steps' code beside it in <name>_linux.go.
 type Scenario struct {
 	// Name is the value of --scenario.
 	Name string `json:"name"`
 	// Summary says in one line what the scenario builds.
 	Summary string `json:"summary"`
+
+	// order places the scenario in the list a learner takes, lowest first.
+	order int
+	// bridge says the scenario creates Docker's default bridge, so the
+	// bridge options (--bip, --icc ...) apply to it.
+	bridge bool
+	// check reports the options that make no sense with the scenario,
+	// besides the bridge options of a scenario without docker0.
+	check func(Config) []error
+	// plan returns the scenario's steps, which fill in w as they run.
+	plan func(p planner, w *world) []Step
+	// sysctls lists the lab's sysctls the scenario changes besides the
+	// default bridge's, for snapshots to show.
+	sysctls func(Config) []string
+	// tables lists the iptables tables the scenario's rules go into
+	// besides filter and nat, for snapshots to show.
+	tables []string
+}
+
+// scenarios holds every scenario by name, filled in by register.
+var scenarios = map[string]Scenario{}
+
+// register adds a scenario; each scenario file calls it from its init.
+func register(s Scenario) {
+	if _, dup := scenarios[s.Name]; dup {
+		panic("steps: scenario " + s.Name + " registered twice")
+	}
+	scenarios[s.Name] = s
 }
 
 // Scenarios lists the scenarios in the order a learner would take them.
 func Scenarios() []Scenario {
-	return []Scenario{
-		{ScenarioNone, "docker run --network none: the container gets its own network namespace with only lo"},
-		{ScenarioHost, "docker run --network host: no namespace and no network objects; the container shares the host's network"},
-		{ScenarioBridge, "dockerd start: the default bridge docker0, its addresses, sysctls and firewall rules (the default)"},
-		{ScenarioUserBridge, "docker network create: a second bridge br-<id> on 172.18.0.0/16, isolated from docker0"},
-		{ScenarioJoin, "docker run -p 8080:80: a container joins docker0 (veth, eth0, address, route, DNAT), then pings"},
-		{ScenarioMacvlan, "docker network create -d macvlan: containers get macvlan sub-interfaces of a host NIC"},
-		{ScenarioOverlay, "docker network create -d overlay: two hosts, a VXLAN tunnel between them, containers ping across"},
-	}
+	list := slices.Collect(maps.Values(scenarios))
+	slices.SortFunc(list, func(a, b Scenario) int { return cmp.Compare(a.order, b.order) })
+	return list
+}
+
+// scenarioFor returns cfg's scenario; ok is false for an unknown name.
+func scenarioFor(cfg Config) (s Scenario, ok bool) {
+	s, ok = scenarios[scenarioOf(cfg)]
+	return s, ok
 }
 
 // Phases of the scenarios other than the default bridge; they group the
@@ -84,14 +95,23 @@ func scenarioOf(cfg Config) string {
 	return cfg.Scenario
 }
 
-// scenarioNames returns the names of all scenarios, comma separated.
-func scenarioNames() string {
+// scenarioNames returns the names of the scenarios keep accepts, in the
+// learner's order.
+func scenarioNames(keep func(Scenario) bool) []string {
 	var names []string
 	for _, s := range Scenarios() {
-		names = append(names, s.Name)
+		if keep(s) {
+			names = append(names, s.Name)
+		}
 	}
-	return strings.Join(names, ", ")
+	return names
 }
+
+// anyScenario keeps every scenario.
+func anyScenario(Scenario) bool { return true }
+
+// withBridge keeps the scenarios that create Docker's default bridge.
+func withBridge(s Scenario) bool { return s.bridge }
 
 // bridgeOption is a flag that configures the default bridge.
 type bridgeOption struct {
@@ -136,39 +156,18 @@ func setBridgeOptions(c Config, only ...string) []string {
 // scenarioErrors checks the scenario name and the options that do not make
 // sense with it, before anything is created.
 func (c Config) scenarioErrors() []error {
-	name := scenarioOf(c)
-	known := false
-	for _, s := range Scenarios() {
-		known = known || s.Name == name
-	}
-	if !known {
-		return []error{fmt.Errorf("unknown scenario %q: choose one of %s (netexplore run --scenario list)", c.Scenario, scenarioNames())}
+	sc, ok := scenarioFor(c)
+	if !ok {
+		return []error{fmt.Errorf("unknown scenario %q: choose one of %s (netexplore run --scenario list)",
+			c.Scenario, strings.Join(scenarioNames(anyScenario), ", "))}
 	}
 	var errs []error
-	switch name {
-	case ScenarioNone, ScenarioHost, ScenarioMacvlan, ScenarioOverlay:
-		if set := setBridgeOptions(c); len(set) > 0 {
-			errs = append(errs, fmt.Errorf("--scenario %s does not create docker0, so %s: drop %s, or use --scenario bridge, user-bridge or join",
-				name, doNotApply(set), pronoun(set)))
-		}
-	case ScenarioUserBridge:
-		if set := setBridgeOptions(c, "--default-bridge", "--bridge"); len(set) > 0 {
-			errs = append(errs, fmt.Errorf("--scenario user-bridge creates docker0 first and then the user-defined network br-%s itself, so %s",
-				userNetworkID[:12], doNotApply(set)))
-		}
-	case ScenarioJoin:
-		if set := setBridgeOptions(c, "--default-bridge", "--bridge"); len(set) > 0 {
-			errs = append(errs, fmt.Errorf("--scenario join attaches the container to docker0, so %s", doNotApply(set)))
-		}
-		if set := setBridgeOptions(c, "--ipv6", "--fixed-cidr-v6", "--default-gateway-v6"); len(set) > 0 {
-			errs = append(errs, fmt.Errorf("--scenario join models an IPv4-only container: drop %s", strings.Join(set, " and ")))
-		}
-		if c.DefaultGatewayIPv4 != "" {
-			errs = append(errs, errors.New("--scenario join: --default-gateway names a router the lab does not have, so the container's ping to its gateway would fail: drop it"))
-		}
-		if c.FirewallBackend == BackendNFTables {
-			errs = append(errs, errors.New("--scenario join programs the published port with the iptables backend only: drop --firewall-backend nftables"))
-		}
+	if set := setBridgeOptions(c); !sc.bridge && len(set) > 0 {
+		errs = append(errs, fmt.Errorf("--scenario %s does not create docker0, so %s: drop %s, or use --scenario %s",
+			sc.Name, doNotApply(set), pronoun(set), joinList(scenarioNames(withBridge), "or")))
+	}
+	if sc.check != nil {
+		errs = append(errs, sc.check(c)...)
 	}
 	return errs
 }
@@ -179,7 +178,15 @@ func doNotApply(set []string) string {
 	if len(set) == 1 {
 		return set[0] + " does not apply"
 	}
-	return strings.Join(set[:len(set)-1], ", ") + " and " + set[len(set)-1] + " do not apply"
+	return joinList(set, "and") + " do not apply"
+}
+
+// joinList joins items as a sentence does: "a", "a or b", "a, b or c".
+func joinList(items []string, conj string) string {
+	if len(items) < 2 {
+		return strings.Join(items, "")
+	}
+	return strings.Join(items[:len(items)-1], ", ") + " " + conj + " " + items[len(items)-1]
 }
 
 // pronoun is "it" or "them" for a list of flags.
@@ -216,6 +223,6 @@ func scenarioHelp() string {
 	for _, s := range Scenarios() {
 		fmt.Fprintf(&b, "\n  %-12s %s", s.Name, s.Summary)
 	}
-	b.WriteString("\nbridge options (--bip, --icc ...) apply to bridge, user-bridge and join only")
+	b.WriteString("\nbridge options (--bip, --icc ...) apply to " + joinList(scenarioNames(withBridge), "and") + " only")
 	return b.String()
 }

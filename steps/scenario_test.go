@@ -2,14 +2,11 @@ package steps
 
 import (
 	"encoding/json"
-	"net"
 	"net/netip"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/vishvananda/netlink"
-	"golang.org/x/sys/unix"
 )
 
 // scenarioConfig returns the default configuration with scenario name.
@@ -92,7 +89,7 @@ func checkStepsComplete(t *testing.T, ps []Step) {
 		if s.ID == "" || s.Title == "" || s.Mirrors == "" || s.Explanation == "" || s.Func == "" || s.Phase == "" {
 			t.Errorf("step %d %q lacks a field: %+v", i, s.ID, s)
 		}
-		if !s.Skipped && s.run == nil {
+		if !s.Skipped && s.code.run == nil {
 			t.Errorf("step %d %s runs but has no implementation", i, s.ID)
 		}
 		src, err := SourceOf(s)
@@ -280,61 +277,5 @@ func TestUserNetworkConfig(t *testing.T) {
 	}
 	if err := cfg.Validate(); err != nil {
 		t.Errorf("user network configuration is invalid: %v", err)
-	}
-}
-
-func TestDiffNamespaces(t *testing.T) {
-	before := Snapshot{Namespaces: []NamespaceState{{Name: "container1", FD: 9,
-		Links: []LinkState{{Name: "lo", Kind: "device", State: "UNKNOWN", MTU: 65536, Flags: "LOOPBACK,UP"}}}}}
-	after := Snapshot{Namespaces: []NamespaceState{
-		{Name: "container1", FD: 9, Links: before.Namespaces[0].Links, Addresses: []string{"eth0 inet 172.17.0.2/16 scope global"},
-			Sysctls: []Sysctl{{Name: "net.ipv6.conf.eth0.disable_ipv6", Value: "1"}}},
-		{Name: "overlay A", FD: 11, Neighbours: []string{"10.0.0.3 dev vxlan0 lladdr 02:42:0a:00:00:03 PERMANENT"}},
-	}}
-	want := []string{
-		"+ address (container1): eth0 inet 172.17.0.2/16 scope global",
-		"+ sysctl (container1): net.ipv6.conf.eth0.disable_ipv6 = 1",
-		"+ neighbour (overlay A): 10.0.0.3 dev vxlan0 lladdr 02:42:0a:00:00:03 PERMANENT",
-	}
-	if diff := cmp.Diff(want, changeLines(Diff(before, after))); diff != "" {
-		t.Errorf("Diff (-want +got):\n%s", diff)
-	}
-	gone := changeLines(Diff(before, Snapshot{}))
-	if diff := cmp.Diff([]string{"- link (container1): lo device mtu 65536 state UNKNOWN <LOOPBACK,UP>"}, gone); diff != "" {
-		t.Errorf("Diff of a vanished namespace (-want +got):\n%s", diff)
-	}
-}
-
-func TestUnsettled(t *testing.T) {
-	link := func(flags uint32, state netlink.LinkOperState) netlink.Link {
-		return &netlink.Device{LinkAttrs: netlink.LinkAttrs{Name: "eth0", RawFlags: flags, OperState: state}}
-	}
-	for _, tt := range []struct {
-		name string
-		link netlink.Link
-		want bool
-	}{
-		{"carrier, operstate not yet updated", link(unix.IFF_UP|unix.IFF_LOWER_UP, netlink.OperDown), true},
-		{"running", link(unix.IFF_UP|unix.IFF_LOWER_UP|unix.IFF_RUNNING, netlink.OperUp), false},
-		{"no carrier", link(unix.IFF_UP, netlink.OperDown), false},
-		{"down", link(unix.IFF_LOWER_UP, netlink.OperDown), false},
-		{"dormant", link(unix.IFF_UP|unix.IFF_LOWER_UP, netlink.OperDormant), false},
-	} {
-		if got := unsettled(tt.link); got != tt.want {
-			t.Errorf("%s: unsettled = %v, want %v", tt.name, got, tt.want)
-		}
-	}
-}
-
-func TestRouteLineDefault(t *testing.T) {
-	names := map[int]string{2: "eth0"}
-	_, all, _ := net.ParseCIDR("0.0.0.0/0")
-	r := netlink.Route{Dst: all, Gw: net.ParseIP("172.17.0.1"), LinkIndex: 2, Protocol: unix.RTPROT_BOOT}
-	if got, want := routeLine(r, names), "default via 172.17.0.1 dev eth0 proto boot"; got != want {
-		t.Errorf("routeLine = %q, want %q", got, want)
-	}
-	r.Dst = nil
-	if got, want := routeLine(r, names), "default via 172.17.0.1 dev eth0 proto boot"; got != want {
-		t.Errorf("routeLine without Dst = %q, want %q", got, want)
 	}
 }

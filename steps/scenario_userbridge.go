@@ -8,6 +8,32 @@ import (
 	"github.com/vishvananda/netlink"
 )
 
+// ScenarioUserBridge is `docker network create`: a second bridge.
+const ScenarioUserBridge = "user-bridge"
+
+func init() {
+	register(Scenario{
+		Name:    ScenarioUserBridge,
+		Summary: "docker network create: a second bridge br-<id> on 172.18.0.0/16, isolated from docker0",
+		order:   40,
+		bridge:  true,
+		check:   checkUserBridge,
+		plan:    func(p planner, w *world) []Step { return append(p.bridgePlan(), p.userBridgePlan(w)...) },
+		sysctls: userBridgeSysctls,
+		tables:  []string{"raw"}, // the endpoints' filterDirectAccess rules
+	})
+}
+
+// checkUserBridge refuses the options that would rename the bridges the
+// scenario creates.
+func checkUserBridge(c Config) []error {
+	if set := setBridgeOptions(c, "--default-bridge", "--bridge"); len(set) > 0 {
+		return []error{fmt.Errorf("--scenario user-bridge creates docker0 first and then the user-defined network br-%s itself, so %s",
+			userNetworkID[:12], doNotApply(set))}
+	}
+	return nil
+}
+
 // userNetworkID is the ID of the user-defined network of the user-bridge
 // scenario. Docker draws 32 random bytes; a fixed ID keeps recorded
 // sessions reproducible. Its first 12 hex digits name the bridge.
@@ -75,26 +101,8 @@ func (n *userNetwork) use(env *Env, fn func(*Env) error) error {
 func (p planner) userBridgePlan(w *world) []Step {
 	n := &userNetwork{cfg: userNetworkConfig(p.cfg)}
 	n.net, _ = n.cfg.resolve() // valid: derived from a valid configuration (TestUserNetworkConfig)
-	br, subnet := n.cfg.BridgeName, n.net.addr4.Masked()
-	steps := []Step{{
-		ID:      "NewNetwork (IPAM, driver CreateNetwork)",
-		Phase:   PhaseNetworkCreate,
-		Title:   "docker network create " + userNetworkName + ": subnet " + subnet.String() + ", bridge " + br,
-		Mirrors: "libnetwork Controller.NewNetwork -> ipam RequestPool, drivers/bridge CreateNetwork -> newInterface (controller.go, bridge_linux.go)",
-		Explanation: "`docker network create " + userNetworkName + "` without options. The controller asks the default IPAM driver for a pool: " +
-			"Docker's default address pools are 172.17.0.0/16 to 172.31.0.0/16, then 192.168.0.0/16 cut into /20s, and the first one no " +
-			"network uses is " + subnet.String() + " (docker0 has " + p.mustAddr4().Masked().String() + "); the gateway is its first address, " + n.net.addr4.Addr().String() + ". " +
-			"The network gets a random 64-hex-digit ID (netexplore uses a fixed one, so sessions are reproducible) and the bridge driver names " +
-			"its bridge br-<first 12 digits>, " + br + ".\n\n" +
-			"The bridge driver's CreateNetwork checks the options, checks that no other bridge network uses the same bridge name or an " +
-			"overlapping subnet (checkConflict), and calls createNetwork, which starts with newInterface: RTM_GETLINK " + br + ", answered " +
-			"with ENODEV, so bridgeAlreadyExists is false. Its step queue follows: the same queue as docker0's, with the conditions evaluated " +
-			"for a user-defined network. setupDefaultSysctl runs once (the second call is for the default bridge only), setupMTU is skipped " +
-			"(no com.docker.network.driver.mtu option), and the daemon-start firewall steps do not run again.",
-		KernelHandlers: []string{"rtnl_getlink"},
-		Func:           "newUserNetwork",
-		run:            func(env *Env) error { return n.use(env, newUserNetwork) },
-	}}
+	br := n.cfg.BridgeName
+	steps := []Step{p.newUserNetworkStep(n)}
 	up := planner{cfg: n.cfg, lookPath: p.lookPath}
 	for _, s := range up.bridgePlan()[2:] { // without the daemon-start steps
 		s.Phase = PhaseNetworkCreate
@@ -107,10 +115,7 @@ func (p planner) userBridgePlan(w *world) []Step {
 				"another interface) and DOCKER-ISOLATION-STAGE-2 got \"-o " + br + " -j DROP\" (traffic arriving at this bridge from another " +
 				"bridge's stage 1), one pair of rules per network. The checks at the end show the isolation at work.\n\n" + s.Explanation
 		}
-		if s.run != nil {
-			run := s.run
-			s.run = func(env *Env) error { return n.use(env, run) }
-		}
+		s.code = s.code.around(n.use)
 		steps = append(steps, s)
 	}
 
@@ -118,23 +123,7 @@ func (p planner) userBridgePlan(w *world) []Step {
 	c1 := newContainer("container1", endpointAddrs(r.addr4, p.cfg.FixedCIDR, 1)[0], r.addr4.Addr(), r.mtu)
 	c2 := newContainer("container2", endpointAddrs(n.net.addr4, "", 1)[0], n.net.addr4.Addr(), n.net.mtu)
 	isolated := p.cfg.IPTables || p.cfg.FirewallBackend == BackendNFTables || !p.cfg.IPForward
-	return append(steps, Step{
-		ID:      "two containers (CreateEndpoint + Join)",
-		Phase:   PhaseJoin,
-		Title:   c1.ns.name + " joins " + p.cfg.BridgeName + ", " + c2.ns.name + " joins " + br,
-		Mirrors: "the bridge driver's CreateEndpoint and Join and libnetwork's sandbox code, as in the join scenario, once per container",
-		Explanation: "One container on each network, each with the whole join sequence (see --scenario join for it step by step): runc's " +
-			"namespace and lo, a veth pair with the peer born in the container, MTU, IFLA_MASTER to its bridge, the raw-table rule, the host end " +
-			"up, then eth0, MAC, " + c1.addr.String() + " or " + c2.addr.String() + ", up, a gratuitous ARP and the default route via its own bridge.",
-		KernelHandlers: []string{"copy_net_ns", "veth_newlink", "do_set_master", "br_add_if", "dev_change_name", "inet_rtm_newaddr", "inet_rtm_newroute"},
-		Func:           "attachToBridge",
-		run: func(env *Env) error {
-			if err := attachToBridge(env, w, c1, p.cfg.BridgeName); err != nil {
-				return err
-			}
-			return attachToBridge(env, w, c2, br)
-		},
-	},
+	return append(steps, p.attachContainersStep(w, c1, c2, br),
 		checkPingStep("check: ping within "+br, c2.ns.name+" pings its gateway "+c2.gateway.String(),
 			"A sanity check first: the new network works. The echo request leaves "+c2.ns.name+"'s eth0 through the veth pair into "+br+", whose "+
 				"address answers from the host's stack.", c2.ns, c2.gateway, false),
@@ -144,19 +133,6 @@ func (p planner) userBridgePlan(w *world) []Step {
 				"Containers on different networks cannot talk unless one of them joins both networks or publishes a port. The check passes "+
 				"only if no reply comes back (with --iptables=false there would be no isolation at all, and this check would expect a reply).",
 				c1.ns.name, c1.gateway, br, br, br, br, p.cfg.BridgeName), c1.ns, c2.addr.Addr(), isolated))
-}
-
-// newUserNetwork is the start of the bridge driver's createNetwork for
-// the new network: newInterface looks the bridge up.
-func newUserNetwork(env *Env) error {
-	// RTM_GETLINK IFLA_IFNAME=br-<id>: ENODEV, so the bridge must be created.
-	_, err := env.Handle.LinkByName(env.Config.BridgeName)
-	if err == nil {
-		return fmt.Errorf("bridge %s already exists", env.Config.BridgeName)
-	}
-	env.notef("newInterface: %s not found (%v): bridgeAlreadyExists = false", env.Config.BridgeName, err)
-	env.notef("IPAM: pool %s, gateway %s", env.net.addr4.Masked(), env.net.addr4.Addr())
-	return nil
 }
 
 // mustResolve returns the addresses of the plan's (valid) configuration.
@@ -170,11 +146,8 @@ func (p planner) mustAddr4() netip.Prefix {
 	return p.mustResolve().addr4
 }
 
-// scenarioSysctlPaths lists the lab sysctls a scenario adds to snapshots:
+// userBridgeSysctls lists the lab sysctls the scenario adds to snapshots:
 // the user-defined bridge's accept_ra.
-func scenarioSysctlPaths(cfg Config) []string {
-	if scenarioOf(cfg) != ScenarioUserBridge {
-		return nil
-	}
+func userBridgeSysctls(cfg Config) []string {
 	return []string{"/proc/sys/net/ipv6/conf/" + userNetworkConfig(cfg).BridgeName + "/accept_ra"}
 }

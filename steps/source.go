@@ -6,22 +6,21 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"io/fs"
 	"path"
-	"sort"
+	"reflect"
+	"runtime"
+	"runtime/debug"
 	"strings"
-	"sync"
 )
 
 // sourceFS holds the package's own source, so a viewer can show the code
 // behind each step (and any line a stack frame points at) without the
-// source tree. Every non-test .go file of the package is listed; a test
-// checks that none is missing.
+// source tree. The pattern takes every file as it is; [SourceFiles] and
+// [SourceOf] leave the tests out.
 //
-//go:embed address_linux.go check_linux.go config.go device_linux.go doc.go env.go iptables_linux.go join_linux.go macvlan_linux.go modes_linux.go nftables_linux.go overlay_linux.go plan.go runner.go sandbox_linux.go scenario.go scenario_join.go scenario_macvlan.go scenario_modes.go scenario_overlay.go scenario_userbridge.go snapshot.go source.go step.go sysctl_linux.go
+//go:embed *.go
 var sourceFS embed.FS
-
-// sourceDir is the package's directory relative to the repository root.
-const sourceDir = "steps"
 
 // Source is a function's text and where it lives.
 type Source struct {
@@ -35,102 +34,98 @@ type Source struct {
 	Text string `json:"text"`
 }
 
-// funcLoc is where one top-level function is declared.
-type funcLoc struct {
-	file       string
-	start, end int
-}
-
-var (
-	indexOnce sync.Once
-	funcIndex map[string]funcLoc
-	indexErr  error
-)
-
-// buildIndex parses the embedded files once and records every top-level
-// function without a receiver.
-func buildIndex() {
-	funcIndex = map[string]funcLoc{}
-	fset := token.NewFileSet()
-	entries, err := sourceFS.ReadDir(".")
-	if err != nil {
-		indexErr = err
-		return
-	}
-	for _, e := range entries {
-		src, err := sourceFS.ReadFile(e.Name())
-		if err != nil {
-			indexErr = err
-			return
-		}
-		f, err := parser.ParseFile(fset, e.Name(), src, parser.ParseComments)
-		if err != nil {
-			indexErr = fmt.Errorf("parsing embedded %s: %w", e.Name(), err)
-			return
-		}
-		for _, d := range f.Decls {
-			fd, ok := d.(*ast.FuncDecl)
-			if !ok || fd.Recv != nil {
-				continue
-			}
-			start := fd.Pos()
-			if fd.Doc != nil {
-				start = fd.Doc.Pos()
-			}
-			funcIndex[fd.Name.Name] = funcLoc{
-				file:  path.Join(sourceDir, e.Name()),
-				start: fset.Position(start).Line,
-				end:   fset.Position(fd.End()).Line,
-			}
-		}
-	}
-}
-
-// SourceOf returns the source of the function that implements s (s.Func),
-// with its doc comment.
+// SourceOf returns the source of the function that does s's work, with its
+// doc comment. The function is found from the binary's record of it (its
+// symbol and file), not from a name: a step read back from a recording has
+// none, and its recorded Source is what there is.
 func SourceOf(s Step) (Source, error) {
-	indexOnce.Do(buildIndex)
-	if indexErr != nil {
-		return Source{}, indexErr
+	fn := s.code.function()
+	if fn == nil {
+		return Source{}, fmt.Errorf("step %s has no function", s.ID)
 	}
-	loc, ok := funcIndex[s.Func]
-	if !ok {
-		return Source{}, fmt.Errorf("no function %q in package steps", s.Func)
+	pkg, name := splitSymbol(fn.Name())
+	file, _ := fn.FileLine(fn.Entry())
+	base := path.Base(file)
+	text, err := sourceFS.ReadFile(base)
+	if err != nil {
+		return Source{}, fmt.Errorf("%s: %w", fn.Name(), err)
 	}
-	text, err := sourceFS.ReadFile(path.Base(loc.file))
+	start, end, err := funcLines(base, text, name)
 	if err != nil {
 		return Source{}, err
 	}
 	lines := strings.SplitAfter(string(text), "\n")
 	return Source{
-		File:      loc.file,
-		StartLine: loc.start,
-		EndLine:   loc.end,
-		Text:      strings.Join(lines[loc.start-1:loc.end], ""),
+		File:      path.Join(repoDir(pkg), base),
+		StartLine: start,
+		EndLine:   end,
+		Text:      strings.Join(lines[start-1:end], ""),
 	}, nil
+}
+
+// funcLines returns the first and last line of the top-level function name
+// in the Go file text, the first being its doc comment's when it has one.
+func funcLines(file string, text []byte, name string) (start, end int, err error) {
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, file, text, parser.ParseComments)
+	if err != nil {
+		return 0, 0, fmt.Errorf("parsing embedded %s: %w", file, err)
+	}
+	for _, d := range f.Decls {
+		fd, ok := d.(*ast.FuncDecl)
+		if !ok || fd.Recv != nil || fd.Name.Name != name {
+			continue
+		}
+		pos := fd.Pos()
+		if fd.Doc != nil {
+			pos = fd.Doc.Pos()
+		}
+		return fset.Position(pos).Line, fset.Position(fd.End()).Line, nil
+	}
+	return 0, 0, fmt.Errorf("no function %s in %s", name, file)
 }
 
 // SourceFiles returns the package's source files, keyed by
 // repository-relative path ("steps/device_linux.go").
 func SourceFiles() map[string]string {
 	files := map[string]string{}
-	entries, _ := sourceFS.ReadDir(".")
-	for _, e := range entries {
-		b, err := sourceFS.ReadFile(e.Name())
-		if err == nil {
-			files[path.Join(sourceDir, e.Name())] = string(b)
+	dir := repoDir(packagePath())
+	for _, name := range sourceFileNames() {
+		if b, err := sourceFS.ReadFile(name); err == nil {
+			files[path.Join(dir, name)] = string(b)
 		}
 	}
 	return files
 }
 
-// sourceFileNames returns the embedded file names, sorted.
+// sourceFileNames returns the names of the package's embedded files without
+// the tests, sorted.
 func sourceFileNames() []string {
-	var names []string
-	entries, _ := sourceFS.ReadDir(".")
-	for _, e := range entries {
-		names = append(names, e.Name())
+	names, _ := fs.Glob(sourceFS, "*.go")
+	kept := names[:0]
+	for _, n := range names {
+		if !strings.HasSuffix(n, "_test.go") {
+			kept = append(kept, n)
+		}
 	}
-	sort.Strings(names)
-	return names
+	return kept
+}
+
+// packagePath returns this package's import path, as the binary records
+// it for one of the package's functions.
+func packagePath() string {
+	pkg, _ := splitSymbol(runtime.FuncForPC(reflect.ValueOf(SourceFiles).Pointer()).Name())
+	return pkg
+}
+
+// repoDir returns the directory of package pkg relative to the repository
+// root: its import path without the main module's path, or its last
+// element when the binary does not record the module.
+func repoDir(pkg string) string {
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Path != "" {
+		if rel, found := strings.CutPrefix(pkg, bi.Main.Path+"/"); found {
+			return rel
+		}
+	}
+	return path.Base(pkg)
 }

@@ -21,7 +21,7 @@ func TestSourceFilesEmbedsEveryFile(t *testing.T) {
 		}
 	}
 	if diff := cmp.Diff(want, sourceFileNames()); diff != "" {
-		t.Errorf("embedded files (-on disk +embedded): update the //go:embed line in source.go\n%s", diff)
+		t.Errorf("embedded files (-on disk +embedded):\n%s", diff)
 	}
 	for path, text := range SourceFiles() {
 		disk, err := os.ReadFile(strings.TrimPrefix(path, "steps/"))
@@ -36,7 +36,7 @@ func TestSourceFilesEmbedsEveryFile(t *testing.T) {
 }
 
 func TestSourceOf(t *testing.T) {
-	src, err := SourceOf(Step{ID: "setupDevice", Func: "setupDevice"})
+	src, err := SourceOf(Step{ID: "setupDevice", code: call(setupDevice)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,8 +57,13 @@ func TestSourceOf(t *testing.T) {
 		t.Errorf("Text has %d lines, want %d", got, src.EndLine-src.StartLine+1)
 	}
 
-	if _, err := SourceOf(Step{Func: "noSuchFunction"}); err == nil {
-		t.Error("SourceOf(noSuchFunction) succeeded")
+	if sym := (Step{code: call(setupDevice)}).Symbol(); !strings.HasSuffix(sym, "/steps.setupDevice") {
+		t.Errorf("Symbol() = %q", sym)
+	}
+
+	// A step read back from a recording has only the function's name.
+	if _, err := SourceOf(Step{ID: "setupDevice", Func: "setupDevice"}); err == nil {
+		t.Error("SourceOf of a step without a function succeeded")
 	}
 }
 

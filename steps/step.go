@@ -43,10 +43,13 @@ type Step struct {
 	// SkipReason is the condition that is false, in libnetwork's terms.
 	SkipReason string `json:"skip_reason,omitempty"`
 	// Func is the name of the Go function in package steps that does the
-	// work, for [SourceOf].
+	// work. [Plan] takes it from the function itself; a recorded session
+	// keeps it.
 	Func string `json:"func"`
 
-	run func(*Env) error
+	// code is the function that does the work, bound to the values it
+	// works on: the step's link to its code.
+	code code
 }
 
 // ErrSkipped is returned by [Step.Run] for a skipped step.
@@ -57,13 +60,24 @@ func (s Step) Run(env *Env) error {
 	if s.Skipped {
 		return fmt.Errorf("%s: %w: %s", s.ID, ErrSkipped, s.SkipReason)
 	}
-	if s.run == nil {
+	if s.code.run == nil {
 		return fmt.Errorf("%s: no implementation", s.ID)
 	}
 	if env == nil {
 		return fmt.Errorf("%s: no environment", s.ID)
 	}
-	return s.run(env)
+	return s.code.run(env)
+}
+
+// Symbol returns the full name of the step's Go function as the binary
+// and its stack frames name it
+// ("github.com/netexplore/netexplore/steps.setupDevice"), or "" for a step
+// read back from a recording, which has no function.
+func (s Step) Symbol() string {
+	if fn := s.code.function(); fn != nil {
+		return fn.Name()
+	}
+	return ""
 }
 
 // StepResult is what the lab reports after running one step.
@@ -103,4 +117,29 @@ type CommandRun struct {
 	ExitCode int `json:"exit_code"`
 	// Output is the program's combined stdout and stderr.
 	Output string `json:"output,omitempty"`
+}
+
+// Change is one difference between two snapshots.
+type Change struct {
+	// Area is "link", "address", "route", "sysctl" or "firewall" for the
+	// lab namespace; changes in another namespace of the scenario name it
+	// in parentheses: "link (container1)", "neighbour (overlay A)".
+	Area string `json:"area"`
+	// Op is "added", "removed" or "changed".
+	Op string `json:"op"`
+	// Before and After are the readable lines; one is empty for added and
+	// removed entries.
+	Before string `json:"before,omitempty"`
+	After  string `json:"after,omitempty"`
+}
+
+// String renders the change as a diff line.
+func (c Change) String() string {
+	switch c.Op {
+	case "added":
+		return fmt.Sprintf("+ %s: %s", c.Area, c.After)
+	case "removed":
+		return fmt.Sprintf("- %s: %s", c.Area, c.Before)
+	}
+	return fmt.Sprintf("~ %s: %s -> %s", c.Area, c.Before, c.After)
 }

@@ -2,15 +2,15 @@ package main
 
 import (
 	"github.com/netexplore/netexplore/internal/dockerd"
-	"github.com/netexplore/netexplore/steps"
+	"github.com/netexplore/netexplore/steps/lab"
 )
 
 // runInternalRole runs this process as one of netexplore's internal
 // re-executions (the lab runner, the throwaway Docker daemon) when the
 // environment or arguments say so.
 func runInternalRole() (int, bool) {
-	if steps.IsLabProcess() {
-		return steps.LabMain(), true
+	if lab.IsChild() {
+		return lab.Main(), true
 	}
 	if dockerd.IsRole() {
 		return dockerd.RoleMain(), true

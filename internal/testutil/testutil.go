@@ -4,15 +4,11 @@
 package testutil
 
 import (
-	"errors"
 	"os"
 	"os/exec"
-	"runtime"
-	"strconv"
 	"testing"
 
-	"github.com/vishvananda/netns"
-	"golang.org/x/sys/unix"
+	"github.com/netexplore/netexplore/internal/netns"
 )
 
 // RequirePrivilegedEnv names the environment variable that turns privilege
@@ -55,97 +51,23 @@ func RequireCommand(t testing.TB, name, debianPackage string) string {
 }
 
 // probeNetNS checks that the caller may create a network namespace, by
-// creating one on a locked thread and dropping it again.
+// creating one and dropping it again.
 func probeNetNS() error {
-	ns, err := NewNetNS()
+	ns, err := netns.New()
 	if err != nil {
 		return err
 	}
 	return ns.Close()
 }
 
-// NewNetNS creates a new, unnamed network namespace and returns a handle to
-// it. The calling goroutine stays in its original namespace. The namespace
-// lives as long as the handle (or a process inside it) does: close the handle
-// to drop it.
-func NewNetNS() (netns.NsHandle, error) {
-	runtime.LockOSThread()
-	defer runtime.UnlockOSThread()
-
-	orig, err := netns.Get()
-	if err != nil {
-		return netns.None(), err
-	}
-	defer orig.Close()
-
-	ns, err := netns.New() // unshare(CLONE_NEWNET) on this thread
-	if err != nil {
-		return netns.None(), err
-	}
-	if err := netns.Set(orig); err != nil {
-		ns.Close()
-		// The thread is stuck in the new namespace: let the runtime
-		// discard it instead of reusing it.
-		runtime.LockOSThread()
-		return netns.None(), errors.Join(errors.New("returning to the original network namespace"), err)
-	}
-	return ns, nil
-}
-
 // NetNS creates a network namespace for the test and closes it when the test
 // ends.
-func NetNS(t testing.TB) netns.NsHandle {
+func NetNS(t testing.TB) netns.Handle {
 	t.Helper()
-	ns, err := NewNetNS()
+	ns, err := netns.New()
 	if err != nil {
 		t.Fatalf("creating network namespace: %v", err)
 	}
 	t.Cleanup(func() { ns.Close() })
 	return ns
-}
-
-// InNetNS runs fn on a locked OS thread that has joined ns, then returns the
-// thread to its original namespace. If that fails, the thread is discarded
-// rather than reused.
-func InNetNS(ns netns.NsHandle, fn func() error) error {
-	errc := make(chan error, 1)
-	go func() {
-		runtime.LockOSThread()
-		orig, err := netns.Get()
-		if err != nil {
-			runtime.UnlockOSThread()
-			errc <- err
-			return
-		}
-		defer orig.Close()
-		if err := netns.Set(ns); err != nil {
-			runtime.UnlockOSThread()
-			errc <- err
-			return
-		}
-		ferr := fn()
-		if err := netns.Set(orig); err != nil {
-			// Leave the thread locked: the goroutine ends and the
-			// runtime terminates the thread.
-			errc <- errors.Join(ferr, err)
-			return
-		}
-		runtime.UnlockOSThread()
-		errc <- ferr
-	}()
-	return <-errc
-}
-
-// NetNSInode returns the inode number that identifies the network namespace
-// of process pid (0 means the calling process).
-func NetNSInode(pid int) (uint64, error) {
-	path := "/proc/self/ns/net"
-	if pid != 0 {
-		path = "/proc/" + strconv.Itoa(pid) + "/ns/net"
-	}
-	var st unix.Stat_t
-	if err := unix.Stat(path, &st); err != nil {
-		return 0, err
-	}
-	return st.Ino, nil
 }

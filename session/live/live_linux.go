@@ -16,6 +16,7 @@ import (
 
 	"github.com/netexplore/netexplore/session"
 	"github.com/netexplore/netexplore/steps"
+	"github.com/netexplore/netexplore/steps/lab"
 )
 
 // Options configures a live walkthrough.
@@ -39,7 +40,7 @@ type Options struct {
 // created.
 type Runner struct {
 	probe   *probe.Probe
-	lab     *steps.Lab
+	lab     *lab.Process
 	sym     *analyze.Symbolizer
 	onEvent func(int, session.Event)
 
@@ -68,24 +69,24 @@ func Start(ctx context.Context, opts Options) (*Runner, error) {
 	if err != nil {
 		return nil, err
 	}
-	lab, err := steps.StartLab(ctx, opts.Config)
+	proc, err := lab.Start(ctx, opts.Config)
 	if err != nil {
 		probe.Close()
 		return nil, err
 	}
-	if err := probe.Follow(lab.PID()); err != nil {
-		lab.Close()
+	if err := probe.Follow(proc.PID()); err != nil {
+		proc.Close()
 		probe.Close()
 		return nil, err
 	}
 	l := &Runner{
-		probe: probe, lab: lab, sym: analyze.NewSymbolizer(), onEvent: opts.OnEvent,
+		probe: probe, lab: proc, sym: analyze.NewSymbolizer(), onEvent: opts.OnEvent,
 		current: -1, origins: map[uint32]*analyze.Frame{},
 		ended: make(chan int, len(plan)+1), readErr: make(chan error, 1),
 	}
 	l.sess = newSession(opts, plan, probe.Unavailable())
 	go l.read()
-	if err := lab.Start(); err != nil {
+	if err := proc.Begin(); err != nil {
 		l.Close()
 		return nil, err
 	}
@@ -165,7 +166,7 @@ func (l *Runner) handle(e event.Event) {
 	l.mu.Lock()
 	stepFunc := ""
 	if l.current >= 0 && l.current < len(l.sess.Steps) {
-		stepFunc = l.sess.Steps[l.current].Info.Func
+		stepFunc = l.sess.Steps[l.current].Info.Symbol()
 	}
 	ev.Origin = session.OriginOf(ev.Frames, stepFunc)
 	if ev.Origin == nil {

@@ -1,4 +1,4 @@
-package steps
+package lab
 
 import (
 	"os"
@@ -6,15 +6,16 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/netexplore/netexplore/steps"
 )
 
 // runScenario runs every step of a scenario in a lab and checks that none
 // failed and that the host did not change.
-func runScenario(t *testing.T, name string, modify func(*Config)) ([]StepResult, Snapshot) {
+func runScenario(t *testing.T, name string, modify func(*steps.Config)) ([]steps.StepResult, Snapshot) {
 	t.Helper()
 	checkHostUnchanged(t)
-	cfg := DefaultConfig()
-	cfg.Scenario = name
+	cfg := scenarioConfig(name)
 	if modify != nil {
 		modify(&cfg)
 	}
@@ -26,9 +27,16 @@ func runScenario(t *testing.T, name string, modify func(*Config)) ([]StepResult,
 	return results, snap
 }
 
-func mustPlan(t *testing.T, cfg Config) []Step {
+// scenarioConfig returns the default configuration with scenario name.
+func scenarioConfig(name string) steps.Config {
+	cfg := steps.DefaultConfig()
+	cfg.Scenario = name
+	return cfg
+}
+
+func mustPlan(t *testing.T, cfg steps.Config) []steps.Step {
 	t.Helper()
-	ps, err := Plan(cfg)
+	ps, err := steps.Plan(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,7 +68,7 @@ func nsLink(t *testing.T, n NamespaceState, name string) LinkState {
 }
 
 // requireNote fails unless a note of the step with id contains want.
-func requireNote(t *testing.T, results []StepResult, id, want string) {
+func requireNote(t *testing.T, results []steps.StepResult, id, want string) {
 	t.Helper()
 	r := resultOf(t, results, id)
 	if !slices.ContainsFunc(r.Notes, func(n string) bool { return strings.Contains(n, want) }) {
@@ -70,7 +78,7 @@ func requireNote(t *testing.T, results []StepResult, id, want string) {
 
 // requireChange fails unless the step with id made a change whose line
 // contains every one of parts.
-func requireChange(t *testing.T, results []StepResult, id string, parts ...string) {
+func requireChange(t *testing.T, results []steps.StepResult, id string, parts ...string) {
 	t.Helper()
 	lines := changeLines(resultOf(t, results, id).Changes)
 	for _, l := range lines {
@@ -86,7 +94,7 @@ func requireChange(t *testing.T, results []StepResult, id string, parts ...strin
 }
 
 func TestScenarioNone(t *testing.T) {
-	results, snap := runScenario(t, ScenarioNone, nil)
+	results, snap := runScenario(t, steps.ScenarioNone, nil)
 	c := namespaceNamed(t, snap, "container1")
 	if len(c.Links) != 1 || c.Links[0].Name != "lo" || !strings.Contains(c.Links[0].Flags, "UP") {
 		t.Errorf("container1 links = %v, want only lo, up", c.Links)
@@ -101,7 +109,7 @@ func TestScenarioNone(t *testing.T) {
 }
 
 func TestScenarioHost(t *testing.T) {
-	results, snap := runScenario(t, ScenarioHost, nil)
+	results, snap := runScenario(t, steps.ScenarioHost, nil)
 	requireLines(t, snap.Addresses, "eth0 inet 192.168.100.10/24 brd 192.168.100.255 scope global")
 	for _, id := range []string{"oci: RemoveNamespace(network)", "sandbox: default sandbox", "host driver (CreateEndpoint, Join)"} {
 		if c := resultOf(t, results, id).Changes; len(c) != 0 {
@@ -114,7 +122,7 @@ func TestScenarioHost(t *testing.T) {
 }
 
 func TestScenarioUserBridge(t *testing.T) {
-	results, snap := runScenario(t, ScenarioUserBridge, nil)
+	results, snap := runScenario(t, steps.ScenarioUserBridge, nil)
 	checkDocker0(t, snap)
 	br := linkNamed(t, snap, "br-5c8f1e2a9b3d")
 	if br.Kind != "bridge" || !strings.Contains(br.Flags, "UP") {
@@ -135,7 +143,7 @@ func TestScenarioUserBridge(t *testing.T) {
 	}
 	requireNote(t, results, "NewNetwork (IPAM, driver CreateNetwork)", "bridgeAlreadyExists = false")
 	// The second setupIPv4Forwarding (br-...'s) finds forwarding on.
-	var fwd []StepResult
+	var fwd []steps.StepResult
 	for _, r := range results {
 		if r.ID == "setupIPv4Forwarding" {
 			fwd = append(fwd, r)
@@ -151,7 +159,7 @@ func TestScenarioUserBridge(t *testing.T) {
 }
 
 func TestScenarioJoin(t *testing.T) {
-	results, snap := runScenario(t, ScenarioJoin, nil)
+	results, snap := runScenario(t, steps.ScenarioJoin, nil)
 	checkDocker0(t, snap)
 	c1 := namespaceNamed(t, snap, "container1")
 	eth0 := nsLink(t, c1, "eth0")
@@ -196,7 +204,7 @@ func TestScenarioJoin(t *testing.T) {
 }
 
 func TestScenarioJoinNoICCNoProxy(t *testing.T) {
-	results, snap := runScenario(t, ScenarioJoin, func(c *Config) { c.ICC, c.UserlandProxy = false, false })
+	results, snap := runScenario(t, steps.ScenarioJoin, func(c *steps.Config) { c.ICC, c.UserlandProxy = false, false })
 	requireLines(t, snap.Firewall,
 		"ipv4 nat: -A DOCKER -p tcp -m tcp --dport 8080 -j DNAT --to-destination 172.17.0.2:80",
 		"ipv4 nat: -A POSTROUTING -s 172.17.0.2/32 -d 172.17.0.2/32 -p tcp -m tcp --dport 80 -j MASQUERADE")
@@ -208,7 +216,7 @@ func TestScenarioJoinNoICCNoProxy(t *testing.T) {
 }
 
 func TestScenarioMacvlan(t *testing.T) {
-	results, snap := runScenario(t, ScenarioMacvlan, nil)
+	results, snap := runScenario(t, steps.ScenarioMacvlan, nil)
 	for _, name := range []string{"container1", "container2"} {
 		eth0 := nsLink(t, namespaceNamed(t, snap, name), "eth0")
 		if eth0.Kind != "macvlan" || eth0.State != "UP" {
@@ -225,7 +233,7 @@ func TestScenarioMacvlan(t *testing.T) {
 }
 
 func TestScenarioOverlay(t *testing.T) {
-	results, snap := runScenario(t, ScenarioOverlay, nil)
+	results, snap := runScenario(t, steps.ScenarioOverlay, nil)
 	for _, side := range []struct{ ns, peerIP, peerMAC, vtep string }{
 		{"overlay A", "10.0.0.3", "02:42:0a:00:00:03", "192.0.2.2"},
 		{"overlay B", "10.0.0.2", "02:42:0a:00:00:02", "192.0.2.1"},
@@ -271,7 +279,7 @@ func netnsHeldBy(t *testing.T, pid int) []string {
 
 func TestScenarioNamespacesAreUnnamed(t *testing.T) {
 	checkHostUnchanged(t)
-	cfg := scenarioConfig(ScenarioOverlay)
+	cfg := scenarioConfig(steps.ScenarioOverlay)
 	lab := startLab(t, cfg)
 	results, snap := runAll(t, lab)
 	requireNoErrors(t, results)

@@ -1,10 +1,15 @@
-package steps
+package lab
 
 import (
 	"encoding/json"
+	"net"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/vishvananda/netlink"
+	"golang.org/x/sys/unix"
+
+	"github.com/netexplore/netexplore/steps"
 )
 
 // iptablesSaveNat is the output of "iptables-save -t nat" in a lab after
@@ -23,18 +28,21 @@ COMMIT
 # Completed on Wed Nov 26 23:30:00 2025
 `
 
+// docker0NAT is Docker 29's nat table after the default plan, as a
+// snapshot shows it: iptablesSaveNat parsed.
+var docker0NAT = []string{
+	"ipv4 nat: -P PREROUTING ACCEPT",
+	"ipv4 nat: -P INPUT ACCEPT",
+	"ipv4 nat: -P OUTPUT ACCEPT",
+	"ipv4 nat: -P POSTROUTING ACCEPT",
+	"ipv4 nat: -N DOCKER",
+	"ipv4 nat: -A PREROUTING -m addrtype --dst-type LOCAL -j DOCKER",
+	"ipv4 nat: -A OUTPUT ! -d 127.0.0.0/8 -m addrtype --dst-type LOCAL -j DOCKER",
+	"ipv4 nat: -A POSTROUTING -s 172.17.0.0/16 ! -o docker0 -j MASQUERADE",
+}
+
 func TestParseIptablesSave(t *testing.T) {
-	want := []string{
-		"ipv4 nat: -P PREROUTING ACCEPT",
-		"ipv4 nat: -P INPUT ACCEPT",
-		"ipv4 nat: -P OUTPUT ACCEPT",
-		"ipv4 nat: -P POSTROUTING ACCEPT",
-		"ipv4 nat: -N DOCKER",
-		"ipv4 nat: -A PREROUTING -m addrtype --dst-type LOCAL -j DOCKER",
-		"ipv4 nat: -A OUTPUT ! -d 127.0.0.0/8 -m addrtype --dst-type LOCAL -j DOCKER",
-		"ipv4 nat: -A POSTROUTING -s 172.17.0.0/16 ! -o docker0 -j MASQUERADE",
-	}
-	if diff := cmp.Diff(want, parseIptablesSave("ipv4", iptablesSaveNat)); diff != "" {
+	if diff := cmp.Diff(docker0NAT, parseIptablesSave("ipv4", iptablesSaveNat)); diff != "" {
 		t.Errorf("parseIptablesSave (-want +got):\n%s", diff)
 	}
 }
@@ -92,7 +100,7 @@ func TestDiff(t *testing.T) {
 		Sysctls:   []Sysctl{{"net.ipv4.ip_forward", "1"}, {"net.ipv6.conf.docker0.accept_ra", "1"}},
 		Firewall:  []string{"ipv4 filter: -P FORWARD DROP", "ipv4 filter: -N DOCKER"},
 	}
-	want := []Change{
+	want := []steps.Change{
 		{Area: "link", Op: "changed", Before: br.String(), After: brUp.String()},
 		{Area: "address", Op: "added", After: "docker0 inet 172.17.0.1/16 brd 172.17.255.255 scope global"},
 		{Area: "route", Op: "added", After: "172.17.0.0/16 dev docker0 proto kernel scope link src 172.17.0.1"},
@@ -118,7 +126,7 @@ func TestDiffDuplicateRules(t *testing.T) {
 	// iptables allows the same rule twice: compare as multisets.
 	before := Snapshot{Firewall: []string{"ipv4 filter: -A X -j ACCEPT"}}
 	after := Snapshot{Firewall: []string{"ipv4 filter: -A X -j ACCEPT", "ipv4 filter: -A X -j ACCEPT"}}
-	want := []Change{{Area: "firewall", Op: "added", After: "ipv4 filter: -A X -j ACCEPT"}}
+	want := []steps.Change{{Area: "firewall", Op: "added", After: "ipv4 filter: -A X -j ACCEPT"}}
 	if diff := cmp.Diff(want, Diff(before, after)); diff != "" {
 		t.Errorf("Diff (-want +got):\n%s", diff)
 	}
@@ -138,8 +146,8 @@ func TestSysctlName(t *testing.T) {
 
 func TestLabReplyJSON(t *testing.T) {
 	// A run reply carries the StepResult's fields at the top level.
-	rep := labReply{StepResult: &StepResult{Step: 3, ID: "setupDefaultSysctl", Error: "boom",
-		Changes: []Change{{Area: "sysctl", Op: "changed", Before: "a = 1", After: "a = 0"}}}}
+	rep := reply{StepResult: &steps.StepResult{Step: 3, ID: "setupDefaultSysctl", Error: "boom",
+		Changes: []steps.Change{{Area: "sysctl", Op: "changed", Before: "a = 1", After: "a = 0"}}}}
 	b, err := json.Marshal(rep)
 	if err != nil {
 		t.Fatal(err)
@@ -151,7 +159,7 @@ func TestLabReplyJSON(t *testing.T) {
 	if m["step"] != float64(3) || m["error"] != "boom" || m["changes"] == nil {
 		t.Errorf("reply JSON = %s", b)
 	}
-	var back labReply
+	var back reply
 	if err := json.Unmarshal(b, &back); err != nil || back.StepResult == nil || back.StepResult.ID != "setupDefaultSysctl" {
 		t.Errorf("decoding %s: %+v %v", b, back, err)
 	}
@@ -175,4 +183,60 @@ func FuzzFlattenNftRuleset(f *testing.F) {
 	f.Fuzz(func(t *testing.T, out string) {
 		_ = flattenNftRuleset(out)
 	})
+}
+
+func TestDiffNamespaces(t *testing.T) {
+	before := Snapshot{Namespaces: []NamespaceState{{Name: "container1", FD: 9,
+		Links: []LinkState{{Name: "lo", Kind: "device", State: "UNKNOWN", MTU: 65536, Flags: "LOOPBACK,UP"}}}}}
+	after := Snapshot{Namespaces: []NamespaceState{
+		{Name: "container1", FD: 9, Links: before.Namespaces[0].Links, Addresses: []string{"eth0 inet 172.17.0.2/16 scope global"},
+			Sysctls: []Sysctl{{Name: "net.ipv6.conf.eth0.disable_ipv6", Value: "1"}}},
+		{Name: "overlay A", FD: 11, Neighbours: []string{"10.0.0.3 dev vxlan0 lladdr 02:42:0a:00:00:03 PERMANENT"}},
+	}}
+	want := []string{
+		"+ address (container1): eth0 inet 172.17.0.2/16 scope global",
+		"+ sysctl (container1): net.ipv6.conf.eth0.disable_ipv6 = 1",
+		"+ neighbour (overlay A): 10.0.0.3 dev vxlan0 lladdr 02:42:0a:00:00:03 PERMANENT",
+	}
+	if diff := cmp.Diff(want, changeLines(Diff(before, after))); diff != "" {
+		t.Errorf("Diff (-want +got):\n%s", diff)
+	}
+	gone := changeLines(Diff(before, Snapshot{}))
+	if diff := cmp.Diff([]string{"- link (container1): lo device mtu 65536 state UNKNOWN <LOOPBACK,UP>"}, gone); diff != "" {
+		t.Errorf("Diff of a vanished namespace (-want +got):\n%s", diff)
+	}
+}
+
+func TestUnsettled(t *testing.T) {
+	link := func(flags uint32, state netlink.LinkOperState) netlink.Link {
+		return &netlink.Device{LinkAttrs: netlink.LinkAttrs{Name: "eth0", RawFlags: flags, OperState: state}}
+	}
+	for _, tt := range []struct {
+		name string
+		link netlink.Link
+		want bool
+	}{
+		{"carrier, operstate not yet updated", link(unix.IFF_UP|unix.IFF_LOWER_UP, netlink.OperDown), true},
+		{"running", link(unix.IFF_UP|unix.IFF_LOWER_UP|unix.IFF_RUNNING, netlink.OperUp), false},
+		{"no carrier", link(unix.IFF_UP, netlink.OperDown), false},
+		{"down", link(unix.IFF_LOWER_UP, netlink.OperDown), false},
+		{"dormant", link(unix.IFF_UP|unix.IFF_LOWER_UP, netlink.OperDormant), false},
+	} {
+		if got := unsettled(tt.link); got != tt.want {
+			t.Errorf("%s: unsettled = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}
+
+func TestRouteLineDefault(t *testing.T) {
+	names := map[int]string{2: "eth0"}
+	_, all, _ := net.ParseCIDR("0.0.0.0/0")
+	r := netlink.Route{Dst: all, Gw: net.ParseIP("172.17.0.1"), LinkIndex: 2, Protocol: unix.RTPROT_BOOT}
+	if got, want := routeLine(r, names), "default via 172.17.0.1 dev eth0 proto boot"; got != want {
+		t.Errorf("routeLine = %q, want %q", got, want)
+	}
+	r.Dst = nil
+	if got, want := routeLine(r, names), "default via 172.17.0.1 dev eth0 proto boot"; got != want {
+		t.Errorf("routeLine without Dst = %q, want %q", got, want)
+	}
 }

@@ -1,4 +1,4 @@
-package steps
+package lab
 
 import (
 	"cmp"
@@ -11,8 +11,11 @@ import (
 	"strings"
 	"time"
 
+	"github.com/netexplore/netexplore/internal/netns"
 	"github.com/vishvananda/netlink"
 	"golang.org/x/sys/unix"
+
+	"github.com/netexplore/netexplore/steps"
 )
 
 // Snapshot is the part of a network namespace's state that Docker's steps
@@ -104,43 +107,18 @@ type Sysctl struct {
 // absent is the Value of a sysctl whose file does not exist.
 const absent = "(absent)"
 
-// Change is one difference between two snapshots.
-type Change struct {
-	// Area is "link", "address", "route", "sysctl" or "firewall" for the
-	// lab namespace; changes in another namespace of the scenario name it
-	// in parentheses: "link (container1)", "neighbour (overlay A)".
-	Area string `json:"area"`
-	// Op is "added", "removed" or "changed".
-	Op string `json:"op"`
-	// Before and After are the readable lines; one is empty for added and
-	// removed entries.
-	Before string `json:"before,omitempty"`
-	After  string `json:"after,omitempty"`
-}
-
-// String renders the change as a diff line.
-func (c Change) String() string {
-	switch c.Op {
-	case "added":
-		return fmt.Sprintf("+ %s: %s", c.Area, c.After)
-	case "removed":
-		return fmt.Sprintf("- %s: %s", c.Area, c.Before)
-	}
-	return fmt.Sprintf("~ %s: %s -> %s", c.Area, c.Before, c.After)
-}
-
 // TakeSnapshot records the state of the network namespace h is bound to,
 // together with the sysctls and firewall of the calling thread's namespace
 // (the same one in the lab). The firewall is read with iptables-save (and
 // ip6tables-save) for the iptables backend, with "nft list ruleset" for the
 // nftables backend; it is left empty if the tool is not installed.
-func TakeSnapshot(h *netlink.Handle, cfg Config) (Snapshot, error) {
+func TakeSnapshot(h *netlink.Handle, cfg steps.Config) (Snapshot, error) {
 	var s Snapshot
 	var err error
 	if s.Links, s.Addresses, s.Routes, err = netlinkState(h); err != nil {
 		return s, err
 	}
-	for _, path := range sysctlPaths(cfg) {
+	for _, path := range cfg.WatchedSysctls() {
 		s.Sysctls = append(s.Sysctls, readSysctlValue(path))
 	}
 	s.Firewall, s.FirewallSource = firewallLines(cfg)
@@ -305,41 +283,19 @@ func routeLine(r netlink.Route, names map[int]string) string {
 	return strings.Join(parts, " ")
 }
 
-// sysctlPaths lists the /proc/sys files the plan for cfg reads or writes.
-func sysctlPaths(cfg Config) []string {
-	br := cfg.BridgeName
-	paths := []string{
-		ipv4ForwardConf,
-		"/proc/sys/net/ipv6/conf/" + br + "/accept_ra",
-	}
-	if cfg.EnableIPv6 {
-		paths = append(paths,
-			"/proc/sys/net/ipv6/conf/"+br+"/disable_ipv6",
-			"/proc/sys/net/ipv6/conf/"+br+"/forwarding",
-			ipv6ForwardConfDefault, ipv6ForwardConfAll)
-	}
-	if !cfg.UserlandProxy {
-		paths = append(paths, "/proc/sys/net/ipv4/conf/"+br+"/route_localnet")
-	}
-	if !cfg.ICC || !cfg.UserlandProxy {
-		paths = append(paths, brNfCallIPTables, brNfCallIP6Tables)
-	}
-	return append(paths, scenarioSysctlPaths(cfg)...)
-}
-
 // namespaceState reads the state of a namespace the scenario created.
-func namespaceState(n *netNS) (NamespaceState, error) {
-	st := NamespaceState{Name: n.name, FD: int(n.fd)}
+func namespaceState(n steps.Namespace) (NamespaceState, error) {
+	st := NamespaceState{Name: n.Name, FD: n.FD}
 	var err error
-	if st.Links, st.Addresses, st.Routes, err = netlinkState(n.h); err != nil {
-		return st, fmt.Errorf("%s: %w", n, err)
+	if st.Links, st.Addresses, st.Routes, err = netlinkState(n.Handle); err != nil {
+		return st, fmt.Errorf("%s netns: %w", n.Name, err)
 	}
-	if st.Neighbours, err = staticNeighbours(n.h, st.Links); err != nil {
-		return st, fmt.Errorf("%s: %w", n, err)
+	if st.Neighbours, err = staticNeighbours(n.Handle, st.Links); err != nil {
+		return st, fmt.Errorf("%s netns: %w", n.Name, err)
 	}
-	if len(n.sysctls) > 0 {
-		err = inNetNS(n.fd, func() error {
-			for _, path := range n.sysctls {
+	if len(n.Sysctls) > 0 {
+		err = netns.Do(netns.Handle(n.FD), func() error {
+			for _, path := range n.Sysctls {
 				st.Sysctls = append(st.Sysctls, readSysctlValue(path))
 			}
 			return nil
@@ -402,8 +358,8 @@ func sysctlName(path string) string {
 }
 
 // firewallLines reads the firewall state for cfg's backend.
-func firewallLines(cfg Config) ([]string, string) {
-	if cfg.FirewallBackend == BackendNFTables {
+func firewallLines(cfg steps.Config) ([]string, string) {
+	if cfg.FirewallBackend == steps.BackendNFTables {
 		out, err := exec.Command("nft", "list", "ruleset").Output()
 		if err != nil {
 			return nil, ""
@@ -415,25 +371,16 @@ func firewallLines(cfg Config) ([]string, string) {
 		if t.fam == "ipv6" && !cfg.IP6Tables {
 			continue
 		}
-		for _, table := range firewallTables(cfg) {
+		for _, table := range cfg.WatchedTables() {
 			out, err := exec.Command(t.cmd, "-t", table).Output()
 			if err != nil {
 				continue
 			}
 			lines = append(lines, parseIptablesSave(t.fam, string(out))...)
 		}
-		sources = append(sources, t.cmd+" -t "+strings.Join(firewallTables(cfg), "/"))
+		sources = append(sources, t.cmd+" -t "+strings.Join(cfg.WatchedTables(), "/"))
 	}
 	return lines, strings.Join(sources, ", ")
-}
-
-// firewallTables lists the iptables tables a snapshot shows: filter and
-// nat, and raw when the scenario adds rules there (containers' endpoints).
-func firewallTables(cfg Config) []string {
-	if s := scenarioOf(cfg); s == ScenarioJoin || s == ScenarioUserBridge {
-		return []string{"filter", "nat", "raw"}
-	}
-	return []string{"filter", "nat"}
 }
 
 // parseIptablesSave turns iptables-save output into lines such as
@@ -489,156 +436,4 @@ func flattenNftRuleset(out string) []string {
 		}
 	}
 	return lines
-}
-
-// Diff lists what changed from before to after: links by name, sysctls by
-// Name and iptables chain policies by chain are "changed"; addresses,
-// routes and rules are compared as sets, so a rule that moved within its
-// chain does not show.
-func Diff(before, after Snapshot) []Change {
-	var changes []Change
-	linkMap := func(s Snapshot) map[string]string {
-		m := map[string]string{}
-		for _, l := range s.Links {
-			m[l.Name] = l.String()
-		}
-		return m
-	}
-	changes = append(changes, diffKeyed("link", linkMap(before), linkMap(after))...)
-	changes = append(changes, diffSets("address", before.Addresses, after.Addresses)...)
-	changes = append(changes, diffSets("route", before.Routes, after.Routes)...)
-	sysMap := func(s Snapshot) map[string]string {
-		m := map[string]string{}
-		for _, c := range s.Sysctls {
-			m[c.Name] = c.Name + " = " + c.Value
-		}
-		return m
-	}
-	changes = append(changes, diffKeyed("sysctl", sysMap(before), sysMap(after))...)
-	policies := func(lines []string) (map[string]string, []string) {
-		m, rest := map[string]string{}, []string(nil)
-		for _, l := range lines {
-			if key, _, ok := policyKey(l); ok {
-				m[key] = l
-			} else {
-				rest = append(rest, l)
-			}
-		}
-		return m, rest
-	}
-	pb, rb := policies(before.Firewall)
-	pa, ra := policies(after.Firewall)
-	changes = append(changes, diffKeyed("firewall", pb, pa)...)
-	changes = append(changes, diffSets("firewall", rb, ra)...)
-	return append(changes, diffNamespaces(before.Namespaces, after.Namespaces)...)
-}
-
-// diffNamespaces compares the scenario's other namespaces, matched by name.
-// Their changes carry the namespace in the area: "link (container1)".
-func diffNamespaces(before, after []NamespaceState) []Change {
-	old := map[string]NamespaceState{}
-	for _, n := range before {
-		old[n.Name] = n
-	}
-	var changes []Change
-	for _, n := range after {
-		b := old[n.Name]
-		delete(old, n.Name)
-		changes = append(changes, diffNamespace(b, n, n.Name)...)
-	}
-	for _, n := range before {
-		if _, gone := old[n.Name]; gone {
-			changes = append(changes, diffNamespace(n, NamespaceState{}, n.Name)...)
-		}
-	}
-	return changes
-}
-
-// diffNamespace compares two states of one namespace.
-func diffNamespace(before, after NamespaceState, name string) []Change {
-	area := func(a string) string { return a + " (" + name + ")" }
-	links := func(n NamespaceState) map[string]string {
-		m := map[string]string{}
-		for _, l := range n.Links {
-			m[l.Name] = l.String()
-		}
-		return m
-	}
-	sysctls := func(n NamespaceState) map[string]string {
-		m := map[string]string{}
-		for _, c := range n.Sysctls {
-			m[c.Name] = c.Name + " = " + c.Value
-		}
-		return m
-	}
-	changes := diffKeyed(area("link"), links(before), links(after))
-	changes = append(changes, diffSets(area("address"), before.Addresses, after.Addresses)...)
-	changes = append(changes, diffSets(area("route"), before.Routes, after.Routes)...)
-	changes = append(changes, diffSets(area("neighbour"), before.Neighbours, after.Neighbours)...)
-	return append(changes, diffKeyed(area("sysctl"), sysctls(before), sysctls(after))...)
-}
-
-// policyKey recognises "<fam> <table>: -P <chain> <policy>" lines.
-func policyKey(l string) (key, policy string, ok bool) {
-	head, rest, found := strings.Cut(l, ": -P ")
-	if !found {
-		return "", "", false
-	}
-	chain, policy, _ := strings.Cut(rest, " ")
-	return head + " " + chain, policy, true
-}
-
-// diffKeyed compares two maps of key -> rendered line.
-func diffKeyed(area string, before, after map[string]string) []Change {
-	var out []Change
-	for _, k := range sortedKeys(before) {
-		b := before[k]
-		a, ok := after[k]
-		switch {
-		case !ok:
-			out = append(out, Change{Area: area, Op: "removed", Before: b})
-		case a != b:
-			out = append(out, Change{Area: area, Op: "changed", Before: b, After: a})
-		}
-	}
-	for _, k := range sortedKeys(after) {
-		if _, ok := before[k]; !ok {
-			out = append(out, Change{Area: area, Op: "added", After: after[k]})
-		}
-	}
-	return out
-}
-
-// diffSets compares two lists as multisets, keeping after's order for
-// additions and before's order for removals.
-func diffSets(area string, before, after []string) []Change {
-	count := map[string]int{}
-	for _, l := range before {
-		count[l]++
-	}
-	var added []Change
-	for _, l := range after {
-		if count[l] > 0 {
-			count[l]--
-			continue
-		}
-		added = append(added, Change{Area: area, Op: "added", After: l})
-	}
-	var removed []Change
-	for _, l := range before {
-		if count[l] > 0 {
-			count[l]--
-			removed = append(removed, Change{Area: area, Op: "removed", Before: l})
-		}
-	}
-	return append(removed, added...)
-}
-
-func sortedKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }

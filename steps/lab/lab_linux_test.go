@@ -1,4 +1,4 @@
-package steps
+package lab
 
 import (
 	"bufio"
@@ -17,6 +17,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/netexplore/netexplore/internal/testutil"
 	"github.com/vishvananda/netlink"
+
+	"github.com/netexplore/netexplore/steps"
 )
 
 // hostState reads the host namespace's links, addresses, routes, sysctls,
@@ -28,13 +30,13 @@ func hostState(t *testing.T) Snapshot {
 		t.Fatalf("netlink handle in the host namespace: %v", err)
 	}
 	defer h.Close()
-	cfg := DefaultConfig()
+	cfg := steps.DefaultConfig()
 	cfg.EnableIPv6, cfg.FixedCIDRv6, cfg.ICC, cfg.UserlandProxy = true, "fd00::/64", false, false // read every sysctl the plans touch
 	snap, err := TakeSnapshot(h, cfg)
 	if err != nil {
 		t.Fatalf("snapshot of the host namespace: %v", err)
 	}
-	cfg.FirewallBackend = BackendNFTables
+	cfg.FirewallBackend = steps.BackendNFTables
 	nft, _ := firewallLines(cfg)
 	snap.Firewall = append(snap.Firewall, nft...)
 	return snap
@@ -54,12 +56,12 @@ func checkHostUnchanged(t *testing.T) {
 }
 
 // startLab starts and releases a lab for cfg, closed when the test ends.
-func startLab(t *testing.T, cfg Config) *Lab {
+func startLab(t *testing.T, cfg steps.Config) *Process {
 	t.Helper()
 	testutil.RequirePrivileged(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	t.Cleanup(cancel)
-	lab, err := StartLab(ctx, cfg)
+	lab, err := Start(ctx, cfg)
 	if err != nil {
 		t.Fatalf("StartLab: %v", err)
 	}
@@ -68,7 +70,7 @@ func startLab(t *testing.T, cfg Config) *Lab {
 			t.Errorf("Close: %v", err)
 		}
 	})
-	if err := lab.Start(); err != nil {
+	if err := lab.Begin(); err != nil {
 		t.Fatalf("Start: %v", err)
 	}
 	return lab
@@ -76,9 +78,9 @@ func startLab(t *testing.T, cfg Config) *Lab {
 
 // runAll runs every step of the lab's plan and returns the results and the
 // final state. It stops at the first failed step.
-func runAll(t *testing.T, lab *Lab) ([]StepResult, Snapshot) {
+func runAll(t *testing.T, lab *Process) ([]steps.StepResult, Snapshot) {
 	t.Helper()
-	var results []StepResult
+	var results []steps.StepResult
 	for i, s := range lab.Plan() {
 		res, err := lab.RunStep(i)
 		if err != nil {
@@ -100,7 +102,7 @@ func runAll(t *testing.T, lab *Lab) ([]StepResult, Snapshot) {
 }
 
 // requireNoErrors fails the test for every step that failed.
-func requireNoErrors(t *testing.T, results []StepResult) {
+func requireNoErrors(t *testing.T, results []steps.StepResult) {
 	t.Helper()
 	for _, r := range results {
 		if r.Error != "" {
@@ -110,7 +112,7 @@ func requireNoErrors(t *testing.T, results []StepResult) {
 }
 
 // resultOf returns the result of the first step with id.
-func resultOf(t *testing.T, results []StepResult, id string) StepResult {
+func resultOf(t *testing.T, results []steps.StepResult, id string) steps.StepResult {
 	t.Helper()
 	for _, r := range results {
 		if r.ID == id {
@@ -118,7 +120,7 @@ func resultOf(t *testing.T, results []StepResult, id string) StepResult {
 		}
 	}
 	t.Fatalf("no result for step %s", id)
-	return StepResult{}
+	return steps.StepResult{}
 }
 
 // linkNamed returns the link called name.
@@ -166,6 +168,15 @@ func requireLines(t *testing.T, got []string, want ...string) {
 	}
 }
 
+// runDocker0 runs Docker's default bridge, with modify applied to the
+// default configuration, as runScenario does, and checks docker0.
+func runDocker0(t *testing.T, modify func(*steps.Config)) ([]steps.StepResult, Snapshot) {
+	t.Helper()
+	results, snap := runScenario(t, steps.ScenarioBridge, modify)
+	checkDocker0(t, snap)
+	return results, snap
+}
+
 func checkDocker0(t *testing.T, snap Snapshot) {
 	t.Helper()
 	br := linkNamed(t, snap, "docker0")
@@ -189,11 +200,7 @@ func checkDocker0(t *testing.T, snap Snapshot) {
 }
 
 func TestLabDefaultBridge(t *testing.T) {
-	checkHostUnchanged(t)
-	lab := startLab(t, DefaultConfig())
-	results, snap := runAll(t, lab)
-	requireNoErrors(t, results)
-	checkDocker0(t, snap)
+	results, snap := runDocker0(t, nil)
 
 	// Docker 29's rules for a new daemon, as moby's integration test dumps
 	// them, plus the policies (FORWARD DROP because the daemon enabled
@@ -217,15 +224,8 @@ func TestLabDefaultBridge(t *testing.T) {
 		"ipv4 filter: -A DOCKER-FORWARD -j DOCKER-INTERNAL",
 		"ipv4 filter: -A DOCKER-FORWARD -j DOCKER-BRIDGE",
 		"ipv4 filter: -A DOCKER-FORWARD -i docker0 -j ACCEPT",
-		"ipv4 nat: -P PREROUTING ACCEPT",
-		"ipv4 nat: -P INPUT ACCEPT",
-		"ipv4 nat: -P OUTPUT ACCEPT",
-		"ipv4 nat: -P POSTROUTING ACCEPT",
-		"ipv4 nat: -N DOCKER",
-		"ipv4 nat: -A PREROUTING -m addrtype --dst-type LOCAL -j DOCKER",
-		"ipv4 nat: -A OUTPUT ! -d 127.0.0.0/8 -m addrtype --dst-type LOCAL -j DOCKER",
-		"ipv4 nat: -A POSTROUTING -s 172.17.0.0/16 ! -o docker0 -j MASQUERADE",
 	}
+	want = append(want, docker0NAT...)
 	if diff := cmp.Diff(want, withPrefix(snap.Firewall, "ipv4 ")); diff != "" {
 		t.Errorf("IPv4 rules (-want +got):\n%s", diff)
 	}
@@ -247,7 +247,7 @@ func TestLabDefaultBridge(t *testing.T) {
 	up := resultOf(t, results, "setupDeviceUp")
 	requireLines(t, changeLines(up.Changes), "+ route: 172.17.0.0/16 dev docker0 proto kernel scope link src 172.17.0.1")
 	fw := resultOf(t, results, "newFirewaller")
-	if !slices.ContainsFunc(fw.Commands, func(c CommandRun) bool {
+	if !slices.ContainsFunc(fw.Commands, func(c steps.CommandRun) bool {
 		return strings.HasSuffix(c.Args[0], "iptables") && strings.Join(c.Args[1:], " ") == "--wait -t nat -N DOCKER" && c.ExitCode == 0
 	}) {
 		t.Errorf("newFirewaller did not run iptables --wait -t nat -N DOCKER: %v", fw.Commands)
@@ -257,7 +257,7 @@ func TestLabDefaultBridge(t *testing.T) {
 	}
 }
 
-func changeLines(cs []Change) []string {
+func changeLines(cs []steps.Change) []string {
 	var out []string
 	for _, c := range cs {
 		out = append(out, c.String())
@@ -266,12 +266,7 @@ func changeLines(cs []Change) []string {
 }
 
 func TestLabIoctlDeviceAPI(t *testing.T) {
-	checkHostUnchanged(t)
-	cfg := DefaultConfig()
-	cfg.DeviceAPI = DeviceAPIIoctl
-	results, snap := runAll(t, startLab(t, cfg))
-	requireNoErrors(t, results)
-	checkDocker0(t, snap)
+	results, snap := runDocker0(t, func(c *steps.Config) { c.DeviceAPI = steps.DeviceAPIIoctl })
 	dev := resultOf(t, results, "setupDevice")
 	if len(dev.Changes) == 0 || !strings.HasPrefix(dev.Changes[0].After, "docker0 bridge mtu 1500 state DOWN mac "+linkNamed(t, snap, "docker0").MAC) {
 		t.Errorf("setupDevice (ioctl) changes = %v, want docker0 added with the MAC set by SIOCSIFHWADDR", dev.Changes)
@@ -282,12 +277,7 @@ func TestLabIoctlDeviceAPI(t *testing.T) {
 }
 
 func TestLabIPv6(t *testing.T) {
-	checkHostUnchanged(t)
-	cfg := DefaultConfig()
-	cfg.EnableIPv6, cfg.FixedCIDRv6 = true, "fd00::/64"
-	results, snap := runAll(t, startLab(t, cfg))
-	requireNoErrors(t, results)
-	checkDocker0(t, snap)
+	_, snap := runDocker0(t, func(c *steps.Config) { c.EnableIPv6, c.FixedCIDRv6 = true, "fd00::/64" })
 	requireLines(t, snap.Addresses, "docker0 inet6 fd00::1/64 scope global nodad")
 	requireLines(t, snap.Routes, "fd00::/64 dev docker0 proto kernel metric 256")
 	for _, name := range []string{"net.ipv6.conf.all.forwarding", "net.ipv6.conf.default.forwarding", "net.ipv6.conf.docker0.forwarding"} {
@@ -308,12 +298,7 @@ func TestLabIPv6(t *testing.T) {
 }
 
 func TestLabICCFalse(t *testing.T) {
-	checkHostUnchanged(t)
-	cfg := DefaultConfig()
-	cfg.ICC = false
-	results, snap := runAll(t, startLab(t, cfg))
-	requireNoErrors(t, results)
-	checkDocker0(t, snap)
+	results, snap := runDocker0(t, func(c *steps.Config) { c.ICC = false })
 	requireLines(t, snap.Firewall,
 		"ipv4 filter: -A DOCKER-FORWARD -i docker0 -o docker0 -j DROP",
 		"ipv4 filter: -A DOCKER-FORWARD -i docker0 ! -o docker0 -j ACCEPT")
@@ -329,12 +314,7 @@ func TestLabICCFalse(t *testing.T) {
 }
 
 func TestLabUserlandProxyFalse(t *testing.T) {
-	checkHostUnchanged(t)
-	cfg := DefaultConfig()
-	cfg.UserlandProxy = false
-	results, snap := runAll(t, startLab(t, cfg))
-	requireNoErrors(t, results)
-	checkDocker0(t, snap)
+	_, snap := runDocker0(t, func(c *steps.Config) { c.UserlandProxy = false })
 	if v := sysctlValue(t, snap, "net.ipv4.conf.docker0.route_localnet"); v != "1" {
 		t.Errorf("route_localnet = %s, want 1", v)
 	}
@@ -345,13 +325,10 @@ func TestLabUserlandProxyFalse(t *testing.T) {
 
 func TestLabNftables(t *testing.T) {
 	testutil.RequireCommand(t, "nft", "nftables")
-	checkHostUnchanged(t)
-	cfg := DefaultConfig()
-	cfg.FirewallBackend, cfg.LabIPForward = BackendNFTables, true
-	cfg.EnableIPv6, cfg.FixedCIDRv6 = true, "fd00::/64"
-	results, snap := runAll(t, startLab(t, cfg))
-	requireNoErrors(t, results)
-	checkDocker0(t, snap)
+	results, snap := runDocker0(t, func(c *steps.Config) {
+		c.FirewallBackend, c.LabIPForward = steps.BackendNFTables, true
+		c.EnableIPv6, c.FixedCIDRv6 = true, "fd00::/64"
+	})
 	requireLines(t, snap.Firewall,
 		"table ip docker-bridges chain filter-FORWARD: type filter hook forward priority filter; policy accept;",
 		"table ip docker-bridges chain filter-FORWARD: oifname vmap @filter-forward-in-jumps",
@@ -373,8 +350,8 @@ func TestLabNftables(t *testing.T) {
 
 func TestLabNftablesNeedsForwarding(t *testing.T) {
 	testutil.RequireCommand(t, "nft", "nftables")
-	cfg := DefaultConfig()
-	cfg.FirewallBackend = BackendNFTables
+	cfg := steps.DefaultConfig()
+	cfg.FirewallBackend = steps.BackendNFTables
 	lab := startLab(t, cfg)
 	results, _ := runAll(t, lab)
 	last := results[len(results)-1]
@@ -389,7 +366,7 @@ func TestLabNftablesNeedsForwarding(t *testing.T) {
 
 func TestLabRequestOrder(t *testing.T) {
 	testutil.RequirePrivileged(t)
-	lab, err := StartLab(context.Background(), DefaultConfig())
+	lab, err := Start(context.Background(), steps.DefaultConfig())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -397,7 +374,7 @@ func TestLabRequestOrder(t *testing.T) {
 	if _, err := lab.RunStep(0); err == nil || !strings.Contains(err.Error(), "not been started") {
 		t.Errorf("RunStep before Start: err = %v", err)
 	}
-	if err := lab.Start(); err != nil {
+	if err := lab.Begin(); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := lab.RunStep(2); err == nil || !strings.Contains(err.Error(), "must run before step 2") {
@@ -432,10 +409,10 @@ func TestLabRequestOrder(t *testing.T) {
 const labParentEnv = "NETEXPLORE_TEST_LAB_PARENT"
 
 func init() {
-	if os.Getenv(labParentEnv) == "" || IsLabProcess() {
+	if os.Getenv(labParentEnv) == "" || IsChild() {
 		return
 	}
-	lab, err := StartLab(context.Background(), DefaultConfig())
+	lab, err := Start(context.Background(), steps.DefaultConfig())
 	if err != nil {
 		fmt.Println("error:", err)
 		os.Exit(1)
@@ -497,13 +474,13 @@ func TestLabSurvivesItsCallersThread(t *testing.T) {
 	// it: Go then terminates that thread. The lab must not take that as its
 	// parent dying.
 	type started struct {
-		lab *Lab
+		lab *Process
 		err error
 	}
 	ch := make(chan started)
 	go func() {
 		runtime.LockOSThread()
-		lab, err := StartLab(context.Background(), DefaultConfig())
+		lab, err := Start(context.Background(), steps.DefaultConfig())
 		ch <- started{lab, err}
 	}()
 	s := <-ch
@@ -512,7 +489,7 @@ func TestLabSurvivesItsCallersThread(t *testing.T) {
 	}
 	defer s.lab.Close()
 	time.Sleep(100 * time.Millisecond) // let the thread exit
-	if err := s.lab.Start(); err != nil {
+	if err := s.lab.Begin(); err != nil {
 		t.Fatalf("Start after the caller's thread ended: %v", err)
 	}
 	if res, err := s.lab.RunStep(0); err != nil || res.Error != "" {
