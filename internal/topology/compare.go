@@ -60,7 +60,7 @@ func Compare(before, after *Network) *Marks {
 			m.marks[key(ns.Name, "", "")] = Changed
 		}
 		for _, l := range ns.Links {
-			if !l.shown() {
+			if !ns.shows(&l) {
 				continue
 			}
 			var was *Link
@@ -68,7 +68,7 @@ func Compare(before, after *Network) *Marks {
 				was = old.Link(l.Name)
 			}
 			switch {
-			case was == nil || !was.shown():
+			case was == nil || !old.shows(was):
 				m.marks[key(ns.Name, l.Name, "")] = Added
 			case was.describe() != l.describe() || was.Master != l.Master || was.MAC != l.MAC ||
 				!sameEnd(was.Peer, l.Peer) || !sameEnd(was.Parent, l.Parent) || strings.Join(was.details(), "|") != strings.Join(l.details(), "|"):
@@ -95,7 +95,7 @@ func Compare(before, after *Network) *Marks {
 			continue
 		}
 		for _, l := range ns.Links {
-			if l.shown() && (now.Link(l.Name) == nil || !now.Link(l.Name).shown()) {
+			if ns.shows(&l) && now.Link(l.Name) == nil {
 				m.Removed = append(m.Removed, "interface "+ns.Name+"/"+l.Name)
 			}
 		}
@@ -108,4 +108,27 @@ func sameEnd(a, b *End) bool {
 		return a == b
 	}
 	return *a == *b
+}
+
+// At finds the network as it stands after step i of a walkthrough whose
+// step j recorded state(j) (nil when it recorded none): step i's own
+// state (own is true) or else the latest before it, and the state before
+// step i, which the picture marks changes against (after itself when the
+// step has no state of its own: nothing is marked).
+func At(i int, state func(j int) *Network) (after, before *Network, own bool) {
+	for j := i; j >= 0; j-- {
+		n := state(j)
+		if n == nil {
+			continue
+		}
+		if after == nil {
+			after, own = n, j == i
+			if !own {
+				return after, after, false
+			}
+			continue
+		}
+		return after, n, own
+	}
+	return after, nil, own
 }

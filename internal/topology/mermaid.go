@@ -3,6 +3,8 @@ package topology
 import (
 	"fmt"
 	"strings"
+
+	"github.com/netexplore/netexplore/internal/sanitize"
 )
 
 // Mermaid returns the network as a Mermaid flowchart (without the code
@@ -117,13 +119,13 @@ func mermaidID(s string) string {
 	return b.String()
 }
 
-// mermaidText makes s safe inside a quoted Mermaid label: quotes, angle
+// mermaidText makes s safe inside a quoted Mermaid label: control
+// characters are shown as escapes (package sanitize), and quotes, angle
 // brackets, ampersands and the characters Markdown or Mermaid would take
-// for markup become entity codes, line breaks spaces.
-func mermaidText(s string) string {
-	r := strings.NewReplacer(
-		"&", "#amp;", "\"", "#quot;", "<", "#lt;", ">", "#gt;",
-		"`", "#96;", "|", "#124;", "#", "#35;", "\n", " ", "\r", " ",
-	)
-	return r.Replace(s)
-}
+// for markup become entity codes.
+func mermaidText(s string) string { return mermaidEscaper.Replace(sanitize.Line(s)) }
+
+var mermaidEscaper = strings.NewReplacer(
+	"&", "#amp;", "\"", "#quot;", "<", "#lt;", ">", "#gt;",
+	"`", "#96;", "|", "#124;", "#", "#35;", "\\", "#92;",
+)

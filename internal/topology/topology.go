@@ -129,11 +129,23 @@ func (ns *Namespace) Link(name string) *Link {
 	return nil
 }
 
-// shown reports whether a link belongs in the picture: everything but a
-// loopback that is down and has no address (every fresh namespace has
-// one, and it says nothing).
-func (l *Link) shown() bool {
-	return l.Kind != loopback || l.State != "DOWN" || len(l.Addresses) > 0
+// shows reports whether link l of the namespace belongs in the picture:
+// every link but the loopback, which only shows in a namespace that has
+// nothing else (every namespace has one, and next to real interfaces it
+// says nothing).
+func (ns *Namespace) shows(l *Link) bool {
+	if l == nil {
+		return false
+	}
+	if l.Kind != loopback {
+		return true
+	}
+	for i := range ns.Links {
+		if ns.Links[i].Kind != loopback {
+			return false
+		}
+	}
+	return l.State != "DOWN" || len(l.Addresses) > 0
 }
 
 // EdgeKind says what connects two interfaces.
@@ -183,7 +195,7 @@ func (n *Network) Edges() []Edge {
 	}
 	for _, ns := range n.Namespaces {
 		for _, l := range ns.Links {
-			if !l.shown() {
+			if !ns.shows(&l) {
 				continue
 			}
 			here := End{ns.Name, l.Name}
@@ -267,12 +279,12 @@ func (n *Network) owner(ip string) (End, bool) {
 func (ns *Namespace) ordered() []tree {
 	var out []tree
 	for _, l := range ns.Links {
-		if !l.shown() || (l.Master != "" && ns.Link(l.Master) != nil) {
+		if !ns.shows(&l) || (l.Master != "" && ns.Link(l.Master) != nil) {
 			continue
 		}
 		t := tree{link: l}
 		for _, p := range ns.Links {
-			if p.Master == l.Name && p.shown() {
+			if p.Master == l.Name && ns.shows(&p) {
 				t.ports = append(t.ports, p)
 			}
 		}
