@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/netexplore/netexplore/internal/topology"
 	"github.com/netexplore/netexplore/trace/analyze"
 	"github.com/netexplore/netexplore/trace/event"
 
@@ -170,6 +171,20 @@ func (s *Session) Netns(ino uint32) string {
 		return fmt.Sprintf("%s (%d)", name, ino)
 	}
 	return fmt.Sprint(ino)
+}
+
+// Network returns the scenario's networks after step i, the state before
+// step i, and whether step i recorded one of its own (see [topology.At]).
+func (s *Session) Network(i int) (after, before *topology.Network, own bool) {
+	if i >= len(s.Steps) {
+		i = len(s.Steps) - 1
+	}
+	return topology.At(i, func(j int) *topology.Network {
+		if r := s.Steps[j].Result; r != nil {
+			return r.Network
+		}
+		return nil
+	})
 }
 
 // AddEvent appends an event to the step, keeping Records current.
