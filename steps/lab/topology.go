@@ -102,6 +102,9 @@ func Network(snap Snapshot, host string) *topology.Network {
 		for _, l := range links {
 			tl := topology.Link{Name: l.Name, Index: l.Index, Kind: l.Kind, State: l.State, MTU: l.MTU, MAC: l.MAC,
 				Master: l.Master, Addresses: addresses(addrs, l.Name)}
+			if strings.Contains(l.Flags, "NO-CARRIER") {
+				tl.State = "UP (no carrier)" // up, but nothing plugged in: a bridge without ports
+			}
 			if l.Kind == "device" && strings.Contains(l.Flags, "LOOPBACK") {
 				tl.Kind = "loopback"
 			}
