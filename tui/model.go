@@ -58,8 +58,9 @@ type Options struct {
 	// Scenarios are what s offers in live mode (steps.Scenarios()), in
 	// order; the walkthrough restarts with the one chosen.
 	Scenarios []steps.Scenario
-	// Notice is shown on the bottom line when the walkthrough opens: why a
-	// replay was opened instead of the live walkthrough, say.
+	// Notice is shown in a box over the panes when the walkthrough opens,
+	// until the first key: why a replay was opened instead of the live
+	// walkthrough, say.
 	Notice string
 }
 
@@ -111,6 +112,8 @@ type Model struct {
 	message    string
 	messageErr bool
 	quitting   bool
+	// notice is Options.Notice until the first key.
+	notice string
 	// unsaved is set when a live step ran since the session was last
 	// saved; q then asks before quitting (confirmQuit).
 	unsaved, confirmQuit bool
@@ -142,9 +145,7 @@ func New(opts Options) Model {
 		help:         help.New(),
 	}
 	m.applyTheme()
-	if opts.Notice != "" {
-		m.flash(opts.Notice, true)
-	}
+	m.notice = opts.Notice
 	m.decodeBudget = decodeChunk
 	m.reload()
 	m.resize(80, 24)

@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -999,5 +1000,31 @@ func TestScenarioReplay(t *testing.T) {
 	s.Header.Scenario = ""
 	if m := newSized(Options{Session: s}, 160, 48); m.currentScenario() != steps.ScenarioBridge {
 		t.Errorf("no scenario in the header shows %q", m.currentScenario())
+	}
+}
+
+// TestTopologyJoin: after the join scenario, the Topology pane shows
+// docker0, the veth pair and the container's namespace with eth0 and its
+// address; the Detail pane names the namespace an event acted in.
+func TestTopologyJoin(t *testing.T) {
+	m := newSized(Options{Session: builtin(t, "join")}, 160, 48)
+	m = press(m, "a", "1", "G", "6")
+	pic := stripANSI(strings.Join(m.panes[paneTopology].View(true), "\n"))
+	for _, want := range []string{"docker0 bridge UP", "172.17.0.1/16", "veth", "┌─ container1", "eth0 veth UP", "172.17.0.2/16", "default via 172.17.0.1"} {
+		if !strings.Contains(pic, want) {
+			t.Errorf("the Topology pane lacks %q:\n%s", want, pic)
+		}
+	}
+	if !regexp.MustCompile(`├─+┐`).MatchString(pic) || !strings.Contains(pic, "┘") {
+		t.Errorf("no wire joins the veth pair:\n%s", pic)
+	}
+	// An event of the container's namespace is named so in the Detail pane.
+	found := false
+	for i := 0; i < 40 && !found; i++ {
+		found = strings.Contains(plain(t, m), "netns container1 (")
+		m = press(m, "3", "j")
+	}
+	if !found {
+		t.Error("no event of the last step is shown as acting in container1")
 	}
 }

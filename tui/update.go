@@ -129,6 +129,7 @@ func (m *Model) typing() (paneID, bool) {
 func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	k := &m.com.keys
 	m.message = ""
+	m.notice = "" // the key still does its job
 	if id, ok := m.typing(); ok {
 		if msg.String() == "ctrl+c" {
 			m.quitting = true

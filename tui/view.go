@@ -40,6 +40,9 @@ func (m *Model) render() string {
 	if m.picker.open && m.lay.mode != modeTooSmall && !m.showHelp {
 		body = m.pickerOverlay(body)
 	}
+	if m.notice != "" && m.lay.mode != modeTooSmall {
+		body = m.noticeOverlay(body)
+	}
 	lines := make([]string, 0, m.height)
 	lines = append(lines, body...)
 	if m.lay.mode != modeTooSmall {
@@ -157,4 +160,25 @@ func (m *Model) hintLine() string {
 	text := fmt.Sprintf(" %d-%d switch tabs · at %dx%d or more, source and syscalls show side by side (this terminal is %dx%d)",
 		int(paneSource)+1, int(numPanes), stackedWidth, stackedHigh, m.width, m.height)
 	return m.com.styles.Muted.render(fit(text, m.width))
+}
+
+// noticeOverlay draws Options.Notice in a box across the bottom of the
+// panes, wrapped to fit, until the first key.
+func (m *Model) noticeOverlay(body []string) []string {
+	st := &m.com.styles
+	w := m.width
+	inner := w - 2
+	var lines []string
+	for _, l := range wrap(m.notice, inner-2) {
+		lines = append(lines, st.Warn.render(fit(" "+l, inner)))
+	}
+	lines = append(lines, st.Muted.render(fit(" any key closes this note (and does its job)", inner)))
+	h := min(len(lines)+2, len(body))
+	if h < 3 {
+		return body
+	}
+	box := box(st, "Note", "", w, h, true, lines[:h-2])
+	out := append([]string{}, body...)
+	copy(out[len(body)-h:], box)
+	return out
 }

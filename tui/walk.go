@@ -177,24 +177,14 @@ func (w *walk) currentScenario() string {
 // spinnerFrame returns the running step's glyph, without colour.
 func (w *walk) spinnerFrame() string { return w.spinner.View() }
 
-// network returns the scenario's networks as they stand after step i:
-// step i's own state when it recorded one (own is true), else the latest
-// one before it; and the state before step i, which the picture marks
-// changes against. Both are nil when nothing has been recorded yet.
+// network returns the scenario's networks as they stand after step i, the
+// state before step i, and whether step i recorded one of its own (see
+// [topology.At]); only the steps shown count.
 func (w *walk) network(i int) (after, before *topology.Network, own bool) {
-	for j := min(i, len(w.snap)-1); j >= 0; j-- {
-		r := w.result(j)
-		if r == nil || r.Network == nil {
-			continue
+	return topology.At(min(i, len(w.snap)-1), func(j int) *topology.Network {
+		if r := w.result(j); r != nil {
+			return r.Network
 		}
-		if after == nil {
-			after, own = r.Network, j == i
-			if !own {
-				return after, after, false
-			}
-			continue
-		}
-		return after, r.Network, own
-	}
-	return after, nil, own
+		return nil
+	})
 }
