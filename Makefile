@@ -14,7 +14,7 @@ help: ## list the targets
 	@awk 'BEGIN{FS=":.*## "} /^[a-z-]+:.*## /{printf "  %-15s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 build: ## build bin/netexplore (no clang needed: the probe object is committed)
-	$(GO) build -ldflags "-X main.version=$(VERSION)" -o $(BIN) ./cmd/netexplore
+	$(GO) build -trimpath -ldflags "-X main.version=$(VERSION)" -o $(BIN) ./cmd/netexplore
 
 run: deps build ## open the walkthrough of Docker's default bridge (as root; falls back to replay)
 	./$(BIN)

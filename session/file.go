@@ -44,6 +44,9 @@ type line struct {
 	Status Status            `json:"status,omitempty"`
 	// Start is on a result line: the step's begin marker time.
 	Start time.Duration `json:"start_ns,omitempty"`
+	// Interrupted, on the end line, says the recording was stopped early
+	// and where: "interrupted during step 3/18 (setupDevice)".
+	Interrupted string `json:"interrupted,omitempty"`
 }
 
 // Writer streams a session to a file as it happens.
@@ -94,8 +97,17 @@ func (w *Writer) Result(index int, status Status, r *steps.StepResult, start tim
 
 // Close writes the end line and flushes the compressed stream. It does not
 // close the underlying writer.
-func (w *Writer) Close(lost uint64) error {
-	w.put(line{Type: "end", Lost: &lost})
+func (w *Writer) Close(lost uint64) error { return w.end(line{Type: "end", Lost: &lost}) }
+
+// Interrupt ends a recording that was stopped early: the end line says
+// why, so a reader shows the steps written so far as an interrupted
+// session rather than a damaged file.
+func (w *Writer) Interrupt(lost uint64, why string) error {
+	return w.end(line{Type: "end", Lost: &lost, Interrupted: why})
+}
+
+func (w *Writer) end(l line) error {
+	w.put(l)
 	if err := w.gz.Close(); err != nil && w.err == nil {
 		w.err = fmt.Errorf("writing session: %w", err)
 	}
@@ -144,8 +156,21 @@ func (w *Writer) body(s *Session) error {
 	return w.err
 }
 
-// ReadFile reads the session file at path.
+// ReadFile reads the session file at path. Like [Read], it returns what it
+// could read along with an error about a damaged file.
 func ReadFile(path string) (*Session, error) {
+	// Only a regular file is a session: opening a FIFO would wait for a
+	// writer forever, and a directory is a mistake worth naming.
+	fi, err := os.Stat(path)
+	if err != nil {
+		return nil, fmt.Errorf("opening session: %w", err)
+	}
+	switch {
+	case fi.IsDir():
+		return nil, fmt.Errorf("%s is a directory, not a session file", path)
+	case !fi.Mode().IsRegular():
+		return nil, fmt.Errorf("%s is not a regular file (%s): give a session file, or - to read standard input", path, fi.Mode().Type())
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, fmt.Errorf("opening session: %w", err)
@@ -153,18 +178,33 @@ func ReadFile(path string) (*Session, error) {
 	defer f.Close()
 	s, err := Read(f)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return s, fmt.Errorf("%s: %w", path, err)
 	}
 	return s, nil
 }
+
+// Limit bounds the bytes a session may hold once decompressed, so a small
+// hostile file (a gzip bomb) cannot exhaust memory. Commands set it from
+// --memory-limit.
+var Limit int64 = 256 << 20
 
 // ErrNotSession says the input is not a netexplore session at all.
 var ErrNotSession = errors.New("not a netexplore session file")
 
 // Read reads a session. Every malformed input — empty, not gzip, not a
-// session, a newer format, truncated, corrupted — is reported as one error
-// that says which; it never panics.
+// session, a newer format, truncated, corrupted, larger than [Limit] — is
+// reported as one error that says which; it never panics. When the damage
+// comes after a valid header, the session read up to it is returned with
+// the error (Complete false), so a caller can still show those steps.
 func Read(r io.Reader) (*Session, error) {
+	s, err := read(r)
+	if err != nil && (s == nil || s.Header.Format == "") {
+		return nil, err
+	}
+	return s, err
+}
+
+func read(r io.Reader) (*Session, error) {
 	br := bufio.NewReader(r)
 	magic, err := br.Peek(2)
 	if len(magic) == 0 {
@@ -183,7 +223,7 @@ func Read(r io.Reader) (*Session, error) {
 	// One gzip member is one session: anything after it is an error, not
 	// a second session to append.
 	gz.Multistream(false)
-	src := &errReader{r: gz}
+	src := &errReader{r: io.LimitReader(gz, Limit+1)}
 	sc := bufio.NewScanner(src)
 	sc.Buffer(make([]byte, 0, 64<<10), maxLine)
 	s := &Session{Sources: map[string]string{}}
@@ -195,12 +235,20 @@ func Read(r io.Reader) (*Session, error) {
 			// A line cut short by the end of the data, or by a corrupt
 			// compressed stream, is reported as that.
 			if src.err != nil && src.err != io.EOF {
-				return nil, streamError(src.err, n-1)
+				return s, streamError(src.err, n-1)
+			}
+			if src.n > Limit {
+				return s, fmt.Errorf("corrupt session: more than %d MiB after decompression, over the memory limit (raise it with --memory-limit if the file is genuine)", Limit>>20)
 			}
 			if n == 1 {
 				return nil, fmt.Errorf("%w: the first line is not a session header", ErrNotSession)
 			}
-			return nil, fmt.Errorf("corrupt session: line %d: %v", n, err)
+			if !sc.Scan() && sc.Err() == nil && src.last != '\n' {
+				// The data ends inside this line: the file was cut while
+				// being written, then compressed whole.
+				return s, fmt.Errorf("truncated session: the last line (%d) is cut short", n)
+			}
+			return s, fmt.Errorf("corrupt session: line %d: %v", n, err)
 		}
 		if n == 1 {
 			if err := checkHeader(l); err != nil {
@@ -209,41 +257,51 @@ func Read(r io.Reader) (*Session, error) {
 			s.Header = *l.Header
 			continue
 		}
-		if s.Complete {
-			return nil, fmt.Errorf("corrupt session: line %d follows the end line", n)
+		if s.Complete || s.Stopped != "" {
+			return s, fmt.Errorf("corrupt session: line %d follows the end line", n)
 		}
 		if err := s.apply(l, n); err != nil {
-			return nil, err
+			return s, err
 		}
+	}
+	if src.n > Limit {
+		return s, fmt.Errorf("corrupt session: more than %d MiB after decompression, over the memory limit (raise it with --memory-limit if the file is genuine)", Limit>>20)
 	}
 	if err := sc.Err(); err != nil {
 		if errors.Is(err, bufio.ErrTooLong) {
-			return nil, fmt.Errorf("corrupt session: line %d is longer than %d bytes", n+1, maxLine)
+			return s, fmt.Errorf("corrupt session: line %d is longer than %d bytes", n+1, maxLine)
 		}
-		return nil, streamError(err, n)
+		return s, streamError(err, n)
 	}
 	if n == 0 {
 		return nil, fmt.Errorf("%w: no header", ErrNotSession)
 	}
-	if !s.Complete {
-		return nil, fmt.Errorf("truncated session: no end line after %d lines (the recording was interrupted)", n)
+	if !s.Complete && s.Stopped == "" {
+		return s, fmt.Errorf("truncated session: no end line after %d lines (the recording was cut short)", n)
 	}
 	if _, err := br.Peek(1); err == nil {
-		return nil, errors.New("corrupt session: unexpected data after the end of the session")
+		return s, errors.New("corrupt session: unexpected data after the end of the session")
 	}
 	return s, nil
 }
 
 // errReader remembers the first error of the reader it wraps, so that a
-// line the scanner hands out incomplete can be blamed on the stream.
+// line the scanner hands out incomplete can be blamed on the stream, and
+// counts the bytes read.
 type errReader struct {
-	r   io.Reader
-	err error
+	r    io.Reader
+	err  error
+	n    int64
+	last byte // the last byte read: a whole file ends with a newline
 }
 
 // Read implements io.Reader.
 func (e *errReader) Read(p []byte) (int, error) {
 	n, err := e.r.Read(p)
+	e.n += int64(n)
+	if n > 0 {
+		e.last = p[n-1]
+	}
 	if err != nil && e.err == nil {
 		e.err = err
 	}
@@ -311,7 +369,11 @@ func (s *Session) apply(l line, n int) error {
 			return fmt.Errorf("corrupt session: line %d: end line without a lost count", n)
 		}
 		s.Lost = *l.Lost
-		s.Complete = true
+		if l.Interrupted != "" {
+			s.Stopped = l.Interrupted
+		} else {
+			s.Complete = true
+		}
 	default:
 		// Lines of unknown type come from a newer minor revision; skip them.
 	}

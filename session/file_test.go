@@ -8,8 +8,10 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/netexplore/netexplore/trace/event"
+	"golang.org/x/sys/unix"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
@@ -156,11 +158,11 @@ func TestRecordsDecode(t *testing.T) {
 				continue
 			}
 			for _, m := range r.Decoded.Netlink {
-				if _, ok := want[m.TypeName]; ok {
-					want[m.TypeName] = true
+				if _, ok := want[m.Name]; ok {
+					want[m.Name] = true
 				}
 				if m.Malformed != "" {
-					t.Errorf("step %d (%s): %s is malformed: %s", st.Index, st.Info.ID, m.TypeName, m.Malformed)
+					t.Errorf("step %d (%s): %s is malformed: %s", st.Index, st.Info.ID, m.Name, m.Malformed)
 				}
 			}
 		}
@@ -451,5 +453,103 @@ func BenchmarkEmbeddedRead(b *testing.B) {
 		if _, err := Embedded(); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// An interrupted recording ends with an end line that says so: it reads
+// without error, not Complete, with the reason.
+func TestReadInterrupted(t *testing.T) {
+	s := small(t)
+	var b bytes.Buffer
+	w, err := NewWriter(&b, s.Header)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.body(s); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Interrupt(3, "interrupted during step 2/2 (setupDevice)"); err != nil {
+		t.Fatal(err)
+	}
+	got, err := Read(bytes.NewReader(b.Bytes()))
+	if err != nil {
+		t.Fatalf("interrupted session: %v", err)
+	}
+	if got.Complete || got.Stopped != "interrupted during step 2/2 (setupDevice)" || got.Lost != 3 {
+		t.Errorf("Complete %v, Stopped %q, Lost %d", got.Complete, got.Stopped, got.Lost)
+	}
+	if len(got.Steps) != len(s.Steps) {
+		t.Errorf("%d steps, want %d", len(got.Steps), len(s.Steps))
+	}
+}
+
+// A file cut short still gives the steps before the cut, with the error.
+func TestReadTruncatedKeepsSteps(t *testing.T) {
+	s := small(t)
+	data := encode(t, s)
+	// Decompress, cut the text after the first event line, compress again.
+	zr, err := gzip.NewReader(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var plain bytes.Buffer
+	plain.ReadFrom(zr)
+	lines := strings.SplitAfter(plain.String(), "\n")
+	cut := 0
+	for i, l := range lines {
+		if strings.HasPrefix(l, `{"type":"event"`) {
+			cut = i + 1
+			break
+		}
+	}
+	if cut == 0 {
+		t.Fatal("no event line in the small session")
+	}
+	text := strings.Join(lines[:cut], "") + lines[cut][:len(lines[cut])/2]
+	got, err := Read(bytes.NewReader(gzipLines(t, text)))
+	if err == nil || !strings.HasPrefix(err.Error(), "truncated session: the last line") {
+		t.Fatalf("error %v, want a truncated last line", err)
+	}
+	if got == nil || len(got.Steps) == 0 || got.EventCount() != 1 || got.Complete {
+		t.Fatalf("partial session not returned: %+v", got)
+	}
+}
+
+// A small file that decompresses beyond the limit is refused with a clear
+// error, without reading it all.
+func TestReadLimit(t *testing.T) {
+	defer func(l int64) { Limit = l }(Limit)
+	Limit = 1 << 20
+	ev := `{"type":"event","index":0,"event":{"seq":1,"data":"` + strings.Repeat("A", 4096) + `"}}` + "\n"
+	text := header(1) + `{"type":"step","step":{"index":0}}` + "\n" + strings.Repeat(ev, 600)
+	data := gzipLines(t, text)
+	if len(data) > 64<<10 {
+		t.Fatalf("bomb is %d bytes, want a small file", len(data))
+	}
+	_, err := Read(bytes.NewReader(data))
+	if err == nil || !strings.Contains(err.Error(), "memory limit") {
+		t.Fatalf("error %v, want the memory limit", err)
+	}
+	checkReadError(t, "bomb", err)
+}
+
+func TestReadFileNotRegular(t *testing.T) {
+	dir := t.TempDir()
+	if _, err := ReadFile(dir); err == nil || !strings.Contains(err.Error(), "is a directory") {
+		t.Errorf("directory: error %v", err)
+	}
+	fifo := dir + "/fifo"
+	if err := unix.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { _, err := ReadFile(fifo); done <- err }()
+	select {
+	case err := <-done:
+		if err == nil || !strings.Contains(err.Error(), "not a regular file") {
+			t.Errorf("fifo: error %v", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("reading a FIFO blocked")
 	}
 }

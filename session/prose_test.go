@@ -138,7 +138,7 @@ func firstRequest(st *Step) string {
 		switch r.Event.Kind {
 		case event.KindSend:
 			for _, m := range r.Decoded.Netlink {
-				return m.TypeName
+				return m.Name
 			}
 		case event.KindIoctl:
 			if i := strings.Index(r.Decoded.Call, "SIOC"); i >= 0 {
@@ -195,7 +195,7 @@ func stepCorpus(st *Step) string {
 		b.WriteString(d.Call + "\n" + d.Summary + "\n" + d.Path + "\n" + r.Event.Path + "\n" + strings.Join(d.Argv, " ") + "\n")
 		fields(d.Fields)
 		for _, m := range d.Netlink {
-			b.WriteString(m.TypeName + " " + m.Summary + "\n")
+			b.WriteString(m.Name + " " + m.Summary + "\n")
 			fields(m.Fields)
 		}
 	}

@@ -98,6 +98,9 @@ type Session struct {
 	// Complete is true when the session ended normally (the end line was
 	// read, or the live run finished).
 	Complete bool
+	// Stopped says why a session that is not Complete ends early, when the
+	// recording said so: "interrupted during step 3/18 (setupDevice)".
+	Stopped string
 }
 
 // EventCount returns the number of events in all steps.

@@ -275,9 +275,13 @@ func resolveIPv4(c Config, errs []error) (netip.Prefix, []error) {
 		switch {
 		case err != nil || !p.Addr().Is4():
 			bad("--bip=%s: not an IPv4 address with a prefix length, such as 172.17.0.1/16", c.BIP)
-		case p.Bits() < 31 && p.Addr() == p.Masked().Addr():
+		case p.Bits() == 0:
+			bad("--bip=%s: a /0 subnet would cover every IPv4 address, the host's routes included: use a private subnet such as 172.17.0.1/16", c.BIP)
+		case p.Bits() > 30:
+			bad("--bip=%s: a /%d subnet has no room for a container besides the bridge: use /30 or a shorter prefix", c.BIP, p.Bits())
+		case p.Addr() == p.Masked().Addr():
 			bad("--bip=%s is the subnet's network address: give the bridge's own address, such as %s/%d", c.BIP, p.Addr().Next(), p.Bits())
-		case p.Bits() < 31 && p.Addr() == lastAddr(p):
+		case p.Addr() == lastAddr(p):
 			bad("--bip=%s is the subnet's broadcast address", c.BIP)
 		default:
 			addr = p

@@ -59,3 +59,26 @@ func TestTraceExitStatus(t *testing.T) {
 		t.Fatalf("exit = %v, want status 7", err)
 	}
 }
+
+// TestVersionAndHelp checks the conventions a user tries first: --version
+// and --help print to standard output and succeed; stray arguments to
+// version are refused.
+func TestVersionAndHelp(t *testing.T) {
+	for _, c := range []struct {
+		args   []string
+		code   int
+		stdout string
+	}{
+		{[]string{"--version"}, 0, "netexplore "},
+		{[]string{"version"}, 0, "netexplore "},
+		{[]string{"version", "--bogus"}, 2, ""},
+		{[]string{"--help"}, 0, "Usage:"},
+		{[]string{"-h"}, 0, "Usage:"},
+	} {
+		var out, errOut strings.Builder
+		code := run(c.args, &out, &errOut)
+		if code != c.code || !strings.Contains(out.String(), c.stdout) {
+			t.Errorf("netexplore %v: exit %d, stdout %q; want %d and %q", c.args, code, out.String(), c.code, c.stdout)
+		}
+	}
+}

@@ -108,12 +108,12 @@ Flags:
 			return fmt.Errorf("reading the %s: %w", rec.Name(), err)
 		}
 	case "-":
-		s, err = session.Read(os.Stdin)
+		s, err = keepPartial(session.Read(os.Stdin))
 		if err != nil {
 			return fmt.Errorf("standard input: %w", err)
 		}
 	default:
-		s, err = session.ReadFile(file)
+		s, err = keepPartial(session.ReadFile(file))
 		if err != nil {
 			return err
 		}

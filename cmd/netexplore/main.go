@@ -50,10 +50,7 @@ func commands() []command {
 		{"record", "run the walkthrough non-interactively and save it as a session file", runRecord},
 		{"export", "export a session (or the built-in one) as markdown, jsonl, pcapng or text", runExport},
 		{"trace", "trace any command's ioctl/netlink/sysctl/exec traffic", runTrace},
-		{"version", "print netexplore's version", func(_ []string, stdout, _ io.Writer) error {
-			fmt.Fprintln(stdout, "netexplore", version)
-			return nil
-		}},
+		{"version", "print netexplore's version", runVersion},
 	}
 }
 
@@ -63,9 +60,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 		name, args = args[0], args[1:]
 	}
 	switch name {
-	case "help":
+	case "help", "-h", "-help", "--help":
 		usage(stdout)
 		return 0
+	case "--version", "-version":
+		return exitCode(runVersion(args, stdout, stderr), stderr)
 	}
 	for _, c := range commands() {
 		if c.name == name {
@@ -102,6 +101,16 @@ func exitCode(err error, stderr io.Writer) int {
 
 // errUsage marks an error whose message the flag package already printed.
 var errUsage = errors.New("usage")
+
+// runVersion implements `netexplore version` (and `--version`).
+func runVersion(args []string, stdout, stderr io.Writer) error {
+	if len(args) > 0 {
+		fmt.Fprintf(stderr, "netexplore version takes no arguments (got %q)\n", args[0])
+		return errUsage
+	}
+	fmt.Fprintln(stdout, "netexplore", version)
+	return nil
+}
 
 func usage(w io.Writer) {
 	fmt.Fprint(w, `netexplore shows what Docker's bridge driver asks the Linux kernel to do,

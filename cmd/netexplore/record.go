@@ -5,9 +5,12 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 
 	"github.com/netexplore/netexplore/internal/safefile"
 	"github.com/netexplore/netexplore/session"
+	"github.com/netexplore/netexplore/session/live"
 )
 
 // runRecord implements `netexplore record -o FILE`: the whole plan,
@@ -53,26 +56,75 @@ Flags:
 		return err
 	}
 	defer outFile.Close()
-	live, cleanup, err := startLive(p, nil)
+	live, intr, err := startLive(p, nil)
 	if err != nil {
 		return err
 	}
-	defer cleanup()
-	total := len(live.Session().Steps)
-	runErr := live.RunAll(func(st *session.Step) {
-		fmt.Fprintf(stderr, "[%d/%d] %s — %s\n", st.Index+1, total, st.Info.ID, st.Info.Title)
-	})
-	closeErr := live.Close()
+	defer intr.stop()
 	s := live.Session()
-	if err := errors.Join(runErr, closeErr); err != nil {
+	w, err := session.NewWriter(outFile, s.Header)
+	if err != nil {
 		return err
 	}
-	if err := session.Write(outFile, s); err != nil {
+	runErr := recordSteps(live, w, intr, stderr)
+	closeErr := live.Close()
+	for _, file := range slices.Sorted(maps.Keys(s.Sources)) {
+		w.Source(file, s.Sources[file])
+	}
+	if intr.happened() {
+		err = w.Interrupt(s.Lost, intr.describe(s))
+	} else {
+		err = w.Close(s.Lost)
+	}
+	if err != nil {
 		return err
 	}
 	if err := outFile.Commit(); err != nil {
 		return err
 	}
-	fmt.Fprintf(stderr, "recorded %d steps, %d events, %d lost to %s\n", total, s.EventCount(), s.Lost, *out)
+	if intr.happened() {
+		fmt.Fprintf(stderr, "recorded the steps before the interrupt to %s\n", *out)
+		return intr.err(s, stderr)
+	}
+	if err := errors.Join(runErr, closeErr); err != nil {
+		return err
+	}
+	fmt.Fprintf(stderr, "recorded %d steps, %d events, %d lost to %s\n", len(s.Steps), s.EventCount(), s.Lost, *out)
 	return failedStep(s)
+}
+
+// recordSteps writes the plan, then runs it step by step, streaming each
+// finished step's events and result to w, so an interrupted recording keeps every step
+// that finished. It stops at the first failed step, as Docker does.
+func recordSteps(l *live.Runner, w *session.Writer, intr *interruption, stderr io.Writer) error {
+	s := l.Session()
+	for _, st := range s.Steps {
+		w.Step(st)
+	}
+	total := len(s.Steps)
+	for i := l.Next(); i >= 0; i = l.Next() {
+		st := s.Steps[i]
+		fmt.Fprintf(stderr, "[%d/%d] %s — %s\n", i+1, total, st.Info.ID, st.Info.Title)
+		st, err := l.RunStep(i)
+		if intr.happened() {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		var werr error
+		l.View(func(*session.Session) {
+			for j := range st.Events {
+				w.Event(i, &st.Events[j])
+			}
+			werr = w.Result(i, st.Status, st.Result, st.Start)
+		})
+		if werr != nil {
+			return werr
+		}
+		if st.Status == session.Failed {
+			return nil
+		}
+	}
+	return nil
 }

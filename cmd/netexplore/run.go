@@ -10,7 +10,10 @@ import (
 	"os"
 	"os/signal"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"syscall"
+	"time"
 
 	"github.com/netexplore/netexplore/internal/topology"
 	"github.com/netexplore/netexplore/trace/analyze"
@@ -78,15 +81,15 @@ func (p *planFlags) applyDefaults(fs *flag.FlagSet) {
 // errHelp ends a command successfully after --help.
 var errHelp = errors.New("help shown")
 
-// startLive starts a live walkthrough and arranges for SIGINT/SIGTERM to
-// close it, so the lab and the probe are removed on every exit path. The
-// returned function stops that signal handling.
-func startLive(p planFlags, onEvent func(int, session.Event)) (*live.Runner, func(), error) {
+// startLive starts a live walkthrough and watches for SIGINT/SIGTERM, so
+// the lab and the probe are removed on every exit path. Call the
+// interruption's stop when done.
+func startLive(p planFlags, onEvent func(int, session.Event)) (*live.Runner, *interruption, error) {
 	live, err := newLive(p, onEvent)
 	if err != nil {
 		return nil, nil, err
 	}
-	return live, closeOnSignal(live), nil
+	return live, watchInterrupts(live), nil
 }
 
 // newLive validates the configuration and starts a live walkthrough.
@@ -103,25 +106,87 @@ func newLive(p planFlags, onEvent func(int, session.Event)) (*live.Runner, error
 	})
 }
 
-// closeOnSignal closes live and exits when SIGINT or SIGTERM arrives, until
-// the returned function is called.
-func closeOnSignal(live *live.Runner) func() {
-	sigs := make(chan os.Signal, 1)
-	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
-	stop := make(chan struct{})
+// interruption watches for SIGINT and SIGTERM during a live run. The
+// first one closes the lab, which ends the running step, and is
+// remembered, so the command reports an interrupt — not a failure — and
+// exits 130.
+type interruption struct {
+	sig      atomic.Value // the os.Signal received
+	step     atomic.Int64 // index of the step that was running, -1 for none
+	stopOnce sync.Once
+	sigs     chan os.Signal
+	done     chan struct{}
+}
+
+// stuckExit is how long a command may take to report an interrupt before
+// netexplore exits anyway (the lab is already gone by then).
+const stuckExit = 10 * time.Second
+
+func watchInterrupts(l *live.Runner) *interruption {
+	in := &interruption{sigs: make(chan os.Signal, 1), done: make(chan struct{})}
+	in.step.Store(-1)
+	signal.Notify(in.sigs, os.Interrupt, syscall.SIGTERM)
 	go func() {
 		select {
-		case s := <-sigs:
-			live.Close()
-			fmt.Fprintf(os.Stderr, "netexplore: %v: the lab namespace and the probe were removed\n", s)
-			os.Exit(130)
-		case <-stop:
+		case s := <-in.sigs:
+			l.View(func(sess *session.Session) {
+				for _, st := range sess.Steps {
+					if st.Status == session.Running {
+						in.step.Store(int64(st.Index))
+					}
+				}
+			})
+			in.sig.Store(s)
+			l.Close()
+			select {
+			case <-in.done:
+			case <-time.After(stuckExit):
+				fmt.Fprintf(os.Stderr, "netexplore: %v: the lab namespace and the probe were removed\n", s)
+				os.Exit(130)
+			}
+		case <-in.done:
 		}
 	}()
-	return func() {
-		signal.Stop(sigs)
-		close(stop)
+	return in
+}
+
+// stop ends the watch; it is safe to call more than once.
+func (in *interruption) stop() {
+	in.stopOnce.Do(func() {
+		signal.Stop(in.sigs)
+		close(in.done)
+	})
+}
+
+// happened reports whether a signal interrupted the run.
+func (in *interruption) happened() bool { return in.sig.Load() != nil }
+
+// running returns the index of the step the interrupt cut short, or -1.
+func (in *interruption) running() int { return int(in.step.Load()) }
+
+// describe says where the run stopped: "interrupted during step 3/18
+// (setupDevice)", steps numbered from 1.
+func (in *interruption) describe(s *session.Session) string {
+	if i := in.running(); i >= 0 && i < len(s.Steps) {
+		return fmt.Sprintf("interrupted during step %d/%d (%s)", i+1, len(s.Steps), s.Steps[i].Info.ID)
 	}
+	return "interrupted between steps"
+}
+
+// err reports the interrupt on stderr and returns the exit status 130.
+func (in *interruption) err(s *session.Session, stderr io.Writer) error {
+	fmt.Fprintf(stderr, "netexplore: %s (%v): the lab namespace and the probe were removed\n", in.describe(s), in.sig.Load())
+	return exitError{130}
+}
+
+// completed reports whether step st finished before an interrupt: the step
+// the interrupt cut short, and those after it, did not.
+func (in *interruption) completed(st *session.Step) bool {
+	if !in.happened() {
+		return true
+	}
+	i := in.running()
+	return st.Status != session.Pending && st.Status != session.Running && (i < 0 || st.Index < i)
 }
 
 // runRun implements `netexplore run`: the whole plan, non-interactively,
@@ -162,15 +227,18 @@ Flags:
 	if *format != "text" && *format != "json" {
 		return fmt.Errorf("unknown --format %q: use text or json", *format)
 	}
-	live, cleanup, err := startLive(p, nil)
+	live, intr, err := startLive(p, nil)
 	if err != nil {
 		return err
 	}
-	defer cleanup()
+	defer intr.stop()
 	runErr := live.RunAll(nil)
 	closeErr := live.Close()
 	s := live.Session()
 	for _, st := range s.Steps {
+		if !intr.completed(st) {
+			break
+		}
 		if *format == "json" {
 			if err := writeStepJSON(stdout, s, st); err != nil {
 				return err
@@ -178,6 +246,9 @@ Flags:
 			continue
 		}
 		writeStepText(stdout, s, st, *verbose)
+	}
+	if intr.happened() {
+		return intr.err(s, stderr)
 	}
 	if *format == "text" {
 		fmt.Fprintf(stdout, "%d steps, %d events, %d lost\n", len(s.Steps), s.EventCount(), s.Lost)
@@ -189,7 +260,7 @@ Flags:
 func failedStep(s *session.Session) error {
 	for _, st := range s.Steps {
 		if st.Status == session.Failed && st.Result != nil {
-			return fmt.Errorf("step %d (%s) failed: %s", st.Index+1, st.Info.ID, st.Result.Error)
+			return fmt.Errorf("step %d/%d (%s) failed: %s", st.Index+1, len(s.Steps), st.Info.ID, st.Result.Error)
 		}
 	}
 	return nil

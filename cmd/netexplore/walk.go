@@ -128,7 +128,7 @@ Flags:
 }
 
 func replay(path string, opts tui.Options) error {
-	s, err := session.ReadFile(path)
+	s, err := keepPartial(session.ReadFile(path))
 	if err != nil {
 		return err
 	}

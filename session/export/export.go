@@ -3,6 +3,8 @@ package export
 import (
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/netexplore/netexplore/session"
@@ -23,16 +25,36 @@ const (
 	Text Format = "text"
 )
 
+// format is what a registered export format provides.
+type format struct {
+	rank   int  // place in the documented order
+	binary bool // not text: never written to a terminal
+	write  func(io.Writer, *session.Session, Options) error
+}
+
+// formats holds every export format; each format's file registers itself,
+// so a new format is one new file.
+var formats = map[Format]format{}
+
+// register adds an export format; it is called from init functions.
+func register(f Format, rank int, binary bool, write func(io.Writer, *session.Session, Options) error) {
+	formats[f] = format{rank: rank, binary: binary, write: write}
+}
+
 // Formats lists the formats in the order they are documented.
-func Formats() []Format { return []Format{Markdown, JSONL, PCAPNG, Text} }
+func Formats() []Format {
+	fs := slices.Collect(maps.Keys(formats))
+	slices.SortFunc(fs, func(a, b Format) int { return formats[a].rank - formats[b].rank })
+	return fs
+}
 
 // ParseFormat returns the format named s.
 func ParseFormat(s string) (Format, error) {
-	names := make([]string, 0, 4)
+	if _, ok := formats[Format(s)]; ok {
+		return Format(s), nil
+	}
+	var names []string
 	for _, f := range Formats() {
-		if string(f) == s {
-			return f, nil
-		}
 		names = append(names, string(f))
 	}
 	return "", fmt.Errorf("unknown export format %q: use %s", s, strings.Join(names, ", "))
@@ -40,7 +62,7 @@ func ParseFormat(s string) (Format, error) {
 
 // Binary reports whether the format is not text (it should not be written
 // to a terminal).
-func (f Format) Binary() bool { return f == PCAPNG }
+func (f Format) Binary() bool { return formats[f].binary }
 
 // Options tunes the formats; the zero value gives the defaults.
 type Options struct {
@@ -53,16 +75,8 @@ type Options struct {
 
 // Write exports s to w in format f.
 func Write(w io.Writer, s *session.Session, f Format, opts Options) error {
-	switch f {
-	case Markdown:
-		return WriteMarkdown(w, s, opts.Markdown)
-	case JSONL:
-		return WriteJSONL(w, s)
-	case PCAPNG:
-		return WritePCAPNG(w, s)
-	case Text:
-		return WriteText(w, s, opts.Brief, opts.Verbose)
+	if _, err := ParseFormat(string(f)); err != nil {
+		return err
 	}
-	_, err := ParseFormat(string(f))
-	return err
+	return formats[f].write(w, s, opts)
 }

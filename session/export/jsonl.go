@@ -11,6 +11,10 @@ import (
 	"github.com/netexplore/netexplore/session"
 )
 
+func init() {
+	register(JSONL, 2, false, func(w io.Writer, s *session.Session, _ Options) error { return WriteJSONL(w, s) })
+}
+
 // JSONLEvent is one event of a walkthrough as JSON: each line of the jsonl
 // export, and each element of a step's "events" in `netexplore run
 // --format json` — the same object in both. It is the stable JSON form of

@@ -22,6 +22,10 @@ import (
 	"github.com/netexplore/netexplore/session"
 )
 
+func init() {
+	register(Markdown, 1, false, func(w io.Writer, s *session.Session, o Options) error { return WriteMarkdown(w, s, o.Markdown) })
+}
+
 // MarkdownOptions tunes the Markdown export; zero values give the defaults.
 type MarkdownOptions struct {
 	// Title is the document's top heading (default: "netexplore session:
@@ -106,7 +110,11 @@ func (m *mdWriter) document() {
 		m.printf("Hook unavailable while recording, its events are missing: %s.\n\n", escapeText(u))
 	}
 	if !s.Complete {
-		m.printf("**The recording was interrupted**: the session ends early.\n\n")
+		why := "the session ends early"
+		if s.Stopped != "" {
+			why = escapeText(s.Stopped)
+		}
+		m.printf("**The recording was interrupted**: %s.\n\n", why)
 	}
 	m.config()
 
@@ -375,10 +383,10 @@ func eventLabels(r *analyze.Record) []string {
 	case event.KindSend:
 		var out []string
 		for _, msg := range d.Netlink {
-			if msg.Type < 16 || strings.HasPrefix(msg.TypeName, "NFNL_MSG_BATCH_") {
+			if msg.Type < 16 || strings.HasPrefix(msg.Name, "NFNL_MSG_BATCH_") {
 				continue // control messages and batch brackets
 			}
-			out = append(out, msg.TypeName)
+			out = append(out, msg.Name)
 		}
 		return out
 	case event.KindIoctl:
@@ -563,9 +571,9 @@ func helperWhat(recs []analyze.Record, group uint32, procs helpers) string {
 			}
 		case event.KindSend:
 			for _, msg := range r.Decoded.Netlink {
-				if isChange(&msg) && !seen[msg.TypeName] {
-					seen[msg.TypeName] = true
-					changes = append(changes, msg.TypeName)
+				if isChange(&msg) && !seen[msg.Name] {
+					seen[msg.Name] = true
+					changes = append(changes, msg.Name)
 				}
 			}
 		case event.KindIoctl, event.KindWrite:
@@ -599,7 +607,7 @@ func isChange(msg *netlink.Message) bool {
 	if msg.Flags&nlmFRequest == 0 || msg.Type < 16 {
 		return false
 	}
-	verb := msg.TypeName[strings.LastIndex(msg.TypeName, "_")+1:]
+	verb := msg.Name[strings.LastIndex(msg.Name, "_")+1:]
 	return strings.HasPrefix(verb, "NEW") || strings.HasPrefix(verb, "DEL") || strings.HasPrefix(verb, "SET")
 }
 
@@ -626,8 +634,8 @@ func (m *mdWriter) messages(st *session.Step, recs []analyze.Record) {
 		case event.KindSend:
 			for j := range r.Decoded.Netlink {
 				msg := &r.Decoded.Netlink[j]
-				if isChange(msg) && !seen[msg.TypeName] && len(picks) < m.opts.MaxMessages {
-					seen[msg.TypeName] = true
+				if isChange(msg) && !seen[msg.Name] && len(picks) < m.opts.MaxMessages {
+					seen[msg.Name] = true
 					picks = append(picks, pick{i, j})
 				}
 			}

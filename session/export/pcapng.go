@@ -14,6 +14,10 @@ import (
 	"github.com/netexplore/netexplore/session"
 )
 
+func init() {
+	register(PCAPNG, 3, true, func(w io.Writer, s *session.Session, _ Options) error { return WritePCAPNG(w, s) })
+}
+
 // pcapng block types and option codes (the pcapng specification,
 // draft-ietf-opsawg-pcapng).
 const (

@@ -9,7 +9,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/netexplore/netexplore/trace/decode/netlink"
 	"github.com/netexplore/netexplore/trace/event"
 
 	"golang.org/x/sys/unix"
@@ -124,7 +123,7 @@ func TestPCAPNGStructure(t *testing.T) {
 		}
 		pkt := b[20 : 20+capLen]
 		pktType, hatype, family := binary.BigEndian.Uint16(pkt), binary.BigEndian.Uint16(pkt[2:]), binary.BigEndian.Uint16(pkt[14:])
-		if hatype != arphrdNetlink || (family != netlink.Route && family != netlink.Netfilter) {
+		if hatype != arphrdNetlink || (family != unix.NETLINK_ROUTE && family != unix.NETLINK_NETFILTER) {
 			t.Errorf("packet %d: hatype %d family %d", i+1, hatype, family)
 		}
 		if nlLen := binary.LittleEndian.Uint32(pkt[cookedLen:]); nlLen != origLen-cookedLen {

@@ -12,6 +12,10 @@ import (
 	"github.com/netexplore/netexplore/session"
 )
 
+func init() {
+	register(Text, 4, false, func(w io.Writer, s *session.Session, o Options) error { return WriteText(w, s, o.Brief, o.Verbose) })
+}
+
 // WriteText writes the session in the strace-like text format of
 // `netexplore trace`, with a header before each step. An event's "at" line
 // is the step code that made the call (its origin) when known. brief

@@ -76,7 +76,7 @@ func (c *Conversation) Observe(e *event.Event, msgs []netlink.Message) []*Exchan
 	case event.KindSend:
 		for _, m := range msgs {
 			c.remember(exchangeKey{e.SockIno, m.Seq}, pendingRequest{
-				Exchange: Exchange{RequestSeq: e.Seq, Type: m.TypeName, Summary: m.Summary, NlSeq: m.Seq},
+				Exchange: Exchange{RequestSeq: e.Seq, Type: m.Name, Summary: m.Summary, NlSeq: m.Seq},
 				wantsAck: m.Flags&nlmFAck != 0,
 			})
 		}

@@ -9,7 +9,7 @@ import (
 
 func send(seq uint64, nlSeq uint32, flags uint16) (*event.Event, []netlink.Message) {
 	return &event.Event{Seq: seq, Kind: event.KindSend, SockIno: 7},
-		[]netlink.Message{{TypeName: "RTM_GETLINK", Seq: nlSeq, Flags: flags}}
+		[]netlink.Message{{Decoded: event.Decoded{Name: "RTM_GETLINK"}, Seq: nlSeq, Flags: flags}}
 }
 
 func recv(seq uint64) *event.Event {
@@ -21,8 +21,8 @@ func recv(seq uint64) *event.Event {
 func TestConversationLateAck(t *testing.T) {
 	c := NewConversation()
 	c.Observe(send(1, 42, 0x1|nlmFAck))
-	reply := []netlink.Message{{TypeName: "RTM_NEWLINK", Seq: 42}}
-	ack := []netlink.Message{{TypeName: "NLMSG_ERROR", Seq: 42, IsError: true}}
+	reply := []netlink.Message{{Decoded: event.Decoded{Name: "RTM_NEWLINK"}, Seq: 42}}
+	ack := []netlink.Message{{Decoded: event.Decoded{Name: "NLMSG_ERROR"}, Seq: 42, IsError: true}}
 	if got := c.Observe(recv(2), reply); got[0] == nil || got[0].RequestSeq != 1 {
 		t.Fatalf("reply not paired: %v", got)
 	}
@@ -38,7 +38,7 @@ func TestConversationLateAck(t *testing.T) {
 func TestConversationReplyCloses(t *testing.T) {
 	c := NewConversation()
 	c.Observe(send(1, 5, 0x1))
-	reply := []netlink.Message{{TypeName: "RTM_NEWLINK", Seq: 5}}
+	reply := []netlink.Message{{Decoded: event.Decoded{Name: "RTM_NEWLINK"}, Seq: 5}}
 	if got := c.Observe(recv(2), reply); got[0] == nil {
 		t.Fatal("reply not paired")
 	}

@@ -72,9 +72,9 @@ func Event(e *event.Event) Result {
 		d.Summary = fmt.Sprintf("socket %s %s %s", sockaddr.FamilyName(uint16(e.Args[0])), sockaddr.TypeArg(e.Args[1]), sockaddr.ProtocolName(uint16(e.Args[0]), uint16(e.Args[2])))
 		d.Call = fmt.Sprintf("socket(%s, %s, %s)", sockaddr.FamilyName(uint16(e.Args[0])), sockaddr.TypeArg(e.Args[1]), sockaddr.ProtocolName(uint16(e.Args[0]), uint16(e.Args[2])))
 	case event.KindBind, event.KindConnect:
-		sum, fields := sockaddr.DecodeProto(e.Data, e.SockProto)
-		d.Summary, d.Fields = e.Kind.String()+" "+sum, fields
-		d.Call = fmt.Sprintf("%s(%s, %s)", e.Syscall, fdString(e), sum)
+		sa := sockaddr.DecodeProto(e.Data, e.SockProto)
+		d.Summary, d.Fields = e.Kind.String()+" "+sa.Summary, sa.Fields
+		d.Call = fmt.Sprintf("%s(%s, %s)", e.Syscall, fdString(e), sa.Summary)
 	case event.KindSetsockopt, event.KindGetsockopt:
 		// The two directions reuse option numbers for different things
 		// (IPT_SO_SET_REPLACE and IPT_SO_GET_INFO are both 64).
@@ -83,7 +83,8 @@ func Event(e *event.Event) Result {
 			dir, name = sockopt.Get, sockopt.GetName(uint32(e.Args[0]), uint32(e.Args[1]))
 		}
 		// proto only matters at SOL_NETLINK, where the socket is netlink.
-		d.Summary, d.Fields = sockopt.DecodeFor(dir, e.SockProto, uint32(e.Args[0]), uint32(e.Args[1]), e.Data)
+		opt := sockopt.DecodeFor(dir, e.SockProto, uint32(e.Args[0]), uint32(e.Args[1]), e.Data)
+		d.Summary, d.Fields = opt.Summary, opt.Fields
 		d.Call = fmt.Sprintf("%s(%s, %s, %s)", e.Syscall, fdString(e), sockopt.LevelName(uint32(e.Args[0])), name)
 	case event.KindSend, event.KindRecv:
 		d.Peek = e.IsPeek()
@@ -93,10 +94,11 @@ func Event(e *event.Event) Result {
 			break
 		}
 		if e.SockFamily == unix.AF_PACKET {
-			d.Summary, d.Fields = packet.Decode(e.SockType, e.Data)
+			pkt := packet.Decode(e.SockType, e.Data)
+			d.Summary, d.Fields = pkt.Summary, pkt.Fields
 			break
 		}
-		if e.SockFamily == sockaddr.AFNetlink {
+		if e.SockFamily == unix.AF_NETLINK {
 			d.Netlink = netlink.Decode(int(e.SockProto), e.Data)
 		}
 		d.Summary = summarizeMessages(d.Netlink)
@@ -151,7 +153,7 @@ func Event(e *event.Event) Result {
 }
 
 func fdString(e *event.Event) string {
-	if e.SockFamily == sockaddr.AFNetlink {
+	if e.SockFamily == unix.AF_NETLINK {
 		return fmt.Sprintf("%d<%s>", e.Fd, sockaddr.NetlinkProtocolName(e.SockProto))
 	}
 	if e.SockFamily != 0 {
@@ -179,10 +181,10 @@ func summarizeMessages(msgs []netlink.Message) string {
 	counts := map[string]int{}
 	var order []string
 	for _, m := range msgs {
-		if counts[m.TypeName] == 0 {
-			order = append(order, m.TypeName)
+		if counts[m.Name] == 0 {
+			order = append(order, m.Name)
 		}
-		counts[m.TypeName]++
+		counts[m.Name]++
 	}
 	parts := make([]string, len(order))
 	for i, t := range order {

@@ -34,3 +34,24 @@ func Find(fields []Field, name string) (Field, bool) {
 	}
 	return Field{}, false
 }
+
+// Shift moves the offsets of fields, and of their children, by delta: for
+// a tree decoded from a slice that starts delta bytes into the payload.
+func Shift(fields []Field, delta int) []Field {
+	for i := range fields {
+		fields[i].Offset += delta
+		fields[i].Children = Shift(fields[i].Children, delta)
+	}
+	return fields
+}
+
+// Top returns the first field named name among fields themselves, not
+// their children, and whether there is one.
+func Top(fields []Field, name string) (Field, bool) {
+	for _, f := range fields {
+		if f.Name == name {
+			return f, true
+		}
+	}
+	return Field{}, false
+}

@@ -10,6 +10,7 @@ import (
 	"github.com/netexplore/netexplore/trace/analyze"
 	"github.com/netexplore/netexplore/trace/decode/netlink"
 	"github.com/netexplore/netexplore/trace/event"
+	"golang.org/x/sys/unix"
 
 	"github.com/netexplore/netexplore/internal/testutil"
 )
@@ -129,7 +130,7 @@ func TestTraceIproute2(t *testing.T) {
 			t.Errorf("flags %q lack %s", msg.FlagNames, flag)
 		}
 	}
-	if req.Event.Comm != "ip" || req.Event.SockProto != netlink.Route {
+	if req.Event.Comm != "ip" || req.Event.SockProto != unix.NETLINK_ROUTE {
 		t.Errorf("request from %s proto %d, want ip on NETLINK_ROUTE", req.Event.Comm, req.Event.SockProto)
 	}
 	// The ACK must be paired with the request.
@@ -158,7 +159,7 @@ func TestTraceIproute2(t *testing.T) {
 	up := false
 	for _, r := range recs {
 		for _, m := range r.Decoded.Netlink {
-			if r.Event.Kind == event.KindSend && strings.HasPrefix(m.TypeName, "RTM_NEWLINK") && strings.Contains(fieldValueOr(m.Fields, "ifi_change"), "IFF_UP") {
+			if r.Event.Kind == event.KindSend && strings.HasPrefix(m.Name, "RTM_NEWLINK") && strings.Contains(fieldValueOr(m.Fields, "ifi_change"), "IFF_UP") {
 				up = true
 			}
 		}

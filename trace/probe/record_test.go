@@ -6,10 +6,11 @@ import (
 	"testing"
 	"unsafe"
 
-	"github.com/netexplore/netexplore/trace/decode/sockaddr"
 	"github.com/netexplore/netexplore/trace/event"
 
 	"github.com/netexplore/netexplore/bpf"
+
+	"golang.org/x/sys/unix"
 )
 
 // record lays out h and payload as the probe writes them to the ring.
@@ -22,7 +23,7 @@ func record(h bpf.NetexploreEvent, payload []byte) []byte {
 func TestParseRecord(t *testing.T) {
 	h := bpf.NetexploreEvent{
 		Pid: 42, Kind: uint8(event.KindSend), Syscall: 6, // sendmsg
-		SockFamily: sockaddr.AFNetlink, StackLen: 16, DataLen: 100, Copied: 4, Flags: evfStack,
+		SockFamily: unix.AF_NETLINK, StackLen: 16, DataLen: 100, Copied: 4, Flags: evfStack,
 	}
 	h.Comm[0], h.Comm[1] = 'i', 'p'
 	h.Stack[0], h.Stack[1] = 0x401000, 0x402000

@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/netexplore/netexplore/internal/testutil"
+	"github.com/netexplore/netexplore/trace/event/eventtest"
 )
 
 // cmdlineOf runs argv through sh and returns the shell's own
@@ -126,7 +126,7 @@ func FuzzDecodeArgv(f *testing.F) {
 		if len(fields) != len(argv) {
 			t.Fatalf("%d fields for %d arguments", len(fields), len(argv))
 		}
-		testutil.CheckFieldBounds(t, fields, len(b))
+		eventtest.CheckFieldBounds(t, fields, len(b))
 		_ = Format(argv)
 	})
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/netexplore/netexplore/trace/decode/internal/capture"
 	"github.com/netexplore/netexplore/trace/event"
+	"github.com/netexplore/netexplore/trace/event/eventtest"
 
 	"github.com/google/go-cmp/cmp"
 	"golang.org/x/sys/unix"
@@ -128,7 +129,7 @@ func TestDecodeIoctlCaptured(t *testing.T) {
 					t.Errorf("%s = %q, want %q", name, f.Value, want)
 				}
 			}
-			testutil.CheckFieldBounds(t, call.Fields, len(fix.Data))
+			eventtest.CheckFieldBounds(t, call.Fields, len(fix.Data))
 		})
 	}
 }
@@ -268,7 +269,7 @@ func TestDecodeIoctlShortInput(t *testing.T) {
 		req, _ := strconv.ParseUint(fix.Meta["args"], 0, 32)
 		for n := 0; n <= len(fix.Data); n++ {
 			call := Decode(uint32(req), fix.Data[:n])
-			testutil.CheckFieldBounds(t, call.Fields, n)
+			eventtest.CheckFieldBounds(t, call.Fields, n)
 			if call.Name != Name(uint32(req)) {
 				t.Fatalf("%s[:%d]: name %q", fix.Name, n, call.Name)
 			}
@@ -361,6 +362,6 @@ func FuzzDecodeIoctl(f *testing.F) {
 		if call.Name == "" {
 			t.Fatal("empty name")
 		}
-		testutil.CheckFieldBounds(t, call.Fields, len(arg))
+		eventtest.CheckFieldBounds(t, call.Fields, len(arg))
 	})
 }

@@ -1,9 +1,9 @@
 package nftables
 
-// nf_tables rule expressions (NFTA_EXPR_*): attribute spaces per expression
-// type, a one-line rendering of each expression, and a small model of the
-// registers so compared values can be shown as interface names, addresses
-// or conntrack states instead of raw bytes.
+// nf_tables rule expressions (NFTA_EXPR_*): each expression's data is
+// decoded with the attribute set of its type, and rendered in one line;
+// a small model of the registers lets compared values be shown as
+// interface names, addresses or conntrack states instead of raw bytes.
 
 import (
 	"encoding/binary"
@@ -13,232 +13,264 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/netexplore/netexplore/trace/decode/netlink"
+	"github.com/netexplore/netexplore/trace/decode/render"
 	"github.com/netexplore/netexplore/trace/event"
+
+	"golang.org/x/sys/unix"
 )
 
-// nftRegKind says how the bytes held in a register are to be read.
-type nftRegKind uint8
+// regKind says how the bytes held in a register are to be read.
+type regKind uint8
 
 const (
-	nftKindUnknown   nftRegKind = iota
-	nftKindIfname               // interface name, NUL-padded (a missing NUL means a prefix match)
-	nftKindIPv4                 // IPv4 address, possibly a prefix
-	nftKindIPv6                 // IPv6 address, possibly a prefix
-	nftKindCtState              // conntrack state bits, host byte order
-	nftKindCtStatus             // conntrack status bits (IPS_*), host byte order
-	nftKindProto                // IP protocol number
-	nftKindPort                 // 16-bit port, network byte order
-	nftKindAddrType             // route type (RTN_*), host byte order
-	nftKindNFProto              // NFPROTO_* family, one byte
-	nftKindEtherType            // ethertype, network byte order
-	nftKindMark                 // 32-bit mark, host byte order
-	nftKindHostInt              // other integer in host byte order
+	kindUnknown   regKind = iota
+	kindIfname            // interface name, NUL-padded (a missing NUL means a prefix match)
+	kindIPv4              // IPv4 address, possibly a prefix
+	kindIPv6              // IPv6 address, possibly a prefix
+	kindCtState           // conntrack state bits, host byte order
+	kindCtStatus          // conntrack status bits (IPS_*), host byte order
+	kindProto             // IP protocol number
+	kindPort              // 16-bit port, network byte order
+	kindAddrType          // route type (RTN_*), host byte order
+	kindNFProto           // NFPROTO_* family, one byte
+	kindEtherType         // ethertype, network byte order
+	kindMark              // 32-bit mark, host byte order
+	kindHostInt           // other integer in host byte order
 )
 
-// nftReg describes what a register holds while a rule is decoded.
-type nftReg struct {
+// reg describes what a register holds while a rule is decoded.
+type reg struct {
 	what string // "oifname", "ip saddr", "ct state"
-	kind nftRegKind
+	kind regKind
 	bits int    // prefix length set by a payload length or bitwise mask, 0 if none
 	base string // for a masked value: what was masked ("ct state")
 	mask string // and the mask, rendered ("established,related")
 	imm  []byte // value loaded by an immediate expression
 }
 
-// nftRegName names a register number as in enum nft_registers.
-func nftRegName(r uint32) string {
-	switch {
-	case r == 0:
+// regName names a register number as in enum nft_registers.
+var regName = render.NamerFunc(func(v uint64) string {
+	switch r := uint32(v); {
+	case r == unix.NFT_REG_VERDICT:
 		return "NFT_REG_VERDICT"
-	case r >= 1 && r <= 4:
+	case r >= unix.NFT_REG_1 && r <= unix.NFT_REG_4:
 		return "NFT_REG_" + strconv.Itoa(int(r))
-	case r >= 8 && r <= 23:
-		return fmt.Sprintf("NFT_REG32_%02d", r-8)
+	case r >= unix.NFT_REG32_00 && r <= unix.NFT_REG32_15:
+		return fmt.Sprintf("NFT_REG32_%02d", r-unix.NFT_REG32_00)
 	}
-	return strconv.FormatUint(uint64(r), 10)
-}
+	return strconv.FormatUint(v, 10)
+})
 
-// nftRegText names a register in expression lines.
-func nftRegText(r uint32) string {
+// regText names a register in expression lines.
+func regText(r uint32) string {
 	return "reg " + strconv.FormatUint(uint64(r), 10)
 }
 
-// nftExprList decodes a list of NFTA_LIST_ELEM expressions and returns the
-// expression names in order and the rule they make, as statements.
-func (d *nfDecoder) nftExprList(a nfAttr) ([]event.Field, []string, string) {
+// Attribute numbers of nf_tables.h that golang.org/x/sys/unix lacks.
+const (
+	nftaBitwiseOp   = 6 // NFTA_BITWISE_OP
+	nftaBitwiseData = 7 // NFTA_BITWISE_DATA
+	ipCtDirOriginal = 0 // IP_CT_DIR_ORIGINAL, the direction of NFTA_CT_DIRECTION
+	nftSetElemAny   = 2 // NFT_SET_ELEM_CATCHALL
+	nftBitwiseShl   = 1 // NFT_BITWISE_LSHIFT
+	nftBitwiseShr   = 2 // NFT_BITWISE_RSHIFT
+)
+
+// exprListAttrs are the members of an expression list: NFTA_LIST_ELEM,
+// one expression each.
+var exprListAttrs = netlink.AttrSet{Prefix: "NFTA_LIST", Attrs: []netlink.AttrSpec{
+	unix.NFTA_LIST_ELEM: {Name: "NFTA_LIST_ELEM", Type: netlink.Custom, Decode: expr},
+}}
+
+// exprAttrs are the attributes of one expression: its type's name, and
+// its data, decoded with the attribute set of that type.
+var exprAttrs = netlink.AttrSet{Prefix: "NFTA_EXPR", Attrs: []netlink.AttrSpec{
+	unix.NFTA_EXPR_NAME: {Name: "NFTA_EXPR_NAME", Type: netlink.String},
+	unix.NFTA_EXPR_DATA: {Name: "NFTA_EXPR_DATA", Type: netlink.SubMessage, Select: &exprData},
+}}
+
+// exprData selects the attributes of NFTA_EXPR_DATA by NFTA_EXPR_NAME;
+// its formats are set in init, since expressions nest expressions.
+var exprData = netlink.Selector{Attr: unix.NFTA_EXPR_NAME, Prefix: "NFTA_"}
+
+// exprSets maps an expression type to the attribute set of its data.
+var exprSets = map[string]*netlink.AttrSet{
+	"meta": &metaAttrs, "cmp": &cmpAttrs, "payload": &payloadAttrs,
+	"immediate": &immediateAttrs, "bitwise": &bitwiseAttrs, "lookup": &lookupAttrs,
+	"ct": &ctExprAttrs, "counter": &counterAttrs, "nat": &natAttrs, "masq": &masqAttrs,
+	"redir": &redirAttrs, "match": &matchAttrs, "target": &targetAttrs, "log": &logAttrs,
+	"limit": &limitAttrs, "reject": &rejectAttrs, "fib": &fibAttrs, "range": &rangeAttrs,
+	"dynset": &dynsetAttrs, "byteorder": &byteorderAttrs, "exthdr": &exthdrAttrs,
+	"quota": &quotaAttrs, "connlimit": &connlimitAttrs, "objref": &objrefAttrs,
+	"queue": &queueAttrs, "rt": &rtAttrs, "socket": &socketAttrs, "numgen": &numgenAttrs,
+	"hash": &hashAttrs, "last": &lastAttrs, "flow_offload": &flowOffloadAttrs,
+	"dup": &dupAttrs, "fwd": &fwdAttrs, "synproxy": &synproxyAttrs, "tproxy": &tproxyAttrs,
+	"notrack": &notrackAttrs,
+}
+
+func init() { exprData.Formats = exprSets }
+
+// exprList decodes a list of expressions: its value is the rule they make,
+// as statements, and the expression names are kept for the summary.
+func exprList(w *netlink.Walker, a netlink.Attr) (string, []event.Field) {
+	d := state(w)
 	var names, stmts []string
-	kids := d.attrs(a.data, a.off+4, func(e nfAttr) event.Field {
-		if e.typ != 1 {
-			return d.unknownAttr(e, "NFTA_LIST")
+	kids := w.Walk(a.Data, a.DataOff(), func(e netlink.Attr) event.Field {
+		d.stmt = ""
+		f := w.Attr(e, &exprListAttrs)
+		if e.Type != unix.NFTA_LIST_ELEM {
+			return f
 		}
-		f, name := d.nftExpr(e, "NFTA_LIST_ELEM")
 		if d.stmt != "" {
 			stmts = append(stmts, d.stmt)
 		}
-		label := name
-		if name == "match" || name == "target" {
-			if n := nfCString(nfIndex(nfIndex(e.data)[2])[1]); n != "" {
+		idx := netlink.Index(e.Data)
+		label := render.CString(idx[unix.NFTA_EXPR_NAME])
+		if label == "match" || label == "target" {
+			if n := render.CString(netlink.Index(idx[unix.NFTA_EXPR_DATA])[unix.NFTA_MATCH_NAME]); n != "" {
 				label += ":" + n
 			}
 		}
 		names = append(names, label)
 		return f
 	})
-	return kids, names, strings.Join(stmts, " ")
+	d.exprNames = names
+	return strings.Join(stmts, " "), kids
 }
 
-// nftXt is the match or target whose private data is being decoded.
-type nftXt struct {
-	name   string
-	rev    uint32
-	target bool
-}
+// expr decodes one expression (NFTA_EXPR_NAME and NFTA_EXPR_DATA); its
+// value is the expression's line.
+func expr(w *netlink.Walker, a netlink.Attr) (string, []event.Field) {
+	d := state(w)
+	idx := netlink.Index(a.Data)
+	name := render.CString(idx[unix.NFTA_EXPR_NAME])
+	data := netlink.Index(idx[unix.NFTA_EXPR_DATA])
 
-// nftExpr decodes one expression (NFTA_EXPR_NAME and NFTA_EXPR_DATA) in a
-// field named name, and returns the expression's type name.
-func (d *nfDecoder) nftExpr(a nfAttr, name string) (event.Field, string) {
-	idx := nfIndex(a.data)
-	ename := nfCString(idx[1])
-	edata := nfIndex(idx[2])
-	if d.regs == nil {
-		d.regs = make(map[uint32]nftReg)
-	}
-
-	// Set the context the expression's data attributes are read in.
-	d.data = nftReg{}
-	var xt nftXt
-	switch ename {
-	case "cmp", "range":
-		if r, ok := nfBE32(edata[1]); ok {
+	// The data a comparison or mask holds is read as what its source
+	// register holds.
+	d.data = reg{}
+	if src := map[string]uint16{"cmp": unix.NFTA_CMP_SREG, "range": unix.NFTA_RANGE_SREG, "bitwise": unix.NFTA_BITWISE_SREG}[name]; src != 0 {
+		if r, ok := be[uint32](data[src]); ok {
 			d.data = d.regs[r]
 		}
-	case "bitwise":
-		if r, ok := nfBE32(edata[1]); ok {
-			d.data = d.regs[r]
-		}
-	case "match", "target":
-		xt = nftXt{name: nfCString(edata[1]), target: ename == "target"}
-		xt.rev, _ = nfBE32(edata[2])
 	}
-
-	f := a.field(name, "")
-	f.Children = d.attrs(a.data, a.off+4, func(c nfAttr) event.Field {
-		switch c.typ {
-		case 1:
-			return c.field("NFTA_EXPR_NAME", strconv.Quote(nfCString(c.data)))
-		case 2:
-			df := c.field("NFTA_EXPR_DATA", "")
-			s := nftExprSets[ename]
-			if s == nil {
-				df.Children = d.set(c.data, c.off+4, nil)
-				return df
-			}
-			df.Children = d.attrs(c.data, c.off+4, func(x nfAttr) event.Field {
-				if (ename == "match" && x.typ == 3) || (ename == "target" && x.typ == 3) {
-					xf := x.field(s.attrs[3].name, nfHex(x.data))
-					xf.Children, _ = xtInfo(xt, x.data, x.off+4)
-					return xf
-				}
-				return d.attr(x, s)
-			})
-			return df
-		}
-		return d.unknownAttr(c, "NFTA_EXPR")
-	})
-	f.Value = d.nftExprLine(ename, edata, xt)
-	d.data = nftReg{}
-	return f, ename
+	children := w.Attrs(a.Data, a.DataOff(), &exprAttrs)
+	line := d.exprLine(w.Family, name, data)
+	d.data = reg{}
+	return line, children
 }
 
-// nftData decodes a struct nft_data block (NFTA_DATA_VALUE or
-// NFTA_DATA_VERDICT) and returns its children and a short rendering.
-func (d *nfDecoder) nftData(a nfAttr) ([]event.Field, string) {
+// dataAttrs are the members of struct nft_data (NFTA_DATA_*).
+var dataAttrs = netlink.AttrSet{Prefix: "NFTA_DATA", Attrs: []netlink.AttrSpec{
+	unix.NFTA_DATA_VALUE:   {Name: "NFTA_DATA_VALUE", Type: netlink.Custom, Decode: dataValue},
+	unix.NFTA_DATA_VERDICT: {Name: "NFTA_DATA_VERDICT", Type: netlink.Custom, Decode: dataVerdict},
+}}
+
+// data decodes a struct nft_data block (NFTA_DATA_VALUE or
+// NFTA_DATA_VERDICT); its value is the datum rendered.
+func data(w *netlink.Walker, a netlink.Attr) (string, []event.Field) {
 	var text string
-	kids := d.attrs(a.data, a.off+4, func(c nfAttr) event.Field {
-		switch c.typ {
-		case 1:
-			v := nfHex(c.data)
-			t, ok := nftValueText(d.data, c.data)
-			if ok {
-				v += " (" + t + ")"
-			} else {
-				t = "0x" + nfHex(c.data)
-			}
-			text = t
-			return c.field("NFTA_DATA_VALUE", v)
-		case 2:
-			vf := c.field("NFTA_DATA_VERDICT", "")
-			vf.Children = d.set(c.data, c.off+4, &nftDataVerdictSet)
-			vf.Value = nftVerdictData(c.data)
-			text = vf.Value
-			return vf
+	kids := w.Walk(a.Data, a.DataOff(), func(c netlink.Attr) event.Field {
+		f := w.Attr(c, &dataAttrs)
+		switch c.Type {
+		case unix.NFTA_DATA_VALUE:
+			text = valueOrHex(state(w).data, c.Data)
+		case unix.NFTA_DATA_VERDICT:
+			text = f.Value
 		}
-		return d.unknownAttr(c, "NFTA_DATA")
+		return f
 	})
-	return kids, text
+	return text, kids
 }
 
-// nftVerdictData renders an NFTA_DATA_VERDICT block ("jump DOCKER").
-func nftVerdictData(b []byte) string {
-	idx := nfIndex(b)
-	code, ok := nfBE32(idx[1])
+// dataValue decodes NFTA_DATA_VALUE: its bytes, and what they mean for the
+// register the expression reads.
+func dataValue(w *netlink.Walker, a netlink.Attr) (string, []event.Field) {
+	v := render.Hex(a.Data)
+	if t, ok := valueText(state(w).data, a.Data); ok {
+		v += " (" + t + ")"
+	}
+	return v, nil
+}
+
+// dataVerdict decodes NFTA_DATA_VERDICT ("jump DOCKER").
+func dataVerdict(w *netlink.Walker, a netlink.Attr) (string, []event.Field) {
+	return verdictData(a.Data), w.Attrs(a.Data, a.DataOff(), &verdictAttrs)
+}
+
+// verdictData renders an NFTA_DATA_VERDICT block ("jump DOCKER").
+func verdictData(b []byte) string {
+	idx := netlink.Index(b)
+	code, ok := be[uint32](idx[unix.NFTA_VERDICT_CODE])
 	if !ok {
 		return ""
 	}
-	return nftVerdictText(int32(code), nfCString(idx[2]))
+	return verdictText(int32(code), render.CString(idx[unix.NFTA_VERDICT_CHAIN]))
 }
 
-// nftDataText renders the payload of a struct nft_data block read as r.
-func nftDataText(r nftReg, b []byte) string {
-	idx := nfIndex(b)
-	if v, ok := idx[2]; ok {
-		return nftVerdictData(v)
+// dataText renders the payload of a struct nft_data block read as r.
+func dataText(r reg, b []byte) string {
+	idx := netlink.Index(b)
+	if v, ok := idx[unix.NFTA_DATA_VERDICT]; ok {
+		return verdictData(v)
 	}
-	v, ok := idx[1]
+	v, ok := idx[unix.NFTA_DATA_VALUE]
 	if !ok {
 		return ""
 	}
-	if t, ok := nftValueText(r, v); ok {
+	return valueOrHex(r, v)
+}
+
+// valueOrHex renders a value read as r, or its bytes as a hex number.
+func valueOrHex(r reg, b []byte) string {
+	if t, ok := valueText(r, b); ok {
 		return t
 	}
-	return "0x" + nfHex(v)
+	return "0x" + render.Hex(b)
 }
 
-// nftSetElemText renders one set element (NFTA_SET_ELEM_*) as "key : data".
-func nftSetElemText(b []byte) string {
-	idx := nfIndex(b)
+// setElemValue gives a set element (NFTA_SET_ELEM_*) its "key : data"
+// rendering as value.
+func setElemValue(_ *netlink.Walker, a netlink.Attr, _ []event.Field) string {
+	idx := netlink.Index(a.Data)
 	var s string
-	if k, ok := idx[1]; ok {
-		s = nftDataText(nftReg{}, k)
+	if k, ok := idx[unix.NFTA_SET_ELEM_KEY]; ok {
+		s = dataText(reg{}, k)
 	}
-	if k, ok := idx[10]; ok {
-		s += "-" + nftDataText(nftReg{}, k)
+	if k, ok := idx[nftaSetElemKeyEnd]; ok {
+		s += "-" + dataText(reg{}, k)
 	}
-	if v, ok := nfBE32(idx[3]); ok && v&2 != 0 {
+	flags, hasFlags := be[uint32](idx[unix.NFTA_SET_ELEM_FLAGS])
+	if hasFlags && flags&nftSetElemAny != 0 {
 		s = "*"
 	}
-	if v, ok := idx[2]; ok {
-		s += " : " + nftDataText(nftReg{}, v)
+	if v, ok := idx[unix.NFTA_SET_ELEM_DATA]; ok {
+		s += " : " + dataText(reg{}, v)
 	}
-	if v, ok := nfBE32(idx[3]); ok && v&1 != 0 {
+	if hasFlags && flags&unix.NFT_SET_ELEM_INTERVAL_END != 0 {
 		s += " (interval end)"
 	}
 	return s
 }
 
-// nftValueText interprets the bytes of a value compared with, or loaded
+// nftaSetElemKeyEnd is NFTA_SET_ELEM_KEY_END, the end of a range element.
+const nftaSetElemKeyEnd = 10
+
+// valueText interprets the bytes of a value compared with, or loaded
 // into, a register holding r.
-func nftValueText(r nftReg, b []byte) (string, bool) {
+func valueText(r reg, b []byte) (string, bool) {
+	rb := render.Bytes(b)
 	switch r.kind {
-	case nftKindIfname:
-		s := nfCString(b)
+	case kindIfname:
+		s := render.CString(b)
 		if len(s) == len(b) {
 			s += "*"
 		}
-		return strconv.Quote(s), true
-	case nftKindIPv4, nftKindIPv6:
+		return render.Quote(s), true
+	case kindIPv4, kindIPv6:
 		n := 4
-		if r.kind == nftKindIPv6 {
+		if r.kind == kindIPv6 {
 			n = 16
 		}
 		if len(b) == 0 || len(b) > n {
@@ -255,107 +287,83 @@ func nftValueText(r nftReg, b []byte) (string, bool) {
 			return fmt.Sprintf("%s/%d", a, bitsLen), true
 		}
 		return a.String(), true
-	case nftKindCtState:
+	case kindCtState:
 		if len(b) != 4 {
 			return "", false
 		}
-		return nftCtStateText(binary.LittleEndian.Uint32(b)), true
-	case nftKindCtStatus:
+		return ctStateText(rb.U32(0)), true
+	case kindCtStatus:
 		if len(b) != 4 {
 			return "", false
 		}
-		v := binary.LittleEndian.Uint32(b)
-		return strings.ToLower(strings.ReplaceAll(nfFlagNames(ctStatusNames, uint64(v)), "IPS_", "")), true
-	case nftKindProto:
+		return strings.ToLower(strings.ReplaceAll(statusFlags.Name(uint64(rb.U32(0))), "IPS_", "")), true
+	case kindProto:
 		if len(b) != 1 {
 			return "", false
 		}
-		return nfProtoName(b[0]), true
-	case nftKindPort:
+		return protoName(b[0]), true
+	case kindPort:
 		if len(b) != 2 {
 			return "", false
 		}
-		return strconv.Itoa(int(binary.BigEndian.Uint16(b))), true
-	case nftKindAddrType:
+		return strconv.Itoa(int(rb.BE16(0))), true
+	case kindAddrType:
 		if len(b) != 4 {
 			return "", false
 		}
-		return nftRouteType(binary.LittleEndian.Uint32(b)), true
-	case nftKindNFProto:
+		return routeTypes.Name(uint64(rb.U32(0))), true
+	case kindNFProto:
 		if len(b) != 1 {
 			return "", false
 		}
-		return nfFamilyName(b[0]), true
-	case nftKindEtherType:
+		return familyName(b[0]), true
+	case kindEtherType:
 		if len(b) != 2 {
 			return "", false
 		}
-		switch v := binary.BigEndian.Uint16(b); v {
-		case 0x0800:
-			return "ip", true
-		case 0x86dd:
-			return "ip6", true
-		case 0x0806:
-			return "arp", true
-		case 0x8100:
-			return "vlan", true
-		default:
-			return fmt.Sprintf("0x%04x", v), true
+		v := rb.BE16(0)
+		if s, ok := etherTypes[v]; ok {
+			return s, true
 		}
-	case nftKindMark:
+		return fmt.Sprintf("0x%04x", v), true
+	case kindMark:
 		if len(b) != 4 {
 			return "", false
 		}
-		return fmt.Sprintf("0x%x", binary.LittleEndian.Uint32(b)), true
-	case nftKindHostInt:
+		return fmt.Sprintf("0x%x", rb.U32(0)), true
+	case kindHostInt:
 		if len(b) != 4 {
 			return "", false
 		}
-		return strconv.FormatUint(uint64(binary.LittleEndian.Uint32(b)), 10), true
+		return strconv.FormatUint(uint64(rb.U32(0)), 10), true
 	}
-	if s, ok := nfPrintable(b); ok {
-		return strconv.Quote(s), true
+	if s, ok := render.Text(b); ok {
+		return render.Quote(s), true
 	}
 	return "", false
 }
 
-// nftCtStateText renders conntrack state bits (NF_CT_STATE_*_BIT) as nft
-// does: invalid, established, related, new, untracked.
-func nftCtStateText(v uint32) string {
-	if v == 0 {
-		return "0"
-	}
-	names := []struct {
-		bit  uint32
-		name string
-	}{{1 << 0, "invalid"}, {1 << 1, "established"}, {1 << 2, "related"}, {1 << 3, "new"}, {1 << 6, "untracked"}}
-	var parts []string
-	for _, n := range names {
-		if v&n.bit != 0 {
-			parts = append(parts, n.name)
-			v &^= n.bit
-		}
-	}
-	if v != 0 {
-		parts = append(parts, fmt.Sprintf("0x%x", v))
-	}
-	return strings.Join(parts, ",")
+// etherTypes names the ethertypes nft names.
+var etherTypes = map[uint16]string{unix.ETH_P_IP: "ip", unix.ETH_P_IPV6: "ip6", unix.ETH_P_ARP: "arp", unix.ETH_P_8021Q: "vlan"}
+
+// ctStateFlags names conntrack state bits (NF_CT_STATE_*_BIT) as nft does.
+var ctStateFlags = render.FlagSet{
+	{Mask: 1 << 0, Name: "invalid"}, {Mask: 1 << 1, Name: "established"}, {Mask: 1 << 2, Name: "related"},
+	{Mask: 1 << 3, Name: "new"}, {Mask: 1 << 6, Name: "untracked"},
 }
 
-var nftRouteTypes = []string{
+// ctStateText renders conntrack state bits as nft does:
+// "established,related".
+func ctStateText(v uint32) string { return ctStateFlags.Join(uint64(v), ",") }
+
+// routeTypes names route types (RTN_*) the way nft does.
+var routeTypes = render.Enum{
 	"unspec", "unicast", "local", "broadcast", "anycast", "multicast",
 	"blackhole", "unreachable", "prohibit", "throw", "nat", "xresolve",
 }
 
-func nftRouteType(v uint32) string {
-	if int(v) < len(nftRouteTypes) {
-		return nftRouteTypes[v]
-	}
-	return strconv.FormatUint(uint64(v), 10)
-}
-
-// nftMetaKeys lists enum nft_meta_keys without the NFT_META_ prefix.
-var nftMetaKeys = []string{
+// metaKeys lists enum nft_meta_keys without the NFT_META_ prefix.
+var metaKeys = render.Enum{
 	"LEN", "PROTOCOL", "PRIORITY", "MARK", "IIF", "OIF", "IIFNAME", "OIFNAME",
 	"IIFTYPE", "OIFTYPE", "SKUID", "SKGID", "NFTRACE", "RTCLASSID", "SECMARK",
 	"NFPROTO", "L4PROTO", "BRI_IIFNAME", "BRI_OIFNAME", "PKTTYPE", "CPU",
@@ -363,89 +371,113 @@ var nftMetaKeys = []string{
 	"BRI_IIFPVID", "BRI_IIFVPROTO", "TIME_NS", "TIME_DAY", "TIME_HOUR", "SDIF", "SDIFNAME",
 }
 
-// nftCtKeys lists enum nft_ct_keys without the NFT_CT_ prefix.
-var nftCtKeys = []string{
+// ctKeys lists enum nft_ct_keys without the NFT_CT_ prefix.
+var ctKeys = render.Enum{
 	"STATE", "DIRECTION", "STATUS", "MARK", "SECMARK", "EXPIRATION", "HELPER",
 	"L3PROTOCOL", "SRC", "DST", "PROTOCOL", "PROTO_SRC", "PROTO_DST", "LABELS",
 	"PKTS", "BYTES", "AVGPKT", "ZONE", "EVENTMASK", "SRC_IP", "DST_IP",
 	"SRC_IP6", "DST_IP6", "ID",
 }
 
-func nftPrefixed(prefix string, names []string) []string {
-	out := make([]string, len(names))
+// The full names of the meta and ct keys.
+var (
+	metaKeyNames = prefixed("NFT_META_", metaKeys)
+	ctKeyNames   = prefixed("NFT_CT_", ctKeys)
+)
+
+func prefixed(prefix string, names render.Enum) render.Enum {
+	out := make(render.Enum, len(names))
 	for i, n := range names {
 		out[i] = prefix + n
 	}
 	return out
 }
 
-func nftKeyShort(names []string, v uint32) string {
-	if int(v) < len(names) {
-		return strings.ToLower(names[v])
-	}
-	return strconv.FormatUint(uint64(v), 10)
+// keyShort names a key the way nft writes it, in lower case.
+func keyShort(names render.Enum, v uint32) string {
+	return strings.ToLower(names.Name(uint64(v)))
 }
 
-// nftMetaWhat names a meta key as nft writes it: interface keys bare
+// Meta keys that golang.org/x/sys/unix lacks.
+const (
+	nftMetaIifkind  = 26 // NFT_META_IIFKIND
+	nftMetaOifkind  = 27 // NFT_META_OIFKIND
+	nftMetaSdif     = 33 // NFT_META_SDIF
+	nftMetaSdifname = 34 // NFT_META_SDIFNAME
+)
+
+// metaWhat names a meta key as nft writes it: interface keys bare
 // ("oifname"), the others qualified ("meta l4proto").
-func nftMetaWhat(key uint32) string {
-	k := nftKeyShort(nftMetaKeys, key)
+func metaWhat(key uint32) string {
+	k := keyShort(metaKeys, key)
 	switch key {
-	case 4, 5, 6, 7, 8, 9, 21, 22: // IIF OIF IIFNAME OIFNAME IIFTYPE OIFTYPE IIFGROUP OIFGROUP
+	case unix.NFT_META_IIF, unix.NFT_META_OIF, unix.NFT_META_IIFNAME, unix.NFT_META_OIFNAME,
+		unix.NFT_META_IIFTYPE, unix.NFT_META_OIFTYPE, unix.NFT_META_IIFGROUP, unix.NFT_META_OIFGROUP:
 		return k
 	}
 	return "meta " + k
 }
 
-func nftMetaKind(key uint32) nftRegKind {
+// metaKind says how the value a meta key loads is read.
+func metaKind(key uint32) regKind {
 	switch key {
-	case 6, 7, 17, 18, 26, 27, 34: // IIFNAME OIFNAME BRI_IIFNAME BRI_OIFNAME IIFKIND OIFKIND SDIFNAME
-		return nftKindIfname
-	case 16: // L4PROTO
-		return nftKindProto
-	case 15: // NFPROTO
-		return nftKindNFProto
-	case 1: // PROTOCOL
-		return nftKindEtherType
-	case 3: // MARK
-		return nftKindMark
-	case 4, 5, 10, 11, 33: // IIF OIF SKUID SKGID SDIF
-		return nftKindHostInt
+	case unix.NFT_META_IIFNAME, unix.NFT_META_OIFNAME, unix.NFT_META_BRI_IIFNAME, unix.NFT_META_BRI_OIFNAME,
+		nftMetaIifkind, nftMetaOifkind, nftMetaSdifname:
+		return kindIfname
+	case unix.NFT_META_L4PROTO:
+		return kindProto
+	case unix.NFT_META_NFPROTO:
+		return kindNFProto
+	case unix.NFT_META_PROTOCOL:
+		return kindEtherType
+	case unix.NFT_META_MARK:
+		return kindMark
+	case unix.NFT_META_IIF, unix.NFT_META_OIF, unix.NFT_META_SKUID, unix.NFT_META_SKGID, nftMetaSdif:
+		return kindHostInt
 	}
-	return nftKindUnknown
+	return kindUnknown
 }
 
-func nftCtKind(key uint32) nftRegKind {
+// ctKind says how the value a ct key loads is read.
+func ctKind(key uint32) regKind {
 	switch key {
-	case 0:
-		return nftKindCtState
-	case 2:
-		return nftKindCtStatus
-	case 3:
-		return nftKindMark
-	case 7:
-		return nftKindNFProto
-	case 10:
-		return nftKindProto
-	case 11, 12:
-		return nftKindPort
-	case 19, 20:
-		return nftKindIPv4
-	case 21, 22:
-		return nftKindIPv6
+	case unix.NFT_CT_STATE:
+		return kindCtState
+	case unix.NFT_CT_STATUS:
+		return kindCtStatus
+	case unix.NFT_CT_MARK:
+		return kindMark
+	case unix.NFT_CT_L3PROTOCOL:
+		return kindNFProto
+	case unix.NFT_CT_PROTOCOL:
+		return kindProto
+	case unix.NFT_CT_PROTO_SRC, unix.NFT_CT_PROTO_DST:
+		return kindPort
+	case unix.NFT_CT_SRC_IP, unix.NFT_CT_DST_IP:
+		return kindIPv4
+	case unix.NFT_CT_SRC_IP6, unix.NFT_CT_DST_IP6:
+		return kindIPv6
 	}
-	return nftKindUnknown
+	return kindUnknown
 }
 
-var nftPayloadBases = []string{"NFT_PAYLOAD_LL_HEADER", "NFT_PAYLOAD_NETWORK_HEADER", "NFT_PAYLOAD_TRANSPORT_HEADER", "NFT_PAYLOAD_INNER_HEADER"}
-var nftPayloadBaseShort = []string{"link", "network", "transport", "inner"}
+var payloadBases = render.Enum{"NFT_PAYLOAD_LL_HEADER", "NFT_PAYLOAD_NETWORK_HEADER", "NFT_PAYLOAD_TRANSPORT_HEADER", "NFT_PAYLOAD_INNER_HEADER"}
+var payloadBaseShort = render.Enum{"link", "network", "transport", "inner"}
 
-// nftPayloadReg names the header field a payload load reads. In inet,
+// Offsets of header fields nft names (IPv4, IPv6, transport, Ethernet).
+const (
+	ipTTL, ipProtocol, ipSaddr, ipDaddr  = 8, 9, 12, 16
+	ip6Nexthdr, ip6Saddr, ip6Daddr       = 6, 8, 24
+	thSport, thDport                     = 0, 2
+	etherDaddr, etherSaddr, etherTypeOff = 0, 6, 12
+)
+
+// payloadReg names the header field a payload load reads. In inet,
 // bridge and netdev tables l3 is the network protocol an earlier comparison
 // settled on; l4 is the transport protocol, if any.
-func nftPayloadReg(family, l3 uint8, base, off, n uint32, l4 string) nftReg {
+func payloadReg(family, l3 uint8, base, off, n uint32, l4 string) reg {
 	net := family
-	if family == 1 || family == 5 || family == 7 {
+	if family == unix.NFPROTO_INET || family == unix.NFPROTO_NETDEV || family == unix.NFPROTO_BRIDGE {
 		net = l3
 	}
 	th := "th"
@@ -453,308 +485,90 @@ func nftPayloadReg(family, l3 uint8, base, off, n uint32, l4 string) nftReg {
 		th = l4
 	}
 	switch base {
-	case 0:
-		if family == 7 || family == 5 { // bridge, netdev: Ethernet header
+	case unix.NFT_PAYLOAD_LL_HEADER:
+		if family == unix.NFPROTO_BRIDGE || family == unix.NFPROTO_NETDEV { // Ethernet header
 			switch {
-			case off == 0 && n == 6:
-				return nftReg{what: "ether daddr"}
-			case off == 6 && n == 6:
-				return nftReg{what: "ether saddr"}
-			case off == 12 && n == 2:
-				return nftReg{what: "ether type", kind: nftKindEtherType}
+			case off == etherDaddr && n == 6:
+				return reg{what: "ether daddr"}
+			case off == etherSaddr && n == 6:
+				return reg{what: "ether saddr"}
+			case off == etherTypeOff && n == 2:
+				return reg{what: "ether type", kind: kindEtherType}
 			}
 		}
-	case 1:
+	case unix.NFT_PAYLOAD_NETWORK_HEADER:
 		switch net {
-		case 2:
+		case unix.NFPROTO_IPV4:
 			switch {
-			case off == 12 && n >= 1 && n <= 4:
-				return nftReg{what: "ip saddr", kind: nftKindIPv4}
-			case off == 16 && n >= 1 && n <= 4:
-				return nftReg{what: "ip daddr", kind: nftKindIPv4}
-			case off == 9 && n == 1:
-				return nftReg{what: "ip protocol", kind: nftKindProto}
-			case off == 8 && n == 1:
-				return nftReg{what: "ip ttl"}
+			case off == ipSaddr && n >= 1 && n <= 4:
+				return reg{what: "ip saddr", kind: kindIPv4}
+			case off == ipDaddr && n >= 1 && n <= 4:
+				return reg{what: "ip daddr", kind: kindIPv4}
+			case off == ipProtocol && n == 1:
+				return reg{what: "ip protocol", kind: kindProto}
+			case off == ipTTL && n == 1:
+				return reg{what: "ip ttl"}
 			}
-		case 10:
+		case unix.NFPROTO_IPV6:
 			switch {
-			case off == 8 && n >= 1 && n <= 16:
-				return nftReg{what: "ip6 saddr", kind: nftKindIPv6}
-			case off == 24 && n >= 1 && n <= 16:
-				return nftReg{what: "ip6 daddr", kind: nftKindIPv6}
-			case off == 6 && n == 1:
-				return nftReg{what: "ip6 nexthdr", kind: nftKindProto}
+			case off == ip6Saddr && n >= 1 && n <= 16:
+				return reg{what: "ip6 saddr", kind: kindIPv6}
+			case off == ip6Daddr && n >= 1 && n <= 16:
+				return reg{what: "ip6 daddr", kind: kindIPv6}
+			case off == ip6Nexthdr && n == 1:
+				return reg{what: "ip6 nexthdr", kind: kindProto}
 			}
 		}
-	case 2:
+	case unix.NFT_PAYLOAD_TRANSPORT_HEADER:
 		switch {
-		case off == 0 && n == 2:
-			return nftReg{what: th + " sport", kind: nftKindPort}
-		case off == 2 && n == 2:
-			return nftReg{what: th + " dport", kind: nftKindPort}
+		case off == thSport && n == 2:
+			return reg{what: th + " sport", kind: kindPort}
+		case off == thDport && n == 2:
+			return reg{what: th + " dport", kind: kindPort}
 		}
 	}
-	return nftReg{what: fmt.Sprintf("%s header @%d/%d", nftKeyShort(nftPayloadBaseShort, base), off, n)}
+	return reg{what: fmt.Sprintf("%s header @%d/%d", keyShort(payloadBaseShort, base), off, n)}
 }
 
-var nftCmpOps = []string{"NFT_CMP_EQ", "NFT_CMP_NEQ", "NFT_CMP_LT", "NFT_CMP_LTE", "NFT_CMP_GT", "NFT_CMP_GTE"}
-var nftCmpSymbols = []string{"==", "!=", "<", "<=", ">", ">="}
+var cmpOps = render.Enum{"NFT_CMP_EQ", "NFT_CMP_NEQ", "NFT_CMP_LT", "NFT_CMP_LTE", "NFT_CMP_GT", "NFT_CMP_GTE"}
+var cmpSymbols = render.Enum{"==", "!=", "<", "<=", ">", ">="}
 
-var nftNATRangeFlags = []string{
+var natRangeFlags = render.Bits(
 	"NF_NAT_RANGE_MAP_IPS", "NF_NAT_RANGE_PROTO_SPECIFIED", "NF_NAT_RANGE_PROTO_RANDOM",
 	"NF_NAT_RANGE_PERSISTENT", "NF_NAT_RANGE_PROTO_RANDOM_FULLY", "NF_NAT_RANGE_PROTO_OFFSET",
 	"NF_NAT_RANGE_NETMAP",
-}
+)
 
-var nftLogLevels = []string{
+var logLevels = render.Enum{
 	"NFT_LOGLEVEL_EMERG", "NFT_LOGLEVEL_ALERT", "NFT_LOGLEVEL_CRIT", "NFT_LOGLEVEL_ERR",
 	"NFT_LOGLEVEL_WARNING", "NFT_LOGLEVEL_NOTICE", "NFT_LOGLEVEL_INFO", "NFT_LOGLEVEL_DEBUG",
 	"NFT_LOGLEVEL_AUDIT",
 }
 
-var nftFibResults = []string{"NFT_FIB_RESULT_UNSPEC", "NFT_FIB_RESULT_OIF", "NFT_FIB_RESULT_OIFNAME", "NFT_FIB_RESULT_ADDRTYPE"}
-var nftFibFlags = []string{"NFTA_FIB_F_SADDR", "NFTA_FIB_F_DADDR", "NFTA_FIB_F_MARK", "NFTA_FIB_F_IIF", "NFTA_FIB_F_OIF", "NFTA_FIB_F_PRESENT"}
+var fibResults = render.Enum{"NFT_FIB_RESULT_UNSPEC", "NFT_FIB_RESULT_OIF", "NFT_FIB_RESULT_OIFNAME", "NFT_FIB_RESULT_ADDRTYPE"}
+var fibFlags = render.Bits("NFTA_FIB_F_SADDR", "NFTA_FIB_F_DADDR", "NFTA_FIB_F_MARK", "NFTA_FIB_F_IIF", "NFTA_FIB_F_OIF", "NFTA_FIB_F_PRESENT")
 
-var (
-	nftMetaSet = nfSet{attrs: []nfSpec{
-		1: {name: "NFTA_META_DREG", kind: nfReg},
-		2: {name: "NFTA_META_KEY", kind: nfEnum32, enum: nftPrefixed("NFT_META_", nftMetaKeys)},
-		3: {name: "NFTA_META_SREG", kind: nfReg},
-	}}
-	nftCmpSet = nfSet{attrs: []nfSpec{
-		1: {name: "NFTA_CMP_SREG", kind: nfReg},
-		2: {name: "NFTA_CMP_OP", kind: nfEnum32, enum: nftCmpOps},
-		3: {name: "NFTA_CMP_DATA", kind: nfData},
-	}}
-	nftPayloadSet = nfSet{attrs: []nfSpec{
-		1: {name: "NFTA_PAYLOAD_DREG", kind: nfReg},
-		2: {name: "NFTA_PAYLOAD_BASE", kind: nfEnum32, enum: nftPayloadBases},
-		3: {name: "NFTA_PAYLOAD_OFFSET", kind: nfU32},
-		4: {name: "NFTA_PAYLOAD_LEN", kind: nfU32},
-		5: {name: "NFTA_PAYLOAD_SREG", kind: nfReg},
-		6: {name: "NFTA_PAYLOAD_CSUM_TYPE", kind: nfEnum32, enum: []string{"NFT_PAYLOAD_CSUM_NONE", "NFT_PAYLOAD_CSUM_INET", "NFT_PAYLOAD_CSUM_SCTP"}},
-		7: {name: "NFTA_PAYLOAD_CSUM_OFFSET", kind: nfU32},
-		8: {name: "NFTA_PAYLOAD_CSUM_FLAGS", kind: nfFlags32, flags: []string{"NFT_PAYLOAD_L4CSUM_PSEUDOHDR"}},
-	}}
-	nftImmediateSet = nfSet{attrs: []nfSpec{
-		1: {name: "NFTA_IMMEDIATE_DREG", kind: nfReg},
-		2: {name: "NFTA_IMMEDIATE_DATA", kind: nfData},
-	}}
-	nftBitwiseSet = nfSet{attrs: []nfSpec{
-		1: {name: "NFTA_BITWISE_SREG", kind: nfReg},
-		2: {name: "NFTA_BITWISE_DREG", kind: nfReg},
-		3: {name: "NFTA_BITWISE_LEN", kind: nfU32},
-		4: {name: "NFTA_BITWISE_MASK", kind: nfData},
-		5: {name: "NFTA_BITWISE_XOR", kind: nfData},
-		6: {name: "NFTA_BITWISE_OP", kind: nfEnum32, enum: []string{"NFT_BITWISE_MASK_XOR", "NFT_BITWISE_LSHIFT", "NFT_BITWISE_RSHIFT", "NFT_BITWISE_AND", "NFT_BITWISE_OR", "NFT_BITWISE_XOR"}},
-		7: {name: "NFTA_BITWISE_DATA", kind: nfData},
-		8: {name: "NFTA_BITWISE_SREG2", kind: nfReg},
-	}}
-	nftLookupSet = nfSet{attrs: []nfSpec{
-		1: {name: "NFTA_LOOKUP_SET", kind: nfString},
-		2: {name: "NFTA_LOOKUP_SREG", kind: nfReg},
-		3: {name: "NFTA_LOOKUP_DREG", kind: nfReg},
-		4: {name: "NFTA_LOOKUP_SET_ID", kind: nfU32},
-		5: {name: "NFTA_LOOKUP_FLAGS", kind: nfFlags32, flags: []string{"NFT_LOOKUP_F_INV"}},
-	}}
-	nftCtSet = nfSet{attrs: []nfSpec{
-		1: {name: "NFTA_CT_DREG", kind: nfReg},
-		2: {name: "NFTA_CT_KEY", kind: nfEnum32, enum: nftPrefixed("NFT_CT_", nftCtKeys)},
-		3: {name: "NFTA_CT_DIRECTION", kind: nfEnum8, enum: []string{"IP_CT_DIR_ORIGINAL", "IP_CT_DIR_REPLY"}},
-		4: {name: "NFTA_CT_SREG", kind: nfReg},
-	}}
-	nftNATSet = nfSet{attrs: []nfSpec{
-		1: {name: "NFTA_NAT_TYPE", kind: nfEnum32, enum: []string{"NFT_NAT_SNAT", "NFT_NAT_DNAT"}},
-		2: {name: "NFTA_NAT_FAMILY", kind: nfFamily32},
-		3: {name: "NFTA_NAT_REG_ADDR_MIN", kind: nfReg},
-		4: {name: "NFTA_NAT_REG_ADDR_MAX", kind: nfReg},
-		5: {name: "NFTA_NAT_REG_PROTO_MIN", kind: nfReg},
-		6: {name: "NFTA_NAT_REG_PROTO_MAX", kind: nfReg},
-		7: {name: "NFTA_NAT_FLAGS", kind: nfFlags32, flags: nftNATRangeFlags},
-	}}
-	nftMasqSet = nfSet{attrs: []nfSpec{
-		1: {name: "NFTA_MASQ_FLAGS", kind: nfFlags32, flags: nftNATRangeFlags},
-		2: {name: "NFTA_MASQ_REG_PROTO_MIN", kind: nfReg},
-		3: {name: "NFTA_MASQ_REG_PROTO_MAX", kind: nfReg},
-	}}
-	nftRedirSet = nfSet{attrs: []nfSpec{
-		1: {name: "NFTA_REDIR_REG_PROTO_MIN", kind: nfReg},
-		2: {name: "NFTA_REDIR_REG_PROTO_MAX", kind: nfReg},
-		3: {name: "NFTA_REDIR_FLAGS", kind: nfFlags32, flags: nftNATRangeFlags},
-	}}
-	nftMatchSet = nfSet{attrs: []nfSpec{
-		1: {name: "NFTA_MATCH_NAME", kind: nfString},
-		2: {name: "NFTA_MATCH_REV", kind: nfU32},
-		3: {name: "NFTA_MATCH_INFO", kind: nfBinary},
-	}}
-	nftTargetSet = nfSet{attrs: []nfSpec{
-		1: {name: "NFTA_TARGET_NAME", kind: nfString},
-		2: {name: "NFTA_TARGET_REV", kind: nfU32},
-		3: {name: "NFTA_TARGET_INFO", kind: nfBinary},
-	}}
-	nftLogSet = nfSet{attrs: []nfSpec{
-		1: {name: "NFTA_LOG_GROUP", kind: nfU16},
-		2: {name: "NFTA_LOG_PREFIX", kind: nfString},
-		3: {name: "NFTA_LOG_SNAPLEN", kind: nfU32},
-		4: {name: "NFTA_LOG_QTHRESHOLD", kind: nfU16},
-		5: {name: "NFTA_LOG_LEVEL", kind: nfEnum32, enum: nftLogLevels},
-		6: {name: "NFTA_LOG_FLAGS", kind: nfFlags32, flags: []string{"NF_LOG_TCPSEQ", "NF_LOG_TCPOPT", "NF_LOG_IPOPT", "NF_LOG_UID", "NF_LOG_NFLOG", "NF_LOG_MACDECODE"}},
-	}}
-	nftLimitSet = nfSet{attrs: []nfSpec{
-		1: {name: "NFTA_LIMIT_RATE", kind: nfU64},
-		2: {name: "NFTA_LIMIT_UNIT", kind: nfU64},
-		3: {name: "NFTA_LIMIT_BURST", kind: nfU32},
-		4: {name: "NFTA_LIMIT_TYPE", kind: nfEnum32, enum: []string{"NFT_LIMIT_PKTS", "NFT_LIMIT_PKT_BYTES"}},
-		5: {name: "NFTA_LIMIT_FLAGS", kind: nfFlags32, flags: []string{"NFT_LIMIT_F_INV"}},
-		6: {name: "NFTA_LIMIT_PAD", kind: nfBinary},
-	}}
-	nftRejectSet = nfSet{attrs: []nfSpec{
-		1: {name: "NFTA_REJECT_TYPE", kind: nfEnum32, enum: []string{"NFT_REJECT_ICMP_UNREACH", "NFT_REJECT_TCP_RST", "NFT_REJECT_ICMPX_UNREACH"}},
-		2: {name: "NFTA_REJECT_ICMP_CODE", kind: nfU8},
-	}}
-	nftFibSet = nfSet{attrs: []nfSpec{
-		1: {name: "NFTA_FIB_DREG", kind: nfReg},
-		2: {name: "NFTA_FIB_RESULT", kind: nfEnum32, enum: nftFibResults},
-		3: {name: "NFTA_FIB_FLAGS", kind: nfFlags32, flags: nftFibFlags},
-	}}
-	nftRangeSet = nfSet{attrs: []nfSpec{
-		1: {name: "NFTA_RANGE_SREG", kind: nfReg},
-		2: {name: "NFTA_RANGE_OP", kind: nfEnum32, enum: []string{"NFT_RANGE_EQ", "NFT_RANGE_NEQ"}},
-		3: {name: "NFTA_RANGE_FROM_DATA", kind: nfData},
-		4: {name: "NFTA_RANGE_TO_DATA", kind: nfData},
-	}}
-	nftDynsetSet = nfSet{attrs: []nfSpec{
-		1:  {name: "NFTA_DYNSET_SET_NAME", kind: nfString},
-		2:  {name: "NFTA_DYNSET_SET_ID", kind: nfU32},
-		3:  {name: "NFTA_DYNSET_OP", kind: nfEnum32, enum: []string{"NFT_DYNSET_OP_ADD", "NFT_DYNSET_OP_UPDATE", "NFT_DYNSET_OP_DELETE"}},
-		4:  {name: "NFTA_DYNSET_SREG_KEY", kind: nfReg},
-		5:  {name: "NFTA_DYNSET_SREG_DATA", kind: nfReg},
-		6:  {name: "NFTA_DYNSET_TIMEOUT", kind: nfU64},
-		7:  {name: "NFTA_DYNSET_EXPR", kind: nfExpr},
-		8:  {name: "NFTA_DYNSET_PAD", kind: nfBinary},
-		9:  {name: "NFTA_DYNSET_FLAGS", kind: nfFlags32, flags: []string{"NFT_DYNSET_F_INV", "NFT_DYNSET_F_EXPR"}},
-		10: {name: "NFTA_DYNSET_EXPRESSIONS", kind: nfExprList},
-	}}
-	nftByteorderSet = nfSet{attrs: []nfSpec{
-		1: {name: "NFTA_BYTEORDER_SREG", kind: nfReg},
-		2: {name: "NFTA_BYTEORDER_DREG", kind: nfReg},
-		3: {name: "NFTA_BYTEORDER_OP", kind: nfEnum32, enum: []string{"NFT_BYTEORDER_NTOH", "NFT_BYTEORDER_HTON"}},
-		4: {name: "NFTA_BYTEORDER_LEN", kind: nfU32},
-		5: {name: "NFTA_BYTEORDER_SIZE", kind: nfU32},
-	}}
-	nftExthdrSet = nfSet{attrs: []nfSpec{
-		1: {name: "NFTA_EXTHDR_DREG", kind: nfReg},
-		2: {name: "NFTA_EXTHDR_TYPE", kind: nfU8},
-		3: {name: "NFTA_EXTHDR_OFFSET", kind: nfU32},
-		4: {name: "NFTA_EXTHDR_LEN", kind: nfU32},
-		5: {name: "NFTA_EXTHDR_FLAGS", kind: nfFlags32, flags: []string{"NFT_EXTHDR_F_PRESENT"}},
-		6: {name: "NFTA_EXTHDR_OP", kind: nfEnum32, enum: []string{"NFT_EXTHDR_OP_IPV6", "NFT_EXTHDR_OP_TCPOPT", "NFT_EXTHDR_OP_IPV4", "NFT_EXTHDR_OP_SCTP", "NFT_EXTHDR_OP_DCCP"}},
-		7: {name: "NFTA_EXTHDR_SREG", kind: nfReg},
-	}}
-	nftQuotaSet = nfSet{attrs: []nfSpec{
-		1: {name: "NFTA_QUOTA_BYTES", kind: nfU64},
-		2: {name: "NFTA_QUOTA_FLAGS", kind: nfFlags32, flags: []string{"NFT_QUOTA_F_INV", "NFT_QUOTA_F_DEPLETED"}},
-		3: {name: "NFTA_QUOTA_PAD", kind: nfBinary},
-		4: {name: "NFTA_QUOTA_CONSUMED", kind: nfU64},
-	}}
-	nftConnlimitSet = nfSet{attrs: []nfSpec{
-		1: {name: "NFTA_CONNLIMIT_COUNT", kind: nfU32},
-		2: {name: "NFTA_CONNLIMIT_FLAGS", kind: nfFlags32, flags: []string{"NFT_CONNLIMIT_F_INV"}},
-	}}
-	nftObjrefSet = nfSet{attrs: []nfSpec{
-		1: {name: "NFTA_OBJREF_IMM_TYPE", kind: nfObjType},
-		2: {name: "NFTA_OBJREF_IMM_NAME", kind: nfString},
-		3: {name: "NFTA_OBJREF_SET_SREG", kind: nfReg},
-		4: {name: "NFTA_OBJREF_SET_NAME", kind: nfString},
-		5: {name: "NFTA_OBJREF_SET_ID", kind: nfU32},
-	}}
-	nftQueueSet = nfSet{attrs: []nfSpec{
-		1: {name: "NFTA_QUEUE_NUM", kind: nfU16},
-		2: {name: "NFTA_QUEUE_TOTAL", kind: nfU16},
-		3: {name: "NFTA_QUEUE_FLAGS", kind: nfFlags16, flags: []string{"NFT_QUEUE_FLAG_BYPASS", "NFT_QUEUE_FLAG_CPU_FANOUT"}},
-		4: {name: "NFTA_QUEUE_SREG_QNUM", kind: nfReg},
-	}}
-	nftRtSet = nfSet{attrs: []nfSpec{
-		1: {name: "NFTA_RT_DREG", kind: nfReg},
-		2: {name: "NFTA_RT_KEY", kind: nfEnum32, enum: []string{"NFT_RT_CLASSID", "NFT_RT_NEXTHOP4", "NFT_RT_NEXTHOP6", "NFT_RT_TCPMSS", "NFT_RT_XFRM"}},
-	}}
-	nftSocketSet = nfSet{attrs: []nfSpec{
-		1: {name: "NFTA_SOCKET_KEY", kind: nfEnum32, enum: []string{"NFT_SOCKET_TRANSPARENT", "NFT_SOCKET_MARK", "NFT_SOCKET_WILDCARD", "NFT_SOCKET_CGROUPV2"}},
-		2: {name: "NFTA_SOCKET_DREG", kind: nfReg},
-		3: {name: "NFTA_SOCKET_LEVEL", kind: nfU32},
-	}}
-	nftNumgenSet = nfSet{attrs: []nfSpec{
-		1: {name: "NFTA_NG_DREG", kind: nfReg},
-		2: {name: "NFTA_NG_MODULUS", kind: nfU32},
-		3: {name: "NFTA_NG_TYPE", kind: nfEnum32, enum: []string{"NFT_NG_INCREMENTAL", "NFT_NG_RANDOM"}},
-		4: {name: "NFTA_NG_OFFSET", kind: nfU32},
-	}}
-	nftHashSet = nfSet{attrs: []nfSpec{
-		1: {name: "NFTA_HASH_SREG", kind: nfReg},
-		2: {name: "NFTA_HASH_DREG", kind: nfReg},
-		3: {name: "NFTA_HASH_LEN", kind: nfU32},
-		4: {name: "NFTA_HASH_MODULUS", kind: nfU32},
-		5: {name: "NFTA_HASH_SEED", kind: nfHex32},
-		6: {name: "NFTA_HASH_OFFSET", kind: nfU32},
-		7: {name: "NFTA_HASH_TYPE", kind: nfEnum32, enum: []string{"NFT_HASH_JENKINS", "NFT_HASH_SYM"}},
-	}}
-	nftLastSet = nfSet{attrs: []nfSpec{
-		1: {name: "NFTA_LAST_SET", kind: nfU32},
-		2: {name: "NFTA_LAST_MSECS", kind: nfU64},
-		3: {name: "NFTA_LAST_PAD", kind: nfBinary},
-	}}
-	nftFlowOffloadSet = nfSet{attrs: []nfSpec{1: {name: "NFTA_FLOW_TABLE_NAME", kind: nfString}}}
-	nftDupSet         = nfSet{attrs: []nfSpec{
-		1: {name: "NFTA_DUP_SREG_ADDR", kind: nfReg},
-		2: {name: "NFTA_DUP_SREG_DEV", kind: nfReg},
-	}}
-	nftFwdSet = nfSet{attrs: []nfSpec{
-		1: {name: "NFTA_FWD_SREG_DEV", kind: nfReg},
-		2: {name: "NFTA_FWD_SREG_ADDR", kind: nfReg},
-		3: {name: "NFTA_FWD_NFPROTO", kind: nfFamily32},
-	}}
-	nftSynproxySet = nfSet{attrs: []nfSpec{
-		1: {name: "NFTA_SYNPROXY_MSS", kind: nfU16},
-		2: {name: "NFTA_SYNPROXY_WSCALE", kind: nfU8},
-		3: {name: "NFTA_SYNPROXY_FLAGS", kind: nfHex32},
-	}}
-	nftTproxySet = nfSet{attrs: []nfSpec{
-		1: {name: "NFTA_TPROXY_FAMILY", kind: nfFamily32},
-		2: {name: "NFTA_TPROXY_REG_ADDR", kind: nfReg},
-		3: {name: "NFTA_TPROXY_REG_PORT", kind: nfReg},
-	}}
-	nftNotrackSet = nfSet{}
-)
+// fibFlagWords names the fib flags the way nft writes them.
+var fibFlagWords = render.Bits("saddr", "daddr", "mark", "iif", "oif", "present")
 
-// nftExprSets maps an expression type name (NFTA_EXPR_NAME) to the
-// attribute space of its NFTA_EXPR_DATA.
-var nftExprSets = map[string]*nfSet{
-	"meta": &nftMetaSet, "cmp": &nftCmpSet, "payload": &nftPayloadSet,
-	"immediate": &nftImmediateSet, "bitwise": &nftBitwiseSet, "lookup": &nftLookupSet,
-	"ct": &nftCtSet, "counter": &nftCounterSet, "nat": &nftNATSet, "masq": &nftMasqSet,
-	"redir": &nftRedirSet, "match": &nftMatchSet, "target": &nftTargetSet, "log": &nftLogSet,
-	"limit": &nftLimitSet, "reject": &nftRejectSet, "fib": &nftFibSet, "range": &nftRangeSet,
-	"dynset": &nftDynsetSet, "byteorder": &nftByteorderSet, "exthdr": &nftExthdrSet,
-	"quota": &nftQuotaSet, "connlimit": &nftConnlimitSet, "objref": &nftObjrefSet,
-	"queue": &nftQueueSet, "rt": &nftRtSet, "socket": &nftSocketSet, "numgen": &nftNumgenSet,
-	"hash": &nftHashSet, "last": &nftLastSet, "flow_offload": &nftFlowOffloadSet,
-	"dup": &nftDupSet, "fwd": &nftFwdSet, "synproxy": &nftSynproxySet, "tproxy": &nftTproxySet,
-	"notrack": &nftNotrackSet,
+// lower strips prefix from the name v has in names and writes it in lower
+// case: "NFT_LOGLEVEL_WARNING" becomes "warning".
+func lower(names render.Enum, v uint64, prefix string) string {
+	return strings.ToLower(strings.TrimPrefix(names.Name(v), prefix))
 }
 
-// nftExprLine renders one expression in a line close to nft's
+// exprLine renders one expression in a line close to nft's
 // --debug=netlink output, updates the register model, and sets d.stmt to
 // the statement the expression completes, written the way nft or iptables
 // would show it ("" for expressions that only load a register).
-func (d *nfDecoder) nftExprLine(name string, a map[uint16][]byte, xt nftXt) string {
+func (d *decoder) exprLine(family uint8, name string, a map[uint16][]byte) string {
 	d.stmt = ""
-	u32 := func(t uint16) (uint32, bool) { return nfBE32(a[t]) }
+	u32 := func(t uint16) (uint32, bool) { return be[uint32](a[t]) }
 	regWhat := func(r uint32) string {
 		if w := d.regs[r].what; w != "" {
 			return w
 		}
-		return nftRegText(r)
+		return regText(r)
 	}
 	line := func(s string) string {
 		d.stmt = s
@@ -762,201 +576,103 @@ func (d *nfDecoder) nftExprLine(name string, a map[uint16][]byte, xt nftXt) stri
 	}
 	switch name {
 	case "meta":
-		key, _ := u32(2)
-		k := nftMetaWhat(key)
-		if r, ok := u32(1); ok {
-			d.regs[r] = nftReg{what: k, kind: nftMetaKind(key)}
-			return fmt.Sprintf("meta load %s => %s", strings.TrimPrefix(k, "meta "), nftRegText(r))
+		key, _ := u32(unix.NFTA_META_KEY)
+		k := metaWhat(key)
+		if r, ok := u32(unix.NFTA_META_DREG); ok {
+			d.regs[r] = reg{what: k, kind: metaKind(key)}
+			return fmt.Sprintf("meta load %s => %s", strings.TrimPrefix(k, "meta "), regText(r))
 		}
-		if r, ok := u32(3); ok {
-			return line(fmt.Sprintf("%s set %s", k, d.regValue(r, nftMetaKind(key))))
+		if r, ok := u32(unix.NFTA_META_SREG); ok {
+			return line(fmt.Sprintf("%s set %s", k, d.regValue(r, metaKind(key))))
 		}
 		return k
 	case "cmp":
-		r, _ := u32(1)
-		op, _ := u32(2)
-		sym := strconv.FormatUint(uint64(op), 10)
-		if int(op) < len(nftCmpSymbols) {
-			sym = nftCmpSymbols[op]
-		}
-		reg := d.regs[r]
-		value := nftDataText(reg, a[3])
-		if v := nfIndex(a[3])[1]; op == 0 {
-			switch {
-			case reg.kind == nftKindProto:
-				d.l4 = value // "th dport" below becomes "tcp dport"
-			case reg.kind == nftKindNFProto && len(v) == 1:
-				d.l3 = v[0] // "network header @12/4" becomes "ip saddr"
-			case reg.kind == nftKindEtherType && len(v) == 2:
-				switch binary.BigEndian.Uint16(v) {
-				case 0x0800:
-					d.l3 = 2
-				case 0x86dd:
-					d.l3 = 10
-				}
-			}
-		}
-		switch {
-		case reg.mask != "" && op == 1 && !nftAnyNonZero(nfIndex(a[3])[1]):
-			d.stmt = reg.base + " " + reg.mask
-		case reg.mask != "" && op == 0 && !nftAnyNonZero(nfIndex(a[3])[1]):
-			d.stmt = reg.base + " & " + reg.mask + " == 0"
-		case op == 0:
-			d.stmt = regWhat(r) + " " + value
-		default:
-			d.stmt = regWhat(r) + " " + sym + " " + value
-		}
-		return fmt.Sprintf("cmp %s %s %s", regWhat(r), sym, value)
+		return d.cmpLine(a, regWhat)
 	case "payload":
-		base, _ := u32(2)
-		off, _ := u32(3)
-		n, _ := u32(4)
-		loc := fmt.Sprintf("%db @ %s header + %d", n, nftKeyShort(nftPayloadBaseShort, base), off)
-		if r, ok := u32(1); ok {
-			reg := nftPayloadReg(d.family, d.l3, base, off, n, d.l4)
-			d.regs[r] = reg
-			return fmt.Sprintf("payload load %s => %s (%s)", loc, nftRegText(r), reg.what)
+		base, _ := u32(unix.NFTA_PAYLOAD_BASE)
+		off, _ := u32(unix.NFTA_PAYLOAD_OFFSET)
+		n, _ := u32(unix.NFTA_PAYLOAD_LEN)
+		loc := fmt.Sprintf("%db @ %s header + %d", n, keyShort(payloadBaseShort, base), off)
+		if r, ok := u32(unix.NFTA_PAYLOAD_DREG); ok {
+			rg := payloadReg(family, d.l3, base, off, n, d.l4)
+			d.regs[r] = rg
+			return fmt.Sprintf("payload load %s => %s (%s)", loc, regText(r), rg.what)
 		}
-		if r, ok := u32(5); ok {
-			return line(fmt.Sprintf("payload write %s => %s", nftRegText(r), loc))
+		if r, ok := u32(unix.NFTA_PAYLOAD_SREG); ok {
+			return line(fmt.Sprintf("payload write %s => %s", regText(r), loc))
 		}
 		return "payload " + loc
 	case "immediate":
-		r, _ := u32(1)
-		if r == 0 {
-			return "immediate " + line(nftDataText(nftReg{}, a[2]))
+		r, _ := u32(unix.NFTA_IMMEDIATE_DREG)
+		v := a[unix.NFTA_IMMEDIATE_DATA]
+		if r == unix.NFT_REG_VERDICT {
+			return "immediate " + line(dataText(reg{}, v))
 		}
-		v := nfIndex(a[2])[1]
-		d.regs[r] = nftReg{what: nftDataText(nftReg{}, a[2]), imm: v}
-		return fmt.Sprintf("immediate %s = %s", nftRegText(r), nftDataText(nftReg{}, a[2]))
+		d.regs[r] = reg{what: dataText(reg{}, v), imm: netlink.Index(v)[unix.NFTA_DATA_VALUE]}
+		return fmt.Sprintf("immediate %s = %s", regText(r), dataText(reg{}, v))
 	case "bitwise":
-		sr, _ := u32(1)
-		dr, _ := u32(2)
-		src := d.regs[sr]
-		op, _ := u32(6)
-		if op == 1 || op == 2 {
-			shift, _ := nfBE32(nfIndex(a[7])[1])
-			dir := "<<"
-			if op == 2 {
-				dir = ">>"
-			}
-			d.regs[dr] = nftReg{what: src.what}
-			return fmt.Sprintf("bitwise %s = %s %s %d", nftRegText(dr), nftRegText(sr), dir, shift)
-		}
-		mask := nfIndex(a[4])[1]
-		xor := nfIndex(a[5])[1]
-		out := src
-		maskText := nftDataText(src, a[4])
-		if src.kind == nftKindIPv4 || src.kind == nftKindIPv6 {
-			if p, ok := nftPrefixLen(mask); ok {
-				out.bits = p
-				maskText = "/" + strconv.Itoa(p)
-			}
-		} else if src.what != "" {
-			out.what = src.what + " & " + maskText
-			out.base, out.mask = src.what, maskText
-		}
-		s := fmt.Sprintf("bitwise %s = (%s & %s)", nftRegText(dr), regWhat(sr), maskText)
-		if nftAnyNonZero(xor) {
-			s += " ^ " + nftDataText(src, a[5])
-			out.base, out.mask = "", ""
-		}
-		d.regs[dr] = out
-		return s
+		return d.bitwiseLine(a, regWhat)
 	case "lookup":
-		set := nfCString(a[1])
-		r, _ := u32(2)
-		flags, _ := u32(5)
-		if dr, ok := u32(3); ok {
-			if dr == 0 {
+		set := render.CString(a[unix.NFTA_LOOKUP_SET])
+		r, _ := u32(unix.NFTA_LOOKUP_SREG)
+		flags, _ := u32(unix.NFTA_LOOKUP_FLAGS)
+		if dr, ok := u32(unix.NFTA_LOOKUP_DREG); ok {
+			if dr == unix.NFT_REG_VERDICT {
 				return "lookup " + line(fmt.Sprintf("%s vmap @%s", regWhat(r), set))
 			}
-			d.regs[dr] = nftReg{what: fmt.Sprintf("%s map @%s", regWhat(r), set)}
-			return fmt.Sprintf("lookup %s map @%s => %s", regWhat(r), set, nftRegText(dr))
+			d.regs[dr] = reg{what: fmt.Sprintf("%s map @%s", regWhat(r), set)}
+			return fmt.Sprintf("lookup %s map @%s => %s", regWhat(r), set, regText(dr))
 		}
-		if flags&1 != 0 {
+		if flags&unix.NFT_LOOKUP_F_INV != 0 {
 			return "lookup " + line(fmt.Sprintf("%s != @%s", regWhat(r), set))
 		}
 		return "lookup " + line(fmt.Sprintf("%s @%s", regWhat(r), set))
 	case "ct":
-		key, _ := u32(2)
-		k := nftKeyShort(nftCtKeys, key)
-		if dir, ok := a[3]; ok && len(dir) == 1 {
-			if dir[0] == 0 {
+		key, _ := u32(unix.NFTA_CT_KEY)
+		k := keyShort(ctKeys, key)
+		if dir, ok := a[unix.NFTA_CT_DIRECTION]; ok && len(dir) == 1 {
+			if dir[0] == ipCtDirOriginal {
 				k = "original " + k
 			} else {
 				k = "reply " + k
 			}
 		}
-		if r, ok := u32(1); ok {
-			d.regs[r] = nftReg{what: "ct " + k, kind: nftCtKind(key)}
-			return fmt.Sprintf("ct load %s => %s", k, nftRegText(r))
+		if r, ok := u32(unix.NFTA_CT_DREG); ok {
+			d.regs[r] = reg{what: "ct " + k, kind: ctKind(key)}
+			return fmt.Sprintf("ct load %s => %s", k, regText(r))
 		}
-		if r, ok := u32(4); ok {
-			return line(fmt.Sprintf("ct %s set %s", k, d.regValue(r, nftCtKind(key))))
+		if r, ok := u32(unix.NFTA_CT_SREG); ok {
+			return line(fmt.Sprintf("ct %s set %s", k, d.regValue(r, ctKind(key))))
 		}
 		return "ct " + k
 	case "counter":
 		d.stmt = "counter"
-		p, ok1 := nfBE64(a[2])
-		b, ok2 := nfBE64(a[1])
-		if !ok1 || !ok2 {
-			return "counter"
+		if s := packetsBytes(a[unix.NFTA_COUNTER_PACKETS], a[unix.NFTA_COUNTER_BYTES]); s != "" {
+			return "counter " + s
 		}
-		return fmt.Sprintf("counter packets %d bytes %d", p, b)
+		return "counter"
 	case "nat":
-		typ, _ := u32(1)
-		fam, _ := u32(2)
-		s, stmt := "nat snat", "snat"
-		if typ == 1 {
-			s, stmt = "nat dnat", "dnat"
-		}
-		if f, ok := u32(2); ok {
-			s += " " + nfFamilyName(uint8(f))
-		}
-		var to string
-		if r, ok := u32(3); ok {
-			s += " addr " + nftRegText(r)
-			to = d.regs[r].immAddr(fam)
-			if r2, ok := u32(4); ok && r2 != r {
-				s += " - " + nftRegText(r2)
-				to += "-" + d.regs[r2].immAddr(fam)
-			}
-		}
-		if r, ok := u32(5); ok {
-			s += " proto " + nftRegText(r)
-			to += ":" + d.regs[r].immPort()
-			if r2, ok := u32(6); ok && r2 != r {
-				s += " - " + nftRegText(r2)
-				to += "-" + d.regs[r2].immPort()
-			}
-		}
-		if to != "" {
-			stmt += " to " + to
-		}
-		if f, ok := u32(7); ok && f != 0 {
-			s += " flags " + nfFlagNames(nftNATRangeFlags, uint64(f))
-		}
-		d.stmt = stmt
-		return s
+		return d.natLine(a)
 	case "masq", "redir":
 		s := name
-		ft := uint16(1)
+		ft := uint16(unix.NFTA_MASQ_FLAGS)
 		d.stmt = "masquerade"
 		if name == "redir" {
-			ft = 3
+			ft = unix.NFTA_REDIR_FLAGS
 			d.stmt = "redirect"
 		}
 		if f, ok := u32(ft); ok && f != 0 {
-			s += " flags " + nfFlagNames(nftNATRangeFlags, uint64(f))
+			s += " flags " + natRangeFlags.Name(uint64(f))
 		}
 		return s
 	case "match", "target":
-		_, text := xtInfo(xt, a[3], 0)
-		s := name + " " + xt.name
-		stmt := "-m " + xt.name
-		if name == "target" {
-			stmt = "-j " + xt.name
+		ext := compatExt{name: render.CString(a[unix.NFTA_MATCH_NAME]), target: name == "target"}
+		ext.rev, _ = u32(unix.NFTA_MATCH_REV)
+		_, text := compatInfo(ext, a[unix.NFTA_MATCH_INFO], 0)
+		s := name + " " + ext.name
+		stmt := "-m " + ext.name
+		if ext.target {
+			stmt = "-j " + ext.name
 		}
 		if text != "" {
 			s += " " + text
@@ -966,141 +682,272 @@ func (d *nfDecoder) nftExprLine(name string, a map[uint16][]byte, xt nftXt) stri
 		return s
 	case "log":
 		s := "log"
-		if p, ok := a[2]; ok {
-			s += " prefix " + strconv.Quote(nfCString(p))
+		if p, ok := a[unix.NFTA_LOG_PREFIX]; ok {
+			s += " prefix " + render.QuoteC(p)
 		}
-		if g, ok := nftBE16(a[1]); ok {
+		if g, ok := be[uint16](a[unix.NFTA_LOG_GROUP]); ok {
 			s += " group " + strconv.Itoa(int(g))
 		}
-		if l, ok := u32(5); ok {
-			s += " level " + strings.ToLower(strings.TrimPrefix(nfEnumName(nftLogLevels, uint64(l)), "NFT_LOGLEVEL_"))
+		if l, ok := u32(unix.NFTA_LOG_LEVEL); ok {
+			s += " level " + lower(logLevels, uint64(l), "NFT_LOGLEVEL_")
 		}
 		return line(s)
 	case "limit":
-		rate, _ := nfBE64(a[1])
-		unit, _ := nfBE64(a[2])
-		s := fmt.Sprintf("limit rate %d/%s", rate, nftTimeUnit(unit))
-		if t, ok := u32(4); ok && t == 1 {
-			s = fmt.Sprintf("limit rate %d bytes/%s", rate, nftTimeUnit(unit))
+		rate, _ := be[uint64](a[unix.NFTA_LIMIT_RATE])
+		unit, _ := be[uint64](a[unix.NFTA_LIMIT_UNIT])
+		s := fmt.Sprintf("limit rate %d/%s", rate, timeUnit(unit))
+		if t, ok := u32(unix.NFTA_LIMIT_TYPE); ok && t == unix.NFT_LIMIT_PKT_BYTES {
+			s = fmt.Sprintf("limit rate %d bytes/%s", rate, timeUnit(unit))
 		}
-		if f, ok := u32(5); ok && f&1 != 0 {
+		if f, ok := u32(unix.NFTA_LIMIT_FLAGS); ok && f&unix.NFT_LIMIT_F_INV != 0 {
 			s = strings.Replace(s, "rate ", "rate over ", 1)
 		}
-		if b, ok := u32(3); ok && b != 0 {
+		if b, ok := u32(unix.NFTA_LIMIT_BURST); ok && b != 0 {
 			s += " burst " + strconv.FormatUint(uint64(b), 10)
 		}
 		return line(s)
 	case "reject":
-		t, _ := u32(1)
-		s := "reject " + strings.ToLower(strings.TrimPrefix(nfEnumName(nftRejectSet.attrs[1].enum, uint64(t)), "NFT_REJECT_"))
-		if c, ok := a[2]; ok && len(c) == 1 {
+		t, _ := u32(unix.NFTA_REJECT_TYPE)
+		s := "reject " + lower(rejectTypes, uint64(t), "NFT_REJECT_")
+		if c, ok := a[unix.NFTA_REJECT_ICMP_CODE]; ok && len(c) == 1 {
 			s += " code " + strconv.Itoa(int(c[0]))
 		}
 		return line(s)
 	case "fib":
-		res, _ := u32(2)
-		flags, _ := u32(3)
-		var fl []string
-		for i, n := range []string{"saddr", "daddr", "mark", "iif", "oif", "present"} {
-			if flags&(1<<i) != 0 {
-				fl = append(fl, n)
-			}
-		}
-		rs := strings.ToLower(strings.TrimPrefix(nfEnumName(nftFibResults, uint64(res)), "NFT_FIB_RESULT_"))
-		if res == 3 {
-			rs = "type"
-		}
-		what := "fib " + strings.Join(fl, " . ") + " " + rs
-		if r, ok := u32(1); ok {
-			kind := nftKindUnknown
-			switch res {
-			case 2:
-				kind = nftKindIfname
-			case 3:
-				kind = nftKindAddrType
-			case 1:
-				kind = nftKindHostInt
-			}
-			d.regs[r] = nftReg{what: what, kind: kind}
-			return fmt.Sprintf("%s => %s", what, nftRegText(r))
-		}
-		return what
+		return d.fibLine(a)
 	case "range":
-		r, _ := u32(1)
-		op, _ := u32(2)
+		r, _ := u32(unix.NFTA_RANGE_SREG)
+		op, _ := u32(unix.NFTA_RANGE_OP)
 		s := regWhat(r)
-		if op == 1 {
+		if op == unix.NFT_RANGE_NEQ {
 			s += " !="
 		}
-		return "range " + line(s+" "+nftDataText(d.regs[r], a[3])+"-"+nftDataText(d.regs[r], a[4]))
+		return "range " + line(s+" "+dataText(d.regs[r], a[unix.NFTA_RANGE_FROM_DATA])+"-"+dataText(d.regs[r], a[unix.NFTA_RANGE_TO_DATA]))
 	case "dynset":
-		op, _ := u32(3)
-		ops := []string{"add", "update", "delete"}
+		op, _ := u32(unix.NFTA_DYNSET_OP)
 		s := "dynset"
-		if int(op) < len(ops) {
-			s += " " + ops[op]
+		if o, ok := dynsetOps.Lookup(uint64(op)); ok {
+			s += " " + o
 		}
-		s += " @" + nfCString(a[1])
-		if r, ok := u32(4); ok {
+		s += " @" + render.CString(a[unix.NFTA_DYNSET_SET_NAME])
+		if r, ok := u32(unix.NFTA_DYNSET_SREG_KEY); ok {
 			s += " { " + regWhat(r) + " }"
 		}
 		return line(s)
 	case "byteorder":
-		sr, _ := u32(1)
-		dr, _ := u32(2)
-		op, _ := u32(3)
+		sr, _ := u32(unix.NFTA_BYTEORDER_SREG)
+		dr, _ := u32(unix.NFTA_BYTEORDER_DREG)
+		op, _ := u32(unix.NFTA_BYTEORDER_OP)
 		fn := "ntoh"
-		if op == 1 {
+		if op == unix.NFT_BYTEORDER_HTON {
 			fn = "hton"
 		}
-		d.regs[dr] = nftReg{what: d.regs[sr].what}
-		return fmt.Sprintf("byteorder %s = %s(%s)", nftRegText(dr), fn, regWhat(sr))
+		d.regs[dr] = reg{what: d.regs[sr].what}
+		return fmt.Sprintf("byteorder %s = %s(%s)", regText(dr), fn, regWhat(sr))
 	case "quota":
-		b, _ := nfBE64(a[1])
+		b, _ := be[uint64](a[unix.NFTA_QUOTA_BYTES])
 		return line(fmt.Sprintf("quota %d bytes", b))
 	case "objref":
-		if n, ok := a[2]; ok {
-			t, _ := u32(1)
-			return line(fmt.Sprintf("%s name %s", strings.ToLower(strings.TrimPrefix(nfEnumName(nftObjectTypes, uint64(t)), "NFT_OBJECT_")), strconv.Quote(nfCString(n))))
+		if n, ok := a[unix.NFTA_OBJREF_IMM_NAME]; ok {
+			t, _ := u32(unix.NFTA_OBJREF_IMM_TYPE)
+			return line(fmt.Sprintf("%s name %s", lower(objectTypes, uint64(t), "NFT_OBJECT_"), render.QuoteC(n)))
 		}
-		return line("objref map @" + nfCString(a[4]))
+		return line("objref map @" + render.CString(a[unix.NFTA_OBJREF_SET_NAME]))
 	case "queue":
-		n, _ := nftBE16(a[1])
+		n, _ := be[uint16](a[unix.NFTA_QUEUE_NUM])
 		return line("queue num " + strconv.Itoa(int(n)))
 	case "notrack":
 		return line("notrack")
 	case "":
 		return line("(no name)")
 	}
-	for _, t := range []uint16{1, 2} {
-		// Loads into a register this model does not follow invalidate it.
-		if r, ok := u32(t); ok && strings.HasSuffix(nftExprSets[name].attrName(t), "DREG") {
-			delete(d.regs, r)
-			return name
+	// Loads into a register this model does not follow invalidate it.
+	if set := exprData.Formats[name]; set != nil {
+		for t, sp := range set.Attrs {
+			if r, ok := u32(uint16(t)); ok && strings.HasSuffix(sp.Name, "DREG") {
+				delete(d.regs, r)
+				return name
+			}
 		}
 	}
 	return line(name)
 }
 
+// rejectTypes names NFTA_REJECT_TYPE values.
+var rejectTypes = render.Enum{"NFT_REJECT_ICMP_UNREACH", "NFT_REJECT_TCP_RST", "NFT_REJECT_ICMPX_UNREACH"}
+
+// dynsetOps names the operations of a dynset expression the way nft does.
+var dynsetOps = render.Enum{"add", "update", "delete"}
+
+// cmpLine renders a cmp expression and notes what a comparison settles:
+// the transport protocol of "th dport", the network protocol of
+// "network header @12/4".
+func (d *decoder) cmpLine(a map[uint16][]byte, regWhat func(uint32) string) string {
+	r, _ := be[uint32](a[unix.NFTA_CMP_SREG])
+	op, _ := be[uint32](a[unix.NFTA_CMP_OP])
+	sym, ok := cmpSymbols.Lookup(uint64(op))
+	if !ok {
+		sym = strconv.FormatUint(uint64(op), 10)
+	}
+	rg := d.regs[r]
+	value := dataText(rg, a[unix.NFTA_CMP_DATA])
+	v := netlink.Index(a[unix.NFTA_CMP_DATA])[unix.NFTA_DATA_VALUE]
+	if op == unix.NFT_CMP_EQ {
+		switch {
+		case rg.kind == kindProto:
+			d.l4 = value // "th dport" below becomes "tcp dport"
+		case rg.kind == kindNFProto && len(v) == 1:
+			d.l3 = v[0] // "network header @12/4" becomes "ip saddr"
+		case rg.kind == kindEtherType && len(v) == 2:
+			switch binary.BigEndian.Uint16(v) {
+			case unix.ETH_P_IP:
+				d.l3 = unix.NFPROTO_IPV4
+			case unix.ETH_P_IPV6:
+				d.l3 = unix.NFPROTO_IPV6
+			}
+		}
+	}
+	switch {
+	case rg.mask != "" && op == unix.NFT_CMP_NEQ && !anyNonZero(v):
+		d.stmt = rg.base + " " + rg.mask
+	case rg.mask != "" && op == unix.NFT_CMP_EQ && !anyNonZero(v):
+		d.stmt = rg.base + " & " + rg.mask + " == 0"
+	case op == unix.NFT_CMP_EQ:
+		d.stmt = regWhat(r) + " " + value
+	default:
+		d.stmt = regWhat(r) + " " + sym + " " + value
+	}
+	return fmt.Sprintf("cmp %s %s %s", regWhat(r), sym, value)
+}
+
+// bitwiseLine renders a bitwise expression: a shift, or a mask (a prefix
+// length for an address) and an optional xor.
+func (d *decoder) bitwiseLine(a map[uint16][]byte, regWhat func(uint32) string) string {
+	sr, _ := be[uint32](a[unix.NFTA_BITWISE_SREG])
+	dr, _ := be[uint32](a[unix.NFTA_BITWISE_DREG])
+	src := d.regs[sr]
+	op, _ := be[uint32](a[nftaBitwiseOp])
+	if op == nftBitwiseShl || op == nftBitwiseShr {
+		shift, _ := be[uint32](netlink.Index(a[nftaBitwiseData])[unix.NFTA_DATA_VALUE])
+		dir := "<<"
+		if op == nftBitwiseShr {
+			dir = ">>"
+		}
+		d.regs[dr] = reg{what: src.what}
+		return fmt.Sprintf("bitwise %s = %s %s %d", regText(dr), regText(sr), dir, shift)
+	}
+	mask := netlink.Index(a[unix.NFTA_BITWISE_MASK])[unix.NFTA_DATA_VALUE]
+	xor := netlink.Index(a[unix.NFTA_BITWISE_XOR])[unix.NFTA_DATA_VALUE]
+	out := src
+	maskText := dataText(src, a[unix.NFTA_BITWISE_MASK])
+	if src.kind == kindIPv4 || src.kind == kindIPv6 {
+		if p, ok := prefixLen(mask); ok {
+			out.bits = p
+			maskText = "/" + strconv.Itoa(p)
+		}
+	} else if src.what != "" {
+		out.what = src.what + " & " + maskText
+		out.base, out.mask = src.what, maskText
+	}
+	s := fmt.Sprintf("bitwise %s = (%s & %s)", regText(dr), regWhat(sr), maskText)
+	if anyNonZero(xor) {
+		s += " ^ " + dataText(src, a[unix.NFTA_BITWISE_XOR])
+		out.base, out.mask = "", ""
+	}
+	d.regs[dr] = out
+	return s
+}
+
+// natLine renders a nat expression and the snat or dnat statement it
+// makes, with the addresses and ports loaded by immediates.
+func (d *decoder) natLine(a map[uint16][]byte) string {
+	u32 := func(t uint16) (uint32, bool) { return be[uint32](a[t]) }
+	typ, _ := u32(unix.NFTA_NAT_TYPE)
+	fam, _ := u32(unix.NFTA_NAT_FAMILY)
+	s, stmt := "nat snat", "snat"
+	if typ == unix.NFT_NAT_DNAT {
+		s, stmt = "nat dnat", "dnat"
+	}
+	if f, ok := u32(unix.NFTA_NAT_FAMILY); ok {
+		s += " " + familyName(uint8(f))
+	}
+	var to string
+	if r, ok := u32(unix.NFTA_NAT_REG_ADDR_MIN); ok {
+		s += " addr " + regText(r)
+		to = d.regs[r].immAddr(fam)
+		if r2, ok := u32(unix.NFTA_NAT_REG_ADDR_MAX); ok && r2 != r {
+			s += " - " + regText(r2)
+			to += "-" + d.regs[r2].immAddr(fam)
+		}
+	}
+	if r, ok := u32(unix.NFTA_NAT_REG_PROTO_MIN); ok {
+		s += " proto " + regText(r)
+		to += ":" + d.regs[r].immPort()
+		if r2, ok := u32(unix.NFTA_NAT_REG_PROTO_MAX); ok && r2 != r {
+			s += " - " + regText(r2)
+			to += "-" + d.regs[r2].immPort()
+		}
+	}
+	if to != "" {
+		stmt += " to " + to
+	}
+	if f, ok := u32(unix.NFTA_NAT_FLAGS); ok && f != 0 {
+		s += " flags " + natRangeFlags.Name(uint64(f))
+	}
+	d.stmt = stmt
+	return s
+}
+
+// fibLine renders a fib expression: the lookup and what it loads.
+func (d *decoder) fibLine(a map[uint16][]byte) string {
+	res, _ := be[uint32](a[unix.NFTA_FIB_RESULT])
+	flags, _ := be[uint32](a[unix.NFTA_FIB_FLAGS])
+	rs := lower(fibResults, uint64(res), "NFT_FIB_RESULT_")
+	if res == unix.NFT_FIB_RESULT_ADDRTYPE {
+		rs = "type"
+	}
+	var words []string
+	for _, f := range fibFlagWords {
+		if uint64(flags)&f.Mask != 0 {
+			words = append(words, f.Name)
+		}
+	}
+	what := "fib " + strings.Join(words, " . ") + " " + rs
+	if r, ok := be[uint32](a[unix.NFTA_FIB_DREG]); ok {
+		kind := kindUnknown
+		switch res {
+		case unix.NFT_FIB_RESULT_OIFNAME:
+			kind = kindIfname
+		case unix.NFT_FIB_RESULT_ADDRTYPE:
+			kind = kindAddrType
+		case unix.NFT_FIB_RESULT_OIF:
+			kind = kindHostInt
+		}
+		d.regs[r] = reg{what: what, kind: kind}
+		return fmt.Sprintf("%s => %s", what, regText(r))
+	}
+	return what
+}
+
 // regValue renders what register r holds for a statement that stores it
 // in a field of the given kind: a constant loaded by immediate is shown in
 // that kind ("0x10" for a mark), anything else by its source.
-func (d *nfDecoder) regValue(r uint32, kind nftRegKind) string {
-	reg := d.regs[r]
-	if reg.imm != nil {
-		if t, ok := nftValueText(nftReg{kind: kind}, reg.imm); ok {
+func (d *decoder) regValue(r uint32, kind regKind) string {
+	rg := d.regs[r]
+	if rg.imm != nil {
+		if t, ok := valueText(reg{kind: kind}, rg.imm); ok {
 			return t
 		}
 	}
-	if reg.what != "" {
-		return reg.what
+	if rg.what != "" {
+		return rg.what
 	}
-	return nftRegText(r)
+	return regText(r)
 }
 
 // immAddr renders an address loaded by an immediate expression.
-func (r nftReg) immAddr(family uint32) string {
-	if len(r.imm) == 4 || (len(r.imm) == 16 && family == 10) {
+func (r reg) immAddr(family uint32) string {
+	if len(r.imm) == 4 || (len(r.imm) == 16 && family == unix.NFPROTO_IPV6) {
 		a, _ := netip.AddrFromSlice(r.imm)
 		return a.String()
 	}
@@ -1108,39 +955,25 @@ func (r nftReg) immAddr(family uint32) string {
 }
 
 // immPort renders a port loaded by an immediate expression.
-func (r nftReg) immPort() string {
-	if len(r.imm) == 2 {
-		return strconv.Itoa(int(binary.BigEndian.Uint16(r.imm)))
+func (r reg) immPort() string {
+	if p, ok := be[uint16](r.imm); ok {
+		return strconv.Itoa(int(p))
 	}
 	return r.what
 }
 
-// attrName returns the name of attribute type t, or "".
-func (s *nfSet) attrName(t uint16) string {
-	if s == nil || int(t) >= len(s.attrs) {
-		return ""
-	}
-	return s.attrs[t].name
-}
+// timeUnits names the units of a limit the way nft does.
+var timeUnits = map[uint64]string{1: "second", 60: "minute", 3600: "hour", 86400: "day", 604800: "week"}
 
-func nftTimeUnit(seconds uint64) string {
-	switch seconds {
-	case 1:
-		return "second"
-	case 60:
-		return "minute"
-	case 3600:
-		return "hour"
-	case 86400:
-		return "day"
-	case 604800:
-		return "week"
+func timeUnit(seconds uint64) string {
+	if u, ok := timeUnits[seconds]; ok {
+		return u
 	}
 	return strconv.FormatUint(seconds, 10) + "s"
 }
 
-// nftPrefixLen returns the prefix length of a contiguous network mask.
-func nftPrefixLen(mask []byte) (int, bool) {
+// prefixLen returns the prefix length of a contiguous network mask.
+func prefixLen(mask []byte) (int, bool) {
 	if len(mask) == 0 {
 		return 0, false
 	}
@@ -1158,7 +991,7 @@ func nftPrefixLen(mask []byte) (int, bool) {
 	return n, true
 }
 
-func nftAnyNonZero(b []byte) bool {
+func anyNonZero(b []byte) bool {
 	for _, c := range b {
 		if c != 0 {
 			return true

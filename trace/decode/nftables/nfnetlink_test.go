@@ -15,6 +15,7 @@ import (
 	"github.com/netexplore/netexplore/trace/decode/internal/capture"
 	"github.com/netexplore/netexplore/trace/decode/netlink"
 	"github.com/netexplore/netexplore/trace/event"
+	"golang.org/x/sys/unix"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -107,7 +108,7 @@ func decodeNftFile(t testing.TB, name string) []nftDecoded {
 			if m.typ < 0x10 {
 				continue
 			}
-			out = append(out, nftDecoded{block: i, msg: m, dec: decodeNetfilterBody(m.typ, m.body, m.off+16)})
+			out = append(out, nftDecoded{block: i, msg: m, dec: decodeBody(m.typ, m.body, m.off+16)})
 		}
 	}
 	return out
@@ -123,10 +124,10 @@ func nftBatch(t testing.TB, name string) []nftDecoded {
 			continue
 		}
 		msgs := splitNetlink(t, b.data)
-		if len(msgs) > 0 && msgs[0].typ == nfnlMsgBatchBegin {
+		if len(msgs) > 0 && msgs[0].typ == unix.NFNL_MSG_BATCH_BEGIN {
 			var out []nftDecoded
 			for _, m := range msgs {
-				out = append(out, nftDecoded{block: i, msg: m, dec: decodeNetfilterBody(m.typ, m.body, m.off+16)})
+				out = append(out, nftDecoded{block: i, msg: m, dec: decodeBody(m.typ, m.body, m.off+16)})
 			}
 			return out
 		}
@@ -178,7 +179,7 @@ type nftLine struct {
 func nftLines(ds []nftDecoded) []nftLine {
 	var out []nftLine
 	for _, d := range ds {
-		out = append(out, nftLine{Off: d.msg.off, Type: d.dec.TypeName, Op: d.dec.Op, Summary: d.dec.Summary})
+		out = append(out, nftLine{Off: d.msg.off, Type: d.dec.Name, Op: d.dec.Op, Summary: d.dec.Summary})
 	}
 	return out
 }
@@ -346,7 +347,7 @@ func TestNetfilterIptablesRules(t *testing.T) {
 			batch := nftBatch(t, tt.file)
 			var rule *nftDecoded
 			for i := range batch {
-				if batch[i].dec.TypeName == "NFT_MSG_NEWRULE" {
+				if batch[i].dec.Name == "NFT_MSG_NEWRULE" {
 					rule = &batch[i]
 				}
 			}
@@ -428,12 +429,12 @@ func TestNetfilterInetRuleset(t *testing.T) {
 	batch := nftBatch(t, "nft_inet_misc.hex")
 	var summaries, stmts []string
 	for _, d := range batch {
-		summaries = append(summaries, d.dec.TypeName+" "+d.dec.Summary)
-		if d.dec.TypeName == "NFT_MSG_NEWRULE" {
+		summaries = append(summaries, d.dec.Name+" "+d.dec.Summary)
+		if d.dec.Name == "NFT_MSG_NEWRULE" {
 			stmts = append(stmts, nftFind(t, d.dec.Fields, "NFTA_RULE_EXPRESSIONS").Value)
 		}
 		if d.dec.Malformed != "" {
-			t.Errorf("%s: malformed %q", d.dec.TypeName, d.dec.Malformed)
+			t.Errorf("%s: malformed %q", d.dec.Name, d.dec.Malformed)
 		}
 	}
 	wantSummaries := []string{
@@ -532,29 +533,29 @@ func TestNetfilterTypeNames(t *testing.T) {
 		{0x0602, "NFNL_SUBSYS_IPSET<<8|2", netlink.OpOther},
 		{0x2001, "0x2001", netlink.OpOther},
 	}
-	if len(nftMsgNames) != len(nftMsgObjects) {
-		t.Fatalf("%d message names but %d message objects", len(nftMsgNames), len(nftMsgObjects))
+	if len(msgNames) != len(msgObjects) {
+		t.Fatalf("%d message names but %d message objects", len(msgNames), len(msgObjects))
 	}
 	for _, tt := range tests {
-		d := decodeNetfilterBody(tt.typ, []byte{2, 0, 0, 0}, 16)
-		if d.TypeName != tt.name || d.Op != tt.op {
-			t.Errorf("type %#04x: %q op %v, want %q op %v", tt.typ, d.TypeName, d.Op, tt.name, tt.op)
+		d := decodeBody(tt.typ, []byte{2, 0, 0, 0}, 16)
+		if d.Name != tt.name || d.Op != tt.op {
+			t.Errorf("type %#04x: %q op %v, want %q op %v", tt.typ, d.Name, d.Op, tt.name, tt.op)
 		}
 	}
 }
 
 // Truncated and damaged bodies are reported, never fatal.
 func TestNetfilterMalformed(t *testing.T) {
-	if d := decodeNetfilterBody(0x0a06, []byte{2, 0}, 16); d.Malformed == "" || d.TypeName != "NFT_MSG_NEWRULE" {
+	if d := decodeBody(0x0a06, []byte{2, 0}, 16); d.Malformed == "" || d.Name != "NFT_MSG_NEWRULE" {
 		t.Errorf("2-byte body: %+v", d)
 	}
-	if d := decodeNetfilterBody(0x0a06, nil, 16); d.Malformed == "" || len(d.Fields) != 0 {
+	if d := decodeBody(0x0a06, nil, 16); d.Malformed == "" || len(d.Fields) != 0 {
 		t.Errorf("empty body: %+v", d)
 	}
 	batch := nftBatch(t, "nft_nat_masquerade.hex")
 	rule := batch[2].msg.body
 	for _, cut := range []int{10, 60, 100, 200, len(rule) - 1} {
-		d := decodeNetfilterBody(0x0a06, rule[:cut], 124)
+		d := decodeBody(0x0a06, rule[:cut], 124)
 		if d.Malformed == "" {
 			t.Errorf("rule cut at %d bytes: no Malformed", cut)
 		}
@@ -564,8 +565,8 @@ func TestNetfilterMalformed(t *testing.T) {
 	}
 	// An attribute claiming more bytes than the body holds.
 	bad := append([]byte{2, 0, 0, 0}, 0xff, 0x00, 0x01, 0x00, 'n', 'a', 't', 0)
-	d := decodeNetfilterBody(0x0a00, bad, 16)
-	if want := "attribute at offset 20: nla_len 255 does not fit the 8 bytes left"; d.Malformed != want {
+	d := decodeBody(0x0a00, bad, 16)
+	if want := "attribute at offset 20 has nla_len 255 with 8 bytes left"; d.Malformed != want {
 		t.Errorf("Malformed = %q, want %q", d.Malformed, want)
 	}
 }
@@ -581,7 +582,7 @@ func TestNetfilterThroughDecodeNetlink(t *testing.T) {
 		}
 	}
 	var got []string
-	msgs := netlink.Decode(netlink.Netfilter, batch)
+	msgs := netlink.Decode(unix.NETLINK_NETFILTER, batch)
 	for _, m := range msgs {
 		got = append(got, m.Summary)
 	}
@@ -602,7 +603,7 @@ func TestNetfilterThroughDecodeNetlink(t *testing.T) {
 	var reply []netlink.Message
 	for i, b := range blocks {
 		if i > 0 && !b.sent && strings.Contains(blocks[i-1].syscall, "send") {
-			ms := netlink.Decode(netlink.Netfilter, b.data)
+			ms := netlink.Decode(unix.NETLINK_NETFILTER, b.data)
 			if len(ms) == 1 && ms[0].IsError && ms[0].ErrnoName == "ENOENT" {
 				reply = ms
 				break
@@ -662,7 +663,7 @@ func TestNetfilterNftRuleset(t *testing.T) {
 	}
 	var stmts []string
 	for _, d := range batch {
-		if d.dec.TypeName == "NFT_MSG_NEWRULE" {
+		if d.dec.Name == "NFT_MSG_NEWRULE" {
 			stmts = append(stmts, nftFind(t, d.dec.Fields, "NFTA_RULE_EXPRESSIONS").Value)
 		}
 	}
@@ -727,16 +728,16 @@ func TestNetfilterDumpReplies(t *testing.T) {
 	var got []nftLine
 	seen := make(map[nftLine]bool)
 	for _, d := range all {
-		switch d.dec.TypeName {
+		switch d.dec.Name {
 		case "NFT_MSG_GETTABLE", "NFT_MSG_GETRULE", "NFT_MSG_NEWTABLE", "NFT_MSG_NEWRULE", "NFT_MSG_NEWGEN":
-			l := nftLine{Off: d.msg.off, Type: d.dec.TypeName, Op: d.dec.Op, Summary: d.dec.Summary}
+			l := nftLine{Off: d.msg.off, Type: d.dec.Name, Op: d.dec.Op, Summary: d.dec.Summary}
 			if !seen[l] { // nft reads the rules once per table
 				seen[l] = true
 				got = append(got, l)
 			}
 		}
 		if d.dec.Malformed != "" {
-			t.Errorf("block %d offset %d %s: malformed %q", d.block, d.msg.off, d.dec.TypeName, d.dec.Malformed)
+			t.Errorf("block %d offset %d %s: malformed %q", d.block, d.msg.off, d.dec.Name, d.dec.Malformed)
 		}
 	}
 	want := []nftLine{
@@ -760,7 +761,7 @@ func TestNetfilterDumpReplies(t *testing.T) {
 		t.Errorf("nft list ruleset (-want +got):\n%s", diff)
 	}
 	for _, d := range all {
-		if d.dec.TypeName == "NFT_MSG_NEWTABLE" && d.msg.off == 0 {
+		if d.dec.Name == "NFT_MSG_NEWTABLE" && d.msg.off == 0 {
 			if f := nftFind(t, d.dec.Fields, "NFTA_TABLE_HANDLE"); f.Value != "1" || f.Length != 12 {
 				t.Errorf("NFTA_TABLE_HANDLE = %+v, want 1 (a 12-byte u64 attribute)", f)
 			}
@@ -899,8 +900,8 @@ func ourTokens(t testing.TB, payload []byte, off int) []string {
 	case 3:
 		return []string{"type NLMSG_DONE"}
 	}
-	d := decodeNetfilterBody(typ, body, off+16)
-	name := d.TypeName
+	d := decodeBody(typ, body, off+16)
+	name := d.Name
 	switch {
 	case strings.HasPrefix(name, "NFT_MSG_"):
 		name = "NFNL_SUBSYS_NFTABLES<<8|" + name
@@ -912,7 +913,7 @@ func ourTokens(t testing.TB, payload []byte, off int) []string {
 		if f.Name == "nfgenmsg" {
 			fam := nftStraceFamily[f.Children[0].Value]
 			res := f.Children[2].Value
-			for id, n := range nfnlSubsysNames {
+			for id, n := range subsysNames {
 				if n == res {
 					res = strconv.Itoa(id)
 				}
@@ -972,7 +973,7 @@ func TestNetfilterDump(t *testing.T) {
 	}
 	var sb strings.Builder
 	for _, d := range decodeNftFile(t, name) {
-		fmt.Fprintf(&sb, "--- block %d offset %d: %s %s (malformed %q)\n", d.block, d.msg.off, d.dec.TypeName, d.dec.Summary, d.dec.Malformed)
+		fmt.Fprintf(&sb, "--- block %d offset %d: %s %s (malformed %q)\n", d.block, d.msg.off, d.dec.Name, d.dec.Summary, d.dec.Malformed)
 		dumpFields(&sb, d.dec.Fields, "  ")
 	}
 	t.Log("\n" + sb.String())
@@ -991,7 +992,7 @@ func FuzzDecodeNetfilterBody(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, typ uint16, body []byte) {
 		const base = 16
-		d := decodeNetfilterBody(typ, body, base)
+		d := decodeBody(typ, body, base)
 		var walk func(fields []event.Field)
 		walk = func(fields []event.Field) {
 			for _, fl := range fields {
@@ -1002,7 +1003,7 @@ func FuzzDecodeNetfilterBody(f *testing.F) {
 			}
 		}
 		walk(d.Fields)
-		if d.TypeName == "" {
+		if d.Name == "" {
 			t.Fatal("empty TypeName")
 		}
 	})

@@ -8,70 +8,106 @@ package nftables
 // addresses and some ports in network byte order.
 
 import (
-	"encoding/binary"
 	"fmt"
 	"net/netip"
 	"strconv"
 	"strings"
 
+	"github.com/netexplore/netexplore/trace/decode/netlink"
+	"github.com/netexplore/netexplore/trace/decode/render"
 	"github.com/netexplore/netexplore/trace/event"
+
+	"golang.org/x/sys/unix"
 )
 
-// xtReader reads members of an xt info struct and records them as fields.
-type xtReader struct {
-	b    []byte
+// compatExt is the match or target whose private data is being decoded.
+type compatExt struct {
+	name   string
+	rev    uint32
+	target bool
+}
+
+// matchInfo decodes NFTA_MATCH_INFO, the private data of the match its
+// siblings NFTA_MATCH_NAME and NFTA_MATCH_REV name.
+func matchInfo(w *netlink.Walker, a netlink.Attr) (string, []event.Field) {
+	return infoAttr(w, a, false)
+}
+
+// targetInfo decodes NFTA_TARGET_INFO, the private data of the target its
+// siblings NFTA_TARGET_NAME and NFTA_TARGET_REV name.
+func targetInfo(w *netlink.Walker, a netlink.Attr) (string, []event.Field) {
+	return infoAttr(w, a, true)
+}
+
+// infoAttr decodes the private data of a match or target: its bytes, and
+// the members of its struct as children.
+func infoAttr(w *netlink.Walker, a netlink.Attr, target bool) (string, []event.Field) {
+	ext := compatExt{target: target}
+	if n, ok := w.Sibling(unix.NFTA_MATCH_NAME); ok {
+		ext.name = render.CString(n.Data)
+	}
+	if r, ok := w.Sibling(unix.NFTA_MATCH_REV); ok {
+		ext.rev, _ = be[uint32](r.Data)
+	}
+	kids, _ := compatInfo(ext, a.Data, a.DataOff())
+	return render.Hex(a.Data), kids
+}
+
+// infoReader reads members of an xt info struct and records them as fields.
+type infoReader struct {
+	b    render.Bytes
 	off  int // payload offset of b
 	kids []event.Field
 }
 
-func (r *xtReader) has(pos, n int) bool { return pos >= 0 && pos+n <= len(r.b) }
+func (r *infoReader) has(pos, n int) bool { return r.b.Has(pos, n) }
 
-func (r *xtReader) add(name, value string, pos, n int) {
+func (r *infoReader) add(name, value string, pos, n int) {
 	r.kids = append(r.kids, event.Field{Name: name, Value: value, Offset: r.off + pos, Length: n})
 }
 
-// U8 reads a byte.
-func (r *xtReader) u8(pos int, name string, render func(uint64) string) (uint8, bool) {
+// u8 reads a byte.
+func (r *infoReader) u8(pos int, name string, show render.Namer) (uint8, bool) {
 	if !r.has(pos, 1) {
 		return 0, false
 	}
 	v := r.b[pos]
-	r.add(name, render(uint64(v)), pos, 1)
+	r.add(name, show.Name(uint64(v)), pos, 1)
 	return v, true
 }
 
-// U16 reads a host-order 16-bit member.
-func (r *xtReader) u16(pos int, name string, render func(uint64) string) (uint16, bool) {
+// u16 reads a host-order 16-bit member.
+func (r *infoReader) u16(pos int, name string, show render.Namer) (uint16, bool) {
 	if !r.has(pos, 2) {
 		return 0, false
 	}
-	v := binary.LittleEndian.Uint16(r.b[pos:])
-	r.add(name, render(uint64(v)), pos, 2)
+	v := r.b.U16(pos)
+	r.add(name, show.Name(uint64(v)), pos, 2)
 	return v, true
 }
 
 // be16 reads a network-order 16-bit member.
-func (r *xtReader) be16(pos int, name string) (uint16, bool) {
+func (r *infoReader) be16(pos int, name string) (uint16, bool) {
 	if !r.has(pos, 2) {
 		return 0, false
 	}
-	v := binary.BigEndian.Uint16(r.b[pos:])
+	v := r.b.BE16(pos)
 	r.add(name, strconv.Itoa(int(v)), pos, 2)
 	return v, true
 }
 
-// U32 reads a host-order 32-bit member.
-func (r *xtReader) u32(pos int, name string, render func(uint64) string) (uint32, bool) {
+// u32 reads a host-order 32-bit member.
+func (r *infoReader) u32(pos int, name string, show render.Namer) (uint32, bool) {
 	if !r.has(pos, 4) {
 		return 0, false
 	}
-	v := binary.LittleEndian.Uint32(r.b[pos:])
-	r.add(name, render(uint64(v)), pos, 4)
+	v := r.b.U32(pos)
+	r.add(name, show.Name(uint64(v)), pos, 4)
 	return v, true
 }
 
 // ip4 reads an IPv4 address in network order.
-func (r *xtReader) ip4(pos int, name string) (netip.Addr, bool) {
+func (r *infoReader) ip4(pos int, name string) (netip.Addr, bool) {
 	if !r.has(pos, 4) {
 		return netip.Addr{}, false
 	}
@@ -82,12 +118,12 @@ func (r *xtReader) ip4(pos int, name string) (netip.Addr, bool) {
 
 // inetAddr reads a union nf_inet_addr (16 bytes); family selects how it is
 // shown.
-func (r *xtReader) inetAddr(pos int, name string, family uint8) (netip.Addr, bool) {
+func (r *infoReader) inetAddr(pos int, name string, family uint8) (netip.Addr, bool) {
 	if !r.has(pos, 16) {
 		return netip.Addr{}, false
 	}
 	var a netip.Addr
-	if family == 10 {
+	if family == unix.NFPROTO_IPV6 {
 		a = netip.AddrFrom16([16]byte(r.b[pos : pos+16]))
 	} else {
 		a = netip.AddrFrom4([4]byte(r.b[pos : pos+4]))
@@ -96,111 +132,113 @@ func (r *xtReader) inetAddr(pos int, name string, family uint8) (netip.Addr, boo
 	return a, true
 }
 
-func xtDec(v uint64) string { return strconv.FormatUint(v, 10) }
-func xtHex(v uint64) string { return fmt.Sprintf("0x%x", v) }
-
-// xtAddrTypes names the XT_ADDRTYPE_* bits (1 << RTN_*).
-var xtAddrTypes = []string{
+// addrTypeBits names the XT_ADDRTYPE_* bits (1 << RTN_*).
+var addrTypeBits = render.Bits(
 	"UNSPEC", "UNICAST", "LOCAL", "BROADCAST", "ANYCAST", "MULTICAST",
 	"BLACKHOLE", "UNREACHABLE", "PROHIBIT", "THROW", "NAT", "XRESOLVE",
-}
+)
 
-func xtAddrTypeText(v uint64) string {
-	if v == 0 {
-		return "0"
-	}
-	return strings.ReplaceAll(nfFlagNames(xtAddrTypes, v), "|", ",")
-}
+// addrTypeText renders address type bits the way iptables does,
+// "LOCAL,BROADCAST".
+var addrTypeText = render.NamerFunc(func(v uint64) string { return addrTypeBits.Join(v, ",") })
 
-var xtAddrTypeFlags = []string{"XT_ADDRTYPE_INVERT_SOURCE", "XT_ADDRTYPE_INVERT_DEST", "XT_ADDRTYPE_LIMIT_IFACE_IN", "XT_ADDRTYPE_LIMIT_IFACE_OUT"}
+// addrtypeFlags names the flags of struct xt_addrtype_info_v1.
+var addrtypeFlags = render.Bits("XT_ADDRTYPE_INVERT_SOURCE", "XT_ADDRTYPE_INVERT_DEST", "XT_ADDRTYPE_LIMIT_IFACE_IN", "XT_ADDRTYPE_LIMIT_IFACE_OUT")
 
-var xtConntrackFlags = []string{
+// Bits of xt_addrtype_info_v1.flags.
+const (
+	addrtypeInvertSource  = 1 << iota // XT_ADDRTYPE_INVERT_SOURCE
+	addrtypeInvertDest                // XT_ADDRTYPE_INVERT_DEST
+	addrtypeLimitIfaceIn              // XT_ADDRTYPE_LIMIT_IFACE_IN
+	addrtypeLimitIfaceOut             // XT_ADDRTYPE_LIMIT_IFACE_OUT
+)
+
+// conntrackMatchFlags names the match_flags and invert_flags of struct
+// xt_conntrack_mtinfo.
+var conntrackMatchFlags = render.Bits(
 	"XT_CONNTRACK_STATE", "XT_CONNTRACK_PROTO", "XT_CONNTRACK_ORIGSRC", "XT_CONNTRACK_ORIGDST",
 	"XT_CONNTRACK_REPLSRC", "XT_CONNTRACK_REPLDST", "XT_CONNTRACK_STATUS", "XT_CONNTRACK_EXPIRES",
 	"XT_CONNTRACK_ORIGSRC_PORT", "XT_CONNTRACK_ORIGDST_PORT", "XT_CONNTRACK_REPLSRC_PORT",
 	"XT_CONNTRACK_REPLDST_PORT", "XT_CONNTRACK_DIRECTION", "XT_CONNTRACK_STATE_ALIAS",
-}
+)
 
-// xtCtStateText renders XT_CONNTRACK_STATE_* bits in iptables' order and
+// Bits of xt_conntrack_mtinfo.match_flags.
+const (
+	conntrackState   = 1 << 0 // XT_CONNTRACK_STATE
+	conntrackProto   = 1 << 1 // XT_CONNTRACK_PROTO
+	conntrackStatus  = 1 << 6 // XT_CONNTRACK_STATUS
+	conntrackExpires = 1 << 7 // XT_CONNTRACK_EXPIRES
+)
+
+// ctstateFlags names XT_CONNTRACK_STATE_* bits in iptables' order and
 // spelling (the low bits are the NF_CT_STATE_* bits).
-func xtCtStateText(v uint64) string {
-	if v == 0 {
-		return "0"
-	}
-	names := []struct {
-		bit  uint64
-		name string
-	}{
-		{1 << 0, "INVALID"}, {1 << 3, "NEW"}, {1 << 2, "RELATED"}, {1 << 1, "ESTABLISHED"},
-		{1 << 8, "UNTRACKED"}, {1 << 6, "SNAT"}, {1 << 7, "DNAT"},
-	}
-	var parts []string
-	for _, n := range names {
-		if v&n.bit != 0 {
-			parts = append(parts, n.name)
-			v &^= n.bit
-		}
-	}
-	if v != 0 {
-		parts = append(parts, fmt.Sprintf("0x%x", v))
-	}
-	return strings.Join(parts, ",")
+var ctstateFlags = render.FlagSet{
+	{Mask: 1 << 0, Name: "INVALID"}, {Mask: 1 << 3, Name: "NEW"}, {Mask: 1 << 2, Name: "RELATED"},
+	{Mask: 1 << 1, Name: "ESTABLISHED"}, {Mask: 1 << 8, Name: "UNTRACKED"}, {Mask: 1 << 6, Name: "SNAT"},
+	{Mask: 1 << 7, Name: "DNAT"},
 }
 
-// xtStateText renders xt_state_info bits (NF_CT_STATE_* with UNTRACKED at
+// ctstateText renders XT_CONNTRACK_STATE_* bits: "RELATED,ESTABLISHED".
+var ctstateText = render.NamerFunc(func(v uint64) string { return ctstateFlags.Join(v, ",") })
+
+// stateUntracked is the UNTRACKED bit of xt_state_info.
+const stateUntracked = 1 << 6
+
+// stateText renders xt_state_info bits (NF_CT_STATE_* with UNTRACKED at
 // bit 6) in iptables' spelling.
-func xtStateText(v uint64) string {
-	s := xtCtStateText(v &^ (1 << 6))
-	if v&(1<<6) != 0 {
+var stateText = render.NamerFunc(func(v uint64) string {
+	s := ctstateText(v &^ stateUntracked)
+	if v&stateUntracked != 0 {
 		if s == "0" {
 			return "UNTRACKED"
 		}
 		s += ",UNTRACKED"
 	}
 	return s
-}
+})
 
-func xtStatusText(v uint64) string {
-	return strings.ReplaceAll(strings.ReplaceAll(nfFlagNames(ctStatusNames, v), "IPS_", ""), "|", ",")
-}
+// statusText renders IPS_* bits the way iptables does: "ASSURED,CONFIRMED".
+var statusText = render.NamerFunc(func(v uint64) string {
+	return strings.ReplaceAll(statusFlags.Join(v, ","), "IPS_", "")
+})
 
-// xtInfo decodes the private data b of the match or target xt (found at
+// compatInfo decodes the private data b of the match or target ext (found at
 // payload offset off) into member fields and an iptables-like text.
-func xtInfo(xt nftXt, b []byte, off int) ([]event.Field, string) {
-	r := &xtReader{b: b, off: off}
+func compatInfo(ext compatExt, b []byte, off int) ([]event.Field, string) {
+	r := &infoReader{b: b, off: off}
 	var text string
 	switch {
-	case !xt.target && xt.name == "addrtype":
-		text = xtAddrtype(r, xt.rev)
-	case !xt.target && xt.name == "conntrack" && xt.rev >= 1 && xt.rev <= 3:
-		text = xtConntrack(r, xt.rev)
-	case !xt.target && xt.name == "state":
-		if v, ok := r.u32(0, "statemask", xtStateText); ok {
-			text = "--state " + xtStateText(uint64(v))
+	case !ext.target && ext.name == "addrtype":
+		text = addrtypeInfo(r, ext.rev)
+	case !ext.target && ext.name == "conntrack" && ext.rev >= 1 && ext.rev <= 3:
+		text = conntrackInfo(r, ext.rev)
+	case !ext.target && ext.name == "state":
+		if v, ok := r.u32(0, "statemask", stateText); ok {
+			text = "--state " + stateText(uint64(v))
 		}
-	case !xt.target && xt.name == "comment":
+	case !ext.target && ext.name == "comment":
 		if r.has(0, 1) {
-			c := nfCString(b)
+			c := render.CString(b)
 			r.add("comment", strconv.Quote(c), 0, len(b))
 			text = "--comment " + strconv.Quote(c)
 		}
-	case !xt.target && (xt.name == "tcp" || xt.name == "udp"):
-		text = xtTCPUDP(r, xt.name == "tcp")
-	case !xt.target && xt.name == "mark" && xt.rev == 1:
-		mark, ok1 := r.u32(0, "mark", xtHex)
-		mask, ok2 := r.u32(4, "mask", xtHex)
-		inv, ok3 := r.u8(8, "invert", xtDec)
+	case !ext.target && (ext.name == "tcp" || ext.name == "udp"):
+		text = tcpUDPInfo(r, ext.name == "tcp")
+	case !ext.target && ext.name == "mark" && ext.rev == 1:
+		mark, ok1 := r.u32(0, "mark", render.HexInt)
+		mask, ok2 := r.u32(4, "mask", render.HexInt)
+		inv, ok3 := r.u8(8, "invert", render.Decimal)
 		if ok1 && ok2 && ok3 {
 			text = fmt.Sprintf("--mark 0x%x/0x%x", mark, mask)
 			if inv != 0 {
 				text = "! " + text
 			}
 		}
-	case xt.target && (xt.name == "MASQUERADE" || xt.name == "SNAT" || xt.name == "DNAT" || xt.name == "REDIRECT"):
-		text = xtNAT(r, xt)
-	case xt.target && xt.name == "MARK" && xt.rev == 2:
-		mark, ok1 := r.u32(0, "mark", xtHex)
-		mask, ok2 := r.u32(4, "mask", xtHex)
+	case ext.target && (ext.name == "MASQUERADE" || ext.name == "SNAT" || ext.name == "DNAT" || ext.name == "REDIRECT"):
+		text = natInfo(r, ext)
+	case ext.target && ext.name == "MARK" && ext.rev == 2:
+		mark, ok1 := r.u32(0, "mark", render.HexInt)
+		mask, ok2 := r.u32(4, "mask", render.HexInt)
 		if ok1 && ok2 {
 			text = fmt.Sprintf("--set-xmark 0x%x/0x%x", mark, mask)
 		}
@@ -208,67 +246,67 @@ func xtInfo(xt nftXt, b []byte, off int) ([]event.Field, string) {
 	return r.kids, text
 }
 
-// xtAddrtype decodes struct xt_addrtype_info (rev 0) or
+// addrtypeInfo decodes struct xt_addrtype_info (rev 0) or
 // xt_addrtype_info_v1 (rev 1).
-func xtAddrtype(r *xtReader, rev uint32) string {
-	src, ok1 := r.u16(0, "source", xtAddrTypeText)
-	dst, ok2 := r.u16(2, "dest", xtAddrTypeText)
+func addrtypeInfo(r *infoReader, rev uint32) string {
+	src, ok1 := r.u16(0, "source", addrTypeText)
+	dst, ok2 := r.u16(2, "dest", addrTypeText)
 	if !ok1 || !ok2 {
 		return ""
 	}
 	var flags uint32
 	if rev == 0 {
-		is, _ := r.u32(4, "invert_source", xtDec)
-		id, _ := r.u32(8, "invert_dest", xtDec)
+		is, _ := r.u32(4, "invert_source", render.Decimal)
+		id, _ := r.u32(8, "invert_dest", render.Decimal)
 		if is != 0 {
-			flags |= 1
+			flags |= addrtypeInvertSource
 		}
 		if id != 0 {
-			flags |= 2
+			flags |= addrtypeInvertDest
 		}
 	} else {
-		flags, _ = r.u32(4, "flags", func(v uint64) string { return nfFlagNames(xtAddrTypeFlags, v) })
+		flags, _ = r.u32(4, "flags", addrtypeFlags)
 	}
 	var parts []string
 	opt := func(inv bool, name string, v uint16) {
 		if v == 0 {
 			return
 		}
-		s := name + " " + xtAddrTypeText(uint64(v))
+		s := name + " " + addrTypeText(uint64(v))
 		if inv {
 			s = "! " + s
 		}
 		parts = append(parts, s)
 	}
-	opt(flags&1 != 0, "--src-type", src)
-	opt(flags&2 != 0, "--dst-type", dst)
-	if flags&4 != 0 {
+	opt(flags&addrtypeInvertSource != 0, "--src-type", src)
+	opt(flags&addrtypeInvertDest != 0, "--dst-type", dst)
+	if flags&addrtypeLimitIfaceIn != 0 {
 		parts = append(parts, "--limit-iface-in")
 	}
-	if flags&8 != 0 {
+	if flags&addrtypeLimitIfaceOut != 0 {
 		parts = append(parts, "--limit-iface-out")
 	}
 	return strings.Join(parts, " ")
 }
 
-// xtConntrack decodes struct xt_conntrack_mtinfo1/2/3.
-func xtConntrack(r *xtReader, rev uint32) string {
+// conntrackInfo decodes struct xt_conntrack_mtinfo1/2/3.
+func conntrackInfo(r *infoReader, rev uint32) string {
 	const addrs = 8 * 16 // origsrc_addr, origsrc_mask, ... repldst_mask
 	names := []string{"origsrc_addr", "origsrc_mask", "origdst_addr", "origdst_mask", "replsrc_addr", "replsrc_mask", "repldst_addr", "repldst_mask"}
 	flagsPos := addrs + 8 + 2 + 8 // expires_min/max, l4proto, 4 ports
-	flags, ok := r.u16(flagsPos, "match_flags", func(v uint64) string { return nfFlagNames(xtConntrackFlags, v) })
+	flags, ok := r.u16(flagsPos, "match_flags", conntrackMatchFlags)
 	if !ok {
 		return ""
 	}
-	inv, _ := r.u16(flagsPos+2, "invert_flags", func(v uint64) string { return nfFlagNames(xtConntrackFlags, v) })
+	inv, _ := r.u16(flagsPos+2, "invert_flags", conntrackMatchFlags)
 	for i, n := range names {
 		if flags&(1<<(2+i/2)) != 0 {
-			r.inetAddr(16*i, n, 2)
+			r.inetAddr(16*i, n, unix.NFPROTO_IPV4)
 		}
 	}
-	if flags&(1<<7) != 0 {
-		r.u32(addrs, "expires_min", xtDec)
-		r.u32(addrs+4, "expires_max", xtDec)
+	if flags&conntrackExpires != 0 {
+		r.u32(addrs, "expires_min", render.Decimal)
+		r.u32(addrs+4, "expires_max", render.Decimal)
 	}
 	var parts []string
 	neg := func(bit uint16, s string) string {
@@ -277,9 +315,9 @@ func xtConntrack(r *xtReader, rev uint32) string {
 		}
 		return s
 	}
-	if flags&2 != 0 {
-		if p, ok := r.u16(addrs+8, "l4proto", func(v uint64) string { return nfProtoName(uint8(v)) }); ok {
-			parts = append(parts, neg(2, "--ctproto "+nfProtoName(uint8(p))))
+	if flags&conntrackProto != 0 {
+		if p, ok := r.u16(addrs+8, "l4proto", protoNames); ok {
+			parts = append(parts, neg(conntrackProto, "--ctproto "+protoName(uint8(p))))
 		}
 	}
 	for i, n := range []string{"origsrc_port", "origdst_port", "replsrc_port", "repldst_port"} {
@@ -291,48 +329,54 @@ func xtConntrack(r *xtReader, rev uint32) string {
 	var okState, okStatus bool
 	if rev == 1 {
 		var s, t uint8
-		s, okState = r.u8(flagsPos+4, "state_mask", xtCtStateText)
-		t, okStatus = r.u8(flagsPos+5, "status_mask", xtStatusText)
+		s, okState = r.u8(flagsPos+4, "state_mask", ctstateText)
+		t, okStatus = r.u8(flagsPos+5, "status_mask", statusText)
 		state, status = uint64(s), uint64(t)
 	} else {
 		var s, t uint16
-		s, okState = r.u16(flagsPos+4, "state_mask", xtCtStateText)
-		t, okStatus = r.u16(flagsPos+6, "status_mask", xtStatusText)
+		s, okState = r.u16(flagsPos+4, "state_mask", ctstateText)
+		t, okStatus = r.u16(flagsPos+6, "status_mask", statusText)
 		state, status = uint64(s), uint64(t)
 	}
-	if flags&1 != 0 && okState {
-		parts = append(parts, neg(1, "--ctstate "+xtCtStateText(state)))
+	if flags&conntrackState != 0 && okState {
+		parts = append(parts, neg(conntrackState, "--ctstate "+ctstateText(state)))
 	}
-	if flags&(1<<6) != 0 && okStatus {
-		parts = append(parts, neg(1<<6, "--ctstatus "+xtStatusText(status)))
+	if flags&conntrackStatus != 0 && okStatus {
+		parts = append(parts, neg(conntrackStatus, "--ctstatus "+statusText(status)))
 	}
 	if rev == 3 {
 		for i, n := range []string{"origsrc_port_high", "origdst_port_high", "replsrc_port_high", "repldst_port_high"} {
 			if flags&(1<<(8+i)) != 0 {
-				r.u16(flagsPos+8+2*i, n, xtDec)
+				r.u16(flagsPos+8+2*i, n, render.Decimal)
 			}
 		}
 	}
 	return strings.Join(parts, " ")
 }
 
-// xtTCPUDP decodes struct xt_tcp or xt_udp (ports in host order).
-func xtTCPUDP(r *xtReader, tcp bool) string {
-	sp0, ok1 := r.u16(0, "spts[0]", xtDec)
-	sp1, ok2 := r.u16(2, "spts[1]", xtDec)
-	dp0, ok3 := r.u16(4, "dpts[0]", xtDec)
-	dp1, ok4 := r.u16(6, "dpts[1]", xtDec)
+// Bits of xt_tcp.invflags and xt_udp.invflags.
+const (
+	invSrcPorts = 0x01 // XT_TCP_INV_SRCPT, XT_UDP_INV_SRCPT
+	invDstPorts = 0x02 // XT_TCP_INV_DSTPT, XT_UDP_INV_DSTPT
+)
+
+// tcpUDPInfo decodes struct xt_tcp or xt_udp (ports in host order).
+func tcpUDPInfo(r *infoReader, tcp bool) string {
+	sp0, ok1 := r.u16(0, "spts[0]", render.Decimal)
+	sp1, ok2 := r.u16(2, "spts[1]", render.Decimal)
+	dp0, ok3 := r.u16(4, "dpts[0]", render.Decimal)
+	dp1, ok4 := r.u16(6, "dpts[1]", render.Decimal)
 	if !ok1 || !ok2 || !ok3 || !ok4 {
 		return ""
 	}
 	invPos := 8
 	if tcp {
-		r.u8(8, "option", xtDec)
-		r.u8(9, "flg_mask", xtHex)
-		r.u8(10, "flg_cmp", xtHex)
+		r.u8(8, "option", render.Decimal)
+		r.u8(9, "flg_mask", render.HexInt)
+		r.u8(10, "flg_cmp", render.HexInt)
 		invPos = 11
 	}
-	inv, _ := r.u8(invPos, "invflags", xtHex)
+	inv, _ := r.u8(invPos, "invflags", render.HexInt)
 	var parts []string
 	ports := func(name string, lo, hi uint16, invBit uint8) {
 		if lo == 0 && hi == 0xffff {
@@ -347,25 +391,24 @@ func xtTCPUDP(r *xtReader, tcp bool) string {
 		}
 		parts = append(parts, s)
 	}
-	ports("--sport", sp0, sp1, 1)
-	ports("--dport", dp0, dp1, 2)
+	ports("--sport", sp0, sp1, invSrcPorts)
+	ports("--dport", dp0, dp1, invDstPorts)
 	return strings.Join(parts, " ")
 }
 
-// xtNAT decodes the range of MASQUERADE, SNAT, DNAT and REDIRECT: struct
+// natInfo decodes the range of MASQUERADE, SNAT, DNAT and REDIRECT: struct
 // nf_nat_ipv4_multi_range_compat for revision 0, nf_nat_range (1) or
 // nf_nat_range2 (2) otherwise.
-func xtNAT(r *xtReader, xt nftXt) string {
-	natFlags := func(v uint64) string { return nfFlagNames(nftNATRangeFlags, v) }
+func natInfo(r *infoReader, ext compatExt) string {
 	var flags uint32
 	var minIP, maxIP netip.Addr
 	var minPort, maxPort uint16
 	var ok bool
-	if xt.rev == 0 {
-		if _, ok = r.u32(0, "rangesize", xtDec); !ok {
+	if ext.rev == 0 {
+		if _, ok = r.u32(0, "rangesize", render.Decimal); !ok {
 			return ""
 		}
-		if flags, ok = r.u32(4, "range[0].flags", natFlags); !ok {
+		if flags, ok = r.u32(4, "range[0].flags", natRangeFlags); !ok {
 			return ""
 		}
 		minIP, _ = r.ip4(8, "range[0].min_ip")
@@ -373,14 +416,14 @@ func xtNAT(r *xtReader, xt nftXt) string {
 		minPort, _ = r.be16(16, "range[0].min")
 		maxPort, _ = r.be16(18, "range[0].max")
 	} else {
-		if flags, ok = r.u32(0, "flags", natFlags); !ok {
+		if flags, ok = r.u32(0, "flags", natRangeFlags); !ok {
 			return ""
 		}
-		minIP, _ = r.inetAddr(4, "min_addr", 2)
-		maxIP, _ = r.inetAddr(20, "max_addr", 2)
+		minIP, _ = r.inetAddr(4, "min_addr", unix.NFPROTO_IPV4)
+		maxIP, _ = r.inetAddr(20, "max_addr", unix.NFPROTO_IPV4)
 		minPort, _ = r.be16(36, "min_proto")
 		maxPort, _ = r.be16(38, "max_proto")
-		if xt.rev >= 2 {
+		if ext.rev >= 2 {
 			r.be16(40, "base_proto")
 		}
 	}
@@ -392,37 +435,37 @@ func xtNAT(r *xtReader, xt nftXt) string {
 		}
 		return s
 	}
-	switch xt.name {
+	switch ext.name {
 	case "SNAT", "DNAT":
 		var s string
-		if flags&1 != 0 && minIP.IsValid() {
+		if flags&unix.NF_NAT_RANGE_MAP_IPS != 0 && minIP.IsValid() {
 			s = minIP.String()
 			if maxIP.IsValid() && maxIP != minIP {
 				s += "-" + maxIP.String()
 			}
 		}
-		if flags&2 != 0 {
+		if flags&unix.NF_NAT_RANGE_PROTO_SPECIFIED != 0 {
 			s += ":" + portRange()
 		}
 		opt := "--to-source "
-		if xt.name == "DNAT" {
+		if ext.name == "DNAT" {
 			opt = "--to-destination "
 		}
 		if s != "" {
 			parts = append(parts, opt+s)
 		}
 	default:
-		if flags&2 != 0 {
+		if flags&unix.NF_NAT_RANGE_PROTO_SPECIFIED != 0 {
 			parts = append(parts, "--to-ports "+portRange())
 		}
 	}
-	if flags&4 != 0 {
+	if flags&unix.NF_NAT_RANGE_PROTO_RANDOM != 0 {
 		parts = append(parts, "--random")
 	}
-	if flags&16 != 0 {
+	if flags&unix.NF_NAT_RANGE_PROTO_RANDOM_FULLY != 0 {
 		parts = append(parts, "--random-fully")
 	}
-	if flags&8 != 0 {
+	if flags&unix.NF_NAT_RANGE_PERSISTENT != 0 {
 		parts = append(parts, "--persistent")
 	}
 	return strings.Join(parts, " ")

@@ -2,11 +2,10 @@ package packet
 
 import (
 	"encoding/binary"
-	"encoding/hex"
 	"fmt"
-	"net"
 	"net/netip"
 
+	"github.com/netexplore/netexplore/trace/decode/render"
 	"github.com/netexplore/netexplore/trace/event"
 	"golang.org/x/sys/unix"
 )
@@ -45,37 +44,41 @@ var arpOps = map[uint16]string{
 }
 
 // Decode decodes the payload of a send on a packet socket of the given
-// type (SOCK_RAW or SOCK_DGRAM). It returns a one-line summary and the field
-// tree, offsets relative to b. It never fails: what it does not know is
-// shown as bytes.
-func Decode(sockType uint16, b []byte) (string, []event.Field) {
-	if sockType == unix.SOCK_RAW {
-		return decodeFrame(b)
+// type (SOCK_RAW or SOCK_DGRAM): its Name is the protocol ("ARP", an
+// EtherType), its Summary one line, its Fields the tree, offsets relative
+// to b. It never fails: what it does not know is shown as bytes.
+func Decode(sockType uint16, b []byte) event.Decoded {
+	var d event.Decoded
+	switch {
+	case sockType == unix.SOCK_RAW:
+		d.Name, d.Summary, d.Fields = decodeFrame(b)
+	case looksLikeARP(b):
+		d.Name = "ARP"
+		d.Summary, d.Fields = decodeARP(b, 0)
+	default:
+		d.Name, d.Summary, d.Fields = "packet", fmt.Sprintf("packet, %d bytes", len(b)), rest(b, 0, "payload")
 	}
-	if looksLikeARP(b) {
-		return decodeARP(b, 0)
-	}
-	return fmt.Sprintf("packet, %d bytes", len(b)), rest(b, 0, "payload")
+	return d
 }
 
 // decodeFrame decodes an Ethernet frame: destination, source, EtherType,
 // then the ARP body when it is one.
-func decodeFrame(b []byte) (string, []event.Field) {
+func decodeFrame(b []byte) (name, summary string, fields []event.Field) {
 	if len(b) < ethHeaderLen {
-		return fmt.Sprintf("short Ethernet frame, %d bytes", len(b)), rest(b, 0, "payload")
+		return "ethernet", fmt.Sprintf("short Ethernet frame, %d bytes", len(b)), rest(b, 0, "payload")
 	}
 	typ := binary.BigEndian.Uint16(b[12:])
 	hdr := event.Field{Name: "ethhdr", Offset: 0, Length: ethHeaderLen, Children: []event.Field{
-		{Name: "h_dest", Value: net.HardwareAddr(b[0:6]).String(), Offset: 0, Length: 6},
-		{Name: "h_source", Value: net.HardwareAddr(b[6:12]).String(), Offset: 6, Length: 6},
+		{Name: "h_dest", Value: render.MAC(b[0:6]), Offset: 0, Length: 6},
+		{Name: "h_source", Value: render.MAC(b[6:12]), Offset: 6, Length: 6},
 		{Name: "h_proto", Value: etherTypeName(typ), Offset: 12, Length: 2},
 	}}
 	body := b[ethHeaderLen:]
 	if typ == unix.ETH_P_ARP && looksLikeARP(body) {
 		sum, fields := decodeARP(b, ethHeaderLen)
-		return sum, append([]event.Field{hdr}, fields...)
+		return "ARP", sum, append([]event.Field{hdr}, fields...)
 	}
-	return fmt.Sprintf("%s frame to %s, %d bytes", etherTypeName(typ), hdr.Children[0].Value, len(b)),
+	return etherTypeName(typ), fmt.Sprintf("%s frame to %s, %d bytes", etherTypeName(typ), hdr.Children[0].Value, len(b)),
 		append([]event.Field{hdr}, rest(body, ethHeaderLen, "payload")...)
 }
 
@@ -90,7 +93,7 @@ func looksLikeARP(b []byte) bool {
 func decodeARP(b []byte, off int) (string, []event.Field) {
 	p := b[off:]
 	op := binary.BigEndian.Uint16(p[6:])
-	sha, tha := net.HardwareAddr(p[8:14]).String(), net.HardwareAddr(p[18:24]).String()
+	sha, tha := render.MAC(p[8:14]), render.MAC(p[18:24])
 	spa, tpa := netip.AddrFrom4([4]byte(p[14:18])), netip.AddrFrom4([4]byte(p[24:28]))
 	opName, ok := arpOps[op]
 	if !ok {
@@ -124,5 +127,5 @@ func rest(b []byte, off int, name string) []event.Field {
 	if len(b) == 0 {
 		return nil
 	}
-	return []event.Field{{Name: name, Value: hex.EncodeToString(b), Offset: off, Length: len(b)}}
+	return []event.Field{{Name: name, Value: render.Hex(b), Offset: off, Length: len(b)}}
 }

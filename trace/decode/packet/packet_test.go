@@ -3,9 +3,9 @@ package packet
 import (
 	"testing"
 
-	"github.com/netexplore/netexplore/internal/testutil"
 	"github.com/netexplore/netexplore/trace/decode/internal/capture"
 	"github.com/netexplore/netexplore/trace/event"
+	"github.com/netexplore/netexplore/trace/event/eventtest"
 	"golang.org/x/sys/unix"
 )
 
@@ -28,7 +28,8 @@ func TestDecodeCaptured(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.fixture, func(t *testing.T) {
 			fix := capture.Load(t, c.fixture)
-			sum, fields := Decode(c.sockType, fix.Data)
+			d := Decode(c.sockType, fix.Data)
+			sum, fields := d.Summary, d.Fields
 			if sum != c.summary {
 				t.Errorf("summary %q, want %q", sum, c.summary)
 			}
@@ -38,7 +39,7 @@ func TestDecodeCaptured(t *testing.T) {
 					t.Errorf("%s = %q (found %v), want %q", name, f.Value, ok, want)
 				}
 			}
-			testutil.CheckFieldBounds(t, fields, len(fix.Data))
+			eventtest.CheckFieldBounds(t, fields, len(fix.Data))
 		})
 	}
 }
@@ -47,17 +48,18 @@ func TestDecodeCaptured(t *testing.T) {
 func TestDecodeOther(t *testing.T) {
 	frame := capture.Load(t, "packet_arp_reply_raw").Data
 	frame[12], frame[13] = 0x08, 0x00 // EtherType IPv4
-	sum, fields := Decode(unix.SOCK_RAW, frame)
+	d := Decode(unix.SOCK_RAW, frame)
+	sum, fields := d.Summary, d.Fields
 	if sum != "ETH_P_IP frame to ff:ff:ff:ff:ff:ff, 42 bytes" {
 		t.Errorf("summary %q", sum)
 	}
 	if f, ok := event.Find(fields, "payload"); !ok || f.Offset != 14 || f.Length != 28 {
 		t.Errorf("payload field %+v", f)
 	}
-	if sum, _ := Decode(unix.SOCK_DGRAM, []byte{1, 2, 3}); sum != "packet, 3 bytes" {
+	if sum := Decode(unix.SOCK_DGRAM, []byte{1, 2, 3}).Summary; sum != "packet, 3 bytes" {
 		t.Errorf("short datagram: %q", sum)
 	}
-	if sum, _ := Decode(unix.SOCK_RAW, []byte{1, 2, 3}); sum != "short Ethernet frame, 3 bytes" {
+	if sum := Decode(unix.SOCK_RAW, []byte{1, 2, 3}).Summary; sum != "short Ethernet frame, 3 bytes" {
 		t.Errorf("short frame: %q", sum)
 	}
 }
@@ -66,7 +68,6 @@ func FuzzDecode(f *testing.F) {
 	f.Add(uint16(unix.SOCK_RAW), capture.Load(f, "packet_arp_reply_raw").Data)
 	f.Add(uint16(unix.SOCK_DGRAM), capture.Load(f, "packet_arp_gratuitous_dgram").Data)
 	f.Fuzz(func(t *testing.T, sockType uint16, b []byte) {
-		_, fields := Decode(sockType, b)
-		testutil.CheckFieldBounds(t, fields, len(b))
+		eventtest.CheckFieldBounds(t, Decode(sockType, b).Fields, len(b))
 	})
 }

@@ -16,7 +16,6 @@ import (
 	"testing"
 
 	"github.com/netexplore/netexplore/trace/decode/internal/capture"
-	nldec "github.com/netexplore/netexplore/trace/decode/netlink"
 
 	"github.com/vishvananda/netlink"
 	"golang.org/x/sys/unix"
@@ -87,7 +86,7 @@ var rtnlScenarios = []rtnlScenario{
 	{name: "netconf", setup: rtnlBridgeLab, command: "ip netconf show dev br0"},
 	{name: "nsid", mountNS: true, setup: "mount -t tmpfs tmpfs /run; ip netns add nx-rtnl",
 		command: "sh -c 'ip netns set nx-rtnl 7; ip netns list-id'"},
-	{name: "genl_ctrl", protocol: nldec.Generic, command: "genl ctrl get name nlctrl"},
+	{name: "genl_ctrl", protocol: unix.NETLINK_GENERIC, command: "genl ctrl get name nlctrl"},
 	{name: "docker_steps", craft: "docker",
 		command: "Docker's bridge and endpoint setup through vishvananda/netlink: LinkAdd(Bridge docker0), LinkSetMTU, " +
 			"AddrAdd 172.17.0.1/16, LinkSetUp, LinkAdd(Veth), LinkSetMaster, LinkSetHairpin, LinkSetUp, RouteAdd (sent by TestRtnlCraftHelper)"},

@@ -1,46 +1,51 @@
 package rtnl
 
-import "github.com/netexplore/netexplore/trace/decode/netlink"
+import "github.com/netexplore/netexplore/trace/decode/render"
 
-// nlIffFlags names ifi_flags and ifi_change bits (linux/if.h).
-var nlIffFlags = []netlink.Flag{
-	{0x1, "IFF_UP"}, {0x2, "IFF_BROADCAST"}, {0x4, "IFF_DEBUG"},
-	{0x8, "IFF_LOOPBACK"}, {0x10, "IFF_POINTOPOINT"}, {0x20, "IFF_NOTRAILERS"},
-	{0x40, "IFF_RUNNING"}, {0x80, "IFF_NOARP"}, {0x100, "IFF_PROMISC"},
-	{0x200, "IFF_ALLMULTI"}, {0x400, "IFF_MASTER"}, {0x800, "IFF_SLAVE"},
-	{0x1000, "IFF_MULTICAST"}, {0x2000, "IFF_PORTSEL"}, {0x4000, "IFF_AUTOMEDIA"},
-	{0x8000, "IFF_DYNAMIC"}, {0x10000, "IFF_LOWER_UP"}, {0x20000, "IFF_DORMANT"},
-	{0x40000, "IFF_ECHO"},
-}
+// Names of the values of rtnetlink fields and attributes, from the kernel's
+// uapi headers (linux/rtnetlink.h, if_link.h, if_bridge.h, if_addr.h,
+// neighbour.h, netconf.h, ip.h, ipv6.h, snmp.h, if.h, lwtunnel.h) as of
+// Linux 6.18. Dense enums are render.Enum, sparse ones render.EnumMap, bit
+// sets render.FlagSet.
+
+// iffFlags names ifi_flags and ifi_change bits (linux/if.h).
+var iffFlags = render.Bits(
+	"IFF_UP", "IFF_BROADCAST", "IFF_DEBUG", "IFF_LOOPBACK", "IFF_POINTOPOINT", "IFF_NOTRAILERS",
+	"IFF_RUNNING", "IFF_NOARP", "IFF_PROMISC", "IFF_ALLMULTI", "IFF_MASTER", "IFF_SLAVE",
+	"IFF_MULTICAST", "IFF_PORTSEL", "IFF_AUTOMEDIA", "IFF_DYNAMIC", "IFF_LOWER_UP", "IFF_DORMANT",
+	"IFF_ECHO",
+)
 
 // rtextFilterFlags names IFLA_EXT_MASK bits (linux/rtnetlink.h).
-var rtextFilterFlags = []netlink.Flag{
-	{1 << 0, "RTEXT_FILTER_VF"}, {1 << 1, "RTEXT_FILTER_BRVLAN"},
-	{1 << 2, "RTEXT_FILTER_BRVLAN_COMPRESSED"}, {1 << 3, "RTEXT_FILTER_SKIP_STATS"},
-	{1 << 4, "RTEXT_FILTER_MRP"}, {1 << 5, "RTEXT_FILTER_CFM_CONFIG"},
-	{1 << 6, "RTEXT_FILTER_CFM_STATUS"}, {1 << 7, "RTEXT_FILTER_MST"},
-}
+var rtextFilterFlags = render.Bits(
+	"RTEXT_FILTER_VF", "RTEXT_FILTER_BRVLAN", "RTEXT_FILTER_BRVLAN_COMPRESSED",
+	"RTEXT_FILTER_SKIP_STATS", "RTEXT_FILTER_MRP", "RTEXT_FILTER_CFM_CONFIG",
+	"RTEXT_FILTER_CFM_STATUS", "RTEXT_FILTER_MST",
+)
 
 // inet6IfFlags names IFLA_INET6_FLAGS bits (the kernel's if_inet6.h).
-var inet6IfFlags = []netlink.Flag{
-	{0x10, "IF_RS_SENT"}, {0x20, "IF_RA_RCVD"}, {0x40, "IF_RA_MANAGED"},
-	{0x80, "IF_RA_OTHERCONF"}, {0x80000000, "IF_READY"},
+var inet6IfFlags = render.FlagSet{
+	{Mask: 0x10, Name: "IF_RS_SENT"},
+	{Mask: 0x20, Name: "IF_RA_RCVD"},
+	{Mask: 0x40, Name: "IF_RA_MANAGED"},
+	{Mask: 0x80, Name: "IF_RA_OTHERCONF"},
+	{Mask: 0x80000000, Name: "IF_READY"},
 }
 
-// rtTableNames names the reserved routing tables.
-var rtTableNames = map[uint64]string{
+// routeTableNames names the reserved routing tables.
+var routeTableNames = render.EnumMap{
 	0: "RT_TABLE_UNSPEC", 252: "RT_TABLE_COMPAT", 253: "RT_TABLE_DEFAULT",
 	254: "RT_TABLE_MAIN", 255: "RT_TABLE_LOCAL",
 }
 
-// rtScopeNames names rtm_scope and ifa_scope values.
-var rtScopeNames = map[uint64]string{
+// scopeNames names rtm_scope and ifa_scope values.
+var scopeNames = render.EnumMap{
 	0: "RT_SCOPE_UNIVERSE", 200: "RT_SCOPE_SITE", 253: "RT_SCOPE_LINK",
 	254: "RT_SCOPE_HOST", 255: "RT_SCOPE_NOWHERE",
 }
 
-// rtprotNames names rtm_protocol: who installed a route.
-var rtprotNames = map[uint64]string{
+// routeProtoNames names rtm_protocol: who installed a route.
+var routeProtoNames = render.EnumMap{
 	0: "RTPROT_UNSPEC", 1: "RTPROT_REDIRECT", 2: "RTPROT_KERNEL", 3: "RTPROT_BOOT",
 	4: "RTPROT_STATIC", 8: "RTPROT_GATED", 9: "RTPROT_RA", 10: "RTPROT_MRT",
 	11: "RTPROT_ZEBRA", 12: "RTPROT_BIRD", 13: "RTPROT_DNROUTED", 14: "RTPROT_XORP",
@@ -49,418 +54,115 @@ var rtprotNames = map[uint64]string{
 	187: "RTPROT_ISIS", 188: "RTPROT_OSPF", 189: "RTPROT_RIP", 192: "RTPROT_EIGRP",
 }
 
-// rtmFlags names rtm_flags bits.
-var rtmFlags = []netlink.Flag{
-	{0x1, "RTNH_F_DEAD"}, {0x2, "RTNH_F_PERVASIVE"}, {0x4, "RTNH_F_ONLINK"},
-	{0x8, "RTNH_F_OFFLOAD"}, {0x10, "RTNH_F_LINKDOWN"}, {0x20, "RTNH_F_UNRESOLVED"},
-	{0x40, "RTNH_F_TRAP"},
-	{0x100, "RTM_F_NOTIFY"}, {0x200, "RTM_F_CLONED"}, {0x400, "RTM_F_EQUALIZE"},
-	{0x800, "RTM_F_PREFIX"}, {0x1000, "RTM_F_LOOKUP_TABLE"}, {0x2000, "RTM_F_FIB_MATCH"},
-	{0x4000, "RTM_F_OFFLOAD"}, {0x8000, "RTM_F_TRAP"}, {0x20000000, "RTM_F_OFFLOAD_FAILED"},
+// routeFlags names rtm_flags bits.
+var routeFlags = render.FlagSet{
+	{Mask: 0x1, Name: "RTNH_F_DEAD"},
+	{Mask: 0x2, Name: "RTNH_F_PERVASIVE"},
+	{Mask: 0x4, Name: "RTNH_F_ONLINK"},
+	{Mask: 0x8, Name: "RTNH_F_OFFLOAD"},
+	{Mask: 0x10, Name: "RTNH_F_LINKDOWN"},
+	{Mask: 0x20, Name: "RTNH_F_UNRESOLVED"},
+	{Mask: 0x40, Name: "RTNH_F_TRAP"},
+	{Mask: 0x100, Name: "RTM_F_NOTIFY"},
+	{Mask: 0x200, Name: "RTM_F_CLONED"},
+	{Mask: 0x400, Name: "RTM_F_EQUALIZE"},
+	{Mask: 0x800, Name: "RTM_F_PREFIX"},
+	{Mask: 0x1000, Name: "RTM_F_LOOKUP_TABLE"},
+	{Mask: 0x2000, Name: "RTM_F_FIB_MATCH"},
+	{Mask: 0x4000, Name: "RTM_F_OFFLOAD"},
+	{Mask: 0x8000, Name: "RTM_F_TRAP"},
+	{Mask: 0x20000000, Name: "RTM_F_OFFLOAD_FAILED"},
 }
 
-// rtnhFlags names rtnh_flags bits of a multipath next hop.
-var rtnhFlags = rtmFlags[:7]
-
 // icmpv6RouterPrefNames names RTA_PREF values.
-var icmpv6RouterPrefNames = []string{
+var icmpv6RouterPrefNames = render.Enum{
 	0: "ICMPV6_ROUTER_PREF_MEDIUM", 1: "ICMPV6_ROUTER_PREF_HIGH",
 	2: "ICMPV6_ROUTER_PREF_INVALID", 3: "ICMPV6_ROUTER_PREF_LOW",
 }
 
 // ifaFlags names ifa_flags and IFA_FLAGS bits (linux/if_addr.h).
-var ifaFlags = []netlink.Flag{
-	{0x01, "IFA_F_SECONDARY"}, {0x02, "IFA_F_NODAD"}, {0x04, "IFA_F_OPTIMISTIC"},
-	{0x08, "IFA_F_DADFAILED"}, {0x10, "IFA_F_HOMEADDRESS"}, {0x20, "IFA_F_DEPRECATED"},
-	{0x40, "IFA_F_TENTATIVE"}, {0x80, "IFA_F_PERMANENT"}, {0x100, "IFA_F_MANAGETEMPADDR"},
-	{0x200, "IFA_F_NOPREFIXROUTE"}, {0x400, "IFA_F_MCAUTOJOIN"}, {0x800, "IFA_F_STABLE_PRIVACY"},
-}
+var ifaFlags = render.Bits(
+	"IFA_F_SECONDARY", "IFA_F_NODAD", "IFA_F_OPTIMISTIC", "IFA_F_DADFAILED", "IFA_F_HOMEADDRESS",
+	"IFA_F_DEPRECATED", "IFA_F_TENTATIVE", "IFA_F_PERMANENT", "IFA_F_MANAGETEMPADDR",
+	"IFA_F_NOPREFIXROUTE", "IFA_F_MCAUTOJOIN", "IFA_F_STABLE_PRIVACY",
+)
 
 // ifaprotNames names IFA_PROTO values.
-var ifaprotNames = []string{
+var ifaprotNames = render.Enum{
 	0: "IFAPROT_UNSPEC", 1: "IFAPROT_KERNEL_LO", 2: "IFAPROT_KERNEL_RA", 3: "IFAPROT_KERNEL_LL",
 }
 
 // nudFlags names ndm_state bits (linux/neighbour.h).
-var nudFlags = []netlink.Flag{
-	{0x01, "NUD_INCOMPLETE"}, {0x02, "NUD_REACHABLE"}, {0x04, "NUD_STALE"},
-	{0x08, "NUD_DELAY"}, {0x10, "NUD_PROBE"}, {0x20, "NUD_FAILED"},
-	{0x40, "NUD_NOARP"}, {0x80, "NUD_PERMANENT"},
-}
+var nudFlags = render.Bits(
+	"NUD_INCOMPLETE", "NUD_REACHABLE", "NUD_STALE", "NUD_DELAY", "NUD_PROBE", "NUD_FAILED",
+	"NUD_NOARP", "NUD_PERMANENT",
+)
 
 // ntfFlags names ndm_flags bits.
-var ntfFlags = []netlink.Flag{
-	{0x01, "NTF_USE"}, {0x02, "NTF_SELF"}, {0x04, "NTF_MASTER"}, {0x08, "NTF_PROXY"},
-	{0x10, "NTF_EXT_LEARNED"}, {0x20, "NTF_OFFLOADED"}, {0x40, "NTF_STICKY"},
-	{0x80, "NTF_ROUTER"},
-}
+var ntfFlags = render.Bits(
+	"NTF_USE", "NTF_SELF", "NTF_MASTER", "NTF_PROXY", "NTF_EXT_LEARNED", "NTF_OFFLOADED",
+	"NTF_STICKY", "NTF_ROUTER",
+)
 
 // ntfExtFlags names NDA_FLAGS_EXT bits.
-var ntfExtFlags = []netlink.Flag{
-	{0x01, "NTF_EXT_MANAGED"}, {0x02, "NTF_EXT_LOCKED"}, {0x04, "NTF_EXT_EXT_VALIDATED"},
-}
-
-// nfeaNames names the members of NDA_FDB_EXT_ATTRS.
-var nfeaNames = []string{0: "NFEA_UNSPEC", 1: "NFEA_ACTIVITY_NOTIFY", 2: "NFEA_DONT_REFRESH"}
+var ntfExtFlags = render.Bits("NTF_EXT_MANAGED", "NTF_EXT_LOCKED", "NTF_EXT_EXT_VALIDATED")
 
 // brStateNames names IFLA_BRPORT_STATE values (linux/if_bridge.h).
-var brStateNames = []string{
+var brStateNames = render.Enum{
 	0: "BR_STATE_DISABLED", 1: "BR_STATE_LISTENING", 2: "BR_STATE_LEARNING",
 	3: "BR_STATE_FORWARDING", 4: "BR_STATE_BLOCKING",
 }
 
 // brportModeNames names IFLA_BRPORT_MODE values (hairpin mode).
-var brportModeNames = []string{0: "BRIDGE_MODE_UNSPEC", 1: "BRIDGE_MODE_HAIRPIN"}
+var brportModeNames = render.Enum{0: "BRIDGE_MODE_UNSPEC", 1: "BRIDGE_MODE_HAIRPIN"}
 
 // mdbRtrTypeNames names multicast router settings (IFLA_BR_MCAST_ROUTER,
 // IFLA_BRPORT_MULTICAST_ROUTER).
-var mdbRtrTypeNames = []string{
+var mdbRtrTypeNames = render.Enum{
 	0: "MDB_RTR_TYPE_DISABLED", 1: "MDB_RTR_TYPE_TEMP_QUERY",
 	2: "MDB_RTR_TYPE_PERM", 3: "MDB_RTR_TYPE_TEMP",
 }
 
-// bridgeQuerierNames names the members of IFLA_BR_MCAST_QUERIER_STATE.
-var bridgeQuerierNames = []string{
-	0: "BRIDGE_QUERIER_UNSPEC", 1: "BRIDGE_QUERIER_IP_ADDRESS", 2: "BRIDGE_QUERIER_IP_PORT",
-	3: "BRIDGE_QUERIER_IP_OTHER_TIMER", 4: "BRIDGE_QUERIER_PAD",
-	5: "BRIDGE_QUERIER_IPV6_ADDRESS", 6: "BRIDGE_QUERIER_IPV6_PORT",
-	7: "BRIDGE_QUERIER_IPV6_OTHER_TIMER",
-}
-
 // bridgeFlags names IFLA_BRIDGE_FLAGS bits.
-var bridgeFlags = []netlink.Flag{{1, "BRIDGE_FLAGS_MASTER"}, {2, "BRIDGE_FLAGS_SELF"}}
+var bridgeFlags = render.Bits("BRIDGE_FLAGS_MASTER", "BRIDGE_FLAGS_SELF")
 
 // bridgeModeNames names IFLA_BRIDGE_MODE values.
-var bridgeModeNames = map[uint64]string{0: "BRIDGE_MODE_VEB", 1: "BRIDGE_MODE_VEPA", 0xffff: "BRIDGE_MODE_UNDEF"}
+var bridgeModeNames = render.EnumMap{0: "BRIDGE_MODE_VEB", 1: "BRIDGE_MODE_VEPA", 0xffff: "BRIDGE_MODE_UNDEF"}
 
 // bridgeVlanInfoFlags names bridge_vlan_info.flags bits.
-var bridgeVlanInfoFlags = []netlink.Flag{
-	{1 << 0, "BRIDGE_VLAN_INFO_MASTER"}, {1 << 1, "BRIDGE_VLAN_INFO_PVID"},
-	{1 << 2, "BRIDGE_VLAN_INFO_UNTAGGED"}, {1 << 3, "BRIDGE_VLAN_INFO_RANGE_BEGIN"},
-	{1 << 4, "BRIDGE_VLAN_INFO_RANGE_END"}, {1 << 5, "BRIDGE_VLAN_INFO_BRENTRY"},
-	{1 << 6, "BRIDGE_VLAN_INFO_ONLY_OPTS"},
-}
+var bridgeVlanInfoFlags = render.Bits(
+	"BRIDGE_VLAN_INFO_MASTER", "BRIDGE_VLAN_INFO_PVID", "BRIDGE_VLAN_INFO_UNTAGGED",
+	"BRIDGE_VLAN_INFO_RANGE_BEGIN", "BRIDGE_VLAN_INFO_RANGE_END", "BRIDGE_VLAN_INFO_BRENTRY",
+	"BRIDGE_VLAN_INFO_ONLY_OPTS",
+)
 
 // macvlanModeNames names IFLA_MACVLAN_MODE values.
-var macvlanModeNames = map[uint64]string{
+var macvlanModeNames = render.EnumMap{
 	1: "MACVLAN_MODE_PRIVATE", 2: "MACVLAN_MODE_VEPA", 4: "MACVLAN_MODE_BRIDGE",
 	8: "MACVLAN_MODE_PASSTHRU", 16: "MACVLAN_MODE_SOURCE",
 }
 
 // macvlanFlags names IFLA_MACVLAN_FLAGS bits.
-var macvlanFlags = []netlink.Flag{{1, "MACVLAN_FLAG_NOPROMISC"}, {2, "MACVLAN_FLAG_NODST"}}
+var macvlanFlags = render.Bits("MACVLAN_FLAG_NOPROMISC", "MACVLAN_FLAG_NODST")
 
 // vlanFlags names ifla_vlan_flags bits (linux/if_vlan.h).
-var vlanFlags = []netlink.Flag{
-	{0x1, "VLAN_FLAG_REORDER_HDR"}, {0x2, "VLAN_FLAG_GVRP"},
-	{0x4, "VLAN_FLAG_LOOSE_BINDING"}, {0x8, "VLAN_FLAG_MVRP"},
-	{0x10, "VLAN_FLAG_BRIDGE_BINDING"},
-}
-
-// iflaVlanQosNames names the members of IFLA_VLAN_EGRESS_QOS/INGRESS_QOS.
-var iflaVlanQosNames = []string{0: "IFLA_VLAN_QOS_UNSPEC", 1: "IFLA_VLAN_QOS_MAPPING"}
+var vlanFlags = render.Bits(
+	"VLAN_FLAG_REORDER_HDR", "VLAN_FLAG_GVRP", "VLAN_FLAG_LOOSE_BINDING", "VLAN_FLAG_MVRP",
+	"VLAN_FLAG_BRIDGE_BINDING",
+)
 
 // vxlanLabelPolicyNames names IFLA_VXLAN_LABEL_POLICY values.
-var vxlanLabelPolicyNames = []string{0: "VXLAN_LABEL_FIXED", 1: "VXLAN_LABEL_INHERIT"}
+var vxlanLabelPolicyNames = render.Enum{0: "VXLAN_LABEL_FIXED", 1: "VXLAN_LABEL_INHERIT"}
 
-// nlEthPNames names the VLAN ethertypes carried by IFLA_BR_VLAN_PROTOCOL and
+// vlanProtoNames names the VLAN ethertypes carried by IFLA_BR_VLAN_PROTOCOL and
 // IFLA_VLAN_PROTOCOL (linux/if_ether.h).
-var nlEthPNames = map[uint64]string{0x8100: "ETH_P_8021Q", 0x88a8: "ETH_P_8021AD"}
-
-// iflaInetNames names the AF_INET members of IFLA_AF_SPEC.
-var iflaInetNames = []string{0: "IFLA_INET_UNSPEC", 1: "IFLA_INET_CONF"}
-
-// vethInfoNames names veth IFLA_INFO_DATA attributes (linux/veth.h).
-var vethInfoNames = []string{0: "VETH_INFO_UNSPEC", 1: "VETH_INFO_PEER"}
-
-// iflaProtoDownReasonNames names the members of IFLA_PROTO_DOWN_REASON.
-var iflaProtoDownReasonNames = []string{
-	0: "IFLA_PROTO_DOWN_REASON_UNSPEC", 1: "IFLA_PROTO_DOWN_REASON_MASK",
-	2: "IFLA_PROTO_DOWN_REASON_VALUE",
-}
+var vlanProtoNames = render.EnumMap{0x8100: "ETH_P_8021Q", 0x88a8: "ETH_P_8021AD"}
 
 // netconfIfindexNames names the pseudo interfaces of NETCONFA_IFINDEX.
 var netconfIfindexNames = map[int64]string{-1: "NETCONFA_IFINDEX_ALL", -2: "NETCONFA_IFINDEX_DEFAULT"}
 
-// iflaNames names IFLA_* link attributes (linux/if_link.h).
-var iflaNames = []string{
-	0:  "IFLA_UNSPEC",
-	1:  "IFLA_ADDRESS",
-	2:  "IFLA_BROADCAST",
-	3:  "IFLA_IFNAME",
-	4:  "IFLA_MTU",
-	5:  "IFLA_LINK",
-	6:  "IFLA_QDISC",
-	7:  "IFLA_STATS",
-	8:  "IFLA_COST",
-	9:  "IFLA_PRIORITY",
-	10: "IFLA_MASTER",
-	11: "IFLA_WIRELESS",
-	12: "IFLA_PROTINFO",
-	13: "IFLA_TXQLEN",
-	14: "IFLA_MAP",
-	15: "IFLA_WEIGHT",
-	16: "IFLA_OPERSTATE",
-	17: "IFLA_LINKMODE",
-	18: "IFLA_LINKINFO",
-	19: "IFLA_NET_NS_PID",
-	20: "IFLA_IFALIAS",
-	21: "IFLA_NUM_VF",
-	22: "IFLA_VFINFO_LIST",
-	23: "IFLA_STATS64",
-	24: "IFLA_VF_PORTS",
-	25: "IFLA_PORT_SELF",
-	26: "IFLA_AF_SPEC",
-	27: "IFLA_GROUP",
-	28: "IFLA_NET_NS_FD",
-	29: "IFLA_EXT_MASK",
-	30: "IFLA_PROMISCUITY",
-	31: "IFLA_NUM_TX_QUEUES",
-	32: "IFLA_NUM_RX_QUEUES",
-	33: "IFLA_CARRIER",
-	34: "IFLA_PHYS_PORT_ID",
-	35: "IFLA_CARRIER_CHANGES",
-	36: "IFLA_PHYS_SWITCH_ID",
-	37: "IFLA_LINK_NETNSID",
-	38: "IFLA_PHYS_PORT_NAME",
-	39: "IFLA_PROTO_DOWN",
-	40: "IFLA_GSO_MAX_SEGS",
-	41: "IFLA_GSO_MAX_SIZE",
-	42: "IFLA_PAD",
-	43: "IFLA_XDP",
-	44: "IFLA_EVENT",
-	45: "IFLA_NEW_NETNSID",
-	46: "IFLA_IF_NETNSID",
-	47: "IFLA_CARRIER_UP_COUNT",
-	48: "IFLA_CARRIER_DOWN_COUNT",
-	49: "IFLA_NEW_IFINDEX",
-	50: "IFLA_MIN_MTU",
-	51: "IFLA_MAX_MTU",
-	52: "IFLA_PROP_LIST",
-	53: "IFLA_ALT_IFNAME",
-	54: "IFLA_PERM_ADDRESS",
-	55: "IFLA_PROTO_DOWN_REASON",
-	56: "IFLA_PARENT_DEV_NAME",
-	57: "IFLA_PARENT_DEV_BUS_NAME",
-	58: "IFLA_GRO_MAX_SIZE",
-	59: "IFLA_TSO_MAX_SIZE",
-	60: "IFLA_TSO_MAX_SEGS",
-	61: "IFLA_ALLMULTI",
-	62: "IFLA_DEVLINK_PORT",
-	63: "IFLA_GSO_IPV4_MAX_SIZE",
-	64: "IFLA_GRO_IPV4_MAX_SIZE",
-	65: "IFLA_DPLL_PIN",
-	66: "IFLA_MAX_PACING_OFFLOAD_HORIZON",
-	67: "IFLA_NETNS_IMMUTABLE",
-	68: "IFLA_HEADROOM",
-	69: "IFLA_TAILROOM",
-}
-
-// iflaInfoNames names the members of IFLA_LINKINFO.
-var iflaInfoNames = []string{
-	0: "IFLA_INFO_UNSPEC",
-	1: "IFLA_INFO_KIND",
-	2: "IFLA_INFO_DATA",
-	3: "IFLA_INFO_XSTATS",
-	4: "IFLA_INFO_SLAVE_KIND",
-	5: "IFLA_INFO_SLAVE_DATA",
-}
-
-// iflaBrNames names bridge IFLA_INFO_DATA attributes.
-var iflaBrNames = []string{
-	0:  "IFLA_BR_UNSPEC",
-	1:  "IFLA_BR_FORWARD_DELAY",
-	2:  "IFLA_BR_HELLO_TIME",
-	3:  "IFLA_BR_MAX_AGE",
-	4:  "IFLA_BR_AGEING_TIME",
-	5:  "IFLA_BR_STP_STATE",
-	6:  "IFLA_BR_PRIORITY",
-	7:  "IFLA_BR_VLAN_FILTERING",
-	8:  "IFLA_BR_VLAN_PROTOCOL",
-	9:  "IFLA_BR_GROUP_FWD_MASK",
-	10: "IFLA_BR_ROOT_ID",
-	11: "IFLA_BR_BRIDGE_ID",
-	12: "IFLA_BR_ROOT_PORT",
-	13: "IFLA_BR_ROOT_PATH_COST",
-	14: "IFLA_BR_TOPOLOGY_CHANGE",
-	15: "IFLA_BR_TOPOLOGY_CHANGE_DETECTED",
-	16: "IFLA_BR_HELLO_TIMER",
-	17: "IFLA_BR_TCN_TIMER",
-	18: "IFLA_BR_TOPOLOGY_CHANGE_TIMER",
-	19: "IFLA_BR_GC_TIMER",
-	20: "IFLA_BR_GROUP_ADDR",
-	21: "IFLA_BR_FDB_FLUSH",
-	22: "IFLA_BR_MCAST_ROUTER",
-	23: "IFLA_BR_MCAST_SNOOPING",
-	24: "IFLA_BR_MCAST_QUERY_USE_IFADDR",
-	25: "IFLA_BR_MCAST_QUERIER",
-	26: "IFLA_BR_MCAST_HASH_ELASTICITY",
-	27: "IFLA_BR_MCAST_HASH_MAX",
-	28: "IFLA_BR_MCAST_LAST_MEMBER_CNT",
-	29: "IFLA_BR_MCAST_STARTUP_QUERY_CNT",
-	30: "IFLA_BR_MCAST_LAST_MEMBER_INTVL",
-	31: "IFLA_BR_MCAST_MEMBERSHIP_INTVL",
-	32: "IFLA_BR_MCAST_QUERIER_INTVL",
-	33: "IFLA_BR_MCAST_QUERY_INTVL",
-	34: "IFLA_BR_MCAST_QUERY_RESPONSE_INTVL",
-	35: "IFLA_BR_MCAST_STARTUP_QUERY_INTVL",
-	36: "IFLA_BR_NF_CALL_IPTABLES",
-	37: "IFLA_BR_NF_CALL_IP6TABLES",
-	38: "IFLA_BR_NF_CALL_ARPTABLES",
-	39: "IFLA_BR_VLAN_DEFAULT_PVID",
-	40: "IFLA_BR_PAD",
-	41: "IFLA_BR_VLAN_STATS_ENABLED",
-	42: "IFLA_BR_MCAST_STATS_ENABLED",
-	43: "IFLA_BR_MCAST_IGMP_VERSION",
-	44: "IFLA_BR_MCAST_MLD_VERSION",
-	45: "IFLA_BR_VLAN_STATS_PER_PORT",
-	46: "IFLA_BR_MULTI_BOOLOPT",
-	47: "IFLA_BR_MCAST_QUERIER_STATE",
-	48: "IFLA_BR_FDB_N_LEARNED",
-	49: "IFLA_BR_FDB_MAX_LEARNED",
-}
-
-// iflaBrportNames names bridge port attributes (IFLA_PROTINFO, IFLA_INFO_SLAVE_DATA).
-var iflaBrportNames = []string{
-	0:  "IFLA_BRPORT_UNSPEC",
-	1:  "IFLA_BRPORT_STATE",
-	2:  "IFLA_BRPORT_PRIORITY",
-	3:  "IFLA_BRPORT_COST",
-	4:  "IFLA_BRPORT_MODE",
-	5:  "IFLA_BRPORT_GUARD",
-	6:  "IFLA_BRPORT_PROTECT",
-	7:  "IFLA_BRPORT_FAST_LEAVE",
-	8:  "IFLA_BRPORT_LEARNING",
-	9:  "IFLA_BRPORT_UNICAST_FLOOD",
-	10: "IFLA_BRPORT_PROXYARP",
-	11: "IFLA_BRPORT_LEARNING_SYNC",
-	12: "IFLA_BRPORT_PROXYARP_WIFI",
-	13: "IFLA_BRPORT_ROOT_ID",
-	14: "IFLA_BRPORT_BRIDGE_ID",
-	15: "IFLA_BRPORT_DESIGNATED_PORT",
-	16: "IFLA_BRPORT_DESIGNATED_COST",
-	17: "IFLA_BRPORT_ID",
-	18: "IFLA_BRPORT_NO",
-	19: "IFLA_BRPORT_TOPOLOGY_CHANGE_ACK",
-	20: "IFLA_BRPORT_CONFIG_PENDING",
-	21: "IFLA_BRPORT_MESSAGE_AGE_TIMER",
-	22: "IFLA_BRPORT_FORWARD_DELAY_TIMER",
-	23: "IFLA_BRPORT_HOLD_TIMER",
-	24: "IFLA_BRPORT_FLUSH",
-	25: "IFLA_BRPORT_MULTICAST_ROUTER",
-	26: "IFLA_BRPORT_PAD",
-	27: "IFLA_BRPORT_MCAST_FLOOD",
-	28: "IFLA_BRPORT_MCAST_TO_UCAST",
-	29: "IFLA_BRPORT_VLAN_TUNNEL",
-	30: "IFLA_BRPORT_BCAST_FLOOD",
-	31: "IFLA_BRPORT_GROUP_FWD_MASK",
-	32: "IFLA_BRPORT_NEIGH_SUPPRESS",
-	33: "IFLA_BRPORT_ISOLATED",
-	34: "IFLA_BRPORT_BACKUP_PORT",
-	35: "IFLA_BRPORT_MRP_RING_OPEN",
-	36: "IFLA_BRPORT_MRP_IN_OPEN",
-	37: "IFLA_BRPORT_MCAST_EHT_HOSTS_LIMIT",
-	38: "IFLA_BRPORT_MCAST_EHT_HOSTS_CNT",
-	39: "IFLA_BRPORT_LOCKED",
-	40: "IFLA_BRPORT_MAB",
-	41: "IFLA_BRPORT_MCAST_N_GROUPS",
-	42: "IFLA_BRPORT_MCAST_MAX_GROUPS",
-	43: "IFLA_BRPORT_NEIGH_VLAN_SUPPRESS",
-	44: "IFLA_BRPORT_BACKUP_NHID",
-}
-
-// iflaVxlanNames names vxlan IFLA_INFO_DATA attributes.
-var iflaVxlanNames = []string{
-	0:  "IFLA_VXLAN_UNSPEC",
-	1:  "IFLA_VXLAN_ID",
-	2:  "IFLA_VXLAN_GROUP",
-	3:  "IFLA_VXLAN_LINK",
-	4:  "IFLA_VXLAN_LOCAL",
-	5:  "IFLA_VXLAN_TTL",
-	6:  "IFLA_VXLAN_TOS",
-	7:  "IFLA_VXLAN_LEARNING",
-	8:  "IFLA_VXLAN_AGEING",
-	9:  "IFLA_VXLAN_LIMIT",
-	10: "IFLA_VXLAN_PORT_RANGE",
-	11: "IFLA_VXLAN_PROXY",
-	12: "IFLA_VXLAN_RSC",
-	13: "IFLA_VXLAN_L2MISS",
-	14: "IFLA_VXLAN_L3MISS",
-	15: "IFLA_VXLAN_PORT",
-	16: "IFLA_VXLAN_GROUP6",
-	17: "IFLA_VXLAN_LOCAL6",
-	18: "IFLA_VXLAN_UDP_CSUM",
-	19: "IFLA_VXLAN_UDP_ZERO_CSUM6_TX",
-	20: "IFLA_VXLAN_UDP_ZERO_CSUM6_RX",
-	21: "IFLA_VXLAN_REMCSUM_TX",
-	22: "IFLA_VXLAN_REMCSUM_RX",
-	23: "IFLA_VXLAN_GBP",
-	24: "IFLA_VXLAN_REMCSUM_NOPARTIAL",
-	25: "IFLA_VXLAN_COLLECT_METADATA",
-	26: "IFLA_VXLAN_LABEL",
-	27: "IFLA_VXLAN_GPE",
-	28: "IFLA_VXLAN_TTL_INHERIT",
-	29: "IFLA_VXLAN_DF",
-	30: "IFLA_VXLAN_VNIFILTER",
-	31: "IFLA_VXLAN_LOCALBYPASS",
-	32: "IFLA_VXLAN_LABEL_POLICY",
-	33: "IFLA_VXLAN_RESERVED_BITS",
-	34: "IFLA_VXLAN_MC_ROUTE",
-}
-
-// iflaMacvlanNames names macvlan/macvtap IFLA_INFO_DATA attributes.
-var iflaMacvlanNames = []string{
-	0: "IFLA_MACVLAN_UNSPEC",
-	1: "IFLA_MACVLAN_MODE",
-	2: "IFLA_MACVLAN_FLAGS",
-	3: "IFLA_MACVLAN_MACADDR_MODE",
-	4: "IFLA_MACVLAN_MACADDR",
-	5: "IFLA_MACVLAN_MACADDR_DATA",
-	6: "IFLA_MACVLAN_MACADDR_COUNT",
-	7: "IFLA_MACVLAN_BC_QUEUE_LEN",
-	8: "IFLA_MACVLAN_BC_QUEUE_LEN_USED",
-	9: "IFLA_MACVLAN_BC_CUTOFF",
-}
-
-// iflaVlanNames names 802.1Q vlan IFLA_INFO_DATA attributes.
-var iflaVlanNames = []string{
-	0: "IFLA_VLAN_UNSPEC",
-	1: "IFLA_VLAN_ID",
-	2: "IFLA_VLAN_FLAGS",
-	3: "IFLA_VLAN_EGRESS_QOS",
-	4: "IFLA_VLAN_INGRESS_QOS",
-	5: "IFLA_VLAN_PROTOCOL",
-}
-
-// iflaInet6Names names the AF_INET6 members of IFLA_AF_SPEC.
-var iflaInet6Names = []string{
-	0: "IFLA_INET6_UNSPEC",
-	1: "IFLA_INET6_FLAGS",
-	2: "IFLA_INET6_CONF",
-	3: "IFLA_INET6_STATS",
-	4: "IFLA_INET6_MCAST",
-	5: "IFLA_INET6_CACHEINFO",
-	6: "IFLA_INET6_ICMP6STATS",
-	7: "IFLA_INET6_TOKEN",
-	8: "IFLA_INET6_ADDR_GEN_MODE",
-	9: "IFLA_INET6_RA_MTU",
-}
-
-// iflaXdpNames names the members of IFLA_XDP.
-var iflaXdpNames = []string{
-	0: "IFLA_XDP_UNSPEC",
-	1: "IFLA_XDP_FD",
-	2: "IFLA_XDP_ATTACHED",
-	3: "IFLA_XDP_FLAGS",
-	4: "IFLA_XDP_PROG_ID",
-	5: "IFLA_XDP_DRV_PROG_ID",
-	6: "IFLA_XDP_SKB_PROG_ID",
-	7: "IFLA_XDP_HW_PROG_ID",
-	8: "IFLA_XDP_EXPECTED_FD",
-}
-
 // xdpAttachedNames names IFLA_XDP_ATTACHED values.
-var xdpAttachedNames = []string{
+var xdpAttachedNames = render.Enum{
 	0: "XDP_ATTACHED_NONE",
 	1: "XDP_ATTACHED_DRV",
 	2: "XDP_ATTACHED_SKB",
@@ -469,7 +171,7 @@ var xdpAttachedNames = []string{
 }
 
 // iflaEventNames names IFLA_EVENT values.
-var iflaEventNames = []string{
+var iflaEventNames = render.Enum{
 	0: "IFLA_EVENT_NONE",
 	1: "IFLA_EVENT_REBOOT",
 	2: "IFLA_EVENT_FEATURES",
@@ -479,77 +181,8 @@ var iflaEventNames = []string{
 	6: "IFLA_EVENT_BONDING_OPTIONS",
 }
 
-// iflaBridgeNames names AF_BRIDGE IFLA_AF_SPEC attributes (linux/if_bridge.h).
-var iflaBridgeNames = []string{
-	0: "IFLA_BRIDGE_FLAGS",
-	1: "IFLA_BRIDGE_MODE",
-	2: "IFLA_BRIDGE_VLAN_INFO",
-	3: "IFLA_BRIDGE_VLAN_TUNNEL_INFO",
-	4: "IFLA_BRIDGE_MRP",
-	5: "IFLA_BRIDGE_CFM",
-	6: "IFLA_BRIDGE_MST",
-}
-
-// rtaNames names RTA_* route attributes (linux/rtnetlink.h).
-var rtaNames = []string{
-	0:  "RTA_UNSPEC",
-	1:  "RTA_DST",
-	2:  "RTA_SRC",
-	3:  "RTA_IIF",
-	4:  "RTA_OIF",
-	5:  "RTA_GATEWAY",
-	6:  "RTA_PRIORITY",
-	7:  "RTA_PREFSRC",
-	8:  "RTA_METRICS",
-	9:  "RTA_MULTIPATH",
-	10: "RTA_PROTOINFO",
-	11: "RTA_FLOW",
-	12: "RTA_CACHEINFO",
-	13: "RTA_SESSION",
-	14: "RTA_MP_ALGO",
-	15: "RTA_TABLE",
-	16: "RTA_MARK",
-	17: "RTA_MFC_STATS",
-	18: "RTA_VIA",
-	19: "RTA_NEWDST",
-	20: "RTA_PREF",
-	21: "RTA_ENCAP_TYPE",
-	22: "RTA_ENCAP",
-	23: "RTA_EXPIRES",
-	24: "RTA_PAD",
-	25: "RTA_UID",
-	26: "RTA_TTL_PROPAGATE",
-	27: "RTA_IP_PROTO",
-	28: "RTA_SPORT",
-	29: "RTA_DPORT",
-	30: "RTA_NH_ID",
-	31: "RTA_FLOWLABEL",
-}
-
-// rtaxNames names RTA_METRICS members.
-var rtaxNames = []string{
-	0:  "RTAX_UNSPEC",
-	1:  "RTAX_LOCK",
-	2:  "RTAX_MTU",
-	3:  "RTAX_WINDOW",
-	4:  "RTAX_RTT",
-	5:  "RTAX_RTTVAR",
-	6:  "RTAX_SSTHRESH",
-	7:  "RTAX_CWND",
-	8:  "RTAX_ADVMSS",
-	9:  "RTAX_REORDERING",
-	10: "RTAX_HOPLIMIT",
-	11: "RTAX_INITCWND",
-	12: "RTAX_FEATURES",
-	13: "RTAX_RTO_MIN",
-	14: "RTAX_INITRWND",
-	15: "RTAX_QUICKACK",
-	16: "RTAX_CC_ALGO",
-	17: "RTAX_FASTOPEN_NO_COOKIE",
-}
-
-// rtnNames names route types (rtm_type, ndm_type).
-var rtnNames = []string{
+// routeTypeNames names route types (rtm_type, ndm_type).
+var routeTypeNames = render.Enum{
 	0:  "RTN_UNSPEC",
 	1:  "RTN_UNICAST",
 	2:  "RTN_LOCAL",
@@ -564,70 +197,8 @@ var rtnNames = []string{
 	11: "RTN_XRESOLVE",
 }
 
-// ifaNames names IFA_* address attributes (linux/if_addr.h).
-var ifaNames = []string{
-	0:  "IFA_UNSPEC",
-	1:  "IFA_ADDRESS",
-	2:  "IFA_LOCAL",
-	3:  "IFA_LABEL",
-	4:  "IFA_BROADCAST",
-	5:  "IFA_ANYCAST",
-	6:  "IFA_CACHEINFO",
-	7:  "IFA_MULTICAST",
-	8:  "IFA_FLAGS",
-	9:  "IFA_RT_PRIORITY",
-	10: "IFA_TARGET_NETNSID",
-	11: "IFA_PROTO",
-}
-
-// ndaNames names NDA_* neighbour attributes (linux/neighbour.h).
-var ndaNames = []string{
-	0:  "NDA_UNSPEC",
-	1:  "NDA_DST",
-	2:  "NDA_LLADDR",
-	3:  "NDA_CACHEINFO",
-	4:  "NDA_PROBES",
-	5:  "NDA_VLAN",
-	6:  "NDA_PORT",
-	7:  "NDA_VNI",
-	8:  "NDA_IFINDEX",
-	9:  "NDA_MASTER",
-	10: "NDA_LINK_NETNSID",
-	11: "NDA_SRC_VNI",
-	12: "NDA_PROTOCOL",
-	13: "NDA_NH_ID",
-	14: "NDA_FDB_EXT_ATTRS",
-	15: "NDA_FLAGS_EXT",
-	16: "NDA_NDM_STATE_MASK",
-	17: "NDA_NDM_FLAGS_MASK",
-}
-
-// netconfaNames names NETCONFA_* attributes (linux/netconf.h).
-var netconfaNames = []string{
-	0: "NETCONFA_UNSPEC",
-	1: "NETCONFA_IFINDEX",
-	2: "NETCONFA_FORWARDING",
-	3: "NETCONFA_RP_FILTER",
-	4: "NETCONFA_MC_FORWARDING",
-	5: "NETCONFA_PROXY_NEIGH",
-	6: "NETCONFA_IGNORE_ROUTES_WITH_LINKDOWN",
-	7: "NETCONFA_INPUT",
-	8: "NETCONFA_BC_FORWARDING",
-	9: "NETCONFA_FORCE_FORWARDING",
-}
-
-// netnsaNames names NETNSA_* attributes (linux/net_namespace.h).
-var netnsaNames = []string{
-	0: "NETNSA_NONE",
-	1: "NETNSA_NSID",
-	2: "NETNSA_PID",
-	3: "NETNSA_FD",
-	4: "NETNSA_TARGET_NSID",
-	5: "NETNSA_CURRENT_NSID",
-}
-
 // ipv4DevconfNames names IFLA_INET_CONF entries; entry i holds value i+1 (linux/ip.h).
-var ipv4DevconfNames = []string{
+var ipv4DevconfNames = render.Enum{
 	1:  "IPV4_DEVCONF_FORWARDING",
 	2:  "IPV4_DEVCONF_MC_FORWARDING",
 	3:  "IPV4_DEVCONF_PROXY_ARP",
@@ -664,7 +235,7 @@ var ipv4DevconfNames = []string{
 }
 
 // ipv6DevconfNames names IFLA_INET6_CONF entries (linux/ipv6.h).
-var ipv6DevconfNames = []string{
+var ipv6DevconfNames = render.Enum{
 	0:  "DEVCONF_FORWARDING",
 	1:  "DEVCONF_HOPLIMIT",
 	2:  "DEVCONF_MTU6",
@@ -728,7 +299,7 @@ var ipv6DevconfNames = []string{
 }
 
 // ipstatsNames names IFLA_INET6_STATS entries (linux/snmp.h).
-var ipstatsNames = []string{
+var ipstatsNames = render.Enum{
 	0:  "IPSTATS_MIB_NUM",
 	1:  "IPSTATS_MIB_INPKTS",
 	2:  "IPSTATS_MIB_INOCTETS",
@@ -770,7 +341,7 @@ var ipstatsNames = []string{
 }
 
 // icmp6StatsNames names IFLA_INET6_ICMP6STATS entries (linux/snmp.h).
-var icmp6StatsNames = []string{
+var icmp6StatsNames = render.Enum{
 	0: "ICMP6_MIB_NUM",
 	1: "ICMP6_MIB_INMSGS",
 	2: "ICMP6_MIB_INERRORS",
@@ -781,7 +352,7 @@ var icmp6StatsNames = []string{
 }
 
 // ifOperNames names IFLA_OPERSTATE values (RFC 2863 operational states).
-var ifOperNames = []string{
+var ifOperNames = render.Enum{
 	0: "IF_OPER_UNKNOWN",
 	1: "IF_OPER_NOTPRESENT",
 	2: "IF_OPER_DOWN",
@@ -792,14 +363,14 @@ var ifOperNames = []string{
 }
 
 // ifLinkModeNames names IFLA_LINKMODE values.
-var ifLinkModeNames = []string{
+var ifLinkModeNames = render.Enum{
 	0: "IF_LINK_MODE_DEFAULT",
 	1: "IF_LINK_MODE_DORMANT",
 	2: "IF_LINK_MODE_TESTING",
 }
 
 // in6AddrGenModeNames names IFLA_INET6_ADDR_GEN_MODE values.
-var in6AddrGenModeNames = []string{
+var in6AddrGenModeNames = render.Enum{
 	0: "IN6_ADDR_GEN_MODE_EUI64",
 	1: "IN6_ADDR_GEN_MODE_NONE",
 	2: "IN6_ADDR_GEN_MODE_STABLE_PRIVACY",
@@ -807,14 +378,14 @@ var in6AddrGenModeNames = []string{
 }
 
 // vxlanDFNames names IFLA_VXLAN_DF values.
-var vxlanDFNames = []string{
+var vxlanDFNames = render.Enum{
 	0: "VXLAN_DF_UNSET",
 	1: "VXLAN_DF_SET",
 	2: "VXLAN_DF_INHERIT",
 }
 
 // macvlanMacaddrModeNames names IFLA_MACVLAN_MACADDR_MODE values.
-var macvlanMacaddrModeNames = []string{
+var macvlanMacaddrModeNames = render.Enum{
 	0: "MACVLAN_MACADDR_ADD",
 	1: "MACVLAN_MACADDR_DEL",
 	2: "MACVLAN_MACADDR_FLUSH",
@@ -822,7 +393,7 @@ var macvlanMacaddrModeNames = []string{
 }
 
 // lwtunnelEncapNames names RTA_ENCAP_TYPE values (linux/lwtunnel.h).
-var lwtunnelEncapNames = []string{
+var lwtunnelEncapNames = render.Enum{
 	0:  "LWTUNNEL_ENCAP_NONE",
 	1:  "LWTUNNEL_ENCAP_MPLS",
 	2:  "LWTUNNEL_ENCAP_IP",
@@ -836,17 +407,15 @@ var lwtunnelEncapNames = []string{
 	10: "LWTUNNEL_ENCAP_XFRM",
 }
 
-// brBooloptNames names bridge boolean options by bit number.
-var brBooloptNames = []string{
-	0: "BR_BOOLOPT_NO_LL_LEARN",
-	1: "BR_BOOLOPT_MCAST_VLAN_SNOOPING",
-	2: "BR_BOOLOPT_MST_ENABLE",
-	3: "BR_BOOLOPT_MDB_OFFLOAD_FAIL_NOTIFICATION",
-	4: "BR_BOOLOPT_FDB_LOCAL_VLAN_0",
-}
+// booloptFlags names the bridge boolean options by bit number (enum
+// br_boolopt_id).
+var booloptFlags = render.Bits(
+	"BR_BOOLOPT_NO_LL_LEARN", "BR_BOOLOPT_MCAST_VLAN_SNOOPING", "BR_BOOLOPT_MST_ENABLE",
+	"BR_BOOLOPT_MDB_OFFLOAD_FAIL_NOTIFICATION", "BR_BOOLOPT_FDB_LOCAL_VLAN_0",
+)
 
-// rtmNames names rtnetlink message types (linux/rtnetlink.h).
-var rtmNames = []string{
+// msgNames names rtnetlink message types (linux/rtnetlink.h).
+var msgNames = render.Enum{
 	16:  "RTM_NEWLINK",
 	17:  "RTM_DELLINK",
 	18:  "RTM_GETLINK",

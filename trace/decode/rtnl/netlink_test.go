@@ -11,6 +11,7 @@ import (
 	"github.com/netexplore/netexplore/trace/decode/internal/capture"
 	"github.com/netexplore/netexplore/trace/decode/netlink"
 	"github.com/netexplore/netexplore/trace/event"
+	"golang.org/x/sys/unix"
 
 	"github.com/google/go-cmp/cmp"
 )
@@ -89,7 +90,7 @@ func TestNetlinkMalformed(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			msgs := netlink.Decode(netlink.Route, tt.b)
+			msgs := netlink.Decode(unix.NETLINK_ROUTE, tt.b)
 			var got []string
 			for _, m := range msgs {
 				got = append(got, m.Malformed)
@@ -111,8 +112,8 @@ func TestNetlinkTruncatedCapture(t *testing.T) {
 	c := readRtnlCapture(t, "link_dump")
 	full := c.Records[3].Data
 	cut := full[:len(full)-700]
-	msgs := netlink.Decode(netlink.Route, cut)
-	whole := netlink.Decode(netlink.Route, full)
+	msgs := netlink.Decode(unix.NETLINK_ROUTE, cut)
+	whole := netlink.Decode(unix.NETLINK_ROUTE, full)
 	if len(msgs) != len(whole) {
 		t.Fatalf("decoded %d messages of the cut buffer, %d of the whole", len(msgs), len(whole))
 	}
@@ -131,7 +132,7 @@ func TestNetlinkTruncatedCapture(t *testing.T) {
 func TestNetlinkControlMessages(t *testing.T) {
 	done := nlMsg(3, 0x2, []byte{0xfe, 0xff, 0xff, 0xff}) // -ENOENT
 	noop := nlMsg(1, 0)
-	msgs := netlink.Decode(netlink.Route, append(done, noop...))
+	msgs := netlink.Decode(unix.NETLINK_ROUTE, append(done, noop...))
 	var got []string
 	for _, m := range msgs {
 		got = append(got, m.Summary)
@@ -143,7 +144,7 @@ func TestNetlinkControlMessages(t *testing.T) {
 	if !msgs[0].IsDone() {
 		t.Error("NLMSG_DONE: IsDone() = false")
 	}
-	if f, _ := rtTop(msgs[0].Fields, "error"); f.Value != "-ENOENT (No such file or directory)" || f.Offset != 16 {
+	if f, _ := event.Top(msgs[0].Fields, "error"); f.Value != "-ENOENT (No such file or directory)" || f.Offset != 16 {
 		t.Errorf("NLMSG_DONE error field = %+v", f)
 	}
 }
@@ -200,7 +201,7 @@ func TestNetlinkNestingLimit(t *testing.T) {
 		inner = rtnlBuildAttr(18, info)
 	}
 	b := nlMsg(16, 0x605, make([]byte, 16), inner)
-	msgs := netlink.Decode(netlink.Route, b)
+	msgs := netlink.Decode(unix.NETLINK_ROUTE, b)
 	if len(msgs) != 1 || !strings.Contains(msgs[0].Malformed, "nested more than") {
 		t.Errorf("Malformed = %q, want the nesting limit", msgs[0].Malformed)
 	}
@@ -219,7 +220,7 @@ func nlFuzzSeeds(t testing.TB) map[int][][]byte {
 			}
 			proto := c.Protocol
 			if strings.HasPrefix(filepath.Base(p), "nft_") {
-				proto = netlink.Netfilter
+				proto = unix.NETLINK_NETFILTER
 			}
 			for _, r := range c.Records {
 				seeds[proto] = append(seeds[proto], r.Data)
@@ -238,12 +239,12 @@ func FuzzDecodeNetlink(f *testing.F) {
 			f.Add(proto, b)
 		}
 	}
-	f.Add(netlink.Route, nlMsg(16, 0x605, make([]byte, 16), rtnlBuildAttr(18|0x8000, rtnlBuildAttr(2, nil))))
+	f.Add(unix.NETLINK_ROUTE, nlMsg(16, 0x605, make([]byte, 16), rtnlBuildAttr(18|0x8000, rtnlBuildAttr(2, nil))))
 	f.Fuzz(func(t *testing.T, proto int, b []byte) {
 		switch proto {
-		case netlink.Route, netlink.Netfilter, netlink.Generic:
+		case unix.NETLINK_ROUTE, unix.NETLINK_NETFILTER, unix.NETLINK_GENERIC:
 		default:
-			proto = netlink.Route
+			proto = unix.NETLINK_ROUTE
 		}
 		msgs := netlink.Decode(proto, b)
 		end := 0
@@ -256,7 +257,7 @@ func FuzzDecodeNetlink(f *testing.F) {
 				t.Fatalf("%s: %s", m.Summary, err)
 			}
 		}
-		if len(b) >= netlink.NlmsgHdrLen && len(msgs) == 0 && !bytes.Equal(b, make([]byte, len(b))) {
+		if len(b) >= netlink.HeaderLen && len(msgs) == 0 && !bytes.Equal(b, make([]byte, len(b))) {
 			t.Fatalf("no message decoded from %d bytes", len(b))
 		}
 	})

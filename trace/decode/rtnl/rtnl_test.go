@@ -49,11 +49,10 @@ func TestRtnlLinkAddBridgeTree(t *testing.T) {
 	m := msgs[0]
 	flags := "NLM_F_REQUEST|NLM_F_ACK|NLM_F_CREATE|NLM_F_EXCL"
 	want := netlink.Message{
-		Offset: 0, Length: 56, Type: 16, TypeName: "RTM_NEWLINK",
+		Offset: 0, Length: 56, Type: 16,
 		Flags: 0x605, FlagNames: flags, Seq: m.Seq, PortID: 0,
-		Summary:      "RTM_NEWLINK br0 kind=bridge " + flags,
 		ExtackOffset: -1,
-		Fields: []event.Field{
+		Decoded: event.Decoded{Name: "RTM_NEWLINK", Summary: "RTM_NEWLINK br0 kind=bridge " + flags, Fields: []event.Field{
 			{Name: "nlmsghdr", Value: "RTM_NEWLINK", Offset: 0, Length: 16, Children: []event.Field{
 				{Name: "nlmsg_len", Value: "56", Offset: 0, Length: 4},
 				{Name: "nlmsg_type", Value: "RTM_NEWLINK", Offset: 4, Length: 2},
@@ -72,7 +71,7 @@ func TestRtnlLinkAddBridgeTree(t *testing.T) {
 			{Name: "IFLA_LINKINFO", Value: "bridge", Offset: 40, Length: 16, Children: []event.Field{
 				{Name: "IFLA_INFO_KIND", Value: `"bridge"`, Offset: 44, Length: 10},
 			}},
-		},
+		}},
 	}
 	if diff := cmp.Diff(want, m); diff != "" {
 		t.Errorf("RTM_NEWLINK br0 (-want +got):\n%s", diff)
@@ -317,7 +316,7 @@ func TestRtnlDump(t *testing.T) {
 				done = true
 				continue
 			}
-			if m.TypeName != "RTM_NEWLINK" {
+			if m.Name != "RTM_NEWLINK" {
 				t.Errorf("dump message %s, want RTM_NEWLINK", m.Summary)
 			}
 			names = append(names, strings.Trim(rtnlFieldValue(m.Fields, "IFLA_IFNAME"), `"`))
@@ -332,7 +331,7 @@ func TestRtnlDump(t *testing.T) {
 }
 
 func rtnlFieldValue(fields []event.Field, name string) string {
-	f, _ := rtTop(fields, name)
+	f, _ := event.Top(fields, name)
 	return f.Value
 }
 

@@ -368,7 +368,7 @@ func (c *stComparer) message(path string, m *stVal, fields []event.Field) {
 		first := rest[0]
 		if first.kind == 's' {
 			// strace did not decode the body: compare its bytes.
-			start := fields[0].Offset + netlink.NlmsgHdrLen
+			start := fields[0].Offset + netlink.HeaderLen
 			c.rawBytes(path+".body", first, start)
 			return
 		}
@@ -434,7 +434,7 @@ func (c *stComparer) structMembers(path string, v *stVal, f event.Field) {
 		if key == "" {
 			continue
 		}
-		child, ok := rtTop(f.Children, key)
+		child, ok := event.Top(f.Children, key)
 		if !ok {
 			c.errorf(path, "strace shows member %s=%s, not decoded", key, stText(v.items[i]))
 			continue
@@ -512,7 +512,7 @@ func stSameName(strace, mine string) bool {
 func (c *stComparer) value(path string, v *stVal, f event.Field, isAttr bool) {
 	dataOff, dataLen := f.Offset, f.Length
 	if isAttr {
-		dataOff, dataLen = f.Offset+netlink.NlaHdrLen, f.Length-netlink.NlaHdrLen
+		dataOff, dataLen = f.Offset+netlink.AttrHeaderLen, f.Length-netlink.AttrHeaderLen
 	}
 	switch v.kind {
 	case '{':
@@ -587,7 +587,7 @@ func (c *stComparer) scalar(path, text string, f event.Field, off, n int) {
 		// anything else is a string it decoded, which must be ours too.
 		if !strings.Contains(text, `\x`) {
 			s, err := stUnescape(text)
-			if err == nil && s != rtUnquote(f.Value) {
+			if err == nil && s != unquote(f.Value) {
 				c.errorf(path, "strace %s, decoded %s", text, f.Value)
 			}
 		}

@@ -1,7 +1,9 @@
 package sockaddr
 
+import "github.com/netexplore/netexplore/trace/decode/render"
+
 // AFNames names address families (linux/socket.h).
-var AFNames = []string{
+var AFNames = render.Enum{
 	0: "AF_UNSPEC", 1: "AF_UNIX", 2: "AF_INET", 3: "AF_AX25", 4: "AF_IPX",
 	5: "AF_APPLETALK", 6: "AF_NETROM", 7: "AF_BRIDGE", 8: "AF_ATMPVC",
 	9: "AF_X25", 10: "AF_INET6", 11: "AF_ROSE", 12: "AF_DECnet",
@@ -16,7 +18,7 @@ var AFNames = []string{
 }
 
 // ArphrdNames names ifi_type, the link-layer type (linux/if_arp.h).
-var ArphrdNames = map[uint64]string{
+var ArphrdNames = render.EnumMap{
 	0: "ARPHRD_NETROM", 1: "ARPHRD_ETHER", 2: "ARPHRD_EETHER", 3: "ARPHRD_AX25",
 	4: "ARPHRD_PRONET", 5: "ARPHRD_CHAOS", 6: "ARPHRD_IEEE802", 7: "ARPHRD_ARCNET",
 	8: "ARPHRD_APPLETLK", 15: "ARPHRD_DLCI", 19: "ARPHRD_ATM", 23: "ARPHRD_METRICOM",

@@ -1,39 +1,20 @@
 package sockaddr
 
 import (
-	"encoding/binary"
-	"encoding/hex"
 	"fmt"
-	"net"
 	"net/netip"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
-	"github.com/netexplore/netexplore/trace/decode/netlink"
+	"github.com/netexplore/netexplore/trace/decode/render"
 	"github.com/netexplore/netexplore/trace/event"
-)
 
-// Address families (AF_*), from the C library's bits/socket.h; the kernel
-// uses the same numbers.
-const (
-	AFUnspec  = 0
-	afUnix    = 1
-	AFInet    = 2
-	AFBridge  = 7
-	AFInet6   = 10
-	AFNetlink = 16
-	afPacket  = 17
+	"golang.org/x/sys/unix"
 )
 
 // FamilyName returns the AF_* name of an address family, or the
 // number in decimal when it is unknown.
-func FamilyName(f uint16) string {
-	if int(f) < len(AFNames) && AFNames[f] != "" {
-		return AFNames[f]
-	}
-	return strconv.Itoa(int(f))
-}
+func FamilyName(f uint16) string { return AFNames.Name(uint64(f)) }
 
 // Socket type flags of socket(2)'s type argument (bits/socket_type.h).
 const (
@@ -42,7 +23,7 @@ const (
 	sockCloexec  = 0o2000000
 )
 
-var saTypeNames = map[uint64]string{
+var typeNames = map[uint64]string{
 	1: "SOCK_STREAM", 2: "SOCK_DGRAM", 3: "SOCK_RAW", 4: "SOCK_RDM",
 	5: "SOCK_SEQPACKET", 6: "SOCK_DCCP", 10: "SOCK_PACKET",
 }
@@ -58,7 +39,7 @@ func TypeName(t uint16) string { return TypeArg(uint64(t)) }
 // "SOCK_RAW|SOCK_CLOEXEC". Unknown bits are shown in hex.
 func TypeArg(t uint64) string {
 	base := t & sockTypeMask
-	name, ok := saTypeNames[base]
+	name, ok := typeNames[base]
 	if !ok {
 		name = strconv.FormatUint(base, 10)
 	}
@@ -78,7 +59,7 @@ func TypeArg(t uint64) string {
 	return strings.Join(parts, "|")
 }
 
-var saNetlinkProtoNames = map[uint16]string{
+var netlinkProtoNames = map[uint16]string{
 	0: "NETLINK_ROUTE", 1: "NETLINK_UNUSED", 2: "NETLINK_USERSOCK",
 	3: "NETLINK_FIREWALL", 4: "NETLINK_SOCK_DIAG", 5: "NETLINK_NFLOG",
 	6: "NETLINK_XFRM", 7: "NETLINK_SELINUX", 8: "NETLINK_ISCSI",
@@ -93,13 +74,13 @@ var saNetlinkProtoNames = map[uint16]string{
 // third argument of socket(AF_NETLINK, ...)), or the number in decimal when
 // it is unknown.
 func NetlinkProtocolName(p uint16) string {
-	if n, ok := saNetlinkProtoNames[p]; ok {
+	if n, ok := netlinkProtoNames[p]; ok {
 		return n
 	}
 	return strconv.Itoa(int(p))
 }
 
-var saIPProtoNames = map[uint16]string{
+var ipProtoNames = map[uint16]string{
 	0: "IPPROTO_IP", 1: "IPPROTO_ICMP", 2: "IPPROTO_IGMP", 4: "IPPROTO_IPIP",
 	6: "IPPROTO_TCP", 8: "IPPROTO_EGP", 12: "IPPROTO_PUP", 17: "IPPROTO_UDP",
 	22: "IPPROTO_IDP", 29: "IPPROTO_TP", 33: "IPPROTO_DCCP", 41: "IPPROTO_IPV6",
@@ -111,7 +92,7 @@ var saIPProtoNames = map[uint16]string{
 	262: "IPPROTO_MPTCP",
 }
 
-var saEthProtoNames = map[uint16]string{
+var ethProtoNames = map[uint16]string{
 	0x0001: "ETH_P_802_3", 0x0003: "ETH_P_ALL", 0x0004: "ETH_P_802_2",
 	0x0060: "ETH_P_LOOP", 0x0800: "ETH_P_IP", 0x0806: "ETH_P_ARP",
 	0x8035: "ETH_P_RARP", 0x8100: "ETH_P_8021Q", 0x86dd: "ETH_P_IPV6",
@@ -127,12 +108,12 @@ func ProtocolName(family, proto uint16) string {
 	var n string
 	var ok bool
 	switch family {
-	case AFNetlink:
-		n, ok = saNetlinkProtoNames[proto]
-	case AFInet, AFInet6:
-		n, ok = saIPProtoNames[proto]
-	case afPacket:
-		n, ok = saEthProtoNames[proto>>8|proto<<8]
+	case unix.AF_NETLINK:
+		n, ok = netlinkProtoNames[proto]
+	case unix.AF_INET, unix.AF_INET6:
+		n, ok = ipProtoNames[proto]
+	case unix.AF_PACKET:
+		n, ok = ethProtoNames[proto>>8|proto<<8]
 	}
 	if ok {
 		return n
@@ -140,166 +121,31 @@ func ProtocolName(family, proto uint16) string {
 	return strconv.Itoa(int(proto))
 }
 
-// Bytes reads little- and big-endian integers out of a byte slice without
-// ever indexing past its end.
-type Bytes []byte
-
-func (b Bytes) Has(off, n int) bool { return off >= 0 && n >= 0 && off+n <= len(b) }
-
-func (b Bytes) U8(off int) uint8 {
-	if !b.Has(off, 1) {
-		return 0
-	}
-	return b[off]
-}
-
-func (b Bytes) U16(off int) uint16 {
-	if !b.Has(off, 2) {
-		return 0
-	}
-	return binary.LittleEndian.Uint16(b[off:])
-}
-
-func (b Bytes) be16(off int) uint16 {
-	if !b.Has(off, 2) {
-		return 0
-	}
-	return binary.BigEndian.Uint16(b[off:])
-}
-
-func (b Bytes) U32(off int) uint32 {
-	if !b.Has(off, 4) {
-		return 0
-	}
-	return binary.LittleEndian.Uint32(b[off:])
-}
-
-func (b Bytes) Be32(off int) uint32 {
-	if !b.Has(off, 4) {
-		return 0
-	}
-	return binary.BigEndian.Uint32(b[off:])
-}
-
-func (b Bytes) U64(off int) uint64 {
-	if !b.Has(off, 8) {
-		return 0
-	}
-	return binary.LittleEndian.Uint64(b[off:])
-}
-
-// Slice returns b[off:off+n], clipped to what is there.
-func (b Bytes) Slice(off, n int) []byte {
-	if off < 0 || off >= len(b) || n <= 0 {
-		return nil
-	}
-	if off+n > len(b) {
-		n = len(b) - off
-	}
-	return b[off : off+n]
-}
-
-// Cstring returns the NUL-terminated string at off within at most max
-// bytes, and whether a terminating NUL was found.
-func (b Bytes) Cstring(off, max int) (string, bool) {
-	s := b.Slice(off, max)
-	if i := strings.IndexByte(string(s), 0); i >= 0 {
-		return string(s[:i]), true
-	}
-	return string(s), false
-}
-
-// Quote renders a C string the way strace does: in double quotes with
-// Go escapes for anything not printable.
-func Quote(s string) string { return strconv.Quote(s) }
-
-// Plain returns s unquoted when it is a plain printable word, else quoted.
-func Plain(s string) string {
-	if s == "" || !utf8.ValidString(s) {
-		return Quote(s)
-	}
-	for _, r := range s {
-		if r <= ' ' || r == '"' || r == '\\' || !strconv.IsPrint(r) {
-			return Quote(s)
-		}
-	}
-	return s
-}
-
-// Hex renders raw bytes as lowercase hex.
-func Hex(b []byte) string { return hex.EncodeToString(b) }
-
-// Pointer renders a user-space pointer.
-func Pointer(p uint64) string {
-	if p == 0 {
-		return "NULL"
-	}
-	return fmt.Sprintf("%#x", p)
-}
-
-// Flags names the set bits of v from names (bit value -> name); leftover
-// bits are appended in hex. Zero renders as "0".
-func Flags(v uint64, names []Flag) string {
-	if v == 0 {
-		return "0"
-	}
-	var parts []string
-	for _, f := range names {
-		if f.Bit != 0 && v&f.Bit == f.Bit {
-			parts = append(parts, f.Name)
-			v &^= f.Bit
-		}
-	}
-	if v != 0 {
-		parts = append(parts, fmt.Sprintf("%#x", v))
-	}
-	return strings.Join(parts, "|")
-}
-
-// Flag is one named bit (or group of bits) of a flag word.
-type Flag struct {
-	Bit  uint64
-	Name string
-}
-
-// Shift moves the offsets of fields (and their children) by delta.
-func Shift(fields []event.Field, delta int) []event.Field {
-	for i := range fields {
-		fields[i].Offset += delta
-		fields[i].Children = Shift(fields[i].Children, delta)
-	}
-	return fields
-}
-
 // RTMGRP_* bits of sockaddr_nl.nl_groups on NETLINK_ROUTE sockets
 // (linux/rtnetlink.h).
-var saRtmgrpNames = []Flag{
-	{0x1, "RTMGRP_LINK"}, {0x2, "RTMGRP_NOTIFY"}, {0x4, "RTMGRP_NEIGH"},
-	{0x8, "RTMGRP_TC"}, {0x10, "RTMGRP_IPV4_IFADDR"},
-	{0x20, "RTMGRP_IPV4_MROUTE"}, {0x40, "RTMGRP_IPV4_ROUTE"},
-	{0x80, "RTMGRP_IPV4_RULE"}, {0x100, "RTMGRP_IPV6_IFADDR"},
-	{0x200, "RTMGRP_IPV6_MROUTE"}, {0x400, "RTMGRP_IPV6_ROUTE"},
-	{0x800, "RTMGRP_IPV6_IFINFO"}, {0x1000, "RTMGRP_DECnet_IFADDR"},
-	{0x4000, "RTMGRP_DECnet_ROUTE"}, {0x20000, "RTMGRP_IPV6_PREFIX"},
-}
+var rtmgrpNames = render.Bits(
+	"RTMGRP_LINK", "RTMGRP_NOTIFY", "RTMGRP_NEIGH", "RTMGRP_TC",
+	"RTMGRP_IPV4_IFADDR", "RTMGRP_IPV4_MROUTE", "RTMGRP_IPV4_ROUTE", "RTMGRP_IPV4_RULE",
+	"RTMGRP_IPV6_IFADDR", "RTMGRP_IPV6_MROUTE", "RTMGRP_IPV6_ROUTE", "RTMGRP_IPV6_IFINFO",
+	"RTMGRP_DECnet_IFADDR", "", "RTMGRP_DECnet_ROUTE", "",
+	"", "RTMGRP_IPV6_PREFIX",
+)
 
 // NF_NETLINK_* bits of nl_groups on NETLINK_NETFILTER sockets
 // (linux/netfilter/nfnetlink_compat.h).
-var saNfGroupNames = []Flag{
-	{0x1, "NF_NETLINK_CONNTRACK_NEW"}, {0x2, "NF_NETLINK_CONNTRACK_UPDATE"},
-	{0x4, "NF_NETLINK_CONNTRACK_DESTROY"}, {0x8, "NF_NETLINK_CONNTRACK_EXP_NEW"},
-	{0x10, "NF_NETLINK_CONNTRACK_EXP_UPDATE"},
-	{0x20, "NF_NETLINK_CONNTRACK_EXP_DESTROY"},
-}
+var nfGroupNames = render.Bits(
+	"NF_NETLINK_CONNTRACK_NEW", "NF_NETLINK_CONNTRACK_UPDATE", "NF_NETLINK_CONNTRACK_DESTROY",
+	"NF_NETLINK_CONNTRACK_EXP_NEW", "NF_NETLINK_CONNTRACK_EXP_UPDATE", "NF_NETLINK_CONNTRACK_EXP_DESTROY",
+)
 
-// saNetlinkGroups names the nl_groups bitmask for a netlink protocol;
+// netlinkGroups names the nl_groups bitmask for a netlink protocol;
 // proto < 0 means the protocol is unknown.
-func saNetlinkGroups(groups uint32, proto int) string {
+func netlinkGroups(groups uint32, proto int) string {
 	switch proto {
-	case netlink.Route:
-		return Flags(uint64(groups), saRtmgrpNames)
-	case netlink.Netfilter:
-		return Flags(uint64(groups), saNfGroupNames)
+	case unix.NETLINK_ROUTE:
+		return rtmgrpNames.Name(uint64(groups))
+	case unix.NETLINK_NETFILTER:
+		return nfGroupNames.Name(uint64(groups))
 	}
 	return fmt.Sprintf("0x%08x", groups)
 }
@@ -308,61 +154,61 @@ func saNetlinkGroups(groups uint32, proto int) string {
 // sendto(2) or sendmsg(2): AF_NETLINK, AF_INET, AF_INET6, AF_UNIX and
 // AF_PACKET are decoded field by field, other families are shown as the
 // family and the address bytes in hex. b must be exactly the address
-// (addrlen bytes), since AF_UNIX abstract names are delimited by it.
+// (addrlen bytes), since AF_UNIX abstract names are delimited by it. The
+// result is named after the address family.
 //
 // Netlink multicast groups are shown as a hex mask; use
 // [DecodeProto] to name them for the socket's protocol.
-func Decode(b []byte) (summary string, fields []event.Field) {
-	return DecodeFor(b, -1)
-}
+func Decode(b []byte) event.Decoded { return decode(b, -1) }
 
 // DecodeProto is [Decode] for a socket whose protocol is
 // known (Event.SockProto): on NETLINK_ROUTE sockets nl_groups is named with
 // RTMGRP_* bits, on NETLINK_NETFILTER sockets with NF_NETLINK_* bits.
-func DecodeProto(b []byte, proto uint16) (summary string, fields []event.Field) {
-	return DecodeFor(b, int(proto))
-}
+func DecodeProto(b []byte, proto uint16) event.Decoded { return decode(b, int(proto)) }
 
-func DecodeFor(raw []byte, proto int) (string, []event.Field) {
-	b := Bytes(raw)
+// decode decodes a socket address; proto < 0 means the socket's protocol
+// is unknown.
+func decode(raw []byte, proto int) event.Decoded {
+	b := render.Bytes(raw)
 	if len(b) == 0 {
-		return "empty sockaddr", nil
+		return event.Decoded{Summary: "empty sockaddr"}
 	}
 	if len(b) < 2 {
-		return fmt.Sprintf("truncated sockaddr (%d byte)", len(b)),
-			[]event.Field{{Name: "sa_data", Value: Hex(b), Offset: 0, Length: len(b)}}
+		return event.Decoded{Summary: fmt.Sprintf("truncated sockaddr (%d byte)", len(b)),
+			Fields: []event.Field{{Name: "sa_data", Value: render.Hex(b), Offset: 0, Length: len(b)}}}
 	}
 	family := b.U16(0)
-	fam := FamilyName(family)
+	d := event.Decoded{Name: FamilyName(family)}
 	switch family {
-	case AFNetlink:
-		return saNetlink(b, proto)
-	case AFInet:
-		return saInet(b)
-	case AFInet6:
-		return saInet6(b)
-	case afUnix:
-		return saUnix(b)
-	case afPacket:
-		return saPacket(b)
-	case AFUnspec:
-		if len(b) == 2 {
-			return "AF_UNSPEC", []event.Field{{Name: "sa_family", Value: fam, Offset: 0, Length: 2}}
-		}
+	case unix.AF_NETLINK:
+		d.Summary, d.Fields = decodeNetlink(b, proto)
+	case unix.AF_INET:
+		d.Summary, d.Fields = decodeInet(b)
+	case unix.AF_INET6:
+		d.Summary, d.Fields = decodeInet6(b)
+	case unix.AF_UNIX:
+		d.Summary, d.Fields = decodeUnix(b)
+	case unix.AF_PACKET:
+		d.Summary, d.Fields = decodePacket(b)
+	default:
+		d.Summary, d.Fields = decodeOther(b, d.Name)
 	}
+	return d
+}
+
+// decodeOther shows an address of a family without a decoder: the family
+// and the address bytes.
+func decodeOther(b render.Bytes, fam string) (string, []event.Field) {
 	fields := []event.Field{{Name: "sa_family", Value: fam, Offset: 0, Length: 2}}
-	if len(b) > 2 {
-		fields = append(fields, event.Field{Name: "sa_data", Value: Hex(b[2:]), Offset: 2, Length: len(b) - 2})
+	if len(b) == 2 {
+		return fam, fields
 	}
-	sum := fam
-	if len(b) > 2 {
-		sum += " " + Hex(b[2:])
-	}
-	return sum, fields
+	fields = append(fields, event.Field{Name: "sa_data", Value: render.Hex(b[2:]), Offset: 2, Length: len(b) - 2})
+	return fam + " " + render.Hex(b[2:]), fields
 }
 
 // sockaddr_nl: nl_family u16, nl_pad u16, nl_pid u32, nl_groups u32.
-func saNetlink(b Bytes, proto int) (string, []event.Field) {
+func decodeNetlink(b render.Bytes, proto int) (string, []event.Field) {
 	fields := []event.Field{{Name: "nl_family", Value: "AF_NETLINK", Offset: 0, Length: 2}}
 	sum := "AF_NETLINK"
 	if b.Has(2, 2) {
@@ -375,14 +221,14 @@ func saNetlink(b Bytes, proto int) (string, []event.Field) {
 	}
 	if b.Has(8, 4) {
 		g := b.U32(8)
-		v := saNetlinkGroups(g, proto)
+		v := netlinkGroups(g, proto)
 		fields = append(fields, event.Field{Name: "nl_groups", Value: v, Offset: 8, Length: 4})
 		if g != 0 {
 			sum += " groups=" + v
 		}
 	}
 	if len(b) > 12 {
-		fields = append(fields, event.Field{Name: "trailing", Value: Hex(b[12:]), Offset: 12, Length: len(b) - 12})
+		fields = append(fields, event.Field{Name: "trailing", Value: render.Hex(b[12:]), Offset: 12, Length: len(b) - 12})
 	}
 	if len(b) < 12 {
 		sum += " (truncated)"
@@ -391,12 +237,12 @@ func saNetlink(b Bytes, proto int) (string, []event.Field) {
 }
 
 // sockaddr_in: sin_family u16, sin_port be16, sin_addr 4 bytes, sin_zero 8.
-func saInet(b Bytes) (string, []event.Field) {
+func decodeInet(b render.Bytes) (string, []event.Field) {
 	fields := []event.Field{{Name: "sin_family", Value: "AF_INET", Offset: 0, Length: 2}}
 	if !b.Has(2, 2) {
 		return "AF_INET (truncated)", fields
 	}
-	port := b.be16(2)
+	port := b.BE16(2)
 	fields = append(fields, event.Field{Name: "sin_port", Value: strconv.Itoa(int(port)), Offset: 2, Length: 2})
 	if !b.Has(4, 4) {
 		return fmt.Sprintf("AF_INET port %d (truncated)", port), fields
@@ -404,27 +250,27 @@ func saInet(b Bytes) (string, []event.Field) {
 	addr := netip.AddrFrom4([4]byte(b[4:8]))
 	fields = append(fields, event.Field{Name: "sin_addr", Value: addr.String(), Offset: 4, Length: 4})
 	if len(b) > 8 {
-		fields = append(fields, event.Field{Name: "sin_zero", Value: Hex(b.Slice(8, 8)), Offset: 8, Length: len(b.Slice(8, 8))})
+		fields = append(fields, event.Field{Name: "sin_zero", Value: render.Hex(b.Slice(8, 8)), Offset: 8, Length: len(b.Slice(8, 8))})
 	}
 	if len(b) > 16 {
-		fields = append(fields, event.Field{Name: "trailing", Value: Hex(b[16:]), Offset: 16, Length: len(b) - 16})
+		fields = append(fields, event.Field{Name: "trailing", Value: render.Hex(b[16:]), Offset: 16, Length: len(b) - 16})
 	}
 	return "AF_INET " + netip.AddrPortFrom(addr, port).String(), fields
 }
 
 // sockaddr_in6: sin6_family u16, sin6_port be16, sin6_flowinfo be32,
 // sin6_addr 16 bytes, sin6_scope_id u32.
-func saInet6(b Bytes) (string, []event.Field) {
+func decodeInet6(b render.Bytes) (string, []event.Field) {
 	fields := []event.Field{{Name: "sin6_family", Value: "AF_INET6", Offset: 0, Length: 2}}
 	if !b.Has(2, 2) {
 		return "AF_INET6 (truncated)", fields
 	}
-	port := b.be16(2)
+	port := b.BE16(2)
 	fields = append(fields, event.Field{Name: "sin6_port", Value: strconv.Itoa(int(port)), Offset: 2, Length: 2})
 	if !b.Has(4, 4) {
 		return fmt.Sprintf("AF_INET6 port %d (truncated)", port), fields
 	}
-	flow := b.Be32(4)
+	flow := b.BE32(4)
 	fields = append(fields, event.Field{Name: "sin6_flowinfo", Value: fmt.Sprintf("%#x", flow), Offset: 4, Length: 4})
 	if !b.Has(8, 16) {
 		return fmt.Sprintf("AF_INET6 port %d (truncated)", port), fields
@@ -439,7 +285,7 @@ func saInet6(b Bytes) (string, []event.Field) {
 		}
 	}
 	if len(b) > 28 {
-		fields = append(fields, event.Field{Name: "trailing", Value: Hex(b[28:]), Offset: 28, Length: len(b) - 28})
+		fields = append(fields, event.Field{Name: "trailing", Value: render.Hex(b[28:]), Offset: 28, Length: len(b) - 28})
 	}
 	sum := "AF_INET6 " + netip.AddrPortFrom(addr, port).String()
 	if flow != 0 {
@@ -450,7 +296,7 @@ func saInet6(b Bytes) (string, []event.Field) {
 
 // sockaddr_un: sun_family u16, sun_path up to 108 bytes. An abstract name
 // starts with a NUL byte and runs to the end of the address.
-func saUnix(b Bytes) (string, []event.Field) {
+func decodeUnix(b render.Bytes) (string, []event.Field) {
 	fields := []event.Field{{Name: "sun_family", Value: "AF_UNIX", Offset: 0, Length: 2}}
 	if len(b) == 2 {
 		return "AF_UNIX unnamed", fields
@@ -458,24 +304,24 @@ func saUnix(b Bytes) (string, []event.Field) {
 	path := b[2:]
 	if path[0] == 0 {
 		name := string(path[1:])
-		v := "@" + Quote(name)
+		v := "@" + render.Quote(name)
 		fields = append(fields, event.Field{Name: "sun_path", Value: v, Offset: 2, Length: len(path)})
 		return "AF_UNIX " + v, fields
 	}
-	s, _ := b.Cstring(2, len(path))
-	fields = append(fields, event.Field{Name: "sun_path", Value: Quote(s), Offset: 2, Length: len(path)})
-	return "AF_UNIX " + Quote(s), fields
+	s, _ := b.CString(2, len(path))
+	fields = append(fields, event.Field{Name: "sun_path", Value: render.Quote(s), Offset: 2, Length: len(path)})
+	return "AF_UNIX " + render.Quote(s), fields
 }
 
-var saPacketTypeNames = map[uint8]string{
-	0: "PACKET_HOST", 1: "PACKET_BROADCAST", 2: "PACKET_MULTICAST",
-	3: "PACKET_OTHERHOST", 4: "PACKET_OUTGOING", 5: "PACKET_LOOPBACK",
-	6: "PACKET_USER", 7: "PACKET_KERNEL",
+// packetTypeNames names sll_pkttype (linux/if_packet.h).
+var packetTypeNames = render.Enum{
+	"PACKET_HOST", "PACKET_BROADCAST", "PACKET_MULTICAST", "PACKET_OTHERHOST",
+	"PACKET_OUTGOING", "PACKET_LOOPBACK", "PACKET_USER", "PACKET_KERNEL",
 }
 
-// saEthProto names an EtherType, or renders it in hex.
-func saEthProto(p uint16) string {
-	if n, ok := saEthProtoNames[p]; ok {
+// ethProtoName names an EtherType, or renders it in hex.
+func ethProtoName(p uint16) string {
+	if n, ok := ethProtoNames[p]; ok {
 		return n
 	}
 	return fmt.Sprintf("0x%04x", p)
@@ -483,13 +329,13 @@ func saEthProto(p uint16) string {
 
 // sockaddr_ll: sll_family u16, sll_protocol be16, sll_ifindex i32,
 // sll_hatype u16, sll_pkttype u8, sll_halen u8, sll_addr[8].
-func saPacket(b Bytes) (string, []event.Field) {
+func decodePacket(b render.Bytes) (string, []event.Field) {
 	fields := []event.Field{{Name: "sll_family", Value: "AF_PACKET", Offset: 0, Length: 2}}
 	sum := "AF_PACKET"
 	if !b.Has(2, 2) {
 		return sum + " (truncated)", fields
 	}
-	proto := saEthProto(b.be16(2))
+	proto := ethProtoName(b.BE16(2))
 	fields = append(fields, event.Field{Name: "sll_protocol", Value: proto, Offset: 2, Length: 2})
 	sum += " proto=" + proto
 	if !b.Has(4, 4) {
@@ -502,12 +348,7 @@ func saPacket(b Bytes) (string, []event.Field) {
 		fields = append(fields, event.Field{Name: "sll_hatype", Value: Arphrd(b.U16(8)), Offset: 8, Length: 2})
 	}
 	if b.Has(10, 1) {
-		pt := b.U8(10)
-		v, ok := saPacketTypeNames[pt]
-		if !ok {
-			v = strconv.Itoa(int(pt))
-		}
-		fields = append(fields, event.Field{Name: "sll_pkttype", Value: v, Offset: 10, Length: 1})
+		fields = append(fields, event.Field{Name: "sll_pkttype", Value: packetTypeNames.Name(uint64(b.U8(10))), Offset: 10, Length: 1})
 	}
 	if b.Has(11, 1) {
 		halen := int(b.U8(11))
@@ -518,14 +359,14 @@ func saPacket(b Bytes) (string, []event.Field) {
 			if halen <= len(addr) {
 				shown = addr[:halen]
 			}
-			fields = append(fields, event.Field{Name: "sll_addr", Value: net.HardwareAddr(shown).String(), Offset: 12, Length: len(addr)})
+			fields = append(fields, event.Field{Name: "sll_addr", Value: render.MAC(shown), Offset: 12, Length: len(addr)})
 			if halen > 0 && len(shown) > 0 {
-				sum += " addr=" + net.HardwareAddr(shown).String()
+				sum += " addr=" + render.MAC(shown)
 			}
 		}
 	}
 	if len(b) > 20 {
-		fields = append(fields, event.Field{Name: "trailing", Value: Hex(b[20:]), Offset: 20, Length: len(b) - 20})
+		fields = append(fields, event.Field{Name: "trailing", Value: render.Hex(b[20:]), Offset: 20, Length: len(b) - 20})
 	}
 	return sum, fields
 }
@@ -533,9 +374,4 @@ func saPacket(b Bytes) (string, []event.Field) {
 // Arphrd returns the ARPHRD_* name of a link-layer hardware type (the
 // sa_family of a hardware address, ifinfomsg's ifi_type), or the number in
 // decimal when it is unknown.
-func Arphrd(t uint16) string {
-	if n, ok := ArphrdNames[uint64(t)]; ok {
-		return n
-	}
-	return strconv.Itoa(int(t))
-}
+func Arphrd(t uint16) string { return ArphrdNames.Name(uint64(t)) }

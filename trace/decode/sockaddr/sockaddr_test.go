@@ -9,10 +9,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/netexplore/netexplore/internal/testutil"
 	"github.com/netexplore/netexplore/trace/decode/internal/capture"
-	"github.com/netexplore/netexplore/trace/decode/netlink"
 	"github.com/netexplore/netexplore/trace/event"
+	"github.com/netexplore/netexplore/trace/event/eventtest"
 
 	"github.com/google/go-cmp/cmp"
 	"golang.org/x/sys/unix"
@@ -24,10 +23,10 @@ var sockaddrWant = []struct {
 	summary string
 	fields  map[string]string
 }{
-	{"sockaddr_nl_route", netlink.Route, `AF_NETLINK pid=\d+`, map[string]string{"nl_family": "AF_NETLINK", "nl_groups": "0"}},
-	{"sockaddr_nl_route_monitor", netlink.Route, `AF_NETLINK pid=\d+ groups=RTMGRP_LINK\|RTMGRP_NEIGH\|RTMGRP_IPV4_IFADDR\|RTMGRP_IPV4_MROUTE\|RTMGRP_IPV4_ROUTE\|RTMGRP_IPV4_RULE\|RTMGRP_IPV6_IFADDR\|RTMGRP_IPV6_MROUTE\|RTMGRP_IPV6_ROUTE\|RTMGRP_IPV6_PREFIX\|0x1d840000`, nil},
+	{"sockaddr_nl_route", unix.NETLINK_ROUTE, `AF_NETLINK pid=\d+`, map[string]string{"nl_family": "AF_NETLINK", "nl_groups": "0"}},
+	{"sockaddr_nl_route_monitor", unix.NETLINK_ROUTE, `AF_NETLINK pid=\d+ groups=RTMGRP_LINK\|RTMGRP_NEIGH\|RTMGRP_IPV4_IFADDR\|RTMGRP_IPV4_MROUTE\|RTMGRP_IPV4_ROUTE\|RTMGRP_IPV4_RULE\|RTMGRP_IPV6_IFADDR\|RTMGRP_IPV6_MROUTE\|RTMGRP_IPV6_ROUTE\|RTMGRP_IPV6_PREFIX\|0x1d840000`, nil},
 	{"sockaddr_nl_route_monitor", -1, `AF_NETLINK pid=\d+ groups=0x1d8607f5`, nil},
-	{"sockaddr_nl_netfilter", netlink.Netfilter, `AF_NETLINK pid=\d+ groups=NF_NETLINK_CONNTRACK_NEW\|NF_NETLINK_CONNTRACK_DESTROY`, nil},
+	{"sockaddr_nl_netfilter", unix.NETLINK_NETFILTER, `AF_NETLINK pid=\d+ groups=NF_NETLINK_CONNTRACK_NEW\|NF_NETLINK_CONNTRACK_DESTROY`, nil},
 	{"sockaddr_in_udp", -1, `AF_INET 127\.0\.0\.1:8080`, map[string]string{"sin_port": "8080", "sin_addr": "127.0.0.1"}},
 	{"sockaddr_in6_udp", -1, `AF_INET6 \[::1\]:53`, map[string]string{"sin6_addr": "::1", "sin6_scope_id": "0"}},
 	{"sockaddr_un_path", -1, `AF_UNIX "/tmp/netexplore-capture\.sock"`, nil},
@@ -40,13 +39,13 @@ func TestDecodeSockaddrCaptured(t *testing.T) {
 	for _, tc := range sockaddrWant {
 		t.Run(fmt.Sprintf("%s/%d", tc.file, tc.proto), func(t *testing.T) {
 			fix := capture.Load(t, tc.file)
-			var sum string
-			var fields []event.Field
+			var d event.Decoded
 			if tc.proto < 0 {
-				sum, fields = Decode(fix.Data)
+				d = Decode(fix.Data)
 			} else {
-				sum, fields = DecodeProto(fix.Data, uint16(tc.proto))
+				d = DecodeProto(fix.Data, uint16(tc.proto))
 			}
+			sum, fields := d.Summary, d.Fields
 			if !regexp.MustCompile("^" + tc.summary + "$").MatchString(sum) {
 				t.Errorf("summary %q, want match for %q", sum, tc.summary)
 			}
@@ -56,14 +55,14 @@ func TestDecodeSockaddrCaptured(t *testing.T) {
 					t.Errorf("%s = %q (found %v), want %q", name, f.Value, ok, want)
 				}
 			}
-			testutil.CheckFieldBounds(t, fields, len(fix.Data))
+			eventtest.CheckFieldBounds(t, fields, len(fix.Data))
 		})
 	}
 }
 
 func TestDecodeSockaddrOffsets(t *testing.T) {
 	fix := capture.Load(t, "sockaddr_nl_route_monitor")
-	_, fields := DecodeProto(fix.Data, netlink.Route)
+	fields := DecodeProto(fix.Data, unix.NETLINK_ROUTE).Fields
 	pid := strconv.FormatUint(uint64(binary.LittleEndian.Uint32(fix.Data[4:])), 10)
 	want := []event.Field{
 		{Name: "nl_family", Value: "AF_NETLINK", Offset: 0, Length: 2},
@@ -75,7 +74,7 @@ func TestDecodeSockaddrOffsets(t *testing.T) {
 		t.Errorf("fields (-want +got):\n%s", diff)
 	}
 	fix = capture.Load(t, "sockaddr_ll_lo")
-	_, fields = Decode(fix.Data)
+	fields = Decode(fix.Data).Fields
 	want = []event.Field{
 		{Name: "sll_family", Value: "AF_PACKET", Offset: 0, Length: 2},
 		{Name: "sll_protocol", Value: "ETH_P_ALL", Offset: 2, Length: 2},
@@ -101,7 +100,7 @@ func TestSockaddrMatchesStrace(t *testing.T) {
 			continue
 		}
 		leaves := capture.StraceLeaves(m[1])
-		_, fields := Decode(fix.Data)
+		fields := Decode(fix.Data).Fields
 		for k, sv := range leaves {
 			var got string
 			switch k {
@@ -200,11 +199,12 @@ func TestDecodeSockaddrEdges(t *testing.T) {
 		{[]byte{200, 0, 1}, "200 01"},
 	}
 	for _, tc := range tests {
-		got, fields := Decode(tc.in)
+		d := Decode(tc.in)
+		got, fields := d.Summary, d.Fields
 		if got != tc.want {
 			t.Errorf("DecodeSockaddr(% x) = %q, want %q", tc.in, got, tc.want)
 		}
-		testutil.CheckFieldBounds(t, fields, len(tc.in))
+		eventtest.CheckFieldBounds(t, fields, len(tc.in))
 	}
 }
 
@@ -216,18 +216,18 @@ func FuzzDecodeSockaddr(f *testing.F) {
 			f.Fatal(err)
 		}
 		f.Add(fix.Data, uint16(0))
-		f.Add(fix.Data, uint16(netlink.Netfilter))
+		f.Add(fix.Data, uint16(unix.NETLINK_NETFILTER))
 	}
 	f.Fuzz(func(t *testing.T, b []byte, proto uint16) {
-		sum, fields := DecodeProto(b, proto)
-		if sum == "" {
+		d := DecodeProto(b, proto)
+		if d.Summary == "" {
 			t.Fatal("empty summary")
 		}
-		testutil.CheckFieldBounds(t, fields, len(b))
-		sum2, fields2 := Decode(b)
-		if sum2 == "" {
+		eventtest.CheckFieldBounds(t, d.Fields, len(b))
+		d2 := Decode(b)
+		if d2.Summary == "" {
 			t.Fatal("empty summary")
 		}
-		testutil.CheckFieldBounds(t, fields2, len(b))
+		eventtest.CheckFieldBounds(t, d2.Fields, len(b))
 	})
 }

@@ -7,23 +7,29 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/netexplore/netexplore/trace/decode/netlink"
+	"github.com/netexplore/netexplore/trace/decode/render"
 	"github.com/netexplore/netexplore/trace/decode/sockaddr"
 	"github.com/netexplore/netexplore/trace/event"
+
+	"golang.org/x/sys/unix"
 )
 
-// Socket option levels (the second argument of setsockopt(2)).
+// x_tables control numbers at SOL_IP and SOL_IPV6
+// (linux/netfilter_ipv4/ip_tables.h, netfilter_ipv6/ip6_tables.h):
+// setsockopt and getsockopt reuse 64 and 65 for different structs.
 const (
-	solIP      = 0
-	solSocket  = 1
-	solTCP     = 6
-	solUDP     = 17
-	solIPv6    = 41
-	solPacket  = 263
-	solNetlink = 270
+	iptSoSetReplace         = 64 // IPT_SO_SET_REPLACE, IP6T_SO_SET_REPLACE
+	iptSoSetAddCounters     = 65 // IPT_SO_SET_ADD_COUNTERS, IP6T_SO_SET_ADD_COUNTERS
+	iptSoGetInfo            = 64 // IPT_SO_GET_INFO, IP6T_SO_GET_INFO
+	iptSoGetEntries         = 65 // IPT_SO_GET_ENTRIES, IP6T_SO_GET_ENTRIES
+	iptSoGetRevisionMatch   = 66 // IPT_SO_GET_REVISION_MATCH
+	iptSoGetRevisionTarget  = 67 // IPT_SO_GET_REVISION_TARGET
+	ip6tSoGetRevisionMatch  = 68 // IP6T_SO_GET_REVISION_MATCH
+	ip6tSoGetRevisionTarget = 69 // IP6T_SO_GET_REVISION_TARGET
+	soOriginalDst           = 80 // SO_ORIGINAL_DST (linux/netfilter_ipv4.h)
 )
 
-var sockoptLevelNames = map[uint32]string{
+var levelNames = render.EnumMap{
 	0: "SOL_IP", 1: "SOL_SOCKET", 6: "SOL_TCP", 17: "SOL_UDP", 41: "SOL_IPV6",
 	58: "SOL_ICMPV6", 255: "SOL_RAW", 261: "SOL_DECNET", 262: "SOL_X25",
 	263: "SOL_PACKET", 264: "SOL_ATM", 265: "SOL_AAL", 266: "SOL_IRDA",
@@ -36,15 +42,10 @@ var sockoptLevelNames = map[uint32]string{
 
 // LevelName returns the SOL_* name of a socket option level, or the
 // number in decimal when it is unknown.
-func LevelName(level uint32) string {
-	if n, ok := sockoptLevelNames[level]; ok {
-		return n
-	}
-	return strconv.FormatUint(uint64(level), 10)
-}
+func LevelName(level uint32) string { return levelNames.Name(uint64(level)) }
 
 // SO_* options at SOL_SOCKET (asm-generic/socket.h, the amd64 values).
-var sockoptSocketNames = map[uint32]string{
+var socketNames = map[uint32]string{
 	1: "SO_DEBUG", 2: "SO_REUSEADDR", 3: "SO_TYPE", 4: "SO_ERROR",
 	5: "SO_DONTROUTE", 6: "SO_BROADCAST", 7: "SO_SNDBUF", 8: "SO_RCVBUF",
 	9: "SO_KEEPALIVE", 10: "SO_OOBINLINE", 11: "SO_NO_CHECK", 12: "SO_PRIORITY",
@@ -71,7 +72,7 @@ var sockoptSocketNames = map[uint32]string{
 }
 
 // NETLINK_* options at SOL_NETLINK (linux/netlink.h).
-var sockoptNetlinkNames = map[uint32]string{
+var netlinkNames = map[uint32]string{
 	1: "NETLINK_ADD_MEMBERSHIP", 2: "NETLINK_DROP_MEMBERSHIP",
 	3: "NETLINK_PKTINFO", 4: "NETLINK_BROADCAST_ERROR", 5: "NETLINK_NO_ENOBUFS",
 	6: "NETLINK_RX_RING", 7: "NETLINK_TX_RING", 8: "NETLINK_LISTEN_ALL_NSID",
@@ -82,7 +83,7 @@ var sockoptNetlinkNames = map[uint32]string{
 // IP_* options at SOL_IP (linux/in.h), plus SO_ORIGINAL_DST
 // (linux/netfilter_ipv4.h). The x_tables numbers from 64 up are added per
 // direction below.
-var sockoptIPNames = map[uint32]string{
+var ipNames = map[uint32]string{
 	1: "IP_TOS", 2: "IP_TTL", 3: "IP_HDRINCL", 4: "IP_OPTIONS",
 	5: "IP_ROUTER_ALERT", 6: "IP_RECVOPTS", 7: "IP_RETOPTS", 8: "IP_PKTINFO",
 	9: "IP_PKTOPTIONS", 10: "IP_MTU_DISCOVER", 11: "IP_RECVERR", 12: "IP_RECVTTL",
@@ -99,13 +100,13 @@ var sockoptIPNames = map[uint32]string{
 
 // x_tables control numbers at SOL_IP: iptables (64..), arptables (96..)
 // and ebtables (128..). setsockopt and getsockopt give them different names.
-var sockoptIPSetNames = map[uint32]string{
+var ipSetNames = map[uint32]string{
 	64: "IPT_SO_SET_REPLACE", 65: "IPT_SO_SET_ADD_COUNTERS",
 	96: "ARPT_SO_SET_REPLACE", 97: "ARPT_SO_SET_ADD_COUNTERS",
 	128: "EBT_SO_SET_ENTRIES", 129: "EBT_SO_SET_COUNTERS",
 }
 
-var sockoptIPGetNames = map[uint32]string{
+var ipGetNames = map[uint32]string{
 	64: "IPT_SO_GET_INFO", 65: "IPT_SO_GET_ENTRIES",
 	66: "IPT_SO_GET_REVISION_MATCH", 67: "IPT_SO_GET_REVISION_TARGET",
 	96: "ARPT_SO_GET_INFO", 97: "ARPT_SO_GET_ENTRIES",
@@ -115,7 +116,7 @@ var sockoptIPGetNames = map[uint32]string{
 }
 
 // IPV6_* options at SOL_IPV6 (linux/in6.h and the C library's bits/in.h).
-var sockoptIPv6Names = map[uint32]string{
+var ipv6Names = map[uint32]string{
 	1: "IPV6_ADDRFORM", 7: "IPV6_CHECKSUM", 9: "IPV6_NEXTHOP",
 	10: "IPV6_AUTHHDR", 11: "IPV6_FLOWINFO", 16: "IPV6_UNICAST_HOPS",
 	17: "IPV6_MULTICAST_IF", 18: "IPV6_MULTICAST_HOPS", 19: "IPV6_MULTICAST_LOOP",
@@ -135,18 +136,18 @@ var sockoptIPv6Names = map[uint32]string{
 	78: "IPV6_FREEBIND",
 }
 
-var sockoptIPv6SetNames = map[uint32]string{
+var ipv6SetNames = map[uint32]string{
 	64: "IP6T_SO_SET_REPLACE", 65: "IP6T_SO_SET_ADD_COUNTERS",
 }
 
-var sockoptIPv6GetNames = map[uint32]string{
+var ipv6GetNames = map[uint32]string{
 	64: "IP6T_SO_GET_INFO", 65: "IP6T_SO_GET_ENTRIES",
 	68: "IP6T_SO_GET_REVISION_MATCH", 69: "IP6T_SO_GET_REVISION_TARGET",
 	80: "IP6T_SO_ORIGINAL_DST",
 }
 
 // TCP_* options at SOL_TCP (linux/tcp.h).
-var sockoptTCPNames = map[uint32]string{
+var tcpNames = map[uint32]string{
 	1: "TCP_NODELAY", 2: "TCP_MAXSEG", 3: "TCP_CORK", 4: "TCP_KEEPIDLE",
 	5: "TCP_KEEPINTVL", 6: "TCP_KEEPCNT", 7: "TCP_SYNCNT", 9: "TCP_DEFER_ACCEPT",
 	10: "TCP_WINDOW_CLAMP", 11: "TCP_INFO", 12: "TCP_QUICKACK",
@@ -161,7 +162,7 @@ var sockoptTCPNames = map[uint32]string{
 }
 
 // PACKET_* options at SOL_PACKET (linux/if_packet.h).
-var sockoptPacketNames = map[uint32]string{
+var packetNames = map[uint32]string{
 	1: "PACKET_ADD_MEMBERSHIP", 2: "PACKET_DROP_MEMBERSHIP",
 	3: "PACKET_RECV_OUTPUT", 5: "PACKET_RX_RING", 6: "PACKET_STATISTICS",
 	7: "PACKET_COPY_THRESH", 8: "PACKET_AUXDATA", 9: "PACKET_ORIGDEV",
@@ -173,32 +174,32 @@ var sockoptPacketNames = map[uint32]string{
 	23: "PACKET_IGNORE_OUTGOING",
 }
 
-// sockoptLookup names an option for a direction; ok is false when unknown.
-func sockoptLookup(get bool, level, name uint32) (string, bool) {
+// lookup names an option for a direction; ok is false when unknown.
+func lookup(get bool, level, name uint32) (string, bool) {
 	var tables []map[uint32]string
 	switch level {
-	case solSocket:
-		tables = append(tables, sockoptSocketNames)
-	case solNetlink:
-		tables = append(tables, sockoptNetlinkNames)
-	case solIP:
+	case unix.SOL_SOCKET:
+		tables = append(tables, socketNames)
+	case unix.SOL_NETLINK:
+		tables = append(tables, netlinkNames)
+	case unix.SOL_IP:
 		if get {
-			tables = append(tables, sockoptIPGetNames)
+			tables = append(tables, ipGetNames)
 		} else {
-			tables = append(tables, sockoptIPSetNames)
+			tables = append(tables, ipSetNames)
 		}
-		tables = append(tables, sockoptIPNames)
-	case solIPv6:
+		tables = append(tables, ipNames)
+	case unix.SOL_IPV6:
 		if get {
-			tables = append(tables, sockoptIPv6GetNames)
+			tables = append(tables, ipv6GetNames)
 		} else {
-			tables = append(tables, sockoptIPv6SetNames)
+			tables = append(tables, ipv6SetNames)
 		}
-		tables = append(tables, sockoptIPv6Names)
-	case solTCP:
-		tables = append(tables, sockoptTCPNames)
-	case solPacket:
-		tables = append(tables, sockoptPacketNames)
+		tables = append(tables, ipv6Names)
+	case unix.SOL_TCP:
+		tables = append(tables, tcpNames)
+	case unix.SOL_PACKET:
+		tables = append(tables, packetNames)
 	}
 	for _, t := range tables {
 		if n, ok := t[name]; ok {
@@ -214,42 +215,43 @@ func sockoptLookup(get bool, level, name uint32) (string, bool) {
 // getsockopt(2): the x_tables options reuse the same numbers for other
 // requests there (64 is IPT_SO_GET_INFO).
 func Name(level, name uint32) string {
-	n, _ := sockoptLookup(false, level, name)
+	n, _ := lookup(false, level, name)
 	return n
 }
 
 // GetName is [Name] for getsockopt(2).
 func GetName(level, name uint32) string {
-	n, _ := sockoptLookup(true, level, name)
+	n, _ := lookup(true, level, name)
 	return n
 }
 
-// SockoptDir says whether a socket option was written or read.
-type SockoptDir uint8
+// Dir says whether a socket option was written or read.
+type Dir uint8
 
 const (
 	// Set is setsockopt(2): the value is the caller's input.
-	Set SockoptDir = iota
+	Set Dir = iota
 	// Get is getsockopt(2): the value is the kernel's answer.
 	Get
 )
 
-// sockoptProtoUnknown marks a netlink socket whose protocol is unknown.
-const sockoptProtoUnknown = -1
+// protoUnknown marks a netlink socket whose protocol is unknown.
+const protoUnknown = -1
 
 // Decode decodes the value of a setsockopt(2) call. Integer options
 // are shown as numbers (or names), netlink group memberships as group
 // numbers, and the x_tables blobs of iptables-legacy (IPT_SO_SET_REPLACE,
-// IPT_SO_SET_ADD_COUNTERS) by their header and rules. Use [DecodeFor]
-// for getsockopt(2) and to name netlink groups.
-func Decode(level, name uint32, value []byte) (summary string, fields []event.Field) {
-	return decodeSockopt(Set, sockoptProtoUnknown, level, name, value)
+// IPT_SO_SET_ADD_COUNTERS) by their header and rules. The result is named
+// after the option ("SO_RCVBUF", or "SOL_X option N" when it is unknown).
+// Use [DecodeFor] for getsockopt(2) and to name netlink groups.
+func Decode(level, name uint32, value []byte) event.Decoded {
+	return decode(Set, protoUnknown, level, name, value)
 }
 
 // DecodeGet decodes the value returned by getsockopt(2), e.g. the
 // ipt_getinfo of IPT_SO_GET_INFO.
-func DecodeGet(level, name uint32, value []byte) (summary string, fields []event.Field) {
-	return decodeSockopt(Get, sockoptProtoUnknown, level, name, value)
+func DecodeGet(level, name uint32, value []byte) event.Decoded {
+	return decode(Get, protoUnknown, level, name, value)
 }
 
 // DecodeFor decodes a socket option value for a direction on a
@@ -257,82 +259,94 @@ func DecodeGet(level, name uint32, value []byte) (summary string, fields []event
 // NETLINK_ROUTE sockets NETLINK_ADD_MEMBERSHIP names RTNLGRP_* groups, on
 // NETLINK_NETFILTER sockets NFNLGRP_* groups. proto is ignored at levels
 // other than SOL_NETLINK.
-func DecodeFor(dir SockoptDir, proto uint16, level, name uint32, value []byte) (summary string, fields []event.Field) {
-	return decodeSockopt(dir, int(proto), level, name, value)
+func DecodeFor(dir Dir, proto uint16, level, name uint32, value []byte) event.Decoded {
+	return decode(dir, int(proto), level, name, value)
 }
 
-// sockoptXtables decodes the x_tables options iptables-legacy and
+// decodeXtables decodes the x_tables options iptables-legacy and
 // ip6tables-legacy use: both levels share the numbers 64 and 65 (a
 // different struct per direction); the revision queries are 66/67 at
 // SOL_IP and 68/69 at SOL_IPV6.
-func sockoptXtables(optName string, name uint32, get bool, b sockaddr.Bytes, ipv4 bool) (string, []event.Field, bool) {
-	revision := name == 68 || name == 69
+func decodeXtables(optName string, name uint32, get bool, b render.Bytes, ipv4 bool) (string, []event.Field, bool) {
+	revision := name == ip6tSoGetRevisionMatch || name == ip6tSoGetRevisionTarget
 	if ipv4 {
-		revision = name == 66 || name == 67
+		revision = name == iptSoGetRevisionMatch || name == iptSoGetRevisionTarget
 	}
 	var sum string
 	var f []event.Field
 	switch {
-	case name == 64 && !get:
-		sum, f = sockoptReplace(optName, b, ipv4)
-	case name == 65 && !get:
-		sum, f = sockoptCounters(optName, b)
-	case name == 64 && get:
-		sum, f = sockoptGetInfo(optName, b)
-	case name == 65 && get:
-		sum, f = sockoptGetEntries(optName, b, ipv4)
+	case name == iptSoSetReplace && !get:
+		sum, f = decodeReplace(optName, b, ipv4)
+	case name == iptSoSetAddCounters && !get:
+		sum, f = decodeCounters(optName, b)
+	case name == iptSoGetInfo && get:
+		sum, f = decodeGetInfo(optName, b)
+	case name == iptSoGetEntries && get:
+		sum, f = decodeGetEntries(optName, b, ipv4)
 	case revision && get:
-		sum, f = sockoptRevision(optName, b)
+		sum, f = decodeRevision(optName, b)
 	default:
 		return "", nil, false
 	}
 	return sum, f, true
 }
 
-func decodeSockopt(dir SockoptDir, proto int, level, name uint32, raw []byte) (string, []event.Field) {
-	b := sockaddr.Bytes(raw)
+func decode(dir Dir, proto int, level, name uint32, raw []byte) event.Decoded {
 	get := dir == Get
-	optName, known := sockoptLookup(get, level, name)
+	optName, known := lookup(get, level, name)
 	if !known {
 		optName = LevelName(level) + " option " + optName
 	}
+	d := event.Decoded{Name: optName}
+	d.Summary, d.Fields = decodeValue(optName, get, proto, level, name, render.Bytes(raw))
+	return d
+}
+
+// decodeValue decodes the value of option name at level, shown as optName.
+func decodeValue(optName string, get bool, proto int, level, name uint32, b render.Bytes) (string, []event.Field) {
 	switch level {
-	case solSocket:
-		return sockoptSocket(optName, name, b)
-	case solNetlink:
-		return sockoptNetlink(optName, name, proto, b)
-	case solIP:
-		if sum, f, ok := sockoptXtables(optName, name, get, b, true); ok {
+	case unix.SOL_SOCKET:
+		return decodeSocket(optName, name, b)
+	case unix.SOL_NETLINK:
+		return decodeNetlink(optName, name, proto, b)
+	case unix.SOL_IP:
+		if sum, f, ok := decodeXtables(optName, name, get, b, true); ok {
 			return sum, f
 		}
 		switch {
-		case name == 35 || name == 36: // IP_ADD_MEMBERSHIP, IP_DROP_MEMBERSHIP
-			return sockoptMreq(optName, b)
-		case name == 80 && get: // SO_ORIGINAL_DST
-			sum, f := sockaddr.DecodeFor(b, -1)
-			return optName + " " + sum, f
+		case name == unix.IP_ADD_MEMBERSHIP || name == unix.IP_DROP_MEMBERSHIP:
+			return decodeMreq(optName, b)
+		case name == soOriginalDst && get:
+			d := sockaddr.Decode(b)
+			return optName + " " + d.Summary, d.Fields
 		}
-	case solIPv6:
-		if sum, f, ok := sockoptXtables(optName, name, get, b, false); ok {
+	case unix.SOL_IPV6:
+		if sum, f, ok := decodeXtables(optName, name, get, b, false); ok {
 			return sum, f
 		}
-	case solTCP:
-		if name == 13 || name == 31 { // TCP_CONGESTION, TCP_ULP
-			s, _ := b.Cstring(0, len(b))
-			return optName + " " + sockaddr.Quote(s), []event.Field{{Name: optName, Value: sockaddr.Quote(s), Offset: 0, Length: len(b)}}
+	case unix.SOL_TCP:
+		if name == unix.TCP_CONGESTION || name == unix.TCP_ULP {
+			return decodeString(optName, b)
 		}
 	}
-	return sockoptInt(optName, b, nil)
+	return decodeInt(optName, b, nil)
 }
 
-// sockoptInt decodes an int value (or leaves odd sizes as bytes); name
+// decodeString decodes a value that is a C string (a congestion control
+// algorithm, a device name).
+func decodeString(optName string, b render.Bytes) (string, []event.Field) {
+	s, _ := b.CString(0, len(b))
+	return optName + " " + render.Quote(s), []event.Field{{Name: optName, Value: render.Quote(s), Offset: 0, Length: len(b)}}
+}
+
+// decodeInt decodes an int value (or leaves odd sizes as bytes); name
 // renders the number when not nil.
-func sockoptInt(optName string, b sockaddr.Bytes, name func(int32) string) (string, []event.Field) {
+func decodeInt(optName string, b render.Bytes, name func(int32) string) (string, []event.Field) {
 	if len(b) != 4 {
 		if len(b) == 0 {
 			return optName, nil
 		}
-		return optName + " " + sockaddr.Hex(b), []event.Field{{Name: optName, Value: sockaddr.Hex(b), Offset: 0, Length: len(b)}}
+		return optName + " " + render.Hex(b), []event.Field{{Name: optName, Value: render.Hex(b), Offset: 0, Length: len(b)}}
 	}
 	n := int32(b.U32(0))
 	v := strconv.Itoa(int(n))
@@ -342,16 +356,15 @@ func sockoptInt(optName string, b sockaddr.Bytes, name func(int32) string) (stri
 	return optName + "=" + v, []event.Field{{Name: optName, Value: v, Offset: 0, Length: 4}}
 }
 
-func sockoptSocket(optName string, name uint32, b sockaddr.Bytes) (string, []event.Field) {
+func decodeSocket(optName string, name uint32, b render.Bytes) (string, []event.Field) {
 	switch name {
-	case 3: // SO_TYPE
-		return sockoptInt(optName, b, func(n int32) string { return sockaddr.TypeArg(uint64(uint32(n))) })
-	case 39: // SO_DOMAIN
-		return sockoptInt(optName, b, func(n int32) string { return sockaddr.FamilyName(uint16(n)) })
-	case 25: // SO_BINDTODEVICE
-		s, _ := b.Cstring(0, len(b))
-		return optName + " " + sockaddr.Quote(s), []event.Field{{Name: optName, Value: sockaddr.Quote(s), Offset: 0, Length: len(b)}}
-	case 13: // SO_LINGER: struct linger {int l_onoff; int l_linger}
+	case unix.SO_TYPE:
+		return decodeInt(optName, b, func(n int32) string { return sockaddr.TypeArg(uint64(uint32(n))) })
+	case unix.SO_DOMAIN:
+		return decodeInt(optName, b, func(n int32) string { return sockaddr.FamilyName(uint16(n)) })
+	case unix.SO_BINDTODEVICE:
+		return decodeString(optName, b)
+	case unix.SO_LINGER: // struct linger {int l_onoff; int l_linger}
 		if b.Has(0, 8) {
 			on, secs := int32(b.U32(0)), int32(b.U32(4))
 			return fmt.Sprintf("%s onoff=%d linger=%d", optName, on, secs), []event.Field{
@@ -359,7 +372,7 @@ func sockoptSocket(optName string, name uint32, b sockaddr.Bytes) (string, []eve
 				{Name: "l_linger", Value: strconv.Itoa(int(secs)), Offset: 4, Length: 4},
 			}
 		}
-	case 17: // SO_PEERCRED: struct ucred {pid, uid, gid}
+	case unix.SO_PEERCRED: // struct ucred {pid, uid, gid}
 		if b.Has(0, 12) {
 			var fields []event.Field
 			var parts []string
@@ -370,7 +383,7 @@ func sockoptSocket(optName string, name uint32, b sockaddr.Bytes) (string, []eve
 			}
 			return optName + " " + strings.Join(parts, " "), fields
 		}
-	case 20, 21, 66, 67: // SO_RCVTIMEO/SO_SNDTIMEO: struct timeval
+	case unix.SO_RCVTIMEO_OLD, unix.SO_SNDTIMEO_OLD, unix.SO_RCVTIMEO_NEW, unix.SO_SNDTIMEO_NEW: // struct timeval
 		if b.Has(0, 16) {
 			sec, usec := int64(b.U64(0)), int64(b.U64(8))
 			return fmt.Sprintf("%s %d.%06ds", optName, sec, usec), []event.Field{
@@ -378,21 +391,21 @@ func sockoptSocket(optName string, name uint32, b sockaddr.Bytes) (string, []eve
 				{Name: "tv_usec", Value: strconv.FormatInt(usec, 10), Offset: 8, Length: 8},
 			}
 		}
-	case 26, 51: // SO_ATTACH_FILTER, SO_ATTACH_REUSEPORT_CBPF: struct sock_fprog
+	case unix.SO_ATTACH_FILTER, unix.SO_ATTACH_REUSEPORT_CBPF: // struct sock_fprog
 		if b.Has(0, 16) {
 			n := b.U16(0)
-			p := sockaddr.Pointer(b.U64(8))
+			p := render.Pointer(b.U64(8))
 			return fmt.Sprintf("%s %d BPF instructions", optName, n), []event.Field{
 				{Name: "len", Value: strconv.Itoa(int(n)), Offset: 0, Length: 2},
 				{Name: "filter", Value: p + " (pointer to struct sock_filter[len], not captured)", Offset: 8, Length: 8},
 			}
 		}
 	}
-	return sockoptInt(optName, b, nil)
+	return decodeInt(optName, b, nil)
 }
 
 // RTNLGRP_* multicast groups of NETLINK_ROUTE (linux/rtnetlink.h).
-var sockoptRtnlgrpNames = []string{
+var rtnlgrpNames = []string{
 	"RTNLGRP_NONE", "RTNLGRP_LINK", "RTNLGRP_NOTIFY", "RTNLGRP_NEIGH",
 	"RTNLGRP_TC", "RTNLGRP_IPV4_IFADDR", "RTNLGRP_IPV4_MROUTE",
 	"RTNLGRP_IPV4_ROUTE", "RTNLGRP_IPV4_RULE", "RTNLGRP_IPV6_IFADDR",
@@ -409,21 +422,21 @@ var sockoptRtnlgrpNames = []string{
 
 // NFNLGRP_* multicast groups of NETLINK_NETFILTER
 // (linux/netfilter/nfnetlink.h).
-var sockoptNfnlgrpNames = []string{
+var nfnlgrpNames = []string{
 	"NFNLGRP_NONE", "NFNLGRP_CONNTRACK_NEW", "NFNLGRP_CONNTRACK_UPDATE",
 	"NFNLGRP_CONNTRACK_DESTROY", "NFNLGRP_CONNTRACK_EXP_NEW",
 	"NFNLGRP_CONNTRACK_EXP_UPDATE", "NFNLGRP_CONNTRACK_EXP_DESTROY",
 	"NFNLGRP_NFTABLES", "NFNLGRP_ACCT_QUOTA", "NFNLGRP_NFTRACE",
 }
 
-// sockoptGroupName names multicast group g of a netlink protocol.
-func sockoptGroupName(g int32, proto int) string {
+// groupName names multicast group g of a netlink protocol.
+func groupName(g int32, proto int) string {
 	var names []string
 	switch proto {
-	case netlink.Route:
-		names = sockoptRtnlgrpNames
-	case netlink.Netfilter:
-		names = sockoptNfnlgrpNames
+	case unix.NETLINK_ROUTE:
+		names = rtnlgrpNames
+	case unix.NETLINK_NETFILTER:
+		names = nfnlgrpNames
 	}
 	if g >= 0 && int(g) < len(names) {
 		return names[g]
@@ -431,18 +444,18 @@ func sockoptGroupName(g int32, proto int) string {
 	return strconv.Itoa(int(g))
 }
 
-func sockoptNetlink(optName string, name uint32, proto int, b sockaddr.Bytes) (string, []event.Field) {
+func decodeNetlink(optName string, name uint32, proto int, b render.Bytes) (string, []event.Field) {
 	switch name {
-	case 1, 2: // NETLINK_ADD_MEMBERSHIP, NETLINK_DROP_MEMBERSHIP
+	case unix.NETLINK_ADD_MEMBERSHIP, unix.NETLINK_DROP_MEMBERSHIP:
 		if b.Has(0, 4) && len(b) == 4 {
 			g := int32(b.U32(0))
-			v := sockoptGroupName(g, proto)
+			v := groupName(g, proto)
 			if v != strconv.Itoa(int(g)) {
 				v += " (" + strconv.Itoa(int(g)) + ")"
 			}
-			return optName + " " + sockoptGroupName(g, proto), []event.Field{{Name: "group", Value: v, Offset: 0, Length: 4}}
+			return optName + " " + groupName(g, proto), []event.Field{{Name: "group", Value: v, Offset: 0, Length: 4}}
 		}
-	case 9: // NETLINK_LIST_MEMBERSHIPS: u32 bitmaps of groups 1..
+	case unix.NETLINK_LIST_MEMBERSHIPS: // u32 bitmaps of groups 1..
 		var fields []event.Field
 		var groups []string
 		for i := 0; b.Has(4*i, 4); i++ {
@@ -450,20 +463,20 @@ func sockoptNetlink(optName string, name uint32, proto int, b sockaddr.Bytes) (s
 			fields = append(fields, event.Field{Name: fmt.Sprintf("groups[%d]", i), Value: fmt.Sprintf("0x%08x", m), Offset: 4 * i, Length: 4})
 			for bit := 0; bit < 32; bit++ {
 				if m&(1<<bit) != 0 {
-					groups = append(groups, sockoptGroupName(int32(32*i+bit+1), proto))
+					groups = append(groups, groupName(int32(32*i+bit+1), proto))
 				}
 			}
 		}
 		return optName + " " + strings.Join(groups, ","), fields
 	}
-	return sockoptInt(optName, b, nil)
+	return decodeInt(optName, b, nil)
 }
 
 // ip_mreq / ip_mreqn: imr_multiaddr, imr_interface (or imr_address) and,
 // for ip_mreqn, imr_ifindex.
-func sockoptMreq(optName string, b sockaddr.Bytes) (string, []event.Field) {
+func decodeMreq(optName string, b render.Bytes) (string, []event.Field) {
 	if !b.Has(0, 8) {
-		return sockoptInt(optName, b, nil)
+		return decodeInt(optName, b, nil)
 	}
 	group := netip.AddrFrom4([4]byte(b[0:4])).String()
 	iface := netip.AddrFrom4([4]byte(b[4:8])).String()
@@ -482,37 +495,32 @@ func sockoptMreq(optName string, b sockaddr.Bytes) (string, []event.Field) {
 
 // Netfilter IPv4 hooks (linux/netfilter.h NF_INET_*), named after the
 // iptables chains they carry.
-var sockoptHookNames = []string{"PREROUTING", "INPUT", "FORWARD", "OUTPUT", "POSTROUTING"}
+var hookNames = []string{"PREROUTING", "INPUT", "FORWARD", "OUTPUT", "POSTROUTING"}
 
-const (
-	xtTableMaxNameLen = 32 // XT_TABLE_MAXNAMELEN
-	nfInetNumHooks    = 5  // NF_INET_NUMHOOKS
-)
+// hookBits names the bits of a valid_hooks mask, bit i for hook i.
+var hookBits = render.Bits(hookNames...)
 
-// sockoptHooks names a valid_hooks bitmask.
-func sockoptHooks(m uint32) string {
-	var fl []sockaddr.Flag
-	for i, n := range sockoptHookNames {
-		fl = append(fl, sockaddr.Flag{1 << i, n})
-	}
-	return sockaddr.Flags(uint64(m), fl)
+// tableNameLen is XT_TABLE_MAXNAMELEN, the size of a table name.
+const tableNameLen = 32
+
+// hooksText names a valid_hooks bitmask.
+func hooksText(m uint32) string { return hookBits.Name(uint64(m)) }
+
+// tableName decodes the table name every x_tables struct starts with.
+func tableName(b render.Bytes) (event.Field, string) {
+	s, _ := b.CString(0, tableNameLen)
+	return event.Field{Name: "name", Value: render.Quote(s), Offset: 0, Length: len(b.Slice(0, tableNameLen))}, s
 }
 
-// sockoptTableName decodes the table name every x_tables struct starts with.
-func sockoptTableName(b sockaddr.Bytes) (event.Field, string) {
-	s, _ := b.Cstring(0, xtTableMaxNameLen)
-	return event.Field{Name: "name", Value: sockaddr.Quote(s), Offset: 0, Length: len(b.Slice(0, xtTableMaxNameLen))}, s
-}
-
-// sockoptHookArray decodes hook_entry[5] or underflow[5] at off; hooks
+// hookArray decodes hook_entry[5] or underflow[5] at off; hooks
 // outside the valid mask are marked unused.
-func sockoptHookArray(b sockaddr.Bytes, name string, off int, valid uint32) (event.Field, bool) {
-	if !b.Has(off, 4*nfInetNumHooks) {
+func hookArray(b render.Bytes, name string, off int, valid uint32) (event.Field, bool) {
+	if !b.Has(off, 4*unix.NF_INET_NUMHOOKS) {
 		return event.Field{}, false
 	}
-	f := event.Field{Name: name, Offset: off, Length: 4 * nfInetNumHooks}
+	f := event.Field{Name: name, Offset: off, Length: 4 * unix.NF_INET_NUMHOOKS}
 	var vals []string
-	for i := 0; i < nfInetNumHooks; i++ {
+	for i := 0; i < unix.NF_INET_NUMHOOKS; i++ {
 		v := b.U32(off + 4*i)
 		s := strconv.FormatUint(uint64(v), 10)
 		switch {
@@ -522,14 +530,14 @@ func sockoptHookArray(b sockaddr.Bytes, name string, off int, valid uint32) (eve
 			s += " (unused)"
 		}
 		vals = append(vals, s)
-		f.Children = append(f.Children, event.Field{Name: fmt.Sprintf("%s[%s]", name, sockoptHookNames[i]), Value: s, Offset: off + 4*i, Length: 4})
+		f.Children = append(f.Children, event.Field{Name: fmt.Sprintf("%s[%s]", name, hookNames[i]), Value: s, Offset: off + 4*i, Length: 4})
 	}
 	f.Value = strings.Join(vals, ", ")
 	return f, true
 }
 
-// sockoptU32 appends a decimal u32 field when present.
-func sockoptU32(b sockaddr.Bytes, fields []event.Field, name string, off int) ([]event.Field, uint32, bool) {
+// appendU32 appends a decimal u32 field when present.
+func appendU32(b render.Bytes, fields []event.Field, name string, off int) ([]event.Field, uint32, bool) {
 	if !b.Has(off, 4) {
 		return fields, 0, false
 	}
@@ -540,41 +548,41 @@ func sockoptU32(b sockaddr.Bytes, fields []event.Field, name string, off int) ([
 // struct ipt_replace (and ip6t_replace, same header): name[32] @0,
 // valid_hooks @32, num_entries @36, size @40, hook_entry[5] @44,
 // underflow[5] @64, num_counters @84, counters (pointer) @88, entries @96.
-func sockoptReplace(optName string, b sockaddr.Bytes, ipv4 bool) (string, []event.Field) {
+func decodeReplace(optName string, b render.Bytes, ipv4 bool) (string, []event.Field) {
 	if len(b) == 0 {
 		return optName, nil
 	}
-	nameField, table := sockoptTableName(b)
+	nameField, table := tableName(b)
 	fields := []event.Field{nameField}
 	parts := []string{optName, "table=" + table}
 	if b.Has(32, 4) {
-		h := sockoptHooks(b.U32(32))
+		h := hooksText(b.U32(32))
 		fields = append(fields, event.Field{Name: "valid_hooks", Value: h, Offset: 32, Length: 4})
 		parts = append(parts, "hooks="+h)
 	}
-	fields, n, ok := sockoptU32(b, fields, "num_entries", 36)
+	fields, n, ok := appendU32(b, fields, "num_entries", 36)
 	if ok {
 		parts = append(parts, "entries="+strconv.FormatUint(uint64(n), 10))
 	}
-	fields, size, ok := sockoptU32(b, fields, "size", 40)
+	fields, size, ok := appendU32(b, fields, "size", 40)
 	if ok {
 		parts = append(parts, "size="+strconv.FormatUint(uint64(size), 10))
 	}
 	var hooks, underflow []uint32
-	if f, ok := sockoptHookArray(b, "hook_entry", 44, b.U32(32)); ok {
+	if f, ok := hookArray(b, "hook_entry", 44, b.U32(32)); ok {
 		fields = append(fields, f)
-		hooks = sockoptHookValues(b, 44)
+		hooks = hookValues(b, 44)
 	}
-	if f, ok := sockoptHookArray(b, "underflow", 64, b.U32(32)); ok {
+	if f, ok := hookArray(b, "underflow", 64, b.U32(32)); ok {
 		fields = append(fields, f)
-		underflow = sockoptHookValues(b, 64)
+		underflow = hookValues(b, 64)
 	}
-	fields, nc, ok := sockoptU32(b, fields, "num_counters", 84)
+	fields, nc, ok := appendU32(b, fields, "num_counters", 84)
 	if ok {
 		parts = append(parts, "old_counters="+strconv.FormatUint(uint64(nc), 10))
 	}
 	if b.Has(88, 8) {
-		fields = append(fields, event.Field{Name: "counters", Value: sockaddr.Pointer(b.U64(88)) + " (where the kernel writes the old counters)", Offset: 88, Length: 8})
+		fields = append(fields, event.Field{Name: "counters", Value: render.Pointer(b.U64(88)) + " (where the kernel writes the old counters)", Offset: 88, Length: 8})
 	}
 	const hdr = 96
 	if len(b) > hdr {
@@ -584,13 +592,13 @@ func sockoptReplace(optName string, b sockaddr.Bytes, ipv4 bool) (string, []even
 		}
 		f := event.Field{Name: "entries", Offset: hdr, Length: len(ent)}
 		if ipv4 {
-			f.Children, f.Value = sockoptEntries(sockaddr.Bytes(ent), hdr, b.U32(32), hooks, underflow, table)
+			f.Children, f.Value = decodeEntries(render.Bytes(ent), hdr, b.U32(32), hooks, underflow, table)
 		} else {
-			f.Value = sockaddr.Hex(ent)
+			f.Value = render.Hex(ent)
 		}
 		fields = append(fields, f)
 		if rest := len(b) - hdr - len(ent); rest > 0 {
-			fields = append(fields, event.Field{Name: "trailing", Value: sockaddr.Hex(b[hdr+len(ent):]), Offset: hdr + len(ent), Length: rest})
+			fields = append(fields, event.Field{Name: "trailing", Value: render.Hex(b[hdr+len(ent):]), Offset: hdr + len(ent), Length: rest})
 		}
 	}
 	if int64(len(b)) < hdr+int64(size) {
@@ -599,8 +607,8 @@ func sockoptReplace(optName string, b sockaddr.Bytes, ipv4 bool) (string, []even
 	return strings.Join(parts, " "), fields
 }
 
-func sockoptHookValues(b sockaddr.Bytes, off int) []uint32 {
-	out := make([]uint32, nfInetNumHooks)
+func hookValues(b render.Bytes, off int) []uint32 {
+	out := make([]uint32, unix.NF_INET_NUMHOOKS)
 	for i := range out {
 		out[i] = b.U32(off + 4*i)
 	}
@@ -609,14 +617,14 @@ func sockoptHookValues(b sockaddr.Bytes, off int) []uint32 {
 
 // struct xt_counters_info: name[32] @0, num_counters @32, counters @40
 // (struct xt_counters {u64 pcnt, bcnt} each).
-func sockoptCounters(optName string, b sockaddr.Bytes) (string, []event.Field) {
+func decodeCounters(optName string, b render.Bytes) (string, []event.Field) {
 	if len(b) == 0 {
 		return optName, nil
 	}
-	nameField, table := sockoptTableName(b)
+	nameField, table := tableName(b)
 	fields := []event.Field{nameField}
 	parts := []string{optName, "table=" + table}
-	fields, n, ok := sockoptU32(b, fields, "num_counters", 32)
+	fields, n, ok := appendU32(b, fields, "num_counters", 32)
 	if ok {
 		parts = append(parts, "counters="+strconv.FormatUint(uint64(n), 10))
 	}
@@ -634,29 +642,29 @@ func sockoptCounters(optName string, b sockaddr.Bytes) (string, []event.Field) {
 
 // struct ipt_getinfo: name[32] @0, valid_hooks @32, hook_entry[5] @36,
 // underflow[5] @56, num_entries @76, size @80.
-func sockoptGetInfo(optName string, b sockaddr.Bytes) (string, []event.Field) {
+func decodeGetInfo(optName string, b render.Bytes) (string, []event.Field) {
 	if len(b) == 0 {
 		return optName, nil
 	}
-	nameField, table := sockoptTableName(b)
+	nameField, table := tableName(b)
 	fields := []event.Field{nameField}
 	parts := []string{optName, "table=" + table}
 	if b.Has(32, 4) {
-		h := sockoptHooks(b.U32(32))
+		h := hooksText(b.U32(32))
 		fields = append(fields, event.Field{Name: "valid_hooks", Value: h, Offset: 32, Length: 4})
 		parts = append(parts, "hooks="+h)
 	}
-	if f, ok := sockoptHookArray(b, "hook_entry", 36, b.U32(32)); ok {
+	if f, ok := hookArray(b, "hook_entry", 36, b.U32(32)); ok {
 		fields = append(fields, f)
 	}
-	if f, ok := sockoptHookArray(b, "underflow", 56, b.U32(32)); ok {
+	if f, ok := hookArray(b, "underflow", 56, b.U32(32)); ok {
 		fields = append(fields, f)
 	}
-	fields, n, ok := sockoptU32(b, fields, "num_entries", 76)
+	fields, n, ok := appendU32(b, fields, "num_entries", 76)
 	if ok {
 		parts = append(parts, "entries="+strconv.FormatUint(uint64(n), 10))
 	}
-	fields, size, ok := sockoptU32(b, fields, "size", 80)
+	fields, size, ok := appendU32(b, fields, "size", 80)
 	if ok {
 		parts = append(parts, "size="+strconv.FormatUint(uint64(size), 10))
 	}
@@ -664,14 +672,14 @@ func sockoptGetInfo(optName string, b sockaddr.Bytes) (string, []event.Field) {
 }
 
 // struct ipt_get_entries: name[32] @0, size @32, entrytable @40.
-func sockoptGetEntries(optName string, b sockaddr.Bytes, ipv4 bool) (string, []event.Field) {
+func decodeGetEntries(optName string, b render.Bytes, ipv4 bool) (string, []event.Field) {
 	if len(b) == 0 {
 		return optName, nil
 	}
-	nameField, table := sockoptTableName(b)
+	nameField, table := tableName(b)
 	fields := []event.Field{nameField}
 	parts := []string{optName, "table=" + table}
-	fields, size, ok := sockoptU32(b, fields, "size", 32)
+	fields, size, ok := appendU32(b, fields, "size", 32)
 	if ok {
 		parts = append(parts, "size="+strconv.FormatUint(uint64(size), 10))
 	}
@@ -683,9 +691,9 @@ func sockoptGetEntries(optName string, b sockaddr.Bytes, ipv4 bool) (string, []e
 		}
 		f := event.Field{Name: "entrytable", Offset: hdr, Length: len(ent)}
 		if ipv4 {
-			f.Children, f.Value = sockoptEntries(sockaddr.Bytes(ent), hdr, 0, nil, nil, table)
+			f.Children, f.Value = decodeEntries(render.Bytes(ent), hdr, 0, nil, nil, table)
 		} else {
-			f.Value = sockaddr.Hex(ent)
+			f.Value = render.Hex(ent)
 		}
 		fields = append(fields, f)
 	}
@@ -693,13 +701,13 @@ func sockoptGetEntries(optName string, b sockaddr.Bytes, ipv4 bool) (string, []e
 }
 
 // struct xt_get_revision: name[29] @0, revision @29.
-func sockoptRevision(optName string, b sockaddr.Bytes) (string, []event.Field) {
+func decodeRevision(optName string, b render.Bytes) (string, []event.Field) {
 	if len(b) == 0 {
 		return optName, nil
 	}
-	s, _ := b.Cstring(0, 29)
-	fields := []event.Field{{Name: "name", Value: sockaddr.Quote(s), Offset: 0, Length: len(b.Slice(0, 29))}}
-	sum := optName + " " + sockaddr.Plain(s)
+	s, _ := b.CString(0, 29)
+	fields := []event.Field{{Name: "name", Value: render.Quote(s), Offset: 0, Length: len(b.Slice(0, 29))}}
+	sum := optName + " " + render.Plain(s)
 	if b.Has(29, 1) {
 		r := strconv.Itoa(int(b.U8(29)))
 		fields = append(fields, event.Field{Name: "revision", Value: r, Offset: 29, Length: 1})
@@ -708,18 +716,30 @@ func sockoptRevision(optName string, b sockaddr.Bytes) (string, []event.Field) {
 	return sum, fields
 }
 
+// Bits of ipt_ip.flags and ipt_ip.invflags (linux/netfilter_ipv4/ip_tables.h).
+const (
+	iptFFrag     = 0x01 // IPT_F_FRAG: -f
+	iptFGoto     = 0x02 // IPT_F_GOTO: -g instead of -j
+	iptInvViaIn  = 0x01 // IPT_INV_VIA_IN: ! -i
+	iptInvViaOut = 0x02 // IPT_INV_VIA_OUT: ! -o
+	iptInvSrcIP  = 0x08 // IPT_INV_SRCIP: ! -s
+	iptInvDstIP  = 0x10 // IPT_INV_DSTIP: ! -d
+	iptInvFrag   = 0x20 // IPT_INV_FRAG: ! -f
+	iptInvProto  = 0x40 // IPT_INV_PROTO: ! -p
+)
+
 // Layout of struct ipt_entry: struct ipt_ip (84 bytes), nfcache @84,
 // target_offset @88, next_offset @90, comefrom @92, counters @96, then the
 // matches and the target from @112.
 const (
-	iptEntrySize    = 112
-	xtEntryHdrSize  = 32 // u16 size, char name[29], u8 revision
-	sockoptMaxRules = 512
+	iptEntrySize = 112
+	matchHdrSize = 32 // struct xt_entry_match/xt_entry_target header: u16 size, char name[29], u8 revision
+	maxRules     = 512
 )
 
 // Standard target verdicts: a negative number is -verdict-1 (NF_DROP 0,
 // NF_ACCEPT 1, NF_QUEUE 3), XT_RETURN is -NF_REPEAT-1.
-func sockoptVerdict(v int32) string {
+func verdictText(v int32) string {
 	switch v {
 	case -1:
 		return "DROP"
@@ -736,11 +756,11 @@ func sockoptVerdict(v int32) string {
 	return ""
 }
 
-// sockoptEntries decodes a blob of struct ipt_entry as iptables-save style
+// decodeEntries decodes a blob of struct ipt_entry as iptables-save style
 // rules. base is the blob's offset in the payload; hooks and underflow
 // (nil when unknown) locate the built-in chains of the valid hooks and
 // their policies.
-func sockoptEntries(b sockaddr.Bytes, base int, valid uint32, hooks, underflow []uint32, table string) ([]event.Field, string) {
+func decodeEntries(b render.Bytes, base int, valid uint32, hooks, underflow []uint32, table string) ([]event.Field, string) {
 	type entry struct {
 		off, next  int
 		targetOff  int
@@ -750,18 +770,18 @@ func sockoptEntries(b sockaddr.Bytes, base int, valid uint32, hooks, underflow [
 		errorName  string
 	}
 	var entries []entry
-	for off := 0; off+iptEntrySize <= len(b) && len(entries) < sockoptMaxRules; {
+	for off := 0; off+iptEntrySize <= len(b) && len(entries) < maxRules; {
 		tOff := int(b.U16(off + 88))
 		next := int(b.U16(off + 90))
 		e := entry{off: off, next: next, targetOff: tOff}
-		if t := off + tOff; tOff >= iptEntrySize && b.Has(t, xtEntryHdrSize) {
-			e.target, _ = b.Cstring(t+2, 29)
-			if b.Has(t+xtEntryHdrSize, 4) {
-				e.verdict = int32(b.U32(t + xtEntryHdrSize))
+		if t := off + tOff; tOff >= iptEntrySize && b.Has(t, matchHdrSize) {
+			e.target, _ = b.CString(t+2, 29)
+			if b.Has(t+matchHdrSize, 4) {
+				e.verdict = int32(b.U32(t + matchHdrSize))
 				e.hasVerdict = e.target == ""
 			}
 			if e.target == "ERROR" {
-				e.errorName, _ = b.Cstring(t+xtEntryHdrSize, 30)
+				e.errorName, _ = b.CString(t+matchHdrSize, 30)
 			}
 		}
 		entries = append(entries, e)
@@ -775,13 +795,13 @@ func sockoptEntries(b sockaddr.Bytes, base int, valid uint32, hooks, underflow [
 	chainAt := map[int]string{}
 	policyAt := map[int]string{}
 	for i, h := range hooks {
-		if valid&(1<<i) != 0 && i < len(sockoptHookNames) {
-			chainAt[int(h)] = sockoptHookNames[i]
+		if valid&(1<<i) != 0 && i < len(hookNames) {
+			chainAt[int(h)] = hookNames[i]
 		}
 	}
 	for i, u := range underflow {
-		if valid&(1<<i) != 0 && i < len(sockoptHookNames) {
-			policyAt[int(u)] = sockoptHookNames[i]
+		if valid&(1<<i) != 0 && i < len(hookNames) {
+			policyAt[int(u)] = hookNames[i]
 		}
 	}
 	for _, e := range entries {
@@ -798,18 +818,18 @@ func sockoptEntries(b sockaddr.Bytes, base int, valid uint32, hooks, underflow [
 			if e.target == "ERROR" {
 				break
 			}
-			h := sockoptSingleHook(b.U32(e.off + 92))
+			h := singleHook(b.U32(e.off + 92))
 			if h < 0 {
 				break
 			}
 			if h != prev {
-				chainAt[e.off] = sockoptHookNames[h]
+				chainAt[e.off] = hookNames[h]
 				prev = h
 			}
 			last := i+1 == len(entries) || entries[i+1].target == "ERROR" ||
-				sockoptSingleHook(b.U32(entries[i+1].off+92)) != h
+				singleHook(b.U32(entries[i+1].off+92)) != h
 			if last && e.hasVerdict {
-				policyAt[e.off] = sockoptHookNames[h]
+				policyAt[e.off] = hookNames[h]
 			}
 		}
 	}
@@ -827,12 +847,12 @@ func sockoptEntries(b sockaddr.Bytes, base int, valid uint32, hooks, underflow [
 		case e.target == "ERROR":
 			text = "-N " + e.errorName
 		case policyAt[e.off] != "" && e.hasVerdict:
-			text = "-P " + policyAt[e.off] + " " + sockoptVerdict(e.verdict)
-		case e.hasVerdict && e.verdict == -5 && chain != "" && !sockoptBuiltin(chain) &&
+			text = "-P " + policyAt[e.off] + " " + verdictText(e.verdict)
+		case e.hasVerdict && e.verdict == -5 && chain != "" && !builtinChain(chain) &&
 			i+1 < len(entries) && entries[i+1].target == "ERROR":
 			text = "end of chain " + chain + " (implicit RETURN)"
 		default:
-			text = sockoptRule(b, e.off, e.targetOff, chain, chainAt, e.verdict, e.hasVerdict, e.target)
+			text = ruleText(b, e.off, e.targetOff, chain, chainAt, e.verdict, e.hasVerdict, e.target)
 			rules++
 		}
 		n := e.next
@@ -840,25 +860,25 @@ func sockoptEntries(b sockaddr.Bytes, base int, valid uint32, hooks, underflow [
 			n = len(b) - e.off
 		}
 		f := event.Field{Name: fmt.Sprintf("entry[%d]", i), Value: text, Offset: base + e.off, Length: n}
-		f.Children = sockoptEntryFields(b, e.off, e.targetOff, n, base)
+		f.Children = entryFields(b, e.off, e.targetOff, n, base)
 		fields = append(fields, f)
 	}
 	return fields, fmt.Sprintf("%d entries in table %s", len(entries), table)
 }
 
-// sockoptSingleHook returns the hook number when comefrom names exactly
+// singleHook returns the hook number when comefrom names exactly
 // one netfilter hook, else -1.
-func sockoptSingleHook(comefrom uint32) int {
-	m := comefrom & (1<<nfInetNumHooks - 1)
+func singleHook(comefrom uint32) int {
+	m := comefrom & (1<<unix.NF_INET_NUMHOOKS - 1)
 	if m == 0 || m&(m-1) != 0 {
 		return -1
 	}
 	return bits.TrailingZeros32(m)
 }
 
-// sockoptBuiltin reports whether chain is one of the built-in chains.
-func sockoptBuiltin(chain string) bool {
-	for _, n := range sockoptHookNames {
+// builtinChain reports whether chain is one of the built-in chains.
+func builtinChain(chain string) bool {
+	for _, n := range hookNames {
 		if n == chain {
 			return true
 		}
@@ -866,8 +886,8 @@ func sockoptBuiltin(chain string) bool {
 	return false
 }
 
-// sockoptRule renders one rule as iptables-save would: "-A CHAIN -s ... -j T".
-func sockoptRule(b sockaddr.Bytes, off, tOff int, chain string, chainAt map[int]string, verdict int32, std bool, target string) string {
+// ruleText renders one rule as iptables-save would: "-A CHAIN -s ... -j T".
+func ruleText(b render.Bytes, off, tOff int, chain string, chainAt map[int]string, verdict int32, std bool, target string) string {
 	var p []string
 	if chain != "" {
 		p = append(p, "-A "+chain)
@@ -883,44 +903,44 @@ func sockoptRule(b sockaddr.Bytes, off, tOff int, chain string, chainAt map[int]
 		if !b.Has(off+a, 4) || !b.Has(off+m, 4) || b.U32(off+m) == 0 {
 			return
 		}
-		pl := bits.OnesCount32(b.Be32(off + m))
+		pl := bits.OnesCount32(b.BE32(off + m))
 		ip := netip.AddrFrom4([4]byte(b.Slice(off+a, 4)))
 		p = append(p, not(bit)+flag+" "+ip.String()+"/"+strconv.Itoa(pl))
 	}
-	addr(0, 8, "-s", 0x08)
-	addr(4, 12, "-d", 0x10)
-	if s, _ := b.Cstring(off+16, 16); s != "" {
-		p = append(p, not(0x01)+"-i "+s)
+	addr(0, 8, "-s", iptInvSrcIP)
+	addr(4, 12, "-d", iptInvDstIP)
+	if s, _ := b.CString(off+16, 16); s != "" {
+		p = append(p, not(iptInvViaIn)+"-i "+s)
 	}
-	if s, _ := b.Cstring(off+32, 16); s != "" {
-		p = append(p, not(0x02)+"-o "+s)
+	if s, _ := b.CString(off+32, 16); s != "" {
+		p = append(p, not(iptInvViaOut)+"-o "+s)
 	}
 	if proto := b.U16(off + 80); proto != 0 {
 		n := strconv.Itoa(int(proto))
 		switch proto {
-		case 1:
+		case unix.IPPROTO_ICMP:
 			n = "icmp"
-		case 6:
+		case unix.IPPROTO_TCP:
 			n = "tcp"
-		case 17:
+		case unix.IPPROTO_UDP:
 			n = "udp"
 		}
-		p = append(p, not(0x40)+"-p "+n)
+		p = append(p, not(iptInvProto)+"-p "+n)
 	}
-	if b.U8(off+82)&0x01 != 0 {
-		p = append(p, not(0x20)+"-f")
+	if b.U8(off+82)&iptFFrag != 0 {
+		p = append(p, not(iptInvFrag)+"-f")
 	}
-	for m := off + iptEntrySize; m+xtEntryHdrSize <= off+tOff && b.Has(m, xtEntryHdrSize); {
+	for m := off + iptEntrySize; m+matchHdrSize <= off+tOff && b.Has(m, matchHdrSize); {
 		size := int(b.U16(m))
-		name, _ := b.Cstring(m+2, 29)
+		name, _ := b.CString(m+2, 29)
 		p = append(p, "-m "+name)
-		if size < xtEntryHdrSize {
+		if size < matchHdrSize {
 			break
 		}
 		m += size
 	}
 	jump := "-j"
-	if b.U8(off+82)&0x02 != 0 {
+	if b.U8(off+82)&iptFGoto != 0 {
 		jump = "-g"
 	}
 	switch {
@@ -931,15 +951,15 @@ func sockoptRule(b sockaddr.Bytes, off, tOff int, chain string, chainAt map[int]
 		}
 		p = append(p, jump+" "+dest)
 	case std:
-		p = append(p, "-j "+sockoptVerdict(verdict))
+		p = append(p, "-j "+verdictText(verdict))
 	case target != "":
 		p = append(p, "-j "+target)
 	}
 	return strings.Join(p, " ")
 }
 
-// sockoptEntryFields lists the members of one ipt_entry.
-func sockoptEntryFields(b sockaddr.Bytes, off, tOff, n, base int) []event.Field {
+// entryFields lists the members of one ipt_entry.
+func entryFields(b render.Bytes, off, tOff, n, base int) []event.Field {
 	var out []event.Field
 	add := func(name, v string, o, l int) {
 		if b.Has(off+o, l) && o+l <= n {
@@ -952,15 +972,15 @@ func sockoptEntryFields(b sockaddr.Bytes, off, tOff, n, base int) []event.Field 
 		}
 		return ""
 	}
-	str := func(o int) string { s, _ := b.Cstring(off+o, 16); return sockaddr.Quote(s) }
+	str := func(o int) string { s, _ := b.CString(off+o, 16); return render.Quote(s) }
 	add("ip.src", ip4(0), 0, 4)
 	add("ip.dst", ip4(4), 4, 4)
 	add("ip.smsk", ip4(8), 8, 4)
 	add("ip.dmsk", ip4(12), 12, 4)
 	add("ip.iniface", str(16), 16, 16)
 	add("ip.outiface", str(32), 32, 16)
-	add("ip.iniface_mask", sockaddr.Hex(b.Slice(off+48, 16)), 48, 16)
-	add("ip.outiface_mask", sockaddr.Hex(b.Slice(off+64, 16)), 64, 16)
+	add("ip.iniface_mask", render.Hex(b.Slice(off+48, 16)), 48, 16)
+	add("ip.outiface_mask", render.Hex(b.Slice(off+64, 16)), 64, 16)
 	add("ip.proto", strconv.Itoa(int(b.U16(off+80))), 80, 2)
 	add("ip.flags", fmt.Sprintf("%#x", b.U8(off+82)), 82, 1)
 	add("ip.invflags", fmt.Sprintf("%#x", b.U8(off+83)), 83, 1)
@@ -969,35 +989,35 @@ func sockoptEntryFields(b sockaddr.Bytes, off, tOff, n, base int) []event.Field 
 	add("next_offset", strconv.Itoa(int(b.U16(off+90))), 90, 2)
 	add("comefrom", fmt.Sprintf("%#x", b.U32(off+92)), 92, 4)
 	add("counters", fmt.Sprintf("packets=%d bytes=%d", b.U64(off+96), b.U64(off+104)), 96, 16)
-	for m := iptEntrySize; m+xtEntryHdrSize <= tOff && m+xtEntryHdrSize <= n; {
+	for m := iptEntrySize; m+matchHdrSize <= tOff && m+matchHdrSize <= n; {
 		size := int(b.U16(off + m))
-		name, _ := b.Cstring(off+m+2, 29)
+		name, _ := b.CString(off+m+2, 29)
 		l := size
-		if l < xtEntryHdrSize || m+l > n {
+		if l < matchHdrSize || m+l > n {
 			l = n - m
 		}
-		add("match", sockaddr.Quote(name)+" revision "+strconv.Itoa(int(b.U8(off+m+31))), m, l)
-		if size < xtEntryHdrSize {
+		add("match", render.Quote(name)+" revision "+strconv.Itoa(int(b.U8(off+m+31))), m, l)
+		if size < matchHdrSize {
 			break
 		}
 		m += size
 	}
-	if tOff >= iptEntrySize && tOff+xtEntryHdrSize <= n {
-		name, _ := b.Cstring(off+tOff+2, 29)
-		v := sockaddr.Quote(name)
+	if tOff >= iptEntrySize && tOff+matchHdrSize <= n {
+		name, _ := b.CString(off+tOff+2, 29)
+		v := render.Quote(name)
 		if name == "" {
 			v = "standard"
-			if b.Has(off+tOff+xtEntryHdrSize, 4) {
-				vd := int32(b.U32(off + tOff + xtEntryHdrSize))
-				if s := sockoptVerdict(vd); s != "" {
+			if b.Has(off+tOff+matchHdrSize, 4) {
+				vd := int32(b.U32(off + tOff + matchHdrSize))
+				if s := verdictText(vd); s != "" {
 					v += " " + s
 				} else {
 					v += " jump to offset " + strconv.Itoa(int(vd))
 				}
 			}
 		} else if name == "ERROR" {
-			e, _ := b.Cstring(off+tOff+xtEntryHdrSize, 30)
-			v += " " + sockaddr.Quote(e)
+			e, _ := b.CString(off+tOff+matchHdrSize, 30)
+			v += " " + render.Quote(e)
 		}
 		add("target", v+" revision "+strconv.Itoa(int(b.U8(off+tOff+31))), tOff, n-tOff)
 	}

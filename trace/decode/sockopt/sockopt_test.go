@@ -10,13 +10,11 @@ import (
 	"testing"
 
 	"github.com/netexplore/netexplore/trace/decode/internal/capture"
-	"github.com/netexplore/netexplore/trace/decode/netlink"
 	"github.com/netexplore/netexplore/trace/event"
+	"github.com/netexplore/netexplore/trace/event/eventtest"
 
 	"github.com/google/go-cmp/cmp"
 	"golang.org/x/sys/unix"
-
-	"github.com/netexplore/netexplore/internal/testutil"
 )
 
 // sockoptArgs returns the level and option number stored with a capture.
@@ -34,7 +32,7 @@ func sockoptArgs(t *testing.T, fix capture.Fixture) (uint32, uint32, bool) {
 	return uint32(level), uint32(name), fix.Meta["syscall"] == "getsockopt"
 }
 
-func decodeCapturedSockopt(t *testing.T, fix capture.Fixture, proto int) (string, []event.Field) {
+func decodeCapturedSockopt(t *testing.T, fix capture.Fixture, proto int) event.Decoded {
 	level, name, get := sockoptArgs(t, fix)
 	dir := Set
 	if get {
@@ -69,15 +67,15 @@ var sockoptWant = []struct {
 	{"sockopt_netlink_broadcast_error", -1, "NETLINK_BROADCAST_ERROR=1", nil},
 	{"sockopt_netlink_listen_all_nsid", -1, "NETLINK_LISTEN_ALL_NSID=1", nil},
 	{"sockopt_netlink_pktinfo", -1, "NETLINK_PKTINFO=1", nil},
-	{"sockopt_netlink_add_membership_nexthop", netlink.Route, "NETLINK_ADD_MEMBERSHIP RTNLGRP_NEXTHOP", map[string]string{"group": "RTNLGRP_NEXTHOP (32)"}},
+	{"sockopt_netlink_add_membership_nexthop", unix.NETLINK_ROUTE, "NETLINK_ADD_MEMBERSHIP RTNLGRP_NEXTHOP", map[string]string{"group": "RTNLGRP_NEXTHOP (32)"}},
 	{"sockopt_netlink_add_membership_nexthop", -1, "NETLINK_ADD_MEMBERSHIP 32", map[string]string{"group": "32"}},
-	{"sockopt_netlink_add_membership_link", netlink.Route, "NETLINK_ADD_MEMBERSHIP RTNLGRP_LINK", nil},
-	{"sockopt_netlink_add_membership_link", netlink.Netfilter, "NETLINK_ADD_MEMBERSHIP NFNLGRP_CONNTRACK_NEW", nil},
-	{"sockopt_netlink_drop_membership_link", netlink.Route, "NETLINK_DROP_MEMBERSHIP RTNLGRP_LINK", nil},
+	{"sockopt_netlink_add_membership_link", unix.NETLINK_ROUTE, "NETLINK_ADD_MEMBERSHIP RTNLGRP_LINK", nil},
+	{"sockopt_netlink_add_membership_link", unix.NETLINK_NETFILTER, "NETLINK_ADD_MEMBERSHIP NFNLGRP_CONNTRACK_NEW", nil},
+	{"sockopt_netlink_drop_membership_link", unix.NETLINK_ROUTE, "NETLINK_DROP_MEMBERSHIP RTNLGRP_LINK", nil},
 	{"sockopt_get_so_rcvbuf", -1, "SO_RCVBUF=8388608", nil},
 	{"sockopt_get_so_type", -1, "SO_TYPE=SOCK_RAW", nil},
 	{"sockopt_get_so_domain", -1, "SO_DOMAIN=AF_NETLINK", nil},
-	{"sockopt_get_netlink_list_memberships", netlink.Route, "NETLINK_LIST_MEMBERSHIPS RTNLGRP_NEXTHOP", map[string]string{"groups[0]": "0x80000000", "groups[1]": "0x00000000"}},
+	{"sockopt_get_netlink_list_memberships", unix.NETLINK_ROUTE, "NETLINK_LIST_MEMBERSHIPS RTNLGRP_NEXTHOP", map[string]string{"groups[0]": "0x80000000", "groups[1]": "0x00000000"}},
 	{"sockopt_ipt_get_revision_target", -1, "IPT_SO_GET_REVISION_TARGET MASQUERADE revision=0", nil},
 	{"sockopt_ipt_get_info_nat", -1, "IPT_SO_GET_INFO table=nat hooks=PREROUTING|INPUT|OUTPUT|POSTROUTING entries=5 size=784",
 		map[string]string{"hook_entry[PREROUTING]": "0", "hook_entry[FORWARD]": "unused", "underflow[POSTROUTING]": "456"}},
@@ -93,7 +91,8 @@ func TestDecodeSockoptCaptured(t *testing.T) {
 	for _, tc := range sockoptWant {
 		t.Run(fmt.Sprintf("%s/%d", tc.file, tc.proto), func(t *testing.T) {
 			fix := capture.Load(t, tc.file)
-			sum, fields := decodeCapturedSockopt(t, fix, tc.proto)
+			d := decodeCapturedSockopt(t, fix, tc.proto)
+			sum, fields := d.Summary, d.Fields
 			if sum != tc.summary {
 				t.Errorf("summary %q, want %q", sum, tc.summary)
 			}
@@ -103,14 +102,14 @@ func TestDecodeSockoptCaptured(t *testing.T) {
 					t.Errorf("%s = %q (found %v), want %q", name, f.Value, ok, want)
 				}
 			}
-			testutil.CheckFieldBounds(t, fields, len(fix.Data))
+			eventtest.CheckFieldBounds(t, fields, len(fix.Data))
 		})
 	}
 }
 
 func TestDecodeSockoptOffsets(t *testing.T) {
 	fix := capture.Load(t, "sockopt_ipt_get_info_nat")
-	_, fields := DecodeGet(unix.SOL_IP, 64, fix.Data)
+	fields := DecodeGet(unix.SOL_IP, 64, fix.Data).Fields
 	var got []event.Field
 	for _, f := range fields {
 		got = append(got, event.Field{Name: f.Name, Offset: f.Offset, Length: f.Length})
@@ -127,7 +126,7 @@ func TestDecodeSockoptOffsets(t *testing.T) {
 		t.Errorf("ipt_getinfo layout (-want +got):\n%s", diff)
 	}
 	fix = capture.Load(t, "sockopt_ipt_set_replace_nat")
-	_, fields = Decode(unix.SOL_IP, 64, fix.Data)
+	fields = Decode(unix.SOL_IP, 64, fix.Data).Fields
 	ent, ok := event.Find(fields, "entries")
 	if !ok || ent.Offset != 96 || ent.Length != len(fix.Data)-96 {
 		t.Fatalf("entries field = %+v", ent)
@@ -222,15 +221,15 @@ func TestDecodeSockoptTruncated(t *testing.T) {
 		for n := 0; n <= len(fix.Data); n++ {
 			var fields []event.Field
 			if get {
-				_, fields = DecodeGet(level, name, fix.Data[:n])
+				fields = DecodeGet(level, name, fix.Data[:n]).Fields
 			} else {
-				_, fields = Decode(level, name, fix.Data[:n])
+				fields = Decode(level, name, fix.Data[:n]).Fields
 			}
-			testutil.CheckFieldBounds(t, fields, n)
+			eventtest.CheckFieldBounds(t, fields, n)
 		}
 	}
 	fix := capture.Load(t, "sockopt_ipt_set_replace_nat")
-	sum, _ := Decode(unix.SOL_IP, 64, fix.Data[:256])
+	sum := Decode(unix.SOL_IP, 64, fix.Data[:256]).Summary
 	if want := "IPT_SO_SET_REPLACE table=nat hooks=PREROUTING|INPUT|OUTPUT|POSTROUTING entries=6 size=952 old_counters=5 (256 of 1048 bytes captured)"; sum != want {
 		t.Errorf("truncated SET_REPLACE: %q, want %q", sum, want)
 	}
@@ -256,12 +255,11 @@ func FuzzDecodeSockopt(f *testing.F) {
 		if get {
 			dir = Get
 		}
-		sum, fields := DecodeFor(dir, proto, level, name, value)
-		if sum == "" {
+		d := DecodeFor(dir, proto, level, name, value)
+		if d.Summary == "" {
 			t.Fatal("empty summary")
 		}
-		testutil.CheckFieldBounds(t, fields, len(value))
-		_, fields = Decode(level, name, value)
-		testutil.CheckFieldBounds(t, fields, len(value))
+		eventtest.CheckFieldBounds(t, d.Fields, len(value))
+		eventtest.CheckFieldBounds(t, Decode(level, name, value).Fields, len(value))
 	})
 }

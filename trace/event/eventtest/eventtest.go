@@ -1,4 +1,6 @@
-package testutil
+// Package eventtest holds test helpers for the engine's leaf types, shared
+// by the decoders' tests.
+package eventtest
 
 import (
 	"testing"
@@ -6,8 +8,9 @@ import (
 	"github.com/netexplore/netexplore/trace/event"
 )
 
-// CheckFieldBounds fails when a field points outside the payload.
-func CheckFieldBounds(t *testing.T, fields []event.Field, n int) {
+// CheckFieldBounds fails t when a field, at any depth, points outside an
+// n-byte payload.
+func CheckFieldBounds(t testing.TB, fields []event.Field, n int) {
 	t.Helper()
 	for _, f := range fields {
 		if f.Offset < 0 || f.Length < 0 || f.Offset+f.Length > n {

@@ -1,0 +1,67 @@
+package main
+
+import (
+	"bufio"
+	"errors"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+
+	"github.com/netexplore/netexplore/internal/testutil"
+	"github.com/netexplore/netexplore/session"
+)
+
+// TestRecordInterrupted interrupts a recording once its fourth step has
+// started: the file must hold the three steps that finished, say it was
+// interrupted and where, and the command must exit 130 with an interrupt,
+// not a failure, on standard error.
+func TestRecordInterrupted(t *testing.T) {
+	testutil.RequirePrivileged(t)
+	testutil.RequireCommand(t, "iptables", "iptables")
+	bin := buildBinary(t)
+	out := filepath.Join(t.TempDir(), "cut.nxs")
+	cmd := exec.Command(bin, "record", "-o", out)
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	var log strings.Builder
+	sc := bufio.NewScanner(stderr)
+	sent := false
+	for sc.Scan() {
+		log.WriteString(sc.Text() + "\n")
+		if !sent && strings.HasPrefix(sc.Text(), "[4/") {
+			cmd.Process.Signal(syscall.SIGINT)
+			sent = true
+		}
+	}
+	err = cmd.Wait()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != 130 {
+		t.Fatalf("exit: %v, want status 130\n%s", err, log.String())
+	}
+	if !strings.Contains(log.String(), "interrupted during step 4/") || strings.Contains(log.String(), "failed") {
+		t.Errorf("stderr does not report the interrupt plainly:\n%s", log.String())
+	}
+	s, err := session.ReadFile(out)
+	if err != nil {
+		t.Fatalf("reading the interrupted recording: %v", err)
+	}
+	if s.Complete || !strings.HasPrefix(s.Stopped, "interrupted during step 4/") {
+		t.Errorf("Complete %v, Stopped %q", s.Complete, s.Stopped)
+	}
+	for i, st := range s.Steps {
+		finished := st.Status != session.Pending
+		if finished != (i < 3) {
+			t.Errorf("step %d (%s): status %s", i+1, st.Info.ID, st.Status)
+		}
+	}
+	if s.EventCount() == 0 {
+		t.Error("no events recorded before the interrupt")
+	}
+}
