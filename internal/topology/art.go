@@ -177,7 +177,7 @@ func (a *artist) box(ns *Namespace, boxW int) {
 		}
 		content(a.marks.Of(ns.Name, l.Name, ""), indent, text, Text, &end)
 		sub := indent + utf8.RuneCountInString(prefix) + 2
-		for _, d := range l.details() {
+		for _, d := range l.details(ns.Name) {
 			m := a.marks.Of(ns.Name, l.Name, d)
 			if m == Same && a.marks.Of(ns.Name, l.Name, "") == Added {
 				m = Added
@@ -266,6 +266,10 @@ func (a *artist) wires(cross []Edge) {
 				cells[c] = '─'
 			case '│':
 				cells[c] = '┼'
+			case '┐': // a nearer wire starts here too, the line goes on
+				cells[c] = '┬'
+			case '┘':
+				cells[c] = '┴'
 			}
 		}
 		line := a.rows[y].line

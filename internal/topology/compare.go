@@ -71,7 +71,7 @@ func Compare(before, after *Network) *Marks {
 			case was == nil || !old.shows(was):
 				m.marks[key(ns.Name, l.Name, "")] = Added
 			case was.describe() != l.describe() || was.Master != l.Master || was.MAC != l.MAC ||
-				!sameEnd(was.Peer, l.Peer) || !sameEnd(was.Parent, l.Parent) || strings.Join(was.details(), "|") != strings.Join(l.details(), "|"):
+				!sameEnd(was.Peer, l.Peer) || !sameEnd(was.Parent, l.Parent) || strings.Join(was.details(ns.Name), "|") != strings.Join(l.details(ns.Name), "|"):
 				m.marks[key(ns.Name, l.Name, "")] = Changed
 			}
 			for _, a := range l.Addresses {

@@ -39,3 +39,19 @@ func overlayNetwork() *Network {
 	n.Namespaces = append(n.Namespaces, host("host B", "B", "192.0.2.2", "192.0.2.1", "10.0.0.3")...)
 	return n
 }
+
+// macvlanNetwork is two containers with a macvlan sub-interface each of
+// the host's eth0: three wires leave the same line.
+func macvlanNetwork() *Network {
+	ctr := func(name, ip string) Namespace {
+		return Namespace{Name: name, Gateway: "192.168.100.1 dev eth0", Links: []Link{
+			{Name: "eth0", Index: 2, Kind: "macvlan", State: "UP", Addresses: []string{ip + "/24"}, Parent: &End{"host", "eth0"}},
+		}}
+	}
+	return &Network{Namespaces: []Namespace{
+		{Name: "host", Links: []Link{{Name: "eth0", Index: 2, Kind: "veth", State: "UP", Addresses: []string{"192.168.100.10/24"}, Peer: &End{"lan", "eth0"}}}},
+		{Name: "lan", Links: []Link{{Name: "eth0", Index: 2, Kind: "veth", State: "UP", Addresses: []string{"192.168.100.1/24"}, Peer: &End{"host", "eth0"}}}},
+		ctr("container1", "192.168.100.2"),
+		ctr("container2", "192.168.100.3"),
+	}}
+}

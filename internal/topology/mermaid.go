@@ -46,7 +46,7 @@ func Mermaid(n *Network, marks *Marks) string {
 		for _, t := range trees {
 			for _, l := range append([]Link{t.link}, t.ports...) {
 				id := nodeID(End{ns.Name, l.Name})
-				lines := append([]string{"<b>" + mermaidText(l.Name) + "</b>", mermaidText(l.Kind + " · " + l.State)}, mapText(l.details())...)
+				lines := append([]string{"<b>" + mermaidText(l.Name) + "</b>", mermaidText(l.Kind + " · " + l.State)}, mapText(l.details(ns.Name))...)
 				fmt.Fprintf(&b, "    %s[\"%s\"]\n", id, strings.Join(lines, "<br/>"))
 				switch marks.Of(ns.Name, l.Name, "") {
 				case Added:

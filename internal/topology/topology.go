@@ -309,11 +309,15 @@ func (l *Link) describe() string {
 }
 
 // details are the link's further lines: its addresses, its tunnel, its
-// lower device.
-func (l *Link) details() []string {
+// lower device (with its namespace when it is not ns, the link's own).
+func (l *Link) details(ns string) []string {
 	out := slices.Clone(l.Addresses)
-	if l.Parent != nil && l.Kind != "veth" {
-		out = append(out, "on "+l.Parent.Link)
+	if p := l.Parent; p != nil && l.Kind != "veth" {
+		if p.Namespace == ns {
+			out = append(out, "on "+p.Link)
+		} else {
+			out = append(out, "on "+p.String())
+		}
 	}
 	if v := l.VXLAN; v != nil {
 		s := v.label()

@@ -49,6 +49,7 @@ func TestArt(t *testing.T) {
 	checkGolden(t, "join_60.txt", art(joinNetwork(), marks, 60))
 	checkGolden(t, "join_30.txt", art(joinNetwork(), marks, 30))
 	checkGolden(t, "overlay_56.txt", art(overlayNetwork(), nil, 56))
+	checkGolden(t, "macvlan_50.txt", art(macvlanNetwork(), nil, 50))
 }
 
 func TestMermaid(t *testing.T) {
