@@ -438,17 +438,25 @@ func TestSourceFollowsOrigin(t *testing.T) {
 		t.Errorf("gutter marks are not the events' origins (-origins +marked):\n%s", diff)
 	}
 	// Move to an event of another line: the highlighted line follows.
+	evs := m.callsPane().data.events
+	first, _ := m.callsPane().selected()
+	target := evs[first].Origin.Line
+	for _, e := range evs {
+		if e.Origin.Line != evs[first].Origin.Line {
+			target = e.Origin.Line
+		}
+	}
 	for i := 0; i < 3000; i++ {
 		r, _ := m.callsPane().selected()
-		if m.callsPane().data.events[r].Origin.Line == 33 {
+		if evs[r].Origin.Line == target {
 			break
 		}
 		m = press(m, "j")
 	}
 	sp := m.sourcePane()
 	hl := stripANSI(sp.code[sp.originLine])
-	if !strings.HasPrefix(hl, "▶  33") {
-		t.Errorf("highlighted line %q, want line 33", hl)
+	if want := fmt.Sprintf("▶%4d", target); !strings.HasPrefix(hl, want) {
+		t.Errorf("highlighted line %q, want line %d", hl, target)
 	}
 	checkOriginShown(t, m)
 }
