@@ -110,12 +110,12 @@ func TestJSONL(t *testing.T) {
 			Event     int            `json:"event"`
 			Offset    *int64         `json:"offset_ns"`
 			StepID    string         `json:"step_id"`
-			Seq    uint64         `json:"seq"`
-			Kind   string         `json:"kind"`
-			Call   string         `json:"call"`
-			Sum    string         `json:"summary"`
-			Data   string         `json:"data_hex"`
-			Origin *analyze.Frame `json:"origin"`
+			Seq       uint64         `json:"seq"`
+			Kind      string         `json:"kind"`
+			Call      string         `json:"call"`
+			Sum       string         `json:"summary"`
+			Data      string         `json:"data_hex"`
+			Origin    *analyze.Frame `json:"origin"`
 		}
 		if err := json.Unmarshal(sc.Bytes(), &got); err != nil {
 			t.Fatalf("line %d: %v", n+1, err)
