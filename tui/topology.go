@@ -7,7 +7,6 @@ import (
 
 	"github.com/netexplore/netexplore/internal/topology"
 	"github.com/netexplore/netexplore/session"
-	"github.com/netexplore/netexplore/steps"
 )
 
 // topologyPane draws the scenario's networks after the selected step: each
@@ -16,24 +15,12 @@ import (
 // namespaces, and what the step added (+) or changed (~) highlighted. It is
 // drawn from the state the lab read from the kernel after the step, never
 // from the step's explanation.
-type topologyPane struct {
-	textWindow
-	navKeys
-	com *common
-
-	step int
-	key  topologyKey
-}
+type topologyPane struct{ stepDoc }
 
 func newTopologyPane(com *common) *topologyPane {
-	return &topologyPane{navKeys: com.keys.Nav, com: com}
-}
-
-type topologyKey struct {
-	step, w, gen int
-	status       session.Status
-	result       *steps.StepResult
-	shown        int
+	p := &topologyPane{}
+	p.stepDoc = newStepDoc(com, p.build)
+	return p
 }
 
 // Title implements Pane: which step's state the picture shows.
@@ -47,39 +34,14 @@ func (p *topologyPane) Title() (string, string) {
 // Update implements Pane: it draws the selected step's network, and
 // scrolls.
 func (p *topologyPane) Update(msg tea.Msg) (Pane, tea.Cmd) {
-	switch msg := msg.(type) {
-	case stepMsg:
-		p.update(msg.step)
-	case sessionMsg:
-		p.lines = nil
-	case tea.KeyPressMsg, tea.MouseWheelMsg:
-		p.scrollBy(msg, p.navKeys)
-	}
+	p.update(msg)
 	return p, nil
-}
-
-// View implements Pane.
-func (p *topologyPane) View(bool) []string { return p.window() }
-
-func (p *topologyPane) update(step int) {
-	c := p.com
-	key := topologyKey{step: step, w: p.w, gen: c.gen, status: c.status(step), result: c.result(step), shown: c.doneCount()}
-	if key == p.key && p.lines != nil {
-		return
-	}
-	if key.step != p.key.step {
-		p.offset = 0
-	}
-	p.step, p.key = step, key
-	p.build(step)
-	p.offset = clamp(p.offset, 0, max(len(p.lines)-p.h, 0))
 }
 
 func (p *topologyPane) build(step int) {
 	c := p.com
 	st := &c.styles
 	w := p.w
-	p.lines = p.lines[:0]
 	note := func(pt paint, text string) {
 		for _, l := range wrap(text, w-1) {
 			p.lines = append(p.lines, pt.render(fit(" "+l, w)))
