@@ -17,8 +17,11 @@ import (
 
 	// The netlink protocol decoders register themselves with package
 	// netlink when loaded.
+	_ "github.com/netexplore/netexplore/trace/decode/genl"
 	_ "github.com/netexplore/netexplore/trace/decode/nftables"
 	_ "github.com/netexplore/netexplore/trace/decode/rtnl"
+	_ "github.com/netexplore/netexplore/trace/decode/sockdiag"
+	_ "github.com/netexplore/netexplore/trace/decode/xfrm"
 
 	"golang.org/x/sys/unix"
 )
@@ -50,7 +53,13 @@ type Result struct {
 
 // Event decodes one event. It never fails: what cannot be decoded is
 // shown as numbers and raw bytes.
-func Event(e *event.Event) Result {
+func Event(e *event.Event) Result { return EventContext(e, nil) }
+
+// EventContext is [Event] with what is known from the rest of the trace:
+// interface names to show beside indexes, names of generic netlink family
+// ids (a [netlink.Names] fed with each decoded event's Netlink messages
+// provides both). A nil ctx knows nothing, as [Event].
+func EventContext(e *event.Event, ctx *netlink.Context) Result {
 	d := Result{}
 	if e.Failed() {
 		d.Errno = unix.ErrnoName(unix.Errno(-e.Ret))
@@ -99,7 +108,7 @@ func Event(e *event.Event) Result {
 			break
 		}
 		if e.SockFamily == unix.AF_NETLINK {
-			d.Netlink = netlink.Decode(int(e.SockProto), e.Data)
+			d.Netlink = netlink.DecodeContext(int(e.SockProto), e.Data, ctx)
 		}
 		d.Summary = summarizeMessages(d.Netlink)
 		if e.Truncated() {

@@ -13,19 +13,67 @@ import (
 
 // Generic netlink (NETLINK_GENERIC): struct genlmsghdr, then attributes.
 // Only the nlctrl family has a fixed id; the others get theirs at run
-// time, so their attributes are decoded by shape.
+// time, so their messages are decoded with the family's tables when the
+// decoding [Context] names the id, and by shape otherwise.
 
-func init() { RegisterBody(unix.NETLINK_GENERIC, decodeGenericBody) }
+func init() { RegisterBodyContext(unix.NETLINK_GENERIC, decodeGenericBody) }
+
+// GenlFamily describes a generic netlink family as its spec does: the
+// commands of each direction with their attribute sets.
+type GenlFamily struct {
+	// Name is the family's name, as nlctrl reports it ("ethtool").
+	Name string
+	// Source names the spec and the commit the tables came from.
+	Source string
+	// Requests holds the commands user space sends, by number.
+	Requests []GenlCmd
+	// Replies holds the commands the kernel sends (replies and
+	// notifications), by number; nil when both directions share
+	// Requests' numbering.
+	Replies []GenlCmd
+	// Summary, when set, describes a message in a few words from its
+	// decoded attributes.
+	Summary func(attrs []event.Field) string
+}
+
+// GenlCmd is one command of a [GenlFamily].
+type GenlCmd struct {
+	Name  string   // e.g. "ETHTOOL_MSG_FEATURES_GET"
+	Attrs *AttrSet // its attributes
+	Op    OpKind   // how its request flags are named
+}
+
+// genlFamilies holds the families with tables, by name.
+var genlFamilies = map[string]*GenlFamily{}
+
+// RegisterFamily adds the tables of a generic netlink family. It is
+// called from package init functions only.
+func RegisterFamily(f *GenlFamily) { genlFamilies[f.Name] = f }
+
+// command returns the command cmd of family f in the direction of h.
+func (f *GenlFamily) command(h Header, cmd uint8) (GenlCmd, bool) {
+	cmds := f.Requests
+	if !h.Request() && f.Replies != nil {
+		cmds = f.Replies
+	}
+	if int(cmd) < len(cmds) && cmds[cmd].Name != "" {
+		return cmds[cmd], true
+	}
+	return GenlCmd{}, false
+}
 
 // genlHeaderLen is sizeof(struct genlmsghdr).
 const genlHeaderLen = 4
 
 // decodeGenericBody decodes a generic netlink message body.
-func decodeGenericBody(msgType uint16, body []byte, base int) Body {
+func decodeGenericBody(h Header, body []byte, base int) Body {
+	msgType := h.Type
 	d := Body{Decoded: event.Decoded{Name: fmt.Sprintf("%#x", msgType)}}
 	ctrl := msgType == unix.GENL_ID_CTRL
-	if ctrl {
-		d.Name = "nlctrl"
+	var family *GenlFamily
+	if name, ok := h.Ctx.family(msgType); ok {
+		d.Name = name
+		family = genlFamilies[name]
 	}
 	if len(body) == 0 {
 		return d
@@ -37,22 +85,40 @@ func decodeGenericBody(msgType uint16, body []byte, base int) Body {
 	}
 	cmd, version := body[0], body[1]
 	cmdName := strconv.Itoa(int(cmd))
-	if ctrl {
+	var gc GenlCmd
+	switch {
+	case ctrl:
 		cmdName = ctrlCmdNames.Prefixed(uint64(cmd), "CTRL_CMD")
 		d.Op = ctrlOp(cmd)
+	case family != nil:
+		var ok bool
+		if gc, ok = family.command(h, cmd); ok {
+			cmdName, d.Op = gc.Name, gc.Op
+		}
 	}
 	d.Fields = []event.Field{{Name: "genlmsghdr", Value: cmdName, Offset: base, Length: genlHeaderLen, Children: []event.Field{
 		{Name: "cmd", Value: cmdName, Offset: base, Length: 1},
 		{Name: "version", Value: strconv.Itoa(int(version)), Offset: base + 1, Length: 1},
 	}}}
-	w := &Walker{}
-	if ctrl {
+	w := &Walker{Ctx: h.Ctx}
+	switch {
+	case ctrl:
 		attrs := w.Attrs(body[genlHeaderLen:], base+genlHeaderLen, &ctrlAttrs)
 		d.Fields = append(d.Fields, attrs...)
 		d.Summary = render.Join(cmdName, ctrlSummary(attrs))
-	} else {
+	case gc.Attrs != nil:
+		attrs := w.Attrs(body[genlHeaderLen:], base+genlHeaderLen, gc.Attrs)
+		d.Fields = append(d.Fields, attrs...)
+		d.Summary = cmdName
+		if family.Summary != nil {
+			d.Summary = render.Join(cmdName, family.Summary(attrs))
+		}
+	default:
 		d.Fields = append(d.Fields, w.Attrs(body[genlHeaderLen:], base+genlHeaderLen, &byShape)...)
 		d.Summary = "cmd " + cmdName
+		if gc.Name != "" {
+			d.Summary = cmdName
+		}
 	}
 	d.Malformed = w.Malformed
 	return d

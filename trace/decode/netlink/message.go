@@ -120,18 +120,42 @@ type Body struct {
 // after the 16-byte nlmsghdr, found at payload offset base.
 type BodyDecoder func(msgType uint16, body []byte, base int) Body
 
+// Header is what a [ContextDecoder] knows of a message besides its body:
+// the type and flags of its nlmsghdr and the decoding [Context].
+type Header struct {
+	Type  uint16 // nlmsg_type
+	Flags uint16 // nlmsg_flags
+	// Ctx holds what is known from the rest of the trace; never nil.
+	Ctx *Context
+}
+
+// Request reports whether the message goes from user space to the kernel
+// (NLM_F_REQUEST), which is how generic netlink families whose request and
+// reply commands are numbered apart tell them apart.
+func (h Header) Request() bool { return h.Flags&unix.NLM_F_REQUEST != 0 }
+
+// ContextDecoder is a [BodyDecoder] that also uses the message's flags and
+// the decoding [Context] (interface names, generic netlink family ids).
+type ContextDecoder func(h Header, body []byte, base int) Body
+
 // bodyDecoders holds the body decoder of each netlink protocol that has
 // one; protocol packages add theirs with RegisterBody when they load.
-var bodyDecoders = map[int]BodyDecoder{}
+var bodyDecoders = map[int]ContextDecoder{}
 
 // RegisterBody makes decode the body decoder of a NETLINK_* protocol. It is
 // called from package init functions only.
-func RegisterBody(protocol int, decode BodyDecoder) { bodyDecoders[protocol] = decode }
+func RegisterBody(protocol int, decode BodyDecoder) {
+	bodyDecoders[protocol] = func(h Header, body []byte, base int) Body { return decode(h.Type, body, base) }
+}
+
+// RegisterBodyContext is [RegisterBody] for a decoder that uses the
+// message's flags or the decoding context.
+func RegisterBodyContext(protocol int, decode ContextDecoder) { bodyDecoders[protocol] = decode }
 
 // bodyDecoder picks the body decoder of a netlink protocol.
-func bodyDecoder(protocol int) BodyDecoder {
+func bodyDecoder(protocol int) ContextDecoder {
 	if d, ok := bodyDecoders[protocol]; ok {
 		return d
 	}
-	return decodeRawBody
+	return func(h Header, body []byte, base int) Body { return decodeRawBody(h.Type, body, base) }
 }

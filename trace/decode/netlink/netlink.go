@@ -20,7 +20,15 @@ import (
 // reply does; each one is returned in order. Decoding never fails: when a
 // length field is wrong the message is returned with Malformed set and the
 // walk stops there.
-func Decode(protocol int, b []byte) []Message {
+func Decode(protocol int, b []byte) []Message { return DecodeContext(protocol, b, nil) }
+
+// DecodeContext is [Decode] with what is known from the rest of the trace:
+// interface names to show beside indexes and the names of generic netlink
+// family ids. A nil ctx knows nothing.
+func DecodeContext(protocol int, b []byte, ctx *Context) []Message {
+	if ctx == nil {
+		ctx = &Context{}
+	}
 	body := bodyDecoder(protocol)
 	var msgs []Message
 	for off := 0; off < len(b); {
@@ -47,7 +55,7 @@ func Decode(protocol int, b []byte) []Message {
 			// zero nlmsg_len.
 			break
 		}
-		m, next := decodeMessage(protocol, body, b, off)
+		m, next := decodeMessage(protocol, body, ctx, b, off)
 		msgs = append(msgs, m)
 		if next <= off {
 			break
@@ -94,7 +102,7 @@ func parseHeader(b []byte) header {
 // decodeMessage decodes the message whose header starts at b[off:]. It
 // returns the message and the offset of the next one, or -1 when the walk
 // must stop.
-func decodeMessage(protocol int, body BodyDecoder, b []byte, off int) (Message, int) {
+func decodeMessage(protocol int, body ContextDecoder, ctx *Context, b []byte, off int) (Message, int) {
 	h := parseHeader(b[off:])
 	m := Message{
 		Offset:       off,
@@ -127,7 +135,7 @@ func decodeMessage(protocol int, body BodyDecoder, b []byte, off int) (Message, 
 	case unix.NLMSG_ERROR:
 		m.Name = "NLMSG_ERROR"
 		ackFlags = true
-		bodyField = decodeError(protocol, body, b[:end], off, h, &m)
+		bodyField = decodeError(protocol, body, ctx, b[:end], off, h, &m)
 	case unix.NLMSG_DONE:
 		m.Name = "NLMSG_DONE"
 		ackFlags = true
@@ -140,7 +148,7 @@ func decodeMessage(protocol int, body BodyDecoder, b []byte, off int) (Message, 
 			}
 			break
 		}
-		d := body(h.Type, payload, base)
+		d := body(Header{Type: h.Type, Flags: h.Flags, Ctx: ctx}, payload, base)
 		m.Name, op, bodySum, bodyField = d.Name, d.Op, d.Summary, d.Fields
 		if m.Name == "" {
 			m.Name = strconv.Itoa(int(h.Type))
@@ -203,7 +211,7 @@ func FlagNames(flags uint16, op OpKind, ack bool) string {
 // decodeError decodes the body of an NLMSG_ERROR whose header is at
 // b[off:] (b ends with the message): struct nlmsgerr (error code and the
 // request it answers) and the extended ACK attributes.
-func decodeError(protocol int, body BodyDecoder, b []byte, off int, h header, m *Message) []event.Field {
+func decodeError(protocol int, body ContextDecoder, ctx *Context, b []byte, off int, h header, m *Message) []event.Field {
 	m.IsError = true
 	base := off + HeaderLen
 	if len(b)-base < 4 {
@@ -234,14 +242,14 @@ func decodeError(protocol int, body BodyDecoder, b []byte, off int, h header, m 
 		capped := h.Flags&unix.NLM_F_CAPPED != 0
 		var msg event.Field
 		if capped || rh.Len <= HeaderLen {
-			d := body(rh.Type, nil, reqOff+HeaderLen)
+			d := body(Header{Type: rh.Type, Flags: rh.Flags, Ctx: ctx}, nil, reqOff+HeaderLen)
 			name := typeName(rh.Type, d.Name)
 			flags := FlagNames(rh.Flags, d.Op, rh.Type == unix.NLMSG_ERROR || rh.Type == unix.NLMSG_DONE)
 			reqLen = HeaderLen
 			msg = event.Field{Name: "msg", Value: render.Join(name, summaryFlags(flags)), Offset: reqOff, Length: HeaderLen,
 				Children: []event.Field{headerField(reqOff, rh, name, flags)}}
 		} else {
-			inner, _ := decodeMessage(protocol, body, b, reqOff)
+			inner, _ := decodeMessage(protocol, body, ctx, b, reqOff)
 			reqLen = inner.Length
 			msg = event.Field{Name: "msg", Value: inner.Summary, Offset: reqOff, Length: inner.Length, Children: inner.Fields}
 			if inner.Malformed != "" && m.Malformed == "" {

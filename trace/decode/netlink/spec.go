@@ -123,6 +123,11 @@ type AttrSet struct {
 	// Attrs holds the attributes by type; an entry without a Name is
 	// unknown.
 	Attrs []AttrSpec
+	// Header is the fixed-size struct that precedes the attributes, for
+	// the formats of a sub-message that start with one ("fixed-header"
+	// in the specs, as tc's pfifo_fast options); the attributes start at
+	// the next 4-byte boundary after it.
+	Header []Member
 	// Value, when not nil, gives a Nest or NestArray entry of this set a
 	// one-line value from its data and decoded children, e.g. "packets 3
 	// bytes 180".
@@ -156,6 +161,10 @@ func (s *AttrSet) Name(t uint16) string {
 type Selector struct {
 	// Attr is the sibling attribute, a string, that names the format.
 	Attr uint16
+	// Up says how many nesting levels above the attribute's own the
+	// selector is found: 0 for a sibling, 1 for a sibling of the
+	// enclosing nest (tc's TCA_STATS_APP is selected by TCA_KIND).
+	Up int
 	// Formats maps each known format to its attribute set.
 	Formats map[string]*AttrSet
 	// Prefix names the attributes of a format missing from Formats: Prefix
@@ -210,3 +219,17 @@ func StructSize(members []Member) int {
 	}
 	return n
 }
+
+// Ifindex names an integer that is an interface index: the kernel stores
+// it as a signed 32-bit number, and a [Walker] whose [Context] knows
+// interface names shows the name beside it, "3 (veth0)".
+var Ifindex render.Namer = ifindexNamer{}
+
+type ifindexNamer struct{}
+
+// Name renders an interface index as a signed number.
+func (ifindexNamer) Name(v uint64) string { return fmt.Sprint(int32(uint32(v))) }
+
+// Bitfield32 is struct nla_bitfield32, the payload of "bitfield32"
+// attributes: the bit values and the mask of the bits being set.
+var Bitfield32 = []Member{{Name: "value", Type: U32, Values: render.HexInt}, {Name: "selector", Type: U32, Values: render.HexInt}}

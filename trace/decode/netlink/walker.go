@@ -26,6 +26,9 @@ type Walker struct {
 	// State is the protocol decoder's own state, for its Custom
 	// attributes.
 	State any
+	// Ctx is what is known from the rest of the trace (interface names);
+	// nil knows nothing.
+	Ctx *Context
 	// Malformed is the first problem met, "" if none.
 	Malformed string
 
@@ -76,18 +79,7 @@ func (w *Walker) Attrs(b []byte, base int, s *AttrSet) []event.Field {
 // Sibling returns the attribute of type t among those being walked, the
 // siblings of the attribute being decoded (the last one, if t occurs
 // twice).
-func (w *Walker) Sibling(t uint16) (Attr, bool) {
-	var found Attr
-	ok := false
-	if n := len(w.siblings); n > 0 {
-		for _, a := range w.siblings[n-1] {
-			if a.Type == t {
-				found, ok = a, true
-			}
-		}
-	}
-	return found, ok
-}
+func (w *Walker) Sibling(t uint16) (Attr, bool) { return w.relative(t, 0) }
 
 // Attr decodes one attribute with the spec s has for its type. An
 // attribute s does not know is named Prefix(type) and shown by its shape.
@@ -102,7 +94,7 @@ func (w *Walker) Attr(a Attr, s *AttrSet) event.Field {
 		t |= BigEndian
 	}
 	if sp.Struct != nil {
-		fields, short := Struct(a.Data, a.DataOff(), sp.Struct)
+		fields, short := w.Struct(a.Data, a.DataOff(), sp.Struct)
 		if short {
 			f.Value = render.Hex(a.Data)
 		}
@@ -111,6 +103,9 @@ func (w *Walker) Attr(a Attr, s *AttrSet) event.Field {
 	}
 	if !nests(t, a) {
 		f.Value = Value(t, a.Data, sp.Values)
+		if sp.Values == Ifindex {
+			f.Value += w.ifname(a.Data)
+		}
 		return f
 	}
 	// The attribute holds more attributes.
@@ -151,6 +146,40 @@ func (w *Walker) Attr(a Attr, s *AttrSet) event.Field {
 	return f
 }
 
+// ifname is " (name)" for an interface index held in data, when the
+// walker's context knows it.
+func (w *Walker) ifname(data []byte) string {
+	v, ok := uintOf(data, false)
+	if !ok {
+		return ""
+	}
+	return w.Ctx.ifname(int32(uint32(v)))
+}
+
+// Struct is [Struct] that also names the interface indexes among the
+// members (those whose Values is [Ifindex]) when the context knows them.
+func (w *Walker) Struct(b []byte, base int, members []Member) ([]event.Field, bool) {
+	fields, short := Struct(b, base, members)
+	if w.Ctx == nil || w.Ctx.Ifnames == nil {
+		return fields, short
+	}
+	i := 0
+	for _, m := range members {
+		if m.Name == "" || m.Type == Pad {
+			continue
+		}
+		if i >= len(fields) {
+			break
+		}
+		if m.Values == Ifindex {
+			f := &fields[i]
+			f.Value += w.ifname(b[f.Offset-base : f.Offset-base+f.Length])
+		}
+		i++
+	}
+	return fields, short
+}
+
 // nests reports whether an attribute of type t holds more attributes (a
 // Custom one may).
 func nests(t Type, a Attr) bool {
@@ -176,7 +205,7 @@ func (w *Walker) nestValue(s *AttrSet, a Attr, children []event.Field) string {
 // shape, or as bytes when the payload does not hold attributes.
 func (w *Walker) subMessage(sel *Selector, a Attr) (string, []event.Field) {
 	format := ""
-	if s, ok := w.Sibling(sel.Attr); ok {
+	if s, ok := w.relative(sel.Attr, sel.Up); ok {
 		format = render.CString(s.Data)
 	}
 	set, ok := sel.Formats[format]
@@ -186,5 +215,37 @@ func (w *Walker) subMessage(sel *Selector, a Attr) (string, []event.Field) {
 		}
 		set = &AttrSet{Prefix: sel.Prefix + strings.ToUpper(format)}
 	}
-	return "", w.Attrs(a.Data, a.DataOff(), set)
+	if set.Header == nil {
+		return "", w.Attrs(a.Data, a.DataOff(), set)
+	}
+	size := StructSize(set.Header)
+	hdr, short := w.Struct(a.Data, a.DataOff(), set.Header)
+	n := min(len(a.Data), size)
+	fields := []event.Field{{Name: "header", Offset: a.DataOff(), Length: n, Children: hdr}}
+	if short {
+		w.Fail("%d bytes at offset %d are shorter than the %d-byte header of %q", len(a.Data), a.DataOff(), size, format)
+		fields[0].Value = render.Hex(a.Data)
+		return "", fields
+	}
+	if rest := Align(size); rest < len(a.Data) {
+		fields = append(fields, w.Attrs(a.Data[rest:], a.DataOff()+rest, set)...)
+	}
+	return "", fields
+}
+
+// relative returns the attribute of type t at the level up levels above
+// the attributes being walked (0: the siblings).
+func (w *Walker) relative(t uint16, up int) (Attr, bool) {
+	n := len(w.siblings) - 1 - up
+	if n < 0 {
+		return Attr{}, false
+	}
+	var found Attr
+	ok := false
+	for _, a := range w.siblings[n] {
+		if a.Type == t {
+			found, ok = a, true
+		}
+	}
+	return found, ok
 }

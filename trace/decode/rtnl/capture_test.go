@@ -44,8 +44,13 @@ type rtnlScenario struct {
 }
 
 const (
-	rtnlBridgeLab = "ip link add br0 type bridge"
-	rtnlFullLab   = "ip link add br0 type bridge; ip addr add 172.17.0.1/16 dev br0; " +
+	rtnlVethLab   = "ip link add v0 type veth peer name v1; ip link set v0 up; ip link set v1 up"
+	rtnlXfrmState = "src 10.0.0.1 dst 10.0.0.2 proto esp spi 0x100 mode tunnel " +
+		"enc 'cbc(aes)' 0x000102030405060708090a0b0c0d0e0f auth 'hmac(sha1)' 0x00010203040506070809101112131415161718ff"
+	rtnlXfrmPolicy = "src 10.0.0.0/24 dst 10.1.0.0/24 dir out tmpl src 10.0.0.1 dst 10.0.0.2 proto esp mode tunnel"
+	rtnlBridgeLab  = "ip link add br0 type bridge"
+	rtnlListener   = `'import socket,time; s=socket.socket(); s.bind(("127.0.0.1", 8080)); s.listen(); time.sleep(5)'`
+	rtnlFullLab    = "ip link add br0 type bridge; ip addr add 172.17.0.1/16 dev br0; " +
 		"ip -6 addr add fd00::1/64 dev br0 nodad; ip link set br0 up; " +
 		"ip link add v0 type veth peer name v1; ip link set v0 master br0; ip link set v0 up; ip link set v1 up; " +
 		"ip link add link v1 name mv0 type macvlan mode bridge; " +
@@ -87,6 +92,33 @@ var rtnlScenarios = []rtnlScenario{
 	{name: "nsid", mountNS: true, setup: "mount -t tmpfs tmpfs /run; ip netns add nx-rtnl",
 		command: "sh -c 'ip netns set nx-rtnl 7; ip netns list-id'"},
 	{name: "genl_ctrl", protocol: unix.NETLINK_GENERIC, command: "genl ctrl get name nlctrl"},
+	{name: "qdisc_add_htb", setup: rtnlVethLab, command: "tc qdisc add dev v0 root handle 1: htb default 10"},
+	{name: "class_add_htb", setup: rtnlVethLab + "; tc qdisc add dev v0 root handle 1: htb default 10",
+		command: "tc class add dev v0 parent 1: classid 1:10 htb rate 1mbit"},
+	{name: "qdisc_dump", setup: rtnlVethLab + "; tc qdisc add dev v0 root handle 1: htb default 10; tc qdisc add dev v0 clsact",
+		command: "tc -s qdisc show dev v0"},
+	{name: "filter_add_matchall", setup: rtnlVethLab + "; tc qdisc add dev v0 clsact",
+		command: "tc filter add dev v0 ingress matchall action drop"},
+	{name: "filter_dump", setup: rtnlVethLab + "; tc qdisc add dev v0 clsact; tc filter add dev v0 ingress matchall action drop",
+		command: "tc filter show dev v0 ingress"},
+	{name: "rule_add", command: "ip rule add from 10.1.0.0/16 table 100 priority 1000"},
+	{name: "rule_dump", setup: "ip rule add from 10.1.0.0/16 table 100 priority 1000", command: "ip rule show"},
+	{name: "nexthop_add", setup: rtnlVethLab + "; ip addr add 10.0.0.1/24 dev v0", command: "ip nexthop add id 1 via 10.0.0.2 dev v0"},
+	{name: "nexthop_dump", setup: rtnlVethLab + "; ip addr add 10.0.0.1/24 dev v0; ip nexthop add id 1 via 10.0.0.2 dev v0",
+		command: "ip nexthop show"},
+	{name: "vlan_global_dump", setup: rtnlVethLab + "; ip link add br0 type bridge vlan_filtering 1; ip link set v0 master br0",
+		command: "bridge vlan global show"},
+	{name: "mdb_add", setup: rtnlVethLab + "; ip link add br0 type bridge; ip link set br0 up; ip link set v0 master br0",
+		command: "bridge mdb add dev br0 port v0 grp 239.1.1.1 permanent"},
+	{name: "mdb_dump", setup: rtnlVethLab + "; ip link add br0 type bridge; ip link set br0 up; ip link set v0 master br0; " +
+		"bridge mdb add dev br0 port v0 grp 239.1.1.1 permanent", command: "bridge mdb show"},
+	{name: "ss", protocol: unix.NETLINK_SOCK_DIAG, setup: "ip link set lo up; (python3 -c " + rtnlListener + " &); sleep 0.5",
+		command: "ss -tuanx"},
+	{name: "xfrm_state_add", protocol: unix.NETLINK_XFRM, command: "ip xfrm state add " + rtnlXfrmState},
+	{name: "xfrm_state_dump", protocol: unix.NETLINK_XFRM, setup: "ip xfrm state add " + rtnlXfrmState, command: "ip xfrm state list"},
+	{name: "xfrm_policy_add", protocol: unix.NETLINK_XFRM, command: "ip xfrm policy add " + rtnlXfrmPolicy},
+	{name: "xfrm_policy_dump", protocol: unix.NETLINK_XFRM, setup: "ip xfrm policy add " + rtnlXfrmPolicy, command: "ip xfrm policy list"},
+	{name: "ethtool_features", protocol: unix.NETLINK_GENERIC, setup: rtnlVethLab, command: "ethtool -k v0"},
 	{name: "docker_steps", craft: "docker",
 		command: "Docker's bridge and endpoint setup through vishvananda/netlink: LinkAdd(Bridge docker0), LinkSetMTU, " +
 			"AddrAdd 172.17.0.1/16, LinkSetUp, LinkAdd(Veth), LinkSetMaster, LinkSetHairpin, LinkSetUp, RouteAdd (sent by TestRtnlCraftHelper)"},

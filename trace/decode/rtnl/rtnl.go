@@ -21,7 +21,7 @@ import (
 // is rendered.
 
 func init() {
-	netlink.RegisterBody(unix.NETLINK_ROUTE, decodeBody)
+	netlink.RegisterBodyContext(unix.NETLINK_ROUTE, decodeBody)
 	// Set here, not in the tables: each nests the set it belongs to.
 	infoData.Formats["veth"] = &vethAttrs
 	routeAttrs.Attrs[unix.RTA_MULTIPATH] = netlink.AttrSpec{Name: "RTA_MULTIPATH", Type: netlink.Custom, Decode: multipath}
@@ -33,6 +33,9 @@ type format struct {
 	header  string           // the struct's name, "ifinfomsg"
 	members []netlink.Member // its members
 	attrs   *netlink.AttrSet // the attributes that follow it
+	// request, when set, holds the attributes of requests of an
+	// operation kind where they differ from the kernel's messages.
+	request map[netlink.OpKind]*netlink.AttrSet
 	// summary describes a message in a few words from its header (at
 	// least the struct's size) and attributes; get is set for requests
 	// that read.
@@ -48,12 +51,23 @@ var formats = map[uint16]*format{
 	(unix.RTM_NEWNEIGH - unix.RTM_BASE) / 4:    {header: "ndmsg", members: ndmsg, attrs: &neighAttrs, summary: neighSummary},
 	(unix.RTM_NEWNETCONF - unix.RTM_BASE) / 4:  {header: "netconfmsg", members: netconfmsg, attrs: &netconfAttrs, summary: netconfSummary},
 	(unix.RTM_NEWNSID - unix.RTM_BASE) / 4:     {header: "rtgenmsg", members: rtgenmsg, attrs: &nsidAttrs, summary: nsidSummary},
+	(unix.RTM_NEWQDISC - unix.RTM_BASE) / 4:    {header: "tcmsg", members: tcStructTcmsg, attrs: &tcSetTcAttrs, summary: tcSummary},
+	(unix.RTM_NEWTCLASS - unix.RTM_BASE) / 4:   {header: "tcmsg", members: tcStructTcmsg, attrs: &tcSetTcAttrs, summary: tcSummary},
+	(unix.RTM_NEWTFILTER - unix.RTM_BASE) / 4:  {header: "tcmsg", members: tcStructTcmsg, attrs: &tcSetTcAttrs, summary: tcSummary},
+	(unix.RTM_NEWCHAIN - unix.RTM_BASE) / 4:    {header: "tcmsg", members: tcStructTcmsg, attrs: &tcSetTcAttrs, summary: tcSummary},
+	(unix.RTM_NEWRULE - unix.RTM_BASE) / 4:     {header: "fib_rule_hdr", members: ruleStructFibRuleHdr, attrs: &ruleSetFibRuleAttrs, summary: ruleSummary},
+	(rtmNewNexthop - unix.RTM_BASE) / 4:        {header: "nhmsg", members: nhmsg, attrs: &nexthopAttrs, summary: nexthopSummary},
+	(rtmNewVlan - unix.RTM_BASE) / 4: {header: "br_vlan_msg", members: brVlanMsg, attrs: &vlanDBAttrs, summary: vlanSummary,
+		request: map[netlink.OpKind]*netlink.AttrSet{netlink.OpGet: &vlanDBDumpAttrs}},
+	(unix.RTM_NEWMDB - unix.RTM_BASE) / 4: {header: "br_port_msg", members: brPortMsg, attrs: &mdbAttrs, summary: mdbSummary,
+		request: map[netlink.OpKind]*netlink.AttrSet{netlink.OpNew: &mdbSetAttrs, netlink.OpDel: &mdbSetAttrs}},
 }
 
 // decodeBody decodes the body of a NETLINK_ROUTE message. The low two
 // bits of the type (counted from RTM_BASE) give the operation: new, delete,
 // get or set.
-func decodeBody(msgType uint16, body []byte, base int) netlink.Body {
+func decodeBody(h netlink.Header, body []byte, base int) netlink.Body {
+	msgType := h.Type
 	d := netlink.Body{Decoded: event.Decoded{Name: msgNames.Name(uint64(msgType))}}
 	if msgType < unix.RTM_BASE {
 		return d
@@ -74,14 +88,18 @@ func decodeBody(msgType uint16, body []byte, base int) netlink.Body {
 		d.Fields = []event.Field{{Name: "payload", Value: render.Hex(body), Offset: base, Length: len(body)}}
 		return d
 	}
-	f.decode(body, base, d.Op == netlink.OpGet, &d)
+	attrs := f.attrs
+	if a := f.request[d.Op]; a != nil && h.Request() {
+		attrs = a
+	}
+	f.decode(body, base, d.Op == netlink.OpGet, attrs, &netlink.Walker{Family: body[0], Ctx: h.Ctx}, &d)
 	return d
 }
 
 // decode decodes a body of the format: the header, then the attributes
 // from the next 4-byte boundary. A body shorter than the header is a dump
 // request that carries only struct rtgenmsg (the family), or malformed.
-func (f *format) decode(body []byte, base int, get bool, d *netlink.Body) {
+func (f *format) decode(body []byte, base int, get bool, set *netlink.AttrSet, w *netlink.Walker, d *netlink.Body) {
 	size := netlink.StructSize(f.members)
 	if len(body) < size {
 		if get {
@@ -95,12 +113,11 @@ func (f *format) decode(body []byte, base int, get bool, d *netlink.Body) {
 		return
 	}
 	hdrLen := min(len(body), netlink.Align(size))
-	hdr, _ := netlink.Struct(body[:size], base, f.members)
+	hdr, _ := w.Struct(body[:size], base, f.members)
 	d.Fields = []event.Field{{Name: f.header, Offset: base, Length: hdrLen, Children: hdr}}
 	var attrs []event.Field
 	if len(body) > hdrLen {
-		w := &netlink.Walker{Family: body[0]}
-		attrs = w.Attrs(body[hdrLen:], base+hdrLen, f.attrs)
+		attrs = w.Attrs(body[hdrLen:], base+hdrLen, set)
 		d.Fields = append(d.Fields, attrs...)
 		d.Malformed = w.Malformed
 	}
@@ -111,9 +128,6 @@ func (f *format) decode(body []byte, base int, get bool, d *netlink.Body) {
 var (
 	// clockT renders a time in hundredths of a second.
 	clockT = render.NamerFunc(func(v uint64) string { return fmt.Sprintf("%d (%d.%02d s)", v, v/100, v%100) })
-	// ifindexName renders an interface index, which the kernel stores as
-	// a signed 32-bit number.
-	ifindexName = render.NamerFunc(func(v uint64) string { return strconv.FormatInt(int64(int32(uint32(v))), 10) })
 	// nudState names ndm_state, where zero is NUD_NONE.
 	nudState = append(render.FlagSet{{Name: "NUD_NONE"}}, nudFlags...)
 	// nexthopFlags names rtnh_flags, the RTNH_F_* bits of rtm_flags.
@@ -204,7 +218,7 @@ func multipath(w *netlink.Walker, a netlink.Attr) (string, []event.Field) {
 			w.Fail("rtnexthop at offset %d has rtnh_len %d", base+pos, l)
 			break
 		}
-		members, _ := netlink.Struct(b[pos:pos+size], base+pos, rtnexthop)
+		members, _ := w.Struct(b[pos:pos+size], base+pos, rtnexthop)
 		members = append(members, w.Attrs(b[pos+size:pos+l], base+pos+size, &routeAttrs)...)
 		hop := event.Field{Name: "rtnexthop", Offset: base + pos, Length: l, Children: members}
 		hop.Value = render.Join(labeled(members, "RTA_GATEWAY", "via "), "dev index="+topValue(members, "rtnh_ifindex"))

@@ -14,7 +14,7 @@ var (
 		{Name: "ifi_family", Type: netlink.U8, Values: sockaddr.AFNames},
 		{Type: netlink.Pad, Len: 1}, // __ifi_pad
 		{Name: "ifi_type", Type: netlink.U16, Values: sockaddr.ArphrdNames},
-		{Name: "ifi_index", Type: netlink.S32},
+		{Name: "ifi_index", Type: netlink.S32, Values: netlink.Ifindex},
 		{Name: "ifi_flags", Type: netlink.U32, Values: iffFlags},
 		{Name: "ifi_change", Type: netlink.U32, Values: iffFlags},
 	}
@@ -23,7 +23,7 @@ var (
 		{Name: "ifa_prefixlen", Type: netlink.U8},
 		{Name: "ifa_flags", Type: netlink.U8, Values: ifaFlags},
 		{Name: "ifa_scope", Type: netlink.U8, Values: scopeNames},
-		{Name: "ifa_index", Type: netlink.S32},
+		{Name: "ifa_index", Type: netlink.S32, Values: netlink.Ifindex},
 	}
 	rtmsg = []netlink.Member{
 		{Name: "rtm_family", Type: netlink.U8, Values: sockaddr.AFNames},
@@ -39,7 +39,7 @@ var (
 	ndmsg = []netlink.Member{
 		{Name: "ndm_family", Type: netlink.U8, Values: sockaddr.AFNames},
 		{Type: netlink.Pad, Len: 3}, // ndm_pad1, ndm_pad2
-		{Name: "ndm_ifindex", Type: netlink.S32},
+		{Name: "ndm_ifindex", Type: netlink.S32, Values: netlink.Ifindex},
 		{Name: "ndm_state", Type: netlink.U16, Values: nudState},
 		{Name: "ndm_flags", Type: netlink.U8, Values: ntfFlags},
 		{Name: "ndm_type", Type: netlink.U8, Values: routeTypeNames},
@@ -53,7 +53,7 @@ var (
 		{Name: "rtnh_len", Type: netlink.U16},
 		{Name: "rtnh_flags", Type: netlink.U8, Values: nexthopFlags},
 		{Name: "rtnh_hops", Type: netlink.U8},
-		{Name: "rtnh_ifindex", Type: netlink.S32},
+		{Name: "rtnh_ifindex", Type: netlink.S32, Values: netlink.Ifindex},
 	}
 )
 
