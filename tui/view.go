@@ -157,7 +157,7 @@ func (m *Model) tabBox(s slot) []string {
 // hintLine tells, in the narrow layout, how the tabs work and what a
 // larger terminal shows.
 func (m *Model) hintLine() string {
-	text := fmt.Sprintf(" %d-%d switch tabs · at %dx%d or more, source and syscalls show side by side (this terminal is %dx%d)",
+	text := fmt.Sprintf(" tabs: %d-%d · source and syscalls side by side from %dx%d (this is %dx%d)",
 		int(paneSource)+1, int(numPanes), stackedWidth, stackedHigh, m.width, m.height)
 	return m.com.styles.Muted.render(fit(text, m.width))
 }
