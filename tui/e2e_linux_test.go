@@ -68,7 +68,7 @@ func TestEndToEnd(t *testing.T) {
 
 	// The steps that ran are not saved: q asks first, a second q quits.
 	term.keys(t, "q")
-	screen = term.waitFor(t, 10*time.Second, func(s string) bool { return strings.Contains(s, "not saved") })
+	screen = term.waitFor(t, 30*time.Second, func(s string) bool { return strings.Contains(s, "not saved") })
 	if !strings.Contains(screen, "q again quits") {
 		t.Errorf("q on an unsaved live session does not ask first:\n%s", screen)
 	}
@@ -119,9 +119,9 @@ func TestEndToEndReplay(t *testing.T) {
 			for i := 1; i <= 3; i++ {
 				term.keys(t, "n")
 				want := fmt.Sprintf("%d/", i) // the status line's "3/18 steps"
-				screen = term.waitFor(t, 10*time.Second, func(s string) bool { return strings.Contains(s, " "+want) })
+				screen = term.waitFor(t, 30*time.Second, func(s string) bool { return strings.Contains(s, " "+want) })
 			}
-			screen = term.waitFor(t, 10*time.Second, func(s string) bool { return strings.Contains(s, "RTM_NEWLINK docker0") })
+			screen = term.waitFor(t, 30*time.Second, func(s string) bool { return strings.Contains(s, "RTM_NEWLINK docker0") })
 			if !strings.Contains(screen, "RTM_NEWLINK docker0") {
 				t.Fatalf("setupDevice's RTM_NEWLINK is not on screen after n n n:\n%s", screen)
 			}
@@ -135,7 +135,7 @@ func TestEndToEndReplay(t *testing.T) {
 				t.Errorf("the line marked ▶ is %q, want the LinkAdd call that sent RTM_NEWLINK; screen:\n%s", marked, screen)
 			}
 			term.keys(t, "q")
-			screen = term.waitFor(t, 10*time.Second, func(s string) bool { return strings.Contains(s, "[exited") })
+			screen = term.waitFor(t, 30*time.Second, func(s string) bool { return strings.Contains(s, "[exited") })
 			if !strings.Contains(screen, "[exited 0]") {
 				t.Errorf("replay did not exit cleanly:\n%s", screen)
 			}
