@@ -8,7 +8,7 @@ VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo de
 FUZZTIME  ?= 5s
 BENCHTIME ?= 1x
 
-.PHONY: help deps build run test test-short fuzz fuzz-one bench generate check-generate lint golden docs clean
+.PHONY: help deps build run test test-short fuzz fuzz-one bench generate check-generate lint golden docs clean recordings
 
 help: ## list the targets
 	@awk 'BEGIN{FS=":.*## "} /^[a-z-]+:.*## /{printf "  %-15s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -68,11 +68,24 @@ lint: ## gofmt, go vet
 golden: ## rewrite the TUI golden files
 	$(GO) test ./tui/... -update
 
-docs: build ## regenerate docs/ from the embedded recorded session
+docs: build ## regenerate docs/walkthrough/ from the built-in recordings (one page per scenario, and an index)
 	$(GO) run ./internal/docgen -o docs
 
 clean: ## remove build output
 	rm -rf bin
 
-embedded-session: build ## re-record the session embedded in the binary (as root)
-	./$(BIN) record -o session/recorded/docker0.nxs
+# The scenarios to record (default: every one `run --scenario list`
+# names); DOCKER_VERSIONS, when set, also records each with
+# --docker-version V into session/recorded/SCENARIO@V.nxs.
+SCENARIOS       ?=
+DOCKER_VERSIONS ?=
+
+recordings: build ## re-record the built-in sessions, one per scenario, on this kernel (as root); then make docs golden
+	@set -e; scenarios="$(SCENARIOS)"; \
+	[ -n "$$scenarios" ] || scenarios=$$(./$(BIN) run --scenario list | awk 'NR > 1 { print $$1 }'); \
+	for s in $$scenarios; do \
+		./$(BIN) record --scenario $$s -o session/recorded/$$s.nxs; \
+		for v in $(DOCKER_VERSIONS); do \
+			./$(BIN) record --scenario $$s --docker-version $$v -o session/recorded/$$s@$$v.nxs; \
+		done; \
+	done; chmod 0644 session/recorded/*.nxs

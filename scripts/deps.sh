@@ -10,12 +10,19 @@
 # tmux for the terminal tests; clang-14, llvm-14 and libbpf-dev (its
 # headers) to rebuild the probe; docker.io, containerd, runc and
 # busybox-static for the tests against the real Docker daemon (never
-# started as services); python3 for raw-socket test programs.
+# started as services); python3 for raw-socket test programs; node and npm
+# for the test that parses the exports' Mermaid diagrams (it installs the
+# parser itself, with npm, into the user's cache directory).
 set -eu
 
 packages="iptables nftables iproute2 iputils-ping iputils-arping procps strace tshark tmux
 clang-14 llvm-14 libbpf-dev bpftool make git python3
 docker.io containerd runc busybox-static"
+# node may come from elsewhere than Debian (NodeSource's nodejs bundles
+# npm): only ask for Debian's when there is none.
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+	packages="$packages nodejs npm"
+fi
 
 missing=""
 for p in $packages; do

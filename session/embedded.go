@@ -2,18 +2,120 @@ package session
 
 import (
 	"bytes"
-	_ "embed"
+	"embed"
+	"fmt"
+	"path"
+	"slices"
+	"strings"
+
+	"github.com/netexplore/netexplore/steps"
 )
 
-// embeddedSession is Docker's default bridge recorded on a real kernel with
-// `netexplore record` (see `make embedded-session`). It lets replay, the
-// docs and the TUI tests work on any machine, without root.
+// recorded holds the sessions built into netexplore: one walkthrough of
+// each scenario, recorded on a real kernel with `netexplore record` (see
+// `make recordings`). They let replay, the docs and the tests work on any
+// machine, without root.
 //
-//go:embed recorded/docker0.nxs
-var embeddedSession []byte
+// A file is named after its scenario, recorded/SCENARIO.nxs, for the
+// Docker behaviour the steps mirror by default; a recording of the steps
+// as another Docker release performs them is recorded/SCENARIO@VERSION.nxs
+// (recorded/bridge@20.10.nxs, say).
+//
+//go:embed recorded/*.nxs
+var recorded embed.FS
 
-// EmbeddedName describes the embedded session in messages.
+// EmbeddedName describes the built-in recording of Docker's default bridge
+// in messages.
 const EmbeddedName = "built-in recording of Docker's default bridge"
 
-// Embedded returns the session embedded in the binary.
-func Embedded() (*Session, error) { return Read(bytes.NewReader(embeddedSession)) }
+// Recording is one session built into netexplore.
+type Recording struct {
+	// Scenario is the scenario it walks through ("bridge", "join", ...).
+	Scenario string
+	// DockerVersion is the Docker release whose steps it follows, empty
+	// for the default (the behaviour the steps mirror unless told
+	// otherwise).
+	DockerVersion string
+	// File is its path in the repository: session/recorded/join.nxs.
+	File string
+}
+
+// Name describes the recording in messages: "built-in recording of the
+// join scenario".
+func (r Recording) Name() string {
+	if r.Scenario == steps.ScenarioBridge && r.DockerVersion == "" {
+		return EmbeddedName
+	}
+	s := "built-in recording of the " + r.Scenario + " scenario"
+	if r.DockerVersion != "" {
+		s += " as Docker " + r.DockerVersion + " performs it"
+	}
+	return s
+}
+
+// Open reads the recording.
+func (r Recording) Open() (*Session, error) {
+	b, err := recorded.ReadFile(strings.TrimPrefix(r.File, "session/"))
+	if err != nil {
+		return nil, err
+	}
+	s, err := Read(bytes.NewReader(b))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", r.File, err)
+	}
+	return s, nil
+}
+
+// Recordings lists the built-in recordings in the order of
+// [steps.Scenarios], each scenario's default one before those of other
+// Docker releases.
+func Recordings() []Recording {
+	entries, _ := recorded.ReadDir("recorded")
+	var out []Recording
+	for _, e := range entries {
+		name, ok := strings.CutSuffix(e.Name(), ".nxs")
+		if !ok {
+			continue
+		}
+		scenario, version, _ := strings.Cut(name, "@")
+		out = append(out, Recording{Scenario: scenario, DockerVersion: version, File: path.Join("session/recorded", e.Name())})
+	}
+	order := map[string]int{}
+	for i, s := range steps.Scenarios() {
+		order[s.Name] = i
+	}
+	slices.SortStableFunc(out, func(a, b Recording) int {
+		if oa, ob := order[a.Scenario], order[b.Scenario]; oa != ob {
+			return oa - ob
+		}
+		return strings.Compare(a.DockerVersion, b.DockerVersion)
+	})
+	return out
+}
+
+// Builtin returns the built-in recording of scenario (empty: Docker's
+// default bridge) with Docker's default behaviour.
+func Builtin(scenario string) (Recording, error) {
+	if scenario == "" {
+		scenario = steps.ScenarioBridge
+	}
+	var have []string
+	for _, r := range Recordings() {
+		if r.Scenario == scenario && r.DockerVersion == "" {
+			return r, nil
+		}
+		if r.DockerVersion == "" {
+			have = append(have, r.Scenario)
+		}
+	}
+	return Recording{}, fmt.Errorf("no built-in recording of scenario %q: there are %s", scenario, strings.Join(have, ", "))
+}
+
+// Embedded returns the built-in recording of Docker's default bridge.
+func Embedded() (*Session, error) {
+	r, err := Builtin(steps.ScenarioBridge)
+	if err != nil {
+		return nil, err
+	}
+	return r.Open()
+}

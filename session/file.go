@@ -11,6 +11,7 @@ import (
 	"maps"
 	"os"
 	"slices"
+	"time"
 
 	"github.com/netexplore/netexplore/internal/safefile"
 
@@ -41,6 +42,8 @@ type line struct {
 	Text   string            `json:"text,omitempty"`
 	Lost   *uint64           `json:"lost,omitempty"`
 	Status Status            `json:"status,omitempty"`
+	// Start is on a result line: the step's begin marker time.
+	Start time.Duration `json:"start_ns,omitempty"`
 	// Interrupted, on the end line, says the recording was stopped early
 	// and where: "interrupted during step 3/18 (setupDevice)".
 	Interrupted string `json:"interrupted,omitempty"`
@@ -85,9 +88,10 @@ func (w *Writer) Event(index int, e *Event) error {
 	return w.err
 }
 
-// Result writes the outcome of step index.
-func (w *Writer) Result(index int, status Status, r *steps.StepResult) error {
-	w.put(line{Type: "result", Index: &index, Status: status, Result: r})
+// Result writes the outcome of step index, and when it started (the
+// kernel monotonic time of its begin marker, 0 when unknown).
+func (w *Writer) Result(index int, status Status, r *steps.StepResult, start time.Duration) error {
+	w.put(line{Type: "result", Index: &index, Status: status, Result: r, Start: start})
 	return w.err
 }
 
@@ -146,7 +150,7 @@ func (w *Writer) body(s *Session) error {
 			w.Event(st.Index, &st.Events[i])
 		}
 		if st.Status != Pending {
-			w.Result(st.Index, st.Status, st.Result)
+			w.Result(st.Index, st.Status, st.Result, st.Start)
 		}
 	}
 	return w.err
@@ -359,7 +363,7 @@ func (s *Session) apply(l line, n int) error {
 		default:
 			return fmt.Errorf("corrupt session: line %d: unknown step status %q", n, l.Status)
 		}
-		st.Status, st.Result = l.Status, l.Result
+		st.Status, st.Result, st.Start = l.Status, l.Result, l.Start
 	case "end":
 		if l.Lost == nil {
 			return fmt.Errorf("corrupt session: line %d: end line without a lost count", n)

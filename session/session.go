@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/netexplore/netexplore/internal/topology"
 	"github.com/netexplore/netexplore/trace/analyze"
 	"github.com/netexplore/netexplore/trace/event"
 
@@ -74,6 +75,10 @@ type Step struct {
 	Result *steps.StepResult `json:"result,omitempty"`
 	// Events are the events captured between the step's markers.
 	Events []Event `json:"-"`
+	// Start is the kernel monotonic time of the step's begin marker, which
+	// event times are shown relative to; zero when unknown (the first
+	// event's time is used then). It is written on the step's result line.
+	Start time.Duration `json:"-"`
 
 	records []analyze.Record
 }
@@ -120,6 +125,69 @@ func (st *Step) Records() []analyze.Record {
 		st.records[i] = r
 	}
 	return st.records
+}
+
+// Offset returns how long after the step started its event i happened:
+// after the begin marker, or after the first event when the session did
+// not record the marker's time.
+func (st *Step) Offset(i int) time.Duration {
+	if i < 0 || i >= len(st.Events) {
+		return 0
+	}
+	start := st.Start
+	if start == 0 || start > st.Events[0].Time {
+		start = st.Events[0].Time
+	}
+	return st.Events[i].Time - start
+}
+
+// FormatOffset renders a time since the step started the way every output
+// shows it: "+1.234ms".
+func FormatOffset(d time.Duration) string {
+	return fmt.Sprintf("+%.3fms", float64(d)/float64(time.Millisecond))
+}
+
+// NetnsName names the network namespace whose inode is ino after the
+// namespaces the steps' network states list ("host", "container1"), or
+// returns "" when none does.
+func (s *Session) NetnsName(ino uint32) string {
+	if ino == 0 {
+		return ""
+	}
+	for _, st := range s.Steps {
+		if st.Result != nil {
+			if name := st.Result.Network.NamespaceOf(uint64(ino)); name != "" {
+				return name
+			}
+		}
+	}
+	return ""
+}
+
+// Netns describes an event's network namespace for a person: its name and
+// inode ("host (4026532178)"), or the inode alone when it has no name.
+func (s *Session) Netns(ino uint32) string {
+	if ino == 0 {
+		return "unknown"
+	}
+	if name := s.NetnsName(ino); name != "" {
+		return fmt.Sprintf("%s (%d)", name, ino)
+	}
+	return fmt.Sprint(ino)
+}
+
+// Network returns the scenario's networks after step i, the state before
+// step i, and whether step i recorded one of its own (see [topology.At]).
+func (s *Session) Network(i int) (after, before *topology.Network, own bool) {
+	if i >= len(s.Steps) {
+		i = len(s.Steps) - 1
+	}
+	return topology.At(i, func(j int) *topology.Network {
+		if r := s.Steps[j].Result; r != nil {
+			return r.Network
+		}
+		return nil
+	})
 }
 
 // AddEvent appends an event to the step, keeping Records current.

@@ -183,7 +183,7 @@ func (p planner) setupGatewayIPv4Step() Step {
 		Title:   "Record the --default-gateway for containers",
 		Mirrors: "libnetwork drivers/bridge setupGatewayIPv4 (setup_ipv4_linux.go)",
 		Explanation: "Checks that --default-gateway lies inside the bridge subnet and remembers it; Join later hands it to each container as the " +
-			"gateway of its default route instead of the bridge address. Nothing reaches the kernel here: the trace stays empty, and that is the lesson.",
+			"gateway of its default route instead of the bridge address. It asks nothing of the kernel: all of its work is in dockerd's memory.",
 		code: call(setupGatewayIPv4),
 	}
 	return skipIf(s, p.cfg.DefaultGatewayIPv4 == "", "config.DefaultGatewayIPv4 is nil (no --default-gateway)")

@@ -20,8 +20,8 @@ func (p planner) setupDeviceStep() Step {
 		Phase:   PhaseCreateNetwork,
 		Title:   "Create the bridge device " + p.cfg.BridgeName,
 		Mirrors: "libnetwork drivers/bridge setupDevice (setup_device_linux.go)",
-		Explanation: "createNetwork first asks the kernel whether " + p.cfg.BridgeName + " exists (RTM_GETLINK); in a fresh namespace it does not, so it queues " +
-			"setupDevice. Docker builds a netlink.Bridge with the name and a random, locally administered MAC address (first byte has bit 1 set and bit 0 " +
+		Explanation: "createNetwork queues setupDevice because no interface called " + p.cfg.BridgeName + " exists yet (Docker's newInterface looked it " +
+			"up by name when the driver set the network up, before this step; in a fresh namespace there is none). Docker builds a netlink.Bridge with the name and a random, locally administered MAC address (first byte has bit 1 set and bit 0 " +
 			"clear) and sends one RTM_NEWLINK request with NLM_F_CREATE|NLM_F_EXCL: IFLA_IFNAME, IFLA_TXQLEN=0, IFLA_ADDRESS and IFLA_LINKINFO " +
 			"{IFLA_INFO_KIND \"bridge\", empty IFLA_INFO_DATA}. The kernel routes it rtnetlink_rcv_msg -> rtnl_newlink, finds the \"bridge\" " +
 			"rtnl_link_ops, and rtnl_newlink_create allocates the net_device (rtnl_create_link) and calls br_dev_newlink, which registers it. The ACK comes back, and the netlink library " +

@@ -365,7 +365,8 @@ func (p planner) clearConntrackEntriesStep(c *container) Step {
 		Explanation: "NAT is decided once per connection, by its first packet, and conntrack remembers the verdict: packets that reached the host " +
 			"before the rules existed (a client retrying, a UDP stream) would keep their old entry and miss the DNAT. So Docker deletes every " +
 			"tracked flow that involves the endpoint's address: on a NETLINK_NETFILTER socket it dumps the conntrack table (IPCTNL_MSG_CT_GET " +
-			"with NLM_F_DUMP) and sends IPCTNL_MSG_CT_DELETE for each match. In the fresh lab there is nothing to delete; the notes give the count.",
+			"with NLM_F_DUMP) and would send IPCTNL_MSG_CT_DELETE for each match. In the fresh lab the table holds no flow of the endpoint, so only " +
+			"the dump happens; the notes give the count.",
 		KernelHandlers: []string{"nfnetlink_rcv_msg", "ctnetlink_get_conntrack", "ctnetlink_dump_table", "ctnetlink_del_conntrack"},
 		code:           call1(clearConntrackEntries, c),
 	}

@@ -52,9 +52,15 @@ type planner struct {
 func skipIf(s Step, cond bool, reason string) Step {
 	if cond && !s.Skipped {
 		s.Skipped, s.SkipReason = true, reason
+		s.Explanation = SkippedLead + ". When it runs: " + s.Explanation
 	}
 	return s
 }
+
+// SkippedLead begins the explanation of a step the plan skips: the rest
+// tells what the step does when it runs, which this walkthrough does not
+// show.
+const SkippedLead = "Not run with this configuration"
 
 // nft reports whether the nftables backend is selected.
 func (p planner) nft() bool { return p.cfg.FirewallBackend == BackendNFTables }
@@ -112,5 +118,5 @@ func (p planner) xtablesTransport() string {
 	if p.xtablesLegacy() {
 		return "This machine's iptables is iptables-legacy: each run reads the whole table with getsockopt(IPT_SO_GET_INFO, IPT_SO_GET_ENTRIES), edits it in memory and writes it all back with setsockopt(IPT_SO_SET_REPLACE) (do_replace in the kernel)."
 	}
-	return "This machine's iptables is iptables-nft: each run opens a NETLINK_NETFILTER socket and sends one batch (NFNL_MSG_BATCH_BEGIN, NFT_MSG_NEWTABLE/NEWCHAIN/NEWRULE ..., NFNL_MSG_BATCH_END) that nfnetlink_rcv_batch applies atomically; -C and -L only read (NFT_MSG_GETRULE dumps)."
+	return "This machine's iptables is iptables-nft: each run opens a NETLINK_NETFILTER socket and sends one batch (NFNL_MSG_BATCH_BEGIN, NFT_MSG_NEWTABLE/NEWCHAIN/NEWRULE ..., NFNL_MSG_BATCH_END) that nfnetlink_rcv_batch applies atomically; -C and -L only read the ruleset (requests to get, no batch)."
 }

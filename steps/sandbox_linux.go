@@ -24,6 +24,9 @@ type world struct {
 	namespaces []*netNS
 	// closers release what the steps keep open (a reserved port, a server).
 	closers []func()
+	// host is what the scenario calls the lab's own namespace when it is
+	// not plain "host" (the overlay's "host A").
+	host string
 }
 
 // netNS is a network namespace a scenario creates. It has no name in

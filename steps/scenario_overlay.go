@@ -34,6 +34,7 @@ func (p planner) overlayPlan(w *world) []Step {
 		return &overlayHost{name: name, ns: ns, vtep: netip.MustParsePrefix(vtep), sandbox: &netNS{name: "overlay " + tag}, ctr: c}
 	}
 	a := newHost("host A", "A", "192.0.2.1/24", "10.0.0.2", nil)
+	w.host = a.name
 	b := newHost("host B", "B", "192.0.2.2/24", "10.0.0.3", &netNS{name: "host B"})
 	vni := fmt.Sprint(n.vni)
 

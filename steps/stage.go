@@ -52,6 +52,15 @@ func (s *Stage) Perform(i int) (notes []string, commands []CommandRun, err error
 	return notes, commands, err
 }
 
+// HostName is what the scenario calls the stage's own namespace, which
+// plays the Docker host: "host", or "host A" when there are two.
+func (s *Stage) HostName() string {
+	if s.world.host != "" {
+		return s.world.host
+	}
+	return "host"
+}
+
 // Handle returns the rtnetlink handle of the stage's own namespace.
 func (s *Stage) Handle() *netlink.Handle { return s.env.Handle }
 

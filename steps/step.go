@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/netexplore/netexplore/internal/topology"
 )
 
 // Phases group the steps by when dockerd performs them.
@@ -98,6 +100,11 @@ type StepResult struct {
 	Commands []CommandRun `json:"commands,omitempty"`
 	// Duration is how long the step took, without the snapshots.
 	Duration time.Duration `json:"duration_ns"`
+	// Network is the shape of the scenario's networks after the step,
+	// read from the same snapshot as Changes: what the topology pictures
+	// draw. Nil for a skipped step and in sessions recorded before it
+	// was kept.
+	Network *topology.Network `json:"network,omitempty"`
 }
 
 // CommandRun records one helper program a step ran.

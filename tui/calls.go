@@ -74,6 +74,9 @@ type callsPane struct {
 	// moves counts the user's moves to another event (keys, clicks, the
 	// filter); the Source pane scrolls to the line that made the new one.
 	moves int
+	// stepMoves is moves when the step was selected: while they are equal
+	// the user has not moved, and the first call is selected as rows come.
+	stepMoves int
 }
 
 // filterResult is the matches of one query.
@@ -97,7 +100,7 @@ func newCallsPane(com *common) *callsPane {
 func (p *callsPane) Title() (string, string) {
 	var about []string
 	if s := p.com.stepAt(p.step); s != nil {
-		about = append(about, s.Info.ID)
+		about = append(about, fmt.Sprintf("%d %s", s.Index+1, s.Info.ID))
 	}
 	if q := p.filter.Value(); q != "" {
 		about = append(about, "/"+q)
@@ -254,16 +257,40 @@ func (p *callsPane) empty() string {
 	return "no syscall was captured for this step"
 }
 
-// setData shows step's rows. Switching steps resets the cursor; the same
-// step only takes in its new rows.
+// setData shows step's rows. Switching steps selects the step's first
+// call; the same step only takes in its new rows, and selects the first
+// call when the first rows arrive and the cursor was never moved.
 func (p *callsPane) setData(step int, d *stepData) {
 	if d != p.data || step != p.step {
 		p.data, p.step = d, step
 		p.cursor, p.offset = 0, 0
 		p.rebuild()
+		p.stepMoves = p.moves
+		p.selectFirstCall()
 		return
 	}
+	before := len(p.vis)
 	p.extend()
+	if p.moves == p.stepMoves && len(p.vis) > before {
+		p.selectFirstCall()
+	}
+}
+
+// selectFirstCall puts the cursor on the step's first call: the first row
+// that is a request, an error or a helper program's start rather than a
+// reply or process bookkeeping (the first row when there is none).
+func (p *callsPane) selectFirstCall() {
+	for i, r := range p.vis {
+		switch row := &p.data.rows[r]; row.kind {
+		case rowCall, rowError, rowExec:
+			if !row.noise {
+				p.cursor = i
+				p.offset = scrollTo(0, i, p.h, len(p.vis))
+				return
+			}
+		}
+	}
+	p.cursor = 0
 }
 
 // match reports whether row i passes the filter and H.
@@ -400,13 +427,14 @@ func (p *callsPane) jumpTo(r int) bool {
 	return true
 }
 
-// seqWidth is the width of the event number column, shown when the pane
-// is wide enough.
-func (p *callsPane) seqWidth() int {
-	if p.w < 60 || p.data == nil || len(p.data.events) == 0 {
+// numberWidth is the width of the event number column (events are
+// numbered from 1 in each step, as every export numbers them), shown when
+// the pane is wide enough.
+func (p *callsPane) numberWidth() int {
+	if p.w < 40 || p.data == nil || len(p.data.events) == 0 {
 		return 0
 	}
-	return len(strconv.FormatUint(p.data.events[len(p.data.events)-1].Seq, 10)) + 1
+	return len(strconv.Itoa(len(p.data.events))) + 1
 }
 
 // View implements Pane: the visible window.
@@ -422,7 +450,7 @@ func (p *callsPane) View(focused bool) []string {
 			out = append(out, st.Muted.render(fit(" "+l, p.w)))
 		}
 	}
-	sw := p.seqWidth()
+	sw := p.numberWidth()
 	var num []byte
 	for i := p.offset; i < len(p.vis) && len(out) < p.h; i++ {
 		ri := int(p.vis[i])
@@ -433,7 +461,7 @@ func (p *callsPane) View(focused bool) []string {
 		}
 		seq := ""
 		if sw > 0 {
-			num = strconv.AppendUint(num[:0], p.data.events[ri].Seq, 10)
+			num = strconv.AppendInt(num[:0], int64(ri+1), 10)
 			seq = strings.Repeat(" ", max(sw-1-len(num), 0)) + string(num) + " "
 		}
 		text := fit(r.text, p.w-1-len(seq))

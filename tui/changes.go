@@ -7,28 +7,17 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/netexplore/netexplore/session"
-	"github.com/netexplore/netexplore/steps"
 )
 
 // changesPane shows what the selected step changed in the kernel (links,
 // addresses, routes, sysctls, firewall: before → after), then the step's
 // notes and the helper programs it ran.
-type changesPane struct {
-	textWindow
-	navKeys
-	com *common
-
-	key changesKey
-}
+type changesPane struct{ stepDoc }
 
 func newChangesPane(com *common) *changesPane {
-	return &changesPane{navKeys: com.keys.Nav, com: com}
-}
-
-type changesKey struct {
-	step, w, gen int
-	status       session.Status
-	result       *steps.StepResult
+	p := &changesPane{}
+	p.stepDoc = newStepDoc(com, p.build)
+	return p
 }
 
 // Title implements Pane.
@@ -37,40 +26,14 @@ func (p *changesPane) Title() (string, string) { return "Changes", "" }
 // Update implements Pane: it shows the selected step's changes, and
 // scrolls.
 func (p *changesPane) Update(msg tea.Msg) (Pane, tea.Cmd) {
-	switch msg := msg.(type) {
-	case stepMsg:
-		p.update(msg.step)
-	case sessionMsg:
-		p.lines = nil
-	case tea.KeyPressMsg, tea.MouseWheelMsg:
-		p.scrollBy(msg, p.navKeys)
-	}
+	p.update(msg)
 	return p, nil
-}
-
-// View implements Pane.
-func (p *changesPane) View(bool) []string { return p.window() }
-
-// update rebuilds the lines when the step or its result changed.
-func (p *changesPane) update(step int) {
-	c := p.com
-	key := changesKey{step: step, w: p.w, gen: c.gen, status: c.status(step), result: c.result(step)}
-	if key == p.key && p.lines != nil {
-		return
-	}
-	if key.step != p.key.step {
-		p.offset = 0
-	}
-	p.key = key
-	p.build(step)
-	p.offset = clamp(p.offset, 0, max(len(p.lines)-p.h, 0))
 }
 
 func (p *changesPane) build(step int) {
 	c := p.com
 	st := &c.styles
 	w := p.w
-	p.lines = p.lines[:0]
 	add := func(pt paint, indent int, text string) {
 		pad := strings.Repeat(" ", indent)
 		for _, l := range wrapHanging(text, w-indent, 2) {
@@ -117,6 +80,11 @@ func (p *changesPane) build(step int) {
 		case "removed":
 			add(st.Removed, 1, "- "+c.Area+": "+c.Before)
 		default:
+			if name, before, after, ok := sameSetting(c.Before, c.After); ok {
+				add(st.Changed, 1, "~ "+c.Area+": "+name)
+				add(st.Changed, 3, before+" → "+after)
+				continue
+			}
 			add(st.Changed, 1, "~ "+c.Area+": "+c.Before)
 			add(st.Changed, 3, "→ "+c.After)
 		}
@@ -139,6 +107,17 @@ func (p *changesPane) build(step int) {
 			add(st.Text, 1, line)
 		}
 	}
+}
+
+// sameSetting splits a change of one setting, "name = old" to
+// "name = new", into its parts, so the name is shown once.
+func sameSetting(before, after string) (name, old, now string, ok bool) {
+	bn, bv, okB := strings.Cut(before, " = ")
+	an, av, okA := strings.Cut(after, " = ")
+	if !okB || !okA || bn != an {
+		return "", "", "", false
+	}
+	return bn, bv, av, true
 }
 
 func plural(n int) string {

@@ -9,6 +9,8 @@ import (
 
 	"github.com/netexplore/netexplore/trace/analyze"
 	"github.com/netexplore/netexplore/trace/event"
+
+	"github.com/netexplore/netexplore/session"
 )
 
 // node is one line of the Detail tree. Nodes are kept in preorder; a
@@ -162,7 +164,10 @@ func (p *detailPane) header(d *stepData, row int, rec *analyze.Record) {
 		kind = rowError
 	}
 	p.head = append(p.head, headLine{text: call, class: kind})
-	info := fmt.Sprintf("event #%d · pid %d %s", e.Seq, e.PID, e.Comm)
+	c := p.com
+	p.head = append(p.head, headLine{text: fmt.Sprintf("event %d of %d · %s · netns %s",
+		row+1, len(d.events), session.FormatOffset(c.offset(p.step, row)), c.netns(e.NetNS)), muted: true})
+	info := fmt.Sprintf("pid %d %s · kernel seq %d", e.PID, e.Comm, e.Seq)
 	if len(e.Data) > 0 || e.DataLen > 0 {
 		info += fmt.Sprintf(" · %d bytes", e.DataLen)
 		if e.Truncated() {
@@ -179,11 +184,21 @@ func (p *detailPane) header(d *stepData, row int, rec *analyze.Record) {
 	r := &d.rows[row]
 	switch {
 	case r.req >= 0:
-		req := d.events[r.req]
-		p.head = append(p.head, headLine{text: fmt.Sprintf("reply to #%d (p: go there)", req.Seq), class: rowReply})
+		p.head = append(p.head, headLine{text: fmt.Sprintf("reply to event %d (p: go there)", r.req+1), class: rowReply})
 	case r.reply >= 0:
-		p.head = append(p.head, headLine{text: fmt.Sprintf("answered by #%d (p: go there)", d.events[r.reply].Seq), class: rowReply})
+		p.head = append(p.head, headLine{text: fmt.Sprintf("answered by event %d (p: go there)", r.reply+1), class: rowReply})
 	}
+}
+
+// eventName names the event whose kernel sequence number is seq: "event 3"
+// when it belongs to the step shown, else by its sequence number.
+func (p *detailPane) eventName(seq uint64) string {
+	for i, e := range p.com.events(p.step) {
+		if e.Seq == seq {
+			return fmt.Sprintf("event %d", i+1)
+		}
+	}
+	return fmt.Sprintf("kernel seq %d", seq)
 }
 
 // tree flattens the decoded event into nodes.
@@ -197,7 +212,7 @@ func (p *detailPane) tree(rec *analyze.Record) {
 			p.nodes = append(p.nodes, node{name: m.Summary, off: m.Offset, n: m.Length})
 			if i < len(rec.Replies) && rec.Replies[i] != nil {
 				x := rec.Replies[i]
-				p.nodes = append(p.nodes, node{name: "reply to", value: fmt.Sprintf("%s (event #%d, nlmsg_seq %d)", x.Type, x.RequestSeq, x.NlSeq), depth: 1})
+				p.nodes = append(p.nodes, node{name: "reply to", value: fmt.Sprintf("%s (%s, nlmsg_seq %d)", x.Type, p.eventName(x.RequestSeq), x.NlSeq), depth: 1})
 				p.nodes[len(p.nodes)-1].end = len(p.nodes)
 			}
 			if m.Malformed != "" {

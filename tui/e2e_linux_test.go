@@ -6,6 +6,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -22,17 +23,7 @@ func TestEndToEnd(t *testing.T) {
 	testutil.RequirePrivileged(t)
 	testutil.RequireCommand(t, "tmux", "tmux")
 
-	root, err := filepath.Abs("..")
-	if err != nil {
-		t.Fatal(err)
-	}
-	bin := filepath.Join(t.TempDir(), "netexplore")
-	build := exec.Command("go", "build", "-o", bin, "./cmd/netexplore")
-	build.Dir = root
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("building netexplore: %v\n%s", err, out)
-	}
-
+	bin := buildBinary(t)
 	before := testutil.HostState(t)
 	term := newTmux(t, 160, 48, bin)
 	screen := term.waitFor(t, 30*time.Second, func(s string) bool {
@@ -58,9 +49,9 @@ func TestEndToEnd(t *testing.T) {
 	}
 	for i, st := range steps {
 		term.keys(t, "n")
-		done := fmt.Sprintf("✓ %2d %s", i, st.id)
+		done := fmt.Sprintf("✓ %2d %s", i+1, st.id)
 		screen = term.waitFor(t, 90*time.Second, func(s string) bool {
-			return strings.Contains(s, done) || strings.Contains(s, "[exited") || strings.Contains(s, fmt.Sprintf("✗ %2d", i))
+			return strings.Contains(s, done) || strings.Contains(s, "[exited") || strings.Contains(s, fmt.Sprintf("✗ %2d", i+1))
 		})
 		if !strings.Contains(screen, done) {
 			t.Fatalf("step %d %s did not finish:\n%s", i, st.id, screen)
@@ -75,6 +66,12 @@ func TestEndToEnd(t *testing.T) {
 		t.Errorf("no events captured:\n%s", screen)
 	}
 
+	// The steps that ran are not saved: q asks first, a second q quits.
+	term.keys(t, "q")
+	screen = term.waitFor(t, 30*time.Second, func(s string) bool { return strings.Contains(s, "not saved") })
+	if !strings.Contains(screen, "q again quits") {
+		t.Errorf("q on an unsaved live session does not ask first:\n%s", screen)
+	}
 	term.keys(t, "q")
 	screen = term.waitFor(t, 30*time.Second, func(s string) bool { return strings.Contains(s, "[exited") })
 	if !strings.Contains(screen, "[exited 0]") {
@@ -99,14 +96,80 @@ func TestEndToEnd(t *testing.T) {
 	testutil.RequireNoOrphanProbes(t)
 }
 
+// TestEndToEndReplay opens the built-in recording in a real terminal at
+// the wide and the smallest side-by-side size, as a learner without root
+// would, and presses n three times and nothing else: setupDevice's
+// RTM_NEWLINK must be on the screen together with the source line that
+// sent it, marked ▶.
+func TestEndToEndReplay(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end test builds and runs the binary")
+	}
+	testutil.RequireCommand(t, "tmux", "tmux")
+	bin := buildBinary(t)
+	for _, size := range [][2]int{{160, 48}, {100, 30}} {
+		t.Run(fmt.Sprintf("%dx%d", size[0], size[1]), func(t *testing.T) {
+			term := newTmux(t, size[0], size[1], bin+" replay")
+			screen := term.waitFor(t, 30*time.Second, func(s string) bool {
+				return strings.Contains(s, "[exited") || strings.Contains(s, "1 Steps")
+			})
+			if !strings.Contains(screen, "1 Steps") {
+				t.Fatalf("replay did not open:\n%s", screen)
+			}
+			for i := 1; i <= 3; i++ {
+				term.keys(t, "n")
+				want := fmt.Sprintf("%d/", i) // the status line's "3/18 steps"
+				screen = term.waitFor(t, 30*time.Second, func(s string) bool { return strings.Contains(s, " "+want) })
+			}
+			screen = term.waitFor(t, 30*time.Second, func(s string) bool { return strings.Contains(s, "RTM_NEWLINK docker0") })
+			if !strings.Contains(screen, "RTM_NEWLINK docker0") {
+				t.Fatalf("setupDevice's RTM_NEWLINK is not on screen after n n n:\n%s", screen)
+			}
+			marked := ""
+			for _, l := range strings.Split(screen, "\n") {
+				if i := strings.Index(l, "▶"); i >= 0 {
+					marked = l[i:]
+				}
+			}
+			if !strings.Contains(marked, "LinkAdd") {
+				t.Errorf("the line marked ▶ is %q, want the LinkAdd call that sent RTM_NEWLINK; screen:\n%s", marked, screen)
+			}
+			term.keys(t, "q")
+			screen = term.waitFor(t, 30*time.Second, func(s string) bool { return strings.Contains(s, "[exited") })
+			if !strings.Contains(screen, "[exited 0]") {
+				t.Errorf("replay did not exit cleanly:\n%s", screen)
+			}
+		})
+	}
+}
+
+// buildBinary builds netexplore into a temporary directory.
+func buildBinary(t *testing.T) string {
+	t.Helper()
+	root, err := filepath.Abs("..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	bin := filepath.Join(t.TempDir(), "netexplore")
+	build := exec.Command("go", "build", "-o", bin, "./cmd/netexplore")
+	build.Dir = root
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("building netexplore: %v\n%s", err, out)
+	}
+	return bin
+}
+
 // tmux is one detached tmux session running a command.
 type tmux struct{ name string }
+
+// tmuxCount numbers the tmux sessions of this process.
+var tmuxCount atomic.Int32
 
 // newTmux starts cmd in a w×h terminal. When cmd exits the pane shows
 // "[exited N]" and stays, so the test can read the exit status.
 func newTmux(t *testing.T, w, h int, cmd string) *tmux {
 	t.Helper()
-	tm := &tmux{name: fmt.Sprintf("nx-e2e-%d", os.Getpid())}
+	tm := &tmux{name: fmt.Sprintf("nx-e2e-%d-%d", os.Getpid(), tmuxCount.Add(1))}
 	script := fmt.Sprintf("%s; echo \"[exited $?]\"; sleep 600", cmd)
 	out, err := exec.Command("tmux", "new-session", "-d", "-s", tm.name, "-x", fmt.Sprint(w), "-y", fmt.Sprint(h), "sh", "-c", script).CombinedOutput()
 	if err != nil {

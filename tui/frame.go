@@ -3,6 +3,7 @@ package tui
 import (
 	"fmt"
 	"strings"
+	"unicode"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
@@ -119,17 +120,22 @@ func wrapHanging(s string, w, hang int) []string {
 			}
 			if lineW > 0 && ww > width() && width()-lineW-1 > 0 {
 				// A word longer than any line starts on this one.
-				room := width() - lineW - 1
-				emit(line + " " + ansi.Cut(word, 0, room))
-				word = ansi.Cut(word, room, ww)
-				ww = textWidth(word)
-				line, lineW = "", 0
+				room := breakPoint(word, width()-lineW-1)
+				if room > 0 {
+					emit(line + " " + ansi.Cut(word, 0, room))
+					word = ansi.Cut(word, room, ww)
+					ww = textWidth(word)
+					line, lineW = "", 0
+				}
 			}
 			if lineW > 0 {
 				emit(line)
 			}
 			for ww > width() {
-				cut := width()
+				cut := breakPoint(word, width())
+				if cut == 0 {
+					cut = width()
+				}
 				emit(ansi.Cut(word, 0, cut))
 				word = ansi.Cut(word, cut, ww)
 				ww = textWidth(word)
@@ -139,6 +145,32 @@ func wrapHanging(s string, w, hang int) []string {
 		emit(line)
 	}
 	return out
+}
+
+// breakPoint returns where to cut a word too long for a line of w cells,
+// leaving at least a third of the line: after the last ".", "/", ",", ":"
+// or "|", else after the last "-" or "_" or before the last capital that
+// follows a small letter — so that "net.ipv6.conf.docker0.accept_ra"
+// breaks between its parts and "setupVerifyAndReconcileIPv4" between its
+// words, never inside one. It returns 0 when there is no such place (the
+// caller cuts at w).
+func breakPoint(word string, w int) int {
+	r := []rune(word)
+	if !isASCII(word) || len(r) <= w {
+		return 0
+	}
+	lo := max(w/3, 1)
+	for i := w; i >= lo; i-- {
+		if strings.ContainsRune("./,:|", r[i-1]) {
+			return i
+		}
+	}
+	for i := w; i >= lo; i-- {
+		if strings.ContainsRune("-_", r[i-1]) || (unicode.IsLower(r[i-1]) && unicode.IsUpper(r[i])) {
+			return i
+		}
+	}
+	return 0
 }
 
 // rule draws a heading line: text followed by a horizontal line to w cells.

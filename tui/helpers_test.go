@@ -59,6 +59,20 @@ func embedded(t testing.TB) *session.Session {
 	return s
 }
 
+// builtin returns a fresh copy of the built-in recording of scenario.
+func builtin(t testing.TB, scenario string) *session.Session {
+	t.Helper()
+	r, err := session.Builtin(scenario)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := r.Open()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
 // newSized builds a model and gives it a window size.
 func newSized(opts Options, w, h int) Model {
 	if opts.SavePath == "" {

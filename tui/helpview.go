@@ -10,23 +10,22 @@ func (m *Model) helpView(w, h int) []string {
 	st := &m.com.styles
 	inner := w - 2
 	groups := m.com.keys.FullHelp()
-	keyW := 0
-	for _, g := range groups {
-		for _, b := range g {
-			keyW = max(keyW, textWidth(b.Help().Key))
-		}
-	}
-	// Each group is a block of plain lines: a heading, then key and text.
+	// Each group is a block of plain lines: a heading, then key and text,
+	// the keys as wide as the group's widest.
 	type block struct {
 		lines []string
 		width int
+		keyW  int
 	}
 	var blocks []block
 	total, tallest, widest := 0, 0, 0
 	for gi, g := range groups {
 		b := block{lines: []string{helpGroupName(gi)}}
 		for _, k := range g {
-			b.lines = append(b.lines, fit(k.Help().Key, keyW)+"  "+k.Help().Desc)
+			b.keyW = max(b.keyW, textWidth(k.Help().Key))
+		}
+		for _, k := range g {
+			b.lines = append(b.lines, fit(k.Help().Key, b.keyW)+"  "+k.Help().Desc)
 		}
 		for _, l := range b.lines {
 			b.width = max(b.width, textWidth(l))
@@ -72,7 +71,8 @@ func (m *Model) helpView(w, h int) []string {
 				if j == 0 {
 					lines = append(lines, st.Bold.render(l))
 				} else {
-					lines = append(lines, st.Accent.render(l[:len(fit(l, keyW))])+l[len(fit(l, keyW)):])
+					k := len(fit(l, b.keyW))
+					lines = append(lines, st.Accent.render(l[:k])+l[k:])
 				}
 			}
 			wd = max(wd, b.width)

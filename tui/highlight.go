@@ -2,6 +2,7 @@ package tui
 
 import (
 	"strings"
+	"unicode/utf8"
 
 	"github.com/alecthomas/chroma/v2"
 	"github.com/alecthomas/chroma/v2/lexers"
@@ -90,6 +91,17 @@ func (h *highlighter) tokenise(text string) []codeLine {
 			out[i].segs = append(out[i].segs, segment{text: v, class: classOf(t.Type)})
 		}
 	}
+	// The runs must spell the line exactly: wrapping cuts them by byte
+	// offsets of the plain text.
+	for i := range out {
+		var b strings.Builder
+		for _, s := range out[i].segs {
+			b.WriteString(s.text)
+		}
+		if b.String() != out[i].plain {
+			out[i].segs = []segment{{text: out[i].plain}}
+		}
+	}
 	return out
 }
 
@@ -112,18 +124,84 @@ func classOf(t chroma.TokenType) tokenClass {
 	return tokPlain
 }
 
+// span is a byte range of a code line's plain text.
+type span struct{ from, to int }
+
+// wrapPoints splits the line into pieces of at most w cells: at the last
+// space that leaves at least half a line, else after the last ",", "|",
+// "." or "(" that does, else anywhere. The spaces a
+// piece would start with are left out.
+func (c codeLine) wrapPoints(w int) []span {
+	s := c.plain
+	if w <= 0 || textWidth(s) <= w {
+		return []span{{0, len(s)}}
+	}
+	var out []span
+	start := 0
+	for start < len(s) {
+		cells, end, lastSpace, lastPunct := 0, start, -1, -1
+		for end < len(s) {
+			r, size := utf8.DecodeRuneInString(s[end:])
+			rw := textWidth(string(r))
+			if cells+rw > w {
+				break
+			}
+			if r == ' ' && end > start {
+				lastSpace = end
+			}
+			cells += rw
+			end += size
+			if strings.ContainsRune(",|.(", r) {
+				lastPunct = end
+			}
+		}
+		switch {
+		case end >= len(s):
+		case lastSpace > start && cellsBetween(s, start, lastSpace) >= w/2:
+			end = lastSpace
+		case lastPunct > start && cellsBetween(s, start, lastPunct) >= w/2:
+			end = lastPunct
+		}
+		if end == start { // a character wider than the line
+			_, size := utf8.DecodeRuneInString(s[end:])
+			end += size
+		}
+		out = append(out, span{start, end})
+		start = end
+		for start < len(s) && s[start] == ' ' {
+			start++
+		}
+	}
+	return out
+}
+
+// cellsBetween is the width of s[from:to].
+func cellsBetween(s string, from, to int) int { return textWidth(s[from:to]) }
+
 // render draws a code line in at most w cells with the syntax colours.
 func (c codeLine) render(st *syntaxStyles, w int) string {
+	return c.renderRange(st, 0, len(c.plain), w)
+}
+
+// renderRange draws bytes [from, to) of the line's plain text with the
+// syntax colours, cut or padded to exactly w cells.
+func (c codeLine) renderRange(st *syntaxStyles, from, to, w int) string {
 	if w <= 0 {
 		return ""
 	}
 	var b strings.Builder
 	left := w
+	pos := 0
 	for _, s := range c.segs {
 		if left <= 0 {
 			break
 		}
-		t := s.text
+		lo, hi := max(from, pos), min(to, pos+len(s.text))
+		pos += len(s.text)
+		if lo >= hi {
+			continue
+		}
+		t := s.text[lo-(pos-len(s.text)) : hi-(pos-len(s.text))]
 		tw := textWidth(t)
 		if tw > left {
 			t = truncate(t, left)

@@ -20,7 +20,8 @@ type keyMap struct {
 	Focus, FocusBack, Pane key.Binding
 	// Nav moves inside the focused pane; every pane has these keys.
 	Nav navKeys
-	// The Syscalls and Detail panes' own keys.
+	// The Source, Syscalls, Detail and Topology panes' own keys.
+	Source sourceKeys
 	Calls  callsKeys
 	Detail detailKeys
 	// Program.
@@ -61,6 +62,7 @@ func defaultKeyMap(live bool) keyMap {
 	}
 	k.Pane = key.NewBinding(key.WithKeys(numbers...), key.WithHelp(fmt.Sprintf("1-%d", numPanes), "focus pane by number"))
 	k.Nav = defaultNavKeys()
+	k.Source = defaultSourceKeys(k.Nav)
 	k.Calls = defaultCallsKeys(k.Nav)
 	k.Detail = defaultDetailKeys(k.Nav)
 	k.Save = key.NewBinding(key.WithKeys("w"), key.WithHelp("w", "save the session"))
@@ -116,7 +118,7 @@ func (k keyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		walk,
 		append([]key.Binding{k.Focus, k.FocusBack, k.Pane}, k.Nav.ShortHelp()...),
-		append(k.Detail.own(), k.Calls.own()...),
+		append(append(k.Source.own(), k.Detail.own()...), k.Calls.own()...),
 		{k.Save, k.Help, k.Quit},
 	}
 }
@@ -129,7 +131,7 @@ func helpGroupName(i int) string {
 	case 1:
 		return "Move"
 	case 2:
-		return "Syscalls & Detail"
+		return "Source, Detail & Syscalls"
 	}
 	return "Session"
 }

@@ -58,6 +58,10 @@ type Options struct {
 	// Scenarios are what s offers in live mode (steps.Scenarios()), in
 	// order; the walkthrough restarts with the one chosen.
 	Scenarios []steps.Scenario
+	// Notice is shown in a box over the panes when the walkthrough opens,
+	// until the first key: why a replay was opened instead of the live
+	// walkthrough, say.
+	Notice string
 }
 
 // common is what the root model shares with every pane: the theme, the
@@ -94,8 +98,8 @@ type Model struct {
 	lay           layout
 	panes         [numPanes]Pane
 	focus         paneID
-	tab           paneID // content pane the narrow layout shows
-	moves         int    // the Syscalls pane's moves at the last sync
+	recent        []paneID // panes in the order they were last focused, latest first: a slot of tabs shows its latest
+	moves         int      // the Syscalls pane's moves at the last sync
 
 	help     help.Model
 	showHelp bool
@@ -108,6 +112,11 @@ type Model struct {
 	message    string
 	messageErr bool
 	quitting   bool
+	// notice is Options.Notice until the first key.
+	notice string
+	// unsaved is set when a live step ran since the session was last
+	// saved; q then asks before quitting (confirmQuit).
+	unsaved, confirmQuit bool
 }
 
 // New returns the walkthrough's root model for opts.
@@ -133,10 +142,10 @@ func New(opts Options) Model {
 		refreshEvery: refreshInterval,
 		panes:        newPanes(com),
 		focus:        paneSteps,
-		tab:          paneSource,
 		help:         help.New(),
 	}
 	m.applyTheme()
+	m.notice = opts.Notice
 	m.decodeBudget = decodeChunk
 	m.reload()
 	m.resize(80, 24)
@@ -168,7 +177,7 @@ func (m *Model) reload() {
 			m.data = make([]*stepData, len(s.Steps))
 		}
 		for i, st := range s.Steps {
-			m.snap[i] = stepSnap{status: st.Status, result: st.Result, events: st.Events}
+			m.snap[i] = stepSnap{status: st.Status, result: st.Result, events: st.Events, start: st.Start}
 		}
 		m.lost, m.header, m.sources = s.Lost, s.Header, s.Sources
 	}

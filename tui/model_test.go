@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -132,27 +133,36 @@ func TestReplayStepping(t *testing.T) {
 func TestFocusKeys(t *testing.T) {
 	m := newSized(Options{Session: embedded(t)}, 80, 24)
 	var got []paneID
-	for i := 0; i < 6; i++ {
+	for i := 0; i < 7; i++ {
 		got = append(got, m.focus)
 		m = press(m, "tab")
 	}
-	if diff := cmp.Diff([]paneID{paneSteps, paneSource, paneCalls, paneDetail, paneChanges, paneSteps}, got); diff != "" {
+	if diff := cmp.Diff([]paneID{paneSteps, paneSource, paneCalls, paneDetail, paneChanges, paneTopology, paneSteps}, got); diff != "" {
 		t.Errorf("tab order (-want +got):\n%s", diff)
 	}
-	m = press(m, "shift+tab", "shift+tab")
-	if m.focus != paneChanges || m.tab != paneChanges {
-		t.Errorf("shift+tab: focus %d tab %d, want Changes", m.focus, m.tab)
+	m = press(m, "shift+tab", "shift+tab", "shift+tab")
+	if m.focus != paneChanges || !m.visible(paneChanges) {
+		t.Errorf("shift+tab: focus %d, want Changes shown", m.focus)
 	}
 	m = press(m, "3")
-	if m.focus != paneCalls || m.tab != paneCalls {
-		t.Errorf("3: focus %d tab %d, want Syscalls", m.focus, m.tab)
+	if m.focus != paneCalls || !m.visible(paneCalls) {
+		t.Errorf("3: focus %d, want Syscalls shown", m.focus)
 	}
 	m = press(m, "1")
-	if m.focus != paneSteps || m.tab != paneCalls {
-		t.Errorf("1: focus %d tab %d; the narrow layout keeps showing Syscalls", m.focus, m.tab)
+	if m.focus != paneSteps {
+		t.Errorf("1: focus %d, want Steps", m.focus)
 	}
 	if !m.visible(paneCalls) || m.visible(paneSource) {
 		t.Error("the narrow layout shows the last content tab and only it")
+	}
+	// The stacked layout keeps Source on screen with the bottom tab.
+	m = send(m, teaSize(110, 32))
+	if m.lay.mode != modeStacked || !m.visible(paneSource) || !m.visible(paneCalls) {
+		t.Errorf("110x32: mode %d, Source and Syscalls should both show", m.lay.mode)
+	}
+	m = press(m, "4")
+	if !m.visible(paneSource) || !m.visible(paneDetail) || m.visible(paneCalls) {
+		t.Error("110x32: 4 shows Detail in the bottom box, Source stays")
 	}
 	m = send(m, teaSize(200, 60))
 	for p := paneSteps; p < numPanes; p++ {
@@ -192,7 +202,7 @@ func TestLiveRunNext(t *testing.T) {
 	if cmd == nil || m.running != 0 || m.status(0) != session.Running {
 		t.Fatalf("n: running %d status %s cmd %v; want step 0 running", m.running, m.status(0), cmd != nil)
 	}
-	if !strings.Contains(plain(t, m), "running 0 fakeStepA") {
+	if !strings.Contains(plain(t, m), "running 1 fakeStepA") {
 		t.Error("the running step is not announced")
 	}
 	m = runCmds(t, m, cmd)
@@ -399,7 +409,7 @@ func TestPairJump(t *testing.T) {
 	if r, _ := m.callsPane().selected(); r != 1 {
 		t.Fatalf("p on RTM_NEWLINK went to row %d, want its ACK (1)", r)
 	}
-	if !strings.Contains(plain(t, press(m, "4")), "reply to #3161") {
+	if !strings.Contains(plain(t, press(m, "4")), "reply to event 1") {
 		t.Error("the Detail pane does not name the request")
 	}
 	m = press(m, "p")
@@ -415,7 +425,7 @@ func TestSourceFollowsOrigin(t *testing.T) {
 	for _, e := range m.callsPane().data.events {
 		origins[e.Origin.Line] = true
 	}
-	src := m.sourcePane().lines
+	src := m.sourcePane().code
 	marked := map[int]bool{}
 	for _, l := range src {
 		text := stripANSI(l)
@@ -428,19 +438,60 @@ func TestSourceFollowsOrigin(t *testing.T) {
 		t.Errorf("gutter marks are not the events' origins (-origins +marked):\n%s", diff)
 	}
 	// Move to an event of another line: the highlighted line follows.
+	evs := m.callsPane().data.events
+	first, _ := m.callsPane().selected()
+	target := evs[first].Origin.Line
+	for _, e := range evs {
+		if e.Origin.Line != evs[first].Origin.Line {
+			target = e.Origin.Line
+		}
+	}
 	for i := 0; i < 3000; i++ {
 		r, _ := m.callsPane().selected()
-		if m.callsPane().data.events[r].Origin.Line == 33 {
+		if evs[r].Origin.Line == target {
 			break
 		}
 		m = press(m, "j")
 	}
-	hl := stripANSI(m.sourcePane().lines[m.sourcePane().originLine])
-	if !strings.HasPrefix(hl, "▶  33") {
-		t.Errorf("highlighted line %q, want line 33", hl)
+	sp := m.sourcePane()
+	hl := stripANSI(sp.code[sp.originLine])
+	if want := fmt.Sprintf("▶%4d", target); !strings.HasPrefix(hl, want) {
+		t.Errorf("highlighted line %q, want line %d", hl, target)
 	}
-	if m.sourcePane().originLine < m.sourcePane().offset || m.sourcePane().originLine >= m.sourcePane().offset+m.sourcePane().h {
-		t.Error("the highlighted line is scrolled out of view")
+	checkOriginShown(t, m)
+}
+
+// checkOriginShown fails unless the Source pane shows the line that made
+// the selected syscall, marked ▶, whole.
+func checkOriginShown(t *testing.T, m Model) {
+	t.Helper()
+	sp := m.sourcePane()
+	_, lo, hi := sp.scrollable()
+	if lo < 0 {
+		t.Fatal("no origin line in the Source pane")
+	}
+	if lo < sp.offset || hi > sp.offset+sp.h {
+		t.Errorf("the line that made the selected syscall (lines %d-%d) is outside the window (%d+%d)", lo, hi, sp.offset, sp.h)
+	}
+	if !strings.Contains(plain(t, m), "▶") {
+		t.Error("no ▶ on screen")
+	}
+}
+
+// TestSourceShowsFirstCall: revealing or selecting a step selects its
+// first call and brings the line that made it into view, at every layout,
+// with no other key.
+func TestSourceShowsFirstCall(t *testing.T) {
+	for _, sz := range [][2]int{{160, 48}, {100, 30}, {240, 70}, {140, 36}, {120, 40}} {
+		m := newSized(Options{Session: embedded(t)}, sz[0], sz[1])
+		m = press(m, "n", "n", "n")
+		screen := plain(t, m)
+		if !strings.Contains(screen, "RTM_NEWLINK docker0") {
+			t.Errorf("%dx%d: setupDevice's RTM_NEWLINK is not on screen:\n%s", sz[0], sz[1], screen)
+		}
+		checkOriginShown(t, m)
+		m = press(m, "[", "]")
+		checkOriginShown(t, m)
 	}
 }
 
@@ -520,19 +571,20 @@ func TestSave(t *testing.T) {
 func TestMouse(t *testing.T) {
 	m := newSized(Options{Session: embedded(t)}, 160, 48)
 	m = press(m, "n")
-	r := m.lay.rects[paneCalls]
+	r := m.lay.rect(paneCalls)
+	sel, _ := m.callsPane().selected()
 	m = send(m, tea.MouseWheelMsg{X: r.x + 5, Y: r.y + 5, Button: tea.MouseWheelDown})
 	if m.callsPane().offset != 3 {
 		t.Errorf("wheel down over Syscalls: offset %d, want 3", m.callsPane().offset)
 	}
-	if r, _ := m.callsPane().selected(); r != 0 {
-		t.Errorf("the wheel moved the selection to %d", r)
+	if r, _ := m.callsPane().selected(); r != sel {
+		t.Errorf("the wheel moved the selection from %d to %d", sel, r)
 	}
 	m = send(m, tea.MouseClickMsg{X: r.x + 5, Y: r.y + 3, Button: tea.MouseLeft})
 	if got, _ := m.callsPane().selected(); m.focus != paneCalls || got != 5 {
 		t.Errorf("click: focus %d row %d, want Syscalls row 5", m.focus, got)
 	}
-	s := m.lay.rects[paneSteps]
+	s := m.lay.rect(paneSteps)
 	m = send(m, tea.MouseClickMsg{X: s.x + 3, Y: s.y + 5, Button: tea.MouseLeft})
 	// Line 5 of the screen is the list's fifth line: after the phase
 	// heading, steps 0 and 1 and the next heading, step 2.
@@ -594,7 +646,7 @@ func TestWrap(t *testing.T) {
 		{"a b c", 10, 0, []string{"a b c"}},
 		{"one two three four", 9, 0, []string{"one two", "three", "four"}},
 		{"one two three four", 9, 2, []string{"one two", "  three", "  four"}},
-		{"→ net.ipv6.conf.docker0.accept_ra = 1", 12, 2, []string{"→ net.ipv6.c", "  onf.docker", "  0.accept_r", "  a = 1"}},
+		{"→ net.ipv6.conf.docker0.accept_ra = 1", 12, 2, []string{"→ net.ipv6.", "  conf.", "  docker0.", "  accept_ra", "  = 1"}},
 		{"abcdefghij", 4, 0, []string{"abcd", "efgh", "ij"}},
 		{"", 5, 0, []string{""}},
 		{"x\n\ny", 5, 0, []string{"x", "", "y"}},
@@ -722,7 +774,7 @@ func TestRandomInput(t *testing.T) {
 // NUL-separated text: exec arguments and /proc/sys writes.
 func TestDetailSynthetic(t *testing.T) {
 	m := newSized(Options{Session: embedded(t)}, 160, 48)
-	m = press(m, "a", "3", "j") // step 0, row 1: exec /usr/sbin/nft -f -
+	m = press(m, "a", "3", "g", "j") // step 1, row 1: exec /usr/sbin/nft -f -
 	var got []string
 	for _, n := range m.detailPane().nodes {
 		if n.name != "stack" && n.depth == 0 {
@@ -734,7 +786,7 @@ func TestDetailSynthetic(t *testing.T) {
 		t.Errorf("exec tree (-want +got):\n%s", diff)
 	}
 	// setupDefaultSysctl writes accept_ra.
-	m = press(m, "]", "]", "]", "j")
+	m = press(m, "]", "]", "]", "g", "j")
 	got = got[:0]
 	for _, n := range m.detailPane().nodes {
 		if n.depth == 0 && n.name != "stack" {
@@ -956,5 +1008,31 @@ func TestScenarioReplay(t *testing.T) {
 	s.Header.Scenario = ""
 	if m := newSized(Options{Session: s}, 160, 48); m.currentScenario() != steps.ScenarioBridge {
 		t.Errorf("no scenario in the header shows %q", m.currentScenario())
+	}
+}
+
+// TestTopologyJoin: after the join scenario, the Topology pane shows
+// docker0, the veth pair and the container's namespace with eth0 and its
+// address; the Detail pane names the namespace an event acted in.
+func TestTopologyJoin(t *testing.T) {
+	m := newSized(Options{Session: builtin(t, "join")}, 160, 48)
+	m = press(m, "a", "1", "G", "6")
+	pic := stripANSI(strings.Join(m.panes[paneTopology].View(true), "\n"))
+	for _, want := range []string{"docker0 bridge UP", "172.17.0.1/16", "veth", "┌─ container1", "eth0 veth UP", "172.17.0.2/16", "default via 172.17.0.1"} {
+		if !strings.Contains(pic, want) {
+			t.Errorf("the Topology pane lacks %q:\n%s", want, pic)
+		}
+	}
+	if !regexp.MustCompile(`├─+┐`).MatchString(pic) || !strings.Contains(pic, "┘") {
+		t.Errorf("no wire joins the veth pair:\n%s", pic)
+	}
+	// An event of the container's namespace is named so in the Detail pane.
+	found := false
+	for i := 0; i < 40 && !found; i++ {
+		found = strings.Contains(plain(t, m), "netns container1 (")
+		m = press(m, "3", "j")
+	}
+	if !found {
+		t.Error("no event of the last step is shown as acting in container1")
 	}
 }

@@ -24,15 +24,16 @@ import (
 //     [sessionMsg], tea.WindowSizeMsg and any message it does not know.
 //
 // To add a pane: write it in its own file, give it a paneID below and a
-// constructor in newPanes, and a place in the wide layout (layout.go); the
-// narrow layout shows it as a tab by itself. If it has keys beyond moving,
+// constructor in newPanes, and a place in each layout (layout.go): a box
+// of its own in the wide one, a tab in the others. If it has keys beyond moving,
 // list them on the help page (keyMap.FullHelp).
 type Pane interface {
 	// ShortHelp and FullHelp list the keys the pane acts on.
 	help.KeyMap
 	// Title returns the pane's name ("Syscalls") and what it shows now
-	// ("setupDevice · /newlink"), which may be empty. The frame shows both;
-	// the narrow layout's tab bar shows the name and its bottom edge the rest.
+	// ("setupDevice · /newlink"), which may be empty. The frame shows both,
+	// after the pane's number; a tab bar shows the number and name and its
+	// bottom edge the rest.
 	Title() (name, about string)
 	// Info is the position shown right-aligned in the frame's bottom edge.
 	Info() string
@@ -72,17 +73,19 @@ const (
 	paneCalls
 	paneDetail
 	paneChanges
+	paneTopology
 	numPanes
 )
 
 // newPanes builds the panes, each with its own keys taken from com.keys.
 func newPanes(com *common) [numPanes]Pane {
 	return [numPanes]Pane{
-		paneSteps:   newStepsPane(com),
-		paneSource:  newSourcePane(com),
-		paneCalls:   newCallsPane(com),
-		paneDetail:  newDetailPane(com),
-		paneChanges: newChangesPane(com),
+		paneSteps:    newStepsPane(com),
+		paneSource:   newSourcePane(com),
+		paneCalls:    newCallsPane(com),
+		paneDetail:   newDetailPane(com),
+		paneChanges:  newChangesPane(com),
+		paneTopology: newTopologyPane(com),
 	}
 }
 

@@ -12,7 +12,7 @@ import (
 )
 
 // sizes are the terminal sizes every pane state is rendered at.
-var sizes = []struct{ w, h int }{{80, 24}, {160, 48}}
+var sizes = []struct{ w, h int }{{80, 24}, {100, 30}, {160, 48}}
 
 // renderStates are the screens the golden files cover, built from the
 // embedded recording of Docker's default bridge.
@@ -86,6 +86,25 @@ func renderStates(t *testing.T) []struct {
 		}},
 		// The help page.
 		{"help", func(w, h int) Model { return press(replay(w, h), "?") }},
+		// The Topology pane after the join scenario's last step: docker0,
+		// the veth pairs, the containers' namespaces with eth0.
+		{"topology_join", func(w, h int) Model {
+			m := newSized(Options{Session: builtin(t, "join"), Title: "replay: join"}, w, h)
+			return press(m, "a", "1", "G", "6")
+		}},
+		// Topology after the step that plugged the first container's veth
+		// into docker0: the port is marked changed.
+		{"topology_step", func(w, h int) Model {
+			m := newSized(Options{Session: builtin(t, "join"), Title: "replay: join"}, w, h)
+			for m.stepAt(m.cur()).Info.ID != "CreateEndpoint (addToBridge)" {
+				m = press(m, "n")
+			}
+			return press(m, "6")
+		}},
+		// The note a replay opened for want of root shows until a key.
+		{"notice", func(w, h int) Model {
+			return newSized(Options{Session: embedded(t), Title: "replay", Notice: "live mode needs root (CAP_BPF, CAP_PERFMON, CAP_NET_ADMIN and CAP_SYS_ADMIN): this is a replay of the built-in recording of Docker's default bridge; run `sudo netexplore` for the live walkthrough"}, w, h)
+		}},
 		// Live mode with a step running (spinner stopped at its first frame).
 		{"live_running", func(w, h int) Model {
 			f := &fakeDriver{sess: newFakeSession(4)}

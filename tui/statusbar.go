@@ -65,7 +65,7 @@ func (m *Model) bottomLine() string {
 	case m.restarting:
 		state = m.spinnerFrame() + " restarting in a fresh namespace…"
 	case m.running >= 0:
-		state = fmt.Sprintf("%s running %d %s…", m.spinnerFrame(), m.running, m.stepAt(m.running).Info.ID)
+		state = fmt.Sprintf("%s running %d %s…", m.spinnerFrame(), m.running+1, m.stepAt(m.running).Info.ID)
 		if m.queued > 0 {
 			state += fmt.Sprintf(" (+%d queued)", m.queued)
 		} else if m.runAll {

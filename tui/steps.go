@@ -67,12 +67,14 @@ func (p *stepsPane) selectStep(i int) {
 	p.follow()
 }
 
-// stepLine is one line of the list: a phase heading, a step, or a failed
-// step's error.
+// stepLine is one line of the list: a phase heading, a step (its name
+// going on over further lines when it is longer than the pane), or a
+// failed step's error.
 type stepLine struct {
 	step  int // -1 for a phase heading
 	phase string
 	err   string
+	cont  int // 0 for a step's first line, else which continuation line
 }
 
 // lines builds the list: a heading whenever the phase changes, each step,
@@ -87,7 +89,9 @@ func (p *stepsPane) lines() []stepLine {
 			phase = st.Info.Phase
 			out = append(out, stepLine{step: -1, phase: phase})
 		}
-		out = append(out, stepLine{step: i})
+		for j := range p.nameLines(i) {
+			out = append(out, stepLine{step: i, cont: j})
+		}
 		if c.status(i) == session.Failed {
 			if r := c.result(i); r != nil && r.Error != "" {
 				out = append(out, stepLine{step: i, err: r.Error})
@@ -95,6 +99,38 @@ func (p *stepsPane) lines() []stepLine {
 		}
 	}
 	return out
+}
+
+// stepLead is the width of what comes before a step's name: cursor,
+// state glyph, number and spaces ("›✓ 12 ").
+const stepLead = 6
+
+// nameLines wraps step i's name into the room the list has for it: the
+// pane less the lead and, on the first line, the event count.
+func (p *stepsPane) nameLines(i int) []string {
+	name := p.com.stepAt(i).Info.ID
+	room := p.w - stepLead - 1
+	first := room - len(p.count(i))
+	if p.count(i) != "" {
+		first--
+	}
+	if room < 8 || textWidth(name) <= first {
+		return []string{name}
+	}
+	lines := wrapHanging(name, first, 0)
+	if len(lines) > 1 {
+		rest := strings.Join(lines[1:], " ")
+		lines = append(lines[:1], wrapHanging(rest, room-1, 0)...)
+	}
+	return lines
+}
+
+// count is the number of events step i shows, when the pane has room.
+func (p *stepsPane) count(i int) string {
+	if n := len(p.com.events(i)); n > 0 && p.w >= 26 {
+		return fmt.Sprint(n)
+	}
+	return ""
 }
 
 // footerLines is the number of lines the selected step's summary takes
@@ -166,7 +202,7 @@ func (p *stepsPane) follow() {
 	listH, _ := p.listHeight(len(lines))
 	cur := 0
 	for i, l := range lines {
-		if l.step == p.cursor && l.err == "" {
+		if l.step == p.cursor && l.err == "" && l.cont == 0 {
 			cur = i
 			break
 		}
@@ -184,24 +220,26 @@ func (p *stepsPane) line(l stepLine, focused bool) string {
 		return st.Error.render(fit("     ✗ "+l.err, p.w))
 	}
 	i := l.step
-	info := c.stepAt(i).Info
+	names := p.nameLines(i)
 	glyph, gp := p.mark(i)
-	count := ""
-	if n := len(c.events(i)); n > 0 && p.w >= 26 {
-		count = fmt.Sprint(n)
-	}
 	cursor := " "
-	if i == p.cursor {
-		cursor = "›"
-	}
-	name := info.ID
-	nameW := p.w - 5 - len(count)
-	if count != "" {
-		nameW--
-	}
-	text := fmt.Sprintf("%2d %s", i, fit(name, max(nameW-3, 1)))
-	if count != "" {
-		text += " " + count
+	var text string
+	if l.cont > 0 {
+		glyph, cursor = " ", " "
+		text = strings.Repeat(" ", stepLead-2) + " " + names[min(l.cont, len(names)-1)]
+	} else {
+		count := p.count(i)
+		nameW := p.w - stepLead - 1 - len(count)
+		if count != "" {
+			nameW--
+		}
+		text = fmt.Sprintf("%2d %s", i+1, fit(names[0], max(nameW, 1)))
+		if count != "" {
+			text += " " + count
+		}
+		if i == p.cursor {
+			cursor = "›"
+		}
 	}
 	rest := fit(" "+text, p.w-2)
 	if i == p.cursor {

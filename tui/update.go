@@ -1,7 +1,12 @@
 package tui
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
+	"path/filepath"
+	"slices"
+	"syscall"
 
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/spinner"
@@ -70,8 +75,9 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m.restarted(msg)
 	case savedMsg:
 		if msg.err != nil {
-			m.flash(fmt.Sprintf("saving failed: %v", msg.err), true)
+			m.flash(saveError(msg.path, msg.err), true)
 		} else {
+			m.unsaved = false
 			m.flash("saved the session to "+msg.path, false)
 		}
 		return m, nil
@@ -123,6 +129,7 @@ func (m *Model) typing() (paneID, bool) {
 func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	k := &m.com.keys
 	m.message = ""
+	m.notice = "" // the key still does its job
 	if id, ok := m.typing(); ok {
 		if msg.String() == "ctrl+c" {
 			m.quitting = true
@@ -133,9 +140,17 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m, cmd
 	}
 	if key.Matches(msg, k.Quit) {
+		// q asks first when live steps ran and were not saved; ctrl+c and
+		// a second q quit.
+		if m.live && m.unsaved && !m.confirmQuit && msg.String() == "q" {
+			m.confirmQuit = true
+			m.flash("the steps you ran are not saved: q again quits, w saves the session to "+m.opts.SavePath, true)
+			return m, nil
+		}
 		m.quitting = true
 		return m, tea.Quit
 	}
+	m.confirmQuit = false
 	if m.picker.open {
 		return m.pickerKey(msg)
 	}
@@ -191,7 +206,7 @@ func (m *Model) forwardKey(msg tea.KeyPressMsg) tea.Cmd {
 		}
 	}
 	cmd := m.forward(to, msg)
-	if id, ok := m.typing(); ok && !m.lay.wide {
+	if id, ok := m.typing(); ok && !m.visible(id) {
 		m.setFocus(id)
 	}
 	return cmd
@@ -207,7 +222,7 @@ func (m *Model) mouse(msg tea.Msg, ms tea.Mouse, click bool) tea.Cmd {
 	if click {
 		m.setFocus(id)
 	}
-	r := m.lay.rects[id]
+	r := m.lay.rect(id)
 	ms.X, ms.Y = ms.X-r.x-1, ms.Y-r.y-1
 	if click {
 		msg = tea.MouseClickMsg(ms)
@@ -219,15 +234,13 @@ func (m *Model) mouse(msg tea.Msg, ms tea.Mouse, click bool) tea.Cmd {
 	return cmd
 }
 
-// setFocus focuses pane p; the narrow layout shows it if it is a content pane.
+// setFocus focuses pane p and shows it if it is a tab.
 func (m *Model) setFocus(p paneID) {
 	if p < 0 || p >= numPanes {
 		return
 	}
 	m.focus = p
-	if p != paneSteps {
-		m.tab = p
-	}
+	m.recent = append([]paneID{p}, slices.DeleteFunc(m.recent, func(q paneID) bool { return q == p })...)
 }
 
 // selectStep makes step i the selected one.
@@ -356,16 +369,17 @@ func (m Model) stepDone(msg stepDoneMsg) (tea.Model, tea.Cmd) {
 		return m, nil
 	}
 	m.running = -1
+	m.unsaved = true
 	m.reload()
 	m.sync()
 	if msg.err != nil {
 		m.runAll, m.queued = false, 0
-		m.flash(fmt.Sprintf("step %d: %v", msg.step, msg.err), true)
+		m.flash(fmt.Sprintf("step %d: %v", msg.step+1, msg.err), true)
 		return m, nil
 	}
 	if m.status(msg.step) == session.Failed {
 		m.runAll, m.queued = false, 0
-		m.flash(fmt.Sprintf("step %d %s failed", msg.step, m.stepAt(msg.step).Info.ID), true)
+		m.flash(fmt.Sprintf("step %d %s failed", msg.step+1, m.stepAt(msg.step).Info.ID), true)
 		return m, nil
 	}
 	if m.runAll || m.queued > 0 {
@@ -381,6 +395,7 @@ func (m Model) restarted(msg restartedMsg) (tea.Model, tea.Cmd) {
 	m.restarting, m.switching = false, ""
 	if msg.sess != nil {
 		m.adopt(msg.sess)
+		m.unsaved = false
 	}
 	switch {
 	case msg.err != nil && msg.scenario == "":
@@ -412,6 +427,25 @@ func (m *Model) adopt(s *session.Session) {
 	m.reload()
 	m.broadcast(sessionMsg{})
 	m.selectStep(0)
+}
+
+// saveError explains why w could not write the session, and what to do:
+// for a directory that cannot be written, which one and how to save
+// elsewhere.
+func saveError(path string, err error) string {
+	abs, aerr := filepath.Abs(path)
+	if aerr != nil {
+		abs = path
+	}
+	if errors.Is(err, fs.ErrPermission) || errors.Is(err, syscall.EROFS) {
+		cause := err
+		for errors.Unwrap(cause) != nil {
+			cause = errors.Unwrap(cause)
+		}
+		return fmt.Sprintf("cannot save to %s: the directory %s is not writable (%v); start netexplore in a directory you can write to",
+			abs, filepath.Dir(abs), cause)
+	}
+	return fmt.Sprintf("cannot save to %s: %v", abs, err)
 }
 
 // pickerWheel moves the picker's cursor with the mouse wheel.

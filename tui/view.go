@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	tea "charm.land/bubbletea/v2"
@@ -25,21 +26,26 @@ func (m *Model) render() string {
 	}
 	var body []string
 	switch {
-	case m.lay.tooSmall:
+	case m.lay.mode == modeTooSmall:
 		body = m.tooSmallView()
 	case m.showHelp:
-		body = m.helpView(m.width, m.lay.body)
-	case m.lay.wide:
-		body = m.wideView()
+		h := m.lay.body
+		if m.lay.hint {
+			h++ // the help page takes the hint's line
+		}
+		body = m.helpView(m.width, h)
 	default:
-		body = m.narrowView()
+		body = m.panesView()
 	}
-	if m.picker.open && !m.lay.tooSmall && !m.showHelp {
+	if m.picker.open && m.lay.mode != modeTooSmall && !m.showHelp {
 		body = m.pickerOverlay(body)
+	}
+	if m.notice != "" && m.lay.mode != modeTooSmall {
+		body = m.noticeOverlay(body)
 	}
 	lines := make([]string, 0, m.height)
 	lines = append(lines, body...)
-	if !m.lay.tooSmall {
+	if m.lay.mode != modeTooSmall {
 		lines = append(lines, m.statusLine(), m.bottomLine())
 	}
 	for len(lines) < m.height {
@@ -59,34 +65,68 @@ func (m *Model) tooSmallView() []string {
 	return out
 }
 
-// paneBox renders pane id in its box, titled with its name and what it
-// shows.
+// paneTitle is a pane's number and name, as every frame and tab shows
+// it: "2 Source". The number is the key that focuses the pane.
+func (m *Model) paneTitle(id paneID) string {
+	name, _ := m.panes[id].Title()
+	return fmt.Sprintf("%d %s", int(id)+1, name)
+}
+
+// paneBox renders pane id in its box, titled with its number, its name and
+// what it shows.
 func (m *Model) paneBox(id paneID) []string {
-	r := m.lay.rects[id]
+	r := m.lay.rect(id)
 	p := m.panes[id]
 	focused := m.focus == id
-	title, about := p.Title()
-	if about != "" {
+	title := m.paneTitle(id)
+	if _, about := p.Title(); about != "" {
 		title += " · " + about
 	}
 	return box(&m.com.styles, title, p.Info(), r.w, r.h, focused, p.View(focused))
 }
 
-func (m *Model) wideView() []string {
-	left := append(m.paneBox(paneSteps), m.paneBox(paneChanges)...)
-	top := joinColumns(m.paneBox(paneSource), m.paneBox(paneDetail))
-	right := append(top, m.paneBox(paneCalls)...)
-	return joinColumns(left, right)
+// panesView draws every slot of the layout and puts the boxes together
+// line by line: the slots tile the body, each box line is exactly as wide
+// as its box.
+func (m *Model) panesView() []string {
+	type drawn struct {
+		r     rect
+		lines []string
+	}
+	boxes := make([]drawn, 0, len(m.lay.slots))
+	for _, s := range m.lay.slots {
+		if s.tabbed() {
+			boxes = append(boxes, drawn{s.r, m.tabBox(s)})
+		} else {
+			boxes = append(boxes, drawn{s.r, m.paneBox(s.panes[0])})
+		}
+	}
+	slices.SortStableFunc(boxes, func(a, b drawn) int { return a.r.x - b.r.x })
+	out := make([]string, m.lay.body)
+	for y := range out {
+		var b strings.Builder
+		for _, d := range boxes {
+			if y >= d.r.y && y < d.r.y+d.r.h && y-d.r.y < len(d.lines) {
+				b.WriteString(d.lines[y-d.r.y])
+			}
+		}
+		out[y] = b.String()
+	}
+	if m.lay.hint {
+		out = append(out, m.hintLine())
+	}
+	return out
 }
 
-func (m *Model) narrowView() []string {
-	r := m.lay.rects[paneSource]
+// tabBox draws a slot whose panes are tabs: the tab names in the top
+// edge, the shown pane inside, what it shows in the bottom edge.
+func (m *Model) tabBox(s slot) []string {
 	st := &m.com.styles
+	shown := m.shownTab(s)
 	var tabs []string
-	for id := paneSource; id < numPanes; id++ {
-		name, _ := m.panes[id].Title()
-		name = fmt.Sprintf("%d %s", int(id)+1, name)
-		if id == m.tab {
+	for _, id := range s.panes {
+		name := m.paneTitle(id)
+		if id == shown {
 			pt := st.Title
 			if m.focus == id {
 				pt = st.TitleFocus
@@ -97,9 +137,9 @@ func (m *Model) narrowView() []string {
 		}
 	}
 	title := strings.Join(tabs, "")
-	focused := m.focus == m.tab
-	tab := m.panes[m.tab]
-	content := boxStyled(st, title, r.w, r.h, focused, tab.View(focused))
+	focused := m.focus == shown
+	tab := m.panes[shown]
+	content := boxStyled(st, title, s.r.w, s.r.h, focused, tab.View(focused))
 	if len(content) > 0 {
 		bc, bp := thinBox, st.Border
 		if focused {
@@ -109,7 +149,36 @@ func (m *Model) narrowView() []string {
 		if info := tab.Info(); info != "" {
 			caption = strings.TrimSpace(caption + " " + info)
 		}
-		content[len(content)-1] = edge(bc.bl, bc.br, bc.h, "", caption, r.w-2, bp, st.Muted)
+		content[len(content)-1] = edge(bc.bl, bc.br, bc.h, "", caption, s.r.w-2, bp, st.Muted)
 	}
-	return joinColumns(m.paneBox(paneSteps), content)
+	return content
+}
+
+// hintLine tells, in the narrow layout, how the tabs work and what a
+// larger terminal shows.
+func (m *Model) hintLine() string {
+	text := fmt.Sprintf(" tabs: %d-%d · source and syscalls side by side from %dx%d (this is %dx%d)",
+		int(paneSource)+1, int(numPanes), stackedWidth, stackedHigh, m.width, m.height)
+	return m.com.styles.Muted.render(fit(text, m.width))
+}
+
+// noticeOverlay draws Options.Notice in a box across the bottom of the
+// panes, wrapped to fit, until the first key.
+func (m *Model) noticeOverlay(body []string) []string {
+	st := &m.com.styles
+	w := m.width
+	inner := w - 2
+	var lines []string
+	for _, l := range wrap(m.notice, inner-2) {
+		lines = append(lines, st.Warn.render(fit(" "+l, inner)))
+	}
+	lines = append(lines, st.Muted.render(fit(" any key closes this note (and does its job)", inner)))
+	h := min(len(lines)+2, len(body))
+	if h < 3 {
+		return body
+	}
+	box := box(st, "Note", "", w, h, true, lines[:h-2])
+	out := append([]string{}, body...)
+	copy(out[len(body)-h:], box)
+	return out
 }

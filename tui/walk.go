@@ -1,7 +1,12 @@
 package tui
 
 import (
+	"fmt"
+	"time"
+
 	"charm.land/bubbles/v2/spinner"
+
+	"github.com/netexplore/netexplore/internal/topology"
 
 	"github.com/netexplore/netexplore/session"
 	"github.com/netexplore/netexplore/steps"
@@ -13,6 +18,7 @@ type stepSnap struct {
 	status session.Status
 	result *steps.StepResult
 	events []session.Event
+	start  time.Duration
 }
 
 // walk is the walkthrough as the screen shows it: the session's steps as
@@ -79,6 +85,35 @@ func (w *walk) events(i int) []session.Event {
 	return w.snap[i].events
 }
 
+// offset returns how long after step i started its event row happened.
+func (w *walk) offset(i, row int) time.Duration {
+	evs := w.events(i)
+	if row < 0 || row >= len(evs) {
+		return 0
+	}
+	start := w.snap[i].start
+	if start == 0 || start > evs[0].Time {
+		start = evs[0].Time
+	}
+	return evs[row].Time - start
+}
+
+// netns describes a network namespace by the name the session's network
+// states give its inode, and the inode.
+func (w *walk) netns(ino uint32) string {
+	if ino == 0 {
+		return "unknown"
+	}
+	for i := range w.snap {
+		if r := w.result(i); r != nil {
+			if name := r.Network.NamespaceOf(uint64(ino)); name != "" {
+				return fmt.Sprintf("%s (%d)", name, ino)
+			}
+		}
+	}
+	return fmt.Sprint(ino)
+}
+
 // eventTotal counts the events shown.
 func (w *walk) eventTotal() int {
 	n := 0
@@ -141,3 +176,15 @@ func (w *walk) currentScenario() string {
 
 // spinnerFrame returns the running step's glyph, without colour.
 func (w *walk) spinnerFrame() string { return w.spinner.View() }
+
+// network returns the scenario's networks as they stand after step i, the
+// state before step i, and whether step i recorded one of its own (see
+// [topology.At]); only the steps shown count.
+func (w *walk) network(i int) (after, before *topology.Network, own bool) {
+	return topology.At(min(i, len(w.snap)-1), func(j int) *topology.Network {
+		if r := w.result(j); r != nil {
+			return r.Network
+		}
+		return nil
+	})
+}

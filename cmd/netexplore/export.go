@@ -20,6 +20,7 @@ func runExport(args []string, stdout, stderr io.Writer) error {
 	format := fs.String("format", "markdown", "output `format`: markdown, jsonl, pcapng or text")
 	output := fs.String("o", "", "write to `OUT` instead of standard output")
 	builtin := fs.Bool("builtin", false, "export the "+session.EmbeddedName+" (the default when FILE is omitted)")
+	scenario := fs.String("scenario", "", "export the built-in recording of this scenario (`NAME`: "+builtinNames()+")")
 	maxRows := fs.Int("max-rows", 40, "markdown: rows of each step's event table before the rest is counted")
 	brief := fs.Bool("brief", false, "text: one line per event, no decoded trees")
 	verbose := fs.Bool("v", false, "text: every decoded tree, dump replies included, plus a hex dump")
@@ -28,22 +29,27 @@ func runExport(args []string, stdout, stderr io.Writer) error {
 
 Exports a session recorded with 'netexplore record' (FILE, or - for standard
 input) for documentation and other tools. Without FILE, or with --builtin,
-it exports the built-in recording of Docker's default bridge. No root needed.
+it exports the built-in recording of Docker's default bridge, or of the
+scenario --scenario names. No root needed.
 
 Formats:
   markdown  one section per step: explanation, mirrored libnetwork function,
             kernel handlers, source with the lines that made calls marked,
-            event table, decoded key requests, kernel changes
+            event table, decoded key requests, kernel changes, and the
+            network after the step as a Mermaid diagram
   jsonl     one JSON object per event (docs/jsonl-schema.md)
   pcapng    every netlink message, both directions, for Wireshark/tshark,
             with a comment per packet naming step, process, call and line
-  text      the strace-like text of 'netexplore trace', step by step
+  text      the strace-like text of 'netexplore trace', step by step, each
+            event numbered with its time and network namespace, and the
+            network after each step drawn with box-drawing characters
 
 Examples:
   netexplore export > walkthrough.md
   netexplore export docker0.nxs --format pcapng -o docker0.pcapng
   netexplore export --format jsonl docker0.nxs | jq 'select(.step_id=="setupDevice")'
   netexplore export --builtin --format text --brief
+  netexplore export --scenario overlay --format markdown -o overlay.md
 
 Flags:
 `)
@@ -67,8 +73,8 @@ Flags:
 	if err != nil {
 		return err
 	}
-	if *builtin && file != "" {
-		fmt.Fprintf(stderr, "give either --builtin or FILE, not both\n")
+	if (*builtin || *scenario != "") && file != "" {
+		fmt.Fprintf(stderr, "give either --builtin/--scenario or FILE, not both\n")
 		fs.Usage()
 		return errUsage
 	}
@@ -94,9 +100,12 @@ Flags:
 	var s *session.Session
 	switch file {
 	case "":
-		s, err = session.Embedded()
+		rec, err := session.Builtin(*scenario)
 		if err != nil {
-			return fmt.Errorf("reading the %s: %w", session.EmbeddedName, err)
+			return err
+		}
+		if s, err = rec.Open(); err != nil {
+			return fmt.Errorf("reading the %s: %w", rec.Name(), err)
 		}
 	case "-":
 		s, err = keepPartial(session.Read(os.Stdin))

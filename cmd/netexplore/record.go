@@ -117,7 +117,7 @@ func recordSteps(l *live.Runner, w *session.Writer, intr *interruption, stderr i
 			for j := range st.Events {
 				w.Event(i, &st.Events[j])
 			}
-			werr = w.Result(i, st.Status, st.Result)
+			werr = w.Result(i, st.Status, st.Result, st.Start)
 		})
 		if werr != nil {
 			return werr

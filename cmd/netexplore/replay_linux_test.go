@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/netexplore/netexplore/internal/testutil"
+	"github.com/netexplore/netexplore/trace/probe"
 )
 
 // asNobody prefixes argv so that it runs as the unprivileged user nobody.
@@ -35,9 +36,24 @@ func TestReplayUnprivileged(t *testing.T) {
 				t.Errorf("%v: screen lacks %q:\n%s", args, want, screen)
 			}
 		}
+		// The fallback says why on the screen itself, with the one list
+		// of capabilities README and the errors give.
+		if len(args) == 0 && !strings.Contains(squeezeScreen(screen), "live mode needs root ("+probe.Capabilities+")") {
+			t.Errorf("the fallback replay does not say why on screen:\n%s", screen)
+		}
 		exec.Command("tmux", "send-keys", "-t", name, "q").Run()
 		waitScreen(t, name, "EXIT=0")
 	}
+}
+
+// squeezeScreen joins a screen's lines without their frames, so a message
+// wrapped over several lines reads as one.
+func squeezeScreen(screen string) string {
+	var words []string
+	for _, l := range strings.Split(screen, "\n") {
+		words = append(words, strings.Fields(strings.Trim(l, "│┃ "))...)
+	}
+	return strings.Join(words, " ")
 }
 
 // waitScreen polls a tmux pane until it shows want, and returns the screen.

@@ -15,9 +15,11 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/netexplore/netexplore/internal/topology"
 	"github.com/netexplore/netexplore/trace/analyze"
 
 	"github.com/netexplore/netexplore/session"
+	"github.com/netexplore/netexplore/session/export"
 	"github.com/netexplore/netexplore/session/live"
 	"github.com/netexplore/netexplore/steps"
 )
@@ -238,12 +240,12 @@ Flags:
 			break
 		}
 		if *format == "json" {
-			if err := writeStepJSON(stdout, st); err != nil {
+			if err := writeStepJSON(stdout, s, st); err != nil {
 				return err
 			}
 			continue
 		}
-		writeStepText(stdout, st, len(s.Steps), *verbose)
+		writeStepText(stdout, s, st, *verbose)
 	}
 	if intr.happened() {
 		return intr.err(s, stderr)
@@ -264,8 +266,8 @@ func failedStep(s *session.Session) error {
 	return nil
 }
 
-func writeStepText(w io.Writer, st *session.Step, total int, verbose bool) {
-	fmt.Fprintf(w, "== Step %d/%d  %s — %s  [%s]\n", st.Index+1, total, st.Info.ID, st.Info.Title, st.Status)
+func writeStepText(w io.Writer, s *session.Session, st *session.Step, verbose bool) {
+	fmt.Fprintf(w, "== Step %d/%d  %s — %s  [%s]\n", st.Index+1, len(s.Steps), st.Info.ID, st.Info.Title, st.Status)
 	fmt.Fprintf(w, "   mirrors: %s\n", st.Info.Mirrors)
 	if len(st.Info.KernelHandlers) > 0 {
 		fmt.Fprintf(w, "   kernel:  %s\n", strings.Join(st.Info.KernelHandlers, " → "))
@@ -282,11 +284,11 @@ func writeStepText(w io.Writer, st *session.Step, total int, verbose bool) {
 	}
 	recs := st.Records()
 	if len(recs) > 0 {
-		fmt.Fprintf(w, "   events (%d):\n", len(recs))
+		fmt.Fprintf(w, "   events (%d; number, time since the step started, network namespace):\n", len(recs))
 	}
 	for i := range recs {
 		r := &recs[i]
-		line := fmt.Sprintf("     [%s %d] %s", r.Event.Comm, r.Event.PID, r.Decoded.Summary)
+		line := fmt.Sprintf("     #%d %s netns %s [%s %d] %s", i+1, session.FormatOffset(st.Offset(i)), s.Netns(r.Event.NetNS), r.Event.Comm, r.Event.PID, r.Decoded.Summary)
 		if r.Decoded.Errno != "" {
 			line += " → " + r.Decoded.Errno
 		}
@@ -349,42 +351,40 @@ func wrap(text string, width int) []string {
 	return out
 }
 
-// stepJSON is the per-step object of `run --format json`.
+// stepJSON is the per-step object of `run --format json`. Its events are
+// the objects of the jsonl export ([export.JSONLEvent]), and the step's
+// own fields are those that export names step_index and step_id here
+// without the prefix (docs/jsonl-schema.md).
 type stepJSON struct {
-	Index       int                `json:"index"`
-	ID          string             `json:"id"`
-	Title       string             `json:"title"`
-	Mirrors     string             `json:"mirrors"`
-	Explanation string             `json:"explanation"`
-	Status      session.Status     `json:"status"`
-	SkipReason  string             `json:"skip_reason,omitempty"`
-	Error       string             `json:"error,omitempty"`
-	Events      []eventJSON        `json:"events"`
-	Changes     []steps.Change     `json:"changes"`
-	Notes       []string           `json:"notes,omitempty"`
-	Commands    []steps.CommandRun `json:"commands,omitempty"`
+	// Index is the step's position in the plan, from 0: people read it
+	// as Index+1, which Number repeats.
+	Index       int                 `json:"index"`
+	Number      int                 `json:"number"`
+	ID          string              `json:"id"`
+	Title       string              `json:"title"`
+	Mirrors     string              `json:"mirrors"`
+	Explanation string              `json:"explanation"`
+	Status      session.Status      `json:"status"`
+	SkipReason  string              `json:"skip_reason,omitempty"`
+	Error       string              `json:"error,omitempty"`
+	Events      []export.JSONLEvent `json:"events"`
+	Changes     []steps.Change      `json:"changes"`
+	Notes       []string            `json:"notes,omitempty"`
+	Commands    []steps.CommandRun  `json:"commands,omitempty"`
+	Network     *topology.Network   `json:"network,omitempty"`
 }
 
-type eventJSON struct {
-	analyze.JSONEvent
-	Origin *analyze.Frame `json:"origin,omitempty"`
-}
-
-func writeStepJSON(w io.Writer, st *session.Step) error {
+func writeStepJSON(w io.Writer, s *session.Session, st *session.Step) error {
 	j := stepJSON{
-		Index: st.Index, ID: st.Info.ID, Title: st.Info.Title, Mirrors: st.Info.Mirrors,
+		Index: st.Index, Number: st.Index + 1, ID: st.Info.ID, Title: st.Info.Title, Mirrors: st.Info.Mirrors,
 		Explanation: st.Info.Explanation, Status: st.Status, SkipReason: st.Info.SkipReason,
-		Events: []eventJSON{}, Changes: []steps.Change{},
+		Events: export.StepEvents(s, st), Changes: []steps.Change{},
 	}
 	if st.Result != nil {
-		j.Error, j.Notes, j.Commands = st.Result.Error, st.Result.Notes, st.Result.Commands
+		j.Error, j.Notes, j.Commands, j.Network = st.Result.Error, st.Result.Notes, st.Result.Commands, st.Result.Network
 		if st.Result.Changes != nil {
 			j.Changes = st.Result.Changes
 		}
-	}
-	recs := st.Records()
-	for i := range recs {
-		j.Events = append(j.Events, eventJSON{JSONEvent: recs[i].ToJSON(), Origin: st.Events[i].Origin})
 	}
 	b, err := json.Marshal(j)
 	if err != nil {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -28,6 +29,7 @@ func runWalk(args []string, stdout, stderr io.Writer) error {
 	var p planFlags
 	p.add(fs)
 	noColor := fs.Bool("no-color", false, "plain text, no colours (also set by NO_COLOR)")
+	save := fs.String("save", "", "where w saves the session (`FILE`; default netexplore-TIME.nxs in the current directory)")
 	fs.Usage = func() {
 		usage(stderr)
 		fmt.Fprint(stderr, `
@@ -35,7 +37,7 @@ The walkthrough: each step of Docker's bridge setup runs for real in a
 throwaway network namespace when you ask for it, and the screen shows its
 source, the syscalls it made, their decoded bytes and what changed in the
 kernel. Press ? inside for the keys. Without root, the built-in recording
-is replayed instead.
+of the scenario is replayed instead, and the screen says why.
 
 Walkthrough flags (Docker's configuration, shared with run and record):
 `)
@@ -51,7 +53,7 @@ Walkthrough flags (Docker's configuration, shared with run and record):
 	if err := requireTerminal(); err != nil {
 		return err
 	}
-	opts := tui.Options{NoColor: *noColor || os.Getenv("NO_COLOR") != "", Scenarios: steps.Scenarios()}
+	opts := tui.Options{NoColor: *noColor || os.Getenv("NO_COLOR") != "", Scenarios: steps.Scenarios(), SavePath: *save}
 	if err := p.cfg.Validate(); err != nil {
 		return err
 	}
@@ -60,8 +62,14 @@ Walkthrough flags (Docker's configuration, shared with run and record):
 		if !errors.Is(err, probe.ErrNeedsRoot) {
 			return err
 		}
-		fmt.Fprintf(stderr, "netexplore: live mode needs root (CAP_BPF, CAP_NET_ADMIN); replaying the %s instead\n", session.EmbeddedName)
-		return replay("", opts)
+		rec, rerr := session.Builtin(p.cfg.Scenario)
+		if rerr != nil {
+			return errors.Join(err, rerr)
+		}
+		notice := fmt.Sprintf("live mode needs root (%s): this is a replay of the %s; run `sudo netexplore` for the live walkthrough", probe.Capabilities, rec.Name())
+		fmt.Fprintf(stderr, "netexplore: %s\n", notice)
+		opts.Notice = notice
+		return replayBuiltin(rec, opts)
 	}
 	defer drv.Close()
 	opts.Session = drv.live.Session()
@@ -75,13 +83,21 @@ func runReplay(args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("replay", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	noColor := fs.Bool("no-color", false, "plain text, no colours (also set by NO_COLOR)")
+	scenario := fs.String("scenario", "", "replay the built-in recording of this scenario (`NAME`: "+builtinNames()+"; default bridge)")
+	save := fs.String("save", "", "where w saves the session (`FILE`; default netexplore-TIME.nxs in the current directory)")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, `Usage: netexplore replay [FILE]
 
 Opens a recorded session (from 'netexplore record' or 'w' in the
 walkthrough) in the walkthrough screen. Needs no root and no eBPF. Step
 forward and backward through the recorded steps and events. Without FILE
-it replays the built-in recording of Docker's default bridge.
+it replays a built-in recording: Docker's default bridge, or the scenario
+--scenario names.
+
+Examples:
+  netexplore replay
+  netexplore replay --scenario join
+  netexplore replay docker0.nxs
 
 Flags:
 `)
@@ -93,34 +109,54 @@ Flags:
 		}
 		return errUsage
 	}
-	if fs.NArg() > 1 {
+	if fs.NArg() > 1 || (fs.NArg() == 1 && *scenario != "") {
 		fs.Usage()
 		return errUsage
 	}
 	if err := requireTerminal(); err != nil {
 		return err
 	}
-	return replay(fs.Arg(0), tui.Options{NoColor: *noColor || os.Getenv("NO_COLOR") != ""})
+	opts := tui.Options{NoColor: *noColor || os.Getenv("NO_COLOR") != "", SavePath: *save}
+	if fs.NArg() == 1 {
+		return replay(fs.Arg(0), opts)
+	}
+	rec, err := session.Builtin(*scenario)
+	if err != nil {
+		return err
+	}
+	return replayBuiltin(rec, opts)
 }
 
 func replay(path string, opts tui.Options) error {
-	s, name, err := loadSession(path)
+	s, err := keepPartial(session.ReadFile(path))
 	if err != nil {
 		return err
 	}
 	opts.Session = s
-	opts.Title = "replay: " + name
+	opts.Title = "replay: " + path
 	return tui.Run(context.Background(), opts)
 }
 
-// loadSession reads path, or the embedded session when path is empty.
-func loadSession(path string) (*session.Session, string, error) {
-	if path == "" {
-		s, err := session.Embedded()
-		return s, session.EmbeddedName, err
+// replayBuiltin opens a built-in recording in the walkthrough.
+func replayBuiltin(rec session.Recording, opts tui.Options) error {
+	s, err := rec.Open()
+	if err != nil {
+		return err
 	}
-	s, err := keepPartial(session.ReadFile(path))
-	return s, path, err
+	opts.Session = s
+	opts.Title = "replay: " + rec.Name()
+	return tui.Run(context.Background(), opts)
+}
+
+// builtinNames lists the scenarios that have a built-in recording.
+func builtinNames() string {
+	var names []string
+	for _, r := range session.Recordings() {
+		if r.DockerVersion == "" {
+			names = append(names, r.Scenario)
+		}
+	}
+	return strings.Join(names, ", ")
 }
 
 // requireTerminal refuses to start a full-screen UI on a pipe.

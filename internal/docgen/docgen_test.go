@@ -6,18 +6,30 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/netexplore/netexplore/session"
 )
 
 // TestDocsCurrent fails when a generated document in docs/ differs from
-// what the generator produces now: after a change to the decoders, the
-// exporters or the embedded session, run `make docs` and commit the result.
+// what the generator produces now, is missing, or is left over from a
+// recording that is gone: after a change to the decoders, the exporters or
+// a built-in recording, run `make docs` and commit the result. There is a
+// page for every built-in recording.
 func TestDocsCurrent(t *testing.T) {
 	docs, err := generate()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(docs) == 0 {
-		t.Fatal("the generator produced no document")
+	for _, r := range session.Recordings() {
+		if _, ok := docs[pageFile(r)]; !ok {
+			t.Errorf("no page for the %s", r.Name())
+		}
+	}
+	if _, ok := docs[pagesDir+"/README.md"]; !ok {
+		t.Error("no index page")
+	}
+	for _, stale := range staleFiles(filepath.Join("..", "..", "docs"), docs) {
+		t.Errorf("docs/%s is not generated any more: run `make docs` (it removes it) and commit", stale)
 	}
 	for name, want := range docs {
 		path := filepath.Join("..", "..", "docs", name)

@@ -6,6 +6,8 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"os"
+	"reflect"
 	"regexp"
 	"strings"
 	"sync"
@@ -103,14 +105,17 @@ func TestJSONL(t *testing.T) {
 	n := 0
 	for sc.Scan() {
 		var got struct {
-			Step   *int           `json:"step"`
-			StepID string         `json:"step_id"`
-			Seq    uint64         `json:"seq"`
-			Kind   string         `json:"kind"`
-			Call   string         `json:"call"`
-			Sum    string         `json:"summary"`
-			Data   string         `json:"data_hex"`
-			Origin *analyze.Frame `json:"origin"`
+			Step      *int           `json:"step"`
+			StepIndex *int           `json:"step_index"`
+			Event     int            `json:"event"`
+			Offset    *int64         `json:"offset_ns"`
+			StepID    string         `json:"step_id"`
+			Seq       uint64         `json:"seq"`
+			Kind      string         `json:"kind"`
+			Call      string         `json:"call"`
+			Sum       string         `json:"summary"`
+			Data      string         `json:"data_hex"`
+			Origin    *analyze.Frame `json:"origin"`
 		}
 		if err := json.Unmarshal(sc.Bytes(), &got); err != nil {
 			t.Fatalf("line %d: %v", n+1, err)
@@ -119,8 +124,14 @@ func TestJSONL(t *testing.T) {
 			t.Fatalf("more lines than the %d events", len(all))
 		}
 		e, st := all[n], stepOf[n]
-		if got.Step == nil || *got.Step != st.Index || got.StepID != st.Info.ID {
-			t.Errorf("line %d: step %v %q, want %d %q", n+1, got.Step, got.StepID, st.Index, st.Info.ID)
+		if got.StepIndex == nil || *got.StepIndex != st.Index || got.StepID != st.Info.ID {
+			t.Errorf("line %d: step_index %v %q, want %d %q", n+1, got.StepIndex, got.StepID, st.Index, st.Info.ID)
+		}
+		if got.Step == nil || *got.Step != st.Index {
+			t.Errorf("line %d: the deprecated step %v is not step_index %d", n+1, got.Step, st.Index)
+		}
+		if want := eventNumber(st, e); got.Event != want || got.Offset == nil || *got.Offset < 0 {
+			t.Errorf("line %d: event %d offset %v, want event %d and an offset", n+1, got.Event, got.Offset, want)
 		}
 		if got.Seq != e.Seq || got.Kind != e.Kind.String() || got.Call == "" || got.Sum == "" {
 			t.Errorf("line %d: seq %d kind %q call %q summary %q, want seq %d kind %q", n+1, got.Seq, got.Kind, got.Call, got.Sum, e.Seq, e.Kind)
@@ -515,4 +526,76 @@ func leadingBackticks(s string) string {
 		n++
 	}
 	return s[:n]
+}
+
+// eventNumber is e's number in st, from 1.
+func eventNumber(st *session.Step, e *session.Event) int {
+	for i := range st.Events {
+		if &st.Events[i] == e {
+			return i + 1
+		}
+	}
+	return 0
+}
+
+// TestJSONSchemaDocumented: every field of the walkthrough's JSON events
+// and of their embedded trace event is described in docs/jsonl-schema.md.
+func TestJSONSchemaDocumented(t *testing.T) {
+	doc, err := os.ReadFile("../../docs/jsonl-schema.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names func(reflect.Type) []string
+	names = func(rt reflect.Type) []string {
+		var out []string
+		for i := range rt.NumField() {
+			f := rt.Field(i)
+			if f.Anonymous {
+				out = append(out, names(f.Type)...)
+				continue
+			}
+			if name, _, _ := strings.Cut(f.Tag.Get("json"), ","); name != "" && name != "-" {
+				out = append(out, name)
+			}
+		}
+		return out
+	}
+	for _, name := range names(reflect.TypeOf(JSONLEvent{})) {
+		if !strings.Contains(string(doc), "`"+name+"`") {
+			t.Errorf("docs/jsonl-schema.md does not describe the field %q", name)
+		}
+	}
+}
+
+// TestNetworkPictures: the Markdown export has a Mermaid picture for every
+// step and the text export draws the network, from the join scenario's
+// recording: docker0, the veth pair, and the container's eth0 with its
+// address.
+func TestNetworkPictures(t *testing.T) {
+	r, err := session.Builtin("join")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := r.Open()
+	if err != nil {
+		t.Fatal(err)
+	}
+	md := string(export(t, s, Markdown, Options{}))
+	if got := strings.Count(md, "```mermaid\n"); got != len(s.Steps) {
+		t.Errorf("%d Mermaid blocks for %d steps", got, len(s.Steps))
+	}
+	for _, want := range []string{`subgraph ns2["netns container1"]`, "<b>eth0</b><br/>veth · UP<br/>172.17.0.2/16", "<-->|veth pair|", "<b>docker0</b>"} {
+		if !strings.Contains(md, want) {
+			t.Errorf("the Markdown export lacks %q", want)
+		}
+	}
+	text := string(export(t, s, Text, Options{Brief: true}))
+	for _, want := range []string{"network after this step", "┌─ container1", "eth0 veth UP", "172.17.0.2/16", "docker0 bridge UP", "netns container1 ("} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the text export lacks %q", want)
+		}
+	}
+	if !regexp.MustCompile(`(?m)^#1 \+\d+\.\d{3}ms netns host \(\d+\) \[`).MatchString(text) {
+		t.Error("the text export does not number events with their time and namespace")
+	}
 }

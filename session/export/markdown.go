@@ -12,6 +12,7 @@ import (
 	"unicode"
 
 	"github.com/netexplore/netexplore/internal/sanitize"
+	"github.com/netexplore/netexplore/internal/topology"
 
 	"github.com/netexplore/netexplore/trace/analyze"
 	"github.com/netexplore/netexplore/trace/decode/ioctl"
@@ -192,6 +193,28 @@ func (m *mdWriter) step(st *session.Step, heading string) {
 		m.messages(st, recs)
 	}
 	m.result(st)
+	m.network(st)
+}
+
+// network draws the scenario's networks after the step as a Mermaid
+// flowchart, which GitHub renders: what the step added in green, what it
+// changed in yellow. A step that recorded no state of its own (a skipped
+// one) shows the network as the step before left it.
+func (m *mdWriter) network(st *session.Step) {
+	after, before, own := m.s.Network(st.Index)
+	if after == nil {
+		return
+	}
+	marks := topology.Compare(before, after)
+	switch {
+	case !own:
+		m.printf("**Network** (unchanged: as the step before left it):\n\n")
+	case marks.Any():
+		m.printf("**Network after this step** (green: added by it, yellow: changed by it):\n\n")
+	default:
+		m.printf("**Network after this step** (no interface or address changed):\n\n")
+	}
+	m.fenced("mermaid", "", strings.Split(strings.TrimSuffix(topology.Mermaid(after, marks), "\n"), "\n"))
 }
 
 // prose writes an explanation: each line is a paragraph, except that
@@ -435,7 +458,10 @@ func (m *mdWriter) events(st *session.Step, recs []analyze.Record, procs helpers
 		rows = append(rows, &row{first: i, last: i, count: 1})
 	}
 	title := plural(len(recs), "event")
-	if n := len(groups); n > 0 {
+	switch n := len(groups); {
+	case n == 1:
+		title += "; the helper process is one row"
+	case n > 1:
 		title += fmt.Sprintf("; each of the %s is one row", plural(n, "helper process"))
 	}
 	m.printf("**Events** — %s:\n\n| # | process | call | what | line |\n|---:|---|---|---|---|\n", title)

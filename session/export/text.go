@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/netexplore/netexplore/internal/topology"
 	"github.com/netexplore/netexplore/trace/analyze"
 
 	"github.com/netexplore/netexplore/session"
@@ -46,13 +47,14 @@ func WriteText(w io.Writer, s *session.Session, brief, verbose bool) error {
 		if st.Result != nil && st.Result.Error != "" {
 			fmt.Fprintf(bw, "   error:   %s\n", st.Result.Error)
 		}
-		fmt.Fprintf(bw, "   events:  %d\n\n", len(st.Events))
+		fmt.Fprintf(bw, "   events:  %d (each: its number, the time since the step started, its network namespace)\n\n", len(st.Events))
 		recs := st.Records()
 		for i := range recs {
 			r := recs[i]
 			if o := st.Events[i].Origin; o != nil {
 				r.Frames = []analyze.Frame{*o}
 			}
+			fmt.Fprintf(bw, "#%d %s netns %s ", i+1, session.FormatOffset(st.Offset(i)), s.Netns(r.Event.NetNS))
 			if err := analyze.WriteText(bw, &r, opts); err != nil {
 				return fmt.Errorf("writing text: %w", err)
 			}
@@ -63,9 +65,19 @@ func WriteText(w io.Writer, s *session.Session, brief, verbose bool) error {
 				fmt.Fprintf(bw, "     %s\n", c)
 			}
 		}
+		if after, before, own := s.Network(st.Index); own {
+			fmt.Fprintln(bw, "\n   network after this step (+ added, ~ changed by it):")
+			for _, l := range topology.Art(after, topology.Compare(before, after), textArtWidth) {
+				fmt.Fprintf(bw, "     %s\n", strings.TrimRight(l.String(), " "))
+			}
+		}
 	}
 	if err := bw.Flush(); err != nil {
 		return fmt.Errorf("writing text: %w", err)
 	}
 	return nil
 }
+
+// textArtWidth is the width of the network pictures of the text export,
+// which indents them by five columns.
+const textArtWidth = 74

@@ -141,6 +141,9 @@ func (l *Runner) handle(e event.Event) {
 		l.mu.Lock()
 		if phase == marker.Begin {
 			l.current = step
+			if step >= 0 && step < len(l.sess.Steps) {
+				l.sess.Steps[step].Start = e.Time
+			}
 		} else {
 			l.current = -1
 		}

@@ -160,6 +160,7 @@ func (s *server) run(i int) steps.StepResult {
 		return res
 	}
 	res.Changes = Diff(s.state, after)
+	res.Network = Network(after, s.stage.HostName())
 	s.state = after
 	return res
 }
@@ -171,13 +172,15 @@ func (s *server) snapshot() (Snapshot, error) {
 	if err != nil {
 		return snap, err
 	}
-	for _, n := range s.stage.Namespaces() {
+	others := s.stage.Namespaces()
+	for _, n := range others {
 		ns, err := namespaceState(n)
 		if err != nil {
 			return snap, err
 		}
 		snap.Namespaces = append(snap.Namespaces, ns)
 	}
+	identify(&snap, s.stage.Handle(), others)
 	return snap, nil
 }
 

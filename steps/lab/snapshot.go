@@ -38,6 +38,8 @@ type Snapshot struct {
 	// Namespaces are the other network namespaces the scenario created
 	// (containers, a second host ...), in creation order.
 	Namespaces []NamespaceState `json:"namespaces,omitempty"`
+	// Inode is the lab namespace's inode number, which events carry.
+	Inode uint64 `json:"inode,omitempty"`
 }
 
 // NamespaceState is the state of one network namespace a scenario created
@@ -59,6 +61,8 @@ type NamespaceState struct {
 	Neighbours []string `json:"neighbours,omitempty"`
 	// Sysctls are the namespace's own /proc/sys values the steps write.
 	Sysctls []Sysctl `json:"sysctls,omitempty"`
+	// Inode is the namespace's inode number, which events carry.
+	Inode uint64 `json:"inode,omitempty"`
 }
 
 // LinkState is one interface as a learner would want to see it.
@@ -79,6 +83,28 @@ type LinkState struct {
 	Master string `json:"master,omitempty"`
 	// MAC is the link-layer address.
 	MAC string `json:"mac,omitempty"`
+	// LinkIndex is IFLA_LINK: a veth's peer, a macvlan's lower device.
+	// LinkNetNS names the namespace it is in when that is another one
+	// (IFLA_LINK_NETNSID resolved); for a VXLAN link, the namespace of
+	// its UDP socket. Neither shows in String, nor in the changes.
+	LinkIndex int    `json:"link_index,omitempty"`
+	LinkNetNS string `json:"link_netns,omitempty"`
+	// VXLAN holds a VXLAN link's settings.
+	VXLAN *VXLANState `json:"vxlan,omitempty"`
+
+	// netnsID is IFLA_LINK_NETNSID as the namespace numbers it, -1 when
+	// absent: resolved into LinkNetNS once every namespace is read.
+	netnsID int
+}
+
+// VXLANState is a VXLAN link's tunnel settings.
+type VXLANState struct {
+	VNI   int    `json:"vni"`
+	Port  int    `json:"port,omitempty"`
+	Local string `json:"local,omitempty"`
+	Group string `json:"group,omitempty"`
+	// Dev is the lower device's index (IFLA_VXLAN_LINK), 0 when unset.
+	Dev int `json:"dev,omitempty"`
 }
 
 // String renders the link on one line, e.g.
@@ -205,6 +231,16 @@ func linkState(l netlink.Link, names map[int]string) LinkState {
 	}
 	if a.MasterIndex != 0 {
 		st.Master = names[a.MasterIndex]
+	}
+	st.LinkIndex, st.netnsID = a.ParentIndex, a.NetNsID
+	if v, ok := l.(*netlink.Vxlan); ok {
+		st.VXLAN = &VXLANState{VNI: v.VxlanId, Port: v.Port, Dev: v.VtepDevIndex}
+		if v.SrcAddr != nil {
+			st.VXLAN.Local = v.SrcAddr.String()
+		}
+		if v.Group != nil && !v.Group.IsUnspecified() {
+			st.VXLAN.Group = v.Group.String()
+		}
 	}
 	return st
 }

@@ -246,8 +246,14 @@ var ErrProbeClosed = errors.New("probe closed")
 // ErrDrained is returned by [Probe.Read] when draining and no event is left.
 var ErrDrained = errors.New("no more events")
 
+// Capabilities lists what live mode needs, in the words every message,
+// the walkthrough and README use: the probe needs CAP_BPF and CAP_PERFMON,
+// the lab CAP_NET_ADMIN and CAP_SYS_ADMIN (namespaces, and mounting
+// tracefs when it is missing).
+const Capabilities = "CAP_BPF, CAP_PERFMON, CAP_NET_ADMIN and CAP_SYS_ADMIN"
+
 // ErrNeedsRoot says the probe cannot be loaded without privileges.
-var ErrNeedsRoot = errors.New("live tracing needs root (CAP_BPF, CAP_PERFMON, CAP_NET_ADMIN): run with sudo, or try `netexplore replay`")
+var ErrNeedsRoot = errors.New("live mode needs root (" + Capabilities + "): run with sudo, or try `netexplore replay`")
 
 // Where the kernel exposes what the probe needs. The environment variables
 // NETEXPLORE_BTF_PATH and NETEXPLORE_TRACEFS_PATH override them, so tests
@@ -305,7 +311,7 @@ func explainLoadError(err error) error {
 		return fmt.Errorf("the kernel's verifier refused the probe (%s): netexplore cannot trace on this kernel", strings.TrimSpace(ve.Error()))
 	}
 	if errors.Is(err, unix.EPERM) {
-		return fmt.Errorf("the kernel refused to load the probe (%w): run as root with CAP_BPF and CAP_PERFMON", err)
+		return fmt.Errorf("the kernel refused to load the probe (%w): run as root (%s)", err, Capabilities)
 	}
 	return fmt.Errorf("loading the probe: %w", err)
 }
