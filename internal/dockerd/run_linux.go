@@ -154,11 +154,13 @@ func (r *runner) step(ctx context.Context, index int, s Step) (StepResult, error
 	sr.Duration = time.Since(begin)
 	sr.Output = strings.TrimSpace(out)
 	sr.Helpers = watch.stop()
-	sr.Links = netDevices()
 	if err != nil {
 		sr.Error = err.Error()
 	}
 	r.hook(index, s, marker.End, &sr)
+	// After the end marker: the harness's own look at the links is not
+	// the step's traffic. (The step's end report goes without them.)
+	sr.Links = netDevices()
 	return sr, err
 }
 

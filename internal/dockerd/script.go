@@ -178,7 +178,8 @@ type StepResult struct {
 	Error string `json:"error,omitempty"`
 	// Duration is how long the step took.
 	Duration time.Duration `json:"duration"`
-	// Links are the network devices of the run's namespace after the step.
+	// Links are the network devices of the run's namespace after the step,
+	// listed after its end marker (so not in the step's end report).
 	Links []string `json:"links,omitempty"`
 	// Helpers are the command lines of the daemon's helper processes
 	// (docker-proxy, containerd shims) seen while the step ran.
