@@ -47,13 +47,14 @@ func TestEndToEnd(t *testing.T) {
 		}
 	}
 
-	// Run the first three steps, one key press each.
+	// Run the first four steps, one key press each.
 	steps := []struct {
 		id   string
 		want []string // on screen once the step is done (its syscalls are selected)
 	}{
 		{"newFirewaller", []string{"exec /usr/sbin/"}},
 		{"setupUserChains", []string{"exec /usr/sbin/iptables", "DOCKER-USER"}},
+		{"newInterface", []string{"RTM_GETLINK docker0"}},
 		{"setupDevice", []string{"RTM_NEWLINK docker0 kind=bridge", "→ ACK", "+ link: docker0 bridge"}},
 	}
 	for i, st := range steps {

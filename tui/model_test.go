@@ -108,8 +108,8 @@ func TestReplayStepping(t *testing.T) {
 		{"n", 2, 1, session.Done, false},
 		{"n", 3, 2, session.Done, false},
 		{"b", 2, 1, session.Done, false},
-		{"a", 18, 1, session.Done, false},
-		{"n", 18, 1, session.Done, true},
+		{"a", 19, 1, session.Done, false},
+		{"n", 19, 1, session.Done, true},
 		{"R", 0, 0, session.Pending, false},
 		{"b", 0, 0, session.Pending, false},
 	}
@@ -121,8 +121,8 @@ func TestReplayStepping(t *testing.T) {
 		}
 	}
 	m = press(m, "a")
-	if got := m.status(7); got != session.Skipped {
-		t.Errorf("step 7 shows %s, want skipped as recorded", got)
+	if got := m.status(8); got != session.Skipped {
+		t.Errorf("step 8 shows %s, want skipped as recorded", got)
 	}
 	if got, want := m.eventTotal(), embedded(t).EventCount(); got != want {
 		t.Errorf("events shown %d, want all %d", got, want)
@@ -169,8 +169,8 @@ func TestStepNavigation(t *testing.T) {
 		t.Fatalf("j j: step %d, want 2", m.cur())
 	}
 	m = press(m, "G")
-	if m.cur() != 17 {
-		t.Errorf("G: step %d, want 17", m.cur())
+	if m.cur() != 18 {
+		t.Errorf("G: step %d, want 18", m.cur())
 	}
 	m = press(m, "g", "]", "]", "[")
 	if m.cur() != 1 {
@@ -394,12 +394,12 @@ func TestFilter(t *testing.T) {
 
 func TestPairJump(t *testing.T) {
 	m := newSized(Options{Session: embedded(t)}, 80, 24)
-	m = press(m, "n", "n", "n", "3")
+	m = press(m, "n", "n", "n", "n", "3")
 	m = press(m, "p")
 	if r, _ := m.callsPane().selected(); r != 1 {
 		t.Fatalf("p on RTM_NEWLINK went to row %d, want its ACK (1)", r)
 	}
-	if !strings.Contains(plain(t, press(m, "4")), "reply to #3161") {
+	if !strings.Contains(plain(t, press(m, "4")), "reply to #3366") {
 		t.Error("the Detail pane does not name the request")
 	}
 	m = press(m, "p")
@@ -430,14 +430,14 @@ func TestSourceFollowsOrigin(t *testing.T) {
 	// Move to an event of another line: the highlighted line follows.
 	for i := 0; i < 3000; i++ {
 		r, _ := m.callsPane().selected()
-		if m.callsPane().data.events[r].Origin.Line == 33 {
+		if m.callsPane().data.events[r].Origin.Line == 58 {
 			break
 		}
 		m = press(m, "j")
 	}
 	hl := stripANSI(m.sourcePane().lines[m.sourcePane().originLine])
-	if !strings.HasPrefix(hl, "▶  33") {
-		t.Errorf("highlighted line %q, want line 33", hl)
+	if !strings.HasPrefix(hl, "▶  58") {
+		t.Errorf("highlighted line %q, want line 58", hl)
 	}
 	if m.sourcePane().originLine < m.sourcePane().offset || m.sourcePane().originLine >= m.sourcePane().offset+m.sourcePane().h {
 		t.Error("the highlighted line is scrolled out of view")
@@ -464,7 +464,7 @@ func scanLine(s string, n *int) bool {
 
 func TestDetailTree(t *testing.T) {
 	m := newSized(Options{Session: embedded(t)}, 160, 48)
-	m = press(m, "n", "n", "n", "4")
+	m = press(m, "n", "n", "n", "n", "4")
 	m = selectNode(t, m, "IFLA_LINKINFO")
 	before := len(m.detailPane().vis)
 	m = press(m, "right")
@@ -722,7 +722,7 @@ func TestRandomInput(t *testing.T) {
 // NUL-separated text: exec arguments and /proc/sys writes.
 func TestDetailSynthetic(t *testing.T) {
 	m := newSized(Options{Session: embedded(t)}, 160, 48)
-	m = press(m, "a", "3", "j") // step 0, row 1: exec /usr/sbin/nft -f -
+	m = selectCall(t, press(m, "a", "3"), "exec /usr/sbin/nft -f -") // step 0
 	var got []string
 	for _, n := range m.detailPane().nodes {
 		if n.name != "stack" && n.depth == 0 {
@@ -734,7 +734,7 @@ func TestDetailSynthetic(t *testing.T) {
 		t.Errorf("exec tree (-want +got):\n%s", diff)
 	}
 	// setupDefaultSysctl writes accept_ra.
-	m = press(m, "]", "]", "]", "j")
+	m = press(m, "]", "]", "]", "]", "j")
 	got = got[:0]
 	for _, n := range m.detailPane().nodes {
 		if n.depth == 0 && n.name != "stack" {
