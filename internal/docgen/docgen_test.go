@@ -8,11 +8,14 @@ import (
 	"testing"
 )
 
+// testEvidence is docs/evidence seen from this package's directory.
+const testEvidence = "../../docs/evidence"
+
 // TestDocsCurrent fails when a generated document in docs/ differs from
 // what the generator produces now: after a change to the decoders, the
 // exporters or the embedded session, run `make docs` and commit the result.
 func TestDocsCurrent(t *testing.T) {
-	docs, err := generate()
+	docs, err := generate(testEvidence)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -48,11 +51,11 @@ func TestDocsCurrent(t *testing.T) {
 // TestGenerateDeterministic checks that two runs give the same bytes, so
 // the staleness check cannot flap.
 func TestGenerateDeterministic(t *testing.T) {
-	a, err := generate()
+	a, err := generate(testEvidence)
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := generate()
+	b, err := generate(testEvidence)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -65,11 +68,11 @@ func TestGenerateDeterministic(t *testing.T) {
 
 func TestWrite(t *testing.T) {
 	dir := t.TempDir()
-	written, err := write(dir)
+	written, err := write(dir, testEvidence)
 	if err != nil {
 		t.Fatal(err)
 	}
-	docs, err := generate()
+	docs, err := generate(testEvidence)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,11 +1,15 @@
-// Command docgen writes the generated documents of docs/ from the session
-// embedded in netexplore: docs/walkthrough.md, the Markdown export of the
-// recorded walkthrough of Docker's default bridge with an introduction.
-// `make docs` runs it; a test fails when the committed files are stale.
+// Command docgen writes the generated documents of docs/ from recorded
+// sessions: docs/walkthrough.md, the Markdown export of the walkthrough of
+// Docker's default bridge embedded in netexplore, with an introduction,
+// and docs/docker-versions.md, what changed between Docker 20.10 and 29,
+// from the recordings in docs/evidence. `make docs` runs it; a test fails
+// when the committed files are stale. With -trim it shrinks a recording
+// for docs/evidence instead.
 //
 // Usage:
 //
 //	go run ./internal/docgen -o docs
+//	go run ./internal/docgen -trim OUT.nxs IN.nxs
 package main
 
 import (
@@ -23,8 +27,21 @@ import (
 
 func main() {
 	out := flag.String("o", "docs", "directory to write the generated documents to")
+	evidence := flag.String("evidence", evidenceDir, "directory of the recordings docker-versions.md is made from")
+	trimTo := flag.String("trim", "", "write a trimmed copy of the recording given as argument to this `file`, and nothing else")
 	flag.Parse()
-	written, err := write(*out)
+	if *trimTo != "" {
+		if flag.NArg() != 1 {
+			fmt.Fprintln(os.Stderr, "docgen: -trim OUT takes one recording to read")
+			os.Exit(2)
+		}
+		if err := trim(flag.Arg(0), *trimTo); err != nil {
+			fmt.Fprintln(os.Stderr, "docgen:", err)
+			os.Exit(1)
+		}
+		return
+	}
+	written, err := write(*out, *evidence)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "docgen:", err)
 		os.Exit(1)
@@ -34,9 +51,10 @@ func main() {
 	}
 }
 
-// write generates every document into dir and returns the paths written.
-func write(dir string) ([]string, error) {
-	docs, err := generate()
+// write generates every document into dir, from the recordings in
+// evidence, and returns the paths written.
+func write(dir, evidence string) ([]string, error) {
+	docs, err := generate(evidence)
 	if err != nil {
 		return nil, err
 	}
@@ -51,8 +69,9 @@ func write(dir string) ([]string, error) {
 	return written, nil
 }
 
-// generate returns the generated documents by file name.
-func generate() (map[string][]byte, error) {
+// generate returns the generated documents by file name; evidence is the
+// directory of docker-versions.md's recordings.
+func generate(evidence string) (map[string][]byte, error) {
 	s, err := session.Embedded()
 	if err != nil {
 		return nil, fmt.Errorf("reading the %s: %w", session.EmbeddedName, err)
@@ -66,7 +85,11 @@ func generate() (map[string][]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	return map[string][]byte{"walkthrough.md": b.Bytes()}, nil
+	versions, err := versionsDoc(evidence)
+	if err != nil {
+		return nil, err
+	}
+	return map[string][]byte{"walkthrough.md": b.Bytes(), "docker-versions.md": versions}, nil
 }
 
 // generatedNote heads every generated document.

@@ -87,6 +87,11 @@ var quietPrograms = map[string]bool{
 	"containerd": true, "containerd-shim": true, "containerd-shim-runc-v2": true, "docker": true,
 }
 
+// Quiet reports whether [DefaultKeep] leaves out the kernel traffic of a
+// process running program (a base name): a helper whose execution is what
+// counts, the container runtime's daemons, Docker's client.
+func Quiet(program string) bool { return quietPrograms[program] }
+
 // DefaultKeep keeps the executions of network helpers, and the netlink,
 // ioctl and /proc/sys traffic of every process that is not one of the
 // helpers, the container runtime's daemons, Docker's client or a
