@@ -72,8 +72,7 @@ func (p planner) configureStep() Step {
 		KernelHandlers: p.xtablesHandlers(),
 		code:           call(configure2010),
 	}
-	s = skipIf(s, !p.cfg.IPTables, "config.EnableIPTables is false (--iptables=false)")
-	return skipIf(s, p.missingFirewallTool() != "", p.missingFirewallTool())
+	return p.withIPTables(s, "config.EnableIPTables is false (--iptables=false)")
 }
 
 // configure2010 is the firewall part of the bridge driver's configure in
@@ -186,8 +185,7 @@ func (p planner) arrangeUserFilterRuleStep(network string) Step {
 	if network == "none" || network == "host" {
 		s.Phase = PhaseDaemonStart
 	}
-	s = skipIf(s, !p.cfg.IPTables, "controller.iptablesEnabled() is false (--iptables=false)")
-	return skipIf(s, p.missingFirewallTool() != "", p.missingFirewallTool())
+	return p.withIPTables(s, "controller.iptablesEnabled() is false (--iptables=false)")
 }
 
 // arrangeUserFilterRule keeps DOCKER-USER in place: created once, ending in
@@ -238,8 +236,7 @@ func (p planner) setupIP4TablesStep() Step {
 		KernelHandlers: p.xtablesHandlers(),
 		code:           call(setupIP4Tables),
 	}
-	s = skipIf(s, !p.cfg.IPTables, "d.config.EnableIPTables is false (--iptables=false)")
-	return skipIf(s, p.missingFirewallTool() != "", p.missingFirewallTool())
+	return p.withIPTables(s, "d.config.EnableIPTables is false (--iptables=false)")
 }
 
 // setupIP4Tables adds the network's rules the Docker 20.10 way: NAT,
@@ -407,8 +404,7 @@ func (p planner) setupNetworkIsolationRulesStep() Step {
 		KernelHandlers: p.xtablesHandlers(),
 		code:           call(setupNetworkIsolationRules),
 	}
-	s = skipIf(s, !p.cfg.IPTables, "d.config.EnableIPTables is false (--iptables=false)")
-	return skipIf(s, p.missingFirewallTool() != "", p.missingFirewallTool())
+	return p.withIPTables(s, "d.config.EnableIPTables is false (--iptables=false)")
 }
 
 // setupNetworkIsolationRules inserts the network's two isolation rules

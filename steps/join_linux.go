@@ -276,8 +276,7 @@ func (p planner) filterDirectAccessStep(c *container) Step {
 		KernelHandlers: p.xtablesHandlers(),
 		code:           call2(filterDirectAccess, c, br),
 	}
-	s = skipIf(s, !p.cfg.IPTables, "d.config.EnableIPTables is false (--iptables=false)")
-	return skipIf(s, p.missingFirewallTool() != "", p.missingFirewallTool())
+	return p.withIPTables(s, "d.config.EnableIPTables is false (--iptables=false)")
 }
 
 // filterDirectAccess adds the endpoint's raw-table rule (the iptabler's
@@ -412,9 +411,7 @@ func (p planner) addPortRulesStep(c *container, port *publishedPort) Step {
 		KernelHandlers: p.xtablesHandlers(),
 		code:           call3(addPortRules, c, br, port),
 	}
-	add = skipIf(add, !p.cfg.IPTables, "d.config.EnableIPTables is false (--iptables=false): only docker-proxy would serve the port")
-	add = skipIf(add, p.missingFirewallTool() != "", p.missingFirewallTool())
-	return add
+	return p.withIPTables(add, "d.config.EnableIPTables is false (--iptables=false): only docker-proxy would serve the port")
 }
 
 // addPortRules installs the published port's rules binding by binding
