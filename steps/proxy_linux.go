@@ -9,13 +9,12 @@ import (
 	"net/netip"
 	"os"
 	"os/exec"
+	"runtime"
 	"strconv"
 	"syscall"
 	"time"
 
 	"golang.org/x/sys/unix"
-
-	"github.com/netexplore/netexplore/internal/child"
 )
 
 // proxyStartTimeout is how long Docker waits for docker-proxy to say it
@@ -116,9 +115,23 @@ func startProxyProcess(env *Env, args []string, extra []*os.File) (stop func(), 
 		SysProcAttr: &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}}
 	var out bytes.Buffer
 	cmd.Stderr = &out
-	// Started from a locked thread that then waits: the proxy's
-	// parent-death signal follows that thread, which lives as long as it.
-	proc, err := child.Start(cmd)
+	// Start from a locked thread that then waits: the proxy's parent-death
+	// signal follows that thread, which lives as long as the proxy. (Not
+	// internal/child's: the goroutine that forks must be this package's
+	// code, for the probe's stack to point at the step.)
+	started, exited := make(chan error, 1), make(chan struct{})
+	go func() {
+		runtime.LockOSThread()
+		defer runtime.UnlockOSThread()
+		if err := cmd.Start(); err != nil {
+			started <- err
+			return
+		}
+		started <- nil
+		_ = cmd.Wait()
+		close(exited)
+	}()
+	err = <-started
 	w.Close()
 	if err != nil {
 		return nil, fmt.Errorf("starting %s: %w", args[0], err)
@@ -126,10 +139,10 @@ func startProxyProcess(env *Env, args []string, extra []*os.File) (stop func(), 
 	stop = func() {
 		_ = cmd.Process.Signal(os.Interrupt)
 		select {
-		case <-proc.Exited:
+		case <-exited:
 		case <-time.After(time.Second):
 			_ = cmd.Process.Kill()
-			<-proc.Exited
+			<-exited
 		}
 	}
 	env.commands = append(env.commands, CommandRun{Args: args, ExitCode: -1})

@@ -66,7 +66,9 @@ func renderStates(t *testing.T) []struct {
 		// Peeks, forks and exec results hidden.
 		{"hidden_noise", func(w, h int) Model { return press(replay(w, h), "n", "3", "H") }},
 		// A skipped step and its reason.
-		{"skipped", func(w, h int) Model { return press(replay(w, h), "a", "1", "g", "j", "j", "j", "j", "j", "j", "j", "j") }},
+		{"skipped", func(w, h int) Model {
+			return press(replay(w, h), "a", "1", "g", "j", "j", "j", "j", "j", "j", "j", "j")
+		}},
 		// A failed step and its error.
 		{"failed", func(w, h int) Model {
 			s := embedded(t)
