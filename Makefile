@@ -8,7 +8,7 @@ VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo de
 FUZZTIME  ?= 5s
 BENCHTIME ?= 1x
 
-.PHONY: help deps build run test test-short fuzz fuzz-one bench generate check-generate lint golden docs clean recordings
+.PHONY: help deps build run test test-short fuzz fuzz-one bench generate check-generate lint golden docs clean recordings docker-versions-evidence
 
 help: ## list the targets
 	@awk 'BEGIN{FS=":.*## "} /^[a-z-]+:.*## /{printf "  %-15s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -89,3 +89,10 @@ recordings: build ## re-record the built-in sessions, one per scenario, on this 
 			./$(BIN) record --scenario $$s --docker-version $$v -o session/recorded/$$s@$$v.nxs; \
 		done; \
 	done; chmod 0644 session/recorded/*.nxs
+
+docker-versions-evidence: build ## re-record docs/evidence, what docs/docker-versions.md is made from (as root)
+	@set -e; tmp=$$(mktemp -d); trap 'rm -rf $$tmp' EXIT; mkdir -p docs/evidence; \
+	for v in 20.10 29; do for s in join user-bridge; do \
+		./$(BIN) record --no-stacks --docker-version $$v --scenario $$s -o $$tmp/$$s-$$v.nxs; \
+		$(GO) run ./internal/docgen -trim docs/evidence/$$s-$$v.nxs $$tmp/$$s-$$v.nxs; \
+	done; done

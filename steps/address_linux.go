@@ -12,7 +12,7 @@ import (
 
 // setupBridgeIPv4Step is always queued: the bridge's IPv4 address.
 func (p planner) setupBridgeIPv4Step() Step {
-	return Step{
+	s := Step{
 		ID:      "setupBridgeIPv4",
 		Phase:   PhaseCreateNetwork,
 		Title:   "Give the bridge its IPv4 address",
@@ -27,17 +27,53 @@ func (p planner) setupBridgeIPv4Step() Step {
 		KernelHandlers: []string{"rtnetlink_rcv_msg", "inet_dump_ifaddr", "inet_rtm_newaddr", "__inet_insert_ifa", "fib_add_ifaddr"},
 		code:           call(setupBridgeIPv4),
 	}
+	if p.cfg.v2010() {
+		s.Mirrors = "libnetwork v20.10 drivers/bridge setupBridgeIPv4 -> bridgeInterface.addresses (setup_ipv4.go, interface.go)"
+		s.Explanation = "Always queued in Docker 20.10 (IPv4-only networks did not exist yet). The bridge gets its address, " + p.mustAddr4().String() +
+			", the gateway of every container on the network. bridgeInterface.addresses dumps the bridge's addresses of both families, " +
+			"RTM_GETADDR with NLM_F_DUMP for AF_INET and then AF_INET6, even though only the IPv4 list is used here; Docker 29 dumps " +
+			"IPv4 only. A different address would be removed (RTM_DELADDR), then RTM_NEWADDR adds the wanted one: ifaddrmsg{AF_INET, " +
+			"prefixlen, ifindex}, IFA_LOCAL, IFA_ADDRESS and IFA_BROADCAST, exactly as in later releases. When the ioctl fallback created " +
+			"the bridge, nobody knows its index yet: the netlink library looks it up (RTM_GETLINK) right after the first dump, before " +
+			"filtering the dump's answers by index.\n\n" +
+			"inet_rtm_newaddr -> __inet_insert_ifa stores the address, and fib_add_ifaddr adds the subnet route \"" + p.mustAddr4().Masked().String() +
+			" dev " + p.cfg.BridgeName + " proto kernel scope link\" by itself: watch it appear in the state diff."
+		s.KernelHandlers = []string{"rtnetlink_rcv_msg", "inet_dump_ifaddr", "inet6_dump_ifaddr", "inet_rtm_newaddr", "__inet_insert_ifa", "fib_add_ifaddr"}
+		s.code = call(setupBridgeIPv4_2010)
+	}
+	return s
 }
 
 // setupBridgeIPv4 gives the bridge its IPv4 address (--bip), which becomes
 // the containers' default gateway.
 func setupBridgeIPv4(env *Env) error {
-	want := ipNet(env.net.addr4)
 	// RTM_GETADDR, NLM_F_DUMP, ifaddrmsg{AF_INET}: what is there already?
 	addrs, err := env.Handle.AddrList(env.Bridge, netlink.FAMILY_V4)
 	if err != nil {
 		return fmt.Errorf("listing addresses of %s: %w", env.Config.BridgeName, err)
 	}
+	return assignBridgeIPv4(env, addrs)
+}
+
+// setupBridgeIPv4_2010 is setupBridgeIPv4 of Docker 20.10, which lists the
+// bridge's addresses of both families before it adds the IPv4 one.
+func setupBridgeIPv4_2010(env *Env) error {
+	// bridgeInterface.addresses: RTM_GETADDR dumps for AF_INET, then AF_INET6
+	// (with an RTM_GETLINK in between if the bridge's index is not known).
+	addrs, err := env.Handle.AddrList(env.Bridge, netlink.FAMILY_V4)
+	if err != nil {
+		return fmt.Errorf("failed to retrieve V4 addresses: %w", err)
+	}
+	if _, err := env.Handle.AddrList(env.Bridge, netlink.FAMILY_V6); err != nil {
+		return fmt.Errorf("failed to retrieve V6 addresses: %w", err)
+	}
+	return assignBridgeIPv4(env, addrs)
+}
+
+// assignBridgeIPv4 replaces whatever IPv4 address addrs holds by the wanted
+// one, unless it is there already.
+func assignBridgeIPv4(env *Env, addrs []netlink.Addr) error {
+	want := ipNet(env.net.addr4)
 	current := selectIPv4Address(addrs, want)
 	if current.IPNet == nil || current.IPNet.String() != want.String() {
 		if current.IPNet != nil {
@@ -152,6 +188,9 @@ func (p planner) setupVerifyAndReconcileIPv4Step() Step {
 			"setupVerifyAndReconcile and also checked IPv6 (fe80::1) and deleted stray IPv6 addresses.",
 		KernelHandlers: []string{"rtnetlink_rcv_msg", "inet_dump_ifaddr"},
 		code:           call(setupVerifyAndReconcileIPv4),
+	}
+	if p.cfg.v2010() {
+		s.ID, s.Mirrors = "setupVerifyAndReconcile", "libnetwork v20.10 drivers/bridge setupVerifyAndReconcile (setup_verify.go)"
 	}
 	return skipIf(s, !bridgeAlreadyExists, "bridgeAlreadyExists is false: the lab namespace is new, so "+p.cfg.BridgeName+" did not exist before createNetwork")
 }

@@ -94,6 +94,10 @@ type Config struct {
 	// Scenario selects what the lab shows Docker doing: one of the names
 	// [Scenarios] lists. Empty means [ScenarioBridge].
 	Scenario string `json:"scenario"`
+	// DockerVersion is the Docker release whose code the plan re-enacts:
+	// [Docker29] or [Docker2010]. Empty means Docker29 (sessions recorded
+	// before the option existed).
+	DockerVersion string `json:"docker_version,omitempty"`
 	// LabIPForward starts the lab namespace with IP forwarding already on,
 	// like a host where something enabled it before dockerd started. It is
 	// not a dockerd option; the nftables backend needs it, because Docker
@@ -106,6 +110,7 @@ type Config struct {
 func DefaultConfig() Config {
 	return Config{
 		Scenario:        ScenarioBridge,
+		DockerVersion:   Docker29,
 		BridgeName:      DefaultBridgeName,
 		BIP:             "172.17.0.1/16",
 		ICC:             true,
@@ -124,6 +129,7 @@ func DefaultConfig() Config {
 // where dockerd has the option.
 func (c *Config) AddFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.Scenario, "scenario", c.Scenario, scenarioHelp())
+	fs.StringVar(&c.DockerVersion, "docker-version", c.DockerVersion, dockerVersionHelp())
 	fs.StringVar(&c.BridgeName, "bridge", c.BridgeName,
 		"name of the bridge device to create. Unlike dockerd's --bridge (which attaches the default network to a bridge you created yourself), "+
 			"netexplore always lets Docker create it; a name other than docker0 needs --default-bridge=false")
@@ -132,7 +138,7 @@ func (c *Config) AddFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.FixedCIDR, "fixed-cidr", c.FixedCIDR,
 		"IPv4 range inside the bridge subnet that containers get addresses from (dockerd --fixed-cidr); it does not change the kernel steps")
 	fs.IntVar(&c.MTU, "mtu", c.MTU,
-		"bridge MTU, 68..65535 (dockerd --mtu); 0 means unset and docker0 gets 1500, so setupMTU runs either way")
+		"bridge MTU, 68..65535 (dockerd --mtu); 0 means unset and docker0 gets 1500, so setupMTU runs either way (Docker 29; 20.10 had no setupMTU and only set it on the containers' veths)")
 	fs.BoolVar(&c.EnableIPv6, "ipv6", c.EnableIPv6,
 		"give the bridge IPv6 (dockerd --ipv6); adds setupBridgeIPv6, IPv6 forwarding and ip6tables rules. Needs --fixed-cidr-v6")
 	fs.StringVar(&c.FixedCIDRv6, "fixed-cidr-v6", c.FixedCIDRv6,
@@ -158,7 +164,7 @@ func (c *Config) AddFlags(fs *flag.FlagSet) {
 	fs.BoolVar(&c.DefaultBridge, "default-bridge", c.DefaultBridge,
 		"model Docker's default network (true) or a user-defined bridge network (false): the default one sets accept_ra a second time and must be named docker0")
 	fs.StringVar(&c.DeviceAPI, "device-api", c.DeviceAPI,
-		`how setupDevice creates the bridge: "netlink" (RTM_NEWLINK, Docker >= 24) or "ioctl" (SIOCBRADDBR, the fallback of Docker <= 23)`)
+		`how setupDevice creates the bridge: "netlink" (RTM_NEWLINK) or "ioctl" (SIOCBRADDBR, the fallback Docker <= 23 took when RTM_NEWLINK failed; it selects --docker-version 20.10, and the lab skips the netlink attempt)`)
 	fs.StringVar(&c.FirewallBackend, "firewall-backend", c.FirewallBackend,
 		`"iptables" (runs the iptables binary per rule) or "nftables" (one "nft -f -" ruleset, Docker 29, experimental) (dockerd --firewall-backend)`)
 	fs.BoolVar(&c.LabIPForward, "lab-ip-forward", c.LabIPForward,
@@ -188,7 +194,7 @@ func (c Config) Validate() error {
 // resolve checks c and works out the addresses it implies.
 func (c Config) resolve() (resolved, error) {
 	var r resolved
-	errs := c.scenarioErrors()
+	errs := append(c.scenarioErrors(), c.versionErrors()...)
 	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
 
 	if err := checkIfName(c.BridgeName); err != nil {

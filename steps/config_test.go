@@ -115,7 +115,8 @@ func TestAddFlags(t *testing.T) {
 		"--bip=10.1.0.1/16", "--fixed-cidr=10.1.2.0/24", "--mtu=1400", "--ipv6", "--fixed-cidr-v6=fd00::/64",
 		"--icc=false", "--ip-masq=false", "--iptables=true", "--ip6tables=true", "--ip-forward=true", "--ip-forward-no-drop",
 		"--userland-proxy=false", "--default-gateway=10.1.0.254", "--default-gateway-v6=fd00::fe",
-		"--bridge=docker0", "--default-bridge=true", "--device-api=ioctl", "--firewall-backend=nftables", "--lab-ip-forward",
+		"--bridge=docker0", "--default-bridge=true", "--device-api=netlink", "--firewall-backend=nftables", "--lab-ip-forward",
+		"--docker-version=29",
 	}
 	if err := fs.Parse(args); err != nil {
 		t.Fatal(err)
@@ -123,8 +124,8 @@ func TestAddFlags(t *testing.T) {
 	want := Config{
 		BridgeName: "docker0", BIP: "10.1.0.1/16", FixedCIDR: "10.1.2.0/24", MTU: 1400, EnableIPv6: true, FixedCIDRv6: "fd00::/64",
 		ICC: false, IPMasq: false, IPTables: true, IP6Tables: true, IPForward: true, IPForwardNoDrop: true, UserlandProxy: false,
-		DefaultGatewayIPv4: "10.1.0.254", DefaultGatewayIPv6: "fd00::fe", DefaultBridge: true, DeviceAPI: DeviceAPIIoctl,
-		FirewallBackend: BackendNFTables, LabIPForward: true, Scenario: ScenarioBridge,
+		DefaultGatewayIPv4: "10.1.0.254", DefaultGatewayIPv6: "fd00::fe", DefaultBridge: true, DeviceAPI: DeviceAPINetlink,
+		FirewallBackend: BackendNFTables, LabIPForward: true, Scenario: ScenarioBridge, DockerVersion: Docker29,
 	}
 	if diff := cmp.Diff(want, cfg); diff != "" {
 		t.Errorf("parsed config (-want +got):\n%s", diff)
@@ -155,5 +156,57 @@ func TestKernelVersion(t *testing.T) {
 		if major != tt.major || minor != tt.minor || ok != tt.ok {
 			t.Errorf("kernelVersion(%q) = %d, %d, %v; want %d, %d, %v", tt.in, major, minor, ok, tt.major, tt.minor, tt.ok)
 		}
+	}
+}
+
+func TestSettleDefaults(t *testing.T) {
+	for _, tt := range []struct {
+		name   string
+		args   []string
+		want   func(*Config)
+		errMsg string // "" means valid
+	}{
+		{"defaults", nil, func(c *Config) {}, ""},
+		{"20.10 turns ip6tables off", []string{"--docker-version=20.10"},
+			func(c *Config) { c.DockerVersion, c.IP6Tables = Docker2010, false }, ""},
+		{"ioctl selects 20.10", []string{"--device-api=ioctl"},
+			func(c *Config) { c.DeviceAPI, c.DockerVersion, c.IP6Tables = DeviceAPIIoctl, Docker2010, false }, ""},
+		{"ioctl with 29 is refused", []string{"--device-api=ioctl", "--docker-version=29"},
+			func(c *Config) { c.DeviceAPI = DeviceAPIIoctl }, "Docker 29 has no ioctl path"},
+		{"20.10 with ip6tables is refused", []string{"--docker-version=20.10", "--ip6tables"},
+			func(c *Config) { c.DockerVersion = Docker2010 }, "--ip6tables: an experimental option in Docker 20.10"},
+		{"20.10 with nftables is refused", []string{"--docker-version=20.10", "--firewall-backend=nftables"},
+			func(c *Config) {
+				c.DockerVersion, c.IP6Tables, c.FirewallBackend, c.LabIPForward = Docker2010, false, BackendNFTables, true
+			},
+			"Docker 20.10 only had the iptables backend"},
+		{"nftables starts the lab forwarding", []string{"--firewall-backend=nftables"},
+			func(c *Config) { c.FirewallBackend, c.LabIPForward = BackendNFTables, true }, ""},
+		{"unknown version", []string{"--docker-version=23"}, func(c *Config) { c.DockerVersion = "23" }, `unknown --docker-version "23"`},
+		{"20.10 overlay", []string{"--docker-version=20.10", "--scenario=overlay"},
+			func(c *Config) { c.DockerVersion, c.IP6Tables, c.Scenario = Docker2010, false, ScenarioOverlay }, "modelled for Docker 29 only"},
+		{"20.10 none", []string{"--docker-version=20.10", "--scenario=none"},
+			func(c *Config) { c.DockerVersion, c.IP6Tables, c.Scenario = Docker2010, false, ScenarioNone }, ""},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg := DefaultConfig()
+			fs := flag.NewFlagSet("netexplore", flag.ContinueOnError)
+			cfg.AddFlags(fs)
+			if err := fs.Parse(tt.args); err != nil {
+				t.Fatal(err)
+			}
+			set := map[string]bool{}
+			fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+			cfg.SettleDefaults(func(name string) bool { return set[name] })
+			want := DefaultConfig()
+			tt.want(&want)
+			if diff := cmp.Diff(want, cfg); diff != "" {
+				t.Errorf("settled config (-want +got):\n%s", diff)
+			}
+			err := cfg.Validate()
+			if (err == nil) != (tt.errMsg == "") || (err != nil && !strings.Contains(err.Error(), tt.errMsg)) {
+				t.Errorf("Validate() = %v, want %q", err, tt.errMsg)
+			}
+		})
 	}
 }

@@ -3,6 +3,7 @@ package steps
 import (
 	"crypto/rand"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"net"
 	"os"
@@ -12,6 +13,84 @@ import (
 	"golang.org/x/sys/unix"
 )
 
+// newInterfaceStep is what happens before createNetwork queues any step:
+// the daemon, IPAM and the bridge driver look for the bridge and for a free
+// subnet.
+func (p planner) newInterfaceStep() Step {
+	br := p.cfg.BridgeName
+	s := Step{
+		ID:    "newInterface",
+		Phase: PhaseCreateNetwork,
+		Title: "Look for " + br + " and for routes that would clash with its subnet",
+		Mirrors: "moby daemon initBridgeDriver -> getDefaultBridgeIPAMConf -> selectBIP (daemon/daemon_unix.go); libnetwork " +
+			"ipamAllocateVersion -> netutils.InferReservedNetworks (network.go, netutils/utils_linux.go); drivers/bridge " +
+			"parseNetworkOptions -> bridgeInterfaceExists (setup_verify_linux.go), createNetwork -> newInterface (interface_linux.go)",
+		Explanation: "Before the bridge driver queues a single step, three parts of Docker ask the kernel about " + br + ". The daemon " +
+			"(initBridgeDriver -> selectBIP) looks for the bridge to reuse an address it already has: RTM_GETLINK " + br + ", answered " +
+			"with ENODEV in a fresh namespace. (With an explicit --bip dockerd skips this lookup; netexplore takes its default --bip as " +
+			"\"not given\".) Then the controller allocates the network's address pool: IPAM must not hand out a subnet that is already " +
+			"on a link of this host, so netutils.InferReservedNetworks dumps the IPv4 routing table (RTM_GETROUTE with NLM_F_DUMP, served " +
+			"by inet_dump_fib) and reserves every on-link route's prefix, besides the nameservers of /etc/resolv.conf. Only then does the " +
+			"driver's CreateNetwork run: parseNetworkOptions asks bridgeInterfaceExists (RTM_GETLINK " + br + ", ENODEV: the bridge will " +
+			"be \"created by libnetwork\", so deleting the network deletes it) and createNetwork starts with newInterface, one more " +
+			"RTM_GETLINK " + br + ": ENODEV again, so bridgeAlreadyExists is false and setupDevice is queued.\n\n" +
+			"Four lookups for one answer: each part of the code asks for itself. rtnl_getlink finds no device of that name in this " +
+			"namespace and returns -ENODEV in an NLMSG_ERROR, which the netlink library turns into LinkNotFoundError.",
+		KernelHandlers: []string{"rtnetlink_rcv_msg", "rtnl_getlink", "inet_dump_fib"},
+		code:           call1(newInterface, p.cfg.DefaultBridge && p.cfg.BIP == DefaultConfig().BIP),
+	}
+	if p.cfg.v2010() {
+		s.Mirrors = "moby daemon initBridgeDriver -> netutils.ElectInterfaceAddresses -> FindAvailableNetwork -> CheckRouteOverlaps " +
+			"(daemon/daemon_unix.go, libnetwork netutils/utils_linux.go); libnetwork drivers/bridge parseNetworkOptions -> " +
+			"bridgeInterfaceExists (setup_verify.go), createNetwork -> newInterface (interface.go)"
+		s.Explanation = "Before the bridge driver queues a single step, three parts of Docker 20.10 ask the kernel about " + br + ". For " +
+			"the default bridge the daemon's initBridgeDriver calls netutils.ElectInterfaceAddresses, always (even with --bip): " +
+			"RTM_GETLINK " + br + " to reuse the addresses of an existing bridge, answered with ENODEV, and then, as the bridge has " +
+			"no address, FindAvailableNetwork picks the first of the predefined pools (172.17.0.0/16 first) that no on-link route " +
+			"overlaps: CheckRouteOverlaps dumps the IPv4 routes (RTM_GETROUTE, NLM_F_DUMP). For a user-defined network the controller's " +
+			"IPAM does the same overlap check on the pool it was given (network.go ipamAllocateVersion -> FindAvailableNetwork), so " +
+			"there the route dump comes first. Then the driver's CreateNetwork: parseNetworkOptions -> bridgeInterfaceExists " +
+			"(RTM_GETLINK, ENODEV: the bridge will be \"created by libnetwork\") and createNetwork -> newInterface (RTM_GETLINK once " +
+			"more, ENODEV: bridgeAlreadyExists is false).\n\n" +
+			"Docker 29 asks the same questions in the same order; only the daemon's lookup is skipped there when --bip is given."
+		s.code = call1(newInterface, p.cfg.DefaultBridge)
+	}
+	return s
+}
+
+// newInterface is everything Docker asks the kernel before createNetwork
+// queues its steps: does the bridge exist, and which subnets are taken?
+// daemonLookup is the daemon's own look for an existing default bridge.
+func newInterface(env *Env, daemonLookup bool) error {
+	br := env.Config.BridgeName
+	if daemonLookup {
+		// RTM_GETLINK br: an existing bridge's address would be reused.
+		if _, err := env.Handle.LinkByName(br); err == nil {
+			return fmt.Errorf("bridge %s already exists", br)
+		}
+	}
+	// RTM_GETROUTE NLM_F_DUMP, AF_INET: on-link subnets IPAM must not use.
+	routes, err := env.Handle.RouteList(nil, netlink.FAMILY_V4)
+	if err != nil {
+		return fmt.Errorf("listing routes: %w", err)
+	}
+	var onLink []string
+	for _, r := range routes {
+		if r.Scope == netlink.SCOPE_LINK && r.Dst != nil {
+			onLink = append(onLink, r.Dst.String())
+		}
+	}
+	env.notef("on-link routes IPAM avoids: %v; the network gets %s", onLink, env.net.addr4.Masked())
+	// bridgeInterfaceExists, then newInterface: RTM_GETLINK br twice, ENODEV.
+	for range 2 {
+		if _, err := env.Handle.LinkByName(br); !errors.As(err, new(netlink.LinkNotFoundError)) {
+			return fmt.Errorf("looking up %s: want ENODEV, got %v", br, err)
+		}
+	}
+	env.notef("newInterface: %s not found: bridgeAlreadyExists = false", br)
+	return nil
+}
+
 // setupDeviceStep is the first step createNetwork queues for a bridge that
 // does not exist yet.
 func (p planner) setupDeviceStep() Step {
@@ -20,19 +99,20 @@ func (p planner) setupDeviceStep() Step {
 		Phase:   PhaseCreateNetwork,
 		Title:   "Create the bridge device " + p.cfg.BridgeName,
 		Mirrors: "libnetwork drivers/bridge setupDevice (setup_device_linux.go)",
-		Explanation: "createNetwork queues setupDevice because no interface called " + p.cfg.BridgeName + " exists yet (Docker's newInterface looked it " +
-			"up by name when the driver set the network up, before this step; in a fresh namespace there is none). Docker builds a netlink.Bridge with the name and a random, locally administered MAC address (first byte has bit 1 set and bit 0 " +
+		Explanation: "newInterface found no " + p.cfg.BridgeName + ", so createNetwork queued setupDevice first. " +
+			"Docker builds a netlink.Bridge with the name and a random, locally administered MAC address (first byte has bit 1 set and bit 0 " +
 			"clear) and sends one RTM_NEWLINK request with NLM_F_CREATE|NLM_F_EXCL: IFLA_IFNAME, IFLA_TXQLEN=0, IFLA_ADDRESS and IFLA_LINKINFO " +
 			"{IFLA_INFO_KIND \"bridge\", empty IFLA_INFO_DATA}. The kernel routes it rtnetlink_rcv_msg -> rtnl_newlink, finds the \"bridge\" " +
 			"rtnl_link_ops, and rtnl_newlink_create allocates the net_device (rtnl_create_link) and calls br_dev_newlink, which registers it. The ACK comes back, and the netlink library " +
 			"immediately sends RTM_GETLINK for the name to learn the new interface index.\n\n" +
 			"Docker sets the MAC itself so the bridge's address does not change as ports come and go (a bridge otherwise takes the lowest MAC of its ports). " +
-			"Docker <= 28 used 02:42 followed by four random bytes; Docker 29 randomises everything but those two bits. The new link is DOWN, has no address and MTU 1500.",
+			"Docker <= 28 used 02:42 followed by four random bytes; Docker 29 randomises everything but those two bits. The new link is DOWN, has no address and MTU 1500. " +
+			"Up to Docker 23, a failed RTM_NEWLINK fell back to ioctl(SIOCBRADDBR) (--docker-version 20.10 --device-api ioctl shows it).",
 		KernelHandlers: []string{"rtnetlink_rcv_msg", "rtnl_newlink", "rtnl_newlink_create", "rtnl_create_link", "br_dev_newlink", "register_netdevice", "rtnl_getlink"},
 		code:           call(setupDevice),
 	}
-	if p.cfg.DeviceAPI == DeviceAPIIoctl {
-		s = p.setupDeviceIoctlStep(s)
+	if p.cfg.v2010() {
+		s = p.setupDevice2010Step(s)
 	}
 	return skipIf(s, bridgeAlreadyExists, "bridgeAlreadyExists: the bridge was found by newInterface")
 }
@@ -58,53 +138,95 @@ func setupDevice(env *Env) error {
 	return nil
 }
 
-// setupDeviceIoctlStep is setupDevice with --device-api ioctl: the legacy
-// path of Docker <= 23.
-func (p planner) setupDeviceIoctlStep(s Step) Step {
-	s.Title = "Create the bridge device " + p.cfg.BridgeName + " with ioctl (Docker <= 23)"
-	s.Mirrors = "libnetwork drivers/bridge setupDevice fallback ioctlCreateBridge + ioctlSetMacAddress (netlink_deprecated_linux.go, removed in v24)"
-	s.Explanation = "Up to Docker 23, setupDevice tried netlink first and, if LinkAdd failed (very old kernels), fell back to the ioctl interface " +
-		"of the bridge module: the path the seed note traces from queueStep(setupDevice) down to syscall.Syscall(SYS_IOCTL). It opens a throwaway " +
-		"socket (any socket is a valid ioctl target; Docker tried AF_INET, AF_PACKET, AF_INET6 datagram sockets) and issues " +
-		"ioctl(fd, SIOCBRADDBR=0x89a0, \"" + p.cfg.BridgeName + "\"): the argument is a bare NUL-terminated name, not a struct ifreq. The kernel goes " +
-		"sock_ioctl -> br_ioctl_call -> br_ioctl_stub, checks CAP_NET_ADMIN in the namespace's user namespace, copies IFNAMSIZ bytes and calls " +
-		"br_add_bridge, which allocates and registers the device.\n\n" +
-		"A second ioctl sets the random MAC: SIOCSIFHWADDR=0x8924 with a struct ifreq {ifr_name \"" + p.cfg.BridgeName + "\", ifr_hwaddr " +
-		"{sa_family ARPHRD_ETHER=1, sa_data = 6 MAC bytes}}, with the 02:42:xx:xx:xx:xx address Docker generated in those versions; the kernel's dev_ifsioc -> dev_set_mac_address_user checks that sa_family matches " +
-		"dev->type and calls the bridge's ndo_set_mac_address. Two syscalls on a socket instead of one netlink message; Docker removed this path " +
-		"in v24 (PR #44684). The later steps still use netlink, so RTM_GETLINK follows to learn the index."
-	s.KernelHandlers = []string{"sock_ioctl", "br_ioctl_call", "br_ioctl_stub", "br_add_bridge", "dev_ioctl", "dev_ifsioc", "dev_set_mac_address_user", "br_set_mac_address", "rtnl_getlink"}
-	s.code = call(setupDeviceIoctl)
+// setupDevice2010Step is setupDevice as Docker 20.10 wrote it: netlink
+// first, the ioctl interface when netlink fails.
+func (p planner) setupDevice2010Step(s Step) Step {
+	s.Mirrors = "libnetwork v20.10 drivers/bridge setupDevice (setup_device.go), fallback ioctlCreateBridge + ioctlSetMacAddress (netlink_deprecated_linux.go, removed in v24)"
+	s.Explanation = "newInterface found no " + p.cfg.BridgeName + ", so createNetwork queued setupDevice first. Docker 20.10 builds a netlink.Bridge " +
+		"with the name and a MAC address of its own, 02:42 followed by four random bytes (netutils.GenerateRandomMAC of that release), and " +
+		"sends the same RTM_NEWLINK as every later release: NLM_F_CREATE|NLM_F_EXCL, IFLA_IFNAME, IFLA_TXQLEN=0, IFLA_ADDRESS, " +
+		"IFLA_LINKINFO{IFLA_INFO_KIND \"bridge\", empty IFLA_INFO_DATA}; rtnl_newlink -> br_dev_newlink registers the device, and the " +
+		"library's RTM_GETLINK learns its index. There is no setupMTU in this release: the bridge keeps the kernel's 1500.\n\n" +
+		"Only when RTM_NEWLINK failed (kernels older than 3.x without the bridge's rtnl_link_ops) did setupDevice fall back to the " +
+		"ioctl interface of the bridge module, the path the seed note traces down to syscall.Syscall(SYS_IOCTL): a datagram socket " +
+		"(getIfSocket tries AF_INET, AF_PACKET, AF_INET6) as the ioctl target and ioctl(fd, SIOCBRADDBR=0x89a0, \"" + p.cfg.BridgeName +
+		"\") with a bare NUL-terminated name, not a struct ifreq (sock_ioctl -> br_ioctl_call -> br_ioctl_stub -> br_add_bridge). " +
+		"Then ioctlSetMacAddress opens a second socket (the first is still open: its close is deferred) for SIOCSIFHWADDR=0x8924 with a " +
+		"struct ifreq {ifr_name, ifr_hwaddr {sa_family ARPHRD_ETHER=1, sa_data = the MAC}} (dev_ifsioc -> dev_set_mac_address_user). " +
+		"Nothing looks the new bridge up afterwards: its index is learnt lazily, by the RTM_GETLINK that setupBridgeIPv4's first " +
+		"address dump triggers. A kernel with netlink never goes this way, so --device-api ioctl makes the lab skip the RTM_NEWLINK " +
+		"attempt (and says so in a note) to show the fallback. Docker removed it in v24 (PR #44684)."
+	s.KernelHandlers = []string{"rtnetlink_rcv_msg", "rtnl_newlink", "br_dev_newlink", "rtnl_getlink", "sock_ioctl", "br_ioctl_call", "br_ioctl_stub",
+		"br_add_bridge", "dev_ioctl", "dev_ifsioc", "dev_set_mac_address_user", "br_set_mac_address"}
+	if p.cfg.DeviceAPI == DeviceAPIIoctl {
+		s.Title = "Create the bridge device " + p.cfg.BridgeName + " with the ioctl fallback"
+	}
+	s.code = call(setupDevice2010)
 	return s
 }
 
-// setupDeviceIoctl creates the bridge the way Docker <= 23 fell back to when
-// netlink failed (ioctlCreateBridge, the path the seed note traces): two
-// socket ioctls instead of one netlink message.
-func setupDeviceIoctl(env *Env) error {
-	name := env.Config.BridgeName
-	mac := legacyRandomMAC()
+// setupDevice2010 creates the bridge the way Docker 20.10 does: RTM_NEWLINK,
+// and if that fails the bridge module's ioctls (ioctlCreateBridge). With
+// --device-api ioctl the netlink attempt is skipped, as if it had failed.
+func setupDevice2010(env *Env) error {
+	name, mac := env.Config.BridgeName, legacyRandomMAC()
+	bridge := &netlink.Bridge{LinkAttrs: netlink.LinkAttrs{Name: name, HardwareAddr: mac}}
+	var err error
+	if env.Config.DeviceAPI == DeviceAPIIoctl {
+		err = errors.New("--device-api ioctl: the RTM_NEWLINK attempt is skipped")
+	} else {
+		// RTM_NEWLINK ... IFLA_ADDRESS=02:42:xx:xx:xx:xx, then RTM_GETLINK.
+		err = env.Handle.LinkAdd(bridge)
+	}
+	if err == nil {
+		env.notef("bridge MAC %s (02:42 + 4 random bytes)", mac)
+		env.Bridge = bridge
+		return nil
+	}
+	env.notef("failed to create bridge %s via netlink (%v): trying ioctl", name, err)
+	if err := ioctlCreateBridge(name, mac); err != nil {
+		return err
+	}
+	env.notef("bridge MAC %s set with SIOCSIFHWADDR", mac)
+	// The index stays unknown (0): the next netlink call that needs it
+	// sends RTM_GETLINK docker0 first.
+	env.Bridge = &netlink.Bridge{LinkAttrs: netlink.LinkAttrs{Name: name}}
+	return nil
+}
+
+// ioctlCreateBridge is Docker <= 23's ioctl bridge creation: SIOCBRADDBR on
+// one socket, then SIOCSIFHWADDR on a second one while the first is still
+// open.
+func ioctlCreateBridge(name string, mac net.HardwareAddr) error {
+	fd, err := getIfSocket()
+	if err != nil {
+		return err
+	}
+	defer unix.Close(fd)
 	// SIOCBRADDBR takes a bare NUL-terminated name (a char *), not an ifreq.
 	cname, err := unix.BytePtrFromString(name)
 	if err != nil {
 		return err
 	}
-	if err := socketIoctl(unix.SIOCBRADDBR, unsafe.Pointer(cname)); err != nil {
+	if err := ioctl(fd, unix.SIOCBRADDBR, unsafe.Pointer(cname)); err != nil {
 		return fmt.Errorf("ioctl(SIOCBRADDBR, %q): %w", name, err)
 	}
-	// SIOCSIFHWADDR takes a struct ifreq: ifr_name, then ifr_hwaddr as a
-	// struct sockaddr {sa_family ARPHRD_ETHER, sa_data MAC}.
+	return ioctlSetMacAddress(name, mac)
+}
+
+// ioctlSetMacAddress sets a device's MAC with SIOCSIFHWADDR on a socket of
+// its own.
+func ioctlSetMacAddress(name string, mac net.HardwareAddr) error {
+	fd, err := getIfSocket()
+	if err != nil {
+		return err
+	}
+	defer unix.Close(fd)
+	// struct ifreq: ifr_name, then ifr_hwaddr {sa_family ARPHRD_ETHER, sa_data MAC}.
 	ifr := newIfreqHwaddr(name, mac)
-	if err := socketIoctl(unix.SIOCSIFHWADDR, unsafe.Pointer(&ifr)); err != nil {
+	if err := ioctl(fd, unix.SIOCSIFHWADDR, unsafe.Pointer(&ifr)); err != nil {
 		return fmt.Errorf("ioctl(SIOCSIFHWADDR, %s): %w", mac, err)
 	}
-	env.notef("bridge MAC %s set with SIOCSIFHWADDR", mac)
-	// The later steps address the bridge by index: RTM_GETLINK docker0.
-	link, err := env.Handle.LinkByName(name)
-	if err != nil {
-		return fmt.Errorf("looking up %s after SIOCBRADDBR: %w", name, err)
-	}
-	env.Bridge = link
 	return nil
 }
 
@@ -250,15 +372,19 @@ func newIfreqHwaddr(name string, mac net.HardwareAddr) ifreqHwaddr {
 	return ifr
 }
 
-// socketIoctl opens an AF_INET datagram socket (any socket will do as the
-// ioctl target; Docker's getIfSocket tried AF_INET, then AF_PACKET, then
-// AF_INET6), issues one ioctl on it and closes it.
-func socketIoctl(req uintptr, arg unsafe.Pointer) error {
+// getIfSocket opens the datagram socket the bridge ioctls go through, as
+// Docker's getIfSocket did (it tried AF_INET, then AF_PACKET, then
+// AF_INET6; any socket is a valid target).
+func getIfSocket() (int, error) {
 	fd, err := unix.Socket(unix.AF_INET, unix.SOCK_DGRAM, 0)
 	if err != nil {
-		return fmt.Errorf("socket(AF_INET, SOCK_DGRAM): %w", err)
+		return -1, fmt.Errorf("socket(AF_INET, SOCK_DGRAM): %w", err)
 	}
-	defer unix.Close(fd)
+	return fd, nil
+}
+
+// ioctl issues one ioctl on fd.
+func ioctl(fd int, req uintptr, arg unsafe.Pointer) error {
 	if _, _, errno := unix.Syscall(unix.SYS_IOCTL, uintptr(fd), req, uintptr(arg)); errno != 0 {
 		return errno
 	}

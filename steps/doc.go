@@ -13,10 +13,13 @@
 // holds that function itself, so [SourceOf] and stack traces find the code
 // from the binary rather than from a name.
 //
-// [Plan] turns a [Config] (dockerd's options) into the ordered list of
-// [Step] values that libnetwork would queue, with exactly its conditions;
-// steps libnetwork would not queue stay in the list, marked skipped, with the
-// reason.
+// [Plan] turns a [Config] (dockerd's options, and the Docker release to
+// re-enact: the newest, 29, or 20.10, see [DockerVersions]) into the
+// ordered list of [Step] values that libnetwork would queue, with exactly
+// its conditions; steps libnetwork would not queue stay in the list,
+// marked skipped, with the reason. Where a release did a step its own way,
+// the step's function is that release's (setupDevice2010 beside
+// setupDevice), each with the prose that says what changed.
 //
 // Steps change the network namespace they run in, so they only run on a
 // [Stage] in a throwaway namespace. The machinery that provides one (a

@@ -26,7 +26,9 @@ func (p planner) newFirewallerStep() Step {
 		Phase:   PhaseDaemonStart,
 		Title:   "Daemon start: create Docker's iptables chains",
 		Mirrors: "libnetwork drivers/bridge newDriver -> newFirewaller -> iptabler.NewIptabler: removeIPChains, setupIPChains (internal/iptabler/iptabler.go)",
-		Explanation: "Before any network exists, dockerd's bridge driver prepares the firewall. With the iptables backend it first runs nftabler.Cleanup " +
+		Explanation: "Before any network exists, dockerd's bridge driver prepares the firewall. It first looks for a link called loopback0 " +
+			"(RTM_GETLINK, ENODEV here): that device is the sign of WSL2's mirrored networking, which needs one rule more " +
+			"(isRunningUnderWSL2MirroredMode, wsl2_linux.go). With the iptables backend it then runs nftabler.Cleanup " +
 			"(\"nft delete table ip docker-bridges\", in case an nftables-backed daemon ran before), then, for IPv4 (--iptables) and IPv6 (--ip6tables), " +
 			"removeIPChains flushes (-F) and deletes (-X) every chain any Docker version ever made, including DOCKER-ISOLATION-STAGE-1/2. " +
 			"In a fresh namespace all of those commands fail, and Docker ignores the failures.\n\n" +
@@ -52,6 +54,7 @@ func (p planner) newFirewallerStep() Step {
 // an earlier daemon left, then create the chains every bridge network jumps
 // through. Each line below is one exec of iptables or ip6tables.
 func newIptabler(env *Env) error {
+	wsl2Mirrored(env)    // RTM_GETLINK loopback0
 	cleanupNftables(env) // nft: delete table ip docker-bridges (ignored if absent)
 	for _, ipt := range enabledXtables(env) {
 		if ipt.v6 {
@@ -68,6 +71,14 @@ func newIptabler(env *Env) error {
 		}
 	}
 	return nil
+}
+
+// wsl2Mirrored is the bridge driver's check for WSL2's mirrored
+// networking: a link named loopback0 (and wslinfo, not looked for here).
+func wsl2Mirrored(env *Env) {
+	if _, err := env.Handle.LinkByName("loopback0"); err == nil {
+		env.notef("loopback0 exists: Docker would check for WSL2's mirrored networking")
+	}
 }
 
 // removeIPChains flushes and deletes Docker's chains of any earlier

@@ -4,21 +4,36 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
+	"os"
 	"strconv"
+	"strings"
 
 	"github.com/netexplore/netexplore/internal/netns"
 	"github.com/vishvananda/netlink"
 	"golang.org/x/sys/unix"
 )
 
-// publishedPort is the -p 8080:80 of the join scenario.
+// publishedPort is the -p 8080:80 of the join scenario, and what the
+// port steps keep between them.
 type publishedPort struct {
 	hostPort, containerPort int
+	// bindings are the host addresses the port is published on: 0.0.0.0,
+	// and :: when IPv6 works (it is forwarded to the container's IPv4
+	// address by docker-proxy).
+	bindings []portBinding
+}
+
+// portBinding is the published port on one host address.
+type portBinding struct {
+	hostIP string
+	// sock is the socket the port mapper bound (Docker 29), which it hands
+	// to docker-proxy.
+	sock *os.File
 }
 
 // createVethStep is CreateEndpoint's veth pair for c.
 func (p planner) createVethStep(c *container) Step {
-	return Step{
+	s := Step{
 		ID:      "CreateEndpoint (createVeth)",
 		Phase:   PhaseEndpoint,
 		Title:   "Create the veth pair; " + c.ns.name + "'s end is born in its namespace",
@@ -28,14 +43,32 @@ func (p planner) createVethStep(c *container) Step {
 			"one RTM_NEWLINK with IFLA_IFNAME=<host end>, IFLA_TXQLEN=0 and IFLA_LINKINFO{IFLA_INFO_KIND \"veth\", IFLA_INFO_DATA{VETH_INFO_PEER}}. " +
 			"VETH_INFO_PEER holds a struct ifinfomsg followed by the peer's own attributes: its name, IFLA_TXQLEN=0 and IFLA_NET_NS_FD=<the " +
 			"container netns fd>. The kernel (rtnl_newlink -> veth_newlink) resolves the fd to the namespace (rtnl_link_get_net), creates the " +
-			"peer there and the host end here, and ties them together.\n\n" +
+			"peer there and the host end here, and ties them together. The library then looks the host end up (RTM_GETLINK), and " +
+			"CreateEndpoint looks up both ends, the peer on the container's own netlink socket.\n\n" +
 			"Since Docker 28 the peer is born inside the container's namespace; older versions created both ends on the host and moved one " +
-			"later with RTM_SETLINK IFLA_NET_NS_FD (the macvlan and overlay scenarios show that move). The snapshot shows the host end in the " +
+			"later with RTM_SETLINK IFLA_NET_NS_FD (--docker-version 20.10 shows that move). The snapshot shows the host end in the " +
 			"lab and the peer in " + c.ns.name + ", both down. CreateEndpoint also picks the endpoint's MAC address: random since Docker 28 " +
 			"(before: 02:42 followed by the IPv4 address).",
 		KernelHandlers: []string{"rtnl_getlink", "rtnl_newlink", "rtnl_newlink_create", "veth_newlink", "rtnl_link_get_net", "register_netdevice"},
 		code:           call1(createVeth, c),
 	}
+	if p.cfg.v2010() {
+		s.Title = "Create the veth pair, both ends on the host"
+		s.Mirrors = "libnetwork v20.10 drivers/bridge (*driver).CreateEndpoint, netutils.GenerateIfaceName, electMacAddress (bridge.go)"
+		s.Explanation = "A veth pair is a virtual cable: two interfaces, and what one transmits the other receives. Docker 20.10 makes one " +
+			"per endpoint before the container even exists (runc has not created its namespace yet). It picks two free names, veth + 7 " +
+			"random hex digits (RTM_GETLINK each, ENODEV wanted), and sends one RTM_NEWLINK with IFLA_IFNAME=<host end>, IFLA_TXQLEN=0 and " +
+			"IFLA_LINKINFO{IFLA_INFO_KIND \"veth\", IFLA_INFO_DATA{VETH_INFO_PEER{ifinfomsg, IFLA_IFNAME=<peer>, IFLA_TXQLEN=0}}}: no " +
+			"namespace for the peer, so rtnl_newlink -> veth_newlink creates both ends here, in the host's namespace. The library looks " +
+			"the host end up (RTM_GETLINK), and CreateEndpoint looks up both ends again, on the host's socket. The peer moves into the " +
+			"container later, when libnetwork's sandbox takes it (RTM_SETLINK IFLA_NET_NS_FD); Docker 28 creates it inside right away.\n\n" +
+			"CreateEndpoint also elects the endpoint's MAC address: GenerateMACFromIP, 02:42 followed by the four bytes of the IPv4 " +
+			"address (" + macFromIP(c.addr.Addr()).String() + " for " + c.addr.Addr().String() + "), so a container's MAC tells its address. Docker 28 " +
+			"made it random, because a reused address with the same MAC confused neighbours' caches."
+		s.KernelHandlers = []string{"rtnl_getlink", "rtnl_newlink", "rtnl_newlink_create", "veth_newlink", "register_netdevice"}
+		s.code = call1(createVeth2010, c)
+	}
+	return s
 }
 
 // createVeth creates a container's veth pair the way the bridge driver's
@@ -43,13 +76,8 @@ func (p planner) createVethStep(c *container) Step {
 // container's network namespace.
 func createVeth(env *Env, c *container) error {
 	h := c.hostHandle(env)
-	var err error
-	// GenerateIfaceName twice: RTM_GETLINK veth<7 hex> must fail (ENODEV).
-	if c.hostIf, err = generateIfaceName(h, "veth"); err != nil {
-		return fmt.Errorf("error generating veth name: %w", err)
-	}
-	if c.srcName, err = generateIfaceName(h, "veth"); err != nil {
-		return fmt.Errorf("error generating veth name: %w", err)
+	if err := generateVethNames(h, c); err != nil {
+		return err
 	}
 	veth := &netlink.Veth{
 		LinkAttrs: netlink.LinkAttrs{Name: c.hostIf, TxQLen: 0}, // IFLA_IFNAME, IFLA_TXQLEN=0
@@ -58,20 +86,76 @@ func createVeth(env *Env, c *container) error {
 		PeerNamespace: netlink.NsFd(c.ns.fd),
 	}
 	// RTM_NEWLINK NLM_F_CREATE|NLM_F_EXCL, IFLA_LINKINFO{IFLA_INFO_KIND "veth",
-	// IFLA_INFO_DATA{VETH_INFO_PEER: ifinfomsg + the peer's attributes}}.
+	// IFLA_INFO_DATA{VETH_INFO_PEER: ifinfomsg + the peer's attributes}},
+	// then RTM_GETLINK <host end> (the library learns its index).
 	if err := h.LinkAdd(veth); err != nil {
 		return fmt.Errorf("failed to add the host (%s) <=> sandbox (%s) pair interfaces: %w", c.hostIf, c.srcName, err)
 	}
 	c.createdInContainer = true
+	// RTM_GETLINK of each end: the host's on the host's socket, the
+	// sandbox's on the container's.
+	if err := c.lookUpVeth(h, c.ns.h); err != nil {
+		return err
+	}
 	c.mac = randomMAC() // CreateEndpoint also picks the endpoint's MAC (random since Docker 28)
 	env.notef("veth pair %s (host) <=> %s (born in %s); endpoint MAC %s", c.hostIf, c.srcName, c.ns, c.mac)
+	return nil
+}
+
+// createVeth2010 creates the veth pair the way Docker 20.10's
+// CreateEndpoint does: both ends in the host's namespace, and a MAC
+// address derived from the endpoint's IPv4 address.
+func createVeth2010(env *Env, c *container) error {
+	h := c.hostHandle(env)
+	if err := generateVethNames(h, c); err != nil {
+		return err
+	}
+	// RTM_NEWLINK ... VETH_INFO_PEER{ifinfomsg, IFLA_IFNAME, IFLA_TXQLEN=0}:
+	// no IFLA_NET_NS_FD, both ends are born here. Then RTM_GETLINK <host end>.
+	veth := &netlink.Veth{LinkAttrs: netlink.LinkAttrs{Name: c.hostIf, TxQLen: 0}, PeerName: c.srcName}
+	if err := h.LinkAdd(veth); err != nil {
+		return fmt.Errorf("failed to add the host (%s) <=> sandbox (%s) pair interfaces: %w", c.hostIf, c.srcName, err)
+	}
+	c.createdInContainer = false
+	// RTM_GETLINK of each end, both on the host's socket.
+	if err := c.lookUpVeth(h, h); err != nil {
+		return err
+	}
+	c.mac = macFromIP(c.addr.Addr()) // electMacAddress: GenerateMACFromIP
+	env.notef("veth pair %s <=> %s, both on the host; endpoint MAC %s (02:42 + %s)", c.hostIf, c.srcName, c.mac, c.addr.Addr())
+	return nil
+}
+
+// generateVethNames picks the two free veth names of a new endpoint.
+func generateVethNames(h *netlink.Handle, c *container) error {
+	var err error
+	// GenerateIfaceName twice: RTM_GETLINK veth<7 hex> must fail (ENODEV).
+	if c.hostIf, err = generateIfaceName(h, "veth"); err != nil {
+		return fmt.Errorf("error generating veth name: %w", err)
+	}
+	if c.srcName, err = generateIfaceName(h, "veth"); err != nil {
+		return fmt.Errorf("error generating veth name: %w", err)
+	}
+	return nil
+}
+
+// lookUpVeth finds both ends of c's veth pair, the host's on host and the
+// sandbox's on sbox, as CreateEndpoint does right after creating them.
+func (c *container) lookUpVeth(host, sbox *netlink.Handle) error {
+	var err error
+	if c.hostLink, err = host.LinkByName(c.hostIf); err != nil {
+		return fmt.Errorf("failed to find host side interface %s: %w", c.hostIf, err)
+	}
+	if c.sboxLink, err = sbox.LinkByName(c.srcName); err != nil {
+		return fmt.Errorf("failed to find sandbox side interface %s: %w", c.srcName, err)
+	}
 	return nil
 }
 
 // setEndpointMTUStep is CreateEndpoint giving both ends of c's veth pair the
 // network's MTU.
 func (p planner) setEndpointMTUStep(c *container) Step {
-	return Step{
+	s := Step{
 		ID:      "CreateEndpoint (LinkSetMTU)",
 		Phase:   PhaseEndpoint,
 		Title:   fmt.Sprintf("Set MTU %d on both ends", c.mtu),
@@ -80,27 +164,35 @@ func (p planner) setEndpointMTUStep(c *container) Step {
 			"ifinfomsg{index} IFLA_MTU, once on the host's netlink socket for the host end and once on the socket opened inside the container " +
 			"for its end. A request acts in the namespace of the socket it travels on; that is why libnetwork keeps one netlink handle per " +
 			"sandbox. A veth already has MTU 1500, so nothing changes unless --mtu says otherwise, but the kernel still runs do_setlink -> dev_set_mtu.",
-		KernelHandlers: []string{"rtnl_getlink", "rtnl_setlink", "do_setlink", "dev_set_mtu"},
+		KernelHandlers: []string{"rtnl_setlink", "do_setlink", "dev_set_mtu"},
 		code:           call1(setEndpointMTU, c),
 	}
+	if p.cfg.v2010() {
+		s.Mirrors = "libnetwork v20.10 drivers/bridge (*driver).CreateEndpoint: LinkSetMTU on the host and sandbox interfaces (bridge.go)"
+		s.Explanation = "The network has an MTU (docker0 gets the daemon's --mtu, 1500 by default; a user-defined network only with " +
+			"com.docker.network.driver.mtu), so CreateEndpoint sets it on both ends: RTM_SETLINK ifinfomsg{index} IFLA_MTU, twice on the " +
+			"host's netlink socket, since in Docker 20.10 both ends are still on the host (do_setlink -> dev_set_mtu). A veth already has " +
+			"MTU 1500, so nothing visible changes. The bridge itself never gets an MTU in this release: setupMTU came with Docker 25."
+	}
+	return skipIf(s, c.mtu == 0, "config.Mtu is 0: the network has no MTU option")
 }
 
 // setEndpointMTU gives both ends of the veth pair the network's MTU
 // (CreateEndpoint does this when the network has one; docker0 has 1500).
 func setEndpointMTU(env *Env, c *container) error {
-	host, err := c.hostHandle(env).LinkByName(c.hostIf) // RTM_GETLINK on the host
-	if err != nil {
-		return err
+	if c.mtu == 0 {
+		return nil // the network has no MTU option
 	}
 	// RTM_SETLINK ifinfomsg{index} IFLA_MTU=<mtu>, on the host's socket ...
-	if err := c.hostHandle(env).LinkSetMTU(host, c.mtu); err != nil {
+	if err := c.hostHandle(env).LinkSetMTU(c.hostLink, c.mtu); err != nil {
 		return fmt.Errorf("failed to set MTU on host interface %s: %w", c.hostIf, err)
 	}
-	peer, err := c.ns.h.LinkByName(c.srcName) // ... and on the container's socket
-	if err != nil {
-		return err
+	// ... and on the socket of the namespace the sandbox end is in.
+	sbox := c.ns.h
+	if !c.createdInContainer {
+		sbox = c.hostHandle(env)
 	}
-	if err := c.ns.h.LinkSetMTU(peer, c.mtu); err != nil {
+	if err := sbox.LinkSetMTU(c.sboxLink, c.mtu); err != nil {
 		return fmt.Errorf("failed to set MTU on sandbox interface %s: %w", c.srcName, err)
 	}
 	return nil
@@ -160,13 +252,9 @@ func (p planner) setHairpinModeStep(c *container) Step {
 // setHairpinMode lets the bridge send a frame back out of the port it came
 // in on, which hairpin NAT (--userland-proxy=false) needs.
 func setHairpinMode(env *Env, c *container) error {
-	link, err := env.Handle.LinkByName(c.hostIf)
-	if err != nil {
-		return err
-	}
 	// RTM_SETLINK ifinfomsg{AF_BRIDGE, index}
 	// IFLA_PROTINFO|NLA_F_NESTED{IFLA_BRPORT_MODE=1}: br_setport.
-	if err := env.Handle.LinkSetHairpin(link, true); err != nil {
+	if err := c.hostHandle(env).LinkSetHairpin(c.hostLink, true); err != nil {
 		return fmt.Errorf("unable to set hairpin mode on %s via netlink: %w", c.hostIf, err)
 	}
 	return nil
@@ -188,8 +276,7 @@ func (p planner) filterDirectAccessStep(c *container) Step {
 		KernelHandlers: p.xtablesHandlers(),
 		code:           call2(filterDirectAccess, c, br),
 	}
-	s = skipIf(s, !p.cfg.IPTables, "d.config.EnableIPTables is false (--iptables=false)")
-	return skipIf(s, p.missingFirewallTool() != "", p.missingFirewallTool())
+	return p.withIPTables(s, "d.config.EnableIPTables is false (--iptables=false)")
 }
 
 // filterDirectAccess adds the endpoint's raw-table rule (the iptabler's
@@ -220,12 +307,8 @@ func (p planner) endpointLinkUpStep(c *container) Step {
 // endpointLinkUp brings the host end of the veth pair up, the last thing
 // CreateEndpoint does.
 func endpointLinkUp(env *Env, c *container) error {
-	link, err := c.hostHandle(env).LinkByName(c.hostIf)
-	if err != nil {
-		return err
-	}
 	// RTM_NEWLINK ifinfomsg{index, ifi_flags=IFF_UP, ifi_change=IFF_UP}
-	if err := c.hostHandle(env).LinkSetUp(link); err != nil {
+	if err := c.hostHandle(env).LinkSetUp(c.hostLink); err != nil {
 		return fmt.Errorf("could not set link up for host interface %s: %w", c.hostIf, err)
 	}
 	return nil
@@ -260,97 +343,185 @@ func bridgeJoin(env *Env, c *container) error {
 
 // reserveHostPortStep is the port mapper keeping the published host port for
 // itself.
-func (p planner) reserveHostPortStep(w *world, port publishedPort) Step {
+func (p planner) reserveHostPortStep(w *world, port *publishedPort) Step {
 	hp, cp := fmt.Sprint(port.hostPort), fmt.Sprint(port.containerPort)
 	return Step{
 		ID:      "addPortMappings (bind the host port)",
 		Phase:   PhasePorts,
-		Title:   "Reserve host port " + hp + " (-p " + hp + ":" + cp + ")",
-		Mirrors: "libnetwork drivers/bridge ProgramExternalConnectivity -> addPortMappings -> portmappers/nat MapPorts, portallocator (port_mapping_linux.go)",
-		Explanation: "`docker run -p " + hp + ":" + cp + "` publishes container port " + cp + " on host port " + hp + ". The port mapper first makes sure " +
-			"nobody else has the port, and keeps it: socket(AF_INET, SOCK_STREAM), setsockopt(SO_REUSEADDR), bind(0.0.0.0:" + hp + "), listen " +
-			"(inet_bind, inet_listen). With the userland proxy (the default) it then starts docker-proxy and hands it that socket, so that " +
-			"connections the NAT rules cannot catch (to 127.0.0.1:" + hp + ") are still relayed to the container. netexplore keeps the socket " +
-			"but starts no docker-proxy; the check at the end goes through the NAT rules.",
-		KernelHandlers: []string{"__sys_socket", "__sys_setsockopt", "__sys_bind", "inet_bind", "__sys_listen", "inet_listen"},
+		Title:   "Reserve host port " + hp + " on 0.0.0.0 and :: (-p " + hp + ":" + cp + ")",
+		Mirrors: "libnetwork drivers/bridge addPortMappings -> sortAndNormPBs, mapPorts -> portmappers/nat MapPorts -> portallocator OSAllocator.RequestPortsInRange -> bindTCPOrUDP (port_mapping_linux.go, osallocator_linux.go)",
+		Explanation: "`docker run -p " + hp + ":" + cp + "` publishes container port " + cp + " on host port " + hp + ". Without a host address that " +
+			"means every address of both families, so sortAndNormPBs makes two bindings: 0.0.0.0:" + hp + " and, if the host can listen on IPv6 " +
+			"(IsV6Listenable: a listener on [::1]:0, opened and closed), [::]:" + hp + ", which docker-proxy will forward to the container's " +
+			"IPv4 address. The port mapper then makes sure nobody else has the port on either, and keeps it: per binding socket(AF_INET or " +
+			"AF_INET6, SOCK_STREAM), setsockopt(SO_REUSEADDR), a socket filter that drops everything (SO_ATTACH_FILTER: the rules are not " +
+			"there yet, and a connection accepted now would never reach the container), IPV6_V6ONLY for the IPv6 one, bind and listen " +
+			"(inet_bind, inet_listen). The sockets wait for docker-proxy.",
+		KernelHandlers: []string{"__sys_socket", "__sys_setsockopt", "sk_attach_filter", "__sys_bind", "inet_bind", "__sys_listen", "inet_listen"},
 		code:           call2(reserveHostPort, w, port),
 	}
 }
 
-// reserveHostPort binds the published host port, as the port mapper does
-// before it hands the socket to docker-proxy: nobody else can take it.
-func reserveHostPort(env *Env, w *world, p publishedPort) error {
-	// socket(AF_INET, SOCK_STREAM) in the host namespace
-	fd, err := unix.Socket(unix.AF_INET, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
-	if err != nil {
-		return err
+// reserveHostPort binds the published host port on 0.0.0.0 and, if IPv6
+// works, on ::, as the port mapper does before docker-proxy takes the
+// sockets: nobody else can take the port.
+func reserveHostPort(env *Env, w *world, p *publishedPort) error {
+	p.bindings = []portBinding{{hostIP: "0.0.0.0"}}
+	if ipv6Listenable() { // IsV6Listenable: listen on [::1]:0
+		p.bindings = append(p.bindings, portBinding{hostIP: "::"})
 	}
-	w.closers = append(w.closers, func() { unix.Close(fd) })
-	// setsockopt(SOL_SOCKET, SO_REUSEADDR, 1)
-	if err := unix.SetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_REUSEADDR, 1); err != nil {
-		return err
+	for i := range p.bindings {
+		b := &p.bindings[i]
+		f, err := bindHostPort(b.hostIP, p.hostPort)
+		if err != nil {
+			return err
+		}
+		w.closers = append(w.closers, func() { f.Close() })
+		b.sock = f
+		env.notef("host port %s/tcp bound and listening (fd %d), every packet dropped until docker-proxy takes it",
+			net.JoinHostPort(b.hostIP, strconv.Itoa(p.hostPort)), f.Fd())
 	}
-	// bind(0.0.0.0:8080), listen: the port is taken for the container.
-	if err := unix.Bind(fd, &unix.SockaddrInet4{Port: p.hostPort}); err != nil {
-		return fmt.Errorf("failed to bind host port 0.0.0.0:%d/tcp: %w", p.hostPort, err)
-	}
-	if err := unix.Listen(fd, unix.SOMAXCONN); err != nil {
-		return err
-	}
-	env.notef("host port 0.0.0.0:%d/tcp reserved (fd %d): docker-proxy would serve it", p.hostPort, fd)
 	return nil
 }
 
 // addPortRulesStep is the firewaller's rules for the published port.
-func (p planner) addPortRulesStep(c *container, port publishedPort) Step {
+func (p planner) addPortRulesStep(c *container, port *publishedPort) Step {
 	br, ip := p.cfg.BridgeName, c.addr.Addr().String()
 	hp, cp := fmt.Sprint(port.hostPort), fmt.Sprint(port.containerPort)
-	rules := p.xtablesTransport()
 	add := Step{
 		ID:      "AddPorts (setPerPortIptables)",
 		Phase:   PhasePorts,
 		Title:   "DNAT host port " + hp + " to " + ip + ":" + cp + " and let it through",
-		Mirrors: "libnetwork drivers/bridge internal/iptabler (*network).AddPorts -> setPerPortNAT, setPerPortForwarding (port.go)",
-		Explanation: "The firewaller adds the published port's rules, each after a -C check:\n" +
+		Mirrors: "libnetwork drivers/bridge internal/iptabler (*network).AddPorts -> setPerPortIptables: dropLegacyFilterDirectAccess, setPerPortNAT, setPerPortForwarding (port.go)",
+		Explanation: "The firewaller handles each binding in turn. For 0.0.0.0:" + hp + ", each rule after a -C check:\n" +
+			"  raw:    -C PREROUTING -p tcp -d " + ip + " --dport " + cp + " ! -i " + br + " -j DROP: a check only, to delete the per-port rule " +
+			"Docker 28.0 and 28.1 added (dropLegacyFilterDirectAccess); the endpoint's raw rule replaced it\n" +
 			"  nat:    -A DOCKER -p tcp -d 0/0 --dport " + hp + " -j DNAT --to-destination " + ip + ":" + cp + " ! -i " + br + "\n" +
+			"  nat:    -C POSTROUTING -p tcp -s " + ip + " -d " + ip + " --dport " + cp + " -j MASQUERADE: a check only, to delete the hairpin " +
+			"MASQUERADE, which is needed without the userland proxy alone\n" +
 			"  filter: -I DOCKER ! -i " + br + " -o " + br + " -p tcp -d " + ip + " --dport " + cp + " -j ACCEPT\n" +
+			"For [::]:" + hp + " only the raw check runs: an IPv6 host address with an IPv4 container is docker-proxy's business, no " +
+			"rule can translate between the families.\n\n" +
 			"A packet for any local address on port " + hp + " passes nat PREROUTING (nat OUTPUT when the host itself connects), jumps to DOCKER " +
 			"because its destination is local (the daemon-start rules), and gets its destination rewritten to " + ip + ":" + cp + ". Routing then " +
 			"sends it to " + br + ", and in filter FORWARD the ACCEPT, inserted above " + br + "'s default DROP in DOCKER, lets it through. " +
-			"\"! -i " + br + "\" leaves the containers' own traffic alone. With --userland-proxy=false the DNAT has no \"! -i " + br + "\" and a " +
-			"hairpin MASQUERADE (-s " + ip + " -d " + ip + " --dport " + cp + ") lets a container reach its own published port. iptables-save prints the " +
-			"rules with the implicit \"-m tcp\". " + rules,
+			"\"! -i " + br + "\" leaves the containers' own traffic alone. With --userland-proxy=false the DNAT has no \"! -i " + br + "\" and the " +
+			"hairpin MASQUERADE is added: it lets a container reach its own published port. iptables-save prints the " +
+			"rules with the implicit \"-m tcp\". " + p.xtablesTransport(),
 		KernelHandlers: p.xtablesHandlers(),
 		code:           call3(addPortRules, c, br, port),
 	}
-	add = skipIf(add, !p.cfg.IPTables, "d.config.EnableIPTables is false (--iptables=false): only docker-proxy would serve the port")
-	add = skipIf(add, p.missingFirewallTool() != "", p.missingFirewallTool())
-	return add
+	return p.withIPTables(add, "d.config.EnableIPTables is false (--iptables=false): only docker-proxy would serve the port")
 }
 
-// addPortRules installs the published port's rules (iptabler
-// setPerPortNAT and setPerPortForwarding): DNAT for traffic to the host
-// port, ACCEPT for the forwarded packets.
-func addPortRules(env *Env, c *container, bridge string, p publishedPort) error {
+// addPortRules installs the published port's rules binding by binding
+// (iptabler setPerPortIptables): the legacy raw rule and the hairpin
+// MASQUERADE are only checked for, DNAT for traffic to the host port,
+// ACCEPT for the forwarded packets.
+func addPortRules(env *Env, c *container, bridge string, p *publishedPort) error {
 	ipt := xtables{env: env, cmd: "iptables"}
-	to := net.JoinHostPort(c.addr.Addr().String(), strconv.Itoa(p.containerPort))
-	dnat := []string{"-p", "tcp", "-d", "0/0", "--dport", strconv.Itoa(p.hostPort), "-j", "DNAT", "--to-destination", to}
-	if env.Config.UserlandProxy {
-		dnat = append(dnat, "!", "-i", bridge) // hairpin mode DNATs traffic from the bridge too
-	}
-	// -t nat -C DOCKER ..., then -A DOCKER ... -j DNAT --to-destination 172.17.0.2:80
-	if err := ipt.ensure("-A", "nat", dockerChain, dnat...); err != nil {
-		return err
-	}
-	if !env.Config.UserlandProxy { // hairpin: a container reaching its own published port
-		masq := []string{"-p", "tcp", "-s", c.addr.Addr().String(), "-d", c.addr.Addr().String(), "--dport", strconv.Itoa(p.containerPort), "-j", "MASQUERADE"}
-		if err := ipt.ensure("-A", "nat", "POSTROUTING", masq...); err != nil {
+	ip, cport := c.addr.Addr().String(), strconv.Itoa(p.containerPort)
+	for _, b := range p.bindings {
+		// -t raw -C PREROUTING ... -j DROP: Docker 28.0's per-port rule, deleted if found.
+		if err := ipt.delete("raw", "PREROUTING", "-p", "tcp", "-d", ip, "--dport", cport, "!", "-i", bridge, "-j", "DROP"); err != nil {
+			return err
+		}
+		if strings.Contains(b.hostIP, ":") {
+			continue // [::] to an IPv4 container: docker-proxy's job
+		}
+		dnat := []string{"-p", "tcp", "-d", "0/0", "--dport", strconv.Itoa(p.hostPort), "-j", "DNAT", "--to-destination", net.JoinHostPort(ip, cport)}
+		if env.Config.UserlandProxy {
+			dnat = append(dnat, "!", "-i", bridge) // hairpin mode DNATs traffic from the bridge too
+		}
+		// -t nat -C DOCKER ..., then -A DOCKER ... -j DNAT --to-destination 172.17.0.2:80
+		if err := ipt.ensure("-A", "nat", dockerChain, dnat...); err != nil {
+			return err
+		}
+		// the hairpin MASQUERADE: added without the proxy, else -C (and -D if there)
+		masq := []string{"-p", "tcp", "-s", ip, "-d", ip, "--dport", cport, "-j", "MASQUERADE"}
+		if err := ensureOrDelete(ipt, !env.Config.UserlandProxy, "-A", "nat", "POSTROUTING", masq...); err != nil {
+			return err
+		}
+		// -t filter -I DOCKER: above the network's "! -i docker0 -o docker0 -j DROP".
+		if err := ipt.ensure("-I", "filter", dockerChain, "!", "-i", bridge, "-o", bridge, "-p", "tcp", "-d", ip, "--dport", cport, "-j", "ACCEPT"); err != nil {
 			return err
 		}
 	}
-	// -t filter -I DOCKER: above the network's "! -i docker0 -o docker0 -j DROP".
-	return ipt.ensure("-I", "filter", dockerChain, "!", "-i", bridge, "-o", bridge, "-p", "tcp",
-		"-d", c.addr.Addr().String(), "--dport", strconv.Itoa(p.containerPort), "-j", "ACCEPT")
+	return nil
+}
+
+// ensureOrDelete adds a rule (want) or deletes it, after a -C either way.
+func ensureOrDelete(ipt xtables, want bool, op, table, chain string, rule ...string) error {
+	if want {
+		return ipt.ensure(op, table, chain, rule...)
+	}
+	return ipt.delete(table, chain, rule...)
+}
+
+// allocatePorts2010Step is Docker 20.10's port mapping: rules and
+// docker-proxy per binding, before the container exists.
+func (p planner) allocatePorts2010Step(w *world, c *container, port *publishedPort) Step {
+	br, ip := p.cfg.BridgeName, c.addr.Addr().String()
+	hp, cp := fmt.Sprint(port.hostPort), fmt.Sprint(port.containerPort)
+	s := Step{
+		ID:      "ProgramExternalConnectivity (allocatePorts)",
+		Phase:   PhasePorts,
+		Title:   "Publish " + hp + ":" + cp + ": DNAT, ACCEPT, MASQUERADE and a docker-proxy per address",
+		Mirrors: "libnetwork v20.10 drivers/bridge ProgramExternalConnectivity -> allocatePorts -> allocatePortsInternal -> portmapper.MapRange -> AppendForwardingTableEntry (iptables.ChainInfo.Forward), proxyCommand.Start (port_mapping.go, portmapper/mapper.go, portmapper/proxy.go)",
+		Explanation: "Docker 20.10 publishes the port while joining the network, before runc has even created the container. For the " +
+			"IPv4 binding 0.0.0.0:" + hp + ", the port mapper reserves the port in memory and iptables.Forward appends three rules, each " +
+			"after a -C check:\n" +
+			"  nat:    -A DOCKER -p tcp -d 0/0 --dport " + hp + " -j DNAT --to-destination " + ip + ":" + cp + " ! -i " + br + "\n" +
+			"  filter: -A DOCKER ! -i " + br + " -o " + br + " -p tcp -d " + ip + " --dport " + cp + " -j ACCEPT\n" +
+			"  nat:    -A POSTROUTING -p tcp -s " + ip + " -d " + ip + " --dport " + cp + " -j MASQUERADE\n" +
+			"The MASQUERADE is the hairpin rule (a container reaching its own published port), added whether or not the userland proxy " +
+			"runs; Docker 28 keeps it for --userland-proxy=false only. FORWARD reaches filter DOCKER through \"-o " + br + " -j DOCKER\" " +
+			"from setupIP4Tables, where anything not accepted falls to the FORWARD policy DROP.\n\n" +
+			"Then the userland proxy: the daemon forks and executes docker-proxy -proto tcp -host-ip 0.0.0.0 -host-port " + hp + " " +
+			"-container-ip " + ip + " -container-port " + cp + ", with a pipe as its file descriptor 3, and waits until the proxy, " +
+			"listening on the port itself, writes \"0\\n\" there. docker-proxy relays what the NAT rules cannot catch, connections to " +
+			"127.0.0.1:" + hp + " from the host. Then the IPv6 binding: a test listener on [::1]:0 (IsV6Listenable), and a second " +
+			"docker-proxy with -host-ip ::, which forwards to the container's IPv4 address; there are no ip6tables rules for it. The lab " +
+			"starts the real docker-proxy binary the same way, and it dies with the lab.",
+		KernelHandlers: append(p.xtablesHandlers(), "inet_bind", "inet_listen"),
+		code:           call4(allocatePorts2010, w, c, br, port),
+	}
+	return skipIf(s, !p.cfg.IPTables && !p.cfg.UserlandProxy, "neither iptables nor the userland proxy serve the port")
+}
+
+// allocatePorts2010 publishes the port the Docker 20.10 way: per binding,
+// the iptables rules, then docker-proxy (a listener of the daemon's own
+// without the userland proxy).
+func allocatePorts2010(env *Env, w *world, c *container, bridge string, p *publishedPort) error {
+	ipt := xtables{env: env, cmd: "iptables"}
+	ip, cport := c.addr.Addr().String(), strconv.Itoa(p.containerPort)
+	dnat := []string{"-p", "tcp", "-d", "0/0", "--dport", strconv.Itoa(p.hostPort), "-j", "DNAT", "--to-destination", net.JoinHostPort(ip, cport)}
+	if env.Config.UserlandProxy {
+		dnat = append(dnat, "!", "-i", bridge)
+	}
+	if env.Config.IPTables {
+		// ChainInfo.Forward: ProgramRule(Append) = -C, then -A, three times.
+		for _, r := range []struct {
+			table, chain string
+			rule         []string
+		}{
+			{"nat", dockerChain, dnat},
+			{"filter", dockerChain, []string{"!", "-i", bridge, "-o", bridge, "-p", "tcp", "-d", ip, "--dport", cport, "-j", "ACCEPT"}},
+			{"nat", "POSTROUTING", []string{"-p", "tcp", "-s", ip, "-d", ip, "--dport", cport, "-j", "MASQUERADE"}},
+		} {
+			if err := ipt.ensure("-A", r.table, r.chain, r.rule...); err != nil {
+				return err
+			}
+		}
+	}
+	// the userland proxy for 0.0.0.0, then, if IPv6 works, for ::
+	if err := startPortProxy(env, w, c, portBinding{hostIP: "0.0.0.0"}, p, false); err != nil {
+		return err
+	}
+	if !ipv6Listenable() || !env.Config.UserlandProxy {
+		return nil
+	}
+	return startPortProxy(env, w, c, portBinding{hostIP: "::"}, p, false)
 }
 
 // clearConntrackEntriesStep is the bridge driver forgetting the flows of c's
@@ -395,38 +566,89 @@ func clearConntrackEntries(env *Env, c *container) error {
 // has a neighbour on the bridge.
 func (p planner) attachToBridgeStep(w *world, c1, c2 *container) Step {
 	br := p.cfg.BridgeName
-	return Step{
+	s := Step{
 		ID:      "second container (CreateEndpoint + Join)",
 		Phase:   PhaseJoin,
 		Title:   c2.ns.name + " joins " + br + " too (the same calls, in one step)",
 		Mirrors: "the steps above, for a second `docker run` without a published port",
-		Explanation: "A second container, so that " + c1.ns.name + " has a neighbour: runc's namespace and lo, createVeth (peer born in the container), " +
-			"LinkSetMTU, addToBridge, the raw-table rule, the host end up; then in the container eth0, its MAC, " + c2.addr.String() + ", IPv6 off, " +
-			"up, a gratuitous ARP and the default route. The trace shows the whole sequence again, in order, and " + br + " now has two ports.",
+		Explanation: "A second container, so that " + c1.ns.name + " has a neighbour: runc's namespace, lo and sysctls, SetKey, createVeth " +
+			"(peer born in the container), LinkSetMTU, addToBridge, the raw-table rule, the host end up; then in the container eth0, its " +
+			"MAC, " + c2.addr.String() + ", IPv6 off, up, a gratuitous ARP and the default route. The trace shows the whole sequence again, " +
+			"in order, and " + br + " now has two ports.",
 		KernelHandlers: []string{"copy_net_ns", "veth_newlink", "do_set_master", "br_add_if", "dev_change_name", "inet_rtm_newaddr", "inet_rtm_newroute"},
-		code:           call3(attachToBridge, w, c2, br),
+		code:           call2(attachToBridge, w, attachment{c: c2, bridge: br}),
 	}
+	if p.cfg.v2010() {
+		s.Explanation = "A second container, so that " + c1.ns.name + " has a neighbour, joined as Docker 20.10 joins one: createVeth with " +
+			"both ends on the host, LinkSetMTU, addToBridge, the host end up; then runc's namespace and lo, SetKey (set-ipv6, lo), the " +
+			"peer moved into the container, eth0, its MAC " + macFromIP(c2.addr.Addr()).String() + ", " + c2.addr.String() + ", up, the " +
+			"default route, and runc's sysctls. " + br + " now has two ports."
+		s.code = call2(attachToBridge2010, w, attachment{c: c2, bridge: br})
+	}
+	return s
 }
 
 // attachToBridge is everything from runc's new namespace to the default
 // route for one more container, in one step: the same calls as the join
-// scenario's steps, for a second endpoint.
-func attachToBridge(env *Env, w *world, c *container, bridge string) error {
-	if err := newSandbox(env, w, c); err != nil { // unshare + lo up
-		return err
+// scenario's steps, for another endpoint (with the embedded DNS server on
+// a user-defined network).
+func attachToBridge(env *Env, w *world, a attachment) error {
+	c := a.c
+	calls := []func() error{
+		func() error { return newSandbox(env, w, c) },         // runc: unshare, lo up, sysctls; SetKey: lo up
+		func() error { return createVeth(env, c) },            // RTM_NEWLINK veth, peer in the container
+		func() error { return setEndpointMTU(env, c) },        // RTM_SETLINK IFLA_MTU, both ends
+		func() error { return addToBridge(env, c, a.bridge) }, // IFLA_MASTER
 	}
-	calls := []func(*Env, *container) error{
-		createVeth, setEndpointMTU, // RTM_NEWLINK veth, RTM_SETLINK IFLA_MTU
-		func(e *Env, c *container) error { return addToBridge(e, c, bridge) }, // IFLA_MASTER
+	if !env.Config.UserlandProxy {
+		calls = append(calls, func() error { return setHairpinMode(env, c) })
 	}
 	if env.Config.IPTables {
-		calls = append(calls, func(e *Env, c *container) error { return filterDirectAccess(e, c, bridge) })
+		calls = append(calls, func() error { return filterDirectAccess(env, c, a.bridge) }) // raw PREROUTING DROP
 	}
-	calls = append(calls, endpointLinkUp, // IFF_UP on the host end
-		sandboxCreateInterface, sandboxConfigureInterface, // eth0, MAC, address
-		sandboxInterfaceUp, programGateway) // IFF_UP, gratuitous ARP, default route
+	calls = append(calls, func() error { return endpointLinkUp(env, c) }) // IFF_UP on the host end
+	if a.userDefined {
+		calls = append(calls, func() error { return startResolver(env, w, c) }) // 127.0.0.11, nat rules
+	}
+	calls = append(calls, func() error { return sandboxCreateInterface(env, c) }, // eth0
+		func() error { return sandboxConfigureInterface(env, c) }, // MAC, address, IPv6 off
+		func() error { return sandboxInterfaceUp(env, c) },        // IFF_UP, gratuitous ARP
+		func() error { return programGateway(env, c) })            // default route
+	return runAll(env, c, calls)
+}
+
+// attachToBridge2010 is attachToBridge in Docker 20.10's order: the
+// endpoint on the host first, then runc, SetKey and the interface, runc's
+// sysctls last.
+func attachToBridge2010(env *Env, w *world, a attachment) error {
+	c := a.c
+	calls := []func() error{
+		func() error { return createVeth2010(env, c) }, // both ends on the host
+		func() error { return setEndpointMTU(env, c) },
+		func() error { return addToBridge(env, c, a.bridge) },
+	}
+	if !env.Config.UserlandProxy {
+		calls = append(calls, func() error { return setHairpinMode(env, c) })
+	}
+	calls = append(calls, func() error { return endpointLinkUp(env, c) },
+		func() error { return runcCreate2010(env, w, c) }, // runc: unshare, lo up
+		func() error { return setKey2010(env, c) })        // set-ipv6 all false, lo up
+	if a.userDefined {
+		calls = append(calls, func() error { return startResolver2010(env, w, c) }) // setup-resolver
+	}
+	calls = append(calls, func() error { return sandboxCreateInterface(env, c) }, // move, eth0
+		func() error { return setInterfaceMACAndIP(env, c) },
+		func() error { return interfaceUp(env, c) },
+		func() error { return programGateway(env, c) },
+		func() error { return writeOCISysctls(env, c) }) // runc, after the hook
+	return runAll(env, c, calls)
+}
+
+// runAll runs the calls of one container's join in order, stopping at the
+// first error.
+func runAll(env *Env, c *container, calls []func() error) error {
 	for _, call := range calls {
-		if err := call(env, c); err != nil {
+		if err := call(); err != nil {
 			return fmt.Errorf("%s: %w", c.ns.name, err)
 		}
 	}
@@ -451,7 +673,7 @@ func listenInContainer(w *world, c *container, port int) (net.Listener, error) {
 
 // checkPublishedPortStep is the check that the host reaches c through the
 // published port.
-func (p planner) checkPublishedPortStep(w *world, c *container, port publishedPort, hostIP netip.Addr) Step {
+func (p planner) checkPublishedPortStep(w *world, c *container, port *publishedPort, hostIP netip.Addr) Step {
 	target := netip.AddrPortFrom(hostIP, uint16(port.hostPort)).String()
 	s := Step{
 		ID:      "check: connect to the published port",
@@ -471,7 +693,7 @@ func (p planner) checkPublishedPortStep(w *world, c *container, port publishedPo
 
 // checkPublishedPort puts a listener on the container port inside c and
 // connects to the published port on a host address.
-func checkPublishedPort(env *Env, w *world, c *container, p publishedPort, target string) error {
+func checkPublishedPort(env *Env, w *world, c *container, p *publishedPort, target string) error {
 	// socket + bind(0.0.0.0:80) + listen, on a thread inside the container
 	ln, err := listenInContainer(w, c, p.containerPort)
 	if err != nil {

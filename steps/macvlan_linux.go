@@ -3,6 +3,7 @@ package steps
 import (
 	"fmt"
 	"net/netip"
+	"strings"
 
 	"github.com/vishvananda/netlink"
 )
@@ -42,15 +43,16 @@ func macvlanCreateNetwork(env *Env, parent string) error {
 
 // createMacVlanStep is the macvlan driver's Join for c: its sub-interface of
 // the parent.
-func createMacVlanStep(c *container) Step {
+func (p planner) createMacVlanStep(c *container) Step {
 	gw := c.gateway
-	return Step{
+	s := Step{
 		ID:      "Join (createMacVlan)",
 		Phase:   PhaseJoin,
 		Title:   "Create " + c.ns.name + "'s macvlan sub-interface of " + macvlanParent + ", bridge mode",
 		Mirrors: "libnetwork drivers/macvlan (*driver).CreateEndpoint, (*driver).Join -> createMacVlan (macvlan_endpoint.go, macvlan_joinleave.go, macvlan_setup.go)",
 		Explanation: "CreateEndpoint only recorded the endpoint's address and a random MAC. Join creates the interface: a free name " +
-			"(veth + 7 hex digits, checked with RTM_GETLINK), the parent's index (RTM_GETLINK " + macvlanParent + "), then RTM_NEWLINK with " +
+			"(veth + 7 hex digits, checked with RTM_GETLINK), the parent looked up twice, once to check it exists and once for its " +
+			"index (RTM_GETLINK " + macvlanParent + " each), then RTM_NEWLINK with " +
 			"IFLA_IFNAME, IFLA_LINK=<" + macvlanParent + "'s index> and IFLA_LINKINFO{IFLA_INFO_KIND \"macvlan\", IFLA_INFO_DATA{IFLA_MACVLAN_MODE=4}}, " +
 			"bridge mode. The kernel's macvlan_newlink -> macvlan_common_newlink creates a device that shares the parent's wire: the parent's " +
 			"receive handler (macvlan_handle_frame) hands each incoming frame to the sub-interface whose MAC it is addressed to, and in " +
@@ -59,6 +61,13 @@ func createMacVlanStep(c *container) Step {
 		KernelHandlers: []string{"rtnl_getlink", "rtnl_newlink", "macvlan_newlink", "macvlan_common_newlink", "register_netdevice"},
 		code:           call2(createMacVlan, c, macvlanParent),
 	}
+	if p.cfg.v2010() {
+		s.Mirrors = "libnetwork v20.10 drivers/macvlan (*driver).CreateEndpoint, (*driver).Join -> createMacVlan (macvlan_endpoint.go, macvlan_joinleave.go, macvlan_setup.go)"
+		s.Explanation = strings.Replace(s.Explanation, "only recorded the endpoint's address and a random MAC",
+			"only recorded the endpoint's address and its MAC, derived from the address (GenerateMACFromIP: "+macFromIP(c.addr.Addr()).String()+")", 1) +
+			" In Docker 20.10 this happens before runc creates the container's namespace."
+	}
+	return s
 }
 
 // createMacVlan is the macvlan driver's Join: a macvlan sub-interface of
@@ -69,7 +78,11 @@ func createMacVlan(env *Env, c *container, parent string) error {
 	if err != nil {
 		return fmt.Errorf("error generating an interface name: %w", err)
 	}
-	parentLink, err := env.Handle.LinkByName(parent) // RTM_GETLINK eth0
+	// parentExists: RTM_GETLINK eth0; then RTM_GETLINK eth0 again for its index.
+	if _, err := env.Handle.LinkByName(parent); err != nil {
+		return fmt.Errorf("the requested parent interface %s was not found on the Docker host: %w", parent, err)
+	}
+	parentLink, err := env.Handle.LinkByName(parent)
 	if err != nil {
 		return fmt.Errorf("error occurred looking up the macvlan parent iface %s: %w", parent, err)
 	}
@@ -84,42 +97,66 @@ func createMacVlan(env *Env, c *container, parent string) error {
 	}
 	c.srcName, c.createdInContainer = name, false
 	c.mac = randomMAC() // CreateEndpoint: GenerateRandomMAC when none is given
+	if env.Config.v2010() {
+		c.mac = macFromIP(c.addr.Addr()) // Docker 20.10: GenerateMACFromIP
+	}
 	env.notef("macvlan %s on %s, bridge mode; endpoint MAC %s", name, parent, c.mac)
 	return nil
 }
 
 // attachMacvlanStep is the whole macvlan join for one more container c.
-func attachMacvlanStep(w *world, c *container) Step {
+func (p planner) attachMacvlanStep(w *world, c *container) Step {
 	gw := c.gateway
-	return Step{
+	s := Step{
 		ID:      "second container (Join)",
 		Phase:   PhaseJoin,
 		Title:   c.ns.name + " gets its macvlan too (the same calls, in one step)",
 		Mirrors: "the steps above, for a second `docker run --network macnet`",
 		Explanation: "A second container on the same network: its namespace and lo, a second macvlan sub-interface of " + macvlanParent +
-			", moved into the container, renamed eth0, its own random MAC, " + c.addr.String() + ", up, and the default route via " + gw.String() + ".",
+			", moved into the container, renamed eth0, its own random MAC, " + c.addr.String() + ", up, and the default route via " + gw.String() +
+			"; the embedded DNS server's sockets and rules too, macnet being user-defined.",
 		KernelHandlers: []string{"copy_net_ns", "macvlan_newlink", "__dev_change_net_namespace", "dev_change_name", "inet_rtm_newaddr", "inet_rtm_newroute"},
 		code:           call3(attachMacvlan, w, c, macvlanParent),
 	}
+	if p.cfg.v2010() {
+		s.Explanation = "A second container on the same network, joined as Docker 20.10 does: its macvlan sub-interface of " + macvlanParent +
+			" first, then runc's namespace and lo, SetKey (set-ipv6, lo), the embedded DNS server's setup-resolver child, the interface " +
+			"moved in and renamed eth0, its MAC " + macFromIP(c.addr.Addr()).String() + ", " + c.addr.String() + ", up, the default route via " +
+			c.gateway.String() + ", and runc's sysctls."
+		s.code = call3(attachMacvlan2010, w, c, macvlanParent)
+	}
+	return s
 }
 
 // attachMacvlan is the whole macvlan join for one more container: its
-// namespace, the macvlan sub-interface, and the sandbox work.
+// namespace, the macvlan sub-interface, the embedded DNS server and the
+// sandbox work.
 func attachMacvlan(env *Env, w *world, c *container, parent string) error {
-	if err := newSandbox(env, w, c); err != nil { // unshare + lo up
-		return err
-	}
-	if err := createMacVlan(env, c, parent); err != nil { // RTM_NEWLINK kind macvlan
-		return err
-	}
-	// RTM_SETLINK IFLA_NET_NS_FD, rename eth0, MAC, address, up, default route
-	for _, call := range []func(*Env, *container) error{sandboxCreateInterface, sandboxConfigureInterface, sandboxInterfaceUp, programGateway} {
-		if err := call(env, c); err != nil {
-			return fmt.Errorf("%s: %w", c.ns.name, err)
-		}
-	}
-	env.notef("%s: eth0 %s via %s", c.ns.name, c.addr, c.gateway)
-	return nil
+	return runAll(env, c, []func() error{
+		func() error { return newSandbox(env, w, c) },          // runc: unshare, lo, sysctls; SetKey: lo
+		func() error { return createMacVlan(env, c, parent) },  // RTM_NEWLINK kind macvlan
+		func() error { return startResolver(env, w, c) },       // 127.0.0.11
+		func() error { return sandboxCreateInterface(env, c) }, // IFLA_NET_NS_FD, eth0
+		func() error { return sandboxConfigureInterface(env, c) },
+		func() error { return sandboxInterfaceUp(env, c) },
+		func() error { return programGateway(env, c) },
+	})
+}
+
+// attachMacvlan2010 is attachMacvlan in Docker 20.10's order: the
+// sub-interface before runc, the sysctls after the hook.
+func attachMacvlan2010(env *Env, w *world, c *container, parent string) error {
+	return runAll(env, c, []func() error{
+		func() error { return createMacVlan(env, c, parent) },
+		func() error { return runcCreate2010(env, w, c) },
+		func() error { return setKey2010(env, c) },
+		func() error { return startResolver2010(env, w, c) },
+		func() error { return sandboxCreateInterface(env, c) },
+		func() error { return setInterfaceMACAndIP(env, c) },
+		func() error { return interfaceUp(env, c) },
+		func() error { return programGateway(env, c) },
+		func() error { return writeOCISysctls(env, c) },
+	})
 }
 
 // checkHostCannotReachStep is the check that the host cannot reach its own

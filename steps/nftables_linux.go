@@ -28,7 +28,8 @@ const (
 func (p planner) newNftablerStep(s Step) Step {
 	s.Title = "Daemon start: create Docker's nftables table"
 	s.Mirrors = "libnetwork drivers/bridge newDriver -> newFirewaller -> nftabler.NewNftabler (internal/nftabler/nftabler.go)"
-	s.Explanation = "With --firewall-backend=nftables (new and experimental in Docker 29), dockerd builds one table per address family, " +
+	s.Explanation = "With --firewall-backend=nftables (new and experimental in Docker 29), dockerd first looks for WSL2's loopback0 " +
+		"(RTM_GETLINK, ENODEV here), then builds one table per address family, " +
 		"\"ip docker-bridges\" and \"ip6 docker-bridges\", by feeding a ruleset to \"nft -f -\" on stdin: one process and one atomic netlink batch per family " +
 		"instead of dozens of iptables runs. The table holds base chains hooked into the kernel (filter-FORWARD at the forward hook, nat-PREROUTING, " +
 		"nat-OUTPUT, nat-POSTROUTING, raw-PREROUTING) and four verdict maps keyed by interface name (filter-forward-in-jumps ...). The base chains only " +
@@ -45,6 +46,7 @@ func (p planner) newNftablerStep(s Step) Step {
 // (newFirewaller -> nftabler.NewNftabler): one "nft -f -" per address
 // family that builds the table, its base chains and empty verdict maps.
 func newNftabler(env *Env) error {
+	wsl2Mirrored(env) // RTM_GETLINK loopback0
 	for _, fam := range nftFamilies(env) {
 		// exec nft -f -, ruleset on stdin -> one NETLINK_NETFILTER batch
 		if _, err := env.run("nft", []byte(nftInitScript(fam, !env.Config.UserlandProxy)), "-f", "-"); err != nil {

@@ -61,6 +61,12 @@ func skipIf(s Step, cond bool, reason string) Step {
 // tells what the step does when it runs, which this walkthrough does not
 // show.
 const SkippedLead = "Not run with this configuration"
+// withIPTables skips s with reason when --iptables is off, and when the
+// firewall programs are not installed.
+func (p planner) withIPTables(s Step, reason string) Step {
+	s = skipIf(s, !p.cfg.IPTables, reason)
+	return skipIf(s, p.missingFirewallTool() != "", p.missingFirewallTool())
+}
 
 // nft reports whether the nftables backend is selected.
 func (p planner) nft() bool { return p.cfg.FirewallBackend == BackendNFTables }

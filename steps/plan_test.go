@@ -34,6 +34,7 @@ func summary(ps []Step) []string {
 var defaultSummary = []string{
 	"newFirewaller(newIptabler)",
 	"setupUserChains",
+	"newInterface",
 	"setupDevice",
 	"setupDefaultSysctl",
 	"setupDefaultSysctl",
@@ -89,8 +90,11 @@ func TestPlanStepsAreComplete(t *testing.T) {
 	nft.FirewallBackend = BackendNFTables
 	cfgs["nftables"] = nft
 	ioctl := DefaultConfig()
-	ioctl.DeviceAPI = DeviceAPIIoctl
+	ioctl.DeviceAPI, ioctl.DockerVersion, ioctl.IP6Tables = DeviceAPIIoctl, Docker2010, false
 	cfgs["ioctl"] = ioctl
+	v2010 := ioctl
+	v2010.DeviceAPI = DeviceAPINetlink
+	cfgs["20.10"] = v2010
 	for name, cfg := range cfgs {
 		ps, err := plan(cfg, allInstalled)
 		if err != nil {
@@ -123,24 +127,19 @@ func TestPlanVariants(t *testing.T) {
 		want   map[int]string
 	}{
 		{
-			name:   "device-api ioctl",
-			modify: func(c *Config) { c.DeviceAPI = DeviceAPIIoctl },
-			want:   map[int]string{2: "setupDevice(setupDeviceIoctl)"},
-		},
-		{
 			name:   "ipv6 fixed-cidr-v6 fd00::/64",
 			modify: func(c *Config) { c.EnableIPv6, c.FixedCIDRv6 = true, "fd00::/64" },
-			want:   map[int]string{7: "setupBridgeIPv6", 10: "setupIPv6Forwarding"},
+			want:   map[int]string{8: "setupBridgeIPv6", 11: "setupIPv6Forwarding"},
 		},
 		{
 			name:   "icc=false",
 			modify: func(c *Config) { c.ICC = false },
-			want:   map[int]string{14: "setupIPv4BridgeNetFiltering", 15: "setupIPv6BridgeNetFiltering"},
+			want:   map[int]string{15: "setupIPv4BridgeNetFiltering", 16: "setupIPv6BridgeNetFiltering"},
 		},
 		{
 			name:   "icc=false ip6tables=false",
 			modify: func(c *Config) { c.ICC, c.IP6Tables = false, false },
-			want:   map[int]string{14: "setupIPv4BridgeNetFiltering"},
+			want:   map[int]string{15: "setupIPv4BridgeNetFiltering"},
 		},
 		{
 			name:   "iptables=false",
@@ -155,8 +154,8 @@ func TestPlanVariants(t *testing.T) {
 		{
 			name:   "userland-proxy=false",
 			modify: func(c *Config) { c.UserlandProxy = false },
-			want: map[int]string{11: "setupLoopbackAddressesRouting", 14: "setupIPv4BridgeNetFiltering",
-				15: "setupIPv6BridgeNetFiltering"},
+			want: map[int]string{12: "setupLoopbackAddressesRouting", 15: "setupIPv4BridgeNetFiltering",
+				16: "setupIPv6BridgeNetFiltering"},
 		},
 		{
 			name:   "mtu 1400",
@@ -166,50 +165,50 @@ func TestPlanVariants(t *testing.T) {
 		{
 			name:   "ip-forward=false",
 			modify: func(c *Config) { c.IPForward = false },
-			want:   map[int]string{9: "-setupIPv4Forwarding"},
+			want:   map[int]string{10: "-setupIPv4Forwarding"},
 		},
 		{
 			name: "ipv6 ip-forward=false",
 			modify: func(c *Config) {
 				c.EnableIPv6, c.FixedCIDRv6, c.IPForward = true, "fd00::/64", false
 			},
-			want: map[int]string{7: "setupBridgeIPv6", 9: "-setupIPv4Forwarding"},
+			want: map[int]string{8: "setupBridgeIPv6", 10: "-setupIPv4Forwarding"},
 		},
 		{
 			name: "default gateways",
 			modify: func(c *Config) {
 				c.EnableIPv6, c.FixedCIDRv6, c.DefaultGatewayIPv4, c.DefaultGatewayIPv6 = true, "fd00::/64", "172.17.0.254", "fd00::fe"
 			},
-			want: map[int]string{7: "setupBridgeIPv6", 10: "setupIPv6Forwarding", 12: "setupGatewayIPv4", 13: "setupGatewayIPv6"},
+			want: map[int]string{8: "setupBridgeIPv6", 11: "setupIPv6Forwarding", 13: "setupGatewayIPv4", 14: "setupGatewayIPv6"},
 		},
 		{
 			name:   "user-defined network",
 			modify: func(c *Config) { c.DefaultBridge, c.BridgeName = false, "br-0123456789ab" },
-			want:   map[int]string{4: "-setupDefaultSysctl", 5: "-setupMTU"},
+			want:   map[int]string{5: "-setupDefaultSysctl", 6: "-setupMTU"},
 		},
 		{
 			name:   "user-defined network with mtu",
 			modify: func(c *Config) { c.DefaultBridge, c.BridgeName, c.MTU = false, "br-0123456789ab", 9000 },
-			want:   map[int]string{4: "-setupDefaultSysctl"},
+			want:   map[int]string{5: "-setupDefaultSysctl"},
 		},
 		{
 			name:   "nftables",
 			modify: func(c *Config) { c.FirewallBackend = BackendNFTables },
-			want: map[int]string{0: "newFirewaller(newNftabler)", 1: "-setupUserChains", 9: "setupIPv4Forwarding(checkIPv4Forwarding)",
-				16: "addfirewallerNetwork(addNftablerNetwork)"},
+			want: map[int]string{0: "newFirewaller(newNftabler)", 1: "-setupUserChains", 10: "setupIPv4Forwarding(checkIPv4Forwarding)",
+				17: "addfirewallerNetwork(addNftablerNetwork)"},
 		},
 		{
 			name:   "nftables ipv6",
 			modify: func(c *Config) { c.FirewallBackend, c.EnableIPv6, c.FixedCIDRv6 = BackendNFTables, true, "fd00::/64" },
-			want: map[int]string{0: "newFirewaller(newNftabler)", 1: "-setupUserChains", 7: "setupBridgeIPv6",
-				9: "setupIPv4Forwarding(checkIPv4Forwarding)", 10: "setupIPv6Forwarding(checkIPv6Forwarding)",
-				16: "addfirewallerNetwork(addNftablerNetwork)"},
+			want: map[int]string{0: "newFirewaller(newNftabler)", 1: "-setupUserChains", 8: "setupBridgeIPv6",
+				10: "setupIPv4Forwarding(checkIPv4Forwarding)", 11: "setupIPv6Forwarding(checkIPv6Forwarding)",
+				17: "addfirewallerNetwork(addNftablerNetwork)"},
 		},
 		{
 			name:   "no firewall tools installed",
 			modify: func(c *Config) {},
 			look:   noneInstalled,
-			want:   map[int]string{0: "-newFirewaller", 1: "-setupUserChains", 16: "-addfirewallerNetwork"},
+			want:   map[int]string{0: "-newFirewaller", 1: "-setupUserChains", 17: "-addfirewallerNetwork"},
 		},
 	}
 	for _, tt := range tests {
@@ -249,7 +248,7 @@ func TestPlanMissingToolReason(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, want := ps[16].SkipReason, "nft not found: apt-get install nftables"; got != want {
+	if got, want := ps[17].SkipReason, "nft not found: apt-get install nftables"; got != want {
 		t.Errorf("skip reason = %q, want %q", got, want)
 	}
 }
@@ -259,9 +258,9 @@ func TestSkippedStepRun(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	err = ps[7].Run(&Env{})
+	err = ps[8].Run(&Env{})
 	if !errors.Is(err, ErrSkipped) {
-		t.Errorf("Run of skipped %s = %v, want ErrSkipped", ps[7].ID, err)
+		t.Errorf("Run of skipped %s = %v, want ErrSkipped", ps[8].ID, err)
 	}
 }
 

@@ -106,6 +106,9 @@ type container struct {
 	mtu int
 	// hostIf is the host side of the container's veth pair.
 	hostIf string
+	// hostLink and sboxLink are the two ends of the veth pair as
+	// CreateEndpoint looked them up.
+	hostLink, sboxLink netlink.Link
 	// srcName is the container interface's name until it becomes eth0.
 	srcName string
 	// createdInContainer says the interface was born in the container's
@@ -126,7 +129,18 @@ var sandboxKernel = []string{"ksys_unshare", "copy_net_ns", "setup_net", "loopba
 // newContainer returns a container of the plan; the steps create its
 // namespace and interface.
 func newContainer(name string, addr netip.Prefix, gateway netip.Addr, mtu int) *container {
-	return &container{ns: &netNS{name: name, sysctls: []string{disableIPv6Eth0}}, addr: addr, gateway: gateway, mtu: mtu}
+	return &container{ns: &netNS{name: name, sysctls: containerSysctls(true)}, addr: addr, gateway: gateway, mtu: mtu}
+}
+
+// containerSysctls lists the /proc/sys files snapshots show in a
+// container's namespace: IPv6 off on all interfaces (Docker 20.10) or on
+// eth0 (Docker 29), and the OCI spec's sysctls runc writes.
+func containerSysctls(eth0 bool) []string {
+	paths := []string{"/proc/sys/net/ipv6/conf/all/disable_ipv6"}
+	if eth0 {
+		paths = append(paths, disableIPv6Eth0)
+	}
+	return append(paths, ociSysctlPaths()...)
 }
 
 // hostHandle returns the rtnetlink handle of the container's host.
@@ -135,48 +149,6 @@ func (c *container) hostHandle(env *Env) *netlink.Handle {
 		return env.Handle
 	}
 	return c.host.h
-}
-
-// newSandboxStep is the step that gives container c its namespace.
-func newSandboxStep(w *world, c *container) Step {
-	return Step{
-		ID:      "sandbox: newNetNS",
-		Phase:   PhaseSandbox,
-		Title:   "runc gives " + c.ns.name + " its network namespace; libnetwork brings lo up",
-		Mirrors: "runc (CLONE_NEWNET for the OCI spec's network namespace) + libnetwork Sandbox.SetKey -> osl.GetSandboxForExternalKey, Namespace.loopbackUp (osl/namespace_linux.go)",
-		Explanation: "`docker run` asks containerd and runc to start the container. Its OCI spec lists a network namespace without a path, so runc creates " +
-			"a new one (clone or unshare with CLONE_NEWNET): a network stack of its own, with nothing in it but a loopback interface that is down. " +
-			"Since Docker 28 the daemon then calls libnetwork's Sandbox.SetKey with /proc/<pid>/ns/net: libnetwork bind-mounts it on " +
-			"/var/run/docker/netns/<id> so that it outlives any process, opens a netlink socket inside it (setns on a locked thread, socket, setns " +
-			"back) and brings lo up: RTM_GETLINK lo, then RTM_NEWLINK ifi_flags=IFF_UP on that socket.\n\n" +
-			"The lab does the same from its own process: unshare(CLONE_NEWNET) on a locked thread, open /proc/<pid>/task/<tid>/ns/net, setns back " +
-			"into the lab namespace. That file descriptor is the only thing that keeps the namespace alive (no bind mount), so it disappears with " +
-			"the lab; the notes give its number, the \"container netns (fd N)\" that later netlink messages carry in IFLA_NET_NS_FD. In the kernel, " +
-			"unshare -> copy_net_ns -> setup_net runs every subsystem's per-namespace init (loopback_net_init registers lo), and the RTM_NEWLINK " +
-			"reaches do_setlink -> dev_change_flags on the container's lo.",
-		KernelHandlers: sandboxKernel,
-		code:           call2(newSandbox, w, c),
-	}
-}
-
-// newSandbox gives a container its network namespace and brings its
-// loopback up, as runc (CLONE_NEWNET) and libnetwork's SetKey do.
-func newSandbox(env *Env, w *world, c *container) error {
-	// unshare(CLONE_NEWNET) on a locked thread, open the new namespace,
-	// setns back; then a NETLINK_ROUTE socket opened inside it.
-	if err := w.create(env, c.ns); err != nil {
-		return err
-	}
-	// loopbackUp: RTM_GETLINK lo, then RTM_NEWLINK ifi_flags=IFF_UP
-	// ifi_change=IFF_UP on the container's socket.
-	lo, err := c.ns.h.LinkByName("lo")
-	if err != nil {
-		return fmt.Errorf("finding lo in %s: %w", c.ns, err)
-	}
-	if err := c.ns.h.LinkSetUp(lo); err != nil {
-		return fmt.Errorf("bringing lo up in %s: %w", c.ns, err)
-	}
-	return nil
 }
 
 // generateIfaceName picks "veth" + 7 random hex digits that no link in h's
@@ -202,8 +174,8 @@ func randomHex(n int) string {
 // sandboxSteps are osl's AddInterface and the default route for c, once the
 // driver has created its interface. created says the interface was born in
 // the container (no move); driver names who created it.
-func sandboxSteps(c *container, created bool, driver string) []Step {
-	steps := []Step{sandboxCreateInterfaceStep(c, created, driver), sandboxConfigureInterfaceStep(c), sandboxInterfaceUpStep(c)}
+func (p planner) sandboxSteps(c *container, created bool, driver string) []Step {
+	steps := []Step{sandboxCreateInterfaceStep(c, created, driver), p.sandboxConfigureInterfaceStep(c), p.sandboxInterfaceUpStep(c)}
 	if !c.gateway.IsValid() {
 		return steps
 	}
@@ -264,13 +236,14 @@ func sandboxCreateInterface(env *Env, c *container) error {
 	if err := c.ns.h.LinkSetName(link, "eth0"); err != nil {
 		return fmt.Errorf("error renaming interface %q to eth0: %w", c.srcName, err)
 	}
-	c.link, err = c.ns.h.LinkByName("eth0")
-	return err
+	link.Attrs().Name = "eth0" // the next requests address it by its index
+	c.link = link
+	return nil
 }
 
 // sandboxConfigureInterfaceStep is osl's configureInterface for c's eth0.
-func sandboxConfigureInterfaceStep(c *container) Step {
-	return Step{
+func (p planner) sandboxConfigureInterfaceStep(c *container) Step {
+	s := Step{
 		ID:      "sandbox: AddInterface (configureInterface)",
 		Phase:   PhaseJoin,
 		Title:   "In " + c.ns.name + ": MAC address, IPv4 address " + c.addr.String() + ", IPv6 off",
@@ -285,11 +258,37 @@ func sandboxConfigureInterfaceStep(c *container) Step {
 		KernelHandlers: []string{"rtnl_setlink", "do_setlink", "dev_set_mac_address", "inet_dump_fib", "inet_rtm_newaddr", "proc_sys_write", "addrconf_sysctl_disable"},
 		code:           call1(sandboxConfigureInterface, c),
 	}
+	if p.cfg.v2010() {
+		s.Title = "In " + c.ns.name + ": MAC address " + c.mac.String() + ", IPv4 address " + c.addr.String()
+		s.Mirrors = "libnetwork v20.10 osl configureInterface: setInterfaceName, setInterfaceMAC, setInterfaceIP (osl/interface_linux.go)"
+		s.Explanation = "configureInterface applies the endpoint's settings on the container's socket: RTM_SETLINK IFLA_ADDRESS=" + c.mac.String() +
+			" (the MAC CreateEndpoint derived from the address; dev_set_mac_address), a route dump (RTM_GETROUTE, NLM_F_DUMP) to check " +
+			"that the subnet does not clash with a route already there, and RTM_NEWADDR ifaddrmsg{AF_INET, prefixlen " + fmt.Sprint(c.addr.Bits()) +
+			", index of eth0} with IFA_LOCAL=IFA_ADDRESS=" + c.addr.Addr().String() + " and IFA_BROADCAST (inet_rtm_newaddr). eth0 is still " +
+			"down, so the kernel adds the subnet route only when it comes up. IPv6 was disabled on all interfaces when the sandbox was " +
+			"set up, so nothing is written for eth0 (Docker 29 writes eth0's disable_ipv6 here instead)."
+		s.KernelHandlers = []string{"rtnl_setlink", "do_setlink", "dev_set_mac_address", "inet_dump_fib", "inet_rtm_newaddr"}
+		s.code = call1(setInterfaceMACAndIP, c)
+	}
+	return s
 }
 
 // sandboxConfigureInterface is osl's configureInterface: MAC, IPv4 address,
 // and IPv6 off on an IPv4-only network.
 func sandboxConfigureInterface(env *Env, c *container) error {
+	if err := setInterfaceMACAndIP(env, c); err != nil { // MAC, IPv4
+		return err
+	}
+	// setIPv6: a thread enters the container (setns) and writes "1\n" to
+	// /proc/sys/net/ipv6/conf/eth0/disable_ipv6: no IPv6 on this network.
+	return netns.Do(c.ns.fd, func() error {
+		return writeSysctl("/proc/sys/net/ipv6/conf/eth0/disable_ipv6", '1')
+	})
+}
+
+// setInterfaceMACAndIP is configureInterface without the IPv6 part, all
+// of it in Docker 20.10: the endpoint's MAC, then its IPv4 address.
+func setInterfaceMACAndIP(env *Env, c *container) error {
 	// setInterfaceMAC: RTM_SETLINK ifinfomsg{index} IFLA_ADDRESS=<6 bytes>.
 	if err := c.ns.h.LinkSetHardwareAddr(c.link, c.mac); err != nil {
 		return fmt.Errorf("error setting interface eth0 MAC to %s: %w", c.mac, err)
@@ -303,17 +302,13 @@ func sandboxConfigureInterface(env *Env, c *container) error {
 	if err := c.ns.h.AddrAdd(c.link, &netlink.Addr{IPNet: ipNet(c.addr)}); err != nil {
 		return fmt.Errorf("error setting interface eth0 IP to %s: %w", c.addr, err)
 	}
-	// setIPv6: a thread enters the container (setns) and writes "1\n" to
-	// /proc/sys/net/ipv6/conf/eth0/disable_ipv6: no IPv6 on this network.
-	return netns.Do(c.ns.fd, func() error {
-		return writeSysctl("/proc/sys/net/ipv6/conf/eth0/disable_ipv6", '1')
-	})
+	return nil
 }
 
 // sandboxInterfaceUpStep is the end of osl's AddInterface: eth0 up, and
 // announced.
-func sandboxInterfaceUpStep(c *container) Step {
-	return Step{
+func (p planner) sandboxInterfaceUpStep(c *container) Step {
+	s := Step{
 		ID:      "sandbox: AddInterface (LinkSetUp, advertiseAddrs)",
 		Phase:   PhaseJoin,
 		Title:   "In " + c.ns.name + ": bring eth0 up and announce its address",
@@ -326,14 +321,33 @@ func sandboxInterfaceUpStep(c *container) Step {
 		KernelHandlers: []string{"rtnl_newlink", "do_setlink", "dev_change_flags", "packet_sendmsg", "arp_rcv"},
 		code:           call1(sandboxInterfaceUp, c),
 	}
+	if p.cfg.v2010() {
+		s.ID, s.Title = "sandbox: AddInterface (LinkSetUp)", "In "+c.ns.name+": bring eth0 up"
+		s.Mirrors = "libnetwork v20.10 osl (*networkNamespace).AddInterface: LinkSetUp, setInterfaceRoutes (osl/interface_linux.go)"
+		s.Explanation = "RTM_NEWLINK ifi_flags=IFF_UP on eth0 (retried up to three times). The kernel now adds the connected route " +
+			c.addr.Masked().String() + " dev eth0 proto kernel. That is all in Docker 20.10: no gratuitous ARP announces the address " +
+			"(Docker 28 added advertiseAddrs, an unsolicited ARP through an AF_PACKET socket)."
+		s.KernelHandlers = []string{"rtnl_newlink", "do_setlink", "dev_change_flags"}
+		s.code = call1(interfaceUp, c)
+	}
+	return s
+}
+
+// interfaceUp brings eth0 up, the end of Docker 20.10's AddInterface
+// (Docker 29 announces the address next).
+func interfaceUp(env *Env, c *container) error {
+	// RTM_NEWLINK ifinfomsg{index, ifi_flags=IFF_UP, ifi_change=IFF_UP}
+	if err := c.ns.h.LinkSetUp(c.link); err != nil {
+		return fmt.Errorf("failed to set link up: %w", err)
+	}
+	return nil
 }
 
 // sandboxInterfaceUp brings eth0 up and announces its address with a
 // gratuitous ARP, the end of osl's AddInterface.
 func sandboxInterfaceUp(env *Env, c *container) error {
-	// RTM_NEWLINK ifinfomsg{index, ifi_flags=IFF_UP, ifi_change=IFF_UP}
-	if err := c.ns.h.LinkSetUp(c.link); err != nil {
-		return fmt.Errorf("failed to set link up: %w", err)
+	if err := interfaceUp(env, c); err != nil { // RTM_NEWLINK IFF_UP
+		return err
 	}
 	// advertiseAddrs: an unsolicited ARP request for our own address,
 	// so neighbours drop any stale MAC they had for it.

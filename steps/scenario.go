@@ -23,6 +23,9 @@ type Scenario struct {
 	// bridge says the scenario creates Docker's default bridge, so the
 	// bridge options (--bip, --icc ...) apply to it.
 	bridge bool
+	// v2010 says the scenario has a Docker 20.10 plan too
+	// (--docker-version 20.10).
+	v2010 bool
 	// check reports the options that make no sense with the scenario,
 	// besides the bridge options of a scenario without docker0.
 	check func(Config) []error
@@ -143,7 +146,7 @@ var bridgeOptions = []bridgeOption{
 // setBridgeOptions returns the bridge flags whose value differs from the
 // default, among only (all of them when only is empty).
 func setBridgeOptions(c Config, only ...string) []string {
-	d := DefaultConfig()
+	d := c.versionDefaults()
 	var set []string
 	for _, o := range bridgeOptions {
 		if (len(only) == 0 || slices.Contains(only, o.flag)) && o.set(c, d) {

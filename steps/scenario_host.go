@@ -8,6 +8,7 @@ func init() {
 		Name:    ScenarioHost,
 		Summary: "docker run --network host: no namespace and no network objects; the container shares the host's network",
 		order:   20,
+		v2010:   true,
 		plan:    planner.hostPlan,
 	})
 }

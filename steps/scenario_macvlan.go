@@ -12,12 +12,16 @@ func init() {
 		Name:    ScenarioMacvlan,
 		Summary: "docker network create -d macvlan: containers get macvlan sub-interfaces of a host NIC",
 		order:   60,
+		v2010:   true,
 		plan:    planner.macvlanPlan,
 	})
 }
 
 // macvlanParent is the host interface the macvlan network hangs off.
 const macvlanParent = "eth0"
+
+// macvlanNetworkName is the network's name in `docker network create`.
+const macvlanNetworkName = "macnet"
 
 // macvlanPlan is `docker network create -d macvlan --subnet
 // 192.168.100.0/24 --gateway 192.168.100.1 -o parent=eth0 macnet` and two
@@ -30,12 +34,18 @@ func (p planner) macvlanPlan(w *world) []Step {
 	steps := []Step{
 		labNICStep(w, l, "The macvlan network will use eth0 as its parent, and the LAN's router as the containers' gateway."),
 		macvlanCreateNetworkStep(l),
-		newSandboxStep(w, c1),
-		createMacVlanStep(c1),
 	}
-	steps = append(steps, sandboxSteps(c1, false, "macvlan driver")...)
+	if p.cfg.v2010() {
+		steps = append(steps, p.arrangeUserFilterRuleStep(macvlanNetworkName), p.createMacVlanStep(c1), runcCreateStep(w, c1, true),
+			setKeyStep(c1, true), p.startResolverStep(w, c1))
+		steps = append(steps, p.sandboxSteps(c1, false, "macvlan driver")...)
+		steps = append(steps, ociSysctlsStep(c1))
+	} else {
+		steps = append(append(steps, newSandboxSteps(w, c1)...), p.createMacVlanStep(c1), p.startResolverStep(w, c1))
+		steps = append(steps, p.sandboxSteps(c1, false, "macvlan driver")...)
+	}
 	return append(steps,
-		attachMacvlanStep(w, c2),
+		p.attachMacvlanStep(w, c2),
 		checkPingStep("check: ping the other container", c1.ns.name+" pings "+c2.ns.name+" ("+c2.addr.Addr().String()+")",
 			"Both containers are macvlan sub-interfaces of "+macvlanParent+" in bridge mode: the echo request leaves "+c1.ns.name+"'s eth0 and "+
 				"macvlan's transmit path (macvlan_queue_xmit) sees that the destination MAC belongs to a sibling, so it delivers the frame to "+

@@ -38,9 +38,10 @@ func (p planner) overlayPlan(w *world) []Step {
 	b := newHost("host B", "B", "192.0.2.2/24", "10.0.0.3", &netNS{name: "host B"})
 	vni := fmt.Sprint(n.vni)
 
-	steps := []Step{underlayStep(w, a, b), overlayCreateNetworkStep(n), newSandboxStep(w, a.ctr), overlayInitSandboxStep(w, a),
-		overlayBridgeStep(a, n), createVxlanStep(a, n), overlayAddVxlanStep(a, n), overlayCreateVethPairStep(a, n), overlayAttachVethStep(a, n)}
-	steps = append(steps, sandboxSteps(a.ctr, false, "overlay driver")...)
+	steps := append([]Step{underlayStep(w, a, b), overlayCreateNetworkStep(n)}, newSandboxSteps(w, a.ctr)...)
+	steps = append(steps, overlayInitSandboxStep(w, a),
+		overlayBridgeStep(a, n), createVxlanStep(a, n), overlayAddVxlanStep(a, n), overlayCreateVethPairStep(a, n), overlayAttachVethStep(a, n))
+	steps = append(steps, p.sandboxSteps(a.ctr, false, "overlay driver")...)
 	return append(steps, overlayJoinStep(w, b, n), peerAddStep(a, b), peerAddStep(b, a),
 		checkPingStep("check: ping across the overlay", a.ctr.ns.name+" on host A pings "+b.ctr.ns.name+" on host B ("+b.ctr.addr.Addr().String()+")",
 			"The echo request leaves "+a.ctr.ns.name+"'s eth0 for "+b.ctr.addr.Addr().String()+", on-link in "+n.subnet.String()+". ARP: br0 "+

@@ -18,10 +18,20 @@ func scenarioConfig(name string) Config {
 
 // bridgeIDs are the step IDs of the default bridge plan.
 var bridgeIDs = []string{
-	"newFirewaller", "setupUserChains", "setupDevice", "setupDefaultSysctl", "setupDefaultSysctl", "setupMTU",
+	"newFirewaller", "setupUserChains", "newInterface", "setupDevice", "setupDefaultSysctl", "setupDefaultSysctl", "setupMTU",
 	"setupBridgeIPv4", "setupBridgeIPv6", "setupVerifyAndReconcileIPv4", "setupIPv4Forwarding", "setupIPv6Forwarding",
 	"setupLoopbackAddressesRouting", "setupGatewayIPv4", "setupGatewayIPv6", "setupIPv4BridgeNetFiltering",
 	"setupIPv6BridgeNetFiltering", "addfirewallerNetwork", "setupDeviceUp",
+}
+
+// bridgeIDs2010 are the step IDs of the default bridge plan of Docker
+// 20.10.
+var bridgeIDs2010 = []string{
+	"configure (setupIPChains)", "setupIPForwarding", "arrangeUserFilterRule", "arrangeUserFilterRule",
+	"newInterface", "setupDevice", "setupDefaultSysctl", "setupDefaultSysctl", "setupBridgeIPv4", "setupBridgeIPv6",
+	"setupVerifyAndReconcile", "setupIPv6Forwarding", "setupLoopbackAddressesRouting", "setupIP4Tables", "setupFirewalld",
+	"setupGatewayIPv4", "setupGatewayIPv6", "setupNetworkIsolationRules", "setupBridgeNetFiltering", "setupDeviceUp",
+	"arrangeUserFilterRule",
 }
 
 // sandboxIDs are osl's AddInterface steps and the default route.
@@ -29,6 +39,16 @@ var sandboxIDs = []string{
 	"sandbox: AddInterface (createInterface)", "sandbox: AddInterface (configureInterface)",
 	"sandbox: AddInterface (LinkSetUp, advertiseAddrs)", "updateGateway (programGateway)",
 }
+
+// sandboxIDs2010 are sandboxIDs of Docker 20.10, which sends no
+// gratuitous ARP.
+var sandboxIDs2010 = []string{
+	"sandbox: AddInterface (createInterface)", "sandbox: AddInterface (configureInterface)",
+	"sandbox: AddInterface (LinkSetUp)", "updateGateway (programGateway)",
+}
+
+// newSandboxIDs are runc's and SetKey's steps for a container.
+var newSandboxIDs = []string{"runc create (network namespace)", "sandbox: SetKey"}
 
 func concat(parts ...[]string) []string {
 	var out []string
@@ -39,45 +59,85 @@ func concat(parts ...[]string) []string {
 }
 
 var scenarioIDs = map[string][]string{
-	ScenarioNone: {"sandbox: newNetNS", "null driver (CreateEndpoint, Join)", "check: only lo"},
+	ScenarioNone: concat(newSandboxIDs, []string{"null driver (CreateEndpoint, Join)", "check: only lo"}),
 	ScenarioHost: {"lab: the host's NIC", "oci: RemoveNamespace(network)", "sandbox: default sandbox",
 		"host driver (CreateEndpoint, Join)", "check: the host's network"},
 	ScenarioBridge: bridgeIDs,
-	ScenarioUserBridge: concat(bridgeIDs, []string{"NewNetwork (IPAM, driver CreateNetwork)"}, bridgeIDs[2:],
-		[]string{"two containers (CreateEndpoint + Join)", "check: ping within br-5c8f1e2a9b3d", "check: ping across networks"}),
-	ScenarioJoin: concat(bridgeIDs, []string{"sandbox: newNetNS", "CreateEndpoint (createVeth)", "CreateEndpoint (LinkSetMTU)",
+	ScenarioUserBridge: concat(bridgeIDs, bridgeIDs[2:], []string{"container joins docker0 (CreateEndpoint + Join)",
+		"container joins br-5c8f1e2a9b3d (CreateEndpoint + Join)", "check: ping within br-5c8f1e2a9b3d", "check: ping across networks"}),
+	ScenarioJoin: concat(bridgeIDs, newSandboxIDs, []string{"CreateEndpoint (createVeth)", "CreateEndpoint (LinkSetMTU)",
 		"CreateEndpoint (addToBridge)", "CreateEndpoint (setHairpinMode)", "CreateEndpoint (AddEndpoint: filterDirectAccess)",
 		"CreateEndpoint (linkUp)", "Join"}, sandboxIDs, []string{"addPortMappings (bind the host port)",
-		"AddPorts (setPerPortIptables)", "clearConntrackEntries", "second container (CreateEndpoint + Join)",
+		"AddPorts (setPerPortIptables)", "mapPorts (startProxy)", "clearConntrackEntries", "second container (CreateEndpoint + Join)",
 		"check: ping the gateway", "check: ping the other container", "check: connect to the published port"}),
-	ScenarioMacvlan: concat([]string{"lab: the host's NIC", "driver CreateNetwork (macvlan)", "sandbox: newNetNS", "Join (createMacVlan)"},
-		sandboxIDs, []string{"second container (Join)", "check: ping the other container", "check: ping the LAN's router",
+	ScenarioMacvlan: concat([]string{"lab: the host's NIC", "driver CreateNetwork (macvlan)"}, newSandboxIDs,
+		[]string{"Join (createMacVlan)", "sandbox: startResolver (embedded DNS)"}, sandboxIDs,
+		[]string{"second container (Join)", "check: ping the other container", "check: ping the LAN's router",
 			"check: the host cannot reach its macvlan containers"}),
-	ScenarioOverlay: concat([]string{"lab: a second host and the underlay", "driver CreateNetwork (overlay)", "sandbox: newNetNS",
-		"Join: initSandbox", "setupSubnetSandbox: bridge", "createVxlan", "setupSubnetSandbox: AddInterface vxlan0",
-		"Join: createVethPair", "Join: AddInterface veth (overlay side)"}, sandboxIDs[:3], []string{"host B: the same Join",
-		"programs the FDB (peerAdd)", "programs the FDB (peerAdd)", "check: ping across the overlay"}),
+	ScenarioOverlay: concat([]string{"lab: a second host and the underlay", "driver CreateNetwork (overlay)"}, newSandboxIDs,
+		[]string{"Join: initSandbox", "setupSubnetSandbox: bridge", "createVxlan", "setupSubnetSandbox: AddInterface vxlan0",
+			"Join: createVethPair", "Join: AddInterface veth (overlay side)"}, sandboxIDs[:3], []string{"host B: the same Join",
+			"programs the FDB (peerAdd)", "programs the FDB (peerAdd)", "check: ping across the overlay"}),
+}
+
+// scenarioIDs2010 are the plans of --docker-version 20.10; overlay has none.
+var scenarioIDs2010 = map[string][]string{
+	ScenarioNone:   concat(newSandboxIDs, []string{"null driver (CreateEndpoint, Join)", "runc: OCI sysctls", "check: only lo"}),
+	ScenarioHost:   scenarioIDs[ScenarioHost],
+	ScenarioBridge: bridgeIDs2010,
+	ScenarioUserBridge: concat(bridgeIDs2010, bridgeIDs2010[4:], []string{"container joins docker0 (CreateEndpoint + Join)",
+		"container joins br-5c8f1e2a9b3d (CreateEndpoint + Join)", "check: ping within br-5c8f1e2a9b3d", "check: ping across networks"}),
+	ScenarioJoin: concat(bridgeIDs2010, []string{"CreateEndpoint (createVeth)", "CreateEndpoint (LinkSetMTU)",
+		"CreateEndpoint (addToBridge)", "CreateEndpoint (setHairpinMode)", "CreateEndpoint (linkUp)", "Join",
+		"ProgramExternalConnectivity (allocatePorts)"}, newSandboxIDs, sandboxIDs2010, []string{"runc: OCI sysctls",
+		"second container (CreateEndpoint + Join)", "check: ping the gateway", "check: ping the other container",
+		"check: connect to the published port"}),
+	ScenarioMacvlan: concat([]string{"lab: the host's NIC", "driver CreateNetwork (macvlan)", "arrangeUserFilterRule",
+		"Join (createMacVlan)"}, newSandboxIDs, []string{"sandbox: startResolver (embedded DNS)"}, sandboxIDs2010,
+		[]string{"runc: OCI sysctls", "second container (Join)", "check: ping the other container", "check: ping the LAN's router",
+			"check: the host cannot reach its macvlan containers"}),
+}
+
+// versionConfig returns scenarioConfig for Docker version v, settled as
+// the command line settles it.
+func versionConfig(name, v string) Config {
+	cfg := scenarioConfig(name)
+	cfg.DockerVersion = v
+	cfg.SettleDefaults(func(flag string) bool { return flag == "docker-version" })
+	return cfg
 }
 
 func TestScenarioPlans(t *testing.T) {
 	if len(scenarioIDs) != len(Scenarios()) {
 		t.Fatalf("the test knows %d scenarios, Scenarios() lists %d", len(scenarioIDs), len(Scenarios()))
 	}
-	for _, sc := range Scenarios() {
-		t.Run(sc.Name, func(t *testing.T) {
-			ps, err := plan(scenarioConfig(sc.Name), allInstalled)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var ids []string
-			for _, s := range ps {
-				ids = append(ids, s.ID)
-			}
-			if diff := cmp.Diff(scenarioIDs[sc.Name], ids); diff != "" {
-				t.Errorf("step IDs (-want +got):\n%s", diff)
-			}
-			checkStepsComplete(t, ps)
-		})
+	for _, v := range []struct {
+		version string
+		ids     map[string][]string
+	}{{Docker29, scenarioIDs}, {Docker2010, scenarioIDs2010}} {
+		for _, sc := range Scenarios() {
+			t.Run(v.version+"/"+sc.Name, func(t *testing.T) {
+				ps, err := plan(versionConfig(sc.Name, v.version), allInstalled)
+				want, modelled := v.ids[sc.Name]
+				if !modelled {
+					if err == nil || !strings.Contains(err.Error(), "modelled for Docker 29 only") {
+						t.Errorf("Plan = %v, want an error saying the scenario is for Docker 29 only", err)
+					}
+					return
+				}
+				if err != nil {
+					t.Fatal(err)
+				}
+				var ids []string
+				for _, s := range ps {
+					ids = append(ids, s.ID)
+				}
+				if diff := cmp.Diff(want, ids); diff != "" {
+					t.Errorf("step IDs (-want +got):\n%s", diff)
+				}
+				checkStepsComplete(t, ps)
+			})
+		}
 	}
 }
 

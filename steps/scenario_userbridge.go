@@ -16,6 +16,7 @@ func init() {
 		Name:    ScenarioUserBridge,
 		Summary: "docker network create: a second bridge br-<id> on 172.18.0.0/16, isolated from docker0",
 		order:   40,
+		v2010:   true,
 		bridge:  true,
 		check:   checkUserBridge,
 		plan:    func(p planner, w *world) []Step { return append(p.bridgePlan(), p.userBridgePlan(w)...) },
@@ -102,18 +103,28 @@ func (p planner) userBridgePlan(w *world) []Step {
 	n := &userNetwork{cfg: userNetworkConfig(p.cfg)}
 	n.net, _ = n.cfg.resolve() // valid: derived from a valid configuration (TestUserNetworkConfig)
 	br := n.cfg.BridgeName
-	steps := []Step{p.newUserNetworkStep(n)}
+	var steps []Step
 	up := planner{cfg: n.cfg, lookPath: p.lookPath}
-	for _, s := range up.bridgePlan()[2:] { // without the daemon-start steps
+	for _, s := range up.bridgePlan()[p.daemonStartSteps():] { // without the daemon-start steps
 		s.Phase = PhaseNetworkCreate
-		if s.ID == "addfirewallerNetwork" {
+		switch s.ID {
+		case "newInterface":
+			s.Title = "docker network create " + userNetworkName + ": subnet " + n.net.addr4.Masked().String() + ", bridge " + br
+			s.Explanation = "`docker network create " + userNetworkName + "` without options. The controller asks the default IPAM driver " +
+				"for a pool: Docker's default address pools are 172.17.0.0/16 to 172.31.0.0/16, then 192.168.0.0/16 cut into /20s, and the " +
+				"first one no network uses is " + n.net.addr4.Masked().String() + " (docker0 has " + p.mustAddr4().Masked().String() + "); the " +
+				"gateway is its first address, " + n.net.addr4.Addr().String() + ". The network gets a random 64-hex-digit ID (netexplore uses " +
+				"a fixed one, so sessions are reproducible) and the bridge driver names its bridge br-<first 12 digits>, " + br + ". The " +
+				"driver's queue that follows is docker0's, with the conditions evaluated for a user-defined network: setupDefaultSysctl " +
+				"runs once (the second call is for the default bridge only), no MTU, and the daemon-start firewall steps do not run " +
+				"again.\n\n" + s.Explanation
+		case "addfirewallerNetwork":
 			s.Explanation = "For " + br + " the firewaller adds the same kind of rules as for docker0, with its name and subnet. One of them is the " +
 				"isolation between networks: \"-A DOCKER ! -i " + br + " -o " + br + " -j DROP\" drops whatever enters " + br + " from anywhere " +
 				"but " + br + " itself (published ports excepted: their ACCEPT rules are inserted above it), including traffic from docker0's " +
 				"containers; docker0's own rule does the same the other way round. Docker 29 needs nothing else. Docker <= 28 built it from two " +
-				"chains: DOCKER-ISOLATION-STAGE-1 got \"-i " + br + " ! -o " + br + " -j DOCKER-ISOLATION-STAGE-2\" (traffic leaving this bridge for " +
-				"another interface) and DOCKER-ISOLATION-STAGE-2 got \"-o " + br + " -j DROP\" (traffic arriving at this bridge from another " +
-				"bridge's stage 1), one pair of rules per network. The checks at the end show the isolation at work.\n\n" + s.Explanation
+				"chains, DOCKER-ISOLATION-STAGE-1 and -2 (--docker-version 20.10 shows them). The checks at the end show the isolation at " +
+				"work.\n\n" + s.Explanation
 		}
 		s.code = s.code.around(n.use)
 		steps = append(steps, s)
@@ -121,18 +132,31 @@ func (p planner) userBridgePlan(w *world) []Step {
 
 	r := p.mustResolve()
 	c1 := newContainer("container1", endpointAddrs(r.addr4, p.cfg.FixedCIDR, 1)[0], r.addr4.Addr(), r.mtu)
-	c2 := newContainer("container2", endpointAddrs(n.net.addr4, "", 1)[0], n.net.addr4.Addr(), n.net.mtu)
+	c2 := newContainer("container2", endpointAddrs(n.net.addr4, "", 1)[0], n.net.addr4.Addr(), n.cfg.MTU)
 	isolated := p.cfg.IPTables || p.cfg.FirewallBackend == BackendNFTables || !p.cfg.IPForward
-	return append(steps, p.attachContainersStep(w, c1, c2, br),
+	return append(steps, p.attachStep(w, c1, p.cfg.BridgeName, false), up.attachStep(w, c2, br, true),
 		checkPingStep("check: ping within "+br, c2.ns.name+" pings its gateway "+c2.gateway.String(),
 			"A sanity check first: the new network works. The echo request leaves "+c2.ns.name+"'s eth0 through the veth pair into "+br+", whose "+
 				"address answers from the host's stack.", c2.ns, c2.gateway, false),
 		checkPingStep("check: ping across networks", c1.ns.name+" pings "+c2.ns.name+" ("+c2.addr.Addr().String()+") on the other network",
-			fmt.Sprintf("The echo request goes to %s's default gateway %s, the host, which routes it to %s. In filter FORWARD it goes "+
-				"DOCKER-FORWARD -> DOCKER-BRIDGE (\"-o %s -j DOCKER\") -> DOCKER, where \"! -i %s -o %s -j DROP\" matches: it came in on %s. "+
-				"Containers on different networks cannot talk unless one of them joins both networks or publishes a port. The check passes "+
-				"only if no reply comes back (with --iptables=false there would be no isolation at all, and this check would expect a reply).",
-				c1.ns.name, c1.gateway, br, br, br, br, p.cfg.BridgeName), c1.ns, c2.addr.Addr(), isolated))
+			p.isolationCheckText(c1, c2, br), c1.ns, c2.addr.Addr(), isolated))
+}
+
+// isolationCheckText explains why a container cannot reach one on another
+// bridge network.
+func (p planner) isolationCheckText(c1, c2 *container, br string) string {
+	if p.cfg.v2010() {
+		return fmt.Sprintf("The echo request goes to %s's default gateway %s, the host, which routes it to %s. In filter FORWARD it meets "+
+			"the jump to DOCKER-ISOLATION-STAGE-1 first: \"-i %s ! -o %s -j DOCKER-ISOLATION-STAGE-2\" matches (it leaves %s for another "+
+			"interface), and in stage 2 \"-o %s -j DROP\" matches (it is about to enter %s). Containers on different networks cannot talk "+
+			"unless one of them joins both networks or publishes a port. The check passes only if no reply comes back.",
+			c1.ns.name, c1.gateway, br, p.cfg.BridgeName, p.cfg.BridgeName, p.cfg.BridgeName, br, br)
+	}
+	return fmt.Sprintf("The echo request goes to %s's default gateway %s, the host, which routes it to %s. In filter FORWARD it goes "+
+		"DOCKER-FORWARD -> DOCKER-BRIDGE (\"-o %s -j DOCKER\") -> DOCKER, where \"! -i %s -o %s -j DROP\" matches: it came in on %s. "+
+		"Containers on different networks cannot talk unless one of them joins both networks or publishes a port. The check passes "+
+		"only if no reply comes back (with --iptables=false there would be no isolation at all, and this check would expect a reply).",
+		c1.ns.name, c1.gateway, br, br, br, br, p.cfg.BridgeName)
 }
 
 // mustResolve returns the addresses of the plan's (valid) configuration.

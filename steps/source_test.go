@@ -70,7 +70,11 @@ func TestSourceOf(t *testing.T) {
 func TestStepFunctionsAreShortAndCommented(t *testing.T) {
 	for _, cfg := range []Config{DefaultConfig(), func() Config {
 		c := DefaultConfig()
-		c.FirewallBackend, c.DeviceAPI, c.EnableIPv6, c.FixedCIDRv6 = BackendNFTables, DeviceAPIIoctl, true, "fd00::/64"
+		c.FirewallBackend, c.EnableIPv6, c.FixedCIDRv6 = BackendNFTables, true, "fd00::/64"
+		return c
+	}(), func() Config {
+		c := DefaultConfig()
+		c.DockerVersion, c.DeviceAPI, c.IP6Tables, c.ICC = Docker2010, DeviceAPIIoctl, false, false
 		return c
 	}()} {
 		ps, err := plan(cfg, allInstalled)
@@ -89,7 +93,7 @@ func TestStepFunctionsAreShortAndCommented(t *testing.T) {
 				t.Errorf("%s has no doc comment", s.Func)
 			}
 			if !slices.Contains([]string{"steps/device_linux.go", "steps/address_linux.go", "steps/sysctl_linux.go",
-				"steps/iptables_linux.go", "steps/nftables_linux.go"}, src.File) {
+				"steps/iptables_linux.go", "steps/nftables_linux.go", "steps/firewall2010_linux.go"}, src.File) {
 				t.Errorf("%s lives in %s", s.Func, src.File)
 			}
 		}

@@ -38,13 +38,14 @@ func TestEndToEnd(t *testing.T) {
 		}
 	}
 
-	// Run the first three steps, one key press each.
+	// Run the first four steps, one key press each.
 	steps := []struct {
 		id   string
 		want []string // on screen once the step is done (its syscalls are selected)
 	}{
 		{"newFirewaller", []string{"exec /usr/sbin/"}},
 		{"setupUserChains", []string{"exec /usr/sbin/iptables", "DOCKER-USER"}},
+		{"newInterface", []string{"RTM_GETLINK docker0"}},
 		{"setupDevice", []string{"RTM_NEWLINK docker0 kind=bridge", "→ ACK", "+ link: docker0 bridge"}},
 	}
 	for i, st := range steps {
@@ -116,14 +117,16 @@ func TestEndToEndReplay(t *testing.T) {
 			if !strings.Contains(screen, "1 Steps") {
 				t.Fatalf("replay did not open:\n%s", screen)
 			}
-			for i := 1; i <= 3; i++ {
+			// Daemon start's two steps and newInterface come before
+			// setupDevice, the fourth.
+			for i := 1; i <= 4; i++ {
 				term.keys(t, "n")
-				want := fmt.Sprintf("%d/", i) // the status line's "3/18 steps"
+				want := fmt.Sprintf("%d/", i) // the status line's "4/19 steps"
 				screen = term.waitFor(t, 30*time.Second, func(s string) bool { return strings.Contains(s, " "+want) })
 			}
 			screen = term.waitFor(t, 30*time.Second, func(s string) bool { return strings.Contains(s, "RTM_NEWLINK docker0") })
 			if !strings.Contains(screen, "RTM_NEWLINK docker0") {
-				t.Fatalf("setupDevice's RTM_NEWLINK is not on screen after n n n:\n%s", screen)
+				t.Fatalf("setupDevice's RTM_NEWLINK is not on screen after n n n n:\n%s", screen)
 			}
 			marked := ""
 			for _, l := range strings.Split(screen, "\n") {
@@ -169,19 +172,22 @@ var tmuxCount atomic.Int32
 // "[exited N]" and stays, so the test can read the exit status.
 func newTmux(t *testing.T, w, h int, cmd string) *tmux {
 	t.Helper()
+	// Each terminal gets a tmux server of its own (-L): with a shared
+	// server, killing the last session stops it while the next test's
+	// new-session is connecting.
 	tm := &tmux{name: fmt.Sprintf("nx-e2e-%d-%d", os.Getpid(), tmuxCount.Add(1))}
 	script := fmt.Sprintf("%s; echo \"[exited $?]\"; sleep 600", cmd)
-	out, err := exec.Command("tmux", "new-session", "-d", "-s", tm.name, "-x", fmt.Sprint(w), "-y", fmt.Sprint(h), "sh", "-c", script).CombinedOutput()
+	out, err := exec.Command("tmux", "-L", tm.name, "new-session", "-d", "-s", tm.name, "-x", fmt.Sprint(w), "-y", fmt.Sprint(h), "sh", "-c", script).CombinedOutput()
 	if err != nil {
 		t.Fatalf("starting tmux: %v\n%s", err, out)
 	}
-	t.Cleanup(func() { exec.Command("tmux", "kill-session", "-t", tm.name).Run() })
+	t.Cleanup(func() { exec.Command("tmux", "-L", tm.name, "kill-server").Run() })
 	return tm
 }
 
 func (tm *tmux) keys(t *testing.T, keys ...string) {
 	t.Helper()
-	args := append([]string{"send-keys", "-t", tm.name}, keys...)
+	args := append([]string{"-L", tm.name, "send-keys", "-t", tm.name}, keys...)
 	if out, err := exec.Command("tmux", args...).CombinedOutput(); err != nil {
 		t.Fatalf("tmux send-keys: %v\n%s", err, out)
 	}
@@ -189,7 +195,7 @@ func (tm *tmux) keys(t *testing.T, keys ...string) {
 
 func (tm *tmux) capture(t *testing.T) string {
 	t.Helper()
-	out, err := exec.Command("tmux", "capture-pane", "-p", "-t", tm.name).CombinedOutput()
+	out, err := exec.Command("tmux", "-L", tm.name, "capture-pane", "-p", "-t", tm.name).CombinedOutput()
 	if err != nil {
 		t.Fatalf("tmux capture-pane: %v\n%s", err, out)
 	}

@@ -171,6 +171,20 @@ func selectNode(t *testing.T, m Model, name string) Model {
 	return m
 }
 
+// selectCall moves the Syscalls pane's cursor down to the first row whose
+// text contains want.
+func selectCall(t *testing.T, m Model, want string) Model {
+	t.Helper()
+	for i := 0; i < 200; i++ {
+		if r, ok := m.callsPane().selected(); ok && strings.Contains(m.callsPane().data.rows[r].text, want) {
+			return m
+		}
+		m = press(m, "j")
+	}
+	t.Fatalf("no syscall row with %q", want)
+	return m
+}
+
 // fakeDriver is a Driver whose steps append synthetic events: a netlink
 // request, its ACK and, for odd steps, a helper process. Steps listed in
 // fail fail; RunStep blocks until release is closed when it is set.

@@ -109,8 +109,8 @@ func TestReplayStepping(t *testing.T) {
 		{"n", 2, 1, session.Done, false},
 		{"n", 3, 2, session.Done, false},
 		{"b", 2, 1, session.Done, false},
-		{"a", 18, 1, session.Done, false},
-		{"n", 18, 1, session.Done, true},
+		{"a", 19, 1, session.Done, false},
+		{"n", 19, 1, session.Done, true},
 		{"R", 0, 0, session.Pending, false},
 		{"b", 0, 0, session.Pending, false},
 	}
@@ -122,8 +122,8 @@ func TestReplayStepping(t *testing.T) {
 		}
 	}
 	m = press(m, "a")
-	if got := m.status(7); got != session.Skipped {
-		t.Errorf("step 7 shows %s, want skipped as recorded", got)
+	if got := m.status(8); got != session.Skipped {
+		t.Errorf("step 8 shows %s, want skipped as recorded", got)
 	}
 	if got, want := m.eventTotal(), embedded(t).EventCount(); got != want {
 		t.Errorf("events shown %d, want all %d", got, want)
@@ -179,8 +179,8 @@ func TestStepNavigation(t *testing.T) {
 		t.Fatalf("j j: step %d, want 2", m.cur())
 	}
 	m = press(m, "G")
-	if m.cur() != 17 {
-		t.Errorf("G: step %d, want 17", m.cur())
+	if m.cur() != 18 {
+		t.Errorf("G: step %d, want 18", m.cur())
 	}
 	m = press(m, "g", "]", "]", "[")
 	if m.cur() != 1 {
@@ -404,7 +404,7 @@ func TestFilter(t *testing.T) {
 
 func TestPairJump(t *testing.T) {
 	m := newSized(Options{Session: embedded(t)}, 80, 24)
-	m = press(m, "n", "n", "n", "3")
+	m = press(m, "n", "n", "n", "n", "3")
 	m = press(m, "p")
 	if r, _ := m.callsPane().selected(); r != 1 {
 		t.Fatalf("p on RTM_NEWLINK went to row %d, want its ACK (1)", r)
@@ -484,7 +484,7 @@ func checkOriginShown(t *testing.T, m Model) {
 func TestSourceShowsFirstCall(t *testing.T) {
 	for _, sz := range [][2]int{{160, 48}, {100, 30}, {240, 70}, {140, 36}, {120, 40}} {
 		m := newSized(Options{Session: embedded(t)}, sz[0], sz[1])
-		m = press(m, "n", "n", "n")
+		m = press(m, "n", "n", "n", "n") // the fourth step is setupDevice
 		screen := plain(t, m)
 		if !strings.Contains(screen, "RTM_NEWLINK docker0") {
 			t.Errorf("%dx%d: setupDevice's RTM_NEWLINK is not on screen:\n%s", sz[0], sz[1], screen)
@@ -515,7 +515,7 @@ func scanLine(s string, n *int) bool {
 
 func TestDetailTree(t *testing.T) {
 	m := newSized(Options{Session: embedded(t)}, 160, 48)
-	m = press(m, "n", "n", "n", "4")
+	m = press(m, "n", "n", "n", "n", "4")
 	m = selectNode(t, m, "IFLA_LINKINFO")
 	before := len(m.detailPane().vis)
 	m = press(m, "right")
@@ -774,27 +774,47 @@ func TestRandomInput(t *testing.T) {
 // NUL-separated text: exec arguments and /proc/sys writes.
 func TestDetailSynthetic(t *testing.T) {
 	m := newSized(Options{Session: embedded(t)}, 160, 48)
-	m = press(m, "a", "3", "g", "j") // step 1, row 1: exec /usr/sbin/nft -f -
-	var got []string
-	for _, n := range m.detailPane().nodes {
-		if n.name != "stack" && n.depth == 0 {
-			got = append(got, fmt.Sprintf("%s=%s@%d+%d", n.name, n.value, n.off, n.n))
+	// topNodes lists the Detail pane's top-level nodes, stack left out.
+	topNodes := func(m Model, withPos bool) []string {
+		var got []string
+		for _, n := range m.detailPane().nodes {
+			if n.name != "stack" && n.depth == 0 {
+				if withPos {
+					got = append(got, fmt.Sprintf("%s=%s@%d+%d", n.name, n.value, n.off, n.n))
+				} else {
+					got = append(got, fmt.Sprintf("%s=%s", n.name, n.value))
+				}
+			}
 		}
+		return got
 	}
+	// seek moves down the Syscalls pane until the Detail pane's first node
+	// is first.
+	seek := func(m Model, first string, nodes int) Model {
+		for range 400 {
+			if got := topNodes(m, false); len(got) == nodes && strings.HasPrefix(got[0], first) {
+				return m
+			}
+			m = press(m, "j")
+		}
+		t.Fatalf("no event whose tree starts with %s", first)
+		return m
+	}
+	m = seek(press(m, "a", "3", "g"), `path="/usr/sbin/nft"`, 4) // step 1: exec /usr/sbin/nft -f -
 	want := []string{`path="/usr/sbin/nft"@0+13`, `argv[0]="/usr/sbin/nft"@14+13`, `argv[1]="-f"@28+2`, `argv[2]="-"@31+1`}
-	if diff := cmp.Diff(want, got); diff != "" {
+	if diff := cmp.Diff(want, topNodes(m, true)); diff != "" {
 		t.Errorf("exec tree (-want +got):\n%s", diff)
 	}
 	// setupDefaultSysctl writes accept_ra.
-	m = press(m, "]", "]", "]", "g", "j")
-	got = got[:0]
-	for _, n := range m.detailPane().nodes {
-		if n.depth == 0 && n.name != "stack" {
-			got = append(got, fmt.Sprintf("%s=%s", n.name, n.value))
+	for range 10 {
+		if m.sess.Steps[m.cur()].Info.ID == "setupDefaultSysctl" {
+			break
 		}
+		m = press(m, "]")
 	}
+	m = seek(press(m, "g"), `path="/proc/sys/net/ipv6/conf/docker0/accept_ra"`, 2) // the write, not the open
 	want = []string{`path="/proc/sys/net/ipv6/conf/docker0/accept_ra"`, `value="0\n"`}
-	if diff := cmp.Diff(want, got); diff != "" {
+	if diff := cmp.Diff(want, topNodes(m, false)); diff != "" {
 		t.Errorf("sysctl write tree (-want +got):\n%s", diff)
 	}
 }

@@ -25,7 +25,7 @@ func TestPaneKeysOnHelpPage(t *testing.T) {
 // pane only.
 func TestGlobalKeysFromAnyPane(t *testing.T) {
 	m := newSized(Options{Session: embedded(t)}, 160, 48)
-	m = press(m, "n", "n", "n", "4") // setupDevice, Detail focused
+	m = press(m, "n", "n", "n", "n", "4") // setupDevice, Detail focused
 	m = press(m, "p")
 	if r, _ := m.callsPane().selected(); r != 1 || m.focus != paneDetail {
 		t.Errorf("p from Detail: row %d focus %d, want the ACK (1) with Detail still focused", r, m.focus)
@@ -48,7 +48,7 @@ func TestGlobalKeysFromAnyPane(t *testing.T) {
 // a syscall that pairs with nothing says so.
 func TestPairFlash(t *testing.T) {
 	m := newSized(Options{Session: embedded(t)}, 160, 48)
-	m = press(m, "n", "3", "j") // step 0, row 1: an exec, which pairs with nothing
+	m = selectCall(t, press(m, "n", "3"), "exec /usr/sbin/nft") // step 0: an exec, which pairs with nothing
 	m, cmd := pressCmd(m, "p")
 	if cmd == nil {
 		t.Fatal("p on an unpaired syscall returns no command")

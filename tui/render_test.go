@@ -29,23 +29,23 @@ func renderStates(t *testing.T) []struct {
 	}{
 		// Nothing revealed yet: every step pending, step 0's explanation.
 		{"start", replay},
-		// Three steps revealed; setupDevice selected in the Steps pane.
-		{"steps_device", func(w, h int) Model { return press(replay(w, h), "n", "n", "n") }},
+		// Four steps revealed; setupDevice selected in the Steps pane.
+		{"steps_device", func(w, h int) Model { return press(replay(w, h), "n", "n", "n", "n") }},
 		// The Syscalls pane: RTM_NEWLINK selected, its source line highlighted.
-		{"syscalls_device", func(w, h int) Model { return press(replay(w, h), "n", "n", "n", "3") }},
+		{"syscalls_device", func(w, h int) Model { return press(replay(w, h), "n", "n", "n", "n", "3") }},
 		// Source pane focused after following the selected syscall.
-		{"source_device", func(w, h int) Model { return press(replay(w, h), "n", "n", "n", "3", "j", "k", "2") }},
+		{"source_device", func(w, h int) Model { return press(replay(w, h), "n", "n", "n", "n", "3", "j", "k", "2") }},
 		// The Detail pane: IFLA_IFNAME selected, its bytes highlighted.
 		{"detail_ifname", func(w, h int) Model {
-			return selectNode(t, press(replay(w, h), "n", "n", "n", "4"), "IFLA_IFNAME")
+			return selectNode(t, press(replay(w, h), "n", "n", "n", "n", "4"), "IFLA_IFNAME")
 		}},
 		// A collapsed then re-expanded node: IFLA_LINKINFO opened.
 		{"detail_linkinfo_open", func(w, h int) Model {
-			m := selectNode(t, press(replay(w, h), "n", "n", "n", "4"), "IFLA_LINKINFO")
+			m := selectNode(t, press(replay(w, h), "n", "n", "n", "n", "4"), "IFLA_LINKINFO")
 			return press(m, "enter", "j")
 		}},
 		// The Changes pane of setupDevice.
-		{"changes_device", func(w, h int) Model { return press(replay(w, h), "n", "n", "n", "5") }},
+		{"changes_device", func(w, h int) Model { return press(replay(w, h), "n", "n", "n", "n", "5") }},
 		// Helper processes indented under their exec (step 0).
 		{"syscalls_helpers", func(w, h int) Model { return press(replay(w, h), "n", "3", "j", "j", "j", "j") }},
 		// A netlink error reply in red, with its errno.
@@ -66,23 +66,25 @@ func renderStates(t *testing.T) []struct {
 		// Peeks, forks and exec results hidden.
 		{"hidden_noise", func(w, h int) Model { return press(replay(w, h), "n", "3", "H") }},
 		// A skipped step and its reason.
-		{"skipped", func(w, h int) Model { return press(replay(w, h), "a", "1", "g", "j", "j", "j", "j", "j", "j", "j") }},
+		{"skipped", func(w, h int) Model {
+			return press(replay(w, h), "a", "1", "g", "j", "j", "j", "j", "j", "j", "j", "j")
+		}},
 		// A failed step and its error.
 		{"failed", func(w, h int) Model {
 			s := embedded(t)
-			s.Steps[5].Status = session.Failed
-			s.Steps[5].Result.Error = "setting MTU of docker0: invalid argument"
+			s.Steps[6].Status = session.Failed
+			s.Steps[6].Result.Error = "setting MTU of docker0: invalid argument"
 			m := newSized(Options{Session: s, Title: "replay: failed.nxs"}, w, h)
-			return press(m, "a", "]", "]", "]", "]", "]")
+			return press(m, "a", "]", "]", "]", "]", "]", "]")
 		}},
 		// A syscall whose origin lies outside the step's function.
 		{"origin_outside", func(w, h int) Model {
 			s := embedded(t)
-			for i := range s.Steps[2].Events {
-				s.Steps[2].Events[i].Origin = &analyze.Frame{File: "steps/env.go", Line: 60, Func: "github.com/netexplore/netexplore/steps.(*Env).notef"}
+			for i := range s.Steps[3].Events {
+				s.Steps[3].Events[i].Origin = &analyze.Frame{File: "steps/env.go", Line: 60, Func: "github.com/netexplore/netexplore/steps.(*Env).notef"}
 			}
 			m := newSized(Options{Session: s, Title: "replay"}, w, h)
-			return press(m, "n", "n", "n", "3", "j", "k")
+			return press(m, "n", "n", "n", "n", "3", "j", "k")
 		}},
 		// The help page.
 		{"help", func(w, h int) Model { return press(replay(w, h), "?") }},
@@ -156,7 +158,7 @@ func TestRenderStyled(t *testing.T) {
 			m := newSized(Options{Session: embedded(t), Title: "replay: docker0.nxs"}, 160, 48)
 			m.dark = theme.dark
 			m.applyTheme()
-			m = selectNode(t, press(m, "n", "n", "n", "3", "4"), "IFLA_IFNAME")
+			m = selectNode(t, press(m, "n", "n", "n", "n", "3", "4"), "IFLA_IFNAME")
 			out := m.View().Content
 			checkSize(t, out, 160, 48)
 			checkGolden(t, escapeANSI(out))
@@ -168,7 +170,7 @@ func TestRenderStyled(t *testing.T) {
 // attributes (bold, reverse video).
 func TestNoColor(t *testing.T) {
 	m := newSized(Options{Session: embedded(t), NoColor: true}, 160, 48)
-	m = selectNode(t, press(m, "n", "n", "n", "3", "4"), "IFLA_IFNAME")
+	m = selectNode(t, press(m, "n", "n", "n", "n", "3", "4"), "IFLA_IFNAME")
 	out := m.View().Content
 	if re := regexp.MustCompile(`\x1b\[[0-9;]*(3[0-9]|4[0-9]|9[0-7]|10[0-7])[;m]`); re.MatchString(out) {
 		t.Errorf("NO_COLOR output contains a colour sequence: %q", re.FindString(out))

@@ -33,6 +33,7 @@ the kernel changes — to FILE. Replay it anywhere without root with
 Examples:
   sudo netexplore record -o docker0.nxs
   sudo netexplore record -o ioctl.nxs --device-api ioctl
+  sudo netexplore record -o docker2010.nxs --docker-version 20.10 --scenario join
 
 Flags:
 `)

@@ -26,10 +26,10 @@ func TestReplayUnprivileged(t *testing.T) {
 	for _, args := range [][]string{{"replay"}, {}} {
 		name := "nx-replay-" + strings.Join(append([]string{"bare"}, args...), "-")
 		cmdline := strings.Join(asNobody(append([]string{bin}, args...)...), " ") + "; echo EXIT=$?; sleep 30"
-		if out, err := exec.Command("tmux", "new-session", "-d", "-s", name, "-x", "120", "-y", "40", cmdline).CombinedOutput(); err != nil {
+		if out, err := exec.Command("tmux", "-L", name, "new-session", "-d", "-s", name, "-x", "120", "-y", "40", cmdline).CombinedOutput(); err != nil {
 			t.Fatalf("tmux: %v: %s", err, out)
 		}
-		defer exec.Command("tmux", "kill-session", "-t", name).Run()
+		defer exec.Command("tmux", "-L", name, "kill-server").Run() // a server of its own: a shared one stops with its last session
 		screen := waitScreen(t, name, "replay:")
 		for _, want := range []string{"Steps", "setupDevice", "lost 0"} {
 			if !strings.Contains(screen, want) {
@@ -41,7 +41,7 @@ func TestReplayUnprivileged(t *testing.T) {
 		if len(args) == 0 && !strings.Contains(squeezeScreen(screen), "live mode needs root ("+probe.Capabilities+")") {
 			t.Errorf("the fallback replay does not say why on screen:\n%s", screen)
 		}
-		exec.Command("tmux", "send-keys", "-t", name, "q").Run()
+		exec.Command("tmux", "-L", name, "send-keys", "-t", name, "q").Run()
 		waitScreen(t, name, "EXIT=0")
 	}
 }
@@ -60,8 +60,8 @@ func squeezeScreen(screen string) string {
 func waitScreen(t *testing.T, session, want string) string {
 	t.Helper()
 	var screen string
-	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
-		out, _ := exec.Command("tmux", "capture-pane", "-p", "-t", session).Output()
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		out, _ := exec.Command("tmux", "-L", session, "capture-pane", "-p", "-t", session).Output()
 		screen = string(out)
 		if strings.Contains(screen, want) {
 			return screen

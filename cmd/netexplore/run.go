@@ -54,28 +54,33 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 	return nil
 }
 
-// listScenarios prints `--scenario list` and returns errHelp when asked.
+// listScenarios prints `--scenario list` or `--docker-version list` and
+// returns errHelp when asked.
 func (p *planFlags) listScenarios(w io.Writer) error {
-	if p.cfg.Scenario != "list" {
+	switch {
+	case p.cfg.Scenario == "list":
+		fmt.Fprintln(w, "Scenarios (--scenario NAME):")
+		for _, s := range steps.Scenarios() {
+			fmt.Fprintf(w, "  %-12s %s\n", s.Name, s.Summary)
+		}
+	case p.cfg.DockerVersion == "list":
+		fmt.Fprintln(w, "Docker versions (--docker-version VERSION):")
+		for _, v := range steps.DockerVersions() {
+			fmt.Fprintf(w, "  %-6s %s\n", v.Name, v.Summary)
+		}
+	default:
 		return nil
-	}
-	fmt.Fprintln(w, "Scenarios (--scenario NAME):")
-	for _, s := range steps.Scenarios() {
-		fmt.Fprintf(w, "  %-12s %s\n", s.Name, s.Summary)
 	}
 	return errHelp
 }
 
-// applyDefaults fills in settings that depend on other flags, after parsing.
+// applyDefaults fills in settings that depend on other flags, after parsing
+// (steps.Config.SettleDefaults: the Docker version's defaults, the lab of
+// the nftables backend).
 func (p *planFlags) applyDefaults(fs *flag.FlagSet) {
-	labForwardSet := false
-	fs.Visit(func(f *flag.Flag) { labForwardSet = labForwardSet || f.Name == "lab-ip-forward" })
-	// Docker's nftables backend refuses to turn forwarding on by itself and
-	// fails the network; a fresh lab starts with it off. Start the lab the
-	// way a host prepared for that backend would be, unless told otherwise.
-	if p.cfg.FirewallBackend == "nftables" && !labForwardSet {
-		p.cfg.LabIPForward = true
-	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	p.cfg.SettleDefaults(func(name string) bool { return set[name] })
 }
 
 // errHelp ends a command successfully after --help.
@@ -209,7 +214,9 @@ The host's network is never touched.
 
 Examples:
   sudo netexplore run
-  sudo netexplore run --device-api ioctl
+  sudo netexplore run --docker-version 20.10
+  sudo netexplore run --docker-version 20.10 --scenario join
+  sudo netexplore run --docker-version 20.10 --device-api ioctl
   sudo netexplore run --ipv6 --fixed-cidr-v6 fd00::/64 --icc=false
   sudo netexplore run --format json > run.jsonl
 

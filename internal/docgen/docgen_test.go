@@ -10,13 +10,16 @@ import (
 	"github.com/netexplore/netexplore/session"
 )
 
+// testEvidence is docs/evidence seen from this package's directory.
+const testEvidence = "../../docs/evidence"
+
 // TestDocsCurrent fails when a generated document in docs/ differs from
 // what the generator produces now, is missing, or is left over from a
 // recording that is gone: after a change to the decoders, the exporters or
 // a built-in recording, run `make docs` and commit the result. There is a
 // page for every built-in recording.
 func TestDocsCurrent(t *testing.T) {
-	docs, err := generate()
+	docs, err := generate(testEvidence)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,11 +63,11 @@ func TestDocsCurrent(t *testing.T) {
 // TestGenerateDeterministic checks that two runs give the same bytes, so
 // the staleness check cannot flap.
 func TestGenerateDeterministic(t *testing.T) {
-	a, err := generate()
+	a, err := generate(testEvidence)
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, err := generate()
+	b, err := generate(testEvidence)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,11 +80,11 @@ func TestGenerateDeterministic(t *testing.T) {
 
 func TestWrite(t *testing.T) {
 	dir := t.TempDir()
-	written, err := write(dir)
+	written, err := write(dir, testEvidence)
 	if err != nil {
 		t.Fatal(err)
 	}
-	docs, err := generate()
+	docs, err := generate(testEvidence)
 	if err != nil {
 		t.Fatal(err)
 	}

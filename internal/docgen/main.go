@@ -29,8 +29,21 @@ import (
 
 func main() {
 	out := flag.String("o", "docs", "directory to write the generated documents to")
+	evidence := flag.String("evidence", evidenceDir, "directory of the recordings docker-versions.md is made from")
+	trimTo := flag.String("trim", "", "write a trimmed copy of the recording given as argument to this `file`, and nothing else")
 	flag.Parse()
-	written, err := write(*out)
+	if *trimTo != "" {
+		if flag.NArg() != 1 {
+			fmt.Fprintln(os.Stderr, "docgen: -trim OUT takes one recording to read")
+			os.Exit(2)
+		}
+		if err := trim(flag.Arg(0), *trimTo); err != nil {
+			fmt.Fprintln(os.Stderr, "docgen:", err)
+			os.Exit(1)
+		}
+		return
+	}
+	written, err := write(*out, *evidence)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "docgen:", err)
 		os.Exit(1)
@@ -46,8 +59,8 @@ const pagesDir = "walkthrough"
 
 // write generates every document into dir, removes the pages it no longer
 // generates, and returns the paths written.
-func write(dir string) ([]string, error) {
-	docs, err := generate()
+func write(dir, evidence string) ([]string, error) {
+	docs, err := generate(evidence)
 	if err != nil {
 		return nil, err
 	}
@@ -101,8 +114,9 @@ func pageFile(r session.Recording) string {
 	return pagesDir + "/" + name + ".md"
 }
 
-// generate returns the generated documents by path under docs/.
-func generate() (map[string][]byte, error) {
+// generate returns the generated documents by path under docs/; evidence
+// is the directory of docker-versions.md's recordings.
+func generate(evidence string) (map[string][]byte, error) {
 	var pages []page
 	for _, r := range session.Recordings() {
 		s, err := r.Open()
@@ -128,6 +142,11 @@ func generate() (map[string][]byte, error) {
 		docs[p.file] = b.Bytes()
 	}
 	docs[pagesDir+"/README.md"] = index(pages)
+	versions, err := versionsDoc(evidence)
+	if err != nil {
+		return nil, err
+	}
+	docs["docker-versions.md"] = versions
 	return docs, nil
 }
 

@@ -15,7 +15,7 @@ func TestDocsMermaid(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs node")
 	}
-	docs, err := generate()
+	docs, err := generate(testEvidence)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -338,7 +338,7 @@ func TestRealDockerInterrupted(t *testing.T) {
 				_ = cmd.Process.Kill()
 				t.Fatal("the run never reached " + StepPublishRun)
 			}
-			// Signal in the middle of the container's second of life,
+			// Signal in the middle of the container's three seconds of life,
 			// once its docker-proxy runs.
 			deadline := time.Now().Add(10 * time.Second)
 			for !slices.ContainsFunc(runProcesses(t), func(p string) bool { return strings.Contains(p, "docker-proxy") }) {

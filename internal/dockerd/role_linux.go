@@ -13,6 +13,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/netexplore/netexplore/internal/child"
 	"github.com/netexplore/netexplore/internal/marker"
 )
 
@@ -148,7 +149,7 @@ func launch(cfg Config) int {
 		// which passes it on as one orderly SIGTERM.
 		Setpgid: true,
 	}
-	init, err := startChild(cmd)
+	init, err := child.Start(cmd)
 	if err != nil {
 		if errors.Is(err, syscall.EPERM) {
 			err = fmt.Errorf("%w: needs root, run with sudo", err)
@@ -159,7 +160,7 @@ func launch(cfg Config) int {
 		select {
 		case <-sigs:
 			_ = cmd.Process.Signal(syscall.SIGTERM)
-		case <-init.exited:
+		case <-init.Exited:
 			return exitCode(cmd.ProcessState)
 		}
 	}

@@ -13,7 +13,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -23,6 +22,7 @@ import (
 	"github.com/vishvananda/netlink"
 	"golang.org/x/sys/unix"
 
+	"github.com/netexplore/netexplore/internal/child"
 	"github.com/netexplore/netexplore/internal/marker"
 )
 
@@ -138,7 +138,7 @@ type runner struct {
 	mounts []string // mount points to undo, in mount order
 	cgroup string   // the containers' cgroup parent
 	log    *lineTail
-	daemon *child
+	daemon *child.Child
 }
 
 // step takes step s as the index-th of the run, between two hook calls.
@@ -154,11 +154,13 @@ func (r *runner) step(ctx context.Context, index int, s Step) (StepResult, error
 	sr.Duration = time.Since(begin)
 	sr.Output = strings.TrimSpace(out)
 	sr.Helpers = watch.stop()
-	sr.Links = netDevices()
 	if err != nil {
 		sr.Error = err.Error()
 	}
 	r.hook(index, s, marker.End, &sr)
+	// After the end marker: the harness's own look at the links is not
+	// the step's traffic. (The step's end report goes without them.)
+	sr.Links = netDevices()
 	return sr, err
 }
 
@@ -296,9 +298,9 @@ func cleanEnv() []string {
 // the mounts.
 func (r *runner) cleanup() error {
 	var errs []error
-	if r.daemon != nil && !r.daemon.done() {
-		_ = r.daemon.cmd.Process.Kill()
-		<-r.daemon.exited
+	if r.daemon != nil && !r.daemon.Done() {
+		_ = r.daemon.Cmd.Process.Kill()
+		<-r.daemon.Exited
 	}
 	errs = append(errs, killDescendants(killTimeout))
 	if r.cgroup != "" {
@@ -338,7 +340,7 @@ func (r *runner) startDaemon(ctx context.Context) (string, error) {
 	// If this process dies, the daemon stops its containers and containerd.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGTERM}
 	begin := time.Now()
-	d, err := startChild(cmd)
+	d, err := child.Start(cmd)
 	if err != nil {
 		return "", fmt.Errorf("starting %s: %w", r.cfg.Tools.Dockerd, err)
 	}
@@ -374,8 +376,8 @@ func (r *runner) waitAPI(ctx context.Context) error {
 			}
 		}
 		select {
-		case <-r.daemon.exited:
-			return fmt.Errorf("dockerd exited (%v) before its API answered; the end of its log:\n%s", r.daemon.err, r.log.last(20))
+		case <-r.daemon.Exited:
+			return fmt.Errorf("dockerd exited (%v) before its API answered; the end of its log:\n%s", r.daemon.Err, r.log.last(20))
 		case <-deadline.C:
 			return fmt.Errorf("dockerd did not answer on %s within %s; the end of its log:\n%s", r.sock, timeout, r.log.last(20))
 		case <-ctx.Done():
@@ -397,16 +399,16 @@ func (r *runner) stopDaemon(context.Context) (string, error) {
 // stopTimeout.
 func (r *runner) stop() (string, error) {
 	begin := time.Now()
-	_ = r.daemon.cmd.Process.Signal(syscall.SIGTERM)
+	_ = r.daemon.Cmd.Process.Signal(syscall.SIGTERM)
 	select {
-	case <-r.daemon.exited:
+	case <-r.daemon.Exited:
 	case <-time.After(stopTimeout):
-		_ = r.daemon.cmd.Process.Kill()
-		<-r.daemon.exited
+		_ = r.daemon.Cmd.Process.Kill()
+		<-r.daemon.Exited
 		return "", fmt.Errorf("dockerd did not stop within %s and was killed; the end of its log:\n%s", stopTimeout, r.log.last(20))
 	}
-	if r.daemon.err != nil {
-		return "", fmt.Errorf("dockerd exited with %w; the end of its log:\n%s", r.daemon.err, r.log.last(20))
+	if r.daemon.Err != nil {
+		return "", fmt.Errorf("dockerd exited with %w; the end of its log:\n%s", r.daemon.Err, r.log.last(20))
 	}
 	return fmt.Sprintf("dockerd stopped after %.1fs", time.Since(begin).Seconds()), nil
 }
@@ -450,48 +452,6 @@ func (r *runner) makeMacvlanParent(context.Context) (string, error) {
 		}
 	}
 	return "", nil
-}
-
-// child is a started process whose exit is awaited by the goroutine that
-// started it.
-type child struct {
-	cmd    *exec.Cmd
-	exited chan struct{}
-	err    error // Wait's result, set before exited closes
-}
-
-// startChild starts cmd from a goroutine locked to its OS thread, which
-// then waits for it. The kernel sends the parent-death signal when the
-// thread that forked the child ends, not the process; the locked, waiting
-// goroutine keeps that thread alive exactly as long as the child runs.
-func startChild(cmd *exec.Cmd) (*child, error) {
-	c := &child{cmd: cmd, exited: make(chan struct{})}
-	started := make(chan error, 1)
-	go func() {
-		runtime.LockOSThread()
-		defer runtime.UnlockOSThread()
-		if err := cmd.Start(); err != nil {
-			started <- err
-			return
-		}
-		started <- nil
-		c.err = cmd.Wait()
-		close(c.exited)
-	}()
-	if err := <-started; err != nil {
-		return nil, err
-	}
-	return c, nil
-}
-
-// done reports whether the child has exited.
-func (c *child) done() bool {
-	select {
-	case <-c.exited:
-		return true
-	default:
-		return false
-	}
 }
 
 // lineTail keeps the last max lines written to it.

@@ -93,8 +93,9 @@ const (
 )
 
 // Script returns every step a run can take, in order. Containers are kept
-// short-lived: `true`, `sleep 1` (long enough to see docker-proxy), or one
-// `ip` call that shows the address the container got.
+// short-lived: `true`, `sleep 3` (long enough to see docker-proxy, even on
+// a busy machine), or one `ip` call that shows the address the container
+// got.
 func Script() []Step {
 	showAddr := []string{"ip", "-o", "-4", "addr", "show", "dev", "eth0"}
 	return []Step{
@@ -104,7 +105,7 @@ func Script() []Step {
 		dockerStep(StepBridgeNetwork, nil, "network", "create", userNetwork),
 		dockerStep(StepBridgeRun, []string{StepImage, StepBridgeNetwork},
 			append([]string{"run", "--rm", "--network", userNetwork, imageName}, showAddr...)...),
-		dockerStep(StepPublishRun, []string{StepImage}, "run", "--rm", "--network", "bridge", "-p", "8080:80", imageName, "sleep", "1"),
+		dockerStep(StepPublishRun, []string{StepImage}, "run", "--rm", "--network", "bridge", "-p", "8080:80", imageName, "sleep", "3"),
 		{Name: StepMacvlanParent, Command: "ip link add " + macvlanParent + " type veth peer name " + macvlanPeer +
 			" && ip link set " + macvlanParent + " up && ip link set " + macvlanPeer + " up", do: (*runner).makeMacvlanParent},
 		dockerStep(StepMacvlanNetwork, []string{StepMacvlanParent}, "network", "create", "-d", "macvlan",
@@ -178,7 +179,8 @@ type StepResult struct {
 	Error string `json:"error,omitempty"`
 	// Duration is how long the step took.
 	Duration time.Duration `json:"duration"`
-	// Links are the network devices of the run's namespace after the step.
+	// Links are the network devices of the run's namespace after the step,
+	// listed after its end marker (so not in the step's end report).
 	Links []string `json:"links,omitempty"`
 	// Helpers are the command lines of the daemon's helper processes
 	// (docker-proxy, containerd shims) seen while the step ran.

@@ -39,8 +39,15 @@ type Options struct {
 // [Runner.RunStep]; [Runner.Close] removes everything the walkthrough
 // created.
 type Runner struct {
+	*recorder
+	lab    *lab.Process
+	closed bool
+}
+
+// recorder files the probe's events into the steps of a session by the
+// step markers that enclose them, resolving stacks and origins on the way.
+type recorder struct {
 	probe   *probe.Probe
-	lab     *lab.Process
 	sym     *analyze.Symbolizer
 	onEvent func(int, session.Event)
 
@@ -50,7 +57,16 @@ type Runner struct {
 	origins map[uint32]*analyze.Frame // helper process -> line that started it
 	ended   chan int                  // end markers, by step index
 	readErr chan error
-	closed  bool
+}
+
+// newRecorder returns a recorder of p's events into sess, which has all its
+// steps already.
+func newRecorder(p *probe.Probe, sess *session.Session, onEvent func(int, session.Event)) *recorder {
+	return &recorder{
+		probe: p, sym: analyze.NewSymbolizer(), onEvent: onEvent, sess: sess,
+		current: -1, origins: map[uint32]*analyze.Frame{},
+		ended: make(chan int, len(sess.Steps)+1), readErr: make(chan error, 1),
+	}
 }
 
 // markerTimeout bounds the wait for a step's end marker after the lab
@@ -79,12 +95,7 @@ func Start(ctx context.Context, opts Options) (*Runner, error) {
 		probe.Close()
 		return nil, err
 	}
-	l := &Runner{
-		probe: probe, lab: proc, sym: analyze.NewSymbolizer(), onEvent: opts.OnEvent,
-		current: -1, origins: map[uint32]*analyze.Frame{},
-		ended: make(chan int, len(plan)+1), readErr: make(chan error, 1),
-	}
-	l.sess = newSession(opts, plan, probe.Unavailable())
+	l := &Runner{recorder: newRecorder(probe, newSession(opts, plan, probe.Unavailable()), opts.OnEvent), lab: proc}
 	go l.read()
 	if err := proc.Begin(); err != nil {
 		l.Close()
@@ -121,7 +132,7 @@ func kernelRelease() string {
 }
 
 // read attributes every probe event to the step whose markers enclose it.
-func (l *Runner) read() {
+func (l *recorder) read() {
 	for {
 		e, err := l.probe.Read()
 		if err != nil {
@@ -135,7 +146,7 @@ func (l *Runner) read() {
 	}
 }
 
-func (l *Runner) handle(e event.Event) {
+func (l *recorder) handle(e event.Event) {
 	if e.Kind == event.KindMarker {
 		step, phase, _ := marker.Parse(uint32(e.Args[0]))
 		l.mu.Lock()
@@ -203,17 +214,17 @@ func (l *Runner) LabPID() int { return l.lab.PID() }
 
 // Session returns the session built so far. Read it only between steps,
 // or under the lock held by [Runner.View].
-func (l *Runner) Session() *session.Session { return l.sess }
+func (l *recorder) Session() *session.Session { return l.sess }
 
 // View calls f with the session while no event is being added.
-func (l *Runner) View(f func(*session.Session)) {
+func (l *recorder) View(f func(*session.Session)) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	f(l.sess)
 }
 
 // Lost returns the probe's lost-event count so far.
-func (l *Runner) Lost() uint64 {
+func (l *recorder) Lost() uint64 {
 	lost, _, _ := l.probe.Lost()
 	return lost
 }
@@ -257,7 +268,7 @@ func (l *Runner) RunStep(i int) (*session.Step, error) {
 	return st, nil
 }
 
-func (l *Runner) waitEnd(i int) error {
+func (l *recorder) waitEnd(i int) error {
 	timeout := time.After(markerTimeout)
 	for {
 		select {

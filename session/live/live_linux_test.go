@@ -181,9 +181,16 @@ func TestLiveVariants(t *testing.T) {
 		edit  func(*steps.Config)
 		check func(*testing.T, *session.Session)
 	}{
-		{"device-api ioctl", func(c *steps.Config) { c.DeviceAPI = "ioctl" }, func(t *testing.T, s *session.Session) {
+		{"device-api ioctl", func(c *steps.Config) {
+			c.DeviceAPI, c.DockerVersion, c.IP6Tables = steps.DeviceAPIIoctl, steps.Docker2010, false
+		}, func(t *testing.T, s *session.Session) {
 			expect(t, step(t, s, "setupDevice"), event.KindIoctl, `SIOCBRADDBR "docker0"`)
 			expect(t, step(t, s, "setupDevice"), event.KindIoctl, "SIOCSIFHWADDR docker0")
+			// No RTM_NEWLINK attempt, and the index is learnt lazily.
+			if findIn(s, "setupDevice", event.KindSend, "RTM_NEWLINK") || findIn(s, "setupDevice", event.KindSend, "RTM_GETLINK") {
+				t.Error("setupDevice sent netlink with --device-api ioctl")
+			}
+			expect(t, step(t, s, "setupBridgeIPv4"), event.KindSend, "RTM_GETLINK docker0")
 		}},
 		{"ipv6", func(c *steps.Config) { c.EnableIPv6, c.FixedCIDRv6 = true, "fd00::/64" }, func(t *testing.T, s *session.Session) {
 			expect(t, step(t, s, "setupBridgeIPv6"), event.KindSend, "RTM_NEWADDR fd00::1/64")
@@ -256,10 +263,13 @@ func TestLiveScenarios(t *testing.T) {
 		wants    []want
 		checks   bool // the scenario ends with connectivity checks
 	}{
-		{"none", []want{{"sandbox: newNetNS", event.KindSend, "RTM_NEWLINK index=1 up"}}, true},
+		{"none", []want{{"runc create (network namespace)", event.KindSend, "RTM_NEWLINK index=1 up"},
+			{"runc create (network namespace)", event.KindWrite, "ping_group_range"},
+			{"sandbox: SetKey", event.KindSend, "RTM_NEWLINK index=1 up"}}, true},
 		{"host", []want{{"lab: the host's NIC", event.KindSend, "kind=veth"}}, true},
 		{"user-bridge", []want{
 			{"setupDevice", event.KindSend, "RTM_NEWLINK br-5c8f1e2a9b3d kind=bridge"},
+			{"container joins br-5c8f1e2a9b3d (CreateEndpoint + Join)", event.KindExec, "-j DNAT --to-destination 127.0.0.11:"},
 			{"setupBridgeIPv4", event.KindSend, "RTM_NEWADDR 172.18.0.1/16"},
 		}, true},
 		{"join", []want{
@@ -268,6 +278,10 @@ func TestLiveScenarios(t *testing.T) {
 			{"CreateEndpoint (addToBridge)", event.KindSend, "master="},
 			{"updateGateway (programGateway)", event.KindSend, "RTM_NEWROUTE default via 172.17.0.1"},
 			{"AddPorts (setPerPortIptables)", event.KindExec, "DNAT"},
+			{"AddPorts (setPerPortIptables)", event.KindExec, "-t raw -C PREROUTING"},
+			{"AddPorts (setPerPortIptables)", event.KindExec, "-t nat -C POSTROUTING -p tcp -s 172.17.0.2"},
+			{"mapPorts (startProxy)", event.KindExec, "docker-proxy -proto tcp -host-ip ::"},
+			{"newInterface", event.KindSend, "RTM_GETROUTE"},
 		}, true},
 		{"macvlan", []want{{"Join (createMacVlan)", event.KindSend, "kind=macvlan mode=bridge"}}, true},
 		{"overlay", []want{

@@ -19,15 +19,20 @@ import (
 // [IsChild] before anything else and exit with [Main]'s result.
 const EnvVar = "NETEXPLORE_LAB"
 
-// IsChild reports whether this process is a lab, started by [Start].
+// IsChild reports whether this process is a lab, started by [Start], or
+// one of the re-executions a lab runs the way dockerd runs its own
+// (steps.IsReexec).
 func IsChild() bool {
-	return os.Getenv(EnvVar) != ""
+	return os.Getenv(EnvVar) != "" || steps.IsReexec()
 }
 
-// Main runs the lab side: it reads the configuration from [EnvVar] and
-// serves requests on stdin/stdout until told to quit. It returns the exit
-// code for os.Exit.
+// Main runs the lab side (or a re-execution, see [IsChild]): it reads the
+// configuration from [EnvVar] and serves requests on stdin/stdout until
+// told to quit. It returns the exit code for os.Exit.
 func Main() int {
+	if steps.IsReexec() {
+		return steps.ReexecMain()
+	}
 	var cfg steps.Config
 	if err := json.Unmarshal([]byte(os.Getenv(EnvVar)), &cfg); err != nil {
 		fmt.Fprintf(os.Stderr, "netexplore lab: bad %s: %v\n", EnvVar, err)

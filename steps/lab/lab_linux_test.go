@@ -266,7 +266,9 @@ func changeLines(cs []steps.Change) []string {
 }
 
 func TestLabIoctlDeviceAPI(t *testing.T) {
-	results, snap := runDocker0(t, func(c *steps.Config) { c.DeviceAPI = steps.DeviceAPIIoctl })
+	results, snap := runDocker0(t, func(c *steps.Config) {
+		c.DeviceAPI, c.DockerVersion, c.IP6Tables = steps.DeviceAPIIoctl, steps.Docker2010, false
+	})
 	dev := resultOf(t, results, "setupDevice")
 	if len(dev.Changes) == 0 || !strings.HasPrefix(dev.Changes[0].After, "docker0 bridge mtu 1500 state DOWN mac "+linkNamed(t, snap, "docker0").MAC) {
 		t.Errorf("setupDevice (ioctl) changes = %v, want docker0 added with the MAC set by SIOCSIFHWADDR", dev.Changes)
@@ -377,21 +379,21 @@ func TestLabRequestOrder(t *testing.T) {
 	if err := lab.Begin(); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := lab.RunStep(2); err == nil || !strings.Contains(err.Error(), "must run before step 2") {
+	if _, err := lab.RunStep(3); err == nil || !strings.Contains(err.Error(), "must run before step 3") {
 		t.Errorf("RunStep out of order: err = %v", err)
 	}
 	if _, err := lab.RunStep(99); err == nil || !strings.Contains(err.Error(), "no step 99") {
 		t.Errorf("RunStep(99): err = %v", err)
 	}
-	for i := 0; i <= 6; i++ {
+	for i := 0; i <= 7; i++ {
 		if _, err := lab.RunStep(i); err != nil {
 			t.Fatal(err)
 		}
 	}
-	// Steps 7 and 8 are skipped in the default plan: 9 may follow 6.
-	res, err := lab.RunStep(9)
+	// Steps 8 and 9 are skipped in the default plan: 10 may follow 7.
+	res, err := lab.RunStep(10)
 	if err != nil || res.Error != "" {
-		t.Fatalf("RunStep(9) after skipped steps: %v %q", err, res.Error)
+		t.Fatalf("RunStep(10) after skipped steps: %v %q", err, res.Error)
 	}
 	if _, err := lab.RunStep(3); err == nil || !strings.Contains(err.Error(), "already run") {
 		t.Errorf("RunStep(3) again: err = %v", err)
@@ -399,7 +401,7 @@ func TestLabRequestOrder(t *testing.T) {
 	if err := lab.Close(); err != nil {
 		t.Errorf("Close: %v", err)
 	}
-	if _, err := lab.RunStep(10); err == nil {
+	if _, err := lab.RunStep(11); err == nil {
 		t.Error("RunStep after Close succeeded")
 	}
 }

@@ -67,6 +67,18 @@ func nsLink(t *testing.T, n NamespaceState, name string) LinkState {
 	return LinkState{}
 }
 
+// nsSysctl returns the value of sysctl name in namespace n.
+func nsSysctl(t *testing.T, n NamespaceState, name string) string {
+	t.Helper()
+	for _, s := range n.Sysctls {
+		if s.Name == name {
+			return s.Value
+		}
+	}
+	t.Fatalf("no sysctl %s in %s: %v", name, n.Name, n.Sysctls)
+	return ""
+}
+
 // requireNote fails unless a note of the step with id contains want.
 func requireNote(t *testing.T, results []steps.StepResult, id, want string) {
 	t.Helper()
@@ -99,8 +111,9 @@ func TestScenarioNone(t *testing.T) {
 	if len(c.Links) != 1 || c.Links[0].Name != "lo" || !strings.Contains(c.Links[0].Flags, "UP") {
 		t.Errorf("container1 links = %v, want only lo, up", c.Links)
 	}
-	requireNote(t, results, "sandbox: newNetNS", "created container1 netns (fd ")
-	requireChange(t, results, "sandbox: newNetNS", "+ link (container1): lo")
+	requireNote(t, results, "runc create (network namespace)", "created container1 netns (fd ")
+	requireChange(t, results, "runc create (network namespace)", "+ link (container1): lo")
+	requireChange(t, results, "runc create (network namespace)", "+ sysctl (container1): net.ipv4.ping_group_range")
 	requireNote(t, results, "check: only lo", "echo reply")
 	requireNote(t, results, "check: only lo", "network is unreachable")
 	if len(resultOf(t, results, "null driver (CreateEndpoint, Join)").Changes) != 0 {
@@ -141,7 +154,7 @@ func TestScenarioUserBridge(t *testing.T) {
 	if got := withPrefix(snap.Firewall, "ipv4 filter: -N DOCKER-ISOLATION"); len(got) != 0 {
 		t.Errorf("Docker 29 has no isolation chains: %q", got)
 	}
-	requireNote(t, results, "NewNetwork (IPAM, driver CreateNetwork)", "bridgeAlreadyExists = false")
+	requireNote(t, results, "newInterface", "bridgeAlreadyExists = false")
 	// The second setupIPv4Forwarding (br-...'s) finds forwarding on.
 	var fwd []steps.StepResult
 	for _, r := range results {
@@ -168,8 +181,11 @@ func TestScenarioJoin(t *testing.T) {
 	}
 	requireLines(t, c1.Addresses, "eth0 inet 172.17.0.2/16 brd 172.17.255.255 scope global")
 	requireLines(t, c1.Routes, "default via 172.17.0.1 dev eth0 proto boot", "172.17.0.0/16 dev eth0 proto kernel scope link src 172.17.0.2")
-	if len(c1.Sysctls) != 1 || c1.Sysctls[0].Value != "1" {
-		t.Errorf("container1 sysctls = %v, want disable_ipv6 = 1", c1.Sysctls)
+	for name, want := range map[string]string{"net.ipv6.conf.eth0.disable_ipv6": "1", "net.ipv6.conf.all.disable_ipv6": "0",
+		"net.ipv4.ip_unprivileged_port_start": "0", "net.ipv4.ping_group_range": "0\t2147483647"} {
+		if got := nsSysctl(t, c1, name); got != want {
+			t.Errorf("container1 %s = %q, want %q", name, got, want)
+		}
 	}
 	ports := 0
 	for _, l := range snap.Links {
@@ -197,7 +213,8 @@ func TestScenarioJoin(t *testing.T) {
 	if c := resultOf(t, results, "Join").Changes; len(c) != 0 {
 		t.Errorf("the bridge driver's Join changed %v", c)
 	}
-	requireNote(t, results, "sandbox: newNetNS", "created container1 netns (fd ")
+	requireNote(t, results, "runc create (network namespace)", "created container1 netns (fd ")
+	requireNote(t, results, "mapPorts (startProxy)", "docker-proxy (pid ")
 	requireNote(t, results, "check: ping the gateway", "ping from container1 to 172.17.0.1: echo reply")
 	requireNote(t, results, "check: ping the other container", "ping from container1 to 172.17.0.3: echo reply")
 	requireNote(t, results, "check: connect to the published port", "accepted a connection to 172.17.0.1:8080")
@@ -230,6 +247,51 @@ func TestScenarioMacvlan(t *testing.T) {
 	requireNote(t, results, "check: ping the other container", "echo reply")
 	requireNote(t, results, "check: ping the LAN's router", "echo reply")
 	requireNote(t, results, "check: the host cannot reach its macvlan containers", "cannot reach 192.168.100.2")
+	if c := resultOf(t, results, "sandbox: startResolver (embedded DNS)").Commands; len(c) != 10 || !strings.Contains(strings.Join(c[9].Args, " "), "-j SNAT --to-source :53") {
+		t.Errorf("startResolver ran %d commands, want 10 ending with the tcp SNAT: %v", len(c), c)
+	}
+}
+
+// TestScenarioJoin2010 runs the join scenario as Docker 20.10 does it and
+// checks the 20.10 layout: isolation chains, FORWARD rules, the hairpin
+// MASQUERADE, MACs derived from the address, IPv6 off on all interfaces.
+func TestScenarioJoin2010(t *testing.T) {
+	results, snap := runScenario(t, steps.ScenarioJoin, func(c *steps.Config) { c.DockerVersion, c.IP6Tables = steps.Docker2010, false })
+	requireLines(t, snap.Firewall,
+		"ipv4 filter: -P FORWARD DROP",
+		"ipv4 filter: -A FORWARD -j DOCKER-USER",
+		"ipv4 filter: -A FORWARD -j DOCKER-ISOLATION-STAGE-1",
+		"ipv4 filter: -A FORWARD -o docker0 -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT",
+		"ipv4 filter: -A FORWARD -o docker0 -j DOCKER",
+		"ipv4 filter: -A FORWARD -i docker0 ! -o docker0 -j ACCEPT",
+		"ipv4 filter: -A FORWARD -i docker0 -o docker0 -j ACCEPT",
+		"ipv4 filter: -A DOCKER -d 172.17.0.2/32 ! -i docker0 -o docker0 -p tcp -m tcp --dport 80 -j ACCEPT",
+		"ipv4 filter: -A DOCKER-ISOLATION-STAGE-1 -i docker0 ! -o docker0 -j DOCKER-ISOLATION-STAGE-2",
+		"ipv4 filter: -A DOCKER-ISOLATION-STAGE-1 -j RETURN",
+		"ipv4 filter: -A DOCKER-ISOLATION-STAGE-2 -o docker0 -j DROP",
+		"ipv4 filter: -A DOCKER-ISOLATION-STAGE-2 -j RETURN",
+		"ipv4 filter: -A DOCKER-USER -j RETURN",
+		"ipv4 nat: -A DOCKER -i docker0 -j RETURN",
+		"ipv4 nat: -A POSTROUTING -s 172.17.0.2/32 -d 172.17.0.2/32 -p tcp -m tcp --dport 80 -j MASQUERADE")
+	if got := withPrefix(snap.Firewall, "ipv6 "); len(got) != 0 {
+		t.Errorf("Docker 20.10 sets no ip6tables rules: %q", got)
+	}
+	if mac := linkNamed(t, snap, "docker0").MAC; !strings.HasPrefix(mac, "02:42:") {
+		t.Errorf("docker0 MAC = %s, want 02:42:...", mac)
+	}
+	c1 := namespaceNamed(t, snap, "container1")
+	if eth0 := nsLink(t, c1, "eth0"); eth0.MAC != "02:42:ac:11:00:02" {
+		t.Errorf("container1 eth0 MAC = %s, want 02:42:ac:11:00:02 (from 172.17.0.2)", eth0.MAC)
+	}
+	if v := nsSysctl(t, c1, "net.ipv6.conf.all.disable_ipv6"); v != "1" {
+		t.Errorf("container1 all/disable_ipv6 = %s, want 1", v)
+	}
+	requireChange(t, results, "CreateEndpoint (createVeth)", "+ link: veth")
+	requireChange(t, results, "sandbox: AddInterface (createInterface)", "+ link (container1): eth0 veth")
+	if r := resultOf(t, results, "sandbox: SetKey"); len(r.Commands) != 1 || r.Commands[0].Args[0] != "set-ipv6" {
+		t.Errorf("SetKey ran %v, want the set-ipv6 re-execution", r.Commands)
+	}
+	requireNote(t, results, "check: connect to the published port", "accepted a connection")
 }
 
 func TestScenarioOverlay(t *testing.T) {
