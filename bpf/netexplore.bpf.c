@@ -17,7 +17,18 @@
  * Events are assembled in a per-CPU scratch buffer (a payload can be up to
  * DATA_MAX bytes, too large for the BPF stack) and copied to the `events`
  * ring buffer, whose single producer order is the order the learner sees.
- * A full ring buffer never drops silently: the `stats` map counts losses.
+ * A record carries only the bytes it uses: the header, the payload, then
+ * the user stack's frames.
+ *
+ * Nothing is dropped silently: every table that can fill and the ring
+ * buffer count their failures in the `stats` map, one counter per reason,
+ * and userspace names each non-zero reason.
+ *
+ * For symbolization the probe also reports where each traced program and
+ * library is mapped (EV_MMAP), as it happens: the program and its loader at
+ * exec, every executable file mapping made with mmap(2) after that. Stacks
+ * then resolve against mappings known when they were captured, never
+ * against /proc after the process is gone.
  */
 #include "vmlinux_min.h"
 #include <bpf/bpf_helpers.h>
@@ -41,27 +52,31 @@ const volatile __u32 wakeup_bytes = 256 << 10;
 #define SYSCTL_PATH_MAX 128
 #define SYSCTL_DATA_MAX 4096
 #define IFREQ_SIZE 40
+/* Path components of a mapped file, last first; deeper paths are cut. */
+#define PATH_DEPTH 24
+#define NAME_MAX 255
 
 /* Socket ioctls (linux/sockios.h) live in 0x8900-0x89ff. */
 #define SOCKIOS_TYPE 0x89
 /* Step markers issued by the runner: ioctl(-1, 0x4e58xxxx, 0). */
 #define MARKER_MAGIC 0x4e58
 
-enum stat_index {
-	STAT_LOST = 0,   /* events dropped because the ring buffer was full */
-	STAT_FAULTS = 1, /* user memory copies that failed */
-	STAT_MAX,
-};
-
 struct scratch {
 	struct event ev;
-	__u8 data[2 * DATA_MAX]; /* twice the limit so masked offsets stay in bounds */
+	/* The payload, then the stack at the next multiple of 8. Twice the
+	 * payload limit so masked offsets stay in bounds. */
+	__u8 data[2 * DATA_MAX];
 };
 
-struct inflight {
+/* The registers a syscall entered the kernel with. */
+struct regs {
 	__u64 args[6];
 	__u64 ip, bp; /* user registers where a stack walk starts */
-	__u32 syscall;
+};
+
+/* What the probe keeps per traced process. */
+struct task {
+	__u32 sysctl_fds; /* entries of this process in sysctl_fds */
 	__u32 pad;
 };
 
@@ -71,7 +86,17 @@ struct fd_key {
 };
 
 struct sysctl_file {
+	__u64 file; /* the struct file, to recognise a reused fd number */
 	char path[SYSCTL_PATH_MAX];
+};
+
+/* What fill_socket learns about the socket behind an fd. */
+struct sock_info {
+	__u64 file; /* the struct file and its inode number: both must match */
+	__u64 ino;
+	__u32 netns;
+	__u16 family, type, proto;
+	__u16 is_sock;
 };
 
 struct {
@@ -81,24 +106,25 @@ struct {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 16384);
-	__type(key, __u32);  /* tgid */
-	__type(value, __u8); /* 1 */
+	__uint(max_entries, 65536); /* resized by userspace */
+	__type(key, __u32);         /* tgid */
+	__type(value, struct task);
 } traced SEC(".maps");
 
 struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 65536);
-	__type(key, __u32); /* tid */
-	__type(value, struct inflight);
-} inflight SEC(".maps");
-
-struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 4096);
+	__uint(max_entries, 16384); /* resized by userspace */
 	__type(key, struct fd_key);
 	__type(value, struct sysctl_file);
 } sysctl_fds SEC(".maps");
+
+/* A cache, not a record: an evicted entry is simply read again. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 16384);
+	__type(key, struct fd_key);
+	__type(value, struct sock_info);
+} sock_cache SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -124,47 +150,20 @@ static __always_inline void count(__u32 index)
 		__sync_fetch_and_add(v, 1);
 }
 
+static __always_inline __u32 current_tgid(void)
+{
+	return bpf_get_current_pid_tgid() >> 32;
+}
+
+static __always_inline struct task *traced_task(void)
+{
+	__u32 tgid = current_tgid();
+	return bpf_map_lookup_elem(&traced, &tgid);
+}
+
 static __always_inline bool is_traced(void)
 {
-	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
-	return bpf_map_lookup_elem(&traced, &tgid) != 0;
-}
-
-/* Remembers the first nargs arguments of the calling thread's syscall until
- * its exit. nargs must be the syscall's real argument count: the kernel
- * refuses a program that reads past the end of a tracepoint's record. */
-static __always_inline void stash(struct syscall_enter_ctx *ctx, __u32 syscall, int nargs)
-{
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
-	/* Each argument is read with its own constant offset: the verifier
-	 * rejects context reads through a computed pointer. */
-	struct inflight in = {.syscall = syscall};
-	in.args[0] = ctx->args[0];
-	if (nargs > 1)
-		in.args[1] = ctx->args[1];
-	if (nargs > 2)
-		in.args[2] = ctx->args[2];
-	if (nargs > 3)
-		in.args[3] = ctx->args[3];
-	if (nargs > 4)
-		in.args[4] = ctx->args[4];
-	if (nargs > 5)
-		in.args[5] = ctx->args[5];
-	bpf_map_update_elem(&inflight, &tid, &in, BPF_ANY);
-}
-
-/* Takes the stashed arguments of the calling thread's syscall, if any. */
-static __always_inline bool unstash(struct inflight *out, __u32 syscall)
-{
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
-	struct inflight *in = bpf_map_lookup_elem(&inflight, &tid);
-	if (!in)
-		return false;
-	bool match = in->syscall == syscall;
-	if (match)
-		__builtin_memcpy(out, in, sizeof(*out));
-	bpf_map_delete_elem(&inflight, &tid);
-	return match;
+	return traced_task() != 0;
 }
 
 /* The part of x86-64's struct pt_regs from bp to ip, in the kernel's order
@@ -176,7 +175,7 @@ struct regs_bp_to_ip {
 
 /* Reads the registers the calling task entered the kernel with: the
  * syscall arguments (di, si, dx, r10, r8, r9) and ip/bp for the stack. */
-static __always_inline bool read_regs(struct inflight *out)
+static __always_inline bool read_regs(struct regs *out)
 {
 	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
 	struct regs_bp_to_ip r;
@@ -195,10 +194,8 @@ static __always_inline bool read_regs(struct inflight *out)
 
 /* Reads the calling thread's syscall arguments at syscall exit, if it is
  * traced. The registers the task entered the kernel with are still saved in
- * its pt_regs, so exit hooks need no entry hook and no map round trip: that
- * halves the cost of tracing a syscall. execve is the exception (a
- * successful exec replaces the registers), see enter_execve. */
-static __always_inline bool exit_args(struct inflight *out)
+ * its pt_regs, so exit hooks need no entry hook and no map round trip. */
+static __always_inline bool exit_args(struct regs *out)
 {
 	return is_traced() && read_regs(out);
 }
@@ -215,60 +212,90 @@ static __always_inline struct scratch *begin_event(__u8 kind, __u16 syscall)
 	if (!s)
 		return 0;
 	struct event *e = &s->ev;
-	struct task_struct *task = (void *)bpf_get_current_task();
+	struct task_struct *task = bpf_get_current_task_btf();
 	__u64 id = bpf_get_current_pid_tgid();
 
 	e->ts_ns = bpf_ktime_get_ns();
-	e->pid = id >> 32;
-	e->tid = (__u32)id;
-	e->ppid = 0; /* set by fork events only */
-	e->netns = BPF_CORE_READ(task, nsproxy, net_ns, ns.inum);
-	e->kind = kind;
-	e->flags = 0;
-	e->syscall = syscall;
-	e->fd = -1;
 	e->ret = 0;
 	e->args[0] = 0;
 	e->args[1] = 0;
 	e->args[2] = 0;
 	e->args[3] = 0;
 	e->sock_ino = 0;
+	e->pid = id >> 32;
+	e->tid = (__u32)id;
+	/* Typed BTF loads: no helper call per pointer. */
+	e->netns = task->nsproxy->net_ns->ns.inum;
+	e->fd = -1;
+	e->data_len = 0;
+	e->copied = 0;
+	e->syscall = syscall;
 	e->sock_family = 0;
 	e->sock_type = 0;
 	e->sock_proto = 0;
-	e->stack_len = 0;
-	e->data_len = 0;
-	e->copied = 0;
+	e->kind = kind;
+	e->flags = 0;
+	e->stack_depth = 0;
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
 	return s;
+}
+
+/* The struct file behind the calling process's fd, or 0. */
+static __always_inline struct file *fd_file(int fd)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct fdtable *fdt = task->files->fdt;
+	if (!fdt || fd < 0 || (unsigned int)fd >= fdt->max_fds)
+		return 0;
+	struct file **fds = fdt->fd;
+	struct file *f = 0;
+	if (bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]))
+		return 0;
+	return f;
 }
 
 /* Fills the socket fields from the struct sock behind fd, so the protocol is
  * known even for sockets created before tracing began or never bound. The
  * event's netns becomes the socket's own: a socket opened inside a container
- * namespace acts there, whichever namespace the calling thread is in now. */
+ * namespace acts there, whichever namespace the calling thread is in now.
+ *
+ * What a socket is never changes, so it is cached per (process, fd); the
+ * struct file and the inode number behind the fd must still match, which
+ * catches an fd number reused for another file. */
 static __always_inline void fill_socket(struct event *e, int fd)
 {
-	struct task_struct *task = (void *)bpf_get_current_task();
-	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
-	if (!fdt || fd < 0 || (unsigned int)fd >= BPF_CORE_READ(fdt, max_fds))
-		return;
-	struct file **fds = BPF_CORE_READ(fdt, fd);
-	struct file *f = 0;
-	if (bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]) || !f)
+	struct file *f = fd_file(fd);
+	if (!f)
 		return;
 	struct inode *inode = BPF_CORE_READ(f, f_inode);
-	if ((BPF_CORE_READ(inode, i_mode) & S_IFMT) != S_IFSOCK)
+	__u64 ino = BPF_CORE_READ(inode, i_ino);
+	struct fd_key key = {.tgid = e->pid, .fd = fd};
+	struct sock_info *c = bpf_map_lookup_elem(&sock_cache, &key);
+	struct sock_info info = {};
+	if (c && c->file == (__u64)f && c->ino == ino) {
+		info = *c;
+	} else {
+		info.file = (__u64)f;
+		info.ino = ino;
+		if ((BPF_CORE_READ(inode, i_mode) & S_IFMT) == S_IFSOCK) {
+			struct socket *sock = BPF_CORE_READ(f, private_data);
+			struct sock *sk = BPF_CORE_READ(sock, sk);
+			info.is_sock = 1;
+			info.family = BPF_CORE_READ(sk, __sk_common.skc_family);
+			info.type = BPF_CORE_READ(sk, sk_type);
+			info.proto = BPF_CORE_READ(sk, sk_protocol);
+			info.netns = BPF_CORE_READ(sk, __sk_common.skc_net.net, ns.inum);
+		}
+		bpf_map_update_elem(&sock_cache, &key, &info, BPF_ANY);
+	}
+	if (!info.is_sock)
 		return;
-	struct socket *sock = BPF_CORE_READ(f, private_data);
-	struct sock *sk = BPF_CORE_READ(sock, sk);
-	e->sock_ino = BPF_CORE_READ(inode, i_ino);
-	e->sock_family = BPF_CORE_READ(sk, __sk_common.skc_family);
-	e->sock_type = BPF_CORE_READ(sk, sk_type);
-	e->sock_proto = BPF_CORE_READ(sk, sk_protocol);
-	__u32 netns = BPF_CORE_READ(sk, __sk_common.skc_net.net, ns.inum);
-	if (netns)
-		e->netns = netns;
+	e->sock_ino = ino;
+	e->sock_family = info.family;
+	e->sock_type = info.type;
+	e->sock_proto = info.proto;
+	if (info.netns)
+		e->netns = info.netns;
 }
 
 /* Copies up to len bytes of user memory to the payload at off; returns the
@@ -360,7 +387,8 @@ static __always_inline __u64 iovecs_len(struct iovec *iov, __u64 iovlen)
 /* State of a bpf_loop walking the user stack's frame-pointer chain. */
 struct fp_walk {
 	__u64 fp;
-	__u32 n;
+	__u32 off; /* where the frames go in the payload area */
+	__u32 n;   /* frames written */
 };
 
 static long fp_step(__u64 i, struct fp_walk *w)
@@ -372,9 +400,10 @@ static long fp_step(__u64 i, struct fp_walk *w)
 	/* Index by the loop counter, not by a count kept in w: the verifier
 	 * then checks this body once instead of once per iteration. */
 	__u64 n = i + 1;
-	if (n >= STACK_DEPTH)
+	__u32 off = w->off;
+	if (n >= STACK_DEPTH || off > DATA_MAX + 8)
 		return 1;
-	s->ev.stack[n] = frame[1];
+	*(__u64 *)&s->data[off + n * 8] = frame[1];
 	w->n = n + 1;
 	if (frame[0] <= w->fp) /* the chain must climb the stack */
 		return 1;
@@ -382,34 +411,45 @@ static long fp_step(__u64 i, struct fp_walk *w)
 	return 0;
 }
 
-/* Records the user stack by following frame pointers from the registers the
- * task entered the kernel with. Go keeps frame pointers, so this names every
- * Go frame; it costs one user read per frame, several times less than
- * bpf_get_stack's generic unwinder on this workload. */
-static __always_inline void user_stack(struct event *e, const struct inflight *regs)
+/* Records the user stack after the payload by following frame pointers from
+ * the registers the task entered the kernel with. Go keeps frame pointers,
+ * so this names every Go frame; it costs one user read per frame, several
+ * times less than bpf_get_stack's generic unwinder on this workload.
+ * Returns the bytes the stack takes, counted from the payload's end. */
+static __always_inline __u64 user_stack(struct scratch *s, __u64 copied, const struct regs *regs)
 {
-	e->stack[0] = regs->ip;
-	struct fp_walk w = {.fp = regs->bp, .n = 1};
+	__u64 off = (copied + 7) & ~7ULL;
+	if (off > DATA_MAX + 8)
+		return 0;
+	*(__u64 *)&s->data[off] = regs->ip;
+	struct fp_walk w = {.fp = regs->bp, .off = off, .n = 1};
 	bpf_loop(STACK_DEPTH - 1, fp_step, &w, 0);
-	e->stack_len = w.n * sizeof(__u64);
-	e->flags |= EVF_STACK;
+	__u64 n = w.n;
+	if (n > STACK_DEPTH)
+		n = STACK_DEPTH;
+	s->ev.stack_depth = n;
+	s->ev.flags |= EVF_STACK;
+	return off - copied + n * 8;
 }
 
 /* Sends the event; with regs (the registers read at syscall exit) it also
  * records the user stack. */
-static __always_inline void submit(void *ctx, struct scratch *s, const struct inflight *regs)
+static __always_inline void submit(void *ctx, struct scratch *s, const struct regs *regs)
 {
 	struct event *e = &s->ev;
-	if (regs && capture_stacks)
-		user_stack(e, regs);
 	__u64 copied = e->copied;
 	if (copied > DATA_MAX)
 		copied = DATA_MAX;
+	__u64 size = copied;
+	if (regs && capture_stacks)
+		size += user_stack(s, copied, regs);
+	if (size > DATA_MAX + 8 + 8 * STACK_DEPTH)
+		size = DATA_MAX + 8 + 8 * STACK_DEPTH;
 	__u64 flags = BPF_RB_NO_WAKEUP;
 	if (bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wakeup_bytes)
 		flags = BPF_RB_FORCE_WAKEUP;
-	if (bpf_ringbuf_output(&events, s, sizeof(struct event) + copied, flags))
-		count(STAT_LOST);
+	if (bpf_ringbuf_output(&events, s, sizeof(struct event) + size, flags))
+		count(STAT_RING_FULL);
 }
 
 /* ---- process tree ------------------------------------------------------ */
@@ -419,6 +459,8 @@ static __always_inline void submit(void *ctx, struct scratch *s, const struct in
  * the traced set before it can run, so nothing it does is missed. Threads
  * share their process's tgid and need no entry of their own. The parent's
  * user stack is kept: it names the code that started a helper program.
+ * When the task table is full the child is not followed; the fork event
+ * says so and the loss is counted.
  */
 SEC("tp_btf/sched_process_fork")
 int handle_fork(__u64 *ctx)
@@ -432,37 +474,55 @@ int handle_fork(__u64 *ctx)
 	__u32 ctgid = BPF_CORE_READ(child, tgid);
 	if (cpid != ctgid)
 		return 0;
-	__u8 one = 1;
-	bpf_map_update_elem(&traced, &ctgid, &one, BPF_ANY);
+	struct task t = {};
+	bool followed = bpf_map_update_elem(&traced, &ctgid, &t, BPF_ANY) == 0;
+	if (!followed)
+		count(STAT_TASKS_FULL);
 
 	struct scratch *s = begin_event(EV_FORK, SC_NONE);
 	if (!s)
 		return 0;
-	s->ev.ppid = ptgid;
 	s->ev.args[0] = ctgid;
+	if (!followed)
+		s->ev.flags |= EVF_UNFOLLOWED;
 	/* The parent's stack says which line of code started the child. */
-	struct inflight in;
+	struct regs in;
 	submit(ctx, s, read_regs(&in) ? &in : 0);
+	return 0;
+}
+
+/* Forgets the /proc/sys fds of the exiting process (see handle_exit). */
+static long drop_sysctl_fd(void *map, struct fd_key *key, struct sysctl_file *val, __u32 *tgid)
+{
+	if (key->tgid == *tgid)
+		bpf_map_delete_elem(map, key);
 	return 0;
 }
 
 /**
  * sched_process_exit: the last thread of a traced process is gone. Watch
  * for helper processes (iptables, nft) ending: their exit closes their part
- * of the conversation.
+ * of the conversation. Everything the probe kept for the process goes with
+ * it, so a long trace does not fill its tables with the dead.
  */
 SEC("tracepoint/sched/sched_process_exit")
 int handle_exit(struct sched_exit_ctx *ctx)
 {
-	if (!ctx->group_dead || !is_traced())
+	if (!ctx->group_dead)
 		return 0;
-	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+	struct task *t = traced_task();
+	if (!t)
+		return 0;
+	__u32 tgid = current_tgid();
 	struct scratch *s = begin_event(EV_EXIT, SC_NONE);
 	if (s) {
-		struct task_struct *task = (void *)bpf_get_current_task();
-		s->ev.ret = BPF_CORE_READ(task, exit_code);
+		struct task_struct *task = bpf_get_current_task_btf();
+		s->ev.ret = task->exit_code;
 		submit(ctx, s, 0);
 	}
+	/* A process that exits with /proc/sys files open never closes them. */
+	if (t->sysctl_fds)
+		bpf_for_each_map_elem(&sysctl_fds, drop_sysctl_fd, &tgid, 0);
 	bpf_map_delete_elem(&traced, &tgid);
 	return 0;
 }
@@ -479,7 +539,7 @@ int handle_exit(struct sched_exit_ctx *ctx)
 SEC("tracepoint/syscalls/sys_exit_ioctl")
 int exit_ioctl(struct syscall_exit_ctx *ctx)
 {
-	struct inflight in;
+	struct regs in;
 	if (!exit_args(&in))
 		return 0;
 	__u32 cmd = (__u32)in.args[1];
@@ -520,7 +580,7 @@ int exit_ioctl(struct syscall_exit_ctx *ctx)
 SEC("tracepoint/syscalls/sys_exit_socket")
 int exit_socket(struct syscall_exit_ctx *ctx)
 {
-	struct inflight in;
+	struct regs in;
 	if (!exit_args(&in))
 		return 0;
 	struct scratch *s = begin_event(EV_SOCKET, SC_SOCKET);
@@ -540,7 +600,7 @@ int exit_socket(struct syscall_exit_ctx *ctx)
 /* bind() and connect(): the sockaddr, e.g. sockaddr_nl with multicast groups. */
 static __always_inline int exit_sockaddr(struct syscall_exit_ctx *ctx, __u8 kind, __u16 syscall)
 {
-	struct inflight in;
+	struct regs in;
 	if (!exit_args(&in))
 		return 0;
 	struct scratch *s = begin_event(kind, syscall);
@@ -578,7 +638,7 @@ int exit_connect(struct syscall_exit_ctx *ctx)
 SEC("tracepoint/syscalls/sys_exit_setsockopt")
 int exit_setsockopt(struct syscall_exit_ctx *ctx)
 {
-	struct inflight in;
+	struct regs in;
 	if (!exit_args(&in))
 		return 0;
 	struct scratch *s = begin_event(EV_SETSOCKOPT, SC_SETSOCKOPT);
@@ -598,7 +658,7 @@ int exit_setsockopt(struct syscall_exit_ctx *ctx)
 SEC("tracepoint/syscalls/sys_exit_getsockopt")
 int exit_getsockopt(struct syscall_exit_ctx *ctx)
 {
-	struct inflight in;
+	struct regs in;
 	if (!exit_args(&in))
 		return 0;
 	struct scratch *s = begin_event(EV_GETSOCKOPT, SC_GETSOCKOPT);
@@ -626,7 +686,7 @@ int exit_getsockopt(struct syscall_exit_ctx *ctx)
  * container announces its address with a gratuitous ARP. Payloads of other
  * socket families are not recorded.
  */
-static __always_inline struct scratch *begin_netlink_io(struct inflight *in, struct syscall_exit_ctx *ctx, __u8 kind, __u16 syscall)
+static __always_inline struct scratch *begin_netlink_io(struct regs *in, struct syscall_exit_ctx *ctx, __u8 kind, __u16 syscall)
 {
 	struct scratch *s = begin_event(kind, syscall);
 	if (!s)
@@ -656,7 +716,7 @@ static __always_inline __u64 payload_len(struct scratch *s, __u64 len)
 SEC("tracepoint/syscalls/sys_exit_sendto")
 int exit_sendto(struct syscall_exit_ctx *ctx)
 {
-	struct inflight in;
+	struct regs in;
 	if (!exit_args(&in))
 		return 0;
 	struct scratch *s = begin_netlink_io(&in, ctx, EV_SEND, SC_SENDTO);
@@ -673,7 +733,7 @@ int exit_sendto(struct syscall_exit_ctx *ctx)
 SEC("tracepoint/syscalls/sys_exit_sendmsg")
 int exit_sendmsg(struct syscall_exit_ctx *ctx)
 {
-	struct inflight in;
+	struct regs in;
 	if (!exit_args(&in))
 		return 0;
 	struct scratch *s = begin_netlink_io(&in, ctx, EV_SEND, SC_SENDMSG);
@@ -695,7 +755,7 @@ int exit_sendmsg(struct syscall_exit_ctx *ctx)
 SEC("tracepoint/syscalls/sys_exit_recvfrom")
 int exit_recvfrom(struct syscall_exit_ctx *ctx)
 {
-	struct inflight in;
+	struct regs in;
 	if (!exit_args(&in))
 		return 0;
 	struct scratch *s = begin_netlink_io(&in, ctx, EV_RECV, SC_RECVFROM);
@@ -716,7 +776,7 @@ int exit_recvfrom(struct syscall_exit_ctx *ctx)
 SEC("tracepoint/syscalls/sys_exit_recvmsg")
 int exit_recvmsg(struct syscall_exit_ctx *ctx)
 {
-	struct inflight in;
+	struct regs in;
 	if (!exit_args(&in))
 		return 0;
 	struct scratch *s = begin_netlink_io(&in, ctx, EV_RECV, SC_RECVMSG);
@@ -736,6 +796,184 @@ int exit_recvmsg(struct syscall_exit_ctx *ctx)
 	return 0;
 }
 
+/* Remembers that fd of process tgid is the /proc/sys file just opened (from
+ * 0) or the same file as from (after a dup). A full table is counted: the
+ * fd's reads and writes will be missing. */
+static __always_inline void track_sysctl_fd(__u32 tgid, int fd, struct sysctl_file *from)
+{
+	struct fd_key key = {.tgid = tgid, .fd = fd};
+	struct scratch *s = this_scratch();
+	struct task *t = bpf_map_lookup_elem(&traced, &tgid);
+	if (!s || !t)
+		return;
+	/* The value is assembled in the scratch payload area past the copied
+	 * path: it is too large for the BPF stack next to everything else. */
+	struct sysctl_file *file = (struct sysctl_file *)&s->data[DATA_MAX];
+	file->file = (__u64)fd_file(fd);
+	if (from)
+		__builtin_memcpy(file->path, from->path, sizeof(file->path));
+	else
+		bpf_probe_read_kernel_str(file->path, sizeof(file->path), s->data);
+	bool existed = bpf_map_lookup_elem(&sysctl_fds, &key) != 0;
+	if (bpf_map_update_elem(&sysctl_fds, &key, file, BPF_ANY)) {
+		count(STAT_FDS_FULL);
+		return;
+	}
+	if (!existed)
+		__sync_fetch_and_add(&t->sysctl_fds, 1);
+}
+
+static __always_inline void untrack_sysctl_fd(struct fd_key *key)
+{
+	if (bpf_map_delete_elem(&sysctl_fds, key))
+		return;
+	struct task *t = bpf_map_lookup_elem(&traced, &key->tgid);
+	if (t && t->sysctl_fds)
+		__sync_fetch_and_add(&t->sysctl_fds, -1);
+}
+
+/* ---- executable mappings -------------------------------------------------- */
+
+/* What report_mapping learns from the VMA at an address. */
+struct vma_info {
+	__u64 start, end, pgoff;
+	struct file *file;
+	bool exec;
+};
+
+static long vma_cb(struct task_struct *task, struct vm_area_struct *vma, struct vma_info *out)
+{
+	out->start = vma->vm_start;
+	out->end = vma->vm_end;
+	out->pgoff = vma->vm_pgoff;
+	out->file = vma->vm_file;
+	out->exec = (vma->vm_flags & VM_EXEC) != 0;
+	return 0;
+}
+
+/* State of a bpf_loop writing a file's path, last component first. */
+struct path_walk {
+	struct dentry *dentry;
+	struct vfsmount *vfsmnt;
+	__u32 off;
+};
+
+static long path_step(__u64 i, struct path_walk *w)
+{
+	struct scratch *s = this_scratch();
+	if (!s)
+		return 1;
+	/* Locals, not w's fields, go into BPF_CORE_READ: it would relocate
+	 * every member access in its argument. */
+	struct dentry *d = w->dentry;
+	struct vfsmount *vfsmnt = w->vfsmnt;
+	struct dentry *parent = BPF_CORE_READ(d, d_parent);
+	if (d == BPF_CORE_READ(vfsmnt, mnt_root)) {
+		/* The root of a mount: continue from where it is mounted. */
+		struct mount *m = (void *)vfsmnt - bpf_core_field_offset(struct mount, mnt);
+		struct mount *up = BPF_CORE_READ(m, mnt_parent);
+		if (up == m)
+			return 1; /* the namespace's root */
+		w->dentry = BPF_CORE_READ(m, mnt_mountpoint);
+		w->vfsmnt = &up->mnt;
+		return 0;
+	}
+	if (d == parent)
+		return 1;
+	__u32 off = w->off;
+	if (off > DATA_MAX - NAME_MAX - 1)
+		return 1;
+	long n = bpf_probe_read_kernel_str(&s->data[off], NAME_MAX + 1, BPF_CORE_READ(d, d_name.name));
+	if (n <= 0)
+		return 1;
+	w->off = off + n;
+	w->dentry = parent;
+	return 0;
+}
+
+/* Reports the executable file mapping that contains addr in the calling
+ * process (flags: EVF_NEW_IMAGE for the first one of an exec). Payload: the
+ * file's path as NUL-terminated components, last first. */
+static __always_inline bool report_mapping(__u64 addr, __u8 flags)
+{
+	struct vma_info v = {};
+	if (bpf_find_vma(bpf_get_current_task_btf(), addr, vma_cb, &v, 0) || !v.file || !v.exec)
+		return false;
+	struct scratch *s = begin_event(EV_MMAP, SC_MMAP);
+	if (!s)
+		return false;
+	struct file *file = v.file;
+	struct inode *inode = BPF_CORE_READ(file, f_inode);
+	s->ev.flags |= flags;
+	s->ev.args[0] = v.start;
+	s->ev.args[1] = v.end;
+	s->ev.args[2] = v.pgoff << PAGE_SHIFT;
+	s->ev.args[3] = BPF_CORE_READ(inode, i_ino);
+	s->ev.sock_ino = BPF_CORE_READ(inode, i_sb, s_dev);
+	struct path_walk w = {
+		.dentry = BPF_CORE_READ(file, f_path.dentry),
+		.vfsmnt = BPF_CORE_READ(file, f_path.mnt),
+	};
+	bpf_loop(PATH_DEPTH, path_step, &w, 0);
+	s->ev.copied = w.off;
+	s->ev.data_len = w.off;
+	submit(0, s, 0);
+	return true;
+}
+
+/* Reports the executable mappings of the object (the dynamic loader) whose
+ * first mapping starts at base: its code follows its read-only headers. */
+struct object_walk {
+	__u64 addr;
+	struct file *file;
+};
+
+static long object_step(__u64 i, struct object_walk *w)
+{
+	struct vma_info v = {};
+	if (bpf_find_vma(bpf_get_current_task_btf(), w->addr, vma_cb, &v, 0) || !v.file)
+		return 1;
+	if (!w->file)
+		w->file = v.file;
+	else if (v.file != w->file)
+		return 1;
+	if (v.exec)
+		report_mapping(v.start, 0);
+	w->addr = v.end;
+	return 0;
+}
+
+static __always_inline void report_object(__u64 base)
+{
+	struct object_walk w = {.addr = base};
+	bpf_loop(4, object_step, &w, 0);
+}
+
+/* Finds AT_BASE (the dynamic loader's load address) in the auxiliary
+ * vector the kernel saved for the new program. */
+#define AUXV_PAIRS 28 /* mm->saved_auxv holds AT_VECTOR_SIZE/2 pairs */
+#define AT_NULL 0
+#define AT_BASE 7
+
+struct auxv_walk {
+	struct mm_struct *mm;
+	__u64 base;
+};
+
+static long auxv_step(__u64 i, struct auxv_walk *w)
+{
+	__u64 pair[2];
+	if (i >= AUXV_PAIRS || bpf_probe_read_kernel(pair, sizeof(pair), &w->mm->saved_auxv[2 * i]))
+		return 1;
+	if (pair[0] == AT_NULL)
+		return 1;
+	if (pair[0] == AT_BASE) {
+		w->base = pair[1];
+		return 1;
+	}
+	return 0;
+}
+
 /* ---- /proc/sys ------------------------------------------------------------ */
 
 /**
@@ -746,7 +984,7 @@ int exit_recvmsg(struct syscall_exit_ctx *ctx)
 SEC("tracepoint/syscalls/sys_exit_openat")
 int exit_openat(struct syscall_exit_ctx *ctx)
 {
-	struct inflight in;
+	struct regs in;
 	if (!exit_args(&in))
 		return 0;
 	char prefix[10];
@@ -765,12 +1003,8 @@ int exit_openat(struct syscall_exit_ctx *ctx)
 	__u32 n = copy_user_str(s, 0, (const void *)in.args[1], SYSCTL_PATH_MAX);
 	s->ev.copied = n;
 	s->ev.data_len = n;
-	if (ctx->ret >= 0 && n > 0) {
-		struct fd_key key = {.tgid = s->ev.pid, .fd = ctx->ret};
-		struct sysctl_file file = {};
-		bpf_probe_read_kernel_str(file.path, sizeof(file.path), s->data);
-		bpf_map_update_elem(&sysctl_fds, &key, &file, BPF_ANY);
-	}
+	if (ctx->ret >= 0 && n > 0)
+		track_sysctl_fd(s->ev.pid, ctx->ret, 0);
 	submit(ctx, s, &in);
 	return 0;
 }
@@ -778,13 +1012,19 @@ int exit_openat(struct syscall_exit_ctx *ctx)
 /* Payload of read/write events: the path, a NUL, then the bytes. */
 static __always_inline int exit_sysctl_io(struct syscall_exit_ctx *ctx, __u8 kind, __u16 syscall)
 {
-	struct inflight in;
+	struct regs in;
 	if (!exit_args(&in))
 		return 0;
-	struct fd_key key = {.tgid = bpf_get_current_pid_tgid() >> 32, .fd = in.args[0]};
+	struct fd_key key = {.tgid = current_tgid(), .fd = in.args[0]};
 	struct sysctl_file *file = bpf_map_lookup_elem(&sysctl_fds, &key);
 	if (!file)
 		return 0;
+	if (file->file != (__u64)fd_file(key.fd)) {
+		/* The fd was closed behind the probe's back (exec with
+		 * O_CLOEXEC, close_range) and now names another file. */
+		untrack_sysctl_fd(&key);
+		return 0;
+	}
 	struct scratch *s = begin_event(kind, syscall);
 	if (!s)
 		return 0;
@@ -819,26 +1059,29 @@ int enter_close(struct syscall_enter_ctx *ctx)
 {
 	if (!is_traced())
 		return 0;
-	struct fd_key key = {.tgid = bpf_get_current_pid_tgid() >> 32, .fd = ctx->args[0]};
-	bpf_map_delete_elem(&sysctl_fds, &key);
+	struct fd_key key = {.tgid = current_tgid(), .fd = ctx->args[0]};
+	untrack_sysctl_fd(&key);
 	return 0;
 }
 
 /**
  * dup2()/dup3(): `echo 1 > /proc/sys/...` in a shell opens the file and then
  * moves it onto fd 1 before writing, so the sysctl file follows the dup.
+ * Whatever the target fd named before is closed by the dup.
  */
 static __always_inline int exit_dup(struct syscall_exit_ctx *ctx, __u32 syscall)
 {
-	struct inflight in;
+	struct regs in;
 	if (ctx->ret < 0 || !exit_args(&in))
 		return 0;
-	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+	__u32 tgid = current_tgid();
 	struct fd_key from = {.tgid = tgid, .fd = in.args[0]};
 	struct fd_key to = {.tgid = tgid, .fd = ctx->ret};
 	struct sysctl_file *file = bpf_map_lookup_elem(&sysctl_fds, &from);
 	if (file)
-		bpf_map_update_elem(&sysctl_fds, &to, file, BPF_ANY);
+		track_sysctl_fd(tgid, ctx->ret, file);
+	else
+		untrack_sysctl_fd(&to);
 	return 0;
 }
 
@@ -899,20 +1142,68 @@ int enter_execve(struct syscall_enter_ctx *ctx)
 	s->ev.copied = off;
 	s->ev.data_len = off;
 	submit(ctx, s, 0);
-	stash(ctx, SC_EXECVE, 3);
 	return 0;
 }
 
+/* An execve that failed: the old program goes on. A successful exec is
+ * reported by handle_exec, from the kernel's own exec notification. */
 SEC("tracepoint/syscalls/sys_exit_execve")
 int exit_execve(struct syscall_exit_ctx *ctx)
 {
-	struct inflight in;
-	if (!unstash(&in, SC_EXECVE))
+	if (ctx->ret >= 0 || !is_traced())
 		return 0;
 	struct scratch *s = begin_event(EV_EXEC_RESULT, SC_EXECVE);
 	if (!s)
 		return 0;
 	s->ev.ret = ctx->ret;
 	submit(ctx, s, 0);
+	return 0;
+}
+
+/**
+ * sched_process_exec: a traced process now runs a new program. This is the
+ * kernel's own notice of a successful exec, so it is reported whichever
+ * thread called execve (a thread other than the leader takes over the
+ * leader's PID during exec, so its syscall exit comes under another TID).
+ * First the new image's executable mappings (the program and its dynamic
+ * loader) for symbolization, then the exec result.
+ */
+SEC("tp_btf/sched_process_exec")
+int handle_exec(__u64 *ctx)
+{
+	if (!is_traced())
+		return 0;
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct mm_struct *mm = task->mm;
+	if (mm) {
+		report_mapping(mm->start_code, EVF_NEW_IMAGE);
+		/* The loader's base address is in the auxiliary vector. */
+		struct auxv_walk w = {.mm = mm};
+		bpf_loop(AUXV_PAIRS, auxv_step, &w, 0);
+		if (w.base)
+			report_object(w.base);
+	}
+	struct scratch *s = begin_event(EV_EXEC_RESULT, SC_EXECVE);
+	if (!s)
+		return 0;
+	submit(ctx, s, 0);
+	return 0;
+}
+
+/**
+ * mmap(2) of a file with PROT_EXEC: the dynamic loader maps a shared library's
+ * code. Reported so that frames in it resolve to the library's symbols.
+ */
+SEC("tracepoint/syscalls/sys_exit_mmap")
+int exit_mmap(struct syscall_exit_ctx *ctx)
+{
+	if (ctx->ret < 0 && ctx->ret > -4096)
+		return 0;
+	struct regs in;
+	if (!exit_args(&in))
+		return 0;
+	if (!(in.args[2] & PROT_EXEC) || (in.args[3] & MAP_ANONYMOUS) || (int)in.args[4] < 0)
+		return 0;
+	report_mapping(ctx->ret, 0);
 	return 0;
 }

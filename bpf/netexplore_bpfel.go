@@ -16,25 +16,25 @@ import (
 type NetexploreEvent struct {
 	_          structs.HostLayout
 	TsNs       uint64
-	Pid        uint32
-	Tid        uint32
-	Ppid       uint32
-	Netns      uint32
-	Kind       uint8
-	Flags      uint8
-	Syscall    uint16
-	Fd         int32
 	Ret        int64
 	Args       [4]uint64
 	SockIno    uint64
+	Pid        uint32
+	Tid        uint32
+	Netns      uint32
+	Fd         int32
+	DataLen    uint32
+	Copied     uint32
+	Syscall    uint16
 	SockFamily uint16
 	SockType   uint16
 	SockProto  uint16
-	StackLen   uint16
-	DataLen    uint32
-	Copied     uint32
+	Kind       uint8
+	Flags      uint8
+	StackDepth uint8
+	Pad        uint8
 	Comm       [16]int8
-	Stack      [32]uint64
+	Pad2       uint32
 }
 
 type NetexploreFdKey struct {
@@ -43,24 +43,34 @@ type NetexploreFdKey struct {
 	Fd   int32
 }
 
-type NetexploreInflight struct {
-	_       structs.HostLayout
-	Args    [6]uint64
-	Ip      uint64
-	Bp      uint64
-	Syscall uint32
-	Pad     uint32
-}
-
 type NetexploreScratch struct {
 	_    structs.HostLayout
 	Ev   NetexploreEvent
 	Data [65536]uint8
 }
 
+type NetexploreSockInfo struct {
+	_      structs.HostLayout
+	File   uint64
+	Ino    uint64
+	Netns  uint32
+	Family uint16
+	Type   uint16
+	Proto  uint16
+	IsSock uint16
+	_      [4]byte
+}
+
 type NetexploreSysctlFile struct {
 	_    structs.HostLayout
+	File uint64
 	Path [128]int8
+}
+
+type NetexploreTask struct {
+	_         structs.HostLayout
+	SysctlFds uint32
+	Pad       uint32
 }
 
 // Names of all BPF objects in the ELF.
@@ -68,8 +78,8 @@ type NetexploreSysctlFile struct {
 // Used for safe lookups in a Collection or CollectionSpec.
 const (
 	NetexploreMapEvents          = "events"
-	NetexploreMapInflight        = "inflight"
 	NetexploreMapScratch         = "scratch"
+	NetexploreMapSockCache       = "sock_cache"
 	NetexploreMapStats           = "stats"
 	NetexploreMapSysctlFds       = "sysctl_fds"
 	NetexploreMapTraced          = "traced"
@@ -82,6 +92,7 @@ const (
 	NetexploreProgExitExecve     = "exit_execve"
 	NetexploreProgExitGetsockopt = "exit_getsockopt"
 	NetexploreProgExitIoctl      = "exit_ioctl"
+	NetexploreProgExitMmap       = "exit_mmap"
 	NetexploreProgExitOpenat     = "exit_openat"
 	NetexploreProgExitRead       = "exit_read"
 	NetexploreProgExitRecvfrom   = "exit_recvfrom"
@@ -91,6 +102,7 @@ const (
 	NetexploreProgExitSetsockopt = "exit_setsockopt"
 	NetexploreProgExitSocket     = "exit_socket"
 	NetexploreProgExitWrite      = "exit_write"
+	NetexploreProgHandleExec     = "handle_exec"
 	NetexploreProgHandleExit     = "handle_exit"
 	NetexploreProgHandleFork     = "handle_fork"
 	NetexploreVarCaptureStacks   = "capture_stacks"
@@ -150,6 +162,7 @@ type NetexploreProgramSpecs struct {
 	ExitExecve     *ebpf.ProgramSpec `ebpf:"exit_execve"`
 	ExitGetsockopt *ebpf.ProgramSpec `ebpf:"exit_getsockopt"`
 	ExitIoctl      *ebpf.ProgramSpec `ebpf:"exit_ioctl"`
+	ExitMmap       *ebpf.ProgramSpec `ebpf:"exit_mmap"`
 	ExitOpenat     *ebpf.ProgramSpec `ebpf:"exit_openat"`
 	ExitRead       *ebpf.ProgramSpec `ebpf:"exit_read"`
 	ExitRecvfrom   *ebpf.ProgramSpec `ebpf:"exit_recvfrom"`
@@ -159,6 +172,7 @@ type NetexploreProgramSpecs struct {
 	ExitSetsockopt *ebpf.ProgramSpec `ebpf:"exit_setsockopt"`
 	ExitSocket     *ebpf.ProgramSpec `ebpf:"exit_socket"`
 	ExitWrite      *ebpf.ProgramSpec `ebpf:"exit_write"`
+	HandleExec     *ebpf.ProgramSpec `ebpf:"handle_exec"`
 	HandleExit     *ebpf.ProgramSpec `ebpf:"handle_exit"`
 	HandleFork     *ebpf.ProgramSpec `ebpf:"handle_fork"`
 }
@@ -168,8 +182,8 @@ type NetexploreProgramSpecs struct {
 // It can be passed ebpf.CollectionSpec.Assign.
 type NetexploreMapSpecs struct {
 	Events    *ebpf.MapSpec `ebpf:"events"`
-	Inflight  *ebpf.MapSpec `ebpf:"inflight"`
 	Scratch   *ebpf.MapSpec `ebpf:"scratch"`
+	SockCache *ebpf.MapSpec `ebpf:"sock_cache"`
 	Stats     *ebpf.MapSpec `ebpf:"stats"`
 	SysctlFds *ebpf.MapSpec `ebpf:"sysctl_fds"`
 	Traced    *ebpf.MapSpec `ebpf:"traced"`
@@ -206,8 +220,8 @@ func (o *NetexploreObjects) Close() error {
 // It can be passed to LoadNetexploreObjects or ebpf.CollectionSpec.LoadAndAssign.
 type NetexploreMaps struct {
 	Events    *ebpf.Map `ebpf:"events"`
-	Inflight  *ebpf.Map `ebpf:"inflight"`
 	Scratch   *ebpf.Map `ebpf:"scratch"`
+	SockCache *ebpf.Map `ebpf:"sock_cache"`
 	Stats     *ebpf.Map `ebpf:"stats"`
 	SysctlFds *ebpf.Map `ebpf:"sysctl_fds"`
 	Traced    *ebpf.Map `ebpf:"traced"`
@@ -216,8 +230,8 @@ type NetexploreMaps struct {
 func (m *NetexploreMaps) Close() error {
 	return _NetexploreClose(
 		m.Events,
-		m.Inflight,
 		m.Scratch,
+		m.SockCache,
 		m.Stats,
 		m.SysctlFds,
 		m.Traced,
@@ -247,6 +261,7 @@ type NetexplorePrograms struct {
 	ExitExecve     *ebpf.Program `ebpf:"exit_execve"`
 	ExitGetsockopt *ebpf.Program `ebpf:"exit_getsockopt"`
 	ExitIoctl      *ebpf.Program `ebpf:"exit_ioctl"`
+	ExitMmap       *ebpf.Program `ebpf:"exit_mmap"`
 	ExitOpenat     *ebpf.Program `ebpf:"exit_openat"`
 	ExitRead       *ebpf.Program `ebpf:"exit_read"`
 	ExitRecvfrom   *ebpf.Program `ebpf:"exit_recvfrom"`
@@ -256,6 +271,7 @@ type NetexplorePrograms struct {
 	ExitSetsockopt *ebpf.Program `ebpf:"exit_setsockopt"`
 	ExitSocket     *ebpf.Program `ebpf:"exit_socket"`
 	ExitWrite      *ebpf.Program `ebpf:"exit_write"`
+	HandleExec     *ebpf.Program `ebpf:"handle_exec"`
 	HandleExit     *ebpf.Program `ebpf:"handle_exit"`
 	HandleFork     *ebpf.Program `ebpf:"handle_fork"`
 }
@@ -271,6 +287,7 @@ func (p *NetexplorePrograms) Close() error {
 		p.ExitExecve,
 		p.ExitGetsockopt,
 		p.ExitIoctl,
+		p.ExitMmap,
 		p.ExitOpenat,
 		p.ExitRead,
 		p.ExitRecvfrom,
@@ -280,6 +297,7 @@ func (p *NetexplorePrograms) Close() error {
 		p.ExitSetsockopt,
 		p.ExitSocket,
 		p.ExitWrite,
+		p.HandleExec,
 		p.HandleExit,
 		p.HandleFork,
 	)

@@ -56,14 +56,60 @@ struct nsproxy {
 	struct net *net_ns;
 };
 
+typedef __u32 dev_t;
+
+struct super_block {
+	dev_t s_dev;
+};
+
 struct inode {
 	unsigned short i_mode;
 	unsigned long i_ino;
+	struct super_block *i_sb;
+};
+
+struct qstr {
+	const unsigned char *name;
+};
+
+struct dentry {
+	struct dentry *d_parent;
+	struct qstr d_name;
+};
+
+struct vfsmount {
+	struct dentry *mnt_root;
+};
+
+/* The kernel's private wrapper around a vfsmount (fs/mount.h). */
+struct mount {
+	struct mount *mnt_parent;
+	struct dentry *mnt_mountpoint;
+	struct vfsmount mnt;
+};
+
+struct path {
+	struct vfsmount *mnt;
+	struct dentry *dentry;
 };
 
 struct file {
 	void *private_data;
 	struct inode *f_inode;
+	struct path f_path;
+};
+
+struct mm_struct {
+	unsigned long start_code;
+	unsigned long saved_auxv[56];
+};
+
+struct vm_area_struct {
+	unsigned long vm_start;
+	unsigned long vm_end;
+	unsigned long vm_flags;
+	unsigned long vm_pgoff;
+	struct file *vm_file;
 };
 
 struct fdtable {
@@ -114,6 +160,7 @@ struct task_struct {
 	struct task_struct *real_parent;
 	struct files_struct *files;
 	struct nsproxy *nsproxy;
+	struct mm_struct *mm;
 };
 
 #pragma clang attribute pop
@@ -163,5 +210,9 @@ struct iovec {
 #define S_IFSOCK 0140000
 #define AF_NETLINK 16
 #define AF_PACKET 17
+#define PROT_EXEC 0x4
+#define MAP_ANONYMOUS 0x20
+#define VM_EXEC 0x00000004
+#define PAGE_SHIFT 12
 
 #endif

@@ -169,8 +169,11 @@ func newEventPrinter(w io.Writer, format string, opts analyze.TextOptions) *even
 }
 
 func (p *eventPrinter) print(e event.Event) error {
-	p.count++
 	r := p.analyzer.Analyze(e)
+	if e.Kind == event.KindMmap {
+		return nil // bookkeeping for the symbolizer
+	}
+	p.count++
 	if p.json {
 		return analyze.WriteJSON(p.w, &r)
 	}
