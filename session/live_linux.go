@@ -77,8 +77,12 @@ func StartLive(ctx context.Context, opts LiveOptions) (*Live, error) {
 		probe.Close()
 		return nil, err
 	}
+	// The lab was mapped before the probe followed it: its mappings come
+	// from /proc, while it waits to start.
+	sym := analyze.NewSymbolizer()
+	sym.Seed(uint32(lab.PID()))
 	l := &Live{
-		probe: probe, lab: lab, sym: analyze.NewSymbolizer(), onEvent: opts.OnEvent,
+		probe: probe, lab: lab, sym: sym, onEvent: opts.OnEvent,
 		current: -1, origins: map[uint32]*analyze.Frame{},
 		ended: make(chan int, len(plan)+1), readErr: make(chan error, 1),
 	}
@@ -148,14 +152,14 @@ func (l *Live) handle(e event.Event) {
 		}
 		return
 	}
-	pid := e.PID
-	switch e.Kind {
-	case event.KindFork:
-		pid = e.PPID
-	case event.KindExecResult:
-		l.sym.Note(e.PID, true)
+	l.sym.Observe(&e)
+	if e.Kind == event.KindMmap {
+		return // bookkeeping for the symbolizer only
 	}
-	l.sym.Note(pid, false)
+	pid := e.PID
+	if e.Kind == event.KindFork {
+		pid = e.PPID
+	}
 	ev := Event{Event: e, Frames: l.sym.Resolve(pid, e.Stack)}
 
 	l.mu.Lock()

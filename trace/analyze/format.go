@@ -45,13 +45,9 @@ func (a *Analyzer) Analyze(e event.Event) Record {
 		r.Replies = a.conv.Observe(&e, r.Decoded.Netlink)
 	}
 	if a.sym != nil {
-		switch e.Kind {
-		case event.KindExecResult:
-			a.sym.Note(e.PID, true)
-		case event.KindExit:
+		a.sym.Observe(&e)
+		if e.Kind == event.KindExit {
 			defer a.sym.Forget(e.PID)
-		default:
-			a.sym.Note(e.PID, false)
 		}
 		pid := e.PID
 		if e.Kind == event.KindFork {
