@@ -408,4 +408,3 @@ func explainLoadError(err error) error {
 	}
 	return fmt.Errorf("loading the probe: %w", err)
 }
-
