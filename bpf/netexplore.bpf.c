@@ -192,14 +192,6 @@ static __always_inline bool read_regs(struct regs *out)
 	return true;
 }
 
-/* Reads the calling thread's syscall arguments at syscall exit, if it is
- * traced. The registers the task entered the kernel with are still saved in
- * its pt_regs, so exit hooks need no entry hook and no map round trip. */
-static __always_inline bool exit_args(struct regs *out)
-{
-	return is_traced() && read_regs(out);
-}
-
 static __always_inline struct scratch *this_scratch(void)
 {
 	__u32 cpu = bpf_get_smp_processor_id();
@@ -434,7 +426,7 @@ static __always_inline __u64 user_stack(struct scratch *s, __u64 copied, const s
 
 /* Sends the event; with regs (the registers read at syscall exit) it also
  * records the user stack. */
-static __always_inline void submit(void *ctx, struct scratch *s, const struct regs *regs)
+static __always_inline void submit(struct scratch *s, const struct regs *regs)
 {
 	struct event *e = &s->ev;
 	__u64 copied = e->copied;
@@ -445,10 +437,16 @@ static __always_inline void submit(void *ctx, struct scratch *s, const struct re
 		size += user_stack(s, copied, regs);
 	if (size > DATA_MAX + 8 + 8 * STACK_DEPTH)
 		size = DATA_MAX + 8 + 8 * STACK_DEPTH;
+	/* Wake the reader once, when this record takes the backlog past
+	 * wakeup_bytes: a reader that is awake reads on until the ring is
+	 * empty, and one that sleeps found it empty. Waking it for every
+	 * record past the mark would cost an interrupt each. */
+	__u64 total = sizeof(struct event) + size;
+	__u64 avail = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA);
 	__u64 flags = BPF_RB_NO_WAKEUP;
-	if (bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wakeup_bytes)
+	if (avail < wakeup_bytes && avail + total >= wakeup_bytes)
 		flags = BPF_RB_FORCE_WAKEUP;
-	if (bpf_ringbuf_output(&events, s, sizeof(struct event) + size, flags))
+	if (bpf_ringbuf_output(&events, s, total, flags))
 		count(STAT_RING_FULL);
 }
 
@@ -487,7 +485,7 @@ int handle_fork(__u64 *ctx)
 		s->ev.flags |= EVF_UNFOLLOWED;
 	/* The parent's stack says which line of code started the child. */
 	struct regs in;
-	submit(ctx, s, read_regs(&in) ? &in : 0);
+	submit(s, read_regs(&in) ? &in : 0);
 	return 0;
 }
 
@@ -505,10 +503,11 @@ static long drop_sysctl_fd(void *map, struct fd_key *key, struct sysctl_file *va
  * of the conversation. Everything the probe kept for the process goes with
  * it, so a long trace does not fill its tables with the dead.
  */
-SEC("tracepoint/sched/sched_process_exit")
-int handle_exit(struct sched_exit_ctx *ctx)
+SEC("tp_btf/sched_process_exit")
+int handle_exit(__u64 *ctx)
 {
-	if (!ctx->group_dead)
+	bool group_dead = ctx[1];
+	if (!group_dead)
 		return 0;
 	struct task *t = traced_task();
 	if (!t)
@@ -518,7 +517,7 @@ int handle_exit(struct sched_exit_ctx *ctx)
 	if (s) {
 		struct task_struct *task = bpf_get_current_task_btf();
 		s->ev.ret = task->exit_code;
-		submit(ctx, s, 0);
+		submit(s, 0);
 	}
 	/* A process that exits with /proc/sys files open never closes them. */
 	if (t->sysctl_fds)
@@ -536,18 +535,14 @@ int handle_exit(struct sched_exit_ctx *ctx)
  * kernel's answer. The runner's step markers (ioctl(-1, 0x4e58xxxx), which
  * fail with EBADF) are recorded too: they bracket each walkthrough step.
  */
-SEC("tracepoint/syscalls/sys_exit_ioctl")
-int exit_ioctl(struct syscall_exit_ctx *ctx)
+static __noinline int exit_ioctl(struct regs *in, long ret)
 {
-	struct regs in;
-	if (!exit_args(&in))
-		return 0;
-	__u32 cmd = (__u32)in.args[1];
+	__u32 cmd = (__u32)in->args[1];
 	if (cmd >> 16 == MARKER_MAGIC) {
 		struct scratch *m = begin_event(EV_MARKER, SC_IOCTL);
 		if (m) {
 			m->ev.args[0] = cmd;
-			submit(ctx, m, 0);
+			submit(m, 0);
 		}
 		return 0;
 	}
@@ -556,17 +551,17 @@ int exit_ioctl(struct syscall_exit_ctx *ctx)
 	struct scratch *s = begin_event(EV_IOCTL, SC_IOCTL);
 	if (!s)
 		return 0;
-	s->ev.fd = in.args[0];
-	s->ev.ret = ctx->ret;
-	s->ev.args[0] = (__u32)in.args[1];
-	fill_socket(&s->ev, in.args[0]);
-	const void *arg = (const void *)in.args[2];
+	s->ev.fd = in->args[0];
+	s->ev.ret = ret;
+	s->ev.args[0] = (__u32)in->args[1];
+	fill_socket(&s->ev, in->args[0]);
+	const void *arg = (const void *)in->args[2];
 	__u32 n = copy_user(s, 0, arg, IFREQ_SIZE);
 	if (!n) /* a bare name near the end of a mapping */
 		n = copy_user(s, 0, arg, 16);
 	s->ev.copied = n;
 	s->ev.data_len = n;
-	submit(ctx, s, &in);
+	submit(s, in);
 	return 0;
 }
 
@@ -577,57 +572,48 @@ int exit_ioctl(struct syscall_exit_ctx *ctx)
  * protocol picks the subsystem: NETLINK_ROUTE for links and addresses,
  * NETLINK_NETFILTER for nf_tables.
  */
-SEC("tracepoint/syscalls/sys_exit_socket")
-int exit_socket(struct syscall_exit_ctx *ctx)
+static __noinline int exit_socket(struct regs *in, long ret)
 {
-	struct regs in;
-	if (!exit_args(&in))
-		return 0;
 	struct scratch *s = begin_event(EV_SOCKET, SC_SOCKET);
 	if (!s)
 		return 0;
-	s->ev.ret = ctx->ret;
-	s->ev.fd = ctx->ret;
-	s->ev.args[0] = in.args[0];
-	s->ev.args[1] = in.args[1];
-	s->ev.args[2] = in.args[2];
-	if (ctx->ret >= 0)
-		fill_socket(&s->ev, ctx->ret);
-	submit(ctx, s, &in);
+	s->ev.ret = ret;
+	s->ev.fd = ret;
+	s->ev.args[0] = in->args[0];
+	s->ev.args[1] = in->args[1];
+	s->ev.args[2] = in->args[2];
+	if (ret >= 0)
+		fill_socket(&s->ev, ret);
+	submit(s, in);
 	return 0;
 }
 
 /* bind() and connect(): the sockaddr, e.g. sockaddr_nl with multicast groups. */
-static __always_inline int exit_sockaddr(struct syscall_exit_ctx *ctx, __u8 kind, __u16 syscall)
+static __always_inline int exit_sockaddr(struct regs *in, long ret, __u8 kind, __u16 syscall)
 {
-	struct regs in;
-	if (!exit_args(&in))
-		return 0;
 	struct scratch *s = begin_event(kind, syscall);
 	if (!s)
 		return 0;
-	s->ev.fd = in.args[0];
-	s->ev.ret = ctx->ret;
-	fill_socket(&s->ev, in.args[0]);
-	__u64 len = in.args[2];
+	s->ev.fd = in->args[0];
+	s->ev.ret = ret;
+	fill_socket(&s->ev, in->args[0]);
+	__u64 len = in->args[2];
 	if (len > 128)
 		len = 128;
-	s->ev.data_len = in.args[2];
-	s->ev.copied = copy_user(s, 0, (const void *)in.args[1], len);
-	submit(ctx, s, &in);
+	s->ev.data_len = in->args[2];
+	s->ev.copied = copy_user(s, 0, (const void *)in->args[1], len);
+	submit(s, in);
 	return 0;
 }
 
-SEC("tracepoint/syscalls/sys_exit_bind")
-int exit_bind(struct syscall_exit_ctx *ctx)
+static __noinline int exit_bind(struct regs *in, long ret)
 {
-	return exit_sockaddr(ctx, EV_BIND, SC_BIND);
+	return exit_sockaddr(in, ret, EV_BIND, SC_BIND);
 }
 
-SEC("tracepoint/syscalls/sys_exit_connect")
-int exit_connect(struct syscall_exit_ctx *ctx)
+static __noinline int exit_connect(struct regs *in, long ret)
 {
-	return exit_sockaddr(ctx, EV_CONNECT, SC_CONNECT);
+	return exit_sockaddr(in, ret, EV_CONNECT, SC_CONNECT);
 }
 
 /**
@@ -635,46 +621,38 @@ int exit_connect(struct syscall_exit_ctx *ctx)
  * checking, multicast groups) and, with iptables-legacy, the whole rule
  * table written with IPT_SO_SET_REPLACE.
  */
-SEC("tracepoint/syscalls/sys_exit_setsockopt")
-int exit_setsockopt(struct syscall_exit_ctx *ctx)
+static __noinline int exit_setsockopt(struct regs *in, long ret)
 {
-	struct regs in;
-	if (!exit_args(&in))
-		return 0;
 	struct scratch *s = begin_event(EV_SETSOCKOPT, SC_SETSOCKOPT);
 	if (!s)
 		return 0;
-	s->ev.fd = in.args[0];
-	s->ev.ret = ctx->ret;
-	s->ev.args[0] = in.args[1]; /* level */
-	s->ev.args[1] = in.args[2]; /* optname */
-	fill_socket(&s->ev, in.args[0]);
-	s->ev.data_len = (__u32)in.args[4];
-	s->ev.copied = copy_user(s, 0, (const void *)in.args[3], (__u32)in.args[4]);
-	submit(ctx, s, &in);
+	s->ev.fd = in->args[0];
+	s->ev.ret = ret;
+	s->ev.args[0] = in->args[1]; /* level */
+	s->ev.args[1] = in->args[2]; /* optname */
+	fill_socket(&s->ev, in->args[0]);
+	s->ev.data_len = (__u32)in->args[4];
+	s->ev.copied = copy_user(s, 0, (const void *)in->args[3], (__u32)in->args[4]);
+	submit(s, in);
 	return 0;
 }
 
-SEC("tracepoint/syscalls/sys_exit_getsockopt")
-int exit_getsockopt(struct syscall_exit_ctx *ctx)
+static __noinline int exit_getsockopt(struct regs *in, long ret)
 {
-	struct regs in;
-	if (!exit_args(&in))
-		return 0;
 	struct scratch *s = begin_event(EV_GETSOCKOPT, SC_GETSOCKOPT);
 	if (!s)
 		return 0;
-	s->ev.fd = in.args[0];
-	s->ev.ret = ctx->ret;
-	s->ev.args[0] = in.args[1];
-	s->ev.args[1] = in.args[2];
-	fill_socket(&s->ev, in.args[0]);
+	s->ev.fd = in->args[0];
+	s->ev.ret = ret;
+	s->ev.args[0] = in->args[1];
+	s->ev.args[1] = in->args[2];
+	fill_socket(&s->ev, in->args[0]);
 	__u32 optlen = 0;
-	if (ctx->ret == 0 && !bpf_probe_read_user(&optlen, sizeof(optlen), (const void *)in.args[4])) {
+	if (ret == 0 && !bpf_probe_read_user(&optlen, sizeof(optlen), (const void *)in->args[4])) {
 		s->ev.data_len = optlen;
-		s->ev.copied = copy_user(s, 0, (const void *)in.args[3], optlen);
+		s->ev.copied = copy_user(s, 0, (const void *)in->args[3], optlen);
 	}
-	submit(ctx, s, &in);
+	submit(s, in);
 	return 0;
 }
 
@@ -686,13 +664,13 @@ int exit_getsockopt(struct syscall_exit_ctx *ctx)
  * container announces its address with a gratuitous ARP. Payloads of other
  * socket families are not recorded.
  */
-static __always_inline struct scratch *begin_netlink_io(struct regs *in, struct syscall_exit_ctx *ctx, __u8 kind, __u16 syscall)
+static __always_inline struct scratch *begin_netlink_io(struct regs *in, long ret, __u8 kind, __u16 syscall)
 {
 	struct scratch *s = begin_event(kind, syscall);
 	if (!s)
 		return 0;
 	s->ev.fd = in->args[0];
-	s->ev.ret = ctx->ret;
+	s->ev.ret = ret;
 	fill_socket(&s->ev, in->args[0]);
 	if (s->ev.sock_family == AF_PACKET && kind == EV_SEND)
 		return s;
@@ -713,86 +691,70 @@ static __always_inline __u64 payload_len(struct scratch *s, __u64 len)
 	return len;
 }
 
-SEC("tracepoint/syscalls/sys_exit_sendto")
-int exit_sendto(struct syscall_exit_ctx *ctx)
+static __noinline int exit_sendto(struct regs *in, long ret)
 {
-	struct regs in;
-	if (!exit_args(&in))
-		return 0;
-	struct scratch *s = begin_netlink_io(&in, ctx, EV_SEND, SC_SENDTO);
+	struct scratch *s = begin_netlink_io(in, ret, EV_SEND, SC_SENDTO);
 	if (!s)
 		return 0;
-	s->ev.args[0] = in.args[3]; /* flags */
-	__u64 len = in.args[2];
+	s->ev.args[0] = in->args[3]; /* flags */
+	__u64 len = in->args[2];
 	s->ev.data_len = len;
-	s->ev.copied = copy_user(s, 0, (const void *)in.args[1], payload_len(s, len));
-	submit(ctx, s, &in);
+	s->ev.copied = copy_user(s, 0, (const void *)in->args[1], payload_len(s, len));
+	submit(s, in);
 	return 0;
 }
 
-SEC("tracepoint/syscalls/sys_exit_sendmsg")
-int exit_sendmsg(struct syscall_exit_ctx *ctx)
+static __noinline int exit_sendmsg(struct regs *in, long ret)
 {
-	struct regs in;
-	if (!exit_args(&in))
-		return 0;
-	struct scratch *s = begin_netlink_io(&in, ctx, EV_SEND, SC_SENDMSG);
+	struct scratch *s = begin_netlink_io(in, ret, EV_SEND, SC_SENDMSG);
 	if (!s)
 		return 0;
-	s->ev.args[0] = in.args[2]; /* flags */
+	s->ev.args[0] = in->args[2]; /* flags */
 	struct user_msghdr msg;
-	if (bpf_probe_read_user(&msg, sizeof(msg), (const void *)in.args[1])) {
+	if (bpf_probe_read_user(&msg, sizeof(msg), (const void *)in->args[1])) {
 		s->ev.flags |= EVF_READ_FAULT;
 	} else {
 		__u64 total = iovecs_len(msg.msg_iov, msg.msg_iovlen);
 		s->ev.data_len = total;
 		s->ev.copied = copy_iovecs(msg.msg_iov, msg.msg_iovlen, payload_len(s, total));
 	}
-	submit(ctx, s, &in);
+	submit(s, in);
 	return 0;
 }
 
-SEC("tracepoint/syscalls/sys_exit_recvfrom")
-int exit_recvfrom(struct syscall_exit_ctx *ctx)
+static __noinline int exit_recvfrom(struct regs *in, long ret)
 {
-	struct regs in;
-	if (!exit_args(&in))
-		return 0;
-	struct scratch *s = begin_netlink_io(&in, ctx, EV_RECV, SC_RECVFROM);
+	struct scratch *s = begin_netlink_io(in, ret, EV_RECV, SC_RECVFROM);
 	if (!s)
 		return 0;
-	s->ev.args[0] = in.args[3]; /* flags */
-	if (ctx->ret > 0) {
-		__u64 n = ctx->ret;
-		if (n > in.args[2]) /* MSG_TRUNC reports the full length */
-			n = in.args[2];
-		s->ev.data_len = ctx->ret;
-		s->ev.copied = copy_user(s, 0, (const void *)in.args[1], n);
+	s->ev.args[0] = in->args[3]; /* flags */
+	if (ret > 0) {
+		__u64 n = ret;
+		if (n > in->args[2]) /* MSG_TRUNC reports the full length */
+			n = in->args[2];
+		s->ev.data_len = ret;
+		s->ev.copied = copy_user(s, 0, (const void *)in->args[1], n);
 	}
-	submit(ctx, s, &in);
+	submit(s, in);
 	return 0;
 }
 
-SEC("tracepoint/syscalls/sys_exit_recvmsg")
-int exit_recvmsg(struct syscall_exit_ctx *ctx)
+static __noinline int exit_recvmsg(struct regs *in, long ret)
 {
-	struct regs in;
-	if (!exit_args(&in))
-		return 0;
-	struct scratch *s = begin_netlink_io(&in, ctx, EV_RECV, SC_RECVMSG);
+	struct scratch *s = begin_netlink_io(in, ret, EV_RECV, SC_RECVMSG);
 	if (!s)
 		return 0;
-	s->ev.args[0] = in.args[2]; /* flags */
+	s->ev.args[0] = in->args[2]; /* flags */
 	struct user_msghdr msg;
-	if (ctx->ret > 0) {
-		if (bpf_probe_read_user(&msg, sizeof(msg), (const void *)in.args[1])) {
+	if (ret > 0) {
+		if (bpf_probe_read_user(&msg, sizeof(msg), (const void *)in->args[1])) {
 			s->ev.flags |= EVF_READ_FAULT;
 		} else {
-			s->ev.data_len = ctx->ret;
-			s->ev.copied = copy_iovecs(msg.msg_iov, msg.msg_iovlen, ctx->ret);
+			s->ev.data_len = ret;
+			s->ev.copied = copy_iovecs(msg.msg_iov, msg.msg_iovlen, ret);
 		}
 	}
-	submit(ctx, s, &in);
+	submit(s, in);
 	return 0;
 }
 
@@ -917,7 +879,7 @@ static __always_inline bool report_mapping(__u64 addr, __u8 flags)
 	bpf_loop(PATH_DEPTH, path_step, &w, 0);
 	s->ev.copied = w.off;
 	s->ev.data_len = w.off;
-	submit(0, s, 0);
+	submit(s, 0);
 	return true;
 }
 
@@ -981,14 +943,10 @@ static long auxv_step(__u64 i, struct auxv_walk *w)
  * The fd is remembered so the following read() or write() can be shown as
  * `path = value`. Paths relative to a directory fd are not recognised.
  */
-SEC("tracepoint/syscalls/sys_exit_openat")
-int exit_openat(struct syscall_exit_ctx *ctx)
+static __noinline int exit_openat(struct regs *in, long ret)
 {
-	struct regs in;
-	if (!exit_args(&in))
-		return 0;
 	char prefix[10];
-	if (bpf_probe_read_user(prefix, sizeof(prefix), (const void *)in.args[1]))
+	if (bpf_probe_read_user(prefix, sizeof(prefix), (const void *)in->args[1]))
 		return 0;
 	if (prefix[0] != '/' || prefix[1] != 'p' || prefix[2] != 'r' || prefix[3] != 'o' ||
 	    prefix[4] != 'c' || prefix[5] != '/' || prefix[6] != 's' || prefix[7] != 'y' ||
@@ -997,25 +955,22 @@ int exit_openat(struct syscall_exit_ctx *ctx)
 	struct scratch *s = begin_event(EV_OPEN, SC_OPENAT);
 	if (!s)
 		return 0;
-	s->ev.ret = ctx->ret;
-	s->ev.fd = ctx->ret;
-	s->ev.args[0] = in.args[2]; /* flags */
-	__u32 n = copy_user_str(s, 0, (const void *)in.args[1], SYSCTL_PATH_MAX);
+	s->ev.ret = ret;
+	s->ev.fd = ret;
+	s->ev.args[0] = in->args[2]; /* flags */
+	__u32 n = copy_user_str(s, 0, (const void *)in->args[1], SYSCTL_PATH_MAX);
 	s->ev.copied = n;
 	s->ev.data_len = n;
-	if (ctx->ret >= 0 && n > 0)
-		track_sysctl_fd(s->ev.pid, ctx->ret, 0);
-	submit(ctx, s, &in);
+	if (ret >= 0 && n > 0)
+		track_sysctl_fd(s->ev.pid, ret, 0);
+	submit(s, in);
 	return 0;
 }
 
 /* Payload of read/write events: the path, a NUL, then the bytes. */
-static __always_inline int exit_sysctl_io(struct syscall_exit_ctx *ctx, __u8 kind, __u16 syscall)
+static __always_inline int exit_sysctl_io(struct regs *in, long ret, __u8 kind, __u16 syscall)
 {
-	struct regs in;
-	if (!exit_args(&in))
-		return 0;
-	struct fd_key key = {.tgid = current_tgid(), .fd = in.args[0]};
+	struct fd_key key = {.tgid = current_tgid(), .fd = in->args[0]};
 	struct sysctl_file *file = bpf_map_lookup_elem(&sysctl_fds, &key);
 	if (!file)
 		return 0;
@@ -1028,38 +983,33 @@ static __always_inline int exit_sysctl_io(struct syscall_exit_ctx *ctx, __u8 kin
 	struct scratch *s = begin_event(kind, syscall);
 	if (!s)
 		return 0;
-	s->ev.fd = in.args[0];
-	s->ev.ret = ctx->ret;
+	s->ev.fd = in->args[0];
+	s->ev.ret = ret;
 	long n = bpf_probe_read_kernel_str(s->data, SYSCTL_PATH_MAX, file->path);
 	__u32 off = n > 0 ? n : 0;
-	__u64 len = kind == EV_WRITE ? in.args[2] : (ctx->ret > 0 ? ctx->ret : 0);
+	__u64 len = kind == EV_WRITE ? in->args[2] : (ret > 0 ? ret : 0);
 	if (len > SYSCTL_DATA_MAX)
 		len = SYSCTL_DATA_MAX;
-	__u32 copied = copy_user(s, off, (const void *)in.args[1], len);
-	s->ev.data_len = off + (kind == EV_WRITE ? in.args[2] : len);
+	__u32 copied = copy_user(s, off, (const void *)in->args[1], len);
+	s->ev.data_len = off + (kind == EV_WRITE ? in->args[2] : len);
 	s->ev.copied = off + copied;
-	submit(ctx, s, &in);
+	submit(s, in);
 	return 0;
 }
 
-SEC("tracepoint/syscalls/sys_exit_write")
-int exit_write(struct syscall_exit_ctx *ctx)
+static __noinline int exit_write(struct regs *in, long ret)
 {
-	return exit_sysctl_io(ctx, EV_WRITE, SC_WRITE);
+	return exit_sysctl_io(in, ret, EV_WRITE, SC_WRITE);
 }
 
-SEC("tracepoint/syscalls/sys_exit_read")
-int exit_read(struct syscall_exit_ctx *ctx)
+static __noinline int exit_read(struct regs *in, long ret)
 {
-	return exit_sysctl_io(ctx, EV_READ, SC_READ);
+	return exit_sysctl_io(in, ret, EV_READ, SC_READ);
 }
 
-SEC("tracepoint/syscalls/sys_enter_close")
-int enter_close(struct syscall_enter_ctx *ctx)
+static __noinline int enter_close(struct regs *in)
 {
-	if (!is_traced())
-		return 0;
-	struct fd_key key = {.tgid = current_tgid(), .fd = ctx->args[0]};
+	struct fd_key key = {.tgid = current_tgid(), .fd = in->args[0]};
 	untrack_sysctl_fd(&key);
 	return 0;
 }
@@ -1069,32 +1019,29 @@ int enter_close(struct syscall_enter_ctx *ctx)
  * moves it onto fd 1 before writing, so the sysctl file follows the dup.
  * Whatever the target fd named before is closed by the dup.
  */
-static __always_inline int exit_dup(struct syscall_exit_ctx *ctx, __u32 syscall)
+static __always_inline int exit_dup(struct regs *in, long ret, __u32 syscall)
 {
-	struct regs in;
-	if (ctx->ret < 0 || !exit_args(&in))
+	if (ret < 0)
 		return 0;
 	__u32 tgid = current_tgid();
-	struct fd_key from = {.tgid = tgid, .fd = in.args[0]};
-	struct fd_key to = {.tgid = tgid, .fd = ctx->ret};
+	struct fd_key from = {.tgid = tgid, .fd = in->args[0]};
+	struct fd_key to = {.tgid = tgid, .fd = ret};
 	struct sysctl_file *file = bpf_map_lookup_elem(&sysctl_fds, &from);
 	if (file)
-		track_sysctl_fd(tgid, ctx->ret, file);
+		track_sysctl_fd(tgid, ret, file);
 	else
 		untrack_sysctl_fd(&to);
 	return 0;
 }
 
-SEC("tracepoint/syscalls/sys_exit_dup2")
-int exit_dup2(struct syscall_exit_ctx *ctx)
+static __noinline int exit_dup2(struct regs *in, long ret)
 {
-	return exit_dup(ctx, SC_DUP);
+	return exit_dup(in, ret, SC_DUP);
 }
 
-SEC("tracepoint/syscalls/sys_exit_dup3")
-int exit_dup3(struct syscall_exit_ctx *ctx)
+static __noinline int exit_dup3(struct regs *in, long ret)
 {
-	return exit_dup(ctx, SC_DUP);
+	return exit_dup(in, ret, SC_DUP);
 }
 
 /* ---- exec --------------------------------------------------------------- */
@@ -1125,38 +1072,34 @@ static long argv_step(__u64 i, struct argv_walk *w)
  * execve(): a helper program starts (iptables, nft, ip, modprobe). Payload:
  * the filename, a NUL, then argv as NUL-terminated strings.
  */
-SEC("tracepoint/syscalls/sys_enter_execve")
-int enter_execve(struct syscall_enter_ctx *ctx)
+static __noinline int enter_execve(struct regs *in)
 {
-	if (!is_traced())
-		return 0;
 	struct scratch *s = begin_event(EV_EXEC, SC_EXECVE);
 	if (!s)
 		return 0;
-	struct argv_walk w = {.argv = (const char *const *)ctx->args[1]};
-	w.off = copy_user_str(s, 0, (const void *)ctx->args[0], ARG_MAX_LEN);
+	struct argv_walk w = {.argv = (const char *const *)in->args[1]};
+	w.off = copy_user_str(s, 0, (const void *)in->args[0], ARG_MAX_LEN);
 	bpf_loop(MAX_ARGS, argv_step, &w, 0);
 	__u32 off = w.off;
 	int argc = w.argc;
 	s->ev.args[0] = argc;
 	s->ev.copied = off;
 	s->ev.data_len = off;
-	submit(ctx, s, 0);
+	submit(s, 0);
 	return 0;
 }
 
 /* An execve that failed: the old program goes on. A successful exec is
  * reported by handle_exec, from the kernel's own exec notification. */
-SEC("tracepoint/syscalls/sys_exit_execve")
-int exit_execve(struct syscall_exit_ctx *ctx)
+static __noinline int exit_execve(struct regs *in, long ret)
 {
-	if (ctx->ret >= 0 || !is_traced())
+	if (ret >= 0)
 		return 0;
 	struct scratch *s = begin_event(EV_EXEC_RESULT, SC_EXECVE);
 	if (!s)
 		return 0;
-	s->ev.ret = ctx->ret;
-	submit(ctx, s, 0);
+	s->ev.ret = ret;
+	submit(s, 0);
 	return 0;
 }
 
@@ -1186,7 +1129,7 @@ int handle_exec(__u64 *ctx)
 	struct scratch *s = begin_event(EV_EXEC_RESULT, SC_EXECVE);
 	if (!s)
 		return 0;
-	submit(ctx, s, 0);
+	submit(s, 0);
 	return 0;
 }
 
@@ -1194,16 +1137,125 @@ int handle_exec(__u64 *ctx)
  * mmap(2) of a file with PROT_EXEC: the dynamic loader maps a shared library's
  * code. Reported so that frames in it resolve to the library's symbols.
  */
-SEC("tracepoint/syscalls/sys_exit_mmap")
-int exit_mmap(struct syscall_exit_ctx *ctx)
+static __noinline int exit_mmap(struct regs *in, long ret)
 {
-	if (ctx->ret < 0 && ctx->ret > -4096)
+	if (ret < 0 && ret > -4096)
+		return 0;
+	if (!(in->args[2] & PROT_EXEC) || (in->args[3] & MAP_ANONYMOUS) || (int)in->args[4] < 0)
+		return 0;
+	report_mapping(ret, 0);
+	return 0;
+}
+
+/* ---- syscall dispatch ------------------------------------------------------ */
+
+/* x86-64 syscall numbers (arch/x86/entry/syscalls/syscall_64.tbl). */
+enum {
+	NR_read = 0,
+	NR_write = 1,
+	NR_close = 3,
+	NR_mmap = 9,
+	NR_ioctl = 16,
+	NR_dup2 = 33,
+	NR_socket = 41,
+	NR_connect = 42,
+	NR_sendto = 44,
+	NR_recvfrom = 45,
+	NR_sendmsg = 46,
+	NR_recvmsg = 47,
+	NR_bind = 49,
+	NR_setsockopt = 54,
+	NR_getsockopt = 55,
+	NR_execve = 59,
+	NR_openat = 257,
+	NR_dup3 = 292,
+};
+
+/* The registers of a syscall, from the pt_regs the raw tracepoints pass:
+ * typed BTF loads, no helper call. */
+static __always_inline void syscall_regs(struct pt_regs *regs, struct regs *out)
+{
+	out->args[0] = regs->di;
+	out->args[1] = regs->si;
+	out->args[2] = regs->dx;
+	out->args[3] = regs->r10;
+	out->args[4] = regs->r8;
+	out->args[5] = regs->r9;
+	out->ip = regs->ip;
+	out->bp = regs->bp;
+}
+
+/**
+ * raw_syscalls/sys_exit: every syscall of every process ends here, so the
+ * traced check comes first; a traced process's syscall goes to the
+ * handler of its number, at exit, when the return value is known and
+ * replies are in user memory. One raw tracepoint instead of one
+ * tracepoint per syscall: no per-event perf record to build, and one
+ * attachment to undo (each detach waits for the kernel).
+ */
+SEC("tp_btf/sys_exit")
+int on_sys_exit(__u64 *ctx)
+{
+	if (!is_traced())
+		return 0;
+	struct pt_regs *regs = (struct pt_regs *)ctx[0];
+	long ret = ctx[1];
+	struct regs in;
+	syscall_regs(regs, &in);
+	switch (regs->orig_ax) {
+	case NR_ioctl:
+		return exit_ioctl(&in, ret);
+	case NR_socket:
+		return exit_socket(&in, ret);
+	case NR_bind:
+		return exit_bind(&in, ret);
+	case NR_connect:
+		return exit_connect(&in, ret);
+	case NR_sendto:
+		return exit_sendto(&in, ret);
+	case NR_sendmsg:
+		return exit_sendmsg(&in, ret);
+	case NR_recvfrom:
+		return exit_recvfrom(&in, ret);
+	case NR_recvmsg:
+		return exit_recvmsg(&in, ret);
+	case NR_setsockopt:
+		return exit_setsockopt(&in, ret);
+	case NR_getsockopt:
+		return exit_getsockopt(&in, ret);
+	case NR_openat:
+		return exit_openat(&in, ret);
+	case NR_write:
+		return exit_write(&in, ret);
+	case NR_read:
+		return exit_read(&in, ret);
+	case NR_dup2:
+		return exit_dup2(&in, ret);
+	case NR_dup3:
+		return exit_dup3(&in, ret);
+	case NR_execve:
+		return exit_execve(&in, ret);
+	case NR_mmap:
+		return exit_mmap(&in, ret);
+	}
+	return 0;
+}
+
+/**
+ * raw_syscalls/sys_enter: the two syscalls seen at entry. execve's
+ * arguments vanish with the old image; close must forget the fd before it
+ * can be reused.
+ */
+SEC("tp_btf/sys_enter")
+int on_sys_enter(__u64 *ctx)
+{
+	struct pt_regs *regs = (struct pt_regs *)ctx[0];
+	long id = ctx[1];
+	if ((id != NR_execve && id != NR_close) || !is_traced())
 		return 0;
 	struct regs in;
-	if (!exit_args(&in))
-		return 0;
-	if (!(in.args[2] & PROT_EXEC) || (in.args[3] & MAP_ANONYMOUS) || (int)in.args[4] < 0)
-		return 0;
-	report_mapping(ctx->ret, 0);
-	return 0;
+	syscall_regs(regs, &in);
+	if (id == NR_execve)
+		return enter_execve(&in);
+	return enter_close(&in);
 }

@@ -77,38 +77,21 @@ type NetexploreTask struct {
 //
 // Used for safe lookups in a Collection or CollectionSpec.
 const (
-	NetexploreMapEvents          = "events"
-	NetexploreMapScratch         = "scratch"
-	NetexploreMapSockCache       = "sock_cache"
-	NetexploreMapStats           = "stats"
-	NetexploreMapSysctlFds       = "sysctl_fds"
-	NetexploreMapTraced          = "traced"
-	NetexploreProgEnterClose     = "enter_close"
-	NetexploreProgEnterExecve    = "enter_execve"
-	NetexploreProgExitBind       = "exit_bind"
-	NetexploreProgExitConnect    = "exit_connect"
-	NetexploreProgExitDup2       = "exit_dup2"
-	NetexploreProgExitDup3       = "exit_dup3"
-	NetexploreProgExitExecve     = "exit_execve"
-	NetexploreProgExitGetsockopt = "exit_getsockopt"
-	NetexploreProgExitIoctl      = "exit_ioctl"
-	NetexploreProgExitMmap       = "exit_mmap"
-	NetexploreProgExitOpenat     = "exit_openat"
-	NetexploreProgExitRead       = "exit_read"
-	NetexploreProgExitRecvfrom   = "exit_recvfrom"
-	NetexploreProgExitRecvmsg    = "exit_recvmsg"
-	NetexploreProgExitSendmsg    = "exit_sendmsg"
-	NetexploreProgExitSendto     = "exit_sendto"
-	NetexploreProgExitSetsockopt = "exit_setsockopt"
-	NetexploreProgExitSocket     = "exit_socket"
-	NetexploreProgExitWrite      = "exit_write"
-	NetexploreProgHandleExec     = "handle_exec"
-	NetexploreProgHandleExit     = "handle_exit"
-	NetexploreProgHandleFork     = "handle_fork"
-	NetexploreVarCaptureStacks   = "capture_stacks"
-	NetexploreVarDataLimit       = "data_limit"
-	NetexploreVarUnusedEvent     = "unused_event"
-	NetexploreVarWakeupBytes     = "wakeup_bytes"
+	NetexploreMapEvents        = "events"
+	NetexploreMapScratch       = "scratch"
+	NetexploreMapSockCache     = "sock_cache"
+	NetexploreMapStats         = "stats"
+	NetexploreMapSysctlFds     = "sysctl_fds"
+	NetexploreMapTraced        = "traced"
+	NetexploreProgHandleExec   = "handle_exec"
+	NetexploreProgHandleExit   = "handle_exit"
+	NetexploreProgHandleFork   = "handle_fork"
+	NetexploreProgOnSysEnter   = "on_sys_enter"
+	NetexploreProgOnSysExit    = "on_sys_exit"
+	NetexploreVarCaptureStacks = "capture_stacks"
+	NetexploreVarDataLimit     = "data_limit"
+	NetexploreVarUnusedEvent   = "unused_event"
+	NetexploreVarWakeupBytes   = "wakeup_bytes"
 )
 
 // LoadNetexplore returns the embedded CollectionSpec for Netexplore.
@@ -153,28 +136,11 @@ type NetexploreSpecs struct {
 //
 // It can be passed ebpf.CollectionSpec.Assign.
 type NetexploreProgramSpecs struct {
-	EnterClose     *ebpf.ProgramSpec `ebpf:"enter_close"`
-	EnterExecve    *ebpf.ProgramSpec `ebpf:"enter_execve"`
-	ExitBind       *ebpf.ProgramSpec `ebpf:"exit_bind"`
-	ExitConnect    *ebpf.ProgramSpec `ebpf:"exit_connect"`
-	ExitDup2       *ebpf.ProgramSpec `ebpf:"exit_dup2"`
-	ExitDup3       *ebpf.ProgramSpec `ebpf:"exit_dup3"`
-	ExitExecve     *ebpf.ProgramSpec `ebpf:"exit_execve"`
-	ExitGetsockopt *ebpf.ProgramSpec `ebpf:"exit_getsockopt"`
-	ExitIoctl      *ebpf.ProgramSpec `ebpf:"exit_ioctl"`
-	ExitMmap       *ebpf.ProgramSpec `ebpf:"exit_mmap"`
-	ExitOpenat     *ebpf.ProgramSpec `ebpf:"exit_openat"`
-	ExitRead       *ebpf.ProgramSpec `ebpf:"exit_read"`
-	ExitRecvfrom   *ebpf.ProgramSpec `ebpf:"exit_recvfrom"`
-	ExitRecvmsg    *ebpf.ProgramSpec `ebpf:"exit_recvmsg"`
-	ExitSendmsg    *ebpf.ProgramSpec `ebpf:"exit_sendmsg"`
-	ExitSendto     *ebpf.ProgramSpec `ebpf:"exit_sendto"`
-	ExitSetsockopt *ebpf.ProgramSpec `ebpf:"exit_setsockopt"`
-	ExitSocket     *ebpf.ProgramSpec `ebpf:"exit_socket"`
-	ExitWrite      *ebpf.ProgramSpec `ebpf:"exit_write"`
-	HandleExec     *ebpf.ProgramSpec `ebpf:"handle_exec"`
-	HandleExit     *ebpf.ProgramSpec `ebpf:"handle_exit"`
-	HandleFork     *ebpf.ProgramSpec `ebpf:"handle_fork"`
+	HandleExec *ebpf.ProgramSpec `ebpf:"handle_exec"`
+	HandleExit *ebpf.ProgramSpec `ebpf:"handle_exit"`
+	HandleFork *ebpf.ProgramSpec `ebpf:"handle_fork"`
+	OnSysEnter *ebpf.ProgramSpec `ebpf:"on_sys_enter"`
+	OnSysExit  *ebpf.ProgramSpec `ebpf:"on_sys_exit"`
 }
 
 // NetexploreMapSpecs contains maps before they are loaded into the kernel.
@@ -252,54 +218,20 @@ type NetexploreVariables struct {
 //
 // It can be passed to LoadNetexploreObjects or ebpf.CollectionSpec.LoadAndAssign.
 type NetexplorePrograms struct {
-	EnterClose     *ebpf.Program `ebpf:"enter_close"`
-	EnterExecve    *ebpf.Program `ebpf:"enter_execve"`
-	ExitBind       *ebpf.Program `ebpf:"exit_bind"`
-	ExitConnect    *ebpf.Program `ebpf:"exit_connect"`
-	ExitDup2       *ebpf.Program `ebpf:"exit_dup2"`
-	ExitDup3       *ebpf.Program `ebpf:"exit_dup3"`
-	ExitExecve     *ebpf.Program `ebpf:"exit_execve"`
-	ExitGetsockopt *ebpf.Program `ebpf:"exit_getsockopt"`
-	ExitIoctl      *ebpf.Program `ebpf:"exit_ioctl"`
-	ExitMmap       *ebpf.Program `ebpf:"exit_mmap"`
-	ExitOpenat     *ebpf.Program `ebpf:"exit_openat"`
-	ExitRead       *ebpf.Program `ebpf:"exit_read"`
-	ExitRecvfrom   *ebpf.Program `ebpf:"exit_recvfrom"`
-	ExitRecvmsg    *ebpf.Program `ebpf:"exit_recvmsg"`
-	ExitSendmsg    *ebpf.Program `ebpf:"exit_sendmsg"`
-	ExitSendto     *ebpf.Program `ebpf:"exit_sendto"`
-	ExitSetsockopt *ebpf.Program `ebpf:"exit_setsockopt"`
-	ExitSocket     *ebpf.Program `ebpf:"exit_socket"`
-	ExitWrite      *ebpf.Program `ebpf:"exit_write"`
-	HandleExec     *ebpf.Program `ebpf:"handle_exec"`
-	HandleExit     *ebpf.Program `ebpf:"handle_exit"`
-	HandleFork     *ebpf.Program `ebpf:"handle_fork"`
+	HandleExec *ebpf.Program `ebpf:"handle_exec"`
+	HandleExit *ebpf.Program `ebpf:"handle_exit"`
+	HandleFork *ebpf.Program `ebpf:"handle_fork"`
+	OnSysEnter *ebpf.Program `ebpf:"on_sys_enter"`
+	OnSysExit  *ebpf.Program `ebpf:"on_sys_exit"`
 }
 
 func (p *NetexplorePrograms) Close() error {
 	return _NetexploreClose(
-		p.EnterClose,
-		p.EnterExecve,
-		p.ExitBind,
-		p.ExitConnect,
-		p.ExitDup2,
-		p.ExitDup3,
-		p.ExitExecve,
-		p.ExitGetsockopt,
-		p.ExitIoctl,
-		p.ExitMmap,
-		p.ExitOpenat,
-		p.ExitRead,
-		p.ExitRecvfrom,
-		p.ExitRecvmsg,
-		p.ExitSendmsg,
-		p.ExitSendto,
-		p.ExitSetsockopt,
-		p.ExitSocket,
-		p.ExitWrite,
 		p.HandleExec,
 		p.HandleExit,
 		p.HandleFork,
+		p.OnSysEnter,
+		p.OnSysExit,
 	)
 }
 

@@ -145,6 +145,7 @@ struct socket {
 struct pt_regs {
 	unsigned long bp;
 	unsigned long ip;
+	unsigned long orig_ax;
 	unsigned long r10;
 	unsigned long r9;
 	unsigned long r8;
@@ -164,31 +165,6 @@ struct task_struct {
 };
 
 #pragma clang attribute pop
-
-/* Tracepoint contexts, as described by
- * /sys/kernel/tracing/events/syscalls/sys_{enter,exit}_* /format. */
-struct syscall_enter_ctx {
-	__u64 common;
-	int nr;
-	int pad;
-	__u64 args[6];
-};
-
-struct syscall_exit_ctx {
-	__u64 common;
-	int nr;
-	int pad;
-	long ret;
-};
-
-/* /sys/kernel/tracing/events/sched/sched_process_exit/format */
-struct sched_exit_ctx {
-	__u64 common;
-	char comm[16];
-	int pid;
-	int prio;
-	bool group_dead;
-};
 
 /* Userspace structures copied with bpf_probe_read_user. */
 struct user_msghdr {

@@ -60,34 +60,23 @@ const MaxDataLimit = 32768
 // its resident size.
 const DefaultRingSize = 16 << 20
 
-// hook is one tracepoint the probe attaches to.
+// hook is one raw (BTF) tracepoint the probe attaches to.
 type hook struct {
-	group, name string
-	prog        func(*bpf.NetexplorePrograms) *ebpf.Program
-	required    bool // the probe is useless without it
+	name string
+	prog func(*bpf.NetexplorePrograms) *ebpf.Program
+	why  string // what the probe cannot do without it
 }
 
+// hooks are all the probe needs: the entry and exit of every syscall (the
+// probe dispatches on the syscall number) and the process tree's births,
+// execs and deaths. Few attachments keep setup and teardown short: each
+// detach waits for the kernel.
 var hooks = []hook{
-	{"sched", "sched_process_exit", func(p *bpf.NetexplorePrograms) *ebpf.Program { return p.HandleExit }, true},
-	{"syscalls", "sys_exit_ioctl", func(p *bpf.NetexplorePrograms) *ebpf.Program { return p.ExitIoctl }, true},
-	{"syscalls", "sys_exit_socket", func(p *bpf.NetexplorePrograms) *ebpf.Program { return p.ExitSocket }, false},
-	{"syscalls", "sys_exit_bind", func(p *bpf.NetexplorePrograms) *ebpf.Program { return p.ExitBind }, false},
-	{"syscalls", "sys_exit_connect", func(p *bpf.NetexplorePrograms) *ebpf.Program { return p.ExitConnect }, false},
-	{"syscalls", "sys_exit_sendto", func(p *bpf.NetexplorePrograms) *ebpf.Program { return p.ExitSendto }, true},
-	{"syscalls", "sys_exit_sendmsg", func(p *bpf.NetexplorePrograms) *ebpf.Program { return p.ExitSendmsg }, true},
-	{"syscalls", "sys_exit_recvfrom", func(p *bpf.NetexplorePrograms) *ebpf.Program { return p.ExitRecvfrom }, true},
-	{"syscalls", "sys_exit_recvmsg", func(p *bpf.NetexplorePrograms) *ebpf.Program { return p.ExitRecvmsg }, true},
-	{"syscalls", "sys_exit_setsockopt", func(p *bpf.NetexplorePrograms) *ebpf.Program { return p.ExitSetsockopt }, false},
-	{"syscalls", "sys_exit_getsockopt", func(p *bpf.NetexplorePrograms) *ebpf.Program { return p.ExitGetsockopt }, false},
-	{"syscalls", "sys_exit_openat", func(p *bpf.NetexplorePrograms) *ebpf.Program { return p.ExitOpenat }, false},
-	{"syscalls", "sys_exit_write", func(p *bpf.NetexplorePrograms) *ebpf.Program { return p.ExitWrite }, false},
-	{"syscalls", "sys_exit_read", func(p *bpf.NetexplorePrograms) *ebpf.Program { return p.ExitRead }, false},
-	{"syscalls", "sys_enter_close", func(p *bpf.NetexplorePrograms) *ebpf.Program { return p.EnterClose }, false},
-	{"syscalls", "sys_exit_dup2", func(p *bpf.NetexplorePrograms) *ebpf.Program { return p.ExitDup2 }, false},
-	{"syscalls", "sys_exit_dup3", func(p *bpf.NetexplorePrograms) *ebpf.Program { return p.ExitDup3 }, false},
-	{"syscalls", "sys_enter_execve", func(p *bpf.NetexplorePrograms) *ebpf.Program { return p.EnterExecve }, true},
-	{"syscalls", "sys_exit_execve", func(p *bpf.NetexplorePrograms) *ebpf.Program { return p.ExitExecve }, true},
-	{"syscalls", "sys_exit_mmap", func(p *bpf.NetexplorePrograms) *ebpf.Program { return p.ExitMmap }, false},
+	{"sys_exit", func(p *bpf.NetexplorePrograms) *ebpf.Program { return p.OnSysExit }, "needed to see syscalls"},
+	{"sys_enter", func(p *bpf.NetexplorePrograms) *ebpf.Program { return p.OnSysEnter }, "needed to see execve and close"},
+	{"sched_process_fork", func(p *bpf.NetexplorePrograms) *ebpf.Program { return p.HandleFork }, "needed to follow child processes"},
+	{"sched_process_exec", func(p *bpf.NetexplorePrograms) *ebpf.Program { return p.HandleExec }, "needed to see programs start"},
+	{"sched_process_exit", func(p *bpf.NetexplorePrograms) *ebpf.Program { return p.HandleExit }, "needed to see processes end"},
 }
 
 // Probe is the loaded and attached eBPF probe. Create it with [Open],
@@ -169,27 +158,10 @@ func orDefault(v, def int) int {
 }
 
 func (p *Probe) attach() error {
-	for _, t := range []struct {
-		prog *ebpf.Program
-		name string
-	}{
-		{p.objs.HandleFork, "tp_btf/sched_process_fork (needed to follow child processes)"},
-		{p.objs.HandleExec, "tp_btf/sched_process_exec (needed to see programs start)"},
-	} {
-		l, err := link.AttachTracing(link.TracingOptions{Program: t.prog})
-		if err != nil {
-			return fmt.Errorf("attaching %s: %w", t.name, err)
-		}
-		p.links = append(p.links, l)
-	}
 	for _, h := range hooks {
-		l, err := link.Tracepoint(h.group, h.name, h.prog(&p.objs.NetexplorePrograms), nil)
+		l, err := link.AttachTracing(link.TracingOptions{Program: h.prog(&p.objs.NetexplorePrograms)})
 		if err != nil {
-			if h.required {
-				return fmt.Errorf("attaching tracepoint %s/%s: %w", h.group, h.name, err)
-			}
-			p.unavailable = append(p.unavailable, fmt.Sprintf("%s/%s: %v", h.group, h.name, err))
-			continue
+			return fmt.Errorf("attaching tp_btf/%s (%s): %w", h.name, h.why, err)
 		}
 		p.links = append(p.links, l)
 	}
@@ -289,15 +261,9 @@ func (p *Probe) HookStats() []HookStat {
 	if p.stats == nil {
 		return nil
 	}
-	progs := map[string]*ebpf.Program{
-		"sched_process_fork": p.objs.HandleFork,
-		"sched_process_exec": p.objs.HandleExec,
-	}
-	for _, h := range hooks {
-		progs[h.name] = h.prog(&p.objs.NetexplorePrograms)
-	}
 	var out []HookStat
-	for name, prog := range progs {
+	for _, h := range hooks {
+		name, prog := h.name, h.prog(&p.objs.NetexplorePrograms)
 		st, err := prog.Stats()
 		if err == nil && st.RunCount > 0 {
 			out = append(out, HookStat{Name: name, Runs: st.RunCount, Time: st.Runtime})
@@ -307,14 +273,33 @@ func (p *Probe) HookStats() []HookStat {
 	return out
 }
 
+// Detach stops recording: no event is added to the ring buffer after it
+// returns, while those already there can still be read (see
+// [Probe.Drain]). A trace that ends when its command exits detaches
+// first, so that nothing a leftover child does afterwards is left
+// unread.
+func (p *Probe) Detach() error {
+	return errors.Join(p.detach()...)
+}
+
 // Close detaches every hook and frees the probe's kernel objects.
-// Detaching a tracepoint waits for a kernel grace period, tens of
-// milliseconds each, so the hooks are detached in parallel.
 func (p *Probe) Close() error {
 	var errs []error
 	if p.reader != nil {
 		errs = append(errs, p.reader.Close())
 	}
+	errs = append(errs, p.detach()...)
+	errs = append(errs, p.objs.Close())
+	if p.stats != nil {
+		errs = append(errs, p.stats.Close())
+		p.stats = nil
+	}
+	return errors.Join(errs...)
+}
+
+// detach closes every hook. Detaching a tracepoint waits for a kernel grace
+// period, tens of milliseconds each, so the hooks are detached in parallel.
+func (p *Probe) detach() []error {
 	var wg sync.WaitGroup
 	closeErrs := make([]error, len(p.links))
 	for i, l := range p.links {
@@ -325,14 +310,8 @@ func (p *Probe) Close() error {
 		}()
 	}
 	wg.Wait()
-	errs = append(errs, closeErrs...)
 	p.links = nil
-	errs = append(errs, p.objs.Close())
-	if p.stats != nil {
-		errs = append(errs, p.stats.Close())
-		p.stats = nil
-	}
-	return errors.Join(errs...)
+	return closeErrs
 }
 
 // pollInterval bounds how long an event can wait in the ring buffer before
