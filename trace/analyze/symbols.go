@@ -3,6 +3,7 @@ package analyze
 import (
 	"bufio"
 	"debug/elf"
+	"encoding/binary"
 	"fmt"
 	"hash/maphash"
 	"os"
@@ -240,14 +241,15 @@ func (s *Symbolizer) Resolve(pid uint32, stack []uint64) []Frame {
 	if len(stack) == 0 {
 		return nil
 	}
+	h := s.hashStack(stack)
 	s.mu.Lock()
 	p := s.procs[pid]
-	s.mu.Unlock()
 	if p == nil {
-		return s.resolve(nil, stack)
+		// Nothing known (yet) about the process: its stacks are still
+		// cached, until it exits.
+		p = &procMaps{}
+		s.procs[pid] = p
 	}
-	h := maphash.Bytes(s.seed, uint64Bytes(stack))
-	s.mu.Lock()
 	r, ok := p.stacks[h]
 	s.mu.Unlock()
 	if ok && slices.Equal(r.pcs, stack) {
@@ -391,12 +393,15 @@ func (s *Symbolizer) selfFrames(pc uint64, isReturn bool) []Frame {
 	return out
 }
 
-func uint64Bytes(v []uint64) []byte {
-	b := make([]byte, 0, 8*len(v))
-	for _, x := range v {
-		b = append(b, byte(x), byte(x>>8), byte(x>>16), byte(x>>24), byte(x>>32), byte(x>>40), byte(x>>48), byte(x>>56))
+func (s *Symbolizer) hashStack(stack []uint64) uint64 {
+	var h maphash.Hash
+	h.SetSeed(s.seed)
+	var b [8]byte
+	for _, pc := range stack {
+		binary.LittleEndian.PutUint64(b[:], pc)
+		h.Write(b[:])
 	}
-	return b
+	return h.Sum64()
 }
 
 type elfSymbol struct {
