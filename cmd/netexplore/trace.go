@@ -9,11 +9,13 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"strconv"
+	"strings"
+	"sync/atomic"
 	"syscall"
 	"time"
 
 	"github.com/netexplore/netexplore/trace/analyze"
-	"github.com/netexplore/netexplore/trace/event"
 	"github.com/netexplore/netexplore/trace/probe"
 )
 
@@ -28,13 +30,24 @@ func runTrace(args []string, stdout, stderr io.Writer) error {
 	verbose := fs.Bool("v", false, "text format: every decoded tree, dump replies included, plus a hex dump")
 	noStacks := fs.Bool("no-stacks", false, "do not capture user stacks (slightly faster)")
 	dataLimit := fs.Int("data-limit", probe.MaxDataLimit, "payload bytes copied per event (at most 32768)")
+	memLimit := fs.String("memory-limit", "256MiB", "memory netexplore may use (ring buffer, backlog, decoding), as `SIZE` (256MiB, 1GiB); "+
+		"when the output falls behind, the backlog goes to an unnamed temporary file")
+	maxTasks := fs.Int("max-tasks", probe.DefaultMaxTasks, "processes the probe can follow at once; children beyond are counted as lost")
+	maxFds := fs.Int("max-fds", probe.DefaultMaxFds, "open /proc/sys files the probe can track at once; reads and writes beyond are counted as lost")
+	detach := fs.Bool("detach-on-exit", false, "if netexplore dies, let COMMAND run on untraced (by default it is killed with netexplore)")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, `Usage: sudo netexplore trace [flags] -- COMMAND [ARGS...]
 
 Runs COMMAND and prints every ioctl, netlink message (requests and replies,
 decoded), /proc/sys read and write, socket option and exec that COMMAND and
 its children cause. Other processes are never recorded. The exit status is
-COMMAND's.
+COMMAND's. The last line counts the events and those lost, with the reason
+for each loss.
+
+Ctrl-C or SIGTERM stops COMMAND and still prints everything captured; a
+second one stops at once, counting what was not printed as lost. If
+netexplore dies, COMMAND is killed (see -detach-on-exit); a closed output
+pipe ends the trace quietly.
 
 Examples:
   sudo netexplore trace -- ip link add br0 type bridge
@@ -62,22 +75,39 @@ Flags:
 	if *dataLimit < 1 || *dataLimit > probe.MaxDataLimit {
 		return fmt.Errorf("--data-limit %d: must be between 1 and %d", *dataLimit, probe.MaxDataLimit)
 	}
+	if *maxTasks < 1 || *maxFds < 1 {
+		return errors.New("--max-tasks and --max-fds must be at least 1")
+	}
+	budget, err := parseSize(*memLimit)
+	if err != nil {
+		return fmt.Errorf("--memory-limit: %w", err)
+	}
+	mem, err := planMemory(budget)
+	if err != nil {
+		return fmt.Errorf("--memory-limit: %w", err)
+	}
 
-	out := stderr
+	out, toStderr := stderr, true
 	switch *output {
 	case "":
 	case "-":
-		out = stdout
+		out, toStderr = stdout, false
 	default:
 		f, err := os.Create(*output)
 		if err != nil {
 			return fmt.Errorf("creating trace file: %w", err)
 		}
 		defer f.Close()
-		out = f
+		out, toStderr = f, false
 	}
 
-	tracer, err := probe.Open(probe.Options{Stacks: !*noStacks, DataLimit: *dataLimit})
+	// The budget bounds the Go heap; the ring buffer is mapped outside it.
+	debug.SetMemoryLimit(mem.heap)
+	stats := os.Getenv("NETEXPLORE_STATS") != ""
+	tracer, err := probe.Open(probe.Options{
+		Stacks: !*noStacks, DataLimit: *dataLimit, RingSize: mem.ring,
+		MaxTasks: *maxTasks, MaxFds: *maxFds, Stats: stats,
+	})
 	if err != nil {
 		return err
 	}
@@ -86,7 +116,18 @@ Flags:
 		fmt.Fprintf(stderr, "netexplore: hook unavailable on this kernel, its events are missing: %s\n", u)
 	}
 
-	cmd, err := probe.StartTraced(argv, os.Stdin, stdout, stderr)
+	// The signals are caught before the command starts, so none is missed;
+	// SIGPIPE too, so that a closed output pipe is an error to handle, not
+	// a death.
+	sigs := make(chan os.Signal, 4)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM, syscall.SIGPIPE)
+	defer signal.Stop(sigs)
+
+	var startOpts []probe.StartOption
+	if *detach {
+		startOpts = append(startOpts, probe.Detached())
+	}
+	cmd, err := probe.StartTraced(argv, os.Stdin, stdout, stderr, startOpts...)
 	if err != nil {
 		return err
 	}
@@ -94,137 +135,307 @@ Flags:
 		cmd.Abort()
 		return err
 	}
-	// The terminal delivers Ctrl-C to the command too; netexplore stays to
-	// print the rest of the trace. SIGTERM sent to netexplore alone is
-	// passed on.
-	sigs := make(chan os.Signal, 1)
-	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
-	defer signal.Stop(sigs)
-	go func() {
-		for s := range sigs {
-			if s == syscall.SIGTERM {
-				cmd.Signal(s)
-			}
-		}
-	}()
+
+	backlog := probe.NewBacklog(mem.backlog, "")
+	defer backlog.Release()
+	bw := bufio.NewWriterSize(out, 256<<10)
+	pr := newTracePrinter(bw, backlog, *format == "json", analyze.TextOptions{Brief: *brief, Verbose: *verbose})
+	filled := make(chan error, 1)
+	go func() { filled <- probe.Fill(tracer, backlog) }()
+	printed := make(chan error, 1)
+	go func() { printed <- pr.run() }()
+
 	if err := cmd.Release(); err != nil {
 		cmd.Abort()
 		return err
 	}
-
-	// A burst queues many events at once; collecting garbage less often
-	// leaves more CPU to the traced command.
-	debug.SetGCPercent(400)
-	// The ring buffer is emptied by a reader that only parses records;
-	// decoding and printing happen behind a queue so they never slow it.
-	bw := bufio.NewWriterSize(out, 1<<16)
-	printer := newEventPrinter(bw, *format, analyze.TextOptions{Brief: *brief, Verbose: *verbose})
-	queue := probe.NewQueue(0)
-	filled := make(chan error, 1)
-	go func() { filled <- probe.Fill(tracer, queue) }()
-	printed := make(chan error, 1)
-	exited := make(chan struct{})
-	go func() { printed <- printer.drain(queue, bw, exited) }()
-
 	started := time.Now()
-	status, waitErr := cmd.Wait()
-	ran := time.Since(started)
-	close(exited)
-	if err := tracer.Drain(); err != nil {
-		return err
+	waited := make(chan waitResult, 1)
+	go func() {
+		status, err := cmd.Wait()
+		waited <- waitResult{status, err, time.Since(started)}
+	}()
+
+	t := traceRun{
+		cmd: cmd, tracer: tracer, backlog: backlog, printer: pr,
+		sigs: sigs, waited: waited, printed: printed, stderr: stderr, progress: !toStderr,
 	}
-	if err := errors.Join(<-filled, <-printed); err != nil {
-		return err
+	res := t.wait()
+	if res.brokenPipe {
+		// The reader of the output went away (`| head`): stop quietly.
+		cmd.Kill()
+		return exitError{0}
 	}
-	if waitErr != nil {
-		return fmt.Errorf("waiting for %s: %w", argv[0], waitErr)
+	fillErr := <-filled
+	if res.err != nil {
+		return res.err
 	}
-	lost, faults, err := tracer.Lost()
+	if fillErr != nil {
+		return fillErr
+	}
+	losses, err := tracer.Losses()
 	if err != nil {
 		return err
 	}
-	lost += queue.Dropped()
-	fmt.Fprintf(stderr, "netexplore: %d events, %d lost, command ran %.3fs", printer.count, lost, ran.Seconds())
-	if faults > 0 {
-		fmt.Fprintf(stderr, ", %d partial payloads (user memory not readable)", faults)
+	dropped, dropErr := backlog.Dropped()
+	losses.Backlog += dropped
+	losses.Abandoned += pr.abandoned
+	fmt.Fprintf(stderr, "netexplore: %d events, %d lost, command ran %.3fs", pr.count, losses.Total(), res.ran.Seconds())
+	if r := losses.Reasons(); r != "" {
+		fmt.Fprintf(stderr, " (lost: %s)", r)
+	}
+	if losses.Faults > 0 {
+		fmt.Fprintf(stderr, ", %d partial payloads (user memory not readable)", losses.Faults)
 	}
 	fmt.Fprintln(stderr)
-	if status != 0 {
-		return exitError{status}
+	if dropErr != nil {
+		fmt.Fprintf(stderr, "netexplore: %v\n", dropErr)
+	}
+	if stats {
+		printStats(stderr, pr, backlog, tracer)
+	}
+	if res.status != 0 {
+		return exitError{res.status}
 	}
 	return nil
 }
 
-// eventPrinter analyzes and prints events in the chosen format.
-type eventPrinter struct {
-	w        io.Writer
-	json     bool
-	opts     analyze.TextOptions
-	analyzer *analyze.Analyzer
-	count    int
+type waitResult struct {
+	status int
+	err    error
+	ran    time.Duration
 }
 
-func newEventPrinter(w io.Writer, format string, opts analyze.TextOptions) *eventPrinter {
-	return &eventPrinter{w: w, json: format == "json", opts: opts, analyzer: analyze.NewAnalyzer(analyze.NewSymbolizer())}
+// traceRun follows a running trace to its end: the command's exit, the
+// signals that interrupt it, and the printer catching up.
+type traceRun struct {
+	cmd      *probe.Traced
+	tracer   *probe.Probe
+	backlog  *probe.Backlog
+	printer  *tracePrinter
+	sigs     <-chan os.Signal
+	waited   <-chan waitResult
+	printed  <-chan error
+	stderr   io.Writer
+	progress bool // report the backlog while it drains (output is not stderr)
 }
 
-func (p *eventPrinter) print(e event.Event) error {
-	r := p.analyzer.Analyze(e)
-	if e.Kind == event.KindMmap {
-		return nil // bookkeeping for the symbolizer
-	}
-	p.count++
-	if p.json {
-		return analyze.WriteJSON(p.w, &r)
-	}
-	return analyze.WriteText(p.w, &r, p.opts)
+type runResult struct {
+	status     int
+	ran        time.Duration
+	err        error
+	brokenPipe bool
 }
 
-// During a burst of at least burstEvents per burstPause, decoding would
-// take CPU from the command being traced (on a small machine, its own
-// core); the printer then holds the output back until the burst ends or the
-// command exits. The events wait in the queue, so nothing is lost.
-const (
-	burstEvents = 10000
-	burstPause  = 200 * time.Millisecond
-)
+// interruptGrace is how long a command may take to exit after netexplore
+// passed it an interrupt before the trace ends without it.
+const interruptGrace = 2 * time.Second
 
-// drain prints queued events until the queue closes, flushing whenever it
-// Has caught up so an interactive trace appears without delay. exited
-// is closed when the traced command has exited.
-func (p *eventPrinter) drain(q *probe.Queue, w *bufio.Writer, exited <-chan struct{}) error {
-	var pending []event.Event
-	for {
-		batch := q.Take(nil)
-		if batch == nil {
-			if err := p.printAll(pending); err != nil {
-				return err
-			}
-			return w.Flush()
+func (t *traceRun) wait() runResult {
+	var res runResult
+	var grace, tick <-chan time.Time
+	running, interrupted, stopped := true, false, false
+	// stop ends the recording: the probe detaches, so nothing is added
+	// after what is already in the ring buffer, and the reader drains it.
+	stop := func() {
+		if stopped {
+			return
 		}
-		pending = append(pending, batch...)
-		if len(batch) >= burstEvents {
-			select {
-			case <-exited:
-			case <-time.After(burstPause):
+		stopped = true
+		t.tracer.Detach()
+		t.tracer.Drain()
+		if t.progress {
+			tick = time.Tick(time.Second)
+		}
+	}
+	for {
+		select {
+		case w := <-t.waited:
+			running = false
+			res.status, res.ran = w.status, w.ran
+			if w.err != nil {
+				res.err = fmt.Errorf("waiting for the command: %w", w.err)
+			}
+			stop()
+		case err := <-t.printed:
+			if errors.Is(err, syscall.EPIPE) {
+				res.brokenPipe = true
+				return res
+			}
+			if err != nil && res.err == nil {
+				res.err = err
+			}
+			if running {
+				// The printer can only end early on an error: stop the
+				// command rather than let it run on untraced.
+				t.cmd.Kill()
+				w := <-t.waited
+				res.status, res.ran = w.status, w.ran
+			}
+			return res
+		case s := <-t.sigs:
+			if s == syscall.SIGPIPE {
+				continue // a write to the closed pipe fails and says so
+			}
+			if interrupted {
+				// A second interrupt: print nothing more.
+				t.printer.abandon()
+				stop()
 				continue
 			}
+			interrupted = true
+			if running {
+				// Ctrl-C reached the command through the terminal;
+				// SIGTERM was sent to netexplore alone.
+				if s == syscall.SIGTERM {
+					t.cmd.Signal(s)
+				}
+				grace = time.After(interruptGrace)
+			}
+		case <-grace:
+			// The command ignores the interrupt: end the trace; the
+			// command dies with netexplore unless detached.
+			if running {
+				res.status = 128 + int(syscall.SIGTERM)
+				running = false
+				stop()
+			}
+		case <-tick:
+			st := t.backlog.Stats()
+			fmt.Fprintf(t.stderr, "netexplore: writing the trace: %d events to go (%s in memory, %s on disk)\n",
+				st.Records, mib(int64(st.InMemory)), mib(st.InFile))
 		}
-		if err := p.printAll(pending); err != nil {
-			return err
-		}
-		if err := w.Flush(); err != nil {
-			return err
-		}
-		pending = pending[:0]
 	}
 }
 
-func (p *eventPrinter) printAll(events []event.Event) error {
-	for i := range events {
-		if err := p.print(events[i]); err != nil {
+func mib(n int64) string { return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20)) }
+
+// tracePrinter parses, analyzes and prints the records of a backlog.
+type tracePrinter struct {
+	w        *bufio.Writer
+	backlog  *probe.Backlog
+	parser   probe.Parser
+	analyzer *analyze.Analyzer
+	printer  *analyze.Printer
+
+	count     int
+	abandoned uint64
+	stop      atomic.Bool
+	busy      time.Duration
+}
+
+func newTracePrinter(w *bufio.Writer, b *probe.Backlog, json bool, opts analyze.TextOptions) *tracePrinter {
+	return &tracePrinter{
+		w: w, backlog: b,
+		analyzer: analyze.NewAnalyzer(analyze.NewSymbolizer(), analyze.ShareResults()),
+		printer:  analyze.NewPrinter(json, opts),
+	}
+}
+
+// abandon makes run stop at the next record; what is left is counted.
+func (p *tracePrinter) abandon() { p.stop.Store(true) }
+
+// run prints every record until the backlog is closed and empty, flushing
+// whenever it has caught up, so an interactive trace appears at once.
+func (p *tracePrinter) run() error {
+	var r analyze.Record
+	var idle time.Duration
+	start := time.Now()
+	defer func() { p.busy = time.Since(start) - idle }()
+	p.backlog.OnIdle(func() func() {
+		p.w.Flush()
+		t := time.Now()
+		return func() { idle += time.Since(t) }
+	})
+	for {
+		rec, ok := p.backlog.Next()
+		if !ok {
+			return p.w.Flush()
+		}
+		if p.stop.Load() {
+			p.abandoned = 1 + p.backlog.Discard()
+			return p.w.Flush()
+		}
+		ev, err := p.parser.Parse(rec)
+		if err != nil {
+			return err
+		}
+		r.Event = ev
+		p.analyzer.AnalyzeInto(&r)
+		if r.Hidden() {
+			continue
+		}
+		p.count++
+		buf, err := p.printer.Append(p.w.AvailableBuffer(), &r)
+		if err != nil {
+			return err
+		}
+		if _, err := p.w.Write(buf); err != nil {
 			return err
 		}
 	}
-	return nil
+}
+
+// printStats reports where the time went (NETEXPLORE_STATS=1): the
+// decoder's rate, the backlog, and the kernel's time in each hook.
+func printStats(w io.Writer, pr *tracePrinter, b *probe.Backlog, tracer *probe.Probe) {
+	rate := 0.0
+	if pr.busy > 0 {
+		rate = float64(pr.count) / pr.busy.Seconds()
+	}
+	st := b.Stats()
+	fmt.Fprintf(w, "netexplore: decoder %d events in %.3fs busy (%.0f events/s); backlog spilled %s\n",
+		pr.count, pr.busy.Seconds(), rate, mib(int64(st.Spilled)))
+	var runs uint64
+	var total time.Duration
+	var parts []string
+	for _, h := range tracer.HookStats() {
+		runs += h.Runs
+		total += h.Time
+		parts = append(parts, fmt.Sprintf("%s %d×%dns", h.Name, h.Runs, h.Time.Nanoseconds()/int64(h.Runs)))
+	}
+	if runs > 0 {
+		fmt.Fprintf(w, "netexplore: kernel %d hook runs, %dns each on average: %s\n",
+			runs, total.Nanoseconds()/int64(runs), strings.Join(parts, ", "))
+	}
+}
+
+// memoryPlan divides a memory budget between the ring buffer (mapped twice
+// into netexplore's memory), the backlog held in memory before it spills,
+// and the Go heap.
+type memoryPlan struct {
+	ring    int
+	backlog int
+	heap    int64
+}
+
+// minMemoryLimit is the smallest budget netexplore runs in.
+const minMemoryLimit = 64 << 20
+
+func planMemory(budget int64) (memoryPlan, error) {
+	if budget < minMemoryLimit {
+		return memoryPlan{}, fmt.Errorf("%s is too little: netexplore needs at least %s", mib(budget), mib(minMemoryLimit))
+	}
+	ring := 4 << 20
+	for int64(ring)*2*16 <= budget && ring < 64<<20 {
+		ring *= 2
+	}
+	// The binary, stacks and runtime take about 32 MiB outside the heap
+	// limit's control.
+	return memoryPlan{ring: ring, backlog: int(budget / 8), heap: budget - 2*int64(ring) - 32<<20}, nil
+}
+
+// parseSize reads a size such as 256MiB, 1GiB, 512M or 300000000 (bytes).
+func parseSize(s string) (int64, error) {
+	num := strings.TrimRight(s, "KMGiBkmgb")
+	unit := strings.ToLower(strings.TrimSuffix(strings.TrimSuffix(s[len(num):], "B"), "b"))
+	n, err := strconv.ParseFloat(num, 64)
+	if err != nil || n <= 0 {
+		return 0, fmt.Errorf("%q is not a size (use e.g. 256MiB or 1GiB)", s)
+	}
+	mult := map[string]float64{"": 1, "k": 1 << 10, "ki": 1 << 10, "m": 1 << 20, "mi": 1 << 20, "g": 1 << 30, "gi": 1 << 30}[unit]
+	if mult == 0 {
+		return 0, fmt.Errorf("%q: unknown unit %q (use KiB, MiB or GiB)", s, unit)
+	}
+	return int64(n * mult), nil
 }
