@@ -76,8 +76,8 @@ struct regs {
 
 /* What the probe keeps per traced process. */
 struct task {
-	__u32 sysctl_fds; /* entries of this process in sysctl_fds */
-	__u32 pad;
+	__u32 sysctl_fds;   /* entries of this process in sysctl_fds */
+	__u32 exec_pending; /* an execve was seen at entry, its result not yet */
 };
 
 struct fd_key {
@@ -1072,13 +1072,21 @@ static long argv_step(__u64 i, struct argv_walk *w)
  * execve(): a helper program starts (iptables, nft, ip, modprobe). Payload:
  * the filename, a NUL, then argv as NUL-terminated strings.
  */
-static __noinline int enter_execve(struct regs *in)
+static __noinline int enter_execve(struct regs *in, bool at)
 {
+	/* Only the result of an exec seen here is reported: a process that
+	 * was still becoming itself when it was followed (the exec shim)
+	 * does not report its own exec. */
+	struct task *t = traced_task();
+	if (t)
+		t->exec_pending = 1;
 	struct scratch *s = begin_event(EV_EXEC, SC_EXECVE);
 	if (!s)
 		return 0;
-	struct argv_walk w = {.argv = (const char *const *)in->args[1]};
-	w.off = copy_user_str(s, 0, (const void *)in->args[0], ARG_MAX_LEN);
+	/* execveat(dirfd, path, argv, ...) has its arguments one further. */
+	const void *path = (const void *)(at ? in->args[1] : in->args[0]);
+	struct argv_walk w = {.argv = (const char *const *)(at ? in->args[2] : in->args[1])};
+	w.off = copy_user_str(s, 0, path, ARG_MAX_LEN);
 	bpf_loop(MAX_ARGS, argv_step, &w, 0);
 	__u32 off = w.off;
 	int argc = w.argc;
@@ -1095,6 +1103,10 @@ static __noinline int exit_execve(struct regs *in, long ret)
 {
 	if (ret >= 0)
 		return 0;
+	struct task *t = traced_task();
+	if (!t || !t->exec_pending)
+		return 0;
+	t->exec_pending = 0;
 	struct scratch *s = begin_event(EV_EXEC_RESULT, SC_EXECVE);
 	if (!s)
 		return 0;
@@ -1114,8 +1126,10 @@ static __noinline int exit_execve(struct regs *in, long ret)
 SEC("tp_btf/sched_process_exec")
 int handle_exec(__u64 *ctx)
 {
-	if (!is_traced())
+	struct task *t = traced_task();
+	if (!t || !t->exec_pending)
 		return 0;
+	t->exec_pending = 0;
 	struct task_struct *task = bpf_get_current_task_btf();
 	struct mm_struct *mm = task->mm;
 	if (mm) {
@@ -1169,6 +1183,7 @@ enum {
 	NR_execve = 59,
 	NR_openat = 257,
 	NR_dup3 = 292,
+	NR_execveat = 322,
 };
 
 /* The registers of a syscall, from the pt_regs the raw tracepoints pass:
@@ -1234,6 +1249,7 @@ int on_sys_exit(__u64 *ctx)
 	case NR_dup3:
 		return exit_dup3(&in, ret);
 	case NR_execve:
+	case NR_execveat:
 		return exit_execve(&in, ret);
 	case NR_mmap:
 		return exit_mmap(&in, ret);
@@ -1242,20 +1258,20 @@ int on_sys_exit(__u64 *ctx)
 }
 
 /**
- * raw_syscalls/sys_enter: the two syscalls seen at entry. execve's
- * arguments vanish with the old image; close must forget the fd before it
- * can be reused.
+ * raw_syscalls/sys_enter: the syscalls seen at entry. The arguments of
+ * execve and execveat vanish with the old image; close must forget the fd
+ * before it can be reused.
  */
 SEC("tp_btf/sys_enter")
 int on_sys_enter(__u64 *ctx)
 {
 	struct pt_regs *regs = (struct pt_regs *)ctx[0];
 	long id = ctx[1];
-	if ((id != NR_execve && id != NR_close) || !is_traced())
+	if ((id != NR_execve && id != NR_execveat && id != NR_close) || !is_traced())
 		return 0;
 	struct regs in;
 	syscall_regs(regs, &in);
-	if (id == NR_execve)
-		return enter_execve(&in);
-	return enter_close(&in);
+	if (id == NR_close)
+		return enter_close(&in);
+	return enter_execve(&in, id == NR_execveat);
 }

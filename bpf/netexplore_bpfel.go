@@ -68,9 +68,9 @@ type NetexploreSysctlFile struct {
 }
 
 type NetexploreTask struct {
-	_         structs.HostLayout
-	SysctlFds uint32
-	Pad       uint32
+	_           structs.HostLayout
+	SysctlFds   uint32
+	ExecPending uint32
 }
 
 // Names of all BPF objects in the ELF.
