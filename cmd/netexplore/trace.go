@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"errors"
 	"flag"
 	"fmt"
@@ -9,6 +8,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -103,6 +103,13 @@ Flags:
 
 	// The budget bounds the Go heap; the ring buffer is mapped outside it.
 	debug.SetMemoryLimit(mem.heap)
+	if path := os.Getenv("NETEXPLORE_CPUPROFILE"); path != "" {
+		stop, err := startCPUProfile(path)
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
 	stats := os.Getenv("NETEXPLORE_STATS") != ""
 	tracer, err := probe.Open(probe.Options{
 		Stacks: !*noStacks, DataLimit: *dataLimit, RingSize: mem.ring,
@@ -138,8 +145,7 @@ Flags:
 
 	backlog := probe.NewBacklog(mem.backlog, "")
 	defer backlog.Release()
-	bw := bufio.NewWriterSize(out, 256<<10)
-	pr := newTracePrinter(bw, backlog, *format == "json", analyze.TextOptions{Brief: *brief, Verbose: *verbose})
+	pr := newTracePrinter(out, backlog, *format == "json", analyze.TextOptions{Brief: *brief, Verbose: *verbose})
 	filled := make(chan error, 1)
 	go func() { filled <- probe.Fill(tracer, backlog) }()
 	printed := make(chan error, 1)
@@ -158,7 +164,7 @@ Flags:
 
 	t := traceRun{
 		cmd: cmd, tracer: tracer, backlog: backlog, printer: pr,
-		sigs: sigs, waited: waited, printed: printed, stderr: stderr, progress: !toStderr,
+		sigs: sigs, started: started, waited: waited, printed: printed, stderr: stderr, progress: !toStderr,
 	}
 	res := t.wait()
 	if res.brokenPipe {
@@ -179,8 +185,11 @@ Flags:
 	}
 	dropped, dropErr := backlog.Dropped()
 	losses.Backlog += dropped
-	losses.Abandoned += pr.abandoned
-	fmt.Fprintf(stderr, "netexplore: %d events, %d lost, command ran %.3fs", pr.count, losses.Total(), res.ran.Seconds())
+	// Every record read from the ring was printed, dropped, or not printed
+	// because the trace was interrupted.
+	losses.Abandoned += backlog.Pushed() - pr.processed.Load() - dropped
+	count := pr.count.Load()
+	fmt.Fprintf(stderr, "netexplore: %d events, %d lost, command ran %.3fs", count, losses.Total(), res.ran.Seconds())
 	if r := losses.Reasons(); r != "" {
 		fmt.Fprintf(stderr, " (lost: %s)", r)
 	}
@@ -214,6 +223,7 @@ type traceRun struct {
 	backlog  *probe.Backlog
 	printer  *tracePrinter
 	sigs     <-chan os.Signal
+	started  time.Time
 	waited   <-chan waitResult
 	printed  <-chan error
 	stderr   io.Writer
@@ -225,16 +235,23 @@ type runResult struct {
 	ran        time.Duration
 	err        error
 	brokenPipe bool
+	stuck      bool // the printer did not return
 }
 
-// interruptGrace is how long a command may take to exit after netexplore
-// passed it an interrupt before the trace ends without it.
-const interruptGrace = 2 * time.Second
+// After an interrupt, the command has interruptGrace to exit and the
+// printer drainLimit (from the interrupt) to write what was captured;
+// then what is left is not printed, and counted. A printer stuck on its
+// output gets stuckLimit more.
+const (
+	interruptGrace = 2 * time.Second
+	drainLimit     = 5 * time.Second
+	stuckLimit     = time.Second
+)
 
 func (t *traceRun) wait() runResult {
 	var res runResult
-	var grace, tick <-chan time.Time
-	running, interrupted, stopped := true, false, false
+	var grace, drain, stuck, tick <-chan time.Time
+	running, interrupted, stopped, abandoned := true, false, false, false
 	// stop ends the recording: the probe detaches, so nothing is added
 	// after what is already in the ring buffer, and the reader drains it.
 	stop := func() {
@@ -247,6 +264,15 @@ func (t *traceRun) wait() runResult {
 		if t.progress {
 			tick = time.Tick(time.Second)
 		}
+	}
+	abandon := func() {
+		if abandoned {
+			return
+		}
+		abandoned = true
+		t.backlog.Abandon()
+		stop()
+		stuck = time.After(stuckLimit)
 	}
 	for {
 		select {
@@ -266,11 +292,13 @@ func (t *traceRun) wait() runResult {
 				res.err = err
 			}
 			if running {
-				// The printer can only end early on an error: stop the
-				// command rather than let it run on untraced.
+				// The printer only ends early on an error or an
+				// abandon: stop the command rather than let it run on
+				// untraced.
 				t.cmd.Kill()
 				w := <-t.waited
 				res.status, res.ran = w.status, w.ran
+				stop()
 			}
 			return res
 		case s := <-t.sigs:
@@ -279,11 +307,11 @@ func (t *traceRun) wait() runResult {
 			}
 			if interrupted {
 				// A second interrupt: print nothing more.
-				t.printer.abandon()
-				stop()
+				abandon()
 				continue
 			}
 			interrupted = true
+			drain = time.After(drainLimit)
 			if running {
 				// Ctrl-C reached the command through the terminal;
 				// SIGTERM was sent to netexplore alone.
@@ -297,9 +325,16 @@ func (t *traceRun) wait() runResult {
 			// command dies with netexplore unless detached.
 			if running {
 				res.status = 128 + int(syscall.SIGTERM)
+				res.ran = time.Since(t.started)
 				running = false
 				stop()
 			}
+		case <-drain:
+			abandon()
+		case <-stuck:
+			// The printer is stuck writing to its output: leave it.
+			res.stuck = true
+			return res
 		case <-tick:
 			st := t.backlog.Stats()
 			fmt.Fprintf(t.stderr, "netexplore: writing the trace: %d events to go (%s in memory, %s on disk)\n",
@@ -312,28 +347,28 @@ func mib(n int64) string { return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20)) }
 
 // tracePrinter parses, analyzes and prints the records of a backlog.
 type tracePrinter struct {
-	w        *bufio.Writer
+	w        io.Writer
+	buf      []byte // output not yet written
 	backlog  *probe.Backlog
 	parser   probe.Parser
 	analyzer *analyze.Analyzer
 	printer  *analyze.Printer
 
-	count     int
-	abandoned uint64
-	stop      atomic.Bool
-	busy      time.Duration
+	count     atomic.Uint64 // events printed
+	processed atomic.Uint64 // records taken from the backlog
+	busy      atomic.Int64  // time spent printing (not waiting), ns
 }
 
-func newTracePrinter(w *bufio.Writer, b *probe.Backlog, json bool, opts analyze.TextOptions) *tracePrinter {
+// printerFlushSize is how much output the printer gathers per write.
+const printerFlushSize = 256 << 10
+
+func newTracePrinter(w io.Writer, b *probe.Backlog, json bool, opts analyze.TextOptions) *tracePrinter {
 	return &tracePrinter{
-		w: w, backlog: b,
+		w: w, backlog: b, buf: make([]byte, 0, 2*printerFlushSize),
 		analyzer: analyze.NewAnalyzer(analyze.NewSymbolizer(), analyze.ShareResults()),
 		printer:  analyze.NewPrinter(json, opts),
 	}
 }
-
-// abandon makes run stop at the next record; what is left is counted.
-func (p *tracePrinter) abandon() { p.stop.Store(true) }
 
 // run prints every record until the backlog is closed and empty, flushing
 // whenever it has caught up, so an interactive trace appears at once.
@@ -341,21 +376,24 @@ func (p *tracePrinter) run() error {
 	var r analyze.Record
 	var idle time.Duration
 	start := time.Now()
-	defer func() { p.busy = time.Since(start) - idle }()
+	defer func() { p.busy.Store(int64(time.Since(start) - idle)) }()
+	var werr error
 	p.backlog.OnIdle(func() func() {
-		p.w.Flush()
+		if werr == nil {
+			werr = p.flush()
+		}
 		t := time.Now()
 		return func() { idle += time.Since(t) }
 	})
 	for {
+		if werr != nil {
+			return werr
+		}
 		rec, ok := p.backlog.Next()
 		if !ok {
-			return p.w.Flush()
+			return p.flush()
 		}
-		if p.stop.Load() {
-			p.abandoned = 1 + p.backlog.Discard()
-			return p.w.Flush()
-		}
+		p.processed.Add(1)
 		ev, err := p.parser.Parse(rec)
 		if err != nil {
 			return err
@@ -365,27 +403,40 @@ func (p *tracePrinter) run() error {
 		if r.Hidden() {
 			continue
 		}
-		p.count++
-		buf, err := p.printer.Append(p.w.AvailableBuffer(), &r)
-		if err != nil {
+		p.count.Add(1)
+		if p.buf, err = p.printer.Append(p.buf, &r); err != nil {
 			return err
 		}
-		if _, err := p.w.Write(buf); err != nil {
-			return err
+		if len(p.buf) >= printerFlushSize {
+			if err := p.flush(); err != nil {
+				return err
+			}
 		}
 	}
+}
+
+// flush writes the gathered output. The buffer is reused: printing makes
+// no garbage per event.
+func (p *tracePrinter) flush() error {
+	if len(p.buf) == 0 {
+		return nil
+	}
+	_, err := p.w.Write(p.buf)
+	p.buf = p.buf[:0]
+	return err
 }
 
 // printStats reports where the time went (NETEXPLORE_STATS=1): the
 // decoder's rate, the backlog, and the kernel's time in each hook.
 func printStats(w io.Writer, pr *tracePrinter, b *probe.Backlog, tracer *probe.Probe) {
+	busy := time.Duration(pr.busy.Load())
 	rate := 0.0
-	if pr.busy > 0 {
-		rate = float64(pr.count) / pr.busy.Seconds()
+	if busy > 0 {
+		rate = float64(pr.processed.Load()) / busy.Seconds()
 	}
 	st := b.Stats()
 	fmt.Fprintf(w, "netexplore: decoder %d events in %.3fs busy (%.0f events/s); backlog spilled %s\n",
-		pr.count, pr.busy.Seconds(), rate, mib(int64(st.Spilled)))
+		pr.processed.Load(), busy.Seconds(), rate, mib(int64(st.Spilled)))
 	var runs uint64
 	var total time.Duration
 	var parts []string
@@ -416,13 +467,15 @@ func planMemory(budget int64) (memoryPlan, error) {
 	if budget < minMemoryLimit {
 		return memoryPlan{}, fmt.Errorf("%s is too little: netexplore needs at least %s", mib(budget), mib(minMemoryLimit))
 	}
+	// The ring buffer absorbs the moments the reader does not run: an
+	// eighth of the budget (mapped twice: a quarter), at most 64 MiB.
 	ring := 4 << 20
-	for int64(ring)*2*16 <= budget && ring < 64<<20 {
+	for int64(ring)*2*8 <= budget && ring < 64<<20 {
 		ring *= 2
 	}
-	// The binary, stacks and runtime take about 32 MiB outside the heap
-	// limit's control.
-	return memoryPlan{ring: ring, backlog: int(budget / 8), heap: budget - 2*int64(ring) - 32<<20}, nil
+	// The backlog spills early: memory is for decoding. The binary,
+	// stacks and runtime take about 32 MiB outside the heap limit.
+	return memoryPlan{ring: ring, backlog: int(budget / 16), heap: budget - 2*int64(ring) - 32<<20}, nil
 }
 
 // parseSize reads a size such as 256MiB, 1GiB, 512M or 300000000 (bytes).
@@ -438,4 +491,18 @@ func parseSize(s string) (int64, error) {
 		return 0, fmt.Errorf("%q: unknown unit %q (use KiB, MiB or GiB)", s, unit)
 	}
 	return int64(n * mult), nil
+}
+
+// startCPUProfile writes a CPU profile of the trace to path
+// (NETEXPLORE_CPUPROFILE, for `go tool pprof`).
+func startCPUProfile(path string) (stop func(), err error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("creating the CPU profile: %w", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("starting the CPU profile: %w", err)
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"sync"
+	"sync/atomic"
 
 	"golang.org/x/sys/unix"
 )
@@ -46,6 +47,9 @@ type Backlog struct {
 	spilling  bool     // the spiller runs
 	spillCond *sync.Cond
 	room      *sync.Cond // memory was freed
+	abandoned bool
+	stop      atomic.Bool // abandoned, for Next's lock-free path
+	pushed    atomic.Uint64
 
 	// Owned by the reader.
 	reading *chunk
@@ -93,6 +97,7 @@ func NewBacklog(memLimit int, dir string) *Backlog {
 // Push appends a copy of rec. Records larger than a chunk get a chunk of
 // their own.
 func (b *Backlog) Push(rec []byte) {
+	b.pushed.Add(1)
 	need := 4 + len(rec)
 	need = (need + 7) &^ 7
 	if b.cur != nil && len(b.cur.buf)+need > cap(b.cur.buf) {
@@ -157,10 +162,18 @@ func (b *Backlog) publish() {
 	b.cur = nil
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	if b.abandoned {
+		b.recycle(c)
+		return
+	}
 	// Twice the limit in memory: the spiller is behind. Wait for it (the
 	// ring buffer holds what arrives meanwhile); without a file, drop.
-	for b.inMemory+cap(c.buf) > 2*b.memLimit && b.fileErr == nil && b.spilling {
+	for b.inMemory+cap(c.buf) > 2*b.memLimit && b.fileErr == nil && b.spilling && !b.abandoned {
 		b.room.Wait()
+	}
+	if b.abandoned {
+		b.recycle(c)
+		return
 	}
 	if b.inMemory+cap(c.buf) > b.memLimit {
 		if b.inMemory+cap(c.buf) > 2*b.memLimit {
@@ -275,6 +288,9 @@ func (b *Backlog) OnIdle(f func() (resumed func())) { b.idle = f }
 // the next call.
 func (b *Backlog) Next() ([]byte, bool) {
 	for {
+		if b.stop.Load() {
+			return nil, false
+		}
 		if c := b.reading; c != nil && b.off < len(c.buf) {
 			n := int(binary.LittleEndian.Uint32(c.buf[b.off:]))
 			rec := c.buf[b.off+4 : b.off+4+n]
@@ -298,19 +314,22 @@ func (b *Backlog) advance() bool {
 		b.reading, b.off = nil, 0
 	}
 	for {
+		if b.abandoned {
+			return false
+		}
 		if len(b.queue) == 0 && !b.closed && b.idle != nil {
 			b.mu.Unlock()
 			done := b.idle()
 			b.mu.Lock()
-			for len(b.queue) == 0 && !b.closed {
+			for len(b.queue) == 0 && !b.closed && !b.abandoned {
 				b.cond.Wait()
 			}
 			done()
 		}
-		for len(b.queue) == 0 && !b.closed {
+		for len(b.queue) == 0 && !b.closed && !b.abandoned {
 			b.cond.Wait()
 		}
-		if len(b.queue) == 0 {
+		if len(b.queue) == 0 || b.abandoned {
 			return false
 		}
 		c := b.queue[0]
@@ -395,33 +414,29 @@ func (b *Backlog) Dropped() (uint64, error) {
 	return b.dropped, b.fileErr
 }
 
-// Discard empties the backlog, counting what it held, and returns that
-// count. The writer must be done (after Close).
-func (b *Backlog) Discard() uint64 {
+// Abandon empties the backlog and makes it discard what is pushed from
+// now on: the decoder stops (an interrupted trace). [Backlog.Pushed] still
+// counts everything, so what was not decoded can be told exactly.
+func (b *Backlog) Abandon() {
 	b.mu.Lock()
-	n := b.records
+	defer b.mu.Unlock()
+	b.abandoned = true
+	b.stop.Store(true)
 	for _, c := range b.queue {
 		c.taken = true
 		if !c.writing {
 			b.recycle(c)
 		}
 	}
-	b.queue = nil
+	b.queue, b.toSpill = nil, nil
 	b.records, b.inMemory, b.inFile = 0, 0, 0
-	b.mu.Unlock()
-	if c := b.reading; c != nil {
-		// Records of the current chunk already taken are not counted.
-		left := 0
-		for off := b.off; off < len(c.buf); {
-			n := int(binary.LittleEndian.Uint32(c.buf[off:]))
-			off += (4 + n + 7) &^ 7
-			left++
-		}
-		n = n - uint64(c.records) + uint64(left)
-		b.reading, b.off = nil, 0
-	}
-	return n
+	b.room.Broadcast()
+	b.cond.Broadcast()
+	b.spillCond.Broadcast()
 }
+
+// Pushed returns how many records were pushed so far.
+func (b *Backlog) Pushed() uint64 { return b.pushed.Load() }
 
 // Release closes the spill file (which has no name, so nothing is left).
 func (b *Backlog) Release() error {
