@@ -15,6 +15,8 @@ import (
 	"syscall"
 	"time"
 
+	"golang.org/x/sys/unix"
+
 	"github.com/netexplore/netexplore/trace/analyze"
 	"github.com/netexplore/netexplore/trace/probe"
 )
@@ -165,11 +167,13 @@ Flags:
 	t := traceRun{
 		cmd: cmd, tracer: tracer, backlog: backlog, printer: pr,
 		sigs: sigs, started: started, waited: waited, printed: printed, stderr: stderr, progress: !toStderr,
+		detach: *detach,
 	}
 	res := t.wait()
 	if res.brokenPipe {
-		// The reader of the output went away (`| head`): stop quietly.
-		cmd.Kill()
+		// The reader of the output went away (`| head`): stop the
+		// command and its children, quietly.
+		killFollowed(tracer)
 		return exitError{0}
 	}
 	fillErr := <-filled
@@ -228,6 +232,7 @@ type traceRun struct {
 	printed  <-chan error
 	stderr   io.Writer
 	progress bool // report the backlog while it drains (output is not stderr)
+	detach   bool // the command may outlive the trace
 }
 
 type runResult struct {
@@ -321,9 +326,13 @@ func (t *traceRun) wait() runResult {
 				grace = time.After(interruptGrace)
 			}
 		case <-grace:
-			// The command ignores the interrupt: end the trace; the
-			// command dies with netexplore unless detached.
+			// The command ignores the interrupt: end the trace, and
+			// the command with it unless it may run on detached.
 			if running {
+				if !t.detach {
+					killFollowed(t.tracer)
+					continue // its exit arrives on t.waited
+				}
 				res.status = 128 + int(syscall.SIGTERM)
 				res.ran = time.Since(t.started)
 				running = false
@@ -340,6 +349,28 @@ func (t *traceRun) wait() runResult {
 			fmt.Fprintf(t.stderr, "netexplore: writing the trace: %d events to go (%s in memory, %s on disk)\n",
 				st.Records, mib(int64(st.InMemory)), mib(st.InFile))
 		}
+	}
+}
+
+// killFollowed sends SIGKILL to every process the probe still follows: the
+// command and its descendants. Each is pinned by a pidfd and checked to be
+// followed still, so a PID reused meanwhile is never signalled.
+func killFollowed(tracer *probe.Probe) {
+	fds := map[int]int{}
+	for _, pid := range tracer.Followed() {
+		if fd, err := unix.PidfdOpen(pid, 0); err == nil {
+			fds[pid] = fd
+		}
+	}
+	still := map[int]bool{}
+	for _, pid := range tracer.Followed() {
+		still[pid] = true
+	}
+	for pid, fd := range fds {
+		if still[pid] {
+			unix.PidfdSendSignal(fd, unix.SIGKILL, nil, 0)
+		}
+		unix.Close(fd)
 	}
 }
 

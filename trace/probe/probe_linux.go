@@ -181,6 +181,20 @@ func (p *Probe) Follow(pid int) error {
 	return nil
 }
 
+// Followed lists the processes the probe follows now: the command and
+// every descendant still alive. A trace that ends before its command uses
+// it to stop the whole tree, not only the process it started.
+func (p *Probe) Followed() []int {
+	var pids []int
+	var pid uint32
+	var task bpf.NetexploreTask
+	it := p.objs.Traced.Iterate()
+	for it.Next(&pid, &task) {
+		pids = append(pids, int(pid))
+	}
+	return pids
+}
+
 // Read blocks until the next event arrives. It returns [ErrProbeClosed]
 // after [Probe.Close], and [ErrDrained] once [Probe.Drain] was called and
 // every pending event has been read.
