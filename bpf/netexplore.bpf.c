@@ -118,11 +118,15 @@ struct {
 	__type(value, struct sysctl_file);
 } sysctl_fds SEC(".maps");
 
-/* A cache, not a record: an evicted entry is simply read again. */
+/* What fill_socket learned, per CPU, in slots chosen by the struct file's
+ * address: a cache, not a record; a slot taken by another file is simply
+ * read again. */
+#define SOCK_CACHE_SLOTS 64
+
 struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 16384);
-	__type(key, struct fd_key);
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, SOCK_CACHE_SLOTS);
+	__type(key, __u32);
 	__type(value, struct sock_info);
 } sock_cache SEC(".maps");
 
@@ -251,9 +255,9 @@ static __always_inline struct file *fd_file(int fd)
  * event's netns becomes the socket's own: a socket opened inside a container
  * namespace acts there, whichever namespace the calling thread is in now.
  *
- * What a socket is never changes, so it is cached per (process, fd); the
- * struct file and the inode number behind the fd must still match, which
- * catches an fd number reused for another file. */
+ * What a socket is never changes, so it is cached by struct file: the
+ * file and its inode number must both match, which catches a struct file
+ * freed and reused for another file. */
 static __always_inline void fill_socket(struct event *e, int fd)
 {
 	struct file *f = fd_file(fd);
@@ -261,10 +265,13 @@ static __always_inline void fill_socket(struct event *e, int fd)
 		return;
 	struct inode *inode = BPF_CORE_READ(f, f_inode);
 	__u64 ino = BPF_CORE_READ(inode, i_ino);
-	struct fd_key key = {.tgid = e->pid, .fd = fd};
-	struct sock_info *c = bpf_map_lookup_elem(&sock_cache, &key);
+	/* struct file comes from a slab: the low bits are not random. */
+	__u32 slot = ((__u64)f >> 8 ^ (__u64)f >> 14) & (SOCK_CACHE_SLOTS - 1);
+	struct sock_info *c = bpf_map_lookup_elem(&sock_cache, &slot);
+	if (!c)
+		return;
 	struct sock_info info = {};
-	if (c && c->file == (__u64)f && c->ino == ino) {
+	if (c->file == (__u64)f && c->ino == ino) {
 		info = *c;
 	} else {
 		info.file = (__u64)f;
@@ -278,7 +285,7 @@ static __always_inline void fill_socket(struct event *e, int fd)
 			info.proto = BPF_CORE_READ(sk, sk_protocol);
 			info.netns = BPF_CORE_READ(sk, __sk_common.skc_net.net, ns.inum);
 		}
-		bpf_map_update_elem(&sock_cache, &key, &info, BPF_ANY);
+		*c = info;
 	}
 	if (!info.is_sock)
 		return;
