@@ -9,6 +9,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/netexplore/netexplore/trace/decode"
 	"github.com/netexplore/netexplore/trace/decode/netlink"
 	"github.com/netexplore/netexplore/trace/event"
 )
@@ -56,7 +57,9 @@ func AppendJSON(dst []byte, r *Record) ([]byte, error) {
 	return appendRecordJSON(dst, r, nil)
 }
 
-func appendRecordJSON(dst []byte, r *Record, stack []byte) ([]byte, error) {
+// appendRecordJSON appends r; p, when not nil, supplies rendered pieces it
+// keeps (stacks, sockets).
+func appendRecordJSON(dst []byte, r *Record, p *Printer) ([]byte, error) {
 	if !handWritable {
 		b, err := json.Marshal(r.ToJSON())
 		if err != nil {
@@ -82,7 +85,7 @@ func appendRecordJSON(dst []byte, r *Record, stack []byte) ([]byte, error) {
 	dst = append(dst, `,"netns":`...)
 	dst = strconv.AppendUint(dst, uint64(e.NetNS), 10)
 	dst = append(dst, `,"kind":`...)
-	dst = appendJSONString(dst, e.Kind.String())
+	dst = appendKindJSON(dst, e.Kind)
 	if e.Syscall != "" {
 		dst = append(dst, `,"syscall":`...)
 		dst = appendJSONString(dst, e.Syscall)
@@ -91,41 +94,23 @@ func appendRecordJSON(dst []byte, r *Record, stack []byte) ([]byte, error) {
 	dst = strconv.AppendInt(dst, int64(e.Fd), 10)
 	dst = append(dst, `,"ret":`...)
 	dst = strconv.AppendInt(dst, e.Ret, 10)
-	if d.Errno != "" {
-		dst = append(dst, `,"errno":`...)
-		dst = appendJSONString(dst, d.Errno)
+	if m := r.memo; m != nil {
+		m.renderJSON()
+		dst = append(dst, m.jsonErrno...)
+	} else {
+		dst = appendErrnoJSON(dst, d)
 	}
-	if s := r.socket(); s != nil {
-		dst = append(dst, `,"socket":{"family":`...)
-		dst = appendJSONString(dst, s.Family)
-		dst = append(dst, `,"type":`...)
-		dst = appendJSONString(dst, s.Type)
-		dst = append(dst, `,"protocol":`...)
-		dst = appendJSONString(dst, s.Protocol)
-		dst = append(dst, `,"inode":`...)
-		dst = strconv.AppendUint(dst, s.Inode, 10)
-		dst = append(dst, '}')
-	}
-	dst = append(dst, `,"call":`...)
-	dst = appendJSONString(dst, d.Call)
-	dst = append(dst, `,"summary":`...)
-	dst = appendJSONString(dst, d.Summary)
-	if d.Path != "" {
-		dst = append(dst, `,"path":`...)
-		dst = appendJSONString(dst, d.Path)
-	}
-	if len(d.Argv) > 0 {
-		dst = append(dst, `,"argv":[`...)
-		for i, a := range d.Argv {
-			if i > 0 {
-				dst = append(dst, ',')
-			}
-			dst = appendJSONString(dst, a)
+	if e.SockFamily != 0 {
+		if p != nil {
+			dst = p.appendSocketJSON(dst, r)
+		} else {
+			dst = appendSocketJSON(dst, r.socket())
 		}
-		dst = append(dst, ']')
 	}
-	if d.Peek {
-		dst = append(dst, `,"peek":true`...)
+	if m := r.memo; m != nil {
+		dst = append(dst, m.jsonCall...)
+	} else {
+		dst = appendCallJSON(dst, d)
 	}
 	if len(d.Netlink) > 0 {
 		dst = append(dst, `,"netlink":[`...)
@@ -178,13 +163,77 @@ func appendRecordJSON(dst []byte, r *Record, stack []byte) ([]byte, error) {
 		dst = append(dst, `,"truncated":true`...)
 	}
 	switch {
-	case stack != nil:
-		dst = append(dst, stack...)
+	case p != nil:
+		dst = append(dst, p.stack(r)...)
 	case len(r.Frames) > 0 || len(e.Stack) > 0:
 		dst = appendStackJSON(dst, r)
 	}
 	return append(dst, "}\n"...), nil
 }
+
+// appendErrnoJSON appends the `,"errno"` member of d, if any.
+func appendErrnoJSON(dst []byte, d *decode.Result) []byte {
+	if d.Errno == "" {
+		return dst
+	}
+	dst = append(dst, `,"errno":`...)
+	return appendJSONString(dst, d.Errno)
+}
+
+// appendCallJSON appends the members of d from "call" to "peek".
+func appendCallJSON(dst []byte, d *decode.Result) []byte {
+	dst = append(dst, `,"call":`...)
+	dst = appendJSONString(dst, d.Call)
+	dst = append(dst, `,"summary":`...)
+	dst = appendJSONString(dst, d.Summary)
+	if d.Path != "" {
+		dst = append(dst, `,"path":`...)
+		dst = appendJSONString(dst, d.Path)
+	}
+	if len(d.Argv) > 0 {
+		dst = append(dst, `,"argv":[`...)
+		for i, a := range d.Argv {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = appendJSONString(dst, a)
+		}
+		dst = append(dst, ']')
+	}
+	if d.Peek {
+		dst = append(dst, `,"peek":true`...)
+	}
+	return dst
+}
+
+// appendSocketJSON appends the `,"socket"` member.
+func appendSocketJSON(dst []byte, s *JSONSocket) []byte {
+	dst = appendSocketHeadJSON(dst, s.Family, s.Type, s.Protocol)
+	dst = strconv.AppendUint(dst, s.Inode, 10)
+	return append(dst, '}')
+}
+
+// appendSocketHeadJSON appends the `,"socket"` member up to its inode.
+func appendSocketHeadJSON(dst []byte, family, typ, proto string) []byte {
+	dst = append(dst, `,"socket":{"family":`...)
+	dst = appendJSONString(dst, family)
+	dst = append(dst, `,"type":`...)
+	dst = appendJSONString(dst, typ)
+	dst = append(dst, `,"protocol":`...)
+	dst = appendJSONString(dst, proto)
+	return append(dst, `,"inode":`...)
+}
+
+// kindJSON holds each kind's name as a JSON string.
+var kindJSON = func() [256][]byte {
+	var t [256][]byte
+	for k := range t {
+		t[k] = appendJSONString(nil, event.Kind(k).String())
+	}
+	return t
+}()
+
+func appendKindJSON(dst []byte, k event.Kind) []byte { return append(dst, kindJSON[k]...) }
 
 // appendStackJSON appends the `,"stack":[...]` member of r.
 func appendStackJSON(dst []byte, r *Record) []byte {

@@ -42,6 +42,7 @@ type memoEntry struct {
 	// the header block (the part a patch never touches).
 	textFields, jsonFields []byte
 	textTails, jsonTails   [][]byte
+	jsonErrno, jsonCall    []byte // the members from "errno" and from "call" to "peek"
 	textDone, jsonDone     bool
 }
 
@@ -243,6 +244,8 @@ func (m *memoEntry) renderJSON() {
 		return
 	}
 	m.jsonDone = true
+	m.jsonErrno = appendErrnoJSON([]byte{}, &m.res)
+	m.jsonCall = appendCallJSON(nil, &m.res)
 	if len(m.res.Fields) > 0 {
 		m.jsonFields = appendFieldsJSON(nil, m.res.Fields)
 	}
@@ -253,7 +256,7 @@ func (m *memoEntry) renderJSON() {
 			m.memo.bytes += len(m.jsonTails[i])
 		}
 	}
-	m.memo.bytes += len(m.jsonFields)
+	m.memo.bytes += len(m.jsonFields) + len(m.jsonErrno) + len(m.jsonCall)
 }
 
 func (m *memoEntry) renderText() {

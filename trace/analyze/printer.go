@@ -1,13 +1,16 @@
 package analyze
 
+import "strconv"
+
 // Printer renders records in the text or JSON format, reusing what it
 // already rendered: the decoded trees of records that share their decoded
 // form ([ShareResults]) and the stacks of records that share their frames.
 // It renders exactly what [AppendText] and [AppendJSON] do.
 type Printer struct {
-	json   bool
-	opts   TextOptions
-	stacks map[stackKey][]byte
+	json    bool
+	opts    TextOptions
+	stacks  map[stackKey][]byte
+	sockets map[[3]uint16][]byte // the socket member up to the inode
 }
 
 // stackKey identifies a resolved stack by its frames' storage, which the
@@ -23,13 +26,32 @@ const maxPrinterStacks = 1024
 // NewPrinter returns a printer for the JSON format, or for the text format
 // with opts.
 func NewPrinter(json bool, opts TextOptions) *Printer {
-	return &Printer{json: json, opts: opts, stacks: make(map[stackKey][]byte)}
+	return &Printer{json: json, opts: opts, stacks: make(map[stackKey][]byte), sockets: make(map[[3]uint16][]byte)}
+}
+
+// appendSocketJSON appends r's socket member, its names rendered once per
+// kind of socket.
+func (p *Printer) appendSocketJSON(dst []byte, r *Record) []byte {
+	e := &r.Event
+	k := [3]uint16{e.SockFamily, e.SockType, e.SockProto}
+	head, ok := p.sockets[k]
+	if !ok {
+		s := r.socket()
+		head = appendSocketHeadJSON(nil, s.Family, s.Type, s.Protocol)
+		if len(p.sockets) >= maxPrinterStacks {
+			p.sockets = make(map[[3]uint16][]byte)
+		}
+		p.sockets[k] = head
+	}
+	dst = append(dst, head...)
+	dst = strconv.AppendUint(dst, e.SockIno, 10)
+	return append(dst, '}')
 }
 
 // Append appends r to dst in the printer's format.
 func (p *Printer) Append(dst []byte, r *Record) ([]byte, error) {
 	if p.json {
-		return appendRecordJSON(dst, r, p.stack(r))
+		return appendRecordJSON(dst, r, p)
 	}
 	return appendRecordText(dst, r, p.opts, string(p.stack(r))), nil
 }
