@@ -72,6 +72,9 @@ type chunk struct {
 // costs one write per few thousand records.
 const chunkSize = 256 << 10
 
+// maxFreeChunks bounds the empty chunks kept for reuse (4 MiB).
+const maxFreeChunks = 16
+
 // DefaultBacklogMemory is how much of the backlog is kept in memory before
 // it spills to a file.
 const DefaultBacklogMemory = 32 << 20
@@ -146,7 +149,7 @@ func (b *Backlog) recycle(c *chunk) {
 }
 
 func (b *Backlog) recycleBuf(buf []byte) {
-	if cap(buf) != chunkSize || len(b.free) >= 4 {
+	if cap(buf) != chunkSize || len(b.free) >= maxFreeChunks {
 		return
 	}
 	b.free = append(b.free, &chunk{buf: buf[:0], fileOff: -1})

@@ -213,7 +213,10 @@ func (p *Probe) ReadRecord() ([]byte, error) {
 	for {
 		// The probe wakes the reader only for large backlogs (see
 		// wakeup_bytes in the probe); a short deadline picks up the rest.
-		p.reader.SetDeadline(time.Now().Add(pollInterval))
+		// It matters only when the ring is empty.
+		if p.reader.AvailableBytes() == 0 {
+			p.reader.SetDeadline(time.Now().Add(pollInterval))
+		}
 		err := p.reader.ReadInto(&p.rec)
 		if err != nil {
 			switch {
