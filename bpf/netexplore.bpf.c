@@ -17,7 +17,18 @@
  * Events are assembled in a per-CPU scratch buffer (a payload can be up to
  * DATA_MAX bytes, too large for the BPF stack) and copied to the `events`
  * ring buffer, whose single producer order is the order the learner sees.
- * A full ring buffer never drops silently: the `stats` map counts losses.
+ * A record carries only the bytes it uses: the header, the payload, then
+ * the user stack's frames.
+ *
+ * Nothing is dropped silently: every table that can fill and the ring
+ * buffer count their failures in the `stats` map, one counter per reason,
+ * and userspace names each non-zero reason.
+ *
+ * For symbolization the probe also reports where each traced program and
+ * library is mapped (EV_MMAP), as it happens: the program and its loader at
+ * exec, every executable file mapping made with mmap(2) after that. Stacks
+ * then resolve against mappings known when they were captured, never
+ * against /proc after the process is gone.
  */
 #include "vmlinux_min.h"
 #include <bpf/bpf_helpers.h>
@@ -41,28 +52,32 @@ const volatile __u32 wakeup_bytes = 256 << 10;
 #define SYSCTL_PATH_MAX 128
 #define SYSCTL_DATA_MAX 4096
 #define IFREQ_SIZE 40
+/* Path components of a mapped file, last first; deeper paths are cut. */
+#define PATH_DEPTH 24
+#define NAME_MAX 255
 
 /* Socket ioctls (linux/sockios.h) live in 0x8900-0x89ff. */
 #define SOCKIOS_TYPE 0x89
 /* Step markers issued by the runner: ioctl(-1, 0x4e58xxxx, 0). */
 #define MARKER_MAGIC 0x4e58
 
-enum stat_index {
-	STAT_LOST = 0,   /* events dropped because the ring buffer was full */
-	STAT_FAULTS = 1, /* user memory copies that failed */
-	STAT_MAX,
-};
-
 struct scratch {
 	struct event ev;
-	__u8 data[2 * DATA_MAX]; /* twice the limit so masked offsets stay in bounds */
+	/* The payload, then the stack at the next multiple of 8. Twice the
+	 * payload limit so masked offsets stay in bounds. */
+	__u8 data[2 * DATA_MAX];
 };
 
-struct inflight {
+/* The registers a syscall entered the kernel with. */
+struct regs {
 	__u64 args[6];
 	__u64 ip, bp; /* user registers where a stack walk starts */
-	__u32 syscall;
-	__u32 pad;
+};
+
+/* What the probe keeps per traced process. */
+struct task {
+	__u32 sysctl_fds;   /* entries of this process in sysctl_fds */
+	__u32 exec_pending; /* an execve was seen at entry, its result not yet */
 };
 
 struct fd_key {
@@ -71,7 +86,17 @@ struct fd_key {
 };
 
 struct sysctl_file {
+	__u64 file; /* the struct file, to recognise a reused fd number */
 	char path[SYSCTL_PATH_MAX];
+};
+
+/* What fill_socket learns about the socket behind an fd. */
+struct sock_info {
+	__u64 file; /* the struct file and its inode number: both must match */
+	__u64 ino;
+	__u32 netns;
+	__u16 family, type, proto;
+	__u16 is_sock;
 };
 
 struct {
@@ -81,24 +106,29 @@ struct {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 16384);
-	__type(key, __u32);  /* tgid */
-	__type(value, __u8); /* 1 */
+	__uint(max_entries, 65536); /* resized by userspace */
+	__type(key, __u32);         /* tgid */
+	__type(value, struct task);
 } traced SEC(".maps");
 
 struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 65536);
-	__type(key, __u32); /* tid */
-	__type(value, struct inflight);
-} inflight SEC(".maps");
-
-struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 4096);
+	__uint(max_entries, 16384); /* resized by userspace */
 	__type(key, struct fd_key);
 	__type(value, struct sysctl_file);
 } sysctl_fds SEC(".maps");
+
+/* What fill_socket learned, per CPU, in slots chosen by the struct file's
+ * address: a cache, not a record; a slot taken by another file is simply
+ * read again. */
+#define SOCK_CACHE_SLOTS 64
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, SOCK_CACHE_SLOTS);
+	__type(key, __u32);
+	__type(value, struct sock_info);
+} sock_cache SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
@@ -124,47 +154,20 @@ static __always_inline void count(__u32 index)
 		__sync_fetch_and_add(v, 1);
 }
 
+static __always_inline __u32 current_tgid(void)
+{
+	return bpf_get_current_pid_tgid() >> 32;
+}
+
+static __always_inline struct task *traced_task(void)
+{
+	__u32 tgid = current_tgid();
+	return bpf_map_lookup_elem(&traced, &tgid);
+}
+
 static __always_inline bool is_traced(void)
 {
-	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
-	return bpf_map_lookup_elem(&traced, &tgid) != 0;
-}
-
-/* Remembers the first nargs arguments of the calling thread's syscall until
- * its exit. nargs must be the syscall's real argument count: the kernel
- * refuses a program that reads past the end of a tracepoint's record. */
-static __always_inline void stash(struct syscall_enter_ctx *ctx, __u32 syscall, int nargs)
-{
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
-	/* Each argument is read with its own constant offset: the verifier
-	 * rejects context reads through a computed pointer. */
-	struct inflight in = {.syscall = syscall};
-	in.args[0] = ctx->args[0];
-	if (nargs > 1)
-		in.args[1] = ctx->args[1];
-	if (nargs > 2)
-		in.args[2] = ctx->args[2];
-	if (nargs > 3)
-		in.args[3] = ctx->args[3];
-	if (nargs > 4)
-		in.args[4] = ctx->args[4];
-	if (nargs > 5)
-		in.args[5] = ctx->args[5];
-	bpf_map_update_elem(&inflight, &tid, &in, BPF_ANY);
-}
-
-/* Takes the stashed arguments of the calling thread's syscall, if any. */
-static __always_inline bool unstash(struct inflight *out, __u32 syscall)
-{
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
-	struct inflight *in = bpf_map_lookup_elem(&inflight, &tid);
-	if (!in)
-		return false;
-	bool match = in->syscall == syscall;
-	if (match)
-		__builtin_memcpy(out, in, sizeof(*out));
-	bpf_map_delete_elem(&inflight, &tid);
-	return match;
+	return traced_task() != 0;
 }
 
 /* The part of x86-64's struct pt_regs from bp to ip, in the kernel's order
@@ -176,7 +179,7 @@ struct regs_bp_to_ip {
 
 /* Reads the registers the calling task entered the kernel with: the
  * syscall arguments (di, si, dx, r10, r8, r9) and ip/bp for the stack. */
-static __always_inline bool read_regs(struct inflight *out)
+static __always_inline bool read_regs(struct regs *out)
 {
 	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(bpf_get_current_task_btf());
 	struct regs_bp_to_ip r;
@@ -193,16 +196,6 @@ static __always_inline bool read_regs(struct inflight *out)
 	return true;
 }
 
-/* Reads the calling thread's syscall arguments at syscall exit, if it is
- * traced. The registers the task entered the kernel with are still saved in
- * its pt_regs, so exit hooks need no entry hook and no map round trip: that
- * halves the cost of tracing a syscall. execve is the exception (a
- * successful exec replaces the registers), see enter_execve. */
-static __always_inline bool exit_args(struct inflight *out)
-{
-	return is_traced() && read_regs(out);
-}
-
 static __always_inline struct scratch *this_scratch(void)
 {
 	__u32 cpu = bpf_get_smp_processor_id();
@@ -215,60 +208,93 @@ static __always_inline struct scratch *begin_event(__u8 kind, __u16 syscall)
 	if (!s)
 		return 0;
 	struct event *e = &s->ev;
-	struct task_struct *task = (void *)bpf_get_current_task();
+	struct task_struct *task = bpf_get_current_task_btf();
 	__u64 id = bpf_get_current_pid_tgid();
 
 	e->ts_ns = bpf_ktime_get_ns();
-	e->pid = id >> 32;
-	e->tid = (__u32)id;
-	e->ppid = 0; /* set by fork events only */
-	e->netns = BPF_CORE_READ(task, nsproxy, net_ns, ns.inum);
-	e->kind = kind;
-	e->flags = 0;
-	e->syscall = syscall;
-	e->fd = -1;
 	e->ret = 0;
 	e->args[0] = 0;
 	e->args[1] = 0;
 	e->args[2] = 0;
 	e->args[3] = 0;
 	e->sock_ino = 0;
+	e->pid = id >> 32;
+	e->tid = (__u32)id;
+	/* Typed BTF loads: no helper call per pointer. */
+	e->netns = task->nsproxy->net_ns->ns.inum;
+	e->fd = -1;
+	e->data_len = 0;
+	e->copied = 0;
+	e->syscall = syscall;
 	e->sock_family = 0;
 	e->sock_type = 0;
 	e->sock_proto = 0;
-	e->stack_len = 0;
-	e->data_len = 0;
-	e->copied = 0;
+	e->kind = kind;
+	e->flags = 0;
+	e->stack_depth = 0;
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
 	return s;
+}
+
+/* The struct file behind the calling process's fd, or 0. */
+static __always_inline struct file *fd_file(int fd)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct fdtable *fdt = task->files->fdt;
+	if (!fdt || fd < 0 || (unsigned int)fd >= fdt->max_fds)
+		return 0;
+	struct file **fds = fdt->fd;
+	struct file *f = 0;
+	if (bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]))
+		return 0;
+	return f;
 }
 
 /* Fills the socket fields from the struct sock behind fd, so the protocol is
  * known even for sockets created before tracing began or never bound. The
  * event's netns becomes the socket's own: a socket opened inside a container
- * namespace acts there, whichever namespace the calling thread is in now. */
+ * namespace acts there, whichever namespace the calling thread is in now.
+ *
+ * What a socket is never changes, so it is cached by struct file: the
+ * file and its inode number must both match, which catches a struct file
+ * freed and reused for another file. */
 static __always_inline void fill_socket(struct event *e, int fd)
 {
-	struct task_struct *task = (void *)bpf_get_current_task();
-	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
-	if (!fdt || fd < 0 || (unsigned int)fd >= BPF_CORE_READ(fdt, max_fds))
-		return;
-	struct file **fds = BPF_CORE_READ(fdt, fd);
-	struct file *f = 0;
-	if (bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]) || !f)
+	struct file *f = fd_file(fd);
+	if (!f)
 		return;
 	struct inode *inode = BPF_CORE_READ(f, f_inode);
-	if ((BPF_CORE_READ(inode, i_mode) & S_IFMT) != S_IFSOCK)
+	__u64 ino = BPF_CORE_READ(inode, i_ino);
+	/* struct file comes from a slab: the low bits are not random. */
+	__u32 slot = ((__u64)f >> 8 ^ (__u64)f >> 14) & (SOCK_CACHE_SLOTS - 1);
+	struct sock_info *c = bpf_map_lookup_elem(&sock_cache, &slot);
+	if (!c)
 		return;
-	struct socket *sock = BPF_CORE_READ(f, private_data);
-	struct sock *sk = BPF_CORE_READ(sock, sk);
-	e->sock_ino = BPF_CORE_READ(inode, i_ino);
-	e->sock_family = BPF_CORE_READ(sk, __sk_common.skc_family);
-	e->sock_type = BPF_CORE_READ(sk, sk_type);
-	e->sock_proto = BPF_CORE_READ(sk, sk_protocol);
-	__u32 netns = BPF_CORE_READ(sk, __sk_common.skc_net.net, ns.inum);
-	if (netns)
-		e->netns = netns;
+	struct sock_info info = {};
+	if (c->file == (__u64)f && c->ino == ino) {
+		info = *c;
+	} else {
+		info.file = (__u64)f;
+		info.ino = ino;
+		if ((BPF_CORE_READ(inode, i_mode) & S_IFMT) == S_IFSOCK) {
+			struct socket *sock = BPF_CORE_READ(f, private_data);
+			struct sock *sk = BPF_CORE_READ(sock, sk);
+			info.is_sock = 1;
+			info.family = BPF_CORE_READ(sk, __sk_common.skc_family);
+			info.type = BPF_CORE_READ(sk, sk_type);
+			info.proto = BPF_CORE_READ(sk, sk_protocol);
+			info.netns = BPF_CORE_READ(sk, __sk_common.skc_net.net, ns.inum);
+		}
+		*c = info;
+	}
+	if (!info.is_sock)
+		return;
+	e->sock_ino = ino;
+	e->sock_family = info.family;
+	e->sock_type = info.type;
+	e->sock_proto = info.proto;
+	if (info.netns)
+		e->netns = info.netns;
 }
 
 /* Copies up to len bytes of user memory to the payload at off; returns the
@@ -360,7 +386,8 @@ static __always_inline __u64 iovecs_len(struct iovec *iov, __u64 iovlen)
 /* State of a bpf_loop walking the user stack's frame-pointer chain. */
 struct fp_walk {
 	__u64 fp;
-	__u32 n;
+	__u32 off; /* where the frames go in the payload area */
+	__u32 n;   /* frames written */
 };
 
 static long fp_step(__u64 i, struct fp_walk *w)
@@ -372,9 +399,10 @@ static long fp_step(__u64 i, struct fp_walk *w)
 	/* Index by the loop counter, not by a count kept in w: the verifier
 	 * then checks this body once instead of once per iteration. */
 	__u64 n = i + 1;
-	if (n >= STACK_DEPTH)
+	__u32 off = w->off;
+	if (n >= STACK_DEPTH || off > DATA_MAX + 8)
 		return 1;
-	s->ev.stack[n] = frame[1];
+	*(__u64 *)&s->data[off + n * 8] = frame[1];
 	w->n = n + 1;
 	if (frame[0] <= w->fp) /* the chain must climb the stack */
 		return 1;
@@ -382,34 +410,51 @@ static long fp_step(__u64 i, struct fp_walk *w)
 	return 0;
 }
 
-/* Records the user stack by following frame pointers from the registers the
- * task entered the kernel with. Go keeps frame pointers, so this names every
- * Go frame; it costs one user read per frame, several times less than
- * bpf_get_stack's generic unwinder on this workload. */
-static __always_inline void user_stack(struct event *e, const struct inflight *regs)
+/* Records the user stack after the payload by following frame pointers from
+ * the registers the task entered the kernel with. Go keeps frame pointers,
+ * so this names every Go frame; it costs one user read per frame, several
+ * times less than bpf_get_stack's generic unwinder on this workload.
+ * Returns the bytes the stack takes, counted from the payload's end. */
+static __always_inline __u64 user_stack(struct scratch *s, __u64 copied, const struct regs *regs)
 {
-	e->stack[0] = regs->ip;
-	struct fp_walk w = {.fp = regs->bp, .n = 1};
+	__u64 off = (copied + 7) & ~7ULL;
+	if (off > DATA_MAX + 8)
+		return 0;
+	*(__u64 *)&s->data[off] = regs->ip;
+	struct fp_walk w = {.fp = regs->bp, .off = off, .n = 1};
 	bpf_loop(STACK_DEPTH - 1, fp_step, &w, 0);
-	e->stack_len = w.n * sizeof(__u64);
-	e->flags |= EVF_STACK;
+	__u64 n = w.n;
+	if (n > STACK_DEPTH)
+		n = STACK_DEPTH;
+	s->ev.stack_depth = n;
+	s->ev.flags |= EVF_STACK;
+	return off - copied + n * 8;
 }
 
 /* Sends the event; with regs (the registers read at syscall exit) it also
  * records the user stack. */
-static __always_inline void submit(void *ctx, struct scratch *s, const struct inflight *regs)
+static __always_inline void submit(struct scratch *s, const struct regs *regs)
 {
 	struct event *e = &s->ev;
-	if (regs && capture_stacks)
-		user_stack(e, regs);
 	__u64 copied = e->copied;
 	if (copied > DATA_MAX)
 		copied = DATA_MAX;
+	__u64 size = copied;
+	if (regs && capture_stacks)
+		size += user_stack(s, copied, regs);
+	if (size > DATA_MAX + 8 + 8 * STACK_DEPTH)
+		size = DATA_MAX + 8 + 8 * STACK_DEPTH;
+	/* Wake the reader once, when this record takes the backlog past
+	 * wakeup_bytes: a reader that is awake reads on until the ring is
+	 * empty, and one that sleeps found it empty. Waking it for every
+	 * record past the mark would cost an interrupt each. */
+	__u64 total = sizeof(struct event) + size;
+	__u64 avail = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA);
 	__u64 flags = BPF_RB_NO_WAKEUP;
-	if (bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= wakeup_bytes)
+	if (avail < wakeup_bytes && avail + total >= wakeup_bytes)
 		flags = BPF_RB_FORCE_WAKEUP;
-	if (bpf_ringbuf_output(&events, s, sizeof(struct event) + copied, flags))
-		count(STAT_LOST);
+	if (bpf_ringbuf_output(&events, s, total, flags))
+		count(STAT_RING_FULL);
 }
 
 /* ---- process tree ------------------------------------------------------ */
@@ -419,6 +464,8 @@ static __always_inline void submit(void *ctx, struct scratch *s, const struct in
  * the traced set before it can run, so nothing it does is missed. Threads
  * share their process's tgid and need no entry of their own. The parent's
  * user stack is kept: it names the code that started a helper program.
+ * When the task table is full the child is not followed; the fork event
+ * says so and the loss is counted.
  */
 SEC("tp_btf/sched_process_fork")
 int handle_fork(__u64 *ctx)
@@ -432,37 +479,56 @@ int handle_fork(__u64 *ctx)
 	__u32 ctgid = BPF_CORE_READ(child, tgid);
 	if (cpid != ctgid)
 		return 0;
-	__u8 one = 1;
-	bpf_map_update_elem(&traced, &ctgid, &one, BPF_ANY);
+	struct task t = {};
+	bool followed = bpf_map_update_elem(&traced, &ctgid, &t, BPF_ANY) == 0;
+	if (!followed)
+		count(STAT_TASKS_FULL);
 
 	struct scratch *s = begin_event(EV_FORK, SC_NONE);
 	if (!s)
 		return 0;
-	s->ev.ppid = ptgid;
 	s->ev.args[0] = ctgid;
+	if (!followed)
+		s->ev.flags |= EVF_UNFOLLOWED;
 	/* The parent's stack says which line of code started the child. */
-	struct inflight in;
-	submit(ctx, s, read_regs(&in) ? &in : 0);
+	struct regs in;
+	submit(s, read_regs(&in) ? &in : 0);
+	return 0;
+}
+
+/* Forgets the /proc/sys fds of the exiting process (see handle_exit). */
+static long drop_sysctl_fd(void *map, struct fd_key *key, struct sysctl_file *val, __u32 *tgid)
+{
+	if (key->tgid == *tgid)
+		bpf_map_delete_elem(map, key);
 	return 0;
 }
 
 /**
  * sched_process_exit: the last thread of a traced process is gone. Watch
  * for helper processes (iptables, nft) ending: their exit closes their part
- * of the conversation.
+ * of the conversation. Everything the probe kept for the process goes with
+ * it, so a long trace does not fill its tables with the dead.
  */
-SEC("tracepoint/sched/sched_process_exit")
-int handle_exit(struct sched_exit_ctx *ctx)
+SEC("tp_btf/sched_process_exit")
+int handle_exit(__u64 *ctx)
 {
-	if (!ctx->group_dead || !is_traced())
+	bool group_dead = ctx[1];
+	if (!group_dead)
 		return 0;
-	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+	struct task *t = traced_task();
+	if (!t)
+		return 0;
+	__u32 tgid = current_tgid();
 	struct scratch *s = begin_event(EV_EXIT, SC_NONE);
 	if (s) {
-		struct task_struct *task = (void *)bpf_get_current_task();
-		s->ev.ret = BPF_CORE_READ(task, exit_code);
-		submit(ctx, s, 0);
+		struct task_struct *task = bpf_get_current_task_btf();
+		s->ev.ret = task->exit_code;
+		submit(s, 0);
 	}
+	/* A process that exits with /proc/sys files open never closes them. */
+	if (t->sysctl_fds)
+		bpf_for_each_map_elem(&sysctl_fds, drop_sysctl_fd, &tgid, 0);
 	bpf_map_delete_elem(&traced, &tgid);
 	return 0;
 }
@@ -476,18 +542,14 @@ int handle_exit(struct sched_exit_ctx *ctx)
  * kernel's answer. The runner's step markers (ioctl(-1, 0x4e58xxxx), which
  * fail with EBADF) are recorded too: they bracket each walkthrough step.
  */
-SEC("tracepoint/syscalls/sys_exit_ioctl")
-int exit_ioctl(struct syscall_exit_ctx *ctx)
+static __noinline int exit_ioctl(struct regs *in, long ret)
 {
-	struct inflight in;
-	if (!exit_args(&in))
-		return 0;
-	__u32 cmd = (__u32)in.args[1];
+	__u32 cmd = (__u32)in->args[1];
 	if (cmd >> 16 == MARKER_MAGIC) {
 		struct scratch *m = begin_event(EV_MARKER, SC_IOCTL);
 		if (m) {
 			m->ev.args[0] = cmd;
-			submit(ctx, m, 0);
+			submit(m, 0);
 		}
 		return 0;
 	}
@@ -496,17 +558,17 @@ int exit_ioctl(struct syscall_exit_ctx *ctx)
 	struct scratch *s = begin_event(EV_IOCTL, SC_IOCTL);
 	if (!s)
 		return 0;
-	s->ev.fd = in.args[0];
-	s->ev.ret = ctx->ret;
-	s->ev.args[0] = (__u32)in.args[1];
-	fill_socket(&s->ev, in.args[0]);
-	const void *arg = (const void *)in.args[2];
+	s->ev.fd = in->args[0];
+	s->ev.ret = ret;
+	s->ev.args[0] = (__u32)in->args[1];
+	fill_socket(&s->ev, in->args[0]);
+	const void *arg = (const void *)in->args[2];
 	__u32 n = copy_user(s, 0, arg, IFREQ_SIZE);
 	if (!n) /* a bare name near the end of a mapping */
 		n = copy_user(s, 0, arg, 16);
 	s->ev.copied = n;
 	s->ev.data_len = n;
-	submit(ctx, s, &in);
+	submit(s, in);
 	return 0;
 }
 
@@ -517,57 +579,48 @@ int exit_ioctl(struct syscall_exit_ctx *ctx)
  * protocol picks the subsystem: NETLINK_ROUTE for links and addresses,
  * NETLINK_NETFILTER for nf_tables.
  */
-SEC("tracepoint/syscalls/sys_exit_socket")
-int exit_socket(struct syscall_exit_ctx *ctx)
+static __noinline int exit_socket(struct regs *in, long ret)
 {
-	struct inflight in;
-	if (!exit_args(&in))
-		return 0;
 	struct scratch *s = begin_event(EV_SOCKET, SC_SOCKET);
 	if (!s)
 		return 0;
-	s->ev.ret = ctx->ret;
-	s->ev.fd = ctx->ret;
-	s->ev.args[0] = in.args[0];
-	s->ev.args[1] = in.args[1];
-	s->ev.args[2] = in.args[2];
-	if (ctx->ret >= 0)
-		fill_socket(&s->ev, ctx->ret);
-	submit(ctx, s, &in);
+	s->ev.ret = ret;
+	s->ev.fd = ret;
+	s->ev.args[0] = in->args[0];
+	s->ev.args[1] = in->args[1];
+	s->ev.args[2] = in->args[2];
+	if (ret >= 0)
+		fill_socket(&s->ev, ret);
+	submit(s, in);
 	return 0;
 }
 
 /* bind() and connect(): the sockaddr, e.g. sockaddr_nl with multicast groups. */
-static __always_inline int exit_sockaddr(struct syscall_exit_ctx *ctx, __u8 kind, __u16 syscall)
+static __always_inline int exit_sockaddr(struct regs *in, long ret, __u8 kind, __u16 syscall)
 {
-	struct inflight in;
-	if (!exit_args(&in))
-		return 0;
 	struct scratch *s = begin_event(kind, syscall);
 	if (!s)
 		return 0;
-	s->ev.fd = in.args[0];
-	s->ev.ret = ctx->ret;
-	fill_socket(&s->ev, in.args[0]);
-	__u64 len = in.args[2];
+	s->ev.fd = in->args[0];
+	s->ev.ret = ret;
+	fill_socket(&s->ev, in->args[0]);
+	__u64 len = in->args[2];
 	if (len > 128)
 		len = 128;
-	s->ev.data_len = in.args[2];
-	s->ev.copied = copy_user(s, 0, (const void *)in.args[1], len);
-	submit(ctx, s, &in);
+	s->ev.data_len = in->args[2];
+	s->ev.copied = copy_user(s, 0, (const void *)in->args[1], len);
+	submit(s, in);
 	return 0;
 }
 
-SEC("tracepoint/syscalls/sys_exit_bind")
-int exit_bind(struct syscall_exit_ctx *ctx)
+static __noinline int exit_bind(struct regs *in, long ret)
 {
-	return exit_sockaddr(ctx, EV_BIND, SC_BIND);
+	return exit_sockaddr(in, ret, EV_BIND, SC_BIND);
 }
 
-SEC("tracepoint/syscalls/sys_exit_connect")
-int exit_connect(struct syscall_exit_ctx *ctx)
+static __noinline int exit_connect(struct regs *in, long ret)
 {
-	return exit_sockaddr(ctx, EV_CONNECT, SC_CONNECT);
+	return exit_sockaddr(in, ret, EV_CONNECT, SC_CONNECT);
 }
 
 /**
@@ -575,46 +628,38 @@ int exit_connect(struct syscall_exit_ctx *ctx)
  * checking, multicast groups) and, with iptables-legacy, the whole rule
  * table written with IPT_SO_SET_REPLACE.
  */
-SEC("tracepoint/syscalls/sys_exit_setsockopt")
-int exit_setsockopt(struct syscall_exit_ctx *ctx)
+static __noinline int exit_setsockopt(struct regs *in, long ret)
 {
-	struct inflight in;
-	if (!exit_args(&in))
-		return 0;
 	struct scratch *s = begin_event(EV_SETSOCKOPT, SC_SETSOCKOPT);
 	if (!s)
 		return 0;
-	s->ev.fd = in.args[0];
-	s->ev.ret = ctx->ret;
-	s->ev.args[0] = in.args[1]; /* level */
-	s->ev.args[1] = in.args[2]; /* optname */
-	fill_socket(&s->ev, in.args[0]);
-	s->ev.data_len = (__u32)in.args[4];
-	s->ev.copied = copy_user(s, 0, (const void *)in.args[3], (__u32)in.args[4]);
-	submit(ctx, s, &in);
+	s->ev.fd = in->args[0];
+	s->ev.ret = ret;
+	s->ev.args[0] = in->args[1]; /* level */
+	s->ev.args[1] = in->args[2]; /* optname */
+	fill_socket(&s->ev, in->args[0]);
+	s->ev.data_len = (__u32)in->args[4];
+	s->ev.copied = copy_user(s, 0, (const void *)in->args[3], (__u32)in->args[4]);
+	submit(s, in);
 	return 0;
 }
 
-SEC("tracepoint/syscalls/sys_exit_getsockopt")
-int exit_getsockopt(struct syscall_exit_ctx *ctx)
+static __noinline int exit_getsockopt(struct regs *in, long ret)
 {
-	struct inflight in;
-	if (!exit_args(&in))
-		return 0;
 	struct scratch *s = begin_event(EV_GETSOCKOPT, SC_GETSOCKOPT);
 	if (!s)
 		return 0;
-	s->ev.fd = in.args[0];
-	s->ev.ret = ctx->ret;
-	s->ev.args[0] = in.args[1];
-	s->ev.args[1] = in.args[2];
-	fill_socket(&s->ev, in.args[0]);
+	s->ev.fd = in->args[0];
+	s->ev.ret = ret;
+	s->ev.args[0] = in->args[1];
+	s->ev.args[1] = in->args[2];
+	fill_socket(&s->ev, in->args[0]);
 	__u32 optlen = 0;
-	if (ctx->ret == 0 && !bpf_probe_read_user(&optlen, sizeof(optlen), (const void *)in.args[4])) {
+	if (ret == 0 && !bpf_probe_read_user(&optlen, sizeof(optlen), (const void *)in->args[4])) {
 		s->ev.data_len = optlen;
-		s->ev.copied = copy_user(s, 0, (const void *)in.args[3], optlen);
+		s->ev.copied = copy_user(s, 0, (const void *)in->args[3], optlen);
 	}
-	submit(ctx, s, &in);
+	submit(s, in);
 	return 0;
 }
 
@@ -626,13 +671,13 @@ int exit_getsockopt(struct syscall_exit_ctx *ctx)
  * container announces its address with a gratuitous ARP. Payloads of other
  * socket families are not recorded.
  */
-static __always_inline struct scratch *begin_netlink_io(struct inflight *in, struct syscall_exit_ctx *ctx, __u8 kind, __u16 syscall)
+static __always_inline struct scratch *begin_netlink_io(struct regs *in, long ret, __u8 kind, __u16 syscall)
 {
 	struct scratch *s = begin_event(kind, syscall);
 	if (!s)
 		return 0;
 	s->ev.fd = in->args[0];
-	s->ev.ret = ctx->ret;
+	s->ev.ret = ret;
 	fill_socket(&s->ev, in->args[0]);
 	if (s->ev.sock_family == AF_PACKET && kind == EV_SEND)
 		return s;
@@ -653,86 +698,248 @@ static __always_inline __u64 payload_len(struct scratch *s, __u64 len)
 	return len;
 }
 
-SEC("tracepoint/syscalls/sys_exit_sendto")
-int exit_sendto(struct syscall_exit_ctx *ctx)
+static __noinline int exit_sendto(struct regs *in, long ret)
 {
-	struct inflight in;
-	if (!exit_args(&in))
-		return 0;
-	struct scratch *s = begin_netlink_io(&in, ctx, EV_SEND, SC_SENDTO);
+	struct scratch *s = begin_netlink_io(in, ret, EV_SEND, SC_SENDTO);
 	if (!s)
 		return 0;
-	s->ev.args[0] = in.args[3]; /* flags */
-	__u64 len = in.args[2];
+	s->ev.args[0] = in->args[3]; /* flags */
+	__u64 len = in->args[2];
 	s->ev.data_len = len;
-	s->ev.copied = copy_user(s, 0, (const void *)in.args[1], payload_len(s, len));
-	submit(ctx, s, &in);
+	s->ev.copied = copy_user(s, 0, (const void *)in->args[1], payload_len(s, len));
+	submit(s, in);
 	return 0;
 }
 
-SEC("tracepoint/syscalls/sys_exit_sendmsg")
-int exit_sendmsg(struct syscall_exit_ctx *ctx)
+static __noinline int exit_sendmsg(struct regs *in, long ret)
 {
-	struct inflight in;
-	if (!exit_args(&in))
-		return 0;
-	struct scratch *s = begin_netlink_io(&in, ctx, EV_SEND, SC_SENDMSG);
+	struct scratch *s = begin_netlink_io(in, ret, EV_SEND, SC_SENDMSG);
 	if (!s)
 		return 0;
-	s->ev.args[0] = in.args[2]; /* flags */
+	s->ev.args[0] = in->args[2]; /* flags */
 	struct user_msghdr msg;
-	if (bpf_probe_read_user(&msg, sizeof(msg), (const void *)in.args[1])) {
+	if (bpf_probe_read_user(&msg, sizeof(msg), (const void *)in->args[1])) {
 		s->ev.flags |= EVF_READ_FAULT;
 	} else {
 		__u64 total = iovecs_len(msg.msg_iov, msg.msg_iovlen);
 		s->ev.data_len = total;
 		s->ev.copied = copy_iovecs(msg.msg_iov, msg.msg_iovlen, payload_len(s, total));
 	}
-	submit(ctx, s, &in);
+	submit(s, in);
 	return 0;
 }
 
-SEC("tracepoint/syscalls/sys_exit_recvfrom")
-int exit_recvfrom(struct syscall_exit_ctx *ctx)
+static __noinline int exit_recvfrom(struct regs *in, long ret)
 {
-	struct inflight in;
-	if (!exit_args(&in))
-		return 0;
-	struct scratch *s = begin_netlink_io(&in, ctx, EV_RECV, SC_RECVFROM);
+	struct scratch *s = begin_netlink_io(in, ret, EV_RECV, SC_RECVFROM);
 	if (!s)
 		return 0;
-	s->ev.args[0] = in.args[3]; /* flags */
-	if (ctx->ret > 0) {
-		__u64 n = ctx->ret;
-		if (n > in.args[2]) /* MSG_TRUNC reports the full length */
-			n = in.args[2];
-		s->ev.data_len = ctx->ret;
-		s->ev.copied = copy_user(s, 0, (const void *)in.args[1], n);
+	s->ev.args[0] = in->args[3]; /* flags */
+	if (ret > 0) {
+		__u64 n = ret;
+		if (n > in->args[2]) /* MSG_TRUNC reports the full length */
+			n = in->args[2];
+		s->ev.data_len = ret;
+		s->ev.copied = copy_user(s, 0, (const void *)in->args[1], n);
 	}
-	submit(ctx, s, &in);
+	submit(s, in);
 	return 0;
 }
 
-SEC("tracepoint/syscalls/sys_exit_recvmsg")
-int exit_recvmsg(struct syscall_exit_ctx *ctx)
+static __noinline int exit_recvmsg(struct regs *in, long ret)
 {
-	struct inflight in;
-	if (!exit_args(&in))
-		return 0;
-	struct scratch *s = begin_netlink_io(&in, ctx, EV_RECV, SC_RECVMSG);
+	struct scratch *s = begin_netlink_io(in, ret, EV_RECV, SC_RECVMSG);
 	if (!s)
 		return 0;
-	s->ev.args[0] = in.args[2]; /* flags */
+	s->ev.args[0] = in->args[2]; /* flags */
 	struct user_msghdr msg;
-	if (ctx->ret > 0) {
-		if (bpf_probe_read_user(&msg, sizeof(msg), (const void *)in.args[1])) {
+	if (ret > 0) {
+		if (bpf_probe_read_user(&msg, sizeof(msg), (const void *)in->args[1])) {
 			s->ev.flags |= EVF_READ_FAULT;
 		} else {
-			s->ev.data_len = ctx->ret;
-			s->ev.copied = copy_iovecs(msg.msg_iov, msg.msg_iovlen, ctx->ret);
+			s->ev.data_len = ret;
+			s->ev.copied = copy_iovecs(msg.msg_iov, msg.msg_iovlen, ret);
 		}
 	}
-	submit(ctx, s, &in);
+	submit(s, in);
+	return 0;
+}
+
+/* Remembers that fd of process tgid is the /proc/sys file just opened (from
+ * 0) or the same file as from (after a dup). A full table is counted: the
+ * fd's reads and writes will be missing. */
+static __always_inline void track_sysctl_fd(__u32 tgid, int fd, struct sysctl_file *from)
+{
+	struct fd_key key = {.tgid = tgid, .fd = fd};
+	struct scratch *s = this_scratch();
+	struct task *t = bpf_map_lookup_elem(&traced, &tgid);
+	if (!s || !t)
+		return;
+	/* The value is assembled in the scratch payload area past the copied
+	 * path: it is too large for the BPF stack next to everything else. */
+	struct sysctl_file *file = (struct sysctl_file *)&s->data[DATA_MAX];
+	file->file = (__u64)fd_file(fd);
+	if (from)
+		__builtin_memcpy(file->path, from->path, sizeof(file->path));
+	else
+		bpf_probe_read_kernel_str(file->path, sizeof(file->path), s->data);
+	bool existed = bpf_map_lookup_elem(&sysctl_fds, &key) != 0;
+	if (bpf_map_update_elem(&sysctl_fds, &key, file, BPF_ANY)) {
+		count(STAT_FDS_FULL);
+		return;
+	}
+	if (!existed)
+		__sync_fetch_and_add(&t->sysctl_fds, 1);
+}
+
+static __always_inline void untrack_sysctl_fd(struct fd_key *key)
+{
+	if (bpf_map_delete_elem(&sysctl_fds, key))
+		return;
+	struct task *t = bpf_map_lookup_elem(&traced, &key->tgid);
+	if (t && t->sysctl_fds)
+		__sync_fetch_and_add(&t->sysctl_fds, -1);
+}
+
+/* ---- executable mappings -------------------------------------------------- */
+
+/* What report_mapping learns from the VMA at an address. */
+struct vma_info {
+	__u64 start, end, pgoff;
+	struct file *file;
+	bool exec;
+};
+
+static long vma_cb(struct task_struct *task, struct vm_area_struct *vma, struct vma_info *out)
+{
+	out->start = vma->vm_start;
+	out->end = vma->vm_end;
+	out->pgoff = vma->vm_pgoff;
+	out->file = vma->vm_file;
+	out->exec = (vma->vm_flags & VM_EXEC) != 0;
+	return 0;
+}
+
+/* State of a bpf_loop writing a file's path, last component first. */
+struct path_walk {
+	struct dentry *dentry;
+	struct vfsmount *vfsmnt;
+	__u32 off;
+};
+
+static long path_step(__u64 i, struct path_walk *w)
+{
+	struct scratch *s = this_scratch();
+	if (!s)
+		return 1;
+	/* Locals, not w's fields, go into BPF_CORE_READ: it would relocate
+	 * every member access in its argument. */
+	struct dentry *d = w->dentry;
+	struct vfsmount *vfsmnt = w->vfsmnt;
+	struct dentry *parent = BPF_CORE_READ(d, d_parent);
+	if (d == BPF_CORE_READ(vfsmnt, mnt_root)) {
+		/* The root of a mount: continue from where it is mounted. */
+		struct mount *m = (void *)vfsmnt - bpf_core_field_offset(struct mount, mnt);
+		struct mount *up = BPF_CORE_READ(m, mnt_parent);
+		if (up == m)
+			return 1; /* the namespace's root */
+		w->dentry = BPF_CORE_READ(m, mnt_mountpoint);
+		w->vfsmnt = &up->mnt;
+		return 0;
+	}
+	if (d == parent)
+		return 1;
+	__u32 off = w->off;
+	if (off > DATA_MAX - NAME_MAX - 1)
+		return 1;
+	long n = bpf_probe_read_kernel_str(&s->data[off], NAME_MAX + 1, BPF_CORE_READ(d, d_name.name));
+	if (n <= 0)
+		return 1;
+	w->off = off + n;
+	w->dentry = parent;
+	return 0;
+}
+
+/* Reports the executable file mapping that contains addr in the calling
+ * process (flags: EVF_NEW_IMAGE for the first one of an exec). Payload: the
+ * file's path as NUL-terminated components, last first. */
+static __always_inline bool report_mapping(__u64 addr, __u8 flags)
+{
+	struct vma_info v = {};
+	if (bpf_find_vma(bpf_get_current_task_btf(), addr, vma_cb, &v, 0) || !v.file || !v.exec)
+		return false;
+	struct scratch *s = begin_event(EV_MMAP, SC_MMAP);
+	if (!s)
+		return false;
+	struct file *file = v.file;
+	struct inode *inode = BPF_CORE_READ(file, f_inode);
+	s->ev.flags |= flags;
+	s->ev.args[0] = v.start;
+	s->ev.args[1] = v.end;
+	s->ev.args[2] = v.pgoff << PAGE_SHIFT;
+	s->ev.args[3] = BPF_CORE_READ(inode, i_ino);
+	s->ev.sock_ino = BPF_CORE_READ(inode, i_sb, s_dev);
+	struct path_walk w = {
+		.dentry = BPF_CORE_READ(file, f_path.dentry),
+		.vfsmnt = BPF_CORE_READ(file, f_path.mnt),
+	};
+	bpf_loop(PATH_DEPTH, path_step, &w, 0);
+	s->ev.copied = w.off;
+	s->ev.data_len = w.off;
+	submit(s, 0);
+	return true;
+}
+
+/* Reports the executable mappings of the object (the dynamic loader) whose
+ * first mapping starts at base: its code follows its read-only headers. */
+struct object_walk {
+	__u64 addr;
+	struct file *file;
+};
+
+static long object_step(__u64 i, struct object_walk *w)
+{
+	struct vma_info v = {};
+	if (bpf_find_vma(bpf_get_current_task_btf(), w->addr, vma_cb, &v, 0) || !v.file)
+		return 1;
+	if (!w->file)
+		w->file = v.file;
+	else if (v.file != w->file)
+		return 1;
+	if (v.exec)
+		report_mapping(v.start, 0);
+	w->addr = v.end;
+	return 0;
+}
+
+static __always_inline void report_object(__u64 base)
+{
+	struct object_walk w = {.addr = base};
+	bpf_loop(4, object_step, &w, 0);
+}
+
+/* Finds AT_BASE (the dynamic loader's load address) in the auxiliary
+ * vector the kernel saved for the new program. */
+#define AUXV_PAIRS 28 /* mm->saved_auxv holds AT_VECTOR_SIZE/2 pairs */
+#define AT_NULL 0
+#define AT_BASE 7
+
+struct auxv_walk {
+	struct mm_struct *mm;
+	__u64 base;
+};
+
+static long auxv_step(__u64 i, struct auxv_walk *w)
+{
+	__u64 pair[2];
+	if (i >= AUXV_PAIRS || bpf_probe_read_kernel(pair, sizeof(pair), &w->mm->saved_auxv[2 * i]))
+		return 1;
+	if (pair[0] == AT_NULL)
+		return 1;
+	if (pair[0] == AT_BASE) {
+		w->base = pair[1];
+		return 1;
+	}
 	return 0;
 }
 
@@ -743,14 +950,10 @@ int exit_recvmsg(struct syscall_exit_ctx *ctx)
  * The fd is remembered so the following read() or write() can be shown as
  * `path = value`. Paths relative to a directory fd are not recognised.
  */
-SEC("tracepoint/syscalls/sys_exit_openat")
-int exit_openat(struct syscall_exit_ctx *ctx)
+static __noinline int exit_openat(struct regs *in, long ret)
 {
-	struct inflight in;
-	if (!exit_args(&in))
-		return 0;
 	char prefix[10];
-	if (bpf_probe_read_user(prefix, sizeof(prefix), (const void *)in.args[1]))
+	if (bpf_probe_read_user(prefix, sizeof(prefix), (const void *)in->args[1]))
 		return 0;
 	if (prefix[0] != '/' || prefix[1] != 'p' || prefix[2] != 'r' || prefix[3] != 'o' ||
 	    prefix[4] != 'c' || prefix[5] != '/' || prefix[6] != 's' || prefix[7] != 'y' ||
@@ -759,99 +962,93 @@ int exit_openat(struct syscall_exit_ctx *ctx)
 	struct scratch *s = begin_event(EV_OPEN, SC_OPENAT);
 	if (!s)
 		return 0;
-	s->ev.ret = ctx->ret;
-	s->ev.fd = ctx->ret;
-	s->ev.args[0] = in.args[2]; /* flags */
-	__u32 n = copy_user_str(s, 0, (const void *)in.args[1], SYSCTL_PATH_MAX);
+	s->ev.ret = ret;
+	s->ev.fd = ret;
+	s->ev.args[0] = in->args[2]; /* flags */
+	__u32 n = copy_user_str(s, 0, (const void *)in->args[1], SYSCTL_PATH_MAX);
 	s->ev.copied = n;
 	s->ev.data_len = n;
-	if (ctx->ret >= 0 && n > 0) {
-		struct fd_key key = {.tgid = s->ev.pid, .fd = ctx->ret};
-		struct sysctl_file file = {};
-		bpf_probe_read_kernel_str(file.path, sizeof(file.path), s->data);
-		bpf_map_update_elem(&sysctl_fds, &key, &file, BPF_ANY);
-	}
-	submit(ctx, s, &in);
+	if (ret >= 0 && n > 0)
+		track_sysctl_fd(s->ev.pid, ret, 0);
+	submit(s, in);
 	return 0;
 }
 
 /* Payload of read/write events: the path, a NUL, then the bytes. */
-static __always_inline int exit_sysctl_io(struct syscall_exit_ctx *ctx, __u8 kind, __u16 syscall)
+static __always_inline int exit_sysctl_io(struct regs *in, long ret, __u8 kind, __u16 syscall)
 {
-	struct inflight in;
-	if (!exit_args(&in))
-		return 0;
-	struct fd_key key = {.tgid = bpf_get_current_pid_tgid() >> 32, .fd = in.args[0]};
+	struct fd_key key = {.tgid = current_tgid(), .fd = in->args[0]};
 	struct sysctl_file *file = bpf_map_lookup_elem(&sysctl_fds, &key);
 	if (!file)
 		return 0;
+	if (file->file != (__u64)fd_file(key.fd)) {
+		/* The fd was closed behind the probe's back (exec with
+		 * O_CLOEXEC, close_range) and now names another file. */
+		untrack_sysctl_fd(&key);
+		return 0;
+	}
 	struct scratch *s = begin_event(kind, syscall);
 	if (!s)
 		return 0;
-	s->ev.fd = in.args[0];
-	s->ev.ret = ctx->ret;
+	s->ev.fd = in->args[0];
+	s->ev.ret = ret;
 	long n = bpf_probe_read_kernel_str(s->data, SYSCTL_PATH_MAX, file->path);
 	__u32 off = n > 0 ? n : 0;
-	__u64 len = kind == EV_WRITE ? in.args[2] : (ctx->ret > 0 ? ctx->ret : 0);
+	__u64 len = kind == EV_WRITE ? in->args[2] : (ret > 0 ? ret : 0);
 	if (len > SYSCTL_DATA_MAX)
 		len = SYSCTL_DATA_MAX;
-	__u32 copied = copy_user(s, off, (const void *)in.args[1], len);
-	s->ev.data_len = off + (kind == EV_WRITE ? in.args[2] : len);
+	__u32 copied = copy_user(s, off, (const void *)in->args[1], len);
+	s->ev.data_len = off + (kind == EV_WRITE ? in->args[2] : len);
 	s->ev.copied = off + copied;
-	submit(ctx, s, &in);
+	submit(s, in);
 	return 0;
 }
 
-SEC("tracepoint/syscalls/sys_exit_write")
-int exit_write(struct syscall_exit_ctx *ctx)
+static __noinline int exit_write(struct regs *in, long ret)
 {
-	return exit_sysctl_io(ctx, EV_WRITE, SC_WRITE);
+	return exit_sysctl_io(in, ret, EV_WRITE, SC_WRITE);
 }
 
-SEC("tracepoint/syscalls/sys_exit_read")
-int exit_read(struct syscall_exit_ctx *ctx)
+static __noinline int exit_read(struct regs *in, long ret)
 {
-	return exit_sysctl_io(ctx, EV_READ, SC_READ);
+	return exit_sysctl_io(in, ret, EV_READ, SC_READ);
 }
 
-SEC("tracepoint/syscalls/sys_enter_close")
-int enter_close(struct syscall_enter_ctx *ctx)
+static __noinline int enter_close(struct regs *in)
 {
-	if (!is_traced())
-		return 0;
-	struct fd_key key = {.tgid = bpf_get_current_pid_tgid() >> 32, .fd = ctx->args[0]};
-	bpf_map_delete_elem(&sysctl_fds, &key);
+	struct fd_key key = {.tgid = current_tgid(), .fd = in->args[0]};
+	untrack_sysctl_fd(&key);
 	return 0;
 }
 
 /**
  * dup2()/dup3(): `echo 1 > /proc/sys/...` in a shell opens the file and then
  * moves it onto fd 1 before writing, so the sysctl file follows the dup.
+ * Whatever the target fd named before is closed by the dup.
  */
-static __always_inline int exit_dup(struct syscall_exit_ctx *ctx, __u32 syscall)
+static __always_inline int exit_dup(struct regs *in, long ret, __u32 syscall)
 {
-	struct inflight in;
-	if (ctx->ret < 0 || !exit_args(&in))
+	if (ret < 0)
 		return 0;
-	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
-	struct fd_key from = {.tgid = tgid, .fd = in.args[0]};
-	struct fd_key to = {.tgid = tgid, .fd = ctx->ret};
+	__u32 tgid = current_tgid();
+	struct fd_key from = {.tgid = tgid, .fd = in->args[0]};
+	struct fd_key to = {.tgid = tgid, .fd = ret};
 	struct sysctl_file *file = bpf_map_lookup_elem(&sysctl_fds, &from);
 	if (file)
-		bpf_map_update_elem(&sysctl_fds, &to, file, BPF_ANY);
+		track_sysctl_fd(tgid, ret, file);
+	else
+		untrack_sysctl_fd(&to);
 	return 0;
 }
 
-SEC("tracepoint/syscalls/sys_exit_dup2")
-int exit_dup2(struct syscall_exit_ctx *ctx)
+static __noinline int exit_dup2(struct regs *in, long ret)
 {
-	return exit_dup(ctx, SC_DUP);
+	return exit_dup(in, ret, SC_DUP);
 }
 
-SEC("tracepoint/syscalls/sys_exit_dup3")
-int exit_dup3(struct syscall_exit_ctx *ctx)
+static __noinline int exit_dup3(struct regs *in, long ret)
 {
-	return exit_dup(ctx, SC_DUP);
+	return exit_dup(in, ret, SC_DUP);
 }
 
 /* ---- exec --------------------------------------------------------------- */
@@ -882,37 +1079,206 @@ static long argv_step(__u64 i, struct argv_walk *w)
  * execve(): a helper program starts (iptables, nft, ip, modprobe). Payload:
  * the filename, a NUL, then argv as NUL-terminated strings.
  */
-SEC("tracepoint/syscalls/sys_enter_execve")
-int enter_execve(struct syscall_enter_ctx *ctx)
+static __noinline int enter_execve(struct regs *in, bool at)
 {
-	if (!is_traced())
-		return 0;
+	/* Only the result of an exec seen here is reported: a process that
+	 * was still becoming itself when it was followed (the exec shim)
+	 * does not report its own exec. */
+	struct task *t = traced_task();
+	if (t)
+		t->exec_pending = 1;
 	struct scratch *s = begin_event(EV_EXEC, SC_EXECVE);
 	if (!s)
 		return 0;
-	struct argv_walk w = {.argv = (const char *const *)ctx->args[1]};
-	w.off = copy_user_str(s, 0, (const void *)ctx->args[0], ARG_MAX_LEN);
+	/* execveat(dirfd, path, argv, ...) has its arguments one further. */
+	const void *path = (const void *)(at ? in->args[1] : in->args[0]);
+	struct argv_walk w = {.argv = (const char *const *)(at ? in->args[2] : in->args[1])};
+	w.off = copy_user_str(s, 0, path, ARG_MAX_LEN);
 	bpf_loop(MAX_ARGS, argv_step, &w, 0);
 	__u32 off = w.off;
 	int argc = w.argc;
 	s->ev.args[0] = argc;
 	s->ev.copied = off;
 	s->ev.data_len = off;
-	submit(ctx, s, 0);
-	stash(ctx, SC_EXECVE, 3);
+	submit(s, 0);
 	return 0;
 }
 
-SEC("tracepoint/syscalls/sys_exit_execve")
-int exit_execve(struct syscall_exit_ctx *ctx)
+/* An execve that failed: the old program goes on. A successful exec is
+ * reported by handle_exec, from the kernel's own exec notification. */
+static __noinline int exit_execve(struct regs *in, long ret)
 {
-	struct inflight in;
-	if (!unstash(&in, SC_EXECVE))
+	if (ret >= 0)
 		return 0;
+	struct task *t = traced_task();
+	if (!t || !t->exec_pending)
+		return 0;
+	t->exec_pending = 0;
 	struct scratch *s = begin_event(EV_EXEC_RESULT, SC_EXECVE);
 	if (!s)
 		return 0;
-	s->ev.ret = ctx->ret;
-	submit(ctx, s, 0);
+	s->ev.ret = ret;
+	submit(s, 0);
 	return 0;
+}
+
+/**
+ * sched_process_exec: a traced process now runs a new program. This is the
+ * kernel's own notice of a successful exec, so it is reported whichever
+ * thread called execve (a thread other than the leader takes over the
+ * leader's PID during exec, so its syscall exit comes under another TID).
+ * First the new image's executable mappings (the program and its dynamic
+ * loader) for symbolization, then the exec result.
+ */
+SEC("tp_btf/sched_process_exec")
+int handle_exec(__u64 *ctx)
+{
+	struct task *t = traced_task();
+	if (!t || !t->exec_pending)
+		return 0;
+	t->exec_pending = 0;
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct mm_struct *mm = task->mm;
+	if (mm) {
+		report_mapping(mm->start_code, EVF_NEW_IMAGE);
+		/* The loader's base address is in the auxiliary vector. */
+		struct auxv_walk w = {.mm = mm};
+		bpf_loop(AUXV_PAIRS, auxv_step, &w, 0);
+		if (w.base)
+			report_object(w.base);
+	}
+	struct scratch *s = begin_event(EV_EXEC_RESULT, SC_EXECVE);
+	if (!s)
+		return 0;
+	submit(s, 0);
+	return 0;
+}
+
+/**
+ * mmap(2) of a file with PROT_EXEC: the dynamic loader maps a shared library's
+ * code. Reported so that frames in it resolve to the library's symbols.
+ */
+static __noinline int exit_mmap(struct regs *in, long ret)
+{
+	if (ret < 0 && ret > -4096)
+		return 0;
+	if (!(in->args[2] & PROT_EXEC) || (in->args[3] & MAP_ANONYMOUS) || (int)in->args[4] < 0)
+		return 0;
+	report_mapping(ret, 0);
+	return 0;
+}
+
+/* ---- syscall dispatch ------------------------------------------------------ */
+
+/* x86-64 syscall numbers (arch/x86/entry/syscalls/syscall_64.tbl). */
+enum {
+	NR_read = 0,
+	NR_write = 1,
+	NR_close = 3,
+	NR_mmap = 9,
+	NR_ioctl = 16,
+	NR_dup2 = 33,
+	NR_socket = 41,
+	NR_connect = 42,
+	NR_sendto = 44,
+	NR_recvfrom = 45,
+	NR_sendmsg = 46,
+	NR_recvmsg = 47,
+	NR_bind = 49,
+	NR_setsockopt = 54,
+	NR_getsockopt = 55,
+	NR_execve = 59,
+	NR_openat = 257,
+	NR_dup3 = 292,
+	NR_execveat = 322,
+};
+
+/* The registers of a syscall, from the pt_regs the raw tracepoints pass:
+ * typed BTF loads, no helper call. */
+static __always_inline void syscall_regs(struct pt_regs *regs, struct regs *out)
+{
+	out->args[0] = regs->di;
+	out->args[1] = regs->si;
+	out->args[2] = regs->dx;
+	out->args[3] = regs->r10;
+	out->args[4] = regs->r8;
+	out->args[5] = regs->r9;
+	out->ip = regs->ip;
+	out->bp = regs->bp;
+}
+
+/**
+ * raw_syscalls/sys_exit: every syscall of every process ends here, so the
+ * traced check comes first; a traced process's syscall goes to the
+ * handler of its number, at exit, when the return value is known and
+ * replies are in user memory. One raw tracepoint instead of one
+ * tracepoint per syscall: no per-event perf record to build, and one
+ * attachment to undo (each detach waits for the kernel).
+ */
+SEC("tp_btf/sys_exit")
+int on_sys_exit(__u64 *ctx)
+{
+	if (!is_traced())
+		return 0;
+	struct pt_regs *regs = (struct pt_regs *)ctx[0];
+	long ret = ctx[1];
+	struct regs in;
+	syscall_regs(regs, &in);
+	switch (regs->orig_ax) {
+	case NR_ioctl:
+		return exit_ioctl(&in, ret);
+	case NR_socket:
+		return exit_socket(&in, ret);
+	case NR_bind:
+		return exit_bind(&in, ret);
+	case NR_connect:
+		return exit_connect(&in, ret);
+	case NR_sendto:
+		return exit_sendto(&in, ret);
+	case NR_sendmsg:
+		return exit_sendmsg(&in, ret);
+	case NR_recvfrom:
+		return exit_recvfrom(&in, ret);
+	case NR_recvmsg:
+		return exit_recvmsg(&in, ret);
+	case NR_setsockopt:
+		return exit_setsockopt(&in, ret);
+	case NR_getsockopt:
+		return exit_getsockopt(&in, ret);
+	case NR_openat:
+		return exit_openat(&in, ret);
+	case NR_write:
+		return exit_write(&in, ret);
+	case NR_read:
+		return exit_read(&in, ret);
+	case NR_dup2:
+		return exit_dup2(&in, ret);
+	case NR_dup3:
+		return exit_dup3(&in, ret);
+	case NR_execve:
+	case NR_execveat:
+		return exit_execve(&in, ret);
+	case NR_mmap:
+		return exit_mmap(&in, ret);
+	}
+	return 0;
+}
+
+/**
+ * raw_syscalls/sys_enter: the syscalls seen at entry. The arguments of
+ * execve and execveat vanish with the old image; close must forget the fd
+ * before it can be reused.
+ */
+SEC("tp_btf/sys_enter")
+int on_sys_enter(__u64 *ctx)
+{
+	struct pt_regs *regs = (struct pt_regs *)ctx[0];
+	long id = ctx[1];
+	if ((id != NR_execve && id != NR_execveat && id != NR_close) || !is_traced())
+		return 0;
+	struct regs in;
+	syscall_regs(regs, &in);
+	if (id == NR_close)
+		return enter_close(&in);
+	return enter_execve(&in, id == NR_execveat);
 }

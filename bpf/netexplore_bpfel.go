@@ -16,25 +16,25 @@ import (
 type NetexploreEvent struct {
 	_          structs.HostLayout
 	TsNs       uint64
-	Pid        uint32
-	Tid        uint32
-	Ppid       uint32
-	Netns      uint32
-	Kind       uint8
-	Flags      uint8
-	Syscall    uint16
-	Fd         int32
 	Ret        int64
 	Args       [4]uint64
 	SockIno    uint64
+	Pid        uint32
+	Tid        uint32
+	Netns      uint32
+	Fd         int32
+	DataLen    uint32
+	Copied     uint32
+	Syscall    uint16
 	SockFamily uint16
 	SockType   uint16
 	SockProto  uint16
-	StackLen   uint16
-	DataLen    uint32
-	Copied     uint32
+	Kind       uint8
+	Flags      uint8
+	StackDepth uint8
+	Pad        uint8
 	Comm       [16]int8
-	Stack      [32]uint64
+	Pad2       uint32
 }
 
 type NetexploreFdKey struct {
@@ -43,60 +43,55 @@ type NetexploreFdKey struct {
 	Fd   int32
 }
 
-type NetexploreInflight struct {
-	_       structs.HostLayout
-	Args    [6]uint64
-	Ip      uint64
-	Bp      uint64
-	Syscall uint32
-	Pad     uint32
-}
-
 type NetexploreScratch struct {
 	_    structs.HostLayout
 	Ev   NetexploreEvent
 	Data [65536]uint8
 }
 
+type NetexploreSockInfo struct {
+	_      structs.HostLayout
+	File   uint64
+	Ino    uint64
+	Netns  uint32
+	Family uint16
+	Type   uint16
+	Proto  uint16
+	IsSock uint16
+	_      [4]byte
+}
+
 type NetexploreSysctlFile struct {
 	_    structs.HostLayout
+	File uint64
 	Path [128]int8
+}
+
+type NetexploreTask struct {
+	_           structs.HostLayout
+	SysctlFds   uint32
+	ExecPending uint32
 }
 
 // Names of all BPF objects in the ELF.
 //
 // Used for safe lookups in a Collection or CollectionSpec.
 const (
-	NetexploreMapEvents          = "events"
-	NetexploreMapInflight        = "inflight"
-	NetexploreMapScratch         = "scratch"
-	NetexploreMapStats           = "stats"
-	NetexploreMapSysctlFds       = "sysctl_fds"
-	NetexploreMapTraced          = "traced"
-	NetexploreProgEnterClose     = "enter_close"
-	NetexploreProgEnterExecve    = "enter_execve"
-	NetexploreProgExitBind       = "exit_bind"
-	NetexploreProgExitConnect    = "exit_connect"
-	NetexploreProgExitDup2       = "exit_dup2"
-	NetexploreProgExitDup3       = "exit_dup3"
-	NetexploreProgExitExecve     = "exit_execve"
-	NetexploreProgExitGetsockopt = "exit_getsockopt"
-	NetexploreProgExitIoctl      = "exit_ioctl"
-	NetexploreProgExitOpenat     = "exit_openat"
-	NetexploreProgExitRead       = "exit_read"
-	NetexploreProgExitRecvfrom   = "exit_recvfrom"
-	NetexploreProgExitRecvmsg    = "exit_recvmsg"
-	NetexploreProgExitSendmsg    = "exit_sendmsg"
-	NetexploreProgExitSendto     = "exit_sendto"
-	NetexploreProgExitSetsockopt = "exit_setsockopt"
-	NetexploreProgExitSocket     = "exit_socket"
-	NetexploreProgExitWrite      = "exit_write"
-	NetexploreProgHandleExit     = "handle_exit"
-	NetexploreProgHandleFork     = "handle_fork"
-	NetexploreVarCaptureStacks   = "capture_stacks"
-	NetexploreVarDataLimit       = "data_limit"
-	NetexploreVarUnusedEvent     = "unused_event"
-	NetexploreVarWakeupBytes     = "wakeup_bytes"
+	NetexploreMapEvents        = "events"
+	NetexploreMapScratch       = "scratch"
+	NetexploreMapSockCache     = "sock_cache"
+	NetexploreMapStats         = "stats"
+	NetexploreMapSysctlFds     = "sysctl_fds"
+	NetexploreMapTraced        = "traced"
+	NetexploreProgHandleExec   = "handle_exec"
+	NetexploreProgHandleExit   = "handle_exit"
+	NetexploreProgHandleFork   = "handle_fork"
+	NetexploreProgOnSysEnter   = "on_sys_enter"
+	NetexploreProgOnSysExit    = "on_sys_exit"
+	NetexploreVarCaptureStacks = "capture_stacks"
+	NetexploreVarDataLimit     = "data_limit"
+	NetexploreVarUnusedEvent   = "unused_event"
+	NetexploreVarWakeupBytes   = "wakeup_bytes"
 )
 
 // LoadNetexplore returns the embedded CollectionSpec for Netexplore.
@@ -141,26 +136,11 @@ type NetexploreSpecs struct {
 //
 // It can be passed ebpf.CollectionSpec.Assign.
 type NetexploreProgramSpecs struct {
-	EnterClose     *ebpf.ProgramSpec `ebpf:"enter_close"`
-	EnterExecve    *ebpf.ProgramSpec `ebpf:"enter_execve"`
-	ExitBind       *ebpf.ProgramSpec `ebpf:"exit_bind"`
-	ExitConnect    *ebpf.ProgramSpec `ebpf:"exit_connect"`
-	ExitDup2       *ebpf.ProgramSpec `ebpf:"exit_dup2"`
-	ExitDup3       *ebpf.ProgramSpec `ebpf:"exit_dup3"`
-	ExitExecve     *ebpf.ProgramSpec `ebpf:"exit_execve"`
-	ExitGetsockopt *ebpf.ProgramSpec `ebpf:"exit_getsockopt"`
-	ExitIoctl      *ebpf.ProgramSpec `ebpf:"exit_ioctl"`
-	ExitOpenat     *ebpf.ProgramSpec `ebpf:"exit_openat"`
-	ExitRead       *ebpf.ProgramSpec `ebpf:"exit_read"`
-	ExitRecvfrom   *ebpf.ProgramSpec `ebpf:"exit_recvfrom"`
-	ExitRecvmsg    *ebpf.ProgramSpec `ebpf:"exit_recvmsg"`
-	ExitSendmsg    *ebpf.ProgramSpec `ebpf:"exit_sendmsg"`
-	ExitSendto     *ebpf.ProgramSpec `ebpf:"exit_sendto"`
-	ExitSetsockopt *ebpf.ProgramSpec `ebpf:"exit_setsockopt"`
-	ExitSocket     *ebpf.ProgramSpec `ebpf:"exit_socket"`
-	ExitWrite      *ebpf.ProgramSpec `ebpf:"exit_write"`
-	HandleExit     *ebpf.ProgramSpec `ebpf:"handle_exit"`
-	HandleFork     *ebpf.ProgramSpec `ebpf:"handle_fork"`
+	HandleExec *ebpf.ProgramSpec `ebpf:"handle_exec"`
+	HandleExit *ebpf.ProgramSpec `ebpf:"handle_exit"`
+	HandleFork *ebpf.ProgramSpec `ebpf:"handle_fork"`
+	OnSysEnter *ebpf.ProgramSpec `ebpf:"on_sys_enter"`
+	OnSysExit  *ebpf.ProgramSpec `ebpf:"on_sys_exit"`
 }
 
 // NetexploreMapSpecs contains maps before they are loaded into the kernel.
@@ -168,8 +148,8 @@ type NetexploreProgramSpecs struct {
 // It can be passed ebpf.CollectionSpec.Assign.
 type NetexploreMapSpecs struct {
 	Events    *ebpf.MapSpec `ebpf:"events"`
-	Inflight  *ebpf.MapSpec `ebpf:"inflight"`
 	Scratch   *ebpf.MapSpec `ebpf:"scratch"`
+	SockCache *ebpf.MapSpec `ebpf:"sock_cache"`
 	Stats     *ebpf.MapSpec `ebpf:"stats"`
 	SysctlFds *ebpf.MapSpec `ebpf:"sysctl_fds"`
 	Traced    *ebpf.MapSpec `ebpf:"traced"`
@@ -206,8 +186,8 @@ func (o *NetexploreObjects) Close() error {
 // It can be passed to LoadNetexploreObjects or ebpf.CollectionSpec.LoadAndAssign.
 type NetexploreMaps struct {
 	Events    *ebpf.Map `ebpf:"events"`
-	Inflight  *ebpf.Map `ebpf:"inflight"`
 	Scratch   *ebpf.Map `ebpf:"scratch"`
+	SockCache *ebpf.Map `ebpf:"sock_cache"`
 	Stats     *ebpf.Map `ebpf:"stats"`
 	SysctlFds *ebpf.Map `ebpf:"sysctl_fds"`
 	Traced    *ebpf.Map `ebpf:"traced"`
@@ -216,8 +196,8 @@ type NetexploreMaps struct {
 func (m *NetexploreMaps) Close() error {
 	return _NetexploreClose(
 		m.Events,
-		m.Inflight,
 		m.Scratch,
+		m.SockCache,
 		m.Stats,
 		m.SysctlFds,
 		m.Traced,
@@ -238,50 +218,20 @@ type NetexploreVariables struct {
 //
 // It can be passed to LoadNetexploreObjects or ebpf.CollectionSpec.LoadAndAssign.
 type NetexplorePrograms struct {
-	EnterClose     *ebpf.Program `ebpf:"enter_close"`
-	EnterExecve    *ebpf.Program `ebpf:"enter_execve"`
-	ExitBind       *ebpf.Program `ebpf:"exit_bind"`
-	ExitConnect    *ebpf.Program `ebpf:"exit_connect"`
-	ExitDup2       *ebpf.Program `ebpf:"exit_dup2"`
-	ExitDup3       *ebpf.Program `ebpf:"exit_dup3"`
-	ExitExecve     *ebpf.Program `ebpf:"exit_execve"`
-	ExitGetsockopt *ebpf.Program `ebpf:"exit_getsockopt"`
-	ExitIoctl      *ebpf.Program `ebpf:"exit_ioctl"`
-	ExitOpenat     *ebpf.Program `ebpf:"exit_openat"`
-	ExitRead       *ebpf.Program `ebpf:"exit_read"`
-	ExitRecvfrom   *ebpf.Program `ebpf:"exit_recvfrom"`
-	ExitRecvmsg    *ebpf.Program `ebpf:"exit_recvmsg"`
-	ExitSendmsg    *ebpf.Program `ebpf:"exit_sendmsg"`
-	ExitSendto     *ebpf.Program `ebpf:"exit_sendto"`
-	ExitSetsockopt *ebpf.Program `ebpf:"exit_setsockopt"`
-	ExitSocket     *ebpf.Program `ebpf:"exit_socket"`
-	ExitWrite      *ebpf.Program `ebpf:"exit_write"`
-	HandleExit     *ebpf.Program `ebpf:"handle_exit"`
-	HandleFork     *ebpf.Program `ebpf:"handle_fork"`
+	HandleExec *ebpf.Program `ebpf:"handle_exec"`
+	HandleExit *ebpf.Program `ebpf:"handle_exit"`
+	HandleFork *ebpf.Program `ebpf:"handle_fork"`
+	OnSysEnter *ebpf.Program `ebpf:"on_sys_enter"`
+	OnSysExit  *ebpf.Program `ebpf:"on_sys_exit"`
 }
 
 func (p *NetexplorePrograms) Close() error {
 	return _NetexploreClose(
-		p.EnterClose,
-		p.EnterExecve,
-		p.ExitBind,
-		p.ExitConnect,
-		p.ExitDup2,
-		p.ExitDup3,
-		p.ExitExecve,
-		p.ExitGetsockopt,
-		p.ExitIoctl,
-		p.ExitOpenat,
-		p.ExitRead,
-		p.ExitRecvfrom,
-		p.ExitRecvmsg,
-		p.ExitSendmsg,
-		p.ExitSendto,
-		p.ExitSetsockopt,
-		p.ExitSocket,
-		p.ExitWrite,
+		p.HandleExec,
 		p.HandleExit,
 		p.HandleFork,
+		p.OnSysEnter,
+		p.OnSysExit,
 	)
 }
 

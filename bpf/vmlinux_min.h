@@ -56,14 +56,60 @@ struct nsproxy {
 	struct net *net_ns;
 };
 
+typedef __u32 dev_t;
+
+struct super_block {
+	dev_t s_dev;
+};
+
 struct inode {
 	unsigned short i_mode;
 	unsigned long i_ino;
+	struct super_block *i_sb;
+};
+
+struct qstr {
+	const unsigned char *name;
+};
+
+struct dentry {
+	struct dentry *d_parent;
+	struct qstr d_name;
+};
+
+struct vfsmount {
+	struct dentry *mnt_root;
+};
+
+/* The kernel's private wrapper around a vfsmount (fs/mount.h). */
+struct mount {
+	struct mount *mnt_parent;
+	struct dentry *mnt_mountpoint;
+	struct vfsmount mnt;
+};
+
+struct path {
+	struct vfsmount *mnt;
+	struct dentry *dentry;
 };
 
 struct file {
 	void *private_data;
 	struct inode *f_inode;
+	struct path f_path;
+};
+
+struct mm_struct {
+	unsigned long start_code;
+	unsigned long saved_auxv[56];
+};
+
+struct vm_area_struct {
+	unsigned long vm_start;
+	unsigned long vm_end;
+	unsigned long vm_flags;
+	unsigned long vm_pgoff;
+	struct file *vm_file;
 };
 
 struct fdtable {
@@ -99,6 +145,7 @@ struct socket {
 struct pt_regs {
 	unsigned long bp;
 	unsigned long ip;
+	unsigned long orig_ax;
 	unsigned long r10;
 	unsigned long r9;
 	unsigned long r8;
@@ -114,34 +161,10 @@ struct task_struct {
 	struct task_struct *real_parent;
 	struct files_struct *files;
 	struct nsproxy *nsproxy;
+	struct mm_struct *mm;
 };
 
 #pragma clang attribute pop
-
-/* Tracepoint contexts, as described by
- * /sys/kernel/tracing/events/syscalls/sys_{enter,exit}_* /format. */
-struct syscall_enter_ctx {
-	__u64 common;
-	int nr;
-	int pad;
-	__u64 args[6];
-};
-
-struct syscall_exit_ctx {
-	__u64 common;
-	int nr;
-	int pad;
-	long ret;
-};
-
-/* /sys/kernel/tracing/events/sched/sched_process_exit/format */
-struct sched_exit_ctx {
-	__u64 common;
-	char comm[16];
-	int pid;
-	int prio;
-	bool group_dead;
-};
 
 /* Userspace structures copied with bpf_probe_read_user. */
 struct user_msghdr {
@@ -163,5 +186,9 @@ struct iovec {
 #define S_IFSOCK 0140000
 #define AF_NETLINK 16
 #define AF_PACKET 17
+#define PROT_EXEC 0x4
+#define MAP_ANONYMOUS 0x20
+#define VM_EXEC 0x00000004
+#define PAGE_SHIFT 12
 
 #endif

@@ -2,11 +2,13 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -14,19 +16,28 @@ import (
 	"github.com/netexplore/netexplore/internal/testutil"
 )
 
-// buildBinary builds cmd/netexplore once per test run.
+// buildBinary builds cmd/netexplore once per test run (see TestMain).
 func buildBinary(t *testing.T) string {
 	t.Helper()
-	bin := filepath.Join(t.TempDir(), "netexplore")
-	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
-	if err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
+	built.once.Do(func() {
+		bin := filepath.Join(binDir, "netexplore")
+		out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
+		if err != nil {
+			built.err = fmt.Errorf("go build: %v\n%s", err, out)
+			return
+		}
+		built.bin = bin
+	})
+	if built.err != nil {
+		t.Fatal(built.err)
 	}
-	// Let tests run it as an unprivileged user too.
-	for dir := filepath.Dir(bin); dir != os.TempDir() && dir != "/"; dir = filepath.Dir(dir) {
-		os.Chmod(dir, 0o755)
-	}
-	return bin
+	return built.bin
+}
+
+var built struct {
+	once sync.Once
+	bin  string
+	err  error
 }
 
 // labProcesses lists live netexplore labs started from bin. Labs of other

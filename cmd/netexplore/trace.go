@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"errors"
 	"flag"
 	"fmt"
@@ -9,11 +8,16 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"runtime/pprof"
+	"strconv"
+	"strings"
+	"sync/atomic"
 	"syscall"
 	"time"
 
+	"golang.org/x/sys/unix"
+
 	"github.com/netexplore/netexplore/trace/analyze"
-	"github.com/netexplore/netexplore/trace/event"
 	"github.com/netexplore/netexplore/trace/probe"
 )
 
@@ -28,13 +32,24 @@ func runTrace(args []string, stdout, stderr io.Writer) error {
 	verbose := fs.Bool("v", false, "text format: every decoded tree, dump replies included, plus a hex dump")
 	noStacks := fs.Bool("no-stacks", false, "do not capture user stacks (slightly faster)")
 	dataLimit := fs.Int("data-limit", probe.MaxDataLimit, "payload bytes copied per event (at most 32768)")
+	memLimit := fs.String("memory-limit", "256MiB", "memory netexplore may use (ring buffer, backlog, decoding), as `SIZE` (256MiB, 1GiB); "+
+		"when the output falls behind, the backlog goes to an unnamed temporary file")
+	maxTasks := fs.Int("max-tasks", probe.DefaultMaxTasks, "processes the probe can follow at once; children beyond are counted as lost")
+	maxFds := fs.Int("max-fds", probe.DefaultMaxFds, "open /proc/sys files the probe can track at once; reads and writes beyond are counted as lost")
+	detach := fs.Bool("detach-on-exit", false, "if netexplore dies, let COMMAND run on untraced (by default it is killed with netexplore)")
 	fs.Usage = func() {
 		fmt.Fprint(stderr, `Usage: sudo netexplore trace [flags] -- COMMAND [ARGS...]
 
 Runs COMMAND and prints every ioctl, netlink message (requests and replies,
 decoded), /proc/sys read and write, socket option and exec that COMMAND and
 its children cause. Other processes are never recorded. The exit status is
-COMMAND's.
+COMMAND's. The last line counts the events and those lost, with the reason
+for each loss.
+
+Ctrl-C or SIGTERM stops COMMAND and still prints everything captured; a
+second one stops at once, counting what was not printed as lost. If
+netexplore dies, COMMAND is killed (see -detach-on-exit); a closed output
+pipe ends the trace quietly.
 
 Examples:
   sudo netexplore trace -- ip link add br0 type bridge
@@ -62,22 +77,46 @@ Flags:
 	if *dataLimit < 1 || *dataLimit > probe.MaxDataLimit {
 		return fmt.Errorf("--data-limit %d: must be between 1 and %d", *dataLimit, probe.MaxDataLimit)
 	}
+	if *maxTasks < 1 || *maxFds < 1 {
+		return errors.New("--max-tasks and --max-fds must be at least 1")
+	}
+	budget, err := parseSize(*memLimit)
+	if err != nil {
+		return fmt.Errorf("--memory-limit: %w", err)
+	}
+	mem, err := planMemory(budget)
+	if err != nil {
+		return fmt.Errorf("--memory-limit: %w", err)
+	}
 
-	out := stderr
+	out, toStderr := stderr, true
 	switch *output {
 	case "":
 	case "-":
-		out = stdout
+		out, toStderr = stdout, false
 	default:
 		f, err := os.Create(*output)
 		if err != nil {
 			return fmt.Errorf("creating trace file: %w", err)
 		}
 		defer f.Close()
-		out = f
+		out, toStderr = f, false
 	}
 
-	tracer, err := probe.Open(probe.Options{Stacks: !*noStacks, DataLimit: *dataLimit})
+	// The budget bounds the Go heap; the ring buffer is mapped outside it.
+	debug.SetMemoryLimit(mem.heap)
+	if path := os.Getenv("NETEXPLORE_CPUPROFILE"); path != "" {
+		stop, err := startCPUProfile(path)
+		if err != nil {
+			return err
+		}
+		defer stop()
+	}
+	stats := os.Getenv("NETEXPLORE_STATS") != ""
+	tracer, err := probe.Open(probe.Options{
+		Stacks: !*noStacks, DataLimit: *dataLimit, RingSize: mem.ring,
+		MaxTasks: *maxTasks, MaxFds: *maxFds, Stats: stats,
+	})
 	if err != nil {
 		return err
 	}
@@ -86,7 +125,18 @@ Flags:
 		fmt.Fprintf(stderr, "netexplore: hook unavailable on this kernel, its events are missing: %s\n", u)
 	}
 
-	cmd, err := probe.StartTraced(argv, os.Stdin, stdout, stderr)
+	// The signals are caught before the command starts, so none is missed;
+	// SIGPIPE too, so that a closed output pipe is an error to handle, not
+	// a death.
+	sigs := make(chan os.Signal, 4)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM, syscall.SIGPIPE)
+	defer signal.Stop(sigs)
+
+	var startOpts []probe.StartOption
+	if *detach {
+		startOpts = append(startOpts, probe.Detached())
+	}
+	cmd, err := probe.StartTraced(argv, os.Stdin, stdout, stderr, startOpts...)
 	if err != nil {
 		return err
 	}
@@ -94,134 +144,396 @@ Flags:
 		cmd.Abort()
 		return err
 	}
-	// The terminal delivers Ctrl-C to the command too; netexplore stays to
-	// print the rest of the trace. SIGTERM sent to netexplore alone is
-	// passed on.
-	sigs := make(chan os.Signal, 1)
-	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
-	defer signal.Stop(sigs)
-	go func() {
-		for s := range sigs {
-			if s == syscall.SIGTERM {
-				cmd.Signal(s)
-			}
-		}
-	}()
+
+	backlog := probe.NewBacklog(mem.backlog, "")
+	defer backlog.Release()
+	pr := newTracePrinter(out, backlog, *format == "json", analyze.TextOptions{Brief: *brief, Verbose: *verbose})
+	filled := make(chan error, 1)
+	go func() { filled <- probe.Fill(tracer, backlog) }()
+	printed := make(chan error, 1)
+	go func() { printed <- pr.run() }()
+
 	if err := cmd.Release(); err != nil {
 		cmd.Abort()
 		return err
 	}
-
-	// A burst queues many events at once; collecting garbage less often
-	// leaves more CPU to the traced command.
-	debug.SetGCPercent(400)
-	// The ring buffer is emptied by a reader that only parses records;
-	// decoding and printing happen behind a queue so they never slow it.
-	bw := bufio.NewWriterSize(out, 1<<16)
-	printer := newEventPrinter(bw, *format, analyze.TextOptions{Brief: *brief, Verbose: *verbose})
-	queue := probe.NewQueue(0)
-	filled := make(chan error, 1)
-	go func() { filled <- probe.Fill(tracer, queue) }()
-	printed := make(chan error, 1)
-	exited := make(chan struct{})
-	go func() { printed <- printer.drain(queue, bw, exited) }()
-
 	started := time.Now()
-	status, waitErr := cmd.Wait()
-	ran := time.Since(started)
-	close(exited)
-	if err := tracer.Drain(); err != nil {
-		return err
+	waited := make(chan waitResult, 1)
+	go func() {
+		status, err := cmd.Wait()
+		waited <- waitResult{status, err, time.Since(started)}
+	}()
+
+	t := traceRun{
+		cmd: cmd, tracer: tracer, backlog: backlog, printer: pr,
+		sigs: sigs, started: started, waited: waited, printed: printed, stderr: stderr, progress: !toStderr,
+		detach: *detach,
 	}
-	if err := errors.Join(<-filled, <-printed); err != nil {
-		return err
+	res := t.wait()
+	if res.brokenPipe {
+		// The reader of the output went away (`| head`): stop the
+		// command and its children, quietly.
+		killFollowed(tracer)
+		return exitError{0}
 	}
-	if waitErr != nil {
-		return fmt.Errorf("waiting for %s: %w", argv[0], waitErr)
+	fillErr := <-filled
+	if res.err != nil {
+		return res.err
 	}
-	lost, faults, err := tracer.Lost()
+	if fillErr != nil {
+		return fillErr
+	}
+	losses, err := tracer.Losses()
 	if err != nil {
 		return err
 	}
-	lost += queue.Dropped()
-	fmt.Fprintf(stderr, "netexplore: %d events, %d lost, command ran %.3fs", printer.count, lost, ran.Seconds())
-	if faults > 0 {
-		fmt.Fprintf(stderr, ", %d partial payloads (user memory not readable)", faults)
+	dropped, dropErr := backlog.Dropped()
+	losses.Backlog += dropped
+	// Every record read from the ring was printed, dropped, or not printed
+	// because the trace was interrupted.
+	losses.Abandoned += backlog.Pushed() - pr.processed.Load() - dropped
+	count := pr.count.Load()
+	fmt.Fprintf(stderr, "netexplore: %d events, %d lost, command ran %.3fs", count, losses.Total(), res.ran.Seconds())
+	if r := losses.Reasons(); r != "" {
+		fmt.Fprintf(stderr, " (lost: %s)", r)
+	}
+	if losses.Faults > 0 {
+		fmt.Fprintf(stderr, ", %d partial payloads (user memory not readable)", losses.Faults)
 	}
 	fmt.Fprintln(stderr)
-	if status != 0 {
-		return exitError{status}
+	if dropErr != nil {
+		fmt.Fprintf(stderr, "netexplore: %v\n", dropErr)
+	}
+	if stats {
+		printStats(stderr, pr, backlog, tracer)
+	}
+	if res.status != 0 {
+		return exitError{res.status}
 	}
 	return nil
 }
 
-// eventPrinter analyzes and prints events in the chosen format.
-type eventPrinter struct {
-	w        io.Writer
-	json     bool
-	opts     analyze.TextOptions
-	analyzer *analyze.Analyzer
-	count    int
+type waitResult struct {
+	status int
+	err    error
+	ran    time.Duration
 }
 
-func newEventPrinter(w io.Writer, format string, opts analyze.TextOptions) *eventPrinter {
-	return &eventPrinter{w: w, json: format == "json", opts: opts, analyzer: analyze.NewAnalyzer(analyze.NewSymbolizer())}
+// traceRun follows a running trace to its end: the command's exit, the
+// signals that interrupt it, and the printer catching up.
+type traceRun struct {
+	cmd      *probe.Traced
+	tracer   *probe.Probe
+	backlog  *probe.Backlog
+	printer  *tracePrinter
+	sigs     <-chan os.Signal
+	started  time.Time
+	waited   <-chan waitResult
+	printed  <-chan error
+	stderr   io.Writer
+	progress bool // report the backlog while it drains (output is not stderr)
+	detach   bool // the command may outlive the trace
 }
 
-func (p *eventPrinter) print(e event.Event) error {
-	p.count++
-	r := p.analyzer.Analyze(e)
-	if p.json {
-		return analyze.WriteJSON(p.w, &r)
-	}
-	return analyze.WriteText(p.w, &r, p.opts)
+type runResult struct {
+	status     int
+	ran        time.Duration
+	err        error
+	brokenPipe bool
+	stuck      bool // the printer did not return
 }
 
-// During a burst of at least burstEvents per burstPause, decoding would
-// take CPU from the command being traced (on a small machine, its own
-// core); the printer then holds the output back until the burst ends or the
-// command exits. The events wait in the queue, so nothing is lost.
+// After an interrupt, the command has interruptGrace to exit and the
+// printer drainLimit (from the interrupt) to write what was captured;
+// then what is left is not printed, and counted. A printer stuck on its
+// output gets stuckLimit more.
 const (
-	burstEvents = 10000
-	burstPause  = 200 * time.Millisecond
+	interruptGrace = 2 * time.Second
+	drainLimit     = 5 * time.Second
+	stuckLimit     = time.Second
 )
 
-// drain prints queued events until the queue closes, flushing whenever it
-// Has caught up so an interactive trace appears without delay. exited
-// is closed when the traced command has exited.
-func (p *eventPrinter) drain(q *probe.Queue, w *bufio.Writer, exited <-chan struct{}) error {
-	var pending []event.Event
-	for {
-		batch := q.Take(nil)
-		if batch == nil {
-			if err := p.printAll(pending); err != nil {
-				return err
-			}
-			return w.Flush()
+func (t *traceRun) wait() runResult {
+	var res runResult
+	var grace, drain, stuck, tick <-chan time.Time
+	running, interrupted, stopped, abandoned := true, false, false, false
+	// stop ends the recording: the probe detaches, so nothing is added
+	// after what is already in the ring buffer, and the reader drains it.
+	stop := func() {
+		if stopped {
+			return
 		}
-		pending = append(pending, batch...)
-		if len(batch) >= burstEvents {
-			select {
-			case <-exited:
-			case <-time.After(burstPause):
+		stopped = true
+		t.tracer.Detach()
+		t.tracer.Drain()
+		if t.progress {
+			tick = time.Tick(time.Second)
+		}
+	}
+	abandon := func() {
+		if abandoned {
+			return
+		}
+		abandoned = true
+		t.backlog.Abandon()
+		stop()
+		stuck = time.After(stuckLimit)
+	}
+	for {
+		select {
+		case w := <-t.waited:
+			running = false
+			res.status, res.ran = w.status, w.ran
+			if w.err != nil {
+				res.err = fmt.Errorf("waiting for the command: %w", w.err)
+			}
+			stop()
+		case err := <-t.printed:
+			if errors.Is(err, syscall.EPIPE) {
+				res.brokenPipe = true
+				return res
+			}
+			if err != nil && res.err == nil {
+				res.err = err
+			}
+			if running {
+				// The printer only ends early on an error or an
+				// abandon: stop the command rather than let it run on
+				// untraced.
+				t.cmd.Kill()
+				w := <-t.waited
+				res.status, res.ran = w.status, w.ran
+				stop()
+			}
+			return res
+		case s := <-t.sigs:
+			if s == syscall.SIGPIPE {
+				continue // a write to the closed pipe fails and says so
+			}
+			if interrupted {
+				// A second interrupt: print nothing more.
+				abandon()
 				continue
 			}
+			interrupted = true
+			drain = time.After(drainLimit)
+			if running {
+				// Ctrl-C reached the command through the terminal;
+				// SIGTERM was sent to netexplore alone.
+				if s == syscall.SIGTERM {
+					t.cmd.Signal(s)
+				}
+				grace = time.After(interruptGrace)
+			}
+		case <-grace:
+			// The command ignores the interrupt: end the trace, and
+			// the command with it unless it may run on detached.
+			if running {
+				if !t.detach {
+					killFollowed(t.tracer)
+					continue // its exit arrives on t.waited
+				}
+				res.status = 128 + int(syscall.SIGTERM)
+				res.ran = time.Since(t.started)
+				running = false
+				stop()
+			}
+		case <-drain:
+			abandon()
+		case <-stuck:
+			// The printer is stuck writing to its output: leave it.
+			res.stuck = true
+			return res
+		case <-tick:
+			st := t.backlog.Stats()
+			fmt.Fprintf(t.stderr, "netexplore: writing the trace: %d events to go (%s in memory, %s on disk)\n",
+				st.Records, mib(int64(st.InMemory)), mib(st.InFile))
 		}
-		if err := p.printAll(pending); err != nil {
-			return err
-		}
-		if err := w.Flush(); err != nil {
-			return err
-		}
-		pending = pending[:0]
 	}
 }
 
-func (p *eventPrinter) printAll(events []event.Event) error {
-	for i := range events {
-		if err := p.print(events[i]); err != nil {
-			return err
+// killFollowed sends SIGKILL to every process the probe still follows: the
+// command and its descendants. Each is pinned by a pidfd and checked to be
+// followed still, so a PID reused meanwhile is never signalled.
+func killFollowed(tracer *probe.Probe) {
+	fds := map[int]int{}
+	for _, pid := range tracer.Followed() {
+		if fd, err := unix.PidfdOpen(pid, 0); err == nil {
+			fds[pid] = fd
 		}
 	}
-	return nil
+	still := map[int]bool{}
+	for _, pid := range tracer.Followed() {
+		still[pid] = true
+	}
+	for pid, fd := range fds {
+		if still[pid] {
+			unix.PidfdSendSignal(fd, unix.SIGKILL, nil, 0)
+		}
+		unix.Close(fd)
+	}
+}
+
+func mib(n int64) string { return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20)) }
+
+// tracePrinter parses, analyzes and prints the records of a backlog.
+type tracePrinter struct {
+	w        io.Writer
+	buf      []byte // output not yet written
+	backlog  *probe.Backlog
+	parser   probe.Parser
+	analyzer *analyze.Analyzer
+	printer  *analyze.Printer
+
+	count     atomic.Uint64 // events printed
+	processed atomic.Uint64 // records taken from the backlog
+	busy      atomic.Int64  // time spent printing (not waiting), ns
+}
+
+// printerFlushSize is how much output the printer gathers per write.
+const printerFlushSize = 256 << 10
+
+func newTracePrinter(w io.Writer, b *probe.Backlog, json bool, opts analyze.TextOptions) *tracePrinter {
+	return &tracePrinter{
+		w: w, backlog: b, buf: make([]byte, 0, 2*printerFlushSize),
+		analyzer: analyze.NewAnalyzer(analyze.NewSymbolizer(), analyze.ShareResults()),
+		printer:  analyze.NewPrinter(json, opts),
+	}
+}
+
+// run prints every record until the backlog is closed and empty, flushing
+// whenever it has caught up, so an interactive trace appears at once.
+func (p *tracePrinter) run() error {
+	var r analyze.Record
+	var idle time.Duration
+	start := time.Now()
+	defer func() { p.busy.Store(int64(time.Since(start) - idle)) }()
+	var werr error
+	p.backlog.OnIdle(func() func() {
+		if werr == nil {
+			werr = p.flush()
+		}
+		t := time.Now()
+		return func() { idle += time.Since(t) }
+	})
+	for {
+		if werr != nil {
+			return werr
+		}
+		rec, ok := p.backlog.Next()
+		if !ok {
+			return p.flush()
+		}
+		p.processed.Add(1)
+		ev, err := p.parser.Parse(rec)
+		if err != nil {
+			return err
+		}
+		r.Event = ev
+		p.analyzer.AnalyzeInto(&r)
+		if r.Hidden() {
+			continue
+		}
+		p.count.Add(1)
+		if p.buf, err = p.printer.Append(p.buf, &r); err != nil {
+			return err
+		}
+		if len(p.buf) >= printerFlushSize {
+			if err := p.flush(); err != nil {
+				return err
+			}
+		}
+	}
+}
+
+// flush writes the gathered output. The buffer is reused: printing makes
+// no garbage per event.
+func (p *tracePrinter) flush() error {
+	if len(p.buf) == 0 {
+		return nil
+	}
+	_, err := p.w.Write(p.buf)
+	p.buf = p.buf[:0]
+	return err
+}
+
+// printStats reports where the time went (NETEXPLORE_STATS=1): the
+// decoder's rate, the backlog, and the kernel's time in each hook.
+func printStats(w io.Writer, pr *tracePrinter, b *probe.Backlog, tracer *probe.Probe) {
+	busy := time.Duration(pr.busy.Load())
+	rate := 0.0
+	if busy > 0 {
+		rate = float64(pr.processed.Load()) / busy.Seconds()
+	}
+	st := b.Stats()
+	fmt.Fprintf(w, "netexplore: decoder %d events in %.3fs busy (%.0f events/s); backlog spilled %s\n",
+		pr.processed.Load(), busy.Seconds(), rate, mib(int64(st.Spilled)))
+	var runs uint64
+	var total time.Duration
+	var parts []string
+	for _, h := range tracer.HookStats() {
+		runs += h.Runs
+		total += h.Time
+		parts = append(parts, fmt.Sprintf("%s %d×%dns", h.Name, h.Runs, h.Time.Nanoseconds()/int64(h.Runs)))
+	}
+	if runs > 0 {
+		fmt.Fprintf(w, "netexplore: kernel %d hook runs, %dns each on average: %s\n",
+			runs, total.Nanoseconds()/int64(runs), strings.Join(parts, ", "))
+	}
+}
+
+// memoryPlan divides a memory budget between the ring buffer (mapped twice
+// into netexplore's memory), the backlog held in memory before it spills,
+// and the Go heap.
+type memoryPlan struct {
+	ring    int
+	backlog int
+	heap    int64
+}
+
+// minMemoryLimit is the smallest budget netexplore runs in.
+const minMemoryLimit = 64 << 20
+
+func planMemory(budget int64) (memoryPlan, error) {
+	if budget < minMemoryLimit {
+		return memoryPlan{}, fmt.Errorf("%s is too little: netexplore needs at least %s", mib(budget), mib(minMemoryLimit))
+	}
+	// The ring buffer absorbs the moments the reader does not run: an
+	// eighth of the budget (mapped twice: a quarter), at most 64 MiB.
+	ring := 4 << 20
+	for int64(ring)*2*8 <= budget && ring < 64<<20 {
+		ring *= 2
+	}
+	// The backlog spills early: memory is for decoding. The binary,
+	// stacks and runtime take about 32 MiB outside the heap limit.
+	return memoryPlan{ring: ring, backlog: int(budget / 16), heap: budget - 2*int64(ring) - 32<<20}, nil
+}
+
+// parseSize reads a size such as 256MiB, 1GiB, 512M or 300000000 (bytes).
+func parseSize(s string) (int64, error) {
+	num := strings.TrimRight(s, "KMGiBkmgb")
+	unit := strings.ToLower(strings.TrimSuffix(strings.TrimSuffix(s[len(num):], "B"), "b"))
+	n, err := strconv.ParseFloat(num, 64)
+	if err != nil || n <= 0 {
+		return 0, fmt.Errorf("%q is not a size (use e.g. 256MiB or 1GiB)", s)
+	}
+	mult := map[string]float64{"": 1, "k": 1 << 10, "ki": 1 << 10, "m": 1 << 20, "mi": 1 << 20, "g": 1 << 30, "gi": 1 << 30}[unit]
+	if mult == 0 {
+		return 0, fmt.Errorf("%q: unknown unit %q (use KiB, MiB or GiB)", s, unit)
+	}
+	return int64(n * mult), nil
+}
+
+// startCPUProfile writes a CPU profile of the trace to path
+// (NETEXPLORE_CPUPROFILE, for `go tool pprof`).
+func startCPUProfile(path string) (stop func(), err error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("creating the CPU profile: %w", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("starting the CPU profile: %w", err)
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
 }

@@ -96,6 +96,9 @@ func Start(ctx context.Context, opts Options) (*Runner, error) {
 		return nil, err
 	}
 	l := &Runner{recorder: newRecorder(probe, newSession(opts, plan, probe.Unavailable()), opts.OnEvent), lab: proc}
+	// The lab was mapped before the probe followed it: its mappings come
+	// from /proc, while it waits to start.
+	l.sym.Seed(uint32(proc.PID()))
 	go l.read()
 	if err := proc.Begin(); err != nil {
 		l.Close()
@@ -164,14 +167,14 @@ func (l *recorder) handle(e event.Event) {
 		}
 		return
 	}
-	pid := e.PID
-	switch e.Kind {
-	case event.KindFork:
-		pid = e.PPID
-	case event.KindExecResult:
-		l.sym.Note(e.PID, true)
+	l.sym.Observe(&e)
+	if e.Kind == event.KindMmap {
+		return // bookkeeping for the symbolizer only
 	}
-	l.sym.Note(pid, false)
+	pid := e.PID
+	if e.Kind == event.KindFork {
+		pid = e.PPID
+	}
 	ev := session.Event{Event: e, Frames: l.sym.Resolve(pid, e.Stack)}
 
 	l.mu.Lock()

@@ -28,6 +28,8 @@ type pendingRequest struct {
 	// wantsAck is set when the request carried NLM_F_ACK: its exchange ends
 	// only with the ACK or error, which may arrive after a reply.
 	wantsAck bool
+	// n numbers the request among those remembered.
+	n uint64
 }
 
 // maxPending bounds the requests a conversation remembers: a program that
@@ -40,7 +42,15 @@ const maxPending = 4096
 // send and receive event in order.
 type Conversation struct {
 	pending map[exchangeKey]pendingRequest
-	order   []exchangeKey // keys in the order they were sent, oldest first
+	order   []sentKey // requests in the order they were sent, oldest first
+	sent    uint64    // requests remembered so far
+}
+
+// sentKey is a request's key and when it was sent: a key reused by a later
+// request (the same sequence number again) names that one only.
+type sentKey struct {
+	key exchangeKey
+	n   uint64
 }
 
 // NewConversation returns an empty conversation.
@@ -50,21 +60,31 @@ func NewConversation() *Conversation {
 
 // remember records a request, forgetting the oldest ones beyond maxPending.
 func (c *Conversation) remember(key exchangeKey, p pendingRequest) {
+	c.sent++
+	p.n = c.sent
 	c.pending[key] = p
-	c.order = append(c.order, key)
+	c.order = append(c.order, sentKey{key, p.n})
 	for len(c.pending) > maxPending && len(c.order) > 0 {
-		delete(c.pending, c.order[0])
+		c.forget(c.order[0])
 		c.order = c.order[1:]
 	}
 	if len(c.order) > 2*maxPending {
-		// Most old keys were answered long ago; keep only live ones.
-		live := c.order[:0]
+		// Most old requests were answered or sent again long ago; keep
+		// only the live ones.
+		live := make([]sentKey, 0, len(c.pending))
 		for _, k := range c.order {
-			if _, ok := c.pending[k]; ok {
+			if p, ok := c.pending[k.key]; ok && p.n == k.n {
 				live = append(live, k)
 			}
 		}
-		c.order = append([]exchangeKey(nil), live...)
+		c.order = live
+	}
+}
+
+// forget drops the request k if it is still the one pending under its key.
+func (c *Conversation) forget(k sentKey) {
+	if p, ok := c.pending[k.key]; ok && p.n == k.n {
+		delete(c.pending, k.key)
 	}
 }
 

@@ -66,3 +66,18 @@ func TestConversationBounded(t *testing.T) {
 		t.Error("the oldest request is still remembered")
 	}
 }
+
+// A program that reuses one sequence number (0 is common) keeps one pending
+// request and a short order: remembering stays cheap.
+func TestConversationReusedSeq(t *testing.T) {
+	c := NewConversation()
+	for i := range 10 * maxPending {
+		c.Observe(send(uint64(i), 0, 0x1))
+	}
+	if len(c.pending) != 1 || len(c.order) > 2*maxPending {
+		t.Fatalf("pending %d, order %d after one key sent again and again", len(c.pending), len(c.order))
+	}
+	if got := c.Observe(recv(1), []netlink.Message{{Seq: 0}}); got[0] == nil || got[0].RequestSeq != uint64(10*maxPending-1) {
+		t.Fatalf("reply paired with %+v, want the last request", got[0])
+	}
+}

@@ -2,10 +2,8 @@ package analyze
 
 import (
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"io"
-	"strings"
 
 	"github.com/netexplore/netexplore/trace/decode"
 	"github.com/netexplore/netexplore/trace/decode/netlink"
@@ -16,6 +14,9 @@ import (
 // Record is an event together with everything derived from it: the decoded
 // form, the requests its replies answer, and its resolved stack. It is the
 // unit that printers, sessions and exporters share.
+//
+// Decoded and Frames may be shared with other records (see
+// [ShareResults] and [Symbolizer]): treat them as read-only.
 type Record struct {
 	Event   event.Event
 	Decoded decode.Result
@@ -24,6 +25,10 @@ type Record struct {
 	Replies []*Exchange
 	// Frames is the resolved user stack, innermost first.
 	Frames []Frame
+
+	// memo is the shared decoding Decoded came from, with its rendered
+	// pieces; nil when Decoded is the record's own.
+	memo *memoEntry
 }
 
 // Analyzer turns raw events into [Record] values, keeping the state that
@@ -31,36 +36,65 @@ type Record struct {
 type Analyzer struct {
 	conv *Conversation
 	sym  *Symbolizer
+	memo *decodeMemo
+}
+
+// AnalyzerOption configures an [Analyzer].
+type AnalyzerOption func(*Analyzer)
+
+// ShareResults makes the analyzer decode each distinct event once and
+// share the decoded form between the records that have it (a trace
+// repeats itself: the same ioctl, the same request with the next sequence
+// number). Records then must not be modified.
+func ShareResults() AnalyzerOption {
+	return func(a *Analyzer) { a.memo = newDecodeMemo() }
 }
 
 // NewAnalyzer returns an analyzer. sym may be nil to skip stack resolution.
-func NewAnalyzer(sym *Symbolizer) *Analyzer {
-	return &Analyzer{conv: NewConversation(), sym: sym}
+func NewAnalyzer(sym *Symbolizer, opts ...AnalyzerOption) *Analyzer {
+	a := &Analyzer{conv: NewConversation(), sym: sym}
+	for _, o := range opts {
+		o(a)
+	}
+	return a
 }
 
 // Analyze decodes e and relates it to the events before it.
 func (a *Analyzer) Analyze(e event.Event) Record {
-	r := Record{Event: e, Decoded: decode.Event(&e)}
+	r := Record{Event: e}
+	a.AnalyzeInto(&r)
+	return r
+}
+
+// AnalyzeInto is [Analyzer.Analyze] for the event already in r.Event; it
+// sets every other field of r.
+func (a *Analyzer) AnalyzeInto(r *Record) {
+	e := &r.Event
+	r.memo, r.Replies, r.Frames = nil, nil, nil
+	if a.memo != nil {
+		r.Decoded, r.memo = a.memo.decode(e)
+	} else {
+		r.Decoded = decode.Event(e)
+	}
 	if e.Kind == event.KindSend || e.Kind == event.KindRecv {
-		r.Replies = a.conv.Observe(&e, r.Decoded.Netlink)
+		r.Replies = a.conv.Observe(e, r.Decoded.Netlink)
 	}
 	if a.sym != nil {
-		switch e.Kind {
-		case event.KindExecResult:
-			a.sym.Note(e.PID, true)
-		case event.KindExit:
-			defer a.sym.Forget(e.PID)
-		default:
-			a.sym.Note(e.PID, false)
-		}
+		a.sym.Observe(e)
 		pid := e.PID
 		if e.Kind == event.KindFork {
 			pid = e.PPID // the stack is the parent's, at the moment it forked
 		}
 		r.Frames = a.sym.Resolve(pid, e.Stack)
+		if e.Kind == event.KindExit {
+			a.sym.Forget(e.PID)
+		}
 	}
-	return r
 }
+
+// Hidden reports whether a printer leaves the record out: mmap events only
+// tell the symbolizer where code is.
+func (r *Record) Hidden() bool { return r.Event.Kind == event.KindMmap }
 
 // TopFrame returns the innermost frame that has a name, if any.
 func (r *Record) TopFrame() (Frame, bool) {
@@ -83,51 +117,7 @@ type TextOptions struct {
 // WriteText writes r in netexplore's strace-like text format: a call line,
 // then the decoded tree indented below it.
 func WriteText(w io.Writer, r *Record, opts TextOptions) error {
-	var b strings.Builder
-	e, d := &r.Event, &r.Decoded
-	fmt.Fprintf(&b, "[%s %d] %s", e.Comm, e.PID, d.Call)
-	switch e.Kind {
-	case event.KindFork, event.KindExit, event.KindMarker, event.KindExec:
-	default:
-		fmt.Fprintf(&b, " = %d", e.Ret)
-		if d.Errno != "" {
-			fmt.Fprintf(&b, " %s", d.Errno)
-		}
-	}
-	b.WriteString("\n")
-	if len(d.Netlink) == 0 || opts.Brief {
-		fmt.Fprintf(&b, "    %s\n", d.Summary)
-	}
-	if !opts.Brief && fieldsAddDetail(e.Kind, d.Fields) {
-		for _, f := range d.Fields {
-			writeField(&b, f, 2)
-		}
-	}
-	if !opts.Brief {
-		multi := len(d.Netlink) > 3
-		for i, m := range d.Netlink {
-			line := m.Summary
-			if i < len(r.Replies) && r.Replies[i] != nil {
-				line += fmt.Sprintf("  ← reply to %s (seq %d)", r.Replies[i].Type, r.Replies[i].NlSeq)
-			}
-			fmt.Fprintf(&b, "    %s\n", line)
-			if multi && !opts.Verbose && !m.IsError {
-				continue
-			}
-			for _, f := range m.Fields {
-				writeField(&b, f, 3)
-			}
-		}
-	}
-	if f, ok := r.TopFrame(); ok {
-		fmt.Fprintf(&b, "    at %s\n", f)
-	}
-	if opts.Verbose && len(e.Data) > 0 {
-		for _, line := range strings.Split(strings.TrimRight(hex.Dump(e.Data), "\n"), "\n") {
-			fmt.Fprintf(&b, "      %s\n", line)
-		}
-	}
-	_, err := io.WriteString(w, b.String())
+	_, err := w.Write(AppendText(nil, r, opts))
 	return err
 }
 
@@ -140,19 +130,6 @@ func fieldsAddDetail(k event.Kind, fields []event.Field) bool {
 		return false
 	}
 	return len(fields) > 1 || (len(fields) == 1 && len(fields[0].Children) > 0)
-}
-
-func writeField(b *strings.Builder, f event.Field, depth int) {
-	b.WriteString(strings.Repeat("  ", depth))
-	b.WriteString(f.Name)
-	if f.Value != "" {
-		b.WriteString(": ")
-		b.WriteString(f.Value)
-	}
-	b.WriteString("\n")
-	for _, c := range f.Children {
-		writeField(b, c, depth+1)
-	}
 }
 
 // JSONSocket describes the socket an event used.
@@ -205,20 +182,10 @@ func (r *Record) ToJSON() JSONEvent {
 		DataHex: hex.EncodeToString(e.Data), DataLen: e.DataLen, Truncated: e.Truncated(),
 		Stack: r.Frames,
 	}
-	for _, x := range r.Replies {
-		if x != nil {
-			j.ReplyTo = r.Replies
-			break
-		}
+	if r.hasReplies() {
+		j.ReplyTo = r.Replies
 	}
-	if e.SockFamily != 0 {
-		j.Socket = &JSONSocket{
-			Family:   sockaddr.FamilyName(e.SockFamily),
-			Type:     sockaddr.TypeName(e.SockType),
-			Protocol: sockaddr.ProtocolName(e.SockFamily, e.SockProto),
-			Inode:    e.SockIno,
-		}
-	}
+	j.Socket = r.socket()
 	if len(j.Stack) == 0 && len(e.Stack) > 0 {
 		for _, pc := range e.Stack {
 			j.Stack = append(j.Stack, Frame{PC: pc})
@@ -227,13 +194,34 @@ func (r *Record) ToJSON() JSONEvent {
 	return j
 }
 
+func (r *Record) hasReplies() bool {
+	for _, x := range r.Replies {
+		if x != nil {
+			return true
+		}
+	}
+	return false
+}
+
+func (r *Record) socket() *JSONSocket {
+	e := &r.Event
+	if e.SockFamily == 0 {
+		return nil
+	}
+	return &JSONSocket{
+		Family:   sockaddr.FamilyName(e.SockFamily),
+		Type:     sockaddr.TypeName(e.SockType),
+		Protocol: sockaddr.ProtocolName(e.SockFamily, e.SockProto),
+		Inode:    e.SockIno,
+	}
+}
+
 // WriteJSON writes r as one line of JSON.
 func WriteJSON(w io.Writer, r *Record) error {
-	b, err := json.Marshal(r.ToJSON())
+	b, err := AppendJSON(nil, r)
 	if err != nil {
 		return fmt.Errorf("encoding event %d: %w", r.Event.Seq, err)
 	}
-	b = append(b, '\n')
 	_, err = w.Write(b)
 	return err
 }

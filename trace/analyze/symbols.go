@@ -3,14 +3,21 @@ package analyze
 import (
 	"bufio"
 	"debug/elf"
+	"encoding/binary"
 	"fmt"
+	"hash/maphash"
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/netexplore/netexplore/trace/event"
 )
 
 // Frame is one resolved frame of a captured user stack.
@@ -41,21 +48,76 @@ func (f Frame) String() string {
 }
 
 // Symbolizer maps captured user stacks to functions and source lines.
+//
+// It learns where each traced process has which file's code from the
+// probe's own events, as they happened: [Symbolizer.Observe] takes the
+// mmap events (the program and its loader at exec, every library mapped
+// after), forks (a child starts with its parent's mappings) and exits. So a
+// process that is long gone when its events are printed still resolves;
+// /proc is read only for a process that was already running when tracing
+// began ([Symbolizer.Seed]).
+//
 // Frames inside netexplore's own binary resolve through the Go runtime to
-// file:line; other binaries resolve to ELF symbols when their memory map
-// was seen while the process was alive (call [Symbolizer.Note] early).
+// file:line; other binaries resolve to ELF symbols, loaded once per binary.
+// Resolved frames are shared between the events whose stacks are equal:
+// treat them as read-only.
 type Symbolizer struct {
 	mu     sync.Mutex
 	self   string
-	maps   map[uint32][]mapping
-	elfs   map[string]*elfSymbols
 	inline *inlineIndex
+	procs  map[uint32]*procMaps
+	objs   map[objectKey]*object
+	seed   maphash.Seed
+}
+
+// procMaps is what one process has mapped, and the stacks of it already
+// resolved.
+type procMaps struct {
+	maps   []mapping // sorted by start, not overlapping
+	stacks map[uint64]resolvedStack
+}
+
+type resolvedStack struct {
+	pcs    []uint64
+	frames []Frame
 }
 
 type mapping struct {
 	start, end, offset uint64
-	path               string
+	obj                *object
 }
+
+type objectKey struct {
+	path string
+	dev  uint32
+	ino  uint64
+}
+
+// object is one binary or library with its symbols and the frames already
+// resolved in it, by address.
+type object struct {
+	path   string
+	dev    uint32
+	ino    uint64
+	self   bool // netexplore's own binary: resolved through the runtime
+	once   sync.Once
+	elf    *elfSymbols
+	mu     sync.Mutex
+	frames map[frameKey][]Frame
+}
+
+type frameKey struct {
+	fileOff  uint64
+	isReturn bool
+}
+
+// Bounds on what the symbolizer remembers: resolved stacks per process and
+// frames per binary. Beyond them a cache starts over; the mappings
+// themselves are dropped when a process exits.
+const (
+	maxStacksPerProc = 1024
+	maxFramesPerObj  = 1 << 16
+)
 
 // NewSymbolizer returns a symbolizer for this machine's processes.
 func NewSymbolizer() *Symbolizer {
@@ -63,121 +125,71 @@ func NewSymbolizer() *Symbolizer {
 	if p, err := filepath.EvalSymlinks(self); err == nil {
 		self = p
 	}
-	return &Symbolizer{self: self, maps: make(map[uint32][]mapping), elfs: make(map[string]*elfSymbols), inline: newInlineIndex(self)}
+	return &Symbolizer{
+		self:   self,
+		inline: newInlineIndex(self),
+		procs:  make(map[uint32]*procMaps),
+		objs:   make(map[objectKey]*object),
+		seed:   maphash.MakeSeed(),
+	}
 }
 
-// Note reads the memory map of pid now, while it is alive. Call it when a
-// process is first seen and again after it execs; it is cheap to repeat.
-func (s *Symbolizer) Note(pid uint32, refresh bool) {
-	s.mu.Lock()
-	_, have := s.maps[pid]
-	s.mu.Unlock()
-	if have && !refresh {
-		return
+// Observe updates what is known about the traced processes from one event:
+// the mappings an mmap event reports, a child's birth (it shares its
+// parent's mappings until it execs) and a process's exit. Feed it every
+// event, in order, before resolving that event's stack.
+func (s *Symbolizer) Observe(e *event.Event) {
+	switch e.Kind {
+	case event.KindMmap:
+		if e.Mapping != nil {
+			s.addMapping(e.PID, e.Path, *e.Mapping)
+		}
+	case event.KindFork:
+		s.mu.Lock()
+		if parent := s.procs[e.PPID]; parent != nil {
+			s.procs[e.PID] = &procMaps{maps: parent.maps}
+		}
+		s.mu.Unlock()
 	}
-	m, err := readMaps(pid)
-	if err != nil {
-		return
-	}
-	s.mu.Lock()
-	s.maps[pid] = m
-	s.mu.Unlock()
 }
 
 // Forget drops what is known about pid (after it exited).
 func (s *Symbolizer) Forget(pid uint32) {
 	s.mu.Lock()
-	delete(s.maps, pid)
+	delete(s.procs, pid)
 	s.mu.Unlock()
 }
 
-// Resolve turns a captured stack of pid into frames, innermost first.
-func (s *Symbolizer) Resolve(pid uint32, stack []uint64) []Frame {
-	if len(stack) == 0 {
-		return nil
-	}
+func (s *Symbolizer) addMapping(pid uint32, path string, m event.Mapping) {
+	obj := s.object(path, m.Dev, m.Inode)
 	s.mu.Lock()
-	maps := s.maps[pid]
-	s.mu.Unlock()
-	frames := make([]Frame, 0, len(stack))
-	for i, pc := range stack {
-		frames = append(frames, s.frames(maps, pc, i > 0)...)
+	defer s.mu.Unlock()
+	var old []mapping
+	if p := s.procs[pid]; p != nil && !m.NewImage {
+		old = p.maps
 	}
-	return frames
+	// A new mapping replaces whatever it overlaps, as in the kernel.
+	maps := make([]mapping, 0, len(old)+1)
+	for _, o := range old {
+		if o.end <= m.Start || o.start >= m.End {
+			maps = append(maps, o)
+		}
+	}
+	maps = append(maps, mapping{start: m.Start, end: m.End, offset: m.Offset, obj: obj})
+	sort.Slice(maps, func(i, j int) bool { return maps[i].start < maps[j].start })
+	s.procs[pid] = &procMaps{maps: maps}
 }
 
-// frames resolves one captured address. In netexplore's own code one
-// address can stand for several frames because the compiler inlined calls;
-// the Go runtime expands them, innermost first.
-func (s *Symbolizer) frames(maps []mapping, pc uint64, isReturn bool) []Frame {
-	m, ok := findMapping(maps, pc)
-	if (ok && m.path == s.self) || (!ok && len(maps) == 0) {
-		// netexplore's own code: same binary, same (non-PIE) addresses.
-		// CallersFrames takes return addresses; the innermost address is
-		// the instruction itself, so present it as one past.
-		lookup := uintptr(pc)
-		if !isReturn {
-			lookup++
-		}
-		var out []Frame
-		it := runtime.CallersFrames([]uintptr{lookup})
-		for {
-			fr, more := it.Next()
-			if fr.Function != "" {
-				out = append(out, Frame{PC: pc, Func: fr.Function, File: fr.File, Line: fr.Line, Module: s.self})
-			}
-			if !more {
-				break
-			}
-		}
-		if len(out) > 0 {
-			// Recover the callers the compiler inlined this code into.
-			at := uint64(lookup) - 1
-			for _, c := range s.inline.callers(at) {
-				c.PC, c.Module = pc, s.self
-				out = append(out, c)
-			}
-			return out
-		}
-	}
-	f := Frame{PC: pc}
-	if !ok {
-		return []Frame{f}
-	}
-	f.Module = m.path
-	syms := s.symbols(m.path)
-	if syms == nil {
-		return []Frame{f}
-	}
-	vaddr, ok := syms.vaddr(pc - m.start + m.offset)
-	if !ok {
-		return []Frame{f}
-	}
-	if name, off, ok := syms.lookup(vaddr); ok {
-		f.Func = name
-		if off > 0 {
-			f.Func += fmt.Sprintf("+0x%x", off)
-		}
-	}
-	return []Frame{f}
-}
-
-func findMapping(maps []mapping, pc uint64) (mapping, bool) {
-	for _, m := range maps {
-		if pc >= m.start && pc < m.end {
-			return m, true
-		}
-	}
-	return mapping{}, false
-}
-
-func readMaps(pid uint32) ([]mapping, error) {
+// Seed reads the mappings of pid from /proc: for a process that was already
+// running when the probe started following it, so its program was mapped
+// before any event could report it. Call it while the process is alive.
+func (s *Symbolizer) Seed(pid uint32) error {
 	f, err := os.Open("/proc/" + strconv.FormatUint(uint64(pid), 10) + "/maps")
 	if err != nil {
-		return nil, err
+		return fmt.Errorf("reading the memory map of pid %d: %w", pid, err)
 	}
 	defer f.Close()
-	var out []mapping
+	var maps []mapping
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
 		// start-end perms offset dev inode path
@@ -192,12 +204,204 @@ func readMaps(pid uint32) ([]mapping, error) {
 		start, err1 := strconv.ParseUint(lo, 16, 64)
 		end, err2 := strconv.ParseUint(hi, 16, 64)
 		off, err3 := strconv.ParseUint(fields[2], 16, 64)
-		if err1 != nil || err2 != nil || err3 != nil {
+		ino, err4 := strconv.ParseUint(fields[4], 10, 64)
+		if err1 != nil || err2 != nil || err3 != nil || err4 != nil {
 			continue
 		}
-		out = append(out, mapping{start: start, end: end, offset: off, path: fields[5]})
+		maps = append(maps, mapping{start: start, end: end, offset: off, obj: s.object(fields[5], 0, ino)})
 	}
-	return out, sc.Err()
+	if err := sc.Err(); err != nil {
+		return fmt.Errorf("reading the memory map of pid %d: %w", pid, err)
+	}
+	s.mu.Lock()
+	s.procs[pid] = &procMaps{maps: maps}
+	s.mu.Unlock()
+	return nil
+}
+
+// object returns the binary at path, identified by its device and inode
+// (0 when unknown), loading nothing yet.
+func (s *Symbolizer) object(path string, dev uint32, ino uint64) *object {
+	key := objectKey{path, dev, ino}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if o, ok := s.objs[key]; ok {
+		return o
+	}
+	o := &object{path: path, dev: dev, ino: ino, self: path == s.self, frames: make(map[frameKey][]Frame)}
+	s.objs[key] = o
+	return o
+}
+
+// Resolve turns a captured stack of pid into frames, innermost first.
+// When the process's mappings are known, the stack ends at the first
+// address that is not a return address in mapped code: without frame
+// pointers (most C programs) a frame-pointer walk goes on into data.
+func (s *Symbolizer) Resolve(pid uint32, stack []uint64) []Frame {
+	if len(stack) == 0 {
+		return nil
+	}
+	h := s.hashStack(stack)
+	s.mu.Lock()
+	p := s.procs[pid]
+	if p == nil {
+		// Nothing known (yet) about the process: its stacks are still
+		// cached, until it exits.
+		p = &procMaps{}
+		s.procs[pid] = p
+	}
+	r, ok := p.stacks[h]
+	s.mu.Unlock()
+	if ok && slices.Equal(r.pcs, stack) {
+		return r.frames
+	}
+	frames := s.resolve(p.maps, stack)
+	s.mu.Lock()
+	if p.stacks == nil || len(p.stacks) >= maxStacksPerProc {
+		p.stacks = make(map[uint64]resolvedStack)
+	}
+	p.stacks[h] = resolvedStack{pcs: slices.Clone(stack), frames: frames}
+	s.mu.Unlock()
+	return frames
+}
+
+func (s *Symbolizer) resolve(maps []mapping, stack []uint64) []Frame {
+	frames := make([]Frame, 0, len(stack))
+	for i, pc := range stack {
+		m, ok := findMapping(maps, pc)
+		if !ok {
+			if len(maps) > 0 {
+				break // not code: the walk left the stack
+			}
+			// Nothing known about the process: it can only be
+			// netexplore itself (the lab), whose code is ours.
+			fr := s.selfFrames(pc, i > 0)
+			if len(fr) == 0 {
+				fr = []Frame{{PC: pc}}
+			}
+			frames = append(frames, fr...)
+			continue
+		}
+		fr, valid := m.obj.resolveAt(s, pc-m.start+m.offset, pc, i > 0)
+		if !valid {
+			break
+		}
+		frames = append(frames, fr...)
+	}
+	return frames
+}
+
+// findMapping finds the mapping that contains pc in maps, sorted by start.
+func findMapping(maps []mapping, pc uint64) (mapping, bool) {
+	i := sort.Search(len(maps), func(i int) bool { return maps[i].end > pc })
+	if i < len(maps) && pc >= maps[i].start {
+		return maps[i], true
+	}
+	return mapping{}, false
+}
+
+// resolveAt resolves the address at file offset off of the object (pc is the
+// address it had in the process). valid is false when a return address
+// does not follow a call instruction: the stack walk went astray there.
+func (o *object) resolveAt(s *Symbolizer, off, pc uint64, isReturn bool) (frames []Frame, valid bool) {
+	key := frameKey{off, isReturn}
+	o.mu.Lock()
+	cached, ok := o.frames[key]
+	o.mu.Unlock()
+	if !ok {
+		cached = o.resolveOffset(s, off, pc, isReturn)
+		o.mu.Lock()
+		if len(o.frames) >= maxFramesPerObj {
+			o.frames = make(map[frameKey][]Frame)
+		}
+		o.frames[key] = cached
+		o.mu.Unlock()
+	}
+	if cached == nil {
+		return nil, false
+	}
+	if cached[0].PC == pc {
+		return cached, true
+	}
+	// The same code at another address (another process, ASLR).
+	out := slices.Clone(cached)
+	for i := range out {
+		out[i].PC = pc
+	}
+	return out, true
+}
+
+// resolveOffset resolves one address; nil means it is no return address.
+func (o *object) resolveOffset(s *Symbolizer, off, pc uint64, isReturn bool) []Frame {
+	if o.self {
+		// Go keeps frame pointers: every return address is one.
+		if fr := s.selfFrames(pc, isReturn); len(fr) > 0 {
+			return fr
+		}
+		return []Frame{{PC: pc, Module: o.path}}
+	}
+	f := Frame{PC: pc, Module: o.path}
+	syms := o.symbols()
+	if syms == nil {
+		return []Frame{f}
+	}
+	vaddr, ok := syms.vaddr(off)
+	if !ok {
+		return []Frame{f}
+	}
+	if isReturn && !syms.followsCall(vaddr) {
+		return nil
+	}
+	if name, symOff, ok := syms.lookup(vaddr); ok {
+		f.Func = name
+		if symOff > 0 {
+			f.Func += fmt.Sprintf("+0x%x", symOff)
+		}
+	}
+	return []Frame{f}
+}
+
+// selfFrames resolves an address in netexplore's own code: same binary,
+// same (non-PIE) addresses. One address can stand for several frames
+// because the compiler inlined calls; the Go runtime expands them,
+// innermost first, and the DWARF inlining tree adds the callers it cannot.
+func (s *Symbolizer) selfFrames(pc uint64, isReturn bool) []Frame {
+	// CallersFrames takes return addresses; the innermost address is the
+	// instruction itself, so present it as one past.
+	lookup := uintptr(pc)
+	if !isReturn {
+		lookup++
+	}
+	var out []Frame
+	it := runtime.CallersFrames([]uintptr{lookup})
+	for {
+		fr, more := it.Next()
+		if fr.Function != "" {
+			out = append(out, Frame{PC: pc, Func: fr.Function, File: fr.File, Line: fr.Line, Module: s.self})
+		}
+		if !more {
+			break
+		}
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	for _, c := range s.inline.callers(uint64(lookup) - 1) {
+		c.PC, c.Module = pc, s.self
+		out = append(out, c)
+	}
+	return out
+}
+
+func (s *Symbolizer) hashStack(stack []uint64) uint64 {
+	var h maphash.Hash
+	h.SetSeed(s.seed)
+	var b [8]byte
+	for _, pc := range stack {
+		binary.LittleEndian.PutUint64(b[:], pc)
+		h.Write(b[:])
+	}
+	return h.Sum64()
 }
 
 type elfSymbol struct {
@@ -205,32 +409,41 @@ type elfSymbol struct {
 	name       string
 }
 
+// elfSymbols is what a binary's ELF file says: where its segments load,
+// its function symbols, and its code bytes (to check return addresses).
 type elfSymbols struct {
-	progs []elf.ProgHeader
+	progs []*elf.Prog
 	syms  []elfSymbol
 }
 
-func (s *Symbolizer) symbols(path string) *elfSymbols {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if syms, ok := s.elfs[path]; ok {
-		return syms
-	}
-	syms := loadELFSymbols(path)
-	s.elfs[path] = syms
-	return syms
+func (o *object) symbols() *elfSymbols {
+	o.once.Do(func() { o.elf = loadELFSymbols(o.path, o.dev, o.ino) })
+	return o.elf
 }
 
-func loadELFSymbols(path string) *elfSymbols {
+// loadELFSymbols reads the binary at path, if it is still the file that
+// was mapped (same device and inode, when known).
+func loadELFSymbols(path string, dev uint32, ino uint64) *elfSymbols {
+	var st unix.Stat_t
+	if err := unix.Stat(path, &st); err != nil {
+		return nil
+	}
+	if ino != 0 && st.Ino != ino {
+		return nil
+	}
+	if dev != 0 && (unix.Major(st.Dev) != dev>>20 || unix.Minor(st.Dev) != dev&0xfffff) {
+		return nil
+	}
 	f, err := elf.Open(path)
 	if err != nil {
 		return nil
 	}
-	defer f.Close()
+	// The file stays open for followsCall; it is read only when a new
+	// return address is seen.
 	out := &elfSymbols{}
 	for _, p := range f.Progs {
 		if p.Type == elf.PT_LOAD {
-			out.progs = append(out.progs, p.ProgHeader)
+			out.progs = append(out.progs, p)
 		}
 	}
 	for _, load := range []func() ([]elf.Symbol, error){f.Symbols, f.DynamicSymbols} {
@@ -244,7 +457,19 @@ func loadELFSymbols(path string) *elfSymbols {
 			}
 		}
 	}
-	sort.Slice(out.syms, func(i, j int) bool { return out.syms[i].addr < out.syms[j].addr })
+	// Of aliases (getpid, __getpid), keep the public name.
+	sort.Slice(out.syms, func(i, j int) bool {
+		a, b := out.syms[i], out.syms[j]
+		if a.addr != b.addr {
+			return a.addr < b.addr
+		}
+		ua, ub := len(a.name)-len(strings.TrimLeft(a.name, "_")), len(b.name)-len(strings.TrimLeft(b.name, "_"))
+		if ua != ub {
+			return ua < ub
+		}
+		return a.name < b.name
+	})
+	out.syms = slices.CompactFunc(out.syms, func(a, b elfSymbol) bool { return a.addr == b.addr })
 	return out
 }
 
@@ -256,6 +481,44 @@ func (e *elfSymbols) vaddr(fileOff uint64) (uint64, bool) {
 		}
 	}
 	return 0, false
+}
+
+// followsCall reports whether the code just before vaddr ends with a call
+// instruction, as it must for a return address. The x86-64 call forms
+// compilers emit: rel32, through a register, and through memory (with an
+// 8- or 32-bit displacement, RIP-relative or SIB).
+func (e *elfSymbols) followsCall(vaddr uint64) bool {
+	var p *elf.Prog
+	for _, q := range e.progs {
+		if q.Flags&elf.PF_X != 0 && vaddr >= q.Vaddr+7 && vaddr <= q.Vaddr+q.Filesz {
+			p = q
+		}
+	}
+	if p == nil {
+		return false
+	}
+	var b [7]byte
+	if _, err := p.ReadAt(b[:], int64(vaddr-7-p.Vaddr)); err != nil {
+		return false
+	}
+	// b[6] is the last byte before vaddr; b[6-k+1] starts a k-byte call.
+	switch {
+	case b[2] == 0xe8: // call rel32
+		return true
+	case b[5] == 0xff && b[6]&0xf8 == 0xd0: // call reg
+		return true
+	case b[4] == 0xff && b[5]&0x38 == 0x10 && b[5]&0xc0 == 0x40: // call [reg+disp8]
+		return true
+	case b[3] == 0xff && b[4]&0x38 == 0x10 && b[4]&0xc7 == 0x44: // call [sib+disp8]
+		return true
+	case b[1] == 0xff && (b[2] == 0x15 || (b[2]&0x38 == 0x10 && b[2]&0xc0 == 0x80)): // call [rip+disp32], [reg+disp32]
+		return true
+	case b[0] == 0xff && b[1]&0x38 == 0x10 && b[1]&0xc7 == 0x84: // call [sib+disp32]
+		return true
+	case b[5] == 0xff && b[6]&0x38 == 0x10 && b[6]&0xc0 == 0: // call [reg]
+		return true
+	}
+	return false
 }
 
 func (e *elfSymbols) lookup(addr uint64) (string, uint64, bool) {

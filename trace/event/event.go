@@ -25,6 +25,7 @@ const (
 	KindExit       Kind = 14 // a process of the traced tree exited
 	KindGetsockopt Kind = 15 // getsockopt(2)
 	KindMarker     Kind = 16 // a step boundary written by the runner
+	KindMmap       Kind = 17 // an executable file mapping (for symbolization)
 )
 
 var kindNames = [...]string{
@@ -32,7 +33,7 @@ var kindNames = [...]string{
 	KindConnect: "connect", KindSend: "send", KindRecv: "recv", KindSetsockopt: "setsockopt",
 	KindOpen: "open", KindWrite: "write", KindRead: "read", KindExec: "exec",
 	KindExecResult: "exec-result", KindFork: "fork", KindExit: "exit",
-	KindGetsockopt: "getsockopt", KindMarker: "marker",
+	KindGetsockopt: "getsockopt", KindMarker: "marker", KindMmap: "mmap",
 }
 
 // String returns the kind's short lowercase name.
@@ -73,7 +74,9 @@ type Event struct {
 	Ret int64 `json:"ret"`
 	// Args holds the syscall arguments that matter for decoding: for
 	// ioctl the request; for socket family, type and protocol; for send and
-	// recv the flags; for setsockopt level and option name.
+	// recv the flags; for setsockopt level and option name. For a fork,
+	// Args[1] is 1 when the child could not be followed (the probe's task
+	// table was full).
 	Args [4]uint64 `json:"args"`
 	// SockFamily, SockType and SockProto describe the socket behind Fd, read
 	// from the kernel's struct sock (so they are right for inherited and
@@ -83,8 +86,10 @@ type Event struct {
 	SockProto  uint16 `json:"sock_proto,omitempty"`
 	SockIno    uint64 `json:"sock_ino,omitempty"`
 	// Path is the file path for open/read/write of /proc/sys files and the
-	// program path for exec.
+	// program path for exec, and the mapped file of an mmap event.
 	Path string `json:"path,omitempty"`
+	// Mapping describes the executable file mapping an mmap event reports.
+	Mapping *Mapping `json:"mapping,omitempty"`
 	// Data is the payload: the netlink bytes sent or received, the ioctl
 	// argument, the sockaddr, the option value, the bytes written, or argv
 	// as NUL-separated strings.
@@ -97,6 +102,24 @@ type Event struct {
 	ReadFault bool `json:"read_fault,omitempty"`
 	// Stack is the user-space call stack (innermost first) when captured.
 	Stack []uint64 `json:"stack,omitempty"`
+}
+
+// Mapping is where a traced process has a file's code in memory, as the
+// probe saw it mapped: at exec (the program and its dynamic loader) and at
+// each mmap(2) of a file with PROT_EXEC. Stacks are resolved against these.
+type Mapping struct {
+	// Start and End delimit the mapping's addresses; Offset is the file
+	// offset mapped at Start.
+	Start  uint64 `json:"start"`
+	End    uint64 `json:"end"`
+	Offset uint64 `json:"offset"`
+	// Inode and Dev (the kernel's dev_t: major<<20 | minor) identify the
+	// file, so a file replaced since is not mistaken for it.
+	Inode uint64 `json:"inode"`
+	Dev   uint32 `json:"dev"`
+	// NewImage marks the first mapping of a new program (exec): mappings
+	// of the previous program are gone.
+	NewImage bool `json:"new_image,omitempty"`
 }
 
 // Truncated reports whether the probe copied less than the real payload.

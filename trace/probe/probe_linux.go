@@ -3,10 +3,12 @@ package probe
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
+	"sort"
 	"strings"
+	"sync"
 	"time"
-	"unsafe"
 
 	"github.com/netexplore/netexplore/trace/event"
 
@@ -28,43 +30,53 @@ type Options struct {
 	// RingSize is the ring buffer size in bytes (a power of two, multiple of
 	// the page size); 0 means DefaultRingSize.
 	RingSize int
+	// MaxTasks is how many processes the probe can follow at once; 0 means
+	// DefaultMaxTasks. Children beyond it are not followed and counted.
+	MaxTasks int
+	// MaxFds is how many open /proc/sys files the probe can track at once;
+	// 0 means DefaultMaxFds. Files beyond it are counted: their reads and
+	// writes are missing.
+	MaxFds int
+	// Stats makes the kernel count each hook's runs and run time (see
+	// [Probe.HookStats]); it costs a little per event.
+	Stats bool
 }
+
+// Default sizes of the probe's tables. Each entry costs the kernel a few
+// dozen bytes (a /proc/sys entry about 200), allocated when the probe loads.
+const (
+	DefaultMaxTasks = 65536
+	DefaultMaxFds   = 16384
+)
 
 // MaxDataLimit is the largest per-event payload the probe can copy
 // (DATA_MAX in bpf/netexplore.h).
 const MaxDataLimit = 32768
 
-// DefaultRingSize is the default ring buffer size: large enough to absorb a
-// burst of several hundred thousand small events while the reader catches up.
-const DefaultRingSize = 64 << 20
+// DefaultRingSize is the default ring buffer size: about 100,000 typical
+// events, a fraction of a second at the kernel's fastest. The reader only
+// moves records to a [Backlog], so it never falls that far behind; the
+// ring is mapped twice into the reader's memory, so it counts double in
+// its resident size.
+const DefaultRingSize = 16 << 20
 
-// hook is one tracepoint the probe attaches to.
+// hook is one raw (BTF) tracepoint the probe attaches to.
 type hook struct {
-	group, name string
-	prog        func(*bpf.NetexplorePrograms) *ebpf.Program
-	required    bool // the probe is useless without it
+	name string
+	prog func(*bpf.NetexplorePrograms) *ebpf.Program
+	why  string // what the probe cannot do without it
 }
 
+// hooks are all the probe needs: the entry and exit of every syscall (the
+// probe dispatches on the syscall number) and the process tree's births,
+// execs and deaths. Few attachments keep setup and teardown short: each
+// detach waits for the kernel.
 var hooks = []hook{
-	{"sched", "sched_process_exit", func(p *bpf.NetexplorePrograms) *ebpf.Program { return p.HandleExit }, true},
-	{"syscalls", "sys_exit_ioctl", func(p *bpf.NetexplorePrograms) *ebpf.Program { return p.ExitIoctl }, true},
-	{"syscalls", "sys_exit_socket", func(p *bpf.NetexplorePrograms) *ebpf.Program { return p.ExitSocket }, false},
-	{"syscalls", "sys_exit_bind", func(p *bpf.NetexplorePrograms) *ebpf.Program { return p.ExitBind }, false},
-	{"syscalls", "sys_exit_connect", func(p *bpf.NetexplorePrograms) *ebpf.Program { return p.ExitConnect }, false},
-	{"syscalls", "sys_exit_sendto", func(p *bpf.NetexplorePrograms) *ebpf.Program { return p.ExitSendto }, true},
-	{"syscalls", "sys_exit_sendmsg", func(p *bpf.NetexplorePrograms) *ebpf.Program { return p.ExitSendmsg }, true},
-	{"syscalls", "sys_exit_recvfrom", func(p *bpf.NetexplorePrograms) *ebpf.Program { return p.ExitRecvfrom }, true},
-	{"syscalls", "sys_exit_recvmsg", func(p *bpf.NetexplorePrograms) *ebpf.Program { return p.ExitRecvmsg }, true},
-	{"syscalls", "sys_exit_setsockopt", func(p *bpf.NetexplorePrograms) *ebpf.Program { return p.ExitSetsockopt }, false},
-	{"syscalls", "sys_exit_getsockopt", func(p *bpf.NetexplorePrograms) *ebpf.Program { return p.ExitGetsockopt }, false},
-	{"syscalls", "sys_exit_openat", func(p *bpf.NetexplorePrograms) *ebpf.Program { return p.ExitOpenat }, false},
-	{"syscalls", "sys_exit_write", func(p *bpf.NetexplorePrograms) *ebpf.Program { return p.ExitWrite }, false},
-	{"syscalls", "sys_exit_read", func(p *bpf.NetexplorePrograms) *ebpf.Program { return p.ExitRead }, false},
-	{"syscalls", "sys_enter_close", func(p *bpf.NetexplorePrograms) *ebpf.Program { return p.EnterClose }, false},
-	{"syscalls", "sys_exit_dup2", func(p *bpf.NetexplorePrograms) *ebpf.Program { return p.ExitDup2 }, false},
-	{"syscalls", "sys_exit_dup3", func(p *bpf.NetexplorePrograms) *ebpf.Program { return p.ExitDup3 }, false},
-	{"syscalls", "sys_enter_execve", func(p *bpf.NetexplorePrograms) *ebpf.Program { return p.EnterExecve }, true},
-	{"syscalls", "sys_exit_execve", func(p *bpf.NetexplorePrograms) *ebpf.Program { return p.ExitExecve }, false},
+	{"sys_exit", func(p *bpf.NetexplorePrograms) *ebpf.Program { return p.OnSysExit }, "needed to see syscalls"},
+	{"sys_enter", func(p *bpf.NetexplorePrograms) *ebpf.Program { return p.OnSysEnter }, "needed to see execve and close"},
+	{"sched_process_fork", func(p *bpf.NetexplorePrograms) *ebpf.Program { return p.HandleFork }, "needed to follow child processes"},
+	{"sched_process_exec", func(p *bpf.NetexplorePrograms) *ebpf.Program { return p.HandleExec }, "needed to see programs start"},
+	{"sched_process_exit", func(p *bpf.NetexplorePrograms) *ebpf.Program { return p.HandleExit }, "needed to see processes end"},
 }
 
 // Probe is the loaded and attached eBPF probe. Create it with [Open],
@@ -75,8 +87,9 @@ type Probe struct {
 	links       []link.Link
 	reader      *ringbuf.Reader
 	rec         ringbuf.Record
-	seq         uint64
+	parser      Parser
 	unavailable []string
+	stats       io.Closer
 }
 
 // Open checks the prerequisites, loads the probe into the kernel and
@@ -102,6 +115,8 @@ func Open(opts Options) (*Probe, error) {
 		return nil, fmt.Errorf("ring buffer size %d: must be a power of two of at least %d bytes", ring, os.Getpagesize())
 	}
 	spec.Maps[bpf.NetexploreMapEvents].MaxEntries = uint32(ring)
+	spec.Maps[bpf.NetexploreMapTraced].MaxEntries = uint32(orDefault(opts.MaxTasks, DefaultMaxTasks))
+	spec.Maps[bpf.NetexploreMapSysctlFds].MaxEntries = uint32(orDefault(opts.MaxFds, DefaultMaxFds))
 	limit := opts.DataLimit
 	if limit <= 0 || limit > MaxDataLimit {
 		limit = MaxDataLimit
@@ -114,7 +129,13 @@ func Open(opts Options) (*Probe, error) {
 	}
 
 	p := &Probe{}
+	if opts.Stats {
+		if p.stats, err = ebpf.EnableStats(uint32(unix.BPF_STATS_RUN_TIME)); err != nil {
+			return nil, fmt.Errorf("enabling BPF run-time statistics: %w", err)
+		}
+	}
 	if err := spec.LoadAndAssign(&p.objs, nil); err != nil {
+		p.Close()
 		return nil, explainLoadError(err)
 	}
 	if err := p.attach(); err != nil {
@@ -129,20 +150,18 @@ func Open(opts Options) (*Probe, error) {
 	return p, nil
 }
 
-func (p *Probe) attach() error {
-	fork, err := link.AttachTracing(link.TracingOptions{Program: p.objs.HandleFork})
-	if err != nil {
-		return fmt.Errorf("attaching tp_btf/sched_process_fork (needed to follow child processes): %w", err)
+func orDefault(v, def int) int {
+	if v <= 0 {
+		return def
 	}
-	p.links = append(p.links, fork)
+	return v
+}
+
+func (p *Probe) attach() error {
 	for _, h := range hooks {
-		l, err := link.Tracepoint(h.group, h.name, h.prog(&p.objs.NetexplorePrograms), nil)
+		l, err := link.AttachTracing(link.TracingOptions{Program: h.prog(&p.objs.NetexplorePrograms)})
 		if err != nil {
-			if h.required {
-				return fmt.Errorf("attaching tracepoint %s/%s: %w", h.group, h.name, err)
-			}
-			p.unavailable = append(p.unavailable, fmt.Sprintf("%s/%s: %v", h.group, h.name, err))
-			continue
+			return fmt.Errorf("attaching tp_btf/%s (%s): %w", h.name, h.why, err)
 		}
 		p.links = append(p.links, l)
 	}
@@ -156,40 +175,61 @@ func (p *Probe) Unavailable() []string { return p.unavailable }
 // Follow adds the process pid (and, from now on, every process it forks) to
 // the traced set.
 func (p *Probe) Follow(pid int) error {
-	one := uint8(1)
-	if err := p.objs.Traced.Put(uint32(pid), one); err != nil {
+	if err := p.objs.Traced.Put(uint32(pid), bpf.NetexploreTask{}); err != nil {
 		return fmt.Errorf("following pid %d: %w", pid, err)
 	}
 	return nil
+}
+
+// Followed lists the processes the probe follows now: the command and
+// every descendant still alive. A trace that ends before its command uses
+// it to stop the whole tree, not only the process it started.
+func (p *Probe) Followed() []int {
+	var pids []int
+	var pid uint32
+	var task bpf.NetexploreTask
+	it := p.objs.Traced.Iterate()
+	for it.Next(&pid, &task) {
+		pids = append(pids, int(pid))
+	}
+	return pids
 }
 
 // Read blocks until the next event arrives. It returns [ErrProbeClosed]
 // after [Probe.Close], and [ErrDrained] once [Probe.Drain] was called and
 // every pending event has been read.
 func (p *Probe) Read() (event.Event, error) {
+	b, err := p.ReadRecord()
+	if err != nil {
+		return event.Event{}, err
+	}
+	return p.parser.Parse(b)
+}
+
+// ReadRecord is [Probe.Read] without the parsing: it returns the next raw
+// record, valid until the next call. Hand it to a [Backlog], then to a
+// [Parser].
+func (p *Probe) ReadRecord() ([]byte, error) {
 	for {
 		// The probe wakes the reader only for large backlogs (see
 		// wakeup_bytes in the probe); a short deadline picks up the rest.
-		p.reader.SetDeadline(time.Now().Add(pollInterval))
+		// It matters only when the ring is empty.
+		if p.reader.AvailableBytes() == 0 {
+			p.reader.SetDeadline(time.Now().Add(pollInterval))
+		}
 		err := p.reader.ReadInto(&p.rec)
 		if err != nil {
 			switch {
 			case errors.Is(err, os.ErrDeadlineExceeded):
 				continue
 			case errors.Is(err, ringbuf.ErrFlushed):
-				return event.Event{}, ErrDrained
+				return nil, ErrDrained
 			case errors.Is(err, ringbuf.ErrClosed), errors.Is(err, os.ErrClosed):
-				return event.Event{}, ErrProbeClosed
+				return nil, ErrProbeClosed
 			}
-			return event.Event{}, fmt.Errorf("reading the ring buffer: %w", err)
+			return nil, fmt.Errorf("reading the ring buffer: %w", err)
 		}
-		ev, err := parseRecord(p.rec.RawSample)
-		if err != nil {
-			return event.Event{}, err
-		}
-		p.seq++
-		ev.Seq = p.seq
-		return ev, nil
+		return p.rec.RawSample, nil
 	}
 }
 
@@ -203,23 +243,60 @@ func (p *Probe) Drain() error {
 	return nil
 }
 
-// Lost returns how many events the probe dropped because the ring buffer
-// was full, and how many user-memory copies failed.
+// Losses returns what the probe could not deliver so far, by reason.
+func (p *Probe) Losses() (Losses, error) {
+	var l Losses
+	for i, dst := range []*uint64{&l.RingFull, &l.Faults, &l.TasksFull, &l.FdsFull} {
+		var per []uint64
+		if err := p.objs.Stats.Lookup(uint32(i), &per); err != nil {
+			return Losses{}, fmt.Errorf("reading the probe's loss counters: %w", err)
+		}
+		for _, v := range per {
+			*dst += v
+		}
+	}
+	return l, nil
+}
+
+// Lost returns how many events the probe could not deliver, whatever the
+// reason, and how many user-memory copies failed (see [Probe.Losses]).
 func (p *Probe) Lost() (lost, faults uint64, err error) {
-	var per []uint64
-	if err := p.objs.Stats.Lookup(uint32(0), &per); err != nil {
-		return 0, 0, fmt.Errorf("reading the lost-event counter: %w", err)
+	l, err := p.Losses()
+	return l.Total(), l.Faults, err
+}
+
+// HookStat is the kernel's count of one hook's runs and their total time.
+type HookStat struct {
+	Name string
+	Runs uint64
+	Time time.Duration
+}
+
+// HookStats returns each hook's runs and run time so far, busiest first,
+// when the probe was opened with [Options.Stats].
+func (p *Probe) HookStats() []HookStat {
+	if p.stats == nil {
+		return nil
 	}
-	for _, v := range per {
-		lost += v
+	var out []HookStat
+	for _, h := range hooks {
+		name, prog := h.name, h.prog(&p.objs.NetexplorePrograms)
+		st, err := prog.Stats()
+		if err == nil && st.RunCount > 0 {
+			out = append(out, HookStat{Name: name, Runs: st.RunCount, Time: st.Runtime})
+		}
 	}
-	if err := p.objs.Stats.Lookup(uint32(1), &per); err != nil {
-		return 0, 0, fmt.Errorf("reading the fault counter: %w", err)
-	}
-	for _, v := range per {
-		faults += v
-	}
-	return lost, faults, nil
+	sort.Slice(out, func(i, j int) bool { return out[i].Time > out[j].Time })
+	return out
+}
+
+// Detach stops recording: no event is added to the ring buffer after it
+// returns, while those already there can still be read (see
+// [Probe.Drain]). A trace that ends when its command exits detaches
+// first, so that nothing a leftover child does afterwards is left
+// unread.
+func (p *Probe) Detach() error {
+	return errors.Join(p.detach()...)
 }
 
 // Close detaches every hook and frees the probe's kernel objects.
@@ -228,12 +305,30 @@ func (p *Probe) Close() error {
 	if p.reader != nil {
 		errs = append(errs, p.reader.Close())
 	}
-	for _, l := range p.links {
-		errs = append(errs, l.Close())
-	}
-	p.links = nil
+	errs = append(errs, p.detach()...)
 	errs = append(errs, p.objs.Close())
+	if p.stats != nil {
+		errs = append(errs, p.stats.Close())
+		p.stats = nil
+	}
 	return errors.Join(errs...)
+}
+
+// detach closes every hook. Detaching a tracepoint waits for a kernel grace
+// period, tens of milliseconds each, so the hooks are detached in parallel.
+func (p *Probe) detach() []error {
+	var wg sync.WaitGroup
+	closeErrs := make([]error, len(p.links))
+	for i, l := range p.links {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			closeErrs[i] = l.Close()
+		}()
+	}
+	wg.Wait()
+	p.links = nil
+	return closeErrs
 }
 
 // pollInterval bounds how long an event can wait in the ring buffer before
@@ -314,79 +409,4 @@ func explainLoadError(err error) error {
 		return fmt.Errorf("the kernel refused to load the probe (%w): run as root (%s)", err, Capabilities)
 	}
 	return fmt.Errorf("loading the probe: %w", err)
-}
-
-// recHeaderSize is the size of struct event (bpf/netexplore.h) as bpf2go
-// generated it; the payload follows the header.
-const recHeaderSize = int(unsafe.Sizeof(bpf.NetexploreEvent{}))
-
-// parseRecord turns one ring-buffer sample into an [event.Event]. The
-// header is copied into the struct bpf2go generated from struct event, so
-// the Go side cannot drift from the C layout; a size check guards against
-// a mismatched object.
-func parseRecord(b []byte) (event.Event, error) {
-	if len(b) < recHeaderSize {
-		return event.Event{}, fmt.Errorf("short ring buffer record: %d bytes, want at least %d", len(b), recHeaderSize)
-	}
-	var h bpf.NetexploreEvent
-	// The sample's alignment is not guaranteed, so copy rather than cast.
-	copy(unsafe.Slice((*byte)(unsafe.Pointer(&h)), recHeaderSize), b)
-	e := event.Event{
-		Time:       time.Duration(h.TsNs),
-		PID:        h.Pid,
-		TID:        h.Tid,
-		PPID:       h.Ppid,
-		NetNS:      h.Netns,
-		Kind:       event.Kind(h.Kind),
-		Syscall:    syscallName(h.Syscall),
-		Fd:         h.Fd,
-		Ret:        h.Ret,
-		Args:       h.Args,
-		SockIno:    h.SockIno,
-		SockFamily: h.SockFamily,
-		SockType:   h.SockType,
-		SockProto:  h.SockProto,
-		DataLen:    h.DataLen,
-		Comm:       cString(unsafe.Slice((*byte)(unsafe.Pointer(&h.Comm[0])), len(h.Comm))),
-	}
-	if h.Flags&evfStack != 0 && int(h.StackLen) <= len(h.Stack)*8 {
-		n := int(h.StackLen) / 8
-		e.Stack = make([]uint64, 0, n)
-		for _, pc := range h.Stack[:n] {
-			if pc == 0 {
-				break
-			}
-			e.Stack = append(e.Stack, pc)
-		}
-	}
-	copied := int(h.Copied)
-	if copied > len(b)-recHeaderSize {
-		return event.Event{}, fmt.Errorf("corrupt ring buffer record: %d payload bytes announced, %d present", copied, len(b)-recHeaderSize)
-	}
-	if copied > 0 {
-		e.Data = append([]byte(nil), b[recHeaderSize:recHeaderSize+copied]...)
-	}
-	if e.DataLen < uint32(copied) {
-		e.DataLen = uint32(copied)
-	}
-	if h.Flags&evfReadFault != 0 {
-		e.ReadFault = true
-	}
-	if e.Kind == event.KindFork {
-		// The probe records a fork from the parent's side; present it as
-		// the child's birth.
-		e.PPID = e.PID
-		e.PID = uint32(e.Args[0])
-		e.TID = e.PID
-	}
-	return e, nil
-}
-
-func cString(b []byte) string {
-	for i, c := range b {
-		if c == 0 {
-			return string(b[:i])
-		}
-	}
-	return string(b)
 }

@@ -3,6 +3,7 @@
 package probe
 
 import (
+	"encoding/binary"
 	"testing"
 	"unsafe"
 
@@ -13,41 +14,84 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// record lays out h and payload as the probe writes them to the ring.
-func record(h bpf.NetexploreEvent, payload []byte) []byte {
-	b := make([]byte, recHeaderSize, recHeaderSize+len(payload))
+// record lays out h, payload and stack as the probe writes them to the
+// ring: the header, the payload, then the frames at the next multiple of 8.
+func record(h bpf.NetexploreEvent, payload []byte, stack ...uint64) []byte {
+	b := make([]byte, recHeaderSize, recHeaderSize+len(payload)+8+8*len(stack))
 	copy(b, unsafe.Slice((*byte)(unsafe.Pointer(&h)), recHeaderSize))
-	return append(b, payload...)
+	b = append(b, payload...)
+	for len(b)%8 != 0 && len(stack) > 0 {
+		b = append(b, 0)
+	}
+	for _, pc := range stack {
+		b = binary.LittleEndian.AppendUint64(b, pc)
+	}
+	return b
 }
 
 func TestParseRecord(t *testing.T) {
 	h := bpf.NetexploreEvent{
 		Pid: 42, Kind: uint8(event.KindSend), Syscall: 6, // sendmsg
-		SockFamily: unix.AF_NETLINK, StackLen: 16, DataLen: 100, Copied: 4, Flags: evfStack,
+		SockFamily: unix.AF_NETLINK, StackDepth: 2, DataLen: 100, Copied: 5, Flags: evfStack,
 	}
 	h.Comm[0], h.Comm[1] = 'i', 'p'
-	h.Stack[0], h.Stack[1] = 0x401000, 0x402000
-	b := record(h, []byte{1, 2, 3, 4})
-	e, err := parseRecord(b)
+	var p Parser
+	e, err := p.Parse(record(h, []byte{1, 2, 3, 4, 5}, 0x401000, 0x402000))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if e.PID != 42 || e.Kind != event.KindSend || e.Syscall != "sendmsg" || e.Comm != "ip" ||
-		len(e.Stack) != 2 || e.Stack[1] != 0x402000 || len(e.Data) != 4 || e.DataLen != 100 || !e.Truncated() {
-		t.Fatalf("parseRecord = %+v", e)
+	if e.Seq != 1 || e.PID != 42 || e.Kind != event.KindSend || e.Syscall != "sendmsg" || e.Comm != "ip" ||
+		len(e.Stack) != 2 || e.Stack[1] != 0x402000 || len(e.Data) != 5 || e.DataLen != 100 || !e.Truncated() {
+		t.Fatalf("Parse = %+v", e)
 	}
-	if _, err := parseRecord(b[:10]); err == nil {
+	if _, err := p.Parse(record(h, []byte{1, 2, 3, 4, 5})[:10]); err == nil {
 		t.Error("short record accepted")
 	}
+	if _, err := p.Parse(record(h, []byte{1, 2, 3, 4, 5}, 0x401000)); err == nil {
+		t.Error("record announcing more frames than present accepted")
+	}
 	h.Copied = 9999
-	if _, err := parseRecord(record(h, []byte{1, 2, 3, 4})); err == nil {
+	if _, err := p.Parse(record(h, []byte{1, 2, 3, 4})); err == nil {
 		t.Error("record announcing more payload than present accepted")
+	}
+}
+
+// The probe reports a mapped file's path last component first.
+func TestParseMmapRecord(t *testing.T) {
+	h := bpf.NetexploreEvent{Pid: 7, Kind: uint8(event.KindMmap), Flags: evfNewImage, SockIno: 0x800001}
+	h.Args = [4]uint64{0x1000, 0x5000, 0x2000, 99}
+	path := []byte("libc.so.6\x00x86_64-linux-gnu\x00lib\x00usr\x00")
+	h.Copied = uint32(len(path))
+	var p Parser
+	e, err := p.Parse(record(h, path))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := e.Mapping
+	if e.Path != "/usr/lib/x86_64-linux-gnu/libc.so.6" || m == nil || m.Start != 0x1000 || m.End != 0x5000 ||
+		m.Offset != 0x2000 || m.Inode != 99 || m.Dev != 0x800001 || !m.NewImage || e.Data != nil {
+		t.Fatalf("Parse = %+v, mapping %+v", e, m)
+	}
+}
+
+// A fork the probe could not follow says so.
+func TestParseUnfollowedFork(t *testing.T) {
+	h := bpf.NetexploreEvent{Pid: 7, Kind: uint8(event.KindFork), Flags: evfUnfollowed}
+	h.Args[0] = 8
+	var p Parser
+	e, err := p.Parse(record(h, nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e.PID != 8 || e.PPID != 7 || e.Args[1] != 1 {
+		t.Fatalf("Parse = %+v", e)
 	}
 }
 
 func FuzzParseRecord(f *testing.F) {
 	f.Add(make([]byte, recHeaderSize))
 	f.Fuzz(func(t *testing.T, b []byte) {
-		parseRecord(b)
+		var p Parser
+		p.Parse(b)
 	})
 }

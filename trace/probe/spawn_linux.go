@@ -53,10 +53,20 @@ type Traced struct {
 	gate *os.File
 }
 
+// StartOption changes how [StartTraced] starts a command.
+type StartOption func(*exec.Cmd)
+
+// Detached lets the command run on when netexplore dies. By default it is
+// killed with SIGKILL then (PR_SET_PDEATHSIG, as the lab is), so that a
+// command never goes on untraced behind a trace that ended.
+func Detached() StartOption {
+	return func(c *exec.Cmd) { c.SysProcAttr.Pdeathsig = 0 }
+}
+
 // StartTraced starts argv held at its first instruction and returns it; call
 // [Traced.Release] after the probe follows [Traced.PID]. The command's
 // standard streams are stdin, stdout and stderr.
-func StartTraced(argv []string, stdin io.Reader, stdout, stderr io.Writer) (*Traced, error) {
+func StartTraced(argv []string, stdin io.Reader, stdout, stderr io.Writer, opts ...StartOption) (*Traced, error) {
 	if len(argv) == 0 {
 		return nil, errors.New("no command to trace: give one after --, e.g. `netexplore trace -- ip link show`")
 	}
@@ -77,6 +87,10 @@ func StartTraced(argv []string, stdin io.Reader, stdout, stderr io.Writer) (*Tra
 	cmd.Env = append(os.Environ(), shimEnv+"="+path)
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = stdin, stdout, stderr
 	cmd.ExtraFiles = []*os.File{r}
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+	for _, o := range opts {
+		o(cmd)
+	}
 	if err := cmd.Start(); err != nil {
 		r.Close()
 		w.Close()
@@ -108,6 +122,9 @@ func (t *Traced) Abort() {
 
 // Signal forwards sig to the command.
 func (t *Traced) Signal(sig os.Signal) error { return t.cmd.Process.Signal(sig) }
+
+// Kill stops the command with SIGKILL.
+func (t *Traced) Kill() error { return t.cmd.Process.Kill() }
 
 // Wait waits for the command and returns its exit status the way a shell
 // reports it: the exit code, or 128+signal number when it was killed.

@@ -2,8 +2,10 @@ package probe
 
 // Event flags set by the probe (EVF_* in bpf/netexplore.h).
 const (
-	evfStack     = 0x01
-	evfReadFault = 0x02
+	evfStack      = 0x01
+	evfReadFault  = 0x02
+	evfNewImage   = 0x04
+	evfUnfollowed = 0x08
 )
 
 // syscallNames maps the probe's syscall IDs (enum syscall_id in
@@ -11,6 +13,7 @@ const (
 var syscallNames = [...]string{
 	"", "ioctl", "socket", "bind", "connect", "sendto", "sendmsg", "recvfrom",
 	"recvmsg", "setsockopt", "getsockopt", "openat", "write", "read", "execve",
+	"dup", "mmap",
 }
 
 func syscallName(id uint16) string {

@@ -1,12 +1,23 @@
-// Command storm measures what tracing costs a process that hammers the
-// kernel's networking interfaces. It runs one workload — many ioctl
-// SIOCGIFFLAGS calls and RTM_GETLINK round trips on loopback, in a network
-// namespace of its own — three ways in one run: untraced, traced by
-// netexplore (payloads and stacks on, JSON output decoded and written), and
-// under `strace -f` when installed. It prints the wall-time ratios and how
-// many of the expected events netexplore captured, ending with one line:
+// Command storm measures what tracing costs, as a user waits for it. Its
+// workload hammers the kernel's networking interfaces — ioctl SIOCGIFFLAGS
+// calls and RTM_GETLINK round trips on loopback, in a network namespace of
+// its own — and it runs that workload untraced, traced by netexplore (text
+// and JSON output written to a file), and under `strace -f`, at two sizes:
+// 280,000 events and 3,000,000.
 //
-//	bench: traced/untraced=1.31 strace/untraced=80.2 events=280000/280000 lost=0
+// For each traced run it reports the whole-process wall time of
+// `netexplore trace -o FILE` (what a user waits for: probe load, the
+// command, the last line written), the traced command's own time, the peak
+// resident memory of netexplore (getrusage of the child), the decoder's
+// rate, the spilled backlog and the kernel's time per hook run, and it
+// checks that every event of the workload is in the output. The output
+// files go to a tmpfs when one is available, so the figures measure
+// netexplore rather than the disk.
+//
+// Its last line is machine-readable; the ratios are of the 280k runs (the
+// worse of text and JSON), the memory is the 3M runs' peak:
+//
+//	bench: whole/untraced=1.85 cmd/untraced=1.31 strace/untraced=37.2 rss_mib=150 events=6560000/6560000 lost=0
 //
 // Run it through `make bench` (as root).
 package main
@@ -20,8 +31,11 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"regexp"
 	"strconv"
+	"strings"
+	"syscall"
 	"time"
 	"unsafe"
 
@@ -30,10 +44,13 @@ import (
 
 func main() {
 	worker := flag.Bool("worker", false, "run the workload itself (used internally)")
-	ioctls := flag.Int("ioctls", 200000, "ioctl SIOCGIFFLAGS calls")
-	getlinks := flag.Int("getlinks", 40000, "RTM_GETLINK request/reply round trips")
+	ioctls := flag.Int("ioctls", 200000, "ioctl SIOCGIFFLAGS calls (worker)")
+	getlinks := flag.Int("getlinks", 40000, "RTM_GETLINK request/reply round trips (worker)")
 	bin := flag.String("netexplore", "bin/netexplore", "netexplore binary to measure")
-	rounds := flag.Int("rounds", 3, "runs of each variant; the fastest counts")
+	rounds := flag.Int("rounds", 3, "runs of each 280k variant; the fastest counts (the 3M variants run once)")
+	large := flag.Bool("large", true, "also run the 3M-event variants")
+	doStrace := flag.Bool("strace", true, "also run the workload under strace -f (280k only)")
+	dir := flag.String("dir", "", "directory for the trace files (default: /dev/shm when it is a tmpfs, else the temporary directory)")
 	flag.Parse()
 	if *worker {
 		if err := storm(*ioctls, *getlinks); err != nil {
@@ -42,7 +59,8 @@ func main() {
 		}
 		return
 	}
-	if err := bench(*bin, *ioctls, *getlinks, *rounds); err != nil {
+	b := bench{bin: *bin, rounds: *rounds, dir: *dir}
+	if err := b.run(*large, *doStrace); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
@@ -86,139 +104,276 @@ func storm(ioctls, getlinks int) error {
 	return nil
 }
 
-func bench(bin string, ioctls, getlinks, rounds int) error {
+// size is one workload size.
+type size struct {
+	name             string
+	ioctls, getlinks int
+}
+
+func (s size) events() int { return s.ioctls + 2*s.getlinks }
+
+var (
+	small = size{"280k", 200000, 40000}
+	big   = size{"3M", 2960000, 20000}
+)
+
+type bench struct {
+	bin    string
+	rounds int
+	dir    string
+	self   string
+}
+
+// traced is what one traced run measured.
+type traced struct {
+	whole, cmd  time.Duration
+	rssMiB      float64
+	captured    int
+	lost        int
+	decoderRate string
+	spilled     string
+	kernel      string
+}
+
+func (b *bench) run(large, doStrace bool) error {
 	if os.Geteuid() != 0 {
-		return errors.New("needs root: the traced variant loads eBPF")
+		return errors.New("needs root: the traced variants load eBPF")
 	}
 	self, err := os.Executable()
 	if err != nil {
 		return err
 	}
-	workload := []string{"unshare", "-n", self, "-worker", "-ioctls", strconv.Itoa(ioctls), "-getlinks", strconv.Itoa(getlinks)}
-	fmt.Printf("workload: %d ioctl SIOCGIFFLAGS + %d RTM_GETLINK round trips, best of %d\n", ioctls, getlinks, rounds)
-
-	untraced, err := best(rounds, func() error { return runQuiet(workload...) })
-	if err != nil {
-		return fmt.Errorf("untraced run: %w", err)
-	}
-	fmt.Printf("untraced:  %v\n", untraced.Round(time.Millisecond))
-
-	out, err := os.CreateTemp("", "netexplore-bench-*.jsonl")
-	if err != nil {
-		return err
-	}
-	out.Close()
-	defer os.Remove(out.Name())
-	var lost int
-	var ran time.Duration
-	traced, err := best(rounds, func() error {
-		var stderr bytes.Buffer
-		cmd := exec.Command(bin, append([]string{"trace", "--format", "json", "-o", out.Name(), "--"}, workload...)...)
-		cmd.Stderr = &stderr
-		if err := cmd.Run(); err != nil {
-			return fmt.Errorf("%v: %s", err, stderr.String())
+	b.self = self
+	if b.dir == "" {
+		b.dir = os.TempDir()
+		var st unix.Statfs_t
+		if unix.Statfs("/dev/shm", &st) == nil && st.Type == unix.TMPFS_MAGIC && unix.Access("/dev/shm", unix.W_OK) == nil {
+			b.dir = "/dev/shm"
 		}
-		m := regexp.MustCompile(`(\d+) events, (\d+) lost, command ran ([0-9.]+)s`).FindStringSubmatch(stderr.String())
-		if m == nil {
-			return fmt.Errorf("no event summary in netexplore's output: %s", stderr.String())
-		}
-		lost, _ = strconv.Atoi(m[2])
-		secs, _ := strconv.ParseFloat(m[3], 64)
-		if d := time.Duration(secs * float64(time.Second)); ran == 0 || d < ran {
-			ran = d
-		}
-		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("traced run: %w", err)
 	}
-	fmt.Printf("traced:    %v command time (netexplore, payloads and stacks on); %v until every event was decoded and written as JSON\n",
-		ran.Round(time.Millisecond), traced.Round(time.Millisecond))
-	captured, err := countStormEvents(out.Name())
-	if err != nil {
-		return err
+	fmt.Printf("trace files in %s; %d rounds of each 280k variant (best counts), one of each 3M variant\n", b.dir, b.rounds)
+	sizes := []size{small}
+	if large {
+		sizes = append(sizes, big)
 	}
-	expected := ioctls + 2*getlinks
-
-	stracePart := "strace/untraced=n/a"
-	if path, err := exec.LookPath("strace"); err == nil {
-		st, err := best(1, func() error { return runQuiet(append([]string{path, "-f", "-o", "/dev/null"}, workload...)...) })
+	var worstWhole, worstCmd, straceRatio, peakRSS float64
+	var rss280k float64
+	captured, expected, lost := 0, 0, 0
+	for _, sz := range sizes {
+		rounds := b.rounds
+		if sz == big {
+			rounds = 1
+		}
+		fmt.Printf("\n%s events: %d ioctl SIOCGIFFLAGS + %d RTM_GETLINK round trips\n", sz.name, sz.ioctls, sz.getlinks)
+		untraced, err := best(rounds, func() (time.Duration, error) { return timed(b.workload(sz)...) })
 		if err != nil {
-			return fmt.Errorf("strace run: %w", err)
+			return fmt.Errorf("untraced run: %w", err)
 		}
-		fmt.Printf("strace -f: %v\n", st.Round(time.Millisecond))
-		stracePart = fmt.Sprintf("strace/untraced=%.1f", st.Seconds()/untraced.Seconds())
-	} else {
-		fmt.Println("strace -f: not installed (apt-get install strace)")
+		fmt.Printf("  %-18s %8s\n", "untraced", ms(untraced))
+		for _, format := range []string{"text", "json"} {
+			t, err := b.traced(sz, format, rounds)
+			if err != nil {
+				return fmt.Errorf("traced run (%s, %s): %w", sz.name, format, err)
+			}
+			whole, cmd := ratio(t.whole, untraced), ratio(t.cmd, untraced)
+			fmt.Printf("  %-18s %8s whole (%.2fx), command %s (%.2fx), peak RSS %.0f MiB, decoder %s, spilled %s, %d/%d events, %d lost\n",
+				"netexplore "+format, ms(t.whole), whole, ms(t.cmd), cmd, t.rssMiB, t.decoderRate, t.spilled, t.captured, sz.events(), t.lost)
+			if t.kernel != "" {
+				fmt.Printf("  %-18s kernel: %s\n", "", t.kernel)
+			}
+			captured += t.captured
+			expected += sz.events()
+			lost += t.lost
+			if sz == small {
+				worstWhole, worstCmd = max(worstWhole, whole), max(worstCmd, cmd)
+				rss280k = max(rss280k, t.rssMiB)
+			} else {
+				peakRSS = max(peakRSS, t.rssMiB)
+			}
+		}
+		if sz == small && doStrace {
+			if path, err := exec.LookPath("strace"); err == nil {
+				st, err := timed(append([]string{path, "-f", "-o", "/dev/null"}, b.workload(sz)...)...)
+				if err != nil {
+					return fmt.Errorf("strace run: %w", err)
+				}
+				straceRatio = ratio(st, untraced)
+				fmt.Printf("  %-18s %8s (%.1fx)\n", "strace -f", ms(st), straceRatio)
+			} else {
+				fmt.Println("  strace -f: not installed (apt-get install strace)")
+			}
+		}
 	}
-	fmt.Printf("bench: traced/untraced=%.2f %s events=%d/%d lost=%d\n",
-		ran.Seconds()/untraced.Seconds(), stracePart, captured, expected, lost)
+	if !large {
+		peakRSS = rss280k
+	} else {
+		fmt.Printf("\npeak RSS: %.0f MiB at 280k events, %.0f MiB at 3M (%+.0f%%)\n", rss280k, peakRSS, 100*(peakRSS-rss280k)/rss280k)
+	}
+	stracePart := "strace/untraced=n/a"
+	if straceRatio > 0 {
+		stracePart = fmt.Sprintf("strace/untraced=%.1f", straceRatio)
+	}
+	fmt.Printf("bench: whole/untraced=%.2f cmd/untraced=%.2f %s rss_mib=%.0f events=%d/%d lost=%d\n",
+		worstWhole, worstCmd, stracePart, peakRSS, captured, expected, lost)
 	if captured != expected || lost != 0 {
 		return fmt.Errorf("captured %d of %d expected events, %d lost", captured, expected, lost)
 	}
 	return nil
 }
 
-func runQuiet(argv ...string) error {
+func (b *bench) workload(sz size) []string {
+	return []string{"unshare", "-n", b.self, "-worker", "-ioctls", strconv.Itoa(sz.ioctls), "-getlinks", strconv.Itoa(sz.getlinks)}
+}
+
+// finalLine is netexplore's last line, and the statistics lines it prints
+// with NETEXPLORE_STATS=1.
+var (
+	finalLine   = regexp.MustCompile(`(\d+) events, (\d+) lost, command ran ([0-9.]+)s`)
+	decoderLine = regexp.MustCompile(`decoder \d+ events in [0-9.]+s busy \((\d+) events/s\); backlog spilled ([0-9.]+ MiB)`)
+	kernelLine  = regexp.MustCompile(`kernel (\d+ hook runs, \d+ns each on average)`)
+)
+
+// traced runs netexplore on the workload, the best of rounds by whole time,
+// and checks its output.
+func (b *bench) traced(sz size, format string, rounds int) (traced, error) {
+	out := filepath.Join(b.dir, fmt.Sprintf("netexplore-bench-%d.%s", os.Getpid(), format))
+	defer os.Remove(out)
+	var best traced
+	for i := range rounds {
+		var stderr bytes.Buffer
+		args := append([]string{"trace", "--format", format, "-o", out, "--"}, b.workload(sz)...)
+		cmd := exec.Command(b.bin, args...)
+		cmd.Env = append(os.Environ(), "NETEXPLORE_STATS=1")
+		cmd.Stderr = &stderr
+		start := time.Now()
+		if err := cmd.Run(); err != nil {
+			return traced{}, fmt.Errorf("%v: %s", err, stderr.String())
+		}
+		t := traced{whole: time.Since(start)}
+		if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+			t.rssMiB = float64(ru.Maxrss) / 1024
+		}
+		m := finalLine.FindStringSubmatch(stderr.String())
+		if m == nil {
+			return traced{}, fmt.Errorf("no event summary in netexplore's output: %s", stderr.String())
+		}
+		t.lost, _ = strconv.Atoi(m[2])
+		secs, _ := strconv.ParseFloat(m[3], 64)
+		t.cmd = time.Duration(secs * float64(time.Second))
+		if m := decoderLine.FindStringSubmatch(stderr.String()); m != nil {
+			t.decoderRate, t.spilled = m[1]+" events/s", m[2]
+		}
+		if m := kernelLine.FindStringSubmatch(stderr.String()); m != nil {
+			t.kernel = m[1]
+		}
+		n, err := countStormEvents(out, format == "json")
+		if err != nil {
+			return traced{}, err
+		}
+		t.captured = n
+		if i == 0 || t.whole < best.whole {
+			best = t
+		}
+		best.rssMiB = max(best.rssMiB, t.rssMiB)
+		os.Remove(out)
+	}
+	return best, nil
+}
+
+func timed(argv ...string) (time.Duration, error) {
 	cmd := exec.Command(argv[0], argv[1:]...)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
+	start := time.Now()
 	if err := cmd.Run(); err != nil {
-		return fmt.Errorf("%v: %s", err, stderr.String())
+		return 0, fmt.Errorf("%v: %s", err, stderr.String())
 	}
-	return nil
+	return time.Since(start), nil
 }
 
-func best(rounds int, f func() error) (time.Duration, error) {
+func best(rounds int, f func() (time.Duration, error)) (time.Duration, error) {
 	var min time.Duration
-	for i := 0; i < rounds; i++ {
-		start := time.Now()
-		if err := f(); err != nil {
+	for i := range rounds {
+		d, err := f()
+		if err != nil {
 			return 0, err
 		}
-		if d := time.Since(start); i == 0 || d < min {
+		if i == 0 || d < min {
 			min = d
 		}
 	}
 	return min, nil
 }
 
-// countStormEvents counts the workload's own events in a JSON trace: the
-// SIOCGIFFLAGS ioctls, the RTM_GETLINK requests and their replies.
-func countStormEvents(path string) (int, error) {
+func ratio(d, base time.Duration) float64 { return d.Seconds() / base.Seconds() }
+
+func ms(d time.Duration) string { return d.Round(time.Millisecond).String() }
+
+// countStormEvents counts the workload's own events in a trace: the
+// SIOCGIFFLAGS ioctls, the RTM_GETLINK requests and the replies paired
+// with them.
+func countStormEvents(path string, isJSON bool) (int, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return 0, err
 	}
 	defer f.Close()
-	type msg struct {
-		TypeName string `json:"type_name"`
-	}
-	type event struct {
-		Kind    string `json:"kind"`
-		Comm    string `json:"comm"`
-		Call    string `json:"call"`
-		Netlink []msg  `json:"netlink"`
-		ReplyTo []*struct {
-			Type string `json:"type"`
-		} `json:"reply_to"`
-	}
-	n := 0
 	sc := bufio.NewScanner(f)
-	sc.Buffer(make([]byte, 0, 1<<20), 16<<20)
+	sc.Buffer(make([]byte, 0, 1<<20), 64<<20)
+	n := 0
 	for sc.Scan() {
-		var e event
-		if err := json.Unmarshal(sc.Bytes(), &e); err != nil {
-			return 0, fmt.Errorf("reading the trace: %w", err)
+		line := sc.Bytes()
+		if isJSON {
+			ok, err := isStormJSON(line)
+			if err != nil {
+				return 0, fmt.Errorf("reading the trace: %w", err)
+			}
+			if ok {
+				n++
+			}
+			continue
 		}
 		switch {
-		case e.Kind == "ioctl" && bytes.Contains([]byte(e.Call), []byte("SIOCGIFFLAGS")):
+		case bytes.HasPrefix(line, []byte("[storm ")) && bytes.Contains(line, []byte("] ioctl(")) && bytes.Contains(line, []byte("SIOCGIFFLAGS")):
 			n++
-		case e.Kind == "send" && len(e.Netlink) == 1 && e.Netlink[0].TypeName == "RTM_GETLINK":
+		case bytes.HasPrefix(line, []byte("    RTM_GETLINK ")):
 			n++
-		case e.Kind == "recv" && len(e.ReplyTo) == 1 && e.ReplyTo[0] != nil && e.ReplyTo[0].Type == "RTM_GETLINK":
+		case bytes.HasPrefix(line, []byte("    RTM_NEWLINK ")) && bytes.Contains(line, []byte("← reply to RTM_GETLINK")):
 			n++
 		}
 	}
 	return n, sc.Err()
+}
+
+// isStormJSON reports whether a JSON trace line is one of the workload's
+// events. Only the lines that could be are decoded.
+func isStormJSON(line []byte) (bool, error) {
+	if !bytes.Contains(line, []byte(`"comm":"storm"`)) {
+		return false, nil
+	}
+	if bytes.Contains(line, []byte(`"kind":"ioctl"`)) {
+		return bytes.Contains(line, []byte(`"call":"ioctl(`)) && bytes.Contains(line, []byte(`SIOCGIFFLAGS)"`)), nil
+	}
+	var e struct {
+		Kind    string `json:"kind"`
+		Call    string `json:"call"`
+		Netlink []struct {
+			TypeName string `json:"type_name"`
+		} `json:"netlink"`
+		ReplyTo []*struct {
+			Type string `json:"type"`
+		} `json:"reply_to"`
+	}
+	if err := json.Unmarshal(line, &e); err != nil {
+		return false, err
+	}
+	switch {
+	case e.Kind == "ioctl" && strings.Contains(e.Call, "SIOCGIFFLAGS"):
+		return true, nil
+	case e.Kind == "send" && len(e.Netlink) == 1 && e.Netlink[0].TypeName == "RTM_GETLINK":
+		return true, nil
+	case e.Kind == "recv" && len(e.ReplyTo) == 1 && e.ReplyTo[0] != nil && e.ReplyTo[0].Type == "RTM_GETLINK":
+		return true, nil
+	}
+	return false, nil
 }

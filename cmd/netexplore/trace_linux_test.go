@@ -1,0 +1,361 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/netexplore/netexplore/internal/testutil"
+)
+
+// finalLine finds netexplore's last line in its standard error.
+func finalLine(t *testing.T, stderr string) string {
+	t.Helper()
+	for _, l := range strings.Split(stderr, "\n") {
+		if strings.Contains(l, " events, ") && strings.Contains(l, " lost") {
+			return l
+		}
+	}
+	t.Fatalf("no final line in:\n%s", stderr)
+	return ""
+}
+
+// alive reports whether pid is a live (not zombie) process.
+func alive(pid int) bool {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return false
+	}
+	// pid (comm) STATE ...: the state follows the last ')'.
+	i := bytes.LastIndexByte(b, ')')
+	return i > 0 && i+2 < len(b) && b[i+2] != 'Z' && b[i+2] != 'X'
+}
+
+// waitGone waits up to d for pid to be gone.
+func waitGone(pid int, d time.Duration) bool {
+	for end := time.Now().Add(d); time.Now().Before(end); time.Sleep(20 * time.Millisecond) {
+		if !alive(pid) {
+			return true
+		}
+	}
+	return false
+}
+
+// children lists the child processes of pid.
+func children(pid int) []int {
+	var out []int
+	tasks, _ := filepath.Glob(fmt.Sprintf("/proc/%d/task/*/children", pid))
+	for _, f := range tasks {
+		b, _ := os.ReadFile(f)
+		for _, s := range strings.Fields(string(b)) {
+			if n, err := strconv.Atoi(s); err == nil {
+				out = append(out, n)
+			}
+		}
+	}
+	return out
+}
+
+// waitChild waits until pid has a child and returns it.
+func waitChild(t *testing.T, pid int) int {
+	t.Helper()
+	for end := time.Now().Add(10 * time.Second); time.Now().Before(end); time.Sleep(20 * time.Millisecond) {
+		if c := children(pid); len(c) > 0 {
+			return c[0]
+		}
+	}
+	t.Fatalf("process %d started no command", pid)
+	return 0
+}
+
+// Every frame of ip's stacks is named, 20 runs out of 20, also while another
+// heavy trace runs: the mappings come from the probe's events, not from
+// /proc after ip is gone.
+func TestTraceSymbolizesShortLivedProcesses(t *testing.T) {
+	testutil.RequirePrivileged(t)
+	testutil.RequireCommand(t, "ip", "iproute2")
+	bin := buildBinary(t)
+	heavy := exec.Command(bin, "trace", "-o", "/dev/null", "--", "sh", "-c", "while :; do ip link show >/dev/null; done")
+	if err := heavy.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		heavy.Process.Signal(syscall.SIGTERM)
+		heavy.Wait()
+	}()
+	out := filepath.Join(t.TempDir(), "ip.jsonl")
+	const runs = 20
+	good := 0
+	for run := range runs {
+		if b, err := exec.Command(bin, "trace", "--format", "json", "-o", out, "--", "ip", "-br", "link").CombinedOutput(); err != nil {
+			t.Fatalf("run %d: %v\n%s", run, err, b)
+		}
+		frames, named, stacks := symbolized(t, out, "ip")
+		if stacks == 0 {
+			t.Fatalf("run %d: no event of ip carries a stack", run)
+		}
+		if frames == named {
+			good++
+		} else {
+			t.Errorf("run %d: %d of %d frames of ip named", run, named, frames)
+		}
+	}
+	if good != runs {
+		t.Fatalf("every frame named in %d runs of %d", good, runs)
+	}
+}
+
+// symbolized counts the frames of comm's events in a JSON trace, those
+// with a function name, and the events with a stack.
+func symbolized(t *testing.T, path, comm string) (frames, named, stacks int) {
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	sc.Buffer(nil, 16<<20)
+	for sc.Scan() {
+		var e struct {
+			Comm  string `json:"comm"`
+			Stack []struct {
+				Func string `json:"func"`
+			} `json:"stack"`
+		}
+		if err := json.Unmarshal(sc.Bytes(), &e); err != nil {
+			t.Fatal(err)
+		}
+		if e.Comm != comm || len(e.Stack) == 0 {
+			continue
+		}
+		stacks++
+		for _, fr := range e.Stack {
+			frames++
+			if fr.Func != "" {
+				named++
+			}
+		}
+	}
+	return frames, named, stacks
+}
+
+// An interrupted trace prints what it captured and its final line, and
+// its exit status is the command's: SIGTERM sent to netexplore is passed
+// on; Ctrl-C reaches the whole foreground group; a command that ignores
+// both is stopped, with its children, two seconds later.
+func TestTraceInterrupted(t *testing.T) {
+	testutil.RequirePrivileged(t)
+	testutil.RequireCommand(t, "ip", "iproute2")
+	bin := buildBinary(t)
+	for _, tc := range []struct {
+		name    string
+		script  string
+		signal  syscall.Signal
+		toGroup bool
+		status  int
+	}{
+		{"SIGTERM", "ip link show lo >/dev/null; exec sleep 30", syscall.SIGTERM, false, 128 + 15},
+		{"Ctrl-C", "ip link show lo >/dev/null; exec sleep 30", syscall.SIGINT, true, 128 + 2},
+		{"ignored", "trap '' TERM INT; ip link show lo >/dev/null; sleep 30; true", syscall.SIGTERM, false, 128 + 9},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			out := filepath.Join(t.TempDir(), "trace.txt")
+			cmd := exec.Command(bin, "trace", "-o", out, "--", "sh", "-c", tc.script)
+			var stderr bytes.Buffer
+			cmd.Stderr = &stderr
+			cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			root := waitChild(t, cmd.Process.Pid)
+			// Wait until ip has run and its events were written.
+			for end := time.Now().Add(10 * time.Second); time.Now().Before(end); time.Sleep(50 * time.Millisecond) {
+				if b, _ := os.ReadFile(out); bytes.Contains(b, []byte("RTM_GETLINK")) {
+					break
+				}
+			}
+			desc := children(root) // the sleep, when the shell forked it
+			start := time.Now()
+			if tc.toGroup {
+				syscall.Kill(-cmd.Process.Pid, tc.signal)
+			} else {
+				cmd.Process.Signal(tc.signal)
+			}
+			err := cmd.Wait()
+			took := time.Since(start)
+			status := 0
+			if ee, ok := err.(*exec.ExitError); ok {
+				status = ee.ExitCode()
+			}
+			if status != tc.status {
+				t.Errorf("exit status %d, want %d (%v)\n%s", status, tc.status, err, stderr.String())
+			}
+			if took > 5*time.Second {
+				t.Errorf("netexplore took %v to end after the signal", took)
+			}
+			line := finalLine(t, stderr.String())
+			if !strings.Contains(line, " 0 lost") {
+				t.Errorf("final line %q", line)
+			}
+			if b, _ := os.ReadFile(out); !bytes.Contains(b, []byte("RTM_GETLINK")) {
+				t.Errorf("the trace lacks what ip did:\n%s", b)
+			}
+			for _, pid := range append(desc, root) {
+				if !waitGone(pid, 2*time.Second) {
+					t.Errorf("process %d of the traced command outlived the trace", pid)
+					syscall.Kill(pid, syscall.SIGKILL)
+				}
+			}
+		})
+	}
+}
+
+// When netexplore dies, the command dies with it, unless
+// --detach-on-exit.
+func TestTraceKilledTakesTheCommand(t *testing.T) {
+	testutil.RequirePrivileged(t)
+	bin := buildBinary(t)
+	for _, detach := range []bool{false, true} {
+		args := []string{"trace", "-o", "/dev/null"}
+		if detach {
+			args = append(args, "--detach-on-exit")
+		}
+		cmd := exec.Command(bin, append(args, "--", "sleep", "30")...)
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		sleep := waitChild(t, cmd.Process.Pid)
+		time.Sleep(200 * time.Millisecond) // released and running
+		cmd.Process.Kill()
+		cmd.Wait()
+		gone := waitGone(sleep, 2*time.Second)
+		switch {
+		case !detach && !gone:
+			t.Error("the command outlived a killed netexplore")
+		case detach && gone:
+			t.Error("with --detach-on-exit the command died with netexplore")
+		}
+		if !gone {
+			syscall.Kill(sleep, syscall.SIGKILL)
+		}
+	}
+}
+
+// A closed output pipe (`| head -1`) ends the trace quietly: status 0,
+// nothing on standard error, the command and its children stopped.
+func TestTraceBrokenPipe(t *testing.T) {
+	testutil.RequirePrivileged(t)
+	testutil.RequireCommand(t, "ip", "iproute2")
+	bin := buildBinary(t)
+	cmd := exec.Command(bin, "trace", "-o", "-", "--", "sh", "-c", "while :; do ip link show lo >/dev/null; done")
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	shell := waitChild(t, cmd.Process.Pid)
+	line, err := bufio.NewReader(stdout).ReadString('\n')
+	if err != nil || !strings.HasPrefix(line, "[") {
+		t.Fatalf("first line %q, %v", line, err)
+	}
+	stdout.Close()
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("netexplore: %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		cmd.Process.Kill()
+		t.Fatal("netexplore did not end after its output closed")
+	}
+	if s := stderr.String(); s != "" {
+		t.Errorf("standard error is not quiet: %q", s)
+	}
+	if !waitGone(shell, 2*time.Second) {
+		syscall.Kill(shell, syscall.SIGKILL)
+		t.Error("the command outlived the trace")
+	}
+}
+
+// A backlog that spills leaves no file behind, even when netexplore is
+// killed: the spill file never has a name.
+func TestTraceSpillLeavesNoFile(t *testing.T) {
+	testutil.RequirePrivileged(t)
+	testutil.RequireCommand(t, "ip", "iproute2")
+	bin := buildBinary(t)
+	dir := t.TempDir()
+	batch := filepath.Join(dir, "batch")
+	if err := os.WriteFile(batch, bytes.Repeat([]byte("link show lo\n"), 20000), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tmp := filepath.Join(dir, "tmp")
+	os.Mkdir(tmp, 0o755)
+	fifo := filepath.Join(dir, "out")
+	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	// The smallest budget spills after 4 MiB; the output is a pipe nobody
+	// reads, so everything goes to the backlog.
+	cmd := exec.Command(bin, "trace", "--memory-limit", "64MiB", "--format", "json", "-o", fifo, "--", "ip", "-batch", batch)
+	cmd.Env = append(os.Environ(), "TMPDIR="+tmp)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Process.Kill()
+	reader, err := os.Open(fifo) // lets netexplore open it; never read
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer reader.Close()
+	spilled := false
+	for end := time.Now().Add(20 * time.Second); time.Now().Before(end) && !spilled; time.Sleep(50 * time.Millisecond) {
+		fds, _ := filepath.Glob(fmt.Sprintf("/proc/%d/fd/*", cmd.Process.Pid))
+		for _, fd := range fds {
+			if target, _ := os.Readlink(fd); strings.HasPrefix(target, tmp) {
+				spilled = true
+			}
+		}
+		if ents, _ := os.ReadDir(tmp); len(ents) != 0 {
+			t.Fatalf("the spill file has a name: %v", ents)
+		}
+	}
+	if !spilled {
+		t.Fatal("the backlog never spilled")
+	}
+	cmd.Process.Kill()
+	cmd.Wait()
+	if ents, _ := os.ReadDir(tmp); len(ents) != 0 {
+		t.Fatalf("files left behind: %v", ents)
+	}
+}
+
+// The final line names each reason for a loss.
+func TestTraceFinalLineNamesLosses(t *testing.T) {
+	testutil.RequirePrivileged(t)
+	bin := buildBinary(t)
+	cmd := exec.Command(bin, "trace", "--max-tasks", "2", "-o", "/dev/null", "--", "sh", "-c", "sleep 0.1 & sleep 0.1 & sleep 0.1 & wait")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("%v\n%s", err, stderr.String())
+	}
+	line := finalLine(t, stderr.String())
+	if !strings.Contains(line, "(lost: ") || !strings.Contains(line, "task table full (--max-tasks)") {
+		t.Fatalf("final line %q does not name the full task table", line)
+	}
+}

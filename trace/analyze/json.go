@@ -1,0 +1,438 @@
+package analyze
+
+import (
+	"encoding/hex"
+	"encoding/json"
+	"reflect"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/netexplore/netexplore/trace/decode"
+	"github.com/netexplore/netexplore/trace/decode/netlink"
+	"github.com/netexplore/netexplore/trace/event"
+)
+
+// The JSON form of a record is written by hand rather than through
+// encoding/json: reflection over a decoded tree of hundreds of fields
+// per event is most of what a trace costs. The output is byte for byte
+// what encoding/json writes for [JSONEvent] (a test holds it to that). If
+// one of the types it writes gains or loses a field, handWritable turns
+// false and records go through encoding/json again, slower but complete.
+
+// jsonShapes lists, per type written by hand, its JSON field names in order.
+var jsonShapes = map[reflect.Type][]string{
+	reflect.TypeFor[JSONEvent](): {"seq", "time_ns", "pid", "tid", "ppid", "comm", "netns", "kind", "syscall",
+		"fd", "ret", "errno", "socket", "call", "summary", "path", "argv", "peek", "netlink", "fields",
+		"reply_to", "data_hex", "data_len", "truncated", "stack"},
+	reflect.TypeFor[JSONSocket]():      {"family", "type", "protocol", "inode"},
+	reflect.TypeFor[Exchange]():        {"request_event", "type", "summary", "nlmsg_seq"},
+	reflect.TypeFor[Frame]():           {"pc", "func", "file", "line", "module"},
+	reflect.TypeFor[event.Field]():     {"name", "value", "offset", "length", "children"},
+}
+
+// netlink.Message writes its JSON with a MarshalJSON of its own (offset,
+// length, type, type_name, flags, flag_names, seq, port_id, summary,
+// fields, is_error, errno, errno_name, extack, extack_offset, malformed):
+// TestAppendJSONMatchesEncodingJSON holds the encoder below to it, byte
+// for byte.
+
+// handWritable is true when every type written by hand still has the
+// fields the hand-written encoder knows.
+var handWritable = func() bool {
+	for t, want := range jsonShapes {
+		var got []string
+		for i := range t.NumField() {
+			name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
+			if name == "" || name == "-" {
+				return false
+			}
+			got = append(got, name)
+		}
+		if !slices.Equal(got, want) {
+			return false
+		}
+	}
+	return true
+}()
+
+// AppendJSON appends r as one line of JSON (with its newline) to dst.
+func AppendJSON(dst []byte, r *Record) ([]byte, error) {
+	return appendRecordJSON(dst, r, nil)
+}
+
+// appendRecordJSON appends r; p, when not nil, supplies rendered pieces it
+// keeps (stacks, sockets).
+func appendRecordJSON(dst []byte, r *Record, p *Printer) ([]byte, error) {
+	if !handWritable {
+		b, err := json.Marshal(r.ToJSON())
+		if err != nil {
+			return dst, err
+		}
+		return append(append(dst, b...), '\n'), nil
+	}
+	e, d := &r.Event, &r.Decoded
+	dst = append(dst, `{"seq":`...)
+	dst = strconv.AppendUint(dst, e.Seq, 10)
+	dst = append(dst, `,"time_ns":`...)
+	dst = strconv.AppendInt(dst, int64(e.Time), 10)
+	dst = append(dst, `,"pid":`...)
+	dst = strconv.AppendUint(dst, uint64(e.PID), 10)
+	dst = append(dst, `,"tid":`...)
+	dst = strconv.AppendUint(dst, uint64(e.TID), 10)
+	if e.PPID != 0 {
+		dst = append(dst, `,"ppid":`...)
+		dst = strconv.AppendUint(dst, uint64(e.PPID), 10)
+	}
+	dst = append(dst, `,"comm":`...)
+	dst = appendJSONString(dst, e.Comm)
+	dst = append(dst, `,"netns":`...)
+	dst = strconv.AppendUint(dst, uint64(e.NetNS), 10)
+	dst = append(dst, `,"kind":`...)
+	dst = appendKindJSON(dst, e.Kind)
+	if e.Syscall != "" {
+		dst = append(dst, `,"syscall":`...)
+		dst = appendJSONString(dst, e.Syscall)
+	}
+	dst = append(dst, `,"fd":`...)
+	dst = strconv.AppendInt(dst, int64(e.Fd), 10)
+	dst = append(dst, `,"ret":`...)
+	dst = strconv.AppendInt(dst, e.Ret, 10)
+	if m := r.memo; m != nil {
+		m.renderJSON()
+		dst = append(dst, m.jsonErrno...)
+	} else {
+		dst = appendErrnoJSON(dst, d)
+	}
+	if e.SockFamily != 0 {
+		if p != nil {
+			dst = p.appendSocketJSON(dst, r)
+		} else {
+			dst = appendSocketJSON(dst, r.socket())
+		}
+	}
+	if m := r.memo; m != nil {
+		dst = append(dst, m.jsonCall...)
+	} else {
+		dst = appendCallJSON(dst, d)
+	}
+	if len(d.Netlink) > 0 {
+		dst = append(dst, `,"netlink":[`...)
+		for i := range d.Netlink {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = appendMessageJSON(dst, &d.Netlink[i], r.memo.jsonTail(i))
+		}
+		dst = append(dst, ']')
+	}
+	if len(d.Fields) > 0 {
+		dst = append(dst, `,"fields":`...)
+		if cached := r.memo.jsonFieldsOf(); cached != nil {
+			dst = append(dst, cached...)
+		} else {
+			dst = appendFieldsJSON(dst, d.Fields)
+		}
+	}
+	if r.hasReplies() {
+		dst = append(dst, `,"reply_to":[`...)
+		for i, x := range r.Replies {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			if x == nil {
+				dst = append(dst, "null"...)
+				continue
+			}
+			dst = append(dst, `{"request_event":`...)
+			dst = strconv.AppendUint(dst, x.RequestSeq, 10)
+			dst = append(dst, `,"type":`...)
+			dst = appendJSONString(dst, x.Type)
+			dst = append(dst, `,"summary":`...)
+			dst = appendJSONString(dst, x.Summary)
+			dst = append(dst, `,"nlmsg_seq":`...)
+			dst = strconv.AppendUint(dst, uint64(x.NlSeq), 10)
+			dst = append(dst, '}')
+		}
+		dst = append(dst, ']')
+	}
+	if len(e.Data) > 0 {
+		dst = append(dst, `,"data_hex":"`...)
+		dst = hex.AppendEncode(dst, e.Data)
+		dst = append(dst, '"')
+	}
+	dst = append(dst, `,"data_len":`...)
+	dst = strconv.AppendUint(dst, uint64(e.DataLen), 10)
+	if e.Truncated() {
+		dst = append(dst, `,"truncated":true`...)
+	}
+	switch {
+	case p != nil:
+		dst = append(dst, p.stack(r)...)
+	case len(r.Frames) > 0 || len(e.Stack) > 0:
+		dst = appendStackJSON(dst, r)
+	}
+	return append(dst, "}\n"...), nil
+}
+
+// appendErrnoJSON appends the `,"errno"` member of d, if any.
+func appendErrnoJSON(dst []byte, d *decode.Result) []byte {
+	if d.Errno == "" {
+		return dst
+	}
+	dst = append(dst, `,"errno":`...)
+	return appendJSONString(dst, d.Errno)
+}
+
+// appendCallJSON appends the members of d from "call" to "peek".
+func appendCallJSON(dst []byte, d *decode.Result) []byte {
+	dst = append(dst, `,"call":`...)
+	dst = appendJSONString(dst, d.Call)
+	dst = append(dst, `,"summary":`...)
+	dst = appendJSONString(dst, d.Summary)
+	if d.Path != "" {
+		dst = append(dst, `,"path":`...)
+		dst = appendJSONString(dst, d.Path)
+	}
+	if len(d.Argv) > 0 {
+		dst = append(dst, `,"argv":[`...)
+		for i, a := range d.Argv {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = appendJSONString(dst, a)
+		}
+		dst = append(dst, ']')
+	}
+	if d.Peek {
+		dst = append(dst, `,"peek":true`...)
+	}
+	return dst
+}
+
+// appendSocketJSON appends the `,"socket"` member.
+func appendSocketJSON(dst []byte, s *JSONSocket) []byte {
+	dst = appendSocketHeadJSON(dst, s.Family, s.Type, s.Protocol)
+	dst = strconv.AppendUint(dst, s.Inode, 10)
+	return append(dst, '}')
+}
+
+// appendSocketHeadJSON appends the `,"socket"` member up to its inode.
+func appendSocketHeadJSON(dst []byte, family, typ, proto string) []byte {
+	dst = append(dst, `,"socket":{"family":`...)
+	dst = appendJSONString(dst, family)
+	dst = append(dst, `,"type":`...)
+	dst = appendJSONString(dst, typ)
+	dst = append(dst, `,"protocol":`...)
+	dst = appendJSONString(dst, proto)
+	return append(dst, `,"inode":`...)
+}
+
+// kindJSON holds each kind's name as a JSON string.
+var kindJSON = func() [256][]byte {
+	var t [256][]byte
+	for k := range t {
+		t[k] = appendJSONString(nil, event.Kind(k).String())
+	}
+	return t
+}()
+
+func appendKindJSON(dst []byte, k event.Kind) []byte { return append(dst, kindJSON[k]...) }
+
+// appendStackJSON appends the `,"stack":[...]` member of r.
+func appendStackJSON(dst []byte, r *Record) []byte {
+	dst = append(dst, `,"stack":[`...)
+	if len(r.Frames) > 0 {
+		for i := range r.Frames {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = appendFrameJSON(dst, &r.Frames[i])
+		}
+	} else {
+		for i, pc := range r.Event.Stack {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = appendFrameJSON(dst, &Frame{PC: pc})
+		}
+	}
+	return append(dst, ']')
+}
+
+func appendFrameJSON(dst []byte, f *Frame) []byte {
+	dst = append(dst, `{"pc":`...)
+	dst = strconv.AppendUint(dst, f.PC, 10)
+	if f.Func != "" {
+		dst = append(dst, `,"func":`...)
+		dst = appendJSONString(dst, f.Func)
+	}
+	if f.File != "" {
+		dst = append(dst, `,"file":`...)
+		dst = appendJSONString(dst, f.File)
+	}
+	if f.Line != 0 {
+		dst = append(dst, `,"line":`...)
+		dst = strconv.AppendInt(dst, int64(f.Line), 10)
+	}
+	if f.Module != "" {
+		dst = append(dst, `,"module":`...)
+		dst = appendJSONString(dst, f.Module)
+	}
+	return append(dst, '}')
+}
+
+// appendMessageJSON appends one netlink message; tail, when not nil, is
+// the rendered form of its fields after the first (see memoEntry).
+func appendMessageJSON(dst []byte, m *netlink.Message, tail []byte) []byte {
+	dst = append(dst, `{"offset":`...)
+	dst = strconv.AppendInt(dst, int64(m.Offset), 10)
+	dst = append(dst, `,"length":`...)
+	dst = strconv.AppendInt(dst, int64(m.Length), 10)
+	dst = append(dst, `,"type":`...)
+	dst = strconv.AppendUint(dst, uint64(m.Type), 10)
+	dst = append(dst, `,"type_name":`...)
+	dst = appendJSONString(dst, m.Name)
+	dst = append(dst, `,"flags":`...)
+	dst = strconv.AppendUint(dst, uint64(m.Flags), 10)
+	dst = append(dst, `,"flag_names":`...)
+	dst = appendJSONString(dst, m.FlagNames)
+	dst = append(dst, `,"seq":`...)
+	dst = strconv.AppendUint(dst, uint64(m.Seq), 10)
+	dst = append(dst, `,"port_id":`...)
+	dst = strconv.AppendUint(dst, uint64(m.PortID), 10)
+	dst = append(dst, `,"summary":`...)
+	dst = appendJSONString(dst, m.Summary)
+	dst = append(dst, `,"fields":`...)
+	switch {
+	case m.Fields == nil:
+		dst = append(dst, "null"...)
+	case tail != nil && len(m.Fields) > 0:
+		dst = append(dst, '[')
+		dst = appendFieldJSON(dst, &m.Fields[0])
+		dst = append(dst, tail...)
+		dst = append(dst, ']')
+	default:
+		dst = appendFieldsJSON(dst, m.Fields)
+	}
+	if m.IsError {
+		dst = append(dst, `,"is_error":true`...)
+	}
+	if m.Errno != 0 {
+		dst = append(dst, `,"errno":`...)
+		dst = strconv.AppendInt(dst, int64(m.Errno), 10)
+	}
+	if m.ErrnoName != "" {
+		dst = append(dst, `,"errno_name":`...)
+		dst = appendJSONString(dst, m.ErrnoName)
+	}
+	if m.Extack != "" {
+		dst = append(dst, `,"extack":`...)
+		dst = appendJSONString(dst, m.Extack)
+	}
+	dst = append(dst, `,"extack_offset":`...)
+	dst = strconv.AppendInt(dst, int64(m.ExtackOffset), 10)
+	if m.Malformed != "" {
+		dst = append(dst, `,"malformed":`...)
+		dst = appendJSONString(dst, m.Malformed)
+	}
+	return append(dst, '}')
+}
+
+// appendFieldsJSON appends a tree as a JSON array.
+func appendFieldsJSON(dst []byte, fields []event.Field) []byte {
+	dst = append(dst, '[')
+	for i := range fields {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		dst = appendFieldJSON(dst, &fields[i])
+	}
+	return append(dst, ']')
+}
+
+// appendFieldsTailJSON appends fields as the rest of an array, each with
+// its leading comma.
+func appendFieldsTailJSON(dst []byte, fields []event.Field) []byte {
+	for i := range fields {
+		dst = append(dst, ',')
+		dst = appendFieldJSON(dst, &fields[i])
+	}
+	return dst
+}
+
+func appendFieldJSON(dst []byte, f *event.Field) []byte {
+	dst = append(dst, `{"name":`...)
+	dst = appendJSONString(dst, f.Name)
+	if f.Value != "" {
+		dst = append(dst, `,"value":`...)
+		dst = appendJSONString(dst, f.Value)
+	}
+	dst = append(dst, `,"offset":`...)
+	dst = strconv.AppendInt(dst, int64(f.Offset), 10)
+	dst = append(dst, `,"length":`...)
+	dst = strconv.AppendInt(dst, int64(f.Length), 10)
+	if len(f.Children) > 0 {
+		dst = append(dst, `,"children":`...)
+		dst = appendFieldsJSON(dst, f.Children)
+	}
+	return append(dst, '}')
+}
+
+// appendJSONString appends s as a JSON string, escaped as encoding/json
+// escapes it: control characters, quotes and backslashes, the HTML
+// characters <, > and &, U+2028 and U+2029, and invalid UTF-8 as U+FFFD.
+func appendJSONString(dst []byte, s string) []byte {
+	dst = append(dst, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
+				i++
+				continue
+			}
+			dst = append(dst, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				dst = append(dst, '\\', c)
+			case '\n':
+				dst = append(dst, '\\', 'n')
+			case '\r':
+				dst = append(dst, '\\', 'r')
+			case '\t':
+				dst = append(dst, '\\', 't')
+			case '\b':
+				dst = append(dst, '\\', 'b')
+			case '\f':
+				dst = append(dst, '\\', 'f')
+			default:
+				dst = append(dst, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			dst = append(dst, s[start:i]...)
+			dst = append(dst, `\ufffd`...)
+			i += size
+			start = i
+			continue
+		}
+		if r == '\u2028' || r == '\u2029' {
+			dst = append(dst, s[start:i]...)
+			dst = append(dst, '\\', 'u', '2', '0', '2', hexDigits[r&0xf])
+			i += size
+			start = i
+			continue
+		}
+		i += size
+	}
+	dst = append(dst, s[start:]...)
+	return append(dst, '"')
+}
+
+const hexDigits = "0123456789abcdef"

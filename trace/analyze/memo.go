@@ -1,0 +1,322 @@
+package analyze
+
+import (
+	"bytes"
+	"encoding/binary"
+	"hash/maphash"
+	"reflect"
+	"slices"
+	"strconv"
+
+	"github.com/netexplore/netexplore/trace/decode"
+	"github.com/netexplore/netexplore/trace/event"
+	"golang.org/x/sys/unix"
+)
+
+// A traced program repeats itself: the same ioctl on the same interface,
+// the same request with the next sequence number, the same reply. Decoders
+// are pure functions of the event, so a decodeMemo decodes each distinct
+// event once and shares the result (and its rendered forms) between the
+// records that have it.
+//
+// Netlink messages differ from one exchange to the next only in their
+// sequence number and port ID. The memo keys netlink payloads with those
+// zeroed and patches the two header fields into a copy of the cached
+// messages. That is exact only if the decoder shows the two values nowhere
+// else (a summary that quotes the sequence number, an error that embeds the
+// request's header): so the first time an entry would be patched, the event
+// is also decoded afresh and compared; an entry whose patch differs is
+// decoded afresh ever after.
+
+// memoEntry is one distinct event: its key, the payload it was decoded
+// from, the result, and rendered pieces of it.
+type memoEntry struct {
+	memo  *decodeMemo
+	key   []byte
+	data  []byte
+	res   decode.Result
+	patch patchState
+
+	// Rendered once, on first use by a printer: the decoded tree of a
+	// non-netlink payload, and for each netlink message its fields after
+	// the header block (the part a patch never touches).
+	textFields, jsonFields []byte
+	textTails, jsonTails   [][]byte
+	jsonErrno, jsonCall    []byte // the members from "errno" and from "call" to "peek"
+	textDone, jsonDone     bool
+}
+
+type patchState uint8
+
+const (
+	patchUnknown patchState = iota
+	patchExact              // patching the header is the same as decoding
+	patchWrong              // it is not: always decode
+)
+
+// The memo's bounds: entries, and bytes kept (keys, payloads and rendered
+// pieces). When it is full it starts over.
+const (
+	memoMaxEntries = 4096
+	memoMaxBytes   = 16 << 20
+)
+
+// memoMaxData is the largest payload the memo keeps; larger ones are
+// decoded every time (they are rare and seldom repeat).
+const memoMaxData = 64 << 10
+
+type decodeMemo struct {
+	seed    maphash.Seed
+	entries map[uint64]*memoEntry
+	bytes   int
+	key     []byte
+}
+
+func newDecodeMemo() *decodeMemo {
+	return &decodeMemo{seed: maphash.MakeSeed(), entries: make(map[uint64]*memoEntry)}
+}
+
+// memoizable reports whether e's decoding is worth keeping: events whose
+// result names their process (forks, exits) or that are not shown are not.
+func memoizable(e *event.Event) bool {
+	switch e.Kind {
+	case event.KindFork, event.KindExit, event.KindMmap, event.KindMarker, event.KindUnknown:
+		return false
+	}
+	return len(e.Data) <= memoMaxData
+}
+
+// decode returns e's decoded form and the memo entry it shares, if any.
+func (m *decodeMemo) decode(e *event.Event) (decode.Result, *memoEntry) {
+	if !memoizable(e) {
+		return decode.Event(e), nil
+	}
+	nl := isNetlinkPayload(e)
+	m.key = appendKey(m.key[:0], e, nl)
+	h := maphash.Bytes(m.seed, m.key)
+	ent, ok := m.entries[h]
+	if !ok || !bytes.Equal(ent.key, m.key) {
+		res := decode.Event(e)
+		if len(m.entries) >= memoMaxEntries || m.bytes >= memoMaxBytes {
+			m.entries = make(map[uint64]*memoEntry)
+			m.bytes = 0
+		}
+		ent = &memoEntry{memo: m, key: bytes.Clone(m.key), data: bytes.Clone(e.Data), res: res}
+		m.entries[h] = ent
+		m.bytes += 2*len(m.key) + 256
+		return res, ent
+	}
+	if bytes.Equal(ent.data, e.Data) {
+		return ent.res, ent
+	}
+	// Same messages, other sequence numbers or port IDs.
+	switch ent.patch {
+	case patchExact:
+		if res, ok := patched(ent, e.Data); ok {
+			return res, ent
+		}
+	case patchUnknown:
+		fresh := decode.Event(e)
+		res, ok := patched(ent, e.Data)
+		if ok && reflect.DeepEqual(fresh, res) {
+			ent.patch = patchExact
+			return res, ent
+		}
+		ent.patch = patchWrong
+		return fresh, nil
+	}
+	return decode.Event(e), nil
+}
+
+func isNetlinkPayload(e *event.Event) bool {
+	return (e.Kind == event.KindSend || e.Kind == event.KindRecv) && e.SockFamily == unix.AF_NETLINK && !e.IsPeek()
+}
+
+// appendKey appends what decoding e depends on: every header field but
+// the event's number, time and process, then the payload, with the
+// sequence number and port ID of each netlink message zeroed.
+func appendKey(b []byte, e *event.Event, nl bool) []byte {
+	b = append(b, byte(e.Kind), boolByte(e.ReadFault), boolByte(nl))
+	b = binary.LittleEndian.AppendUint32(b, uint32(e.Fd))
+	b = binary.LittleEndian.AppendUint64(b, uint64(e.Ret))
+	for _, a := range e.Args {
+		b = binary.LittleEndian.AppendUint64(b, a)
+	}
+	b = binary.LittleEndian.AppendUint64(b, e.SockIno)
+	b = binary.LittleEndian.AppendUint16(b, e.SockFamily)
+	b = binary.LittleEndian.AppendUint16(b, e.SockType)
+	b = binary.LittleEndian.AppendUint16(b, e.SockProto)
+	b = binary.LittleEndian.AppendUint32(b, e.NetNS)
+	b = binary.LittleEndian.AppendUint32(b, e.DataLen)
+	b = append(b, byte(len(e.Syscall)))
+	b = append(b, e.Syscall...)
+	b = append(b, e.Path...)
+	b = append(b, 0)
+	start := len(b)
+	b = append(b, e.Data...)
+	if nl {
+		zeroNetlinkIDs(b[start:])
+	}
+	return b
+}
+
+func boolByte(v bool) byte {
+	if v {
+		return 1
+	}
+	return 0
+}
+
+// nlmsghdr: len u32, type u16, flags u16, seq u32, pid u32.
+const (
+	nlHdrLen = 16
+	nlSeqOff = 8
+	nlPidOff = 12
+)
+
+// zeroNetlinkIDs clears the sequence number and port ID of each message
+// in a netlink payload, as far as the messages' lengths are sound.
+func zeroNetlinkIDs(b []byte) {
+	for off := 0; off+nlHdrLen <= len(b); {
+		n := int(binary.LittleEndian.Uint32(b[off:]))
+		if n < nlHdrLen || off+n > len(b) {
+			return
+		}
+		clear(b[off+nlSeqOff : off+nlHdrLen])
+		off += (n + 3) &^ 3
+	}
+}
+
+// patched returns the entry's result with the sequence numbers and port
+// IDs of data's messages; ok is false when a value would change outside
+// a message's header block.
+func patched(ent *memoEntry, data []byte) (decode.Result, bool) {
+	res := ent.res
+	res.Netlink = slices.Clone(ent.res.Netlink)
+	for i := range res.Netlink {
+		m := &res.Netlink[i]
+		if m.Offset+nlHdrLen > len(data) || len(m.Fields) == 0 {
+			return res, false
+		}
+		seq := binary.LittleEndian.Uint32(data[m.Offset+nlSeqOff:])
+		pid := binary.LittleEndian.Uint32(data[m.Offset+nlPidOff:])
+		if seq == m.Seq && pid == m.PortID {
+			continue
+		}
+		head := m.Fields[0]
+		if m.Offset+nlHdrLen > head.Offset+head.Length {
+			return res, false // the header is not the first block
+		}
+		if seq != m.Seq {
+			head = patchField(head, m.Offset+nlSeqOff, strconv.FormatUint(uint64(seq), 10))
+		}
+		if pid != m.PortID {
+			head = patchField(head, m.Offset+nlPidOff, strconv.FormatUint(uint64(pid), 10))
+		}
+		fields := slices.Clone(m.Fields)
+		fields[0] = head
+		m.Fields, m.Seq, m.PortID = fields, seq, pid
+	}
+	return res, true
+}
+
+// patchField returns f with the value of the 4-byte leaf field at offset
+// off (anywhere below f) replaced; f itself is not modified.
+func patchField(f event.Field, off int, value string) event.Field {
+	if f.Offset == off && f.Length == 4 && len(f.Children) == 0 {
+		f.Value = value
+		return f
+	}
+	for i, c := range f.Children {
+		if off >= c.Offset && off < c.Offset+c.Length {
+			children := slices.Clone(f.Children)
+			children[i] = patchField(c, off, value)
+			f.Children = children
+			return f
+		}
+	}
+	return f
+}
+
+// renderJSON and renderText fill the entry's rendered pieces on first use.
+func (m *memoEntry) renderJSON() {
+	if m.jsonDone {
+		return
+	}
+	m.jsonDone = true
+	m.jsonErrno = appendErrnoJSON([]byte{}, &m.res)
+	m.jsonCall = appendCallJSON(nil, &m.res)
+	if len(m.res.Fields) > 0 {
+		m.jsonFields = appendFieldsJSON(nil, m.res.Fields)
+	}
+	m.jsonTails = make([][]byte, len(m.res.Netlink))
+	for i := range m.res.Netlink {
+		if fields := m.res.Netlink[i].Fields; len(fields) > 0 {
+			m.jsonTails[i] = appendFieldsTailJSON([]byte{}, fields[1:])
+			m.memo.bytes += len(m.jsonTails[i])
+		}
+	}
+	m.memo.bytes += len(m.jsonFields) + len(m.jsonErrno) + len(m.jsonCall)
+}
+
+func (m *memoEntry) renderText() {
+	if m.textDone {
+		return
+	}
+	m.textDone = true
+	if len(m.res.Fields) > 0 {
+		m.textFields = appendFieldsText(nil, m.res.Fields, 2)
+	}
+	m.textTails = make([][]byte, len(m.res.Netlink))
+	for i := range m.res.Netlink {
+		if fields := m.res.Netlink[i].Fields; len(fields) > 0 {
+			m.textTails[i] = appendFieldsText([]byte{}, fields[1:], 3)
+			m.memo.bytes += len(m.textTails[i])
+		}
+	}
+	m.memo.bytes += len(m.textFields)
+}
+
+// jsonFieldsOf returns the rendered JSON of the decoded tree, or nil.
+func (m *memoEntry) jsonFieldsOf() []byte {
+	if m == nil {
+		return nil
+	}
+	m.renderJSON()
+	return m.jsonFields
+}
+
+// textFieldsOf returns the decoded tree rendered as text, or nil.
+func (m *memoEntry) textFieldsOf() []byte {
+	if m == nil {
+		return nil
+	}
+	m.renderText()
+	return m.textFields
+}
+
+// jsonTail returns the rendered JSON of message i's fields after the
+// first, each with its leading comma, or nil.
+func (m *memoEntry) jsonTail(i int) []byte {
+	if m == nil {
+		return nil
+	}
+	m.renderJSON()
+	if i < len(m.jsonTails) {
+		return m.jsonTails[i]
+	}
+	return nil
+}
+
+// textTail returns message i's fields after the first rendered as text,
+// or nil.
+func (m *memoEntry) textTail(i int) []byte {
+	if m == nil {
+		return nil
+	}
+	m.renderText()
+	if i < len(m.textTails) {
+		return m.textTails[i]
+	}
+	return nil
+}
