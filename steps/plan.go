@@ -61,6 +61,7 @@ func skipIf(s Step, cond bool, reason string) Step {
 // tells what the step does when it runs, which this walkthrough does not
 // show.
 const SkippedLead = "Not run with this configuration"
+
 // withIPTables skips s with reason when --iptables is off, and when the
 // firewall programs are not installed.
 func (p planner) withIPTables(s Step, reason string) Step {

@@ -26,10 +26,10 @@ var jsonShapes = map[reflect.Type][]string{
 	reflect.TypeFor[JSONEvent](): {"seq", "time_ns", "pid", "tid", "ppid", "comm", "netns", "kind", "syscall",
 		"fd", "ret", "errno", "socket", "call", "summary", "path", "argv", "peek", "netlink", "fields",
 		"reply_to", "data_hex", "data_len", "truncated", "stack"},
-	reflect.TypeFor[JSONSocket]():      {"family", "type", "protocol", "inode"},
-	reflect.TypeFor[Exchange]():        {"request_event", "type", "summary", "nlmsg_seq"},
-	reflect.TypeFor[Frame]():           {"pc", "func", "file", "line", "module"},
-	reflect.TypeFor[event.Field]():     {"name", "value", "offset", "length", "children"},
+	reflect.TypeFor[JSONSocket]():  {"family", "type", "protocol", "inode"},
+	reflect.TypeFor[Exchange]():    {"request_event", "type", "summary", "nlmsg_seq"},
+	reflect.TypeFor[Frame]():       {"pc", "func", "file", "line", "module"},
+	reflect.TypeFor[event.Field](): {"name", "value", "offset", "length", "children"},
 }
 
 // netlink.Message writes its JSON with a MarshalJSON of its own (offset,
