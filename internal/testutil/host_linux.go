@@ -40,23 +40,30 @@ func HostState(t testing.TB) string {
 // RequireNoOrphanProbes fails the test when a netexplore probe program is
 // loaded without any process holding it: one that outlived the netexplore
 // that loaded it. Probes of tests running at the same time have owners, and
-// a program being freed can be listed for a moment without one, so only a
-// program still ownerless two seconds later counts. It does nothing when
-// bpftool is not installed.
+// a program being freed can be listed for a while without one (the kernel
+// frees programs after an RCU grace period, which a loaded machine
+// stretches), so only a program still ownerless after orphanGrace counts.
+// It does nothing when bpftool is not installed.
 func RequireNoOrphanProbes(t testing.TB) {
 	t.Helper()
-	first, ok := ownerlessProbes(t)
-	if !ok || len(first) == 0 {
-		return
-	}
-	time.Sleep(2 * time.Second)
-	again, _ := ownerlessProbes(t)
-	for id := range first {
-		if again[id] {
-			t.Errorf("netexplore probe program %d outlived its process", id)
+	left, ok := ownerlessProbes(t)
+	for deadline := time.Now().Add(orphanGrace); ok && len(left) > 0 && time.Now().Before(deadline); {
+		time.Sleep(500 * time.Millisecond)
+		now, _ := ownerlessProbes(t)
+		for id := range left {
+			if !now[id] {
+				delete(left, id)
+			}
 		}
 	}
+	for id := range left {
+		t.Errorf("netexplore probe program %d outlived its process", id)
+	}
 }
+
+// orphanGrace is how long a probe program may stay listed without an owner
+// before it counts as left behind.
+const orphanGrace = 15 * time.Second
 
 // ownerlessProbes returns the IDs of loaded netexplore probe programs that
 // no process holds, and whether bpftool could tell.

@@ -193,6 +193,10 @@ func kindOf(e *event.Event) string {
 // messageTexts renders the comparable messages of one event: one per
 // rtnetlink request of a send, one for an ioctl, a /proc/sys write or an
 // exec, none for anything else.
+//
+// Zero bytes left after a request's last attribute are dropped: older
+// netlink libraries (dockerd 20.10's) pad some requests that way, the
+// kernel ignores them, and they say nothing about what was asked.
 func messageTexts(r *analyze.Record, n *Normaliser) []string {
 	e := &r.Event
 	switch e.Kind {
@@ -206,6 +210,7 @@ func messageTexts(r *analyze.Record, n *Normaliser) []string {
 			if len(body) > 0 && body[0].Name == "nlmsghdr" {
 				body = body[1:]
 			}
+			body = dropZeroTail(body)
 			out = append(out, strings.TrimSpace(m.Name+" "+m.FlagNames+" "+n.fields(body)))
 		}
 		return out
@@ -227,4 +232,13 @@ func messageTexts(r *analyze.Record, n *Normaliser) []string {
 		return []string{"exec " + strings.Join(args, " ")}
 	}
 	return nil
+}
+
+// dropZeroTail removes a trailing "bad attribute" field that is nothing but
+// zero bytes.
+func dropZeroTail(fields []event.Field) []event.Field {
+	if n := len(fields); n > 0 && fields[n-1].Name == "bad attribute" && strings.Trim(fields[n-1].Value, "0") == "" {
+		return fields[:n-1]
+	}
+	return fields
 }
