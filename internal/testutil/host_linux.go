@@ -40,17 +40,27 @@ func HostState(t testing.TB) string {
 // RequireNoOrphanProbes fails the test when a netexplore probe program is
 // loaded without any process holding it: one that outlived the netexplore
 // that loaded it. Probes of tests running at the same time have owners, and
-// a program being freed can be listed for a moment without one, so only a
-// program still ownerless two seconds later counts. It does nothing when
-// bpftool is not installed.
+// a program being freed is listed without one until the kernel's grace
+// periods end — seconds on a machine busy with thousands of exiting
+// processes — so only a program still ownerless ten seconds later counts.
+// It does nothing when bpftool is not installed.
 func RequireNoOrphanProbes(t testing.TB) {
 	t.Helper()
 	first, ok := ownerlessProbes(t)
 	if !ok || len(first) == 0 {
 		return
 	}
-	time.Sleep(2 * time.Second)
-	again, _ := ownerlessProbes(t)
+	var again map[int]bool
+	for end := time.Now().Add(10 * time.Second); time.Now().Before(end); time.Sleep(250 * time.Millisecond) {
+		again, _ = ownerlessProbes(t)
+		stale := false
+		for id := range first {
+			stale = stale || again[id]
+		}
+		if !stale {
+			return
+		}
+	}
 	for id := range first {
 		if again[id] {
 			t.Errorf("netexplore probe program %d outlived its process", id)
