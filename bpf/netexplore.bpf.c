@@ -144,6 +144,11 @@ struct {
 	__type(value, __u64);
 } stats SEC(".maps");
 
+/* Turns a kernel pointer read as a number into a typed one, so that what
+ * it points to is read with plain (fault-safe) loads instead of helper
+ * calls. */
+extern void *bpf_rdonly_cast(const void *obj__ign, __u32 btf_id) __ksym;
+
 /* Force BTF for the event type so bpf2go can generate NetexploreEvent. */
 const struct event *unused_event __attribute__((unused));
 
@@ -260,30 +265,32 @@ static __always_inline struct file *fd_file(int fd)
  * freed and reused for another file. */
 static __always_inline void fill_socket(struct event *e, int fd)
 {
-	struct file *f = fd_file(fd);
-	if (!f)
+	struct file *raw = fd_file(fd);
+	if (!raw)
 		return;
-	struct inode *inode = BPF_CORE_READ(f, f_inode);
-	__u64 ino = BPF_CORE_READ(inode, i_ino);
+	/* Typed loads from here on: no helper call per pointer. */
+	struct file *f = bpf_rdonly_cast(raw, bpf_core_type_id_kernel(struct file));
+	struct inode *inode = f->f_inode;
+	__u64 ino = inode->i_ino;
 	/* struct file comes from a slab: the low bits are not random. */
-	__u32 slot = ((__u64)f >> 8 ^ (__u64)f >> 14) & (SOCK_CACHE_SLOTS - 1);
+	__u32 slot = ((__u64)raw >> 8 ^ (__u64)raw >> 14) & (SOCK_CACHE_SLOTS - 1);
 	struct sock_info *c = bpf_map_lookup_elem(&sock_cache, &slot);
 	if (!c)
 		return;
 	struct sock_info info = {};
-	if (c->file == (__u64)f && c->ino == ino) {
+	if (c->file == (__u64)raw && c->ino == ino) {
 		info = *c;
 	} else {
-		info.file = (__u64)f;
+		info.file = (__u64)raw;
 		info.ino = ino;
-		if ((BPF_CORE_READ(inode, i_mode) & S_IFMT) == S_IFSOCK) {
-			struct socket *sock = BPF_CORE_READ(f, private_data);
-			struct sock *sk = BPF_CORE_READ(sock, sk);
+		if ((inode->i_mode & S_IFMT) == S_IFSOCK) {
+			struct socket *sock = bpf_rdonly_cast(f->private_data, bpf_core_type_id_kernel(struct socket));
+			struct sock *sk = sock->sk;
 			info.is_sock = 1;
-			info.family = BPF_CORE_READ(sk, __sk_common.skc_family);
-			info.type = BPF_CORE_READ(sk, sk_type);
-			info.proto = BPF_CORE_READ(sk, sk_protocol);
-			info.netns = BPF_CORE_READ(sk, __sk_common.skc_net.net, ns.inum);
+			info.family = sk->__sk_common.skc_family;
+			info.type = sk->sk_type;
+			info.proto = sk->sk_protocol;
+			info.netns = sk->__sk_common.skc_net.net->ns.inum;
 		}
 		*c = info;
 	}

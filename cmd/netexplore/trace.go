@@ -7,10 +7,12 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime"
 	"runtime/debug"
 	"runtime/pprof"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"syscall"
 	"time"
@@ -113,6 +115,7 @@ Flags:
 		defer stop()
 	}
 	stats := os.Getenv("NETEXPLORE_STATS") != ""
+	begin := time.Now()
 	tracer, err := probe.Open(probe.Options{
 		Stacks: !*noStacks, DataLimit: *dataLimit, RingSize: mem.ring,
 		MaxTasks: *maxTasks, MaxFds: *maxFds, Stats: stats,
@@ -170,6 +173,7 @@ Flags:
 		detach: *detach,
 	}
 	res := t.wait()
+	ended := time.Now()
 	if res.brokenPipe {
 		// The reader of the output went away (`| head`): stop the
 		// command and its children, quietly.
@@ -206,6 +210,9 @@ Flags:
 	}
 	if stats {
 		printStats(stderr, pr, backlog, tracer)
+		user, sys := cmd.CPUTime()
+		fmt.Fprintf(stderr, "netexplore: %.3fs to load the probe and start the command, %.3fs after it exited; the command used %.3fs user, %.3fs system\n",
+			started.Sub(begin).Seconds(), ended.Sub(started.Add(res.ran)).Seconds(), user.Seconds(), sys.Seconds())
 	}
 	if res.status != 0 {
 		return exitError{res.status}
@@ -264,6 +271,7 @@ func (t *traceRun) wait() runResult {
 			return
 		}
 		stopped = true
+		t.printer.unyield()
 		t.tracer.Detach()
 		t.tracer.Drain()
 		if t.progress {
@@ -385,9 +393,40 @@ type tracePrinter struct {
 	analyzer *analyze.Analyzer
 	printer  *analyze.Printer
 
+	prio      sync.Mutex
+	tid       int           // the printer's thread, once it runs
+	normal    bool          // the command has exited: normal priority
 	count     atomic.Uint64 // events printed
 	processed atomic.Uint64 // records taken from the backlog
 	busy      atomic.Int64  // time spent printing (not waiting), ns
+}
+
+// printerNice is the printer's priority while the command runs: where the
+// two compete for a core, the command goes first, and the printer uses
+// what it leaves. Afterwards the printer runs at the normal priority.
+const printerNice = 5
+
+// setThread records the printer's thread and gives it the priority the
+// printer should have now.
+func (p *tracePrinter) setThread(tid int) {
+	p.prio.Lock()
+	defer p.prio.Unlock()
+	p.tid = tid
+	if !p.normal {
+		unix.Setpriority(unix.PRIO_PROCESS, tid, printerNice)
+	}
+}
+
+// unyield gives the printer the normal priority again: the command has
+// exited. It is best effort: without the right to raise it back, the
+// priority stays.
+func (p *tracePrinter) unyield() {
+	p.prio.Lock()
+	defer p.prio.Unlock()
+	p.normal = true
+	if p.tid != 0 {
+		unix.Setpriority(unix.PRIO_PROCESS, p.tid, 0)
+	}
 }
 
 // printerFlushSize is how much output the printer gathers per write.
@@ -404,6 +443,11 @@ func newTracePrinter(w io.Writer, b *probe.Backlog, json bool, opts analyze.Text
 // run prints every record until the backlog is closed and empty, flushing
 // whenever it has caught up, so an interactive trace appears at once.
 func (p *tracePrinter) run() error {
+	// The printer runs on a thread of its own, so that its priority can
+	// be lowered while the command runs (see yield).
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	p.setThread(unix.Gettid())
 	var r analyze.Record
 	var idle time.Duration
 	start := time.Now()

@@ -73,35 +73,25 @@ func appendRecordJSON(dst []byte, r *Record, p *Printer) ([]byte, error) {
 		return append(append(dst, b...), '\n'), nil
 	}
 	e, d := &r.Event, &r.Decoded
-	dst = append(dst, `{"seq":`...)
-	dst = strconv.AppendUint(dst, e.Seq, 10)
-	dst = append(dst, `,"time_ns":`...)
-	dst = strconv.AppendInt(dst, int64(e.Time), 10)
-	dst = append(dst, `,"pid":`...)
-	dst = strconv.AppendUint(dst, uint64(e.PID), 10)
-	dst = append(dst, `,"tid":`...)
-	dst = strconv.AppendUint(dst, uint64(e.TID), 10)
+	dst = appendUint(dst, `{"seq":`, e.Seq)
+	dst = appendInt(dst, `,"time_ns":`, int64(e.Time))
+	dst = appendUint(dst, `,"pid":`, uint64(e.PID))
+	dst = appendUint(dst, `,"tid":`, uint64(e.TID))
 	if e.PPID != 0 {
-		dst = append(dst, `,"ppid":`...)
-		dst = strconv.AppendUint(dst, uint64(e.PPID), 10)
+		dst = appendUint(dst, `,"ppid":`, uint64(e.PPID))
 	}
-	dst = append(dst, `,"comm":`...)
-	dst = appendJSONString(dst, e.Comm)
-	dst = append(dst, `,"netns":`...)
-	dst = strconv.AppendUint(dst, uint64(e.NetNS), 10)
+	dst = appendString(dst, `,"comm":`, e.Comm)
+	dst = appendUint(dst, `,"netns":`, uint64(e.NetNS))
 	dst = append(dst, `,"kind":`...)
 	dst = appendKindJSON(dst, e.Kind)
 	if e.Syscall != "" {
-		dst = append(dst, `,"syscall":`...)
-		dst = appendJSONString(dst, e.Syscall)
+		dst = appendString(dst, `,"syscall":`, e.Syscall)
 	}
-	dst = append(dst, `,"fd":`...)
-	dst = strconv.AppendInt(dst, int64(e.Fd), 10)
-	dst = append(dst, `,"ret":`...)
-	dst = strconv.AppendInt(dst, e.Ret, 10)
-	if m := r.memo; m != nil {
-		m.renderJSON()
-		dst = append(dst, m.jsonErrno...)
+	dst = appendInt(dst, `,"fd":`, int64(e.Fd))
+	dst = appendInt(dst, `,"ret":`, e.Ret)
+	cached := r.memo.forJSON()
+	if cached != nil {
+		dst = append(dst, cached.errno...)
 	} else {
 		dst = appendErrnoJSON(dst, d)
 	}
@@ -112,8 +102,8 @@ func appendRecordJSON(dst []byte, r *Record, p *Printer) ([]byte, error) {
 			dst = appendSocketJSON(dst, r.socket())
 		}
 	}
-	if m := r.memo; m != nil {
-		dst = append(dst, m.jsonCall...)
+	if cached != nil {
+		dst = append(dst, cached.call...)
 	} else {
 		dst = appendCallJSON(dst, d)
 	}
@@ -123,14 +113,14 @@ func appendRecordJSON(dst []byte, r *Record, p *Printer) ([]byte, error) {
 			if i > 0 {
 				dst = append(dst, ',')
 			}
-			dst = appendMessageJSON(dst, &d.Netlink[i], r.memo.jsonTail(i))
+			dst = appendMessageJSON(dst, &d.Netlink[i], cached.tail(i))
 		}
 		dst = append(dst, ']')
 	}
 	if len(d.Fields) > 0 {
 		dst = append(dst, `,"fields":`...)
-		if cached := r.memo.jsonFieldsOf(); cached != nil {
-			dst = append(dst, cached...)
+		if tree := cached.tree(); tree != nil {
+			dst = append(dst, tree...)
 		} else {
 			dst = appendFieldsJSON(dst, d.Fields)
 		}
@@ -145,14 +135,10 @@ func appendRecordJSON(dst []byte, r *Record, p *Printer) ([]byte, error) {
 				dst = append(dst, "null"...)
 				continue
 			}
-			dst = append(dst, `{"request_event":`...)
-			dst = strconv.AppendUint(dst, x.RequestSeq, 10)
-			dst = append(dst, `,"type":`...)
-			dst = appendJSONString(dst, x.Type)
-			dst = append(dst, `,"summary":`...)
-			dst = appendJSONString(dst, x.Summary)
-			dst = append(dst, `,"nlmsg_seq":`...)
-			dst = strconv.AppendUint(dst, uint64(x.NlSeq), 10)
+			dst = appendUint(dst, `{"request_event":`, x.RequestSeq)
+			dst = appendString(dst, `,"type":`, x.Type)
+			dst = appendString(dst, `,"summary":`, x.Summary)
+			dst = appendUint(dst, `,"nlmsg_seq":`, uint64(x.NlSeq))
 			dst = append(dst, '}')
 		}
 		dst = append(dst, ']')
@@ -162,8 +148,7 @@ func appendRecordJSON(dst []byte, r *Record, p *Printer) ([]byte, error) {
 		dst = hex.AppendEncode(dst, e.Data)
 		dst = append(dst, '"')
 	}
-	dst = append(dst, `,"data_len":`...)
-	dst = strconv.AppendUint(dst, uint64(e.DataLen), 10)
+	dst = appendUint(dst, `,"data_len":`, uint64(e.DataLen))
 	if e.Truncated() {
 		dst = append(dst, `,"truncated":true`...)
 	}
@@ -187,13 +172,10 @@ func appendErrnoJSON(dst []byte, d *decode.Result) []byte {
 
 // appendCallJSON appends the members of d from "call" to "peek".
 func appendCallJSON(dst []byte, d *decode.Result) []byte {
-	dst = append(dst, `,"call":`...)
-	dst = appendJSONString(dst, d.Call)
-	dst = append(dst, `,"summary":`...)
-	dst = appendJSONString(dst, d.Summary)
+	dst = appendString(dst, `,"call":`, d.Call)
+	dst = appendString(dst, `,"summary":`, d.Summary)
 	if d.Path != "" {
-		dst = append(dst, `,"path":`...)
-		dst = appendJSONString(dst, d.Path)
+		dst = appendString(dst, `,"path":`, d.Path)
 	}
 	if len(d.Argv) > 0 {
 		dst = append(dst, `,"argv":[`...)
@@ -220,12 +202,9 @@ func appendSocketJSON(dst []byte, s *JSONSocket) []byte {
 
 // appendSocketHeadJSON appends the `,"socket"` member up to its inode.
 func appendSocketHeadJSON(dst []byte, family, typ, proto string) []byte {
-	dst = append(dst, `,"socket":{"family":`...)
-	dst = appendJSONString(dst, family)
-	dst = append(dst, `,"type":`...)
-	dst = appendJSONString(dst, typ)
-	dst = append(dst, `,"protocol":`...)
-	dst = appendJSONString(dst, proto)
+	dst = appendString(dst, `,"socket":{"family":`, family)
+	dst = appendString(dst, `,"type":`, typ)
+	dst = appendString(dst, `,"protocol":`, proto)
 	return append(dst, `,"inode":`...)
 }
 
@@ -262,23 +241,18 @@ func appendStackJSON(dst []byte, r *Record) []byte {
 }
 
 func appendFrameJSON(dst []byte, f *Frame) []byte {
-	dst = append(dst, `{"pc":`...)
-	dst = strconv.AppendUint(dst, f.PC, 10)
+	dst = appendUint(dst, `{"pc":`, f.PC)
 	if f.Func != "" {
-		dst = append(dst, `,"func":`...)
-		dst = appendJSONString(dst, f.Func)
+		dst = appendString(dst, `,"func":`, f.Func)
 	}
 	if f.File != "" {
-		dst = append(dst, `,"file":`...)
-		dst = appendJSONString(dst, f.File)
+		dst = appendString(dst, `,"file":`, f.File)
 	}
 	if f.Line != 0 {
-		dst = append(dst, `,"line":`...)
-		dst = strconv.AppendInt(dst, int64(f.Line), 10)
+		dst = appendInt(dst, `,"line":`, int64(f.Line))
 	}
 	if f.Module != "" {
-		dst = append(dst, `,"module":`...)
-		dst = appendJSONString(dst, f.Module)
+		dst = appendString(dst, `,"module":`, f.Module)
 	}
 	return append(dst, '}')
 }
@@ -286,24 +260,15 @@ func appendFrameJSON(dst []byte, f *Frame) []byte {
 // appendMessageJSON appends one netlink message; tail, when not nil, is
 // the rendered form of its fields after the first (see memoEntry).
 func appendMessageJSON(dst []byte, m *netlink.Message, tail []byte) []byte {
-	dst = append(dst, `{"offset":`...)
-	dst = strconv.AppendInt(dst, int64(m.Offset), 10)
-	dst = append(dst, `,"length":`...)
-	dst = strconv.AppendInt(dst, int64(m.Length), 10)
-	dst = append(dst, `,"type":`...)
-	dst = strconv.AppendUint(dst, uint64(m.Type), 10)
-	dst = append(dst, `,"type_name":`...)
-	dst = appendJSONString(dst, m.Name)
-	dst = append(dst, `,"flags":`...)
-	dst = strconv.AppendUint(dst, uint64(m.Flags), 10)
-	dst = append(dst, `,"flag_names":`...)
-	dst = appendJSONString(dst, m.FlagNames)
-	dst = append(dst, `,"seq":`...)
-	dst = strconv.AppendUint(dst, uint64(m.Seq), 10)
-	dst = append(dst, `,"port_id":`...)
-	dst = strconv.AppendUint(dst, uint64(m.PortID), 10)
-	dst = append(dst, `,"summary":`...)
-	dst = appendJSONString(dst, m.Summary)
+	dst = appendInt(dst, `{"offset":`, int64(m.Offset))
+	dst = appendInt(dst, `,"length":`, int64(m.Length))
+	dst = appendUint(dst, `,"type":`, uint64(m.Type))
+	dst = appendString(dst, `,"type_name":`, m.Name)
+	dst = appendUint(dst, `,"flags":`, uint64(m.Flags))
+	dst = appendString(dst, `,"flag_names":`, m.FlagNames)
+	dst = appendUint(dst, `,"seq":`, uint64(m.Seq))
+	dst = appendUint(dst, `,"port_id":`, uint64(m.PortID))
+	dst = appendString(dst, `,"summary":`, m.Summary)
 	dst = append(dst, `,"fields":`...)
 	switch {
 	case m.Fields == nil:
@@ -320,22 +285,17 @@ func appendMessageJSON(dst []byte, m *netlink.Message, tail []byte) []byte {
 		dst = append(dst, `,"is_error":true`...)
 	}
 	if m.Errno != 0 {
-		dst = append(dst, `,"errno":`...)
-		dst = strconv.AppendInt(dst, int64(m.Errno), 10)
+		dst = appendInt(dst, `,"errno":`, int64(m.Errno))
 	}
 	if m.ErrnoName != "" {
-		dst = append(dst, `,"errno_name":`...)
-		dst = appendJSONString(dst, m.ErrnoName)
+		dst = appendString(dst, `,"errno_name":`, m.ErrnoName)
 	}
 	if m.Extack != "" {
-		dst = append(dst, `,"extack":`...)
-		dst = appendJSONString(dst, m.Extack)
+		dst = appendString(dst, `,"extack":`, m.Extack)
 	}
-	dst = append(dst, `,"extack_offset":`...)
-	dst = strconv.AppendInt(dst, int64(m.ExtackOffset), 10)
+	dst = appendInt(dst, `,"extack_offset":`, int64(m.ExtackOffset))
 	if m.Malformed != "" {
-		dst = append(dst, `,"malformed":`...)
-		dst = appendJSONString(dst, m.Malformed)
+		dst = appendString(dst, `,"malformed":`, m.Malformed)
 	}
 	return append(dst, '}')
 }
@@ -363,16 +323,12 @@ func appendFieldsTailJSON(dst []byte, fields []event.Field) []byte {
 }
 
 func appendFieldJSON(dst []byte, f *event.Field) []byte {
-	dst = append(dst, `{"name":`...)
-	dst = appendJSONString(dst, f.Name)
+	dst = appendString(dst, `{"name":`, f.Name)
 	if f.Value != "" {
-		dst = append(dst, `,"value":`...)
-		dst = appendJSONString(dst, f.Value)
+		dst = appendString(dst, `,"value":`, f.Value)
 	}
-	dst = append(dst, `,"offset":`...)
-	dst = strconv.AppendInt(dst, int64(f.Offset), 10)
-	dst = append(dst, `,"length":`...)
-	dst = strconv.AppendInt(dst, int64(f.Length), 10)
+	dst = appendInt(dst, `,"offset":`, int64(f.Offset))
+	dst = appendInt(dst, `,"length":`, int64(f.Length))
 	if len(f.Children) > 0 {
 		dst = append(dst, `,"children":`...)
 		dst = appendFieldsJSON(dst, f.Children)
@@ -436,3 +392,17 @@ func appendJSONString(dst []byte, s string) []byte {
 }
 
 const hexDigits = "0123456789abcdef"
+
+// appendUint, appendInt and appendString append a member: its key (with
+// the leading comma or brace, colon included) and its value.
+func appendUint(dst []byte, key string, v uint64) []byte {
+	return strconv.AppendUint(append(dst, key...), v, 10)
+}
+
+func appendInt(dst []byte, key string, v int64) []byte {
+	return strconv.AppendInt(append(dst, key...), v, 10)
+}
+
+func appendString(dst []byte, key, v string) []byte {
+	return appendJSONString(append(dst, key...), v)
+}

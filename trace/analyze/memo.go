@@ -37,13 +37,8 @@ type memoEntry struct {
 	res   decode.Result
 	patch patchState
 
-	// Rendered once, on first use by a printer: the decoded tree of a
-	// non-netlink payload, and for each netlink message its fields after
-	// the header block (the part a patch never touches).
-	textFields, jsonFields []byte
-	textTails, jsonTails   [][]byte
-	jsonErrno, jsonCall    []byte // the members from "errno" and from "call" to "peek"
-	textDone, jsonDone     bool
+	// Rendered once, on first use by a printer.
+	json, text rendered
 }
 
 type patchState uint8
@@ -238,85 +233,72 @@ func patchField(f event.Field, off int, value string) event.Field {
 	return f
 }
 
-// renderJSON and renderText fill the entry's rendered pieces on first use.
-func (m *memoEntry) renderJSON() {
-	if m.jsonDone {
-		return
+// rendered holds pieces of an entry's result rendered in one format: the
+// decoded tree of a non-netlink payload and, for each netlink message, its
+// fields after the header block (the part a patch never touches); for
+// JSON also the errno member and the members from "call" to "peek".
+type rendered struct {
+	done        bool
+	fields      []byte
+	tails       [][]byte
+	errno, call []byte
+}
+
+// forJSON and forText return the entry's rendered pieces, rendering them
+// on first use; nil for no entry.
+func (m *memoEntry) forJSON() *rendered {
+	if m == nil {
+		return nil
 	}
-	m.jsonDone = true
-	m.jsonErrno = appendErrnoJSON([]byte{}, &m.res)
-	m.jsonCall = appendCallJSON(nil, &m.res)
+	if !m.json.done {
+		m.json.errno = appendErrnoJSON([]byte{}, &m.res)
+		m.json.call = appendCallJSON(nil, &m.res)
+		m.render(&m.json, appendFieldsJSON, appendFieldsTailJSON)
+		m.memo.bytes += len(m.json.errno) + len(m.json.call)
+	}
+	return &m.json
+}
+
+func (m *memoEntry) forText() *rendered {
+	if m == nil {
+		return nil
+	}
+	if !m.text.done {
+		m.render(&m.text,
+			func(dst []byte, f []event.Field) []byte { return appendFieldsText(dst, f, 2) },
+			func(dst []byte, f []event.Field) []byte { return appendFieldsText(dst, f, 3) })
+	}
+	return &m.text
+}
+
+// render fills r with the entry's tree (whole) and message tails (tail).
+func (m *memoEntry) render(r *rendered, whole, tail func([]byte, []event.Field) []byte) {
+	r.done = true
 	if len(m.res.Fields) > 0 {
-		m.jsonFields = appendFieldsJSON(nil, m.res.Fields)
+		r.fields = whole(nil, m.res.Fields)
 	}
-	m.jsonTails = make([][]byte, len(m.res.Netlink))
+	r.tails = make([][]byte, len(m.res.Netlink))
 	for i := range m.res.Netlink {
 		if fields := m.res.Netlink[i].Fields; len(fields) > 0 {
-			m.jsonTails[i] = appendFieldsTailJSON([]byte{}, fields[1:])
-			m.memo.bytes += len(m.jsonTails[i])
+			r.tails[i] = tail([]byte{}, fields[1:])
+			m.memo.bytes += len(r.tails[i])
 		}
 	}
-	m.memo.bytes += len(m.jsonFields) + len(m.jsonErrno) + len(m.jsonCall)
+	m.memo.bytes += len(r.fields)
 }
 
-func (m *memoEntry) renderText() {
-	if m.textDone {
-		return
-	}
-	m.textDone = true
-	if len(m.res.Fields) > 0 {
-		m.textFields = appendFieldsText(nil, m.res.Fields, 2)
-	}
-	m.textTails = make([][]byte, len(m.res.Netlink))
-	for i := range m.res.Netlink {
-		if fields := m.res.Netlink[i].Fields; len(fields) > 0 {
-			m.textTails[i] = appendFieldsText([]byte{}, fields[1:], 3)
-			m.memo.bytes += len(m.textTails[i])
-		}
-	}
-	m.memo.bytes += len(m.textFields)
-}
-
-// jsonFieldsOf returns the rendered JSON of the decoded tree, or nil.
-func (m *memoEntry) jsonFieldsOf() []byte {
-	if m == nil {
+// tree returns the rendered decoded tree, or nil.
+func (r *rendered) tree() []byte {
+	if r == nil {
 		return nil
 	}
-	m.renderJSON()
-	return m.jsonFields
+	return r.fields
 }
 
-// textFieldsOf returns the decoded tree rendered as text, or nil.
-func (m *memoEntry) textFieldsOf() []byte {
-	if m == nil {
+// tail returns message i's rendered fields after the first, or nil.
+func (r *rendered) tail(i int) []byte {
+	if r == nil || i >= len(r.tails) {
 		return nil
 	}
-	m.renderText()
-	return m.textFields
-}
-
-// jsonTail returns the rendered JSON of message i's fields after the
-// first, each with its leading comma, or nil.
-func (m *memoEntry) jsonTail(i int) []byte {
-	if m == nil {
-		return nil
-	}
-	m.renderJSON()
-	if i < len(m.jsonTails) {
-		return m.jsonTails[i]
-	}
-	return nil
-}
-
-// textTail returns message i's fields after the first rendered as text,
-// or nil.
-func (m *memoEntry) textTail(i int) []byte {
-	if m == nil {
-		return nil
-	}
-	m.renderText()
-	if i < len(m.textTails) {
-		return m.textTails[i]
-	}
-	return nil
+	return r.tails[i]
 }

@@ -44,8 +44,8 @@ func appendRecordText(dst []byte, r *Record, opts TextOptions, at string) []byte
 		dst = append(dst, '\n')
 	}
 	if !opts.Brief && fieldsAddDetail(e.Kind, d.Fields) {
-		if cached := r.memo.textFieldsOf(); cached != nil {
-			dst = append(dst, cached...)
+		if tree := r.memo.forText().tree(); tree != nil {
+			dst = append(dst, tree...)
 		} else {
 			dst = appendFieldsText(dst, d.Fields, 2)
 		}
@@ -67,7 +67,7 @@ func appendRecordText(dst []byte, r *Record, opts TextOptions, at string) []byte
 			if multi && !opts.Verbose && !m.IsError {
 				continue
 			}
-			if tail := r.memo.textTail(i); tail != nil && len(m.Fields) > 0 {
+			if tail := r.memo.forText().tail(i); tail != nil && len(m.Fields) > 0 {
 				dst = appendFieldText(dst, &m.Fields[0], 3)
 				dst = append(dst, tail...)
 			} else {

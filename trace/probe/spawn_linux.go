@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"strconv"
 	"syscall"
+	"time"
 )
 
 // The traced command must not run a single instruction before the probe
@@ -142,6 +143,15 @@ func (t *Traced) Wait() (int, error) {
 		return 127, err
 	}
 	return state.ExitCode(), nil
+}
+
+// CPUTime returns the user and system CPU time the command and the
+// children it waited for used, once it has exited.
+func (t *Traced) CPUTime() (user, sys time.Duration) {
+	if s := t.cmd.ProcessState; s != nil {
+		return s.UserTime(), s.SystemTime()
+	}
+	return 0, 0
 }
 
 // String describes the command for messages.
