@@ -71,8 +71,10 @@ func newRecorder(p *probe.Probe, sess *session.Session, onEvent func(int, sessio
 
 // markerTimeout bounds the wait for a step's end marker after the lab
 // reported the step done; the marker is already in the ring buffer then,
-// so only a stalled reader could hit it.
-const markerTimeout = 10 * time.Second
+// so only a stalled reader could hit it. A reader starved of CPU on a
+// loaded machine can lag many seconds behind a burst; only a reader that
+// is stuck should fail the step.
+const markerTimeout = 60 * time.Second
 
 // Start validates the configuration, loads the probe, starts the lab and
 // has the probe follow it. Nothing is created when validation fails.
