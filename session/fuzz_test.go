@@ -8,14 +8,23 @@ import (
 )
 
 // checkRead is the property every input must have: Read returns a session
-// or one clear error, never panics; a session it accepts can be decoded
-// (the replay path) and written and read back unchanged.
+// or one clear error, never panics; with an error, any session it returns
+// is the incomplete part read before the damage, and decodes; a session it
+// accepts can be decoded (the replay path) and written and read back
+// unchanged.
 func checkRead(t *testing.T, data []byte) {
 	s, err := Read(bytes.NewReader(data))
 	if err != nil {
 		checkReadError(t, "fuzz input", err)
 		if s != nil {
-			t.Fatalf("Read returned a session and the error %v", err)
+			if s.Complete || s.Header.Format != FormatName {
+				t.Fatalf("Read returned a complete or headerless session with the error %v", err)
+			}
+			for _, st := range s.Steps {
+				if recs := st.Records(); len(recs) != len(st.Events) {
+					t.Fatalf("partial session, step %d: %d records for %d events", st.Index, len(recs), len(st.Events))
+				}
+			}
 		}
 		return
 	}
