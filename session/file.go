@@ -188,6 +188,11 @@ func ReadFile(path string) (*Session, error) {
 // --memory-limit.
 var Limit int64 = 256 << 20
 
+// errOverLimit reports a session that decompresses to more than Limit.
+func errOverLimit() error {
+	return fmt.Errorf("corrupt session: more than %d MiB after decompression, over the memory limit (raise it with --memory-limit if the file is genuine)", Limit>>20)
+}
+
 // ErrNotSession says the input is not a netexplore session at all.
 var ErrNotSession = errors.New("not a netexplore session file")
 
@@ -238,7 +243,7 @@ func read(r io.Reader) (*Session, error) {
 				return s, streamError(src.err, n-1)
 			}
 			if src.n > Limit {
-				return s, fmt.Errorf("corrupt session: more than %d MiB after decompression, over the memory limit (raise it with --memory-limit if the file is genuine)", Limit>>20)
+				return s, errOverLimit()
 			}
 			if n == 1 {
 				return nil, fmt.Errorf("%w: the first line is not a session header", ErrNotSession)
@@ -265,7 +270,7 @@ func read(r io.Reader) (*Session, error) {
 		}
 	}
 	if src.n > Limit {
-		return s, fmt.Errorf("corrupt session: more than %d MiB after decompression, over the memory limit (raise it with --memory-limit if the file is genuine)", Limit>>20)
+		return s, errOverLimit()
 	}
 	if err := sc.Err(); err != nil {
 		if errors.Is(err, bufio.ErrTooLong) {

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/netexplore/netexplore/internal/testutil"
+	"github.com/netexplore/netexplore/session"
 )
 
 // TestTraceMissingPrerequisites runs the real binary the way a user on a
@@ -80,5 +81,19 @@ func TestVersionAndHelp(t *testing.T) {
 		if code != c.code || !strings.Contains(out.String(), c.stdout) {
 			t.Errorf("netexplore %v: exit %d, stdout %q; want %d and %q", c.args, code, out.String(), c.code, c.stdout)
 		}
+	}
+}
+
+// TestExportMemoryLimit: export (and replay) read sessions under the limit
+// --memory-limit sets, and refuse a larger one with one clear line.
+func TestExportMemoryLimit(t *testing.T) {
+	defer func(l int64) { session.Limit = l }(session.Limit)
+	var out, errOut strings.Builder
+	if code := run([]string{"export", "--memory-limit", "64KiB", "--format", "text"}, &out, &errOut); code != 1 || !strings.Contains(errOut.String(), "over the memory limit") {
+		t.Errorf("64KiB: exit %d, stderr %q", code, errOut.String())
+	}
+	errOut.Reset()
+	if code := run([]string{"export", "--memory-limit", "lots"}, &out, &errOut); code != 1 || !strings.Contains(errOut.String(), "--memory-limit") {
+		t.Errorf("bad size: exit %d, stderr %q", code, errOut.String())
 	}
 }

@@ -22,6 +22,7 @@ func runExport(args []string, stdout, stderr io.Writer) error {
 	builtin := fs.Bool("builtin", false, "export the "+session.EmbeddedName+" (the default when FILE is omitted)")
 	scenario := fs.String("scenario", "", "export the built-in recording of this scenario (`NAME`: "+builtinNames()+")")
 	maxRows := fs.Int("max-rows", 40, "markdown: rows of each step's event table before the rest is counted")
+	applyLimit := addMemoryLimit(fs)
 	brief := fs.Bool("brief", false, "text: one line per event, no decoded trees")
 	verbose := fs.Bool("v", false, "text: every decoded tree, dump replies included, plus a hex dump")
 	fs.Usage = func() {
@@ -68,6 +69,9 @@ Flags:
 		if err := parseFlags(fs, fs.Args()[1:]); err != nil {
 			return err
 		}
+	}
+	if err := applyLimit(); err != nil {
+		return err
 	}
 	f, err := export.ParseFormat(*format)
 	if err != nil {

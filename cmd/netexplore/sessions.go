@@ -1,6 +1,7 @@
 package main
 
 import (
+	"flag"
 	"fmt"
 	"os"
 
@@ -23,4 +24,19 @@ func keepPartial(s *session.Session, err error) (*session.Session, error) {
 		s.Stopped = err.Error()
 	}
 	return s, nil
+}
+
+// addMemoryLimit registers --memory-limit on a command that reads session
+// files and returns the function that applies it after parsing: the most
+// a session may hold once decompressed (see session.Limit).
+func addMemoryLimit(fs *flag.FlagSet) func() error {
+	limit := fs.String("memory-limit", "256MiB", "the most a session file may hold once decompressed, as `SIZE` (256MiB, 1GiB)")
+	return func() error {
+		n, err := parseSize(*limit)
+		if err != nil {
+			return fmt.Errorf("--memory-limit: %w", err)
+		}
+		session.Limit = n
+		return nil
+	}
 }

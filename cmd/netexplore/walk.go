@@ -85,6 +85,7 @@ func runReplay(args []string, stdout, stderr io.Writer) error {
 	noColor := fs.Bool("no-color", false, "plain text, no colours (also set by NO_COLOR)")
 	scenario := fs.String("scenario", "", "replay the built-in recording of this scenario (`NAME`: "+builtinNames()+"; default bridge)")
 	save := fs.String("save", "", "where w saves the session (`FILE`; default netexplore-TIME.nxs in the current directory)")
+	applyLimit := addMemoryLimit(fs)
 	fs.Usage = func() {
 		fmt.Fprint(stderr, `Usage: netexplore replay [FILE]
 
@@ -112,6 +113,9 @@ Flags:
 	if fs.NArg() > 1 || (fs.NArg() == 1 && *scenario != "") {
 		fs.Usage()
 		return errUsage
+	}
+	if err := applyLimit(); err != nil {
+		return err
 	}
 	if err := requireTerminal(); err != nil {
 		return err
