@@ -350,8 +350,16 @@ func (b *Backlog) advance() bool {
 			b.reading, b.off = c, 0
 			return true
 		}
+		// Read it back without the lock: the reader of the ring buffer
+		// must not wait for the disk. Its place in the file stays taken
+		// until inFile counts it out.
 		buf := b.takeFree(c.size).buf[:c.size]
+		b.mu.Unlock()
 		_, err := b.file.ReadAt(buf, c.fileOff)
+		b.mu.Lock()
+		if b.abandoned {
+			return false
+		}
 		b.inFile--
 		if b.inFile == 0 && len(b.toSpill) == 0 && !b.anyWriting() {
 			// Everything spilled has been read back: start the file over.

@@ -267,8 +267,11 @@ func (p *Probe) Lost() (lost, faults uint64, err error) {
 
 // HookStat is the kernel's count of one hook's runs and their total time.
 type HookStat struct {
+	// Name is the tracepoint the hook is attached to.
 	Name string
+	// Runs counts the hook's runs, for traced processes or not.
 	Runs uint64
+	// Time is the total time spent in those runs.
 	Time time.Duration
 }
 

@@ -39,10 +39,6 @@ func (p *Parser) Parse(b []byte) (event.Event, error) {
 	return e, nil
 }
 
-// Skip counts a record that will not be parsed (an abandoned backlog), so
-// the numbering of the events after it stays right.
-func (p *Parser) Skip() { p.seq++ }
-
 func (p *Parser) parse(b []byte) (event.Event, error) {
 	if len(b) < recHeaderSize {
 		return event.Event{}, fmt.Errorf("short ring buffer record: %d bytes, want at least %d", len(b), recHeaderSize)
