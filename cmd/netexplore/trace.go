@@ -7,12 +7,10 @@ import (
 	"io"
 	"os"
 	"os/signal"
-	"runtime"
 	"runtime/debug"
 	"runtime/pprof"
 	"strconv"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"syscall"
 	"time"
@@ -271,7 +269,6 @@ func (t *traceRun) wait() runResult {
 			return
 		}
 		stopped = true
-		t.printer.unyield()
 		t.tracer.Detach()
 		t.tracer.Drain()
 		if t.progress {
@@ -386,47 +383,21 @@ func mib(n int64) string { return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20)) }
 
 // tracePrinter parses, analyzes and prints the records of a backlog.
 type tracePrinter struct {
-	w        io.Writer
-	buf      []byte // output not yet written
-	backlog  *probe.Backlog
+	w       io.Writer
+	buf     []byte // output not yet handed to the writer
+	backlog *probe.Backlog
+
+	writes   chan []byte // to the writer
+	spare    chan []byte // emptied by the writer
+	written  chan struct{}
+	writeErr atomic.Pointer[error]
 	parser   probe.Parser
 	analyzer *analyze.Analyzer
 	printer  *analyze.Printer
 
-	prio      sync.Mutex
-	tid       int           // the printer's thread, once it runs
-	normal    bool          // the command has exited: normal priority
 	count     atomic.Uint64 // events printed
 	processed atomic.Uint64 // records taken from the backlog
 	busy      atomic.Int64  // time spent printing (not waiting), ns
-}
-
-// printerNice is the printer's priority while the command runs: where the
-// two compete for a core, the command goes first, and the printer uses
-// what it leaves. Afterwards the printer runs at the normal priority.
-const printerNice = 5
-
-// setThread records the printer's thread and gives it the priority the
-// printer should have now.
-func (p *tracePrinter) setThread(tid int) {
-	p.prio.Lock()
-	defer p.prio.Unlock()
-	p.tid = tid
-	if !p.normal {
-		unix.Setpriority(unix.PRIO_PROCESS, tid, printerNice)
-	}
-}
-
-// unyield gives the printer the normal priority again: the command has
-// exited. It is best effort: without the right to raise it back, the
-// priority stays.
-func (p *tracePrinter) unyield() {
-	p.prio.Lock()
-	defer p.prio.Unlock()
-	p.normal = true
-	if p.tid != 0 {
-		unix.Setpriority(unix.PRIO_PROCESS, p.tid, 0)
-	}
 }
 
 // printerFlushSize is how much output the printer gathers per write.
@@ -443,11 +414,6 @@ func newTracePrinter(w io.Writer, b *probe.Backlog, json bool, opts analyze.Text
 // run prints every record until the backlog is closed and empty, flushing
 // whenever it has caught up, so an interactive trace appears at once.
 func (p *tracePrinter) run() error {
-	// The printer runs on a thread of its own, so that its priority can
-	// be lowered while the command runs (see yield).
-	runtime.LockOSThread()
-	defer runtime.UnlockOSThread()
-	p.setThread(unix.Gettid())
 	var r analyze.Record
 	var idle time.Duration
 	start := time.Now()
@@ -466,7 +432,7 @@ func (p *tracePrinter) run() error {
 		}
 		rec, ok := p.backlog.Next()
 		if !ok {
-			return p.flush()
+			return p.finish()
 		}
 		p.processed.Add(1)
 		ev, err := p.parser.Parse(rec)
@@ -490,14 +456,56 @@ func (p *tracePrinter) run() error {
 	}
 }
 
-// flush writes the gathered output. The buffer is reused: printing makes
-// no garbage per event.
+// flush hands the gathered output to the writer and takes an empty
+// buffer back: printing makes no garbage per event, and formatting goes
+// on while the output is written. It returns the writer's error, if it
+// had one.
 func (p *tracePrinter) flush() error {
-	if len(p.buf) == 0 {
-		return nil
+	if p.writes == nil {
+		p.startWriter()
 	}
-	_, err := p.w.Write(p.buf)
-	p.buf = p.buf[:0]
+	if len(p.buf) > 0 {
+		p.writes <- p.buf
+		p.buf = <-p.spare
+	}
+	if err := p.writeErr.Load(); err != nil {
+		return *err
+	}
+	return nil
+}
+
+// printerBuffers is how many output buffers the printer and its writer
+// pass between them.
+const printerBuffers = 3
+
+func (p *tracePrinter) startWriter() {
+	p.writes = make(chan []byte, printerBuffers)
+	p.spare = make(chan []byte, printerBuffers)
+	p.written = make(chan struct{})
+	for range printerBuffers - 1 {
+		p.spare <- make([]byte, 0, 2*printerFlushSize)
+	}
+	go func() {
+		defer close(p.written)
+		for b := range p.writes {
+			if p.writeErr.Load() == nil {
+				if _, err := p.w.Write(b); err != nil {
+					p.writeErr.Store(&err)
+				}
+			}
+			p.spare <- b[:0]
+		}
+	}()
+}
+
+// finish flushes what is left and waits for the writer.
+func (p *tracePrinter) finish() error {
+	err := p.flush()
+	close(p.writes)
+	<-p.written
+	if werr := p.writeErr.Load(); werr != nil {
+		return *werr
+	}
 	return err
 }
 
