@@ -133,6 +133,7 @@ type traced struct {
 	decoderRate string
 	spilled     string
 	kernel      string
+	phases      string // probe load and start, and the drain after the command
 }
 
 func (b *bench) run(large, doStrace bool) error {
@@ -179,7 +180,7 @@ func (b *bench) run(large, doStrace bool) error {
 			fmt.Printf("  %-18s %8s whole (%.2fx), command %s (%.2fx), peak RSS %.0f MiB, decoder %s, spilled %s, %d/%d events, %d lost\n",
 				"netexplore "+format, ms(t.whole), whole, ms(t.cmd), cmd, t.rssMiB, t.decoderRate, t.spilled, t.captured, sz.events(), t.lost)
 			if t.kernel != "" {
-				fmt.Printf("  %-18s kernel: %s\n", "", t.kernel)
+				fmt.Printf("  %-18s kernel: %s; %s\n", "", t.kernel, t.phases)
 			}
 			captured += t.captured
 			expected += sz.events()
@@ -231,6 +232,7 @@ var (
 	finalLine   = regexp.MustCompile(`(\d+) events, (\d+) lost, command ran ([0-9.]+)s`)
 	decoderLine = regexp.MustCompile(`decoder \d+ events in [0-9.]+s busy \((\d+) events/s\); backlog spilled ([0-9.]+ MiB)`)
 	kernelLine  = regexp.MustCompile(`kernel (\d+ hook runs, \d+ns each on average)`)
+	phasesLine  = regexp.MustCompile(`([0-9.]+)s to load the probe and start the command, ([0-9.]+)s after it exited`)
 )
 
 // traced runs netexplore on the workload, the best of rounds by whole time,
@@ -265,6 +267,9 @@ func (b *bench) traced(sz size, format string, rounds int) (traced, error) {
 		}
 		if m := kernelLine.FindStringSubmatch(stderr.String()); m != nil {
 			t.kernel = m[1]
+		}
+		if m := phasesLine.FindStringSubmatch(stderr.String()); m != nil {
+			t.phases = fmt.Sprintf("%ss to load the probe and start, %ss to finish after the command", m[1], m[2])
 		}
 		n, err := countStormEvents(out, format == "json")
 		if err != nil {
