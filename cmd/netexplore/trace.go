@@ -7,10 +7,12 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime"
 	"runtime/debug"
 	"runtime/pprof"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"syscall"
 	"time"
@@ -146,6 +148,16 @@ Flags:
 		return err
 	}
 
+	// While the command runs, netexplore's Go code takes at most the
+	// cores the command leaves: on a small machine a decoder competing for
+	// the command's core slows down what is being traced. The ring-buffer
+	// reader runs at a higher priority and keeps up regardless; the
+	// backlog absorbs the rest, and decoding takes every core once the
+	// command has exited.
+	cores := runtime.GOMAXPROCS(0)
+	if cores > 1 {
+		runtime.GOMAXPROCS(cores - 1)
+	}
 	backlog := probe.NewBacklog(mem.backlog, "")
 	defer backlog.Release()
 	pr := newTracePrinter(out, backlog, *format == "json", analyze.TextOptions{Brief: *brief, Verbose: *verbose})
@@ -168,7 +180,7 @@ Flags:
 	t := traceRun{
 		cmd: cmd, tracer: tracer, backlog: backlog, printer: pr,
 		sigs: sigs, started: started, waited: waited, printed: printed, stderr: stderr, progress: !toStderr,
-		detach: *detach,
+		detach: *detach, cores: cores,
 	}
 	res := t.wait()
 	ended := time.Now()
@@ -238,6 +250,7 @@ type traceRun struct {
 	stderr   io.Writer
 	progress bool // report the backlog while it drains (output is not stderr)
 	detach   bool // the command may outlive the trace
+	cores    int  // GOMAXPROCS once the command has exited
 }
 
 type runResult struct {
@@ -269,6 +282,8 @@ func (t *traceRun) wait() runResult {
 			return
 		}
 		stopped = true
+		runtime.GOMAXPROCS(t.cores)
+		t.printer.unyield()
 		t.tracer.Detach()
 		t.tracer.Drain()
 		if t.progress {
@@ -395,9 +410,41 @@ type tracePrinter struct {
 	analyzer *analyze.Analyzer
 	printer  *analyze.Printer
 
+	prio      sync.Mutex
+	tid       int           // the printer's thread, once it runs
+	normal    bool          // the command has exited: normal priority
 	count     atomic.Uint64 // events printed
 	processed atomic.Uint64 // records taken from the backlog
 	busy      atomic.Int64  // time spent printing (not waiting), ns
+}
+
+// printerNice is the printer's priority while the command runs: where the
+// two compete for a core, the command goes first, and the printer takes
+// what it leaves; what waits goes to the backlog. Once the command has
+// exited, the printer runs at the normal priority.
+const printerNice = 10
+
+// setThread records the printer's thread and gives it the priority the
+// printer should have now.
+func (p *tracePrinter) setThread(tid int) {
+	p.prio.Lock()
+	defer p.prio.Unlock()
+	p.tid = tid
+	if !p.normal {
+		unix.Setpriority(unix.PRIO_PROCESS, tid, printerNice)
+	}
+}
+
+// unyield gives the printer the normal priority again: the command has
+// exited. It is best effort: without the right to raise it back, the
+// priority stays.
+func (p *tracePrinter) unyield() {
+	p.prio.Lock()
+	defer p.prio.Unlock()
+	p.normal = true
+	if p.tid != 0 {
+		unix.Setpriority(unix.PRIO_PROCESS, p.tid, 0)
+	}
 }
 
 // printerFlushSize is how much output the printer gathers per write.
@@ -414,6 +461,11 @@ func newTracePrinter(w io.Writer, b *probe.Backlog, json bool, opts analyze.Text
 // run prints every record until the backlog is closed and empty, flushing
 // whenever it has caught up, so an interactive trace appears at once.
 func (p *tracePrinter) run() error {
+	// The printer runs on a thread of its own, so that its priority can
+	// be lowered while the command runs (see setThread).
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	p.setThread(unix.Gettid())
 	var r analyze.Record
 	var idle time.Duration
 	start := time.Now()
