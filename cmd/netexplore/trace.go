@@ -148,16 +148,6 @@ Flags:
 		return err
 	}
 
-	// While the command runs, netexplore's Go code takes at most the
-	// cores the command leaves: on a small machine a decoder competing for
-	// the command's core slows down what is being traced. The ring-buffer
-	// reader runs at a higher priority and keeps up regardless; the
-	// backlog absorbs the rest, and decoding takes every core once the
-	// command has exited.
-	cores := runtime.GOMAXPROCS(0)
-	if cores > 1 {
-		runtime.GOMAXPROCS(cores - 1)
-	}
 	backlog := probe.NewBacklog(mem.backlog, "")
 	defer backlog.Release()
 	pr := newTracePrinter(out, backlog, *format == "json", analyze.TextOptions{Brief: *brief, Verbose: *verbose})
@@ -180,7 +170,7 @@ Flags:
 	t := traceRun{
 		cmd: cmd, tracer: tracer, backlog: backlog, printer: pr,
 		sigs: sigs, started: started, waited: waited, printed: printed, stderr: stderr, progress: !toStderr,
-		detach: *detach, cores: cores,
+		detach: *detach,
 	}
 	res := t.wait()
 	ended := time.Now()
@@ -250,7 +240,6 @@ type traceRun struct {
 	stderr   io.Writer
 	progress bool // report the backlog while it drains (output is not stderr)
 	detach   bool // the command may outlive the trace
-	cores    int  // GOMAXPROCS once the command has exited
 }
 
 type runResult struct {
@@ -282,7 +271,6 @@ func (t *traceRun) wait() runResult {
 			return
 		}
 		stopped = true
-		runtime.GOMAXPROCS(t.cores)
 		t.printer.unyield()
 		t.tracer.Detach()
 		t.tracer.Drain()
@@ -421,7 +409,9 @@ type tracePrinter struct {
 // printerNice is the printer's priority while the command runs: where the
 // two compete for a core, the command goes first, and the printer takes
 // what it leaves; what waits goes to the backlog. Once the command has
-// exited, the printer runs at the normal priority.
+// exited, the printer runs at the normal priority. (GOMAXPROCS is left
+// alone: the printer's thread holds a P while it waits for the CPU, and
+// the ring-buffer reader must always find one free.)
 const printerNice = 10
 
 // setThread records the printer's thread and gives it the priority the
