@@ -50,6 +50,15 @@ type Message struct {
 	// Seq is the event's number in its run, Comm its process's name.
 	Seq  uint64
 	Comm string
+	// Key is what two messages must share to count as one message whose
+	// attributes changed, rather than two different ones: the kind and the
+	// message type (RTM_NEWLINK, SIOCBRADDBR), the /proc/sys file, or the
+	// helper program and its number of arguments.
+	Key string
+	// Attrs are the message's attributes, normalised like Text, each
+	// named by its path in the decoded tree ("ifinfomsg.ifi_flags",
+	// "IFLA_LINKINFO.IFLA_INFO_KIND"), an argument by its position.
+	Attrs []Attr
 
 	pid uint32
 }
@@ -137,8 +146,9 @@ func Extract(steps []*session.Step, keep Keep, n *Normaliser) []Message {
 			} else if !keep(e, p) {
 				continue
 			}
-			for _, text := range messageTexts(r, n) {
-				out = append(out, Message{Kind: kindOf(e), Text: text, Step: st.Index, StepID: st.Info.ID, Seq: e.Seq, Comm: e.Comm, pid: e.PID})
+			for _, c := range messageTexts(r, n) {
+				out = append(out, Message{Kind: kindOf(e), Text: c.text, Key: kindOf(e) + " " + c.key, Attrs: c.attrs,
+					Step: st.Index, StepID: st.Info.ID, Seq: e.Seq, Comm: e.Comm, pid: e.PID})
 			}
 		}
 	}
@@ -190,6 +200,13 @@ func kindOf(e *event.Event) string {
 	return KindExec
 }
 
+// content is what messageTexts makes of one message: its text, its key
+// and its attributes.
+type content struct {
+	text, key string
+	attrs     []Attr
+}
+
 // messageTexts renders the comparable messages of one event: one per
 // rtnetlink request of a send, one for an ioctl, a /proc/sys write or an
 // exec, none for anything else.
@@ -197,39 +214,47 @@ func kindOf(e *event.Event) string {
 // Zero bytes left after a request's last attribute are dropped: older
 // netlink libraries (dockerd 20.10's) pad some requests that way, the
 // kernel ignores them, and they say nothing about what was asked.
-func messageTexts(r *analyze.Record, n *Normaliser) []string {
+func messageTexts(r *analyze.Record, n *Normaliser) []content {
 	e := &r.Event
 	switch e.Kind {
 	case event.KindSend:
 		if e.SockFamily != unix.AF_NETLINK || e.SockProto != 0 || r.Decoded.Peek {
 			return nil // only NETLINK_ROUTE requests
 		}
-		var out []string
+		var out []content
 		for _, m := range r.Decoded.Netlink {
 			body := m.Fields
 			if len(body) > 0 && body[0].Name == "nlmsghdr" {
 				body = body[1:]
 			}
 			body = dropZeroTail(body)
-			out = append(out, strings.TrimSpace(m.Name+" "+m.FlagNames+" "+n.fields(body)))
+			text := strings.TrimSpace(m.Name + " " + m.FlagNames + " " + n.fields(body))
+			attrs := append([]Attr{{Name: "flags", Value: m.FlagNames}}, n.attrs(body, "")...)
+			out = append(out, content{text: text, key: m.Name, attrs: attrs})
 		}
 		return out
 	case event.KindIoctl:
 		name, _, _ := strings.Cut(r.Decoded.Summary, " ")
-		return []string{strings.TrimSpace(name + " " + n.fields(r.Decoded.Fields))}
+		return []content{{text: strings.TrimSpace(name + " " + n.fields(r.Decoded.Fields)), key: name, attrs: n.attrs(r.Decoded.Fields, "")}}
 	case event.KindWrite:
 		path, value, _ := strings.Cut(string(e.Data), "\x00")
-		return []string{n.Text(path) + " = " + fmt.Sprintf("%q", value)}
+		path = n.Text(path)
+		v := fmt.Sprintf("%q", value)
+		return []content{{text: path + " = " + v, key: path, attrs: []Attr{{Name: "value", Value: v}}}}
 	case event.KindExec:
 		args := append([]string(nil), r.Decoded.Argv...)
 		if len(args) == 0 {
 			args = []string{r.Decoded.Path}
 		}
 		args[0] = filepath.Base(args[0])
+		attrs := make([]Attr, len(args)-1)
 		for i := range args {
 			args[i] = n.Arg(args[i])
+			if i > 0 {
+				attrs[i-1] = Attr{Name: fmt.Sprintf("argv[%d]", i), Value: args[i]}
+			}
 		}
-		return []string{"exec " + strings.Join(args, " ")}
+		return []content{{text: "exec " + strings.Join(args, " "), key: fmt.Sprintf("%s/%d", args[0], len(args)), attrs: attrs}}
 	}
 	return nil
 }

@@ -10,16 +10,34 @@ type Op int
 
 // Alignment operations.
 const (
-	Same  Op = iota // in both runs
-	OnlyA           // in the first run only
-	OnlyB           // in the second run only
+	Same    Op = iota // in both runs
+	OnlyA             // in the first run only
+	OnlyB             // in the second run only
+	Changed           // in both runs, with attributes that differ (see Align)
 )
+
+// String names the operation as reports and JSON spell it.
+func (o Op) String() string {
+	switch o {
+	case Same:
+		return "same"
+	case OnlyA:
+		return "only-a"
+	case OnlyB:
+		return "only-b"
+	case Changed:
+		return "changed"
+	}
+	return "?"
+}
 
 // Line is one entry of an alignment: a message of the first run (A), of
 // the second (B), or of both.
 type Line struct {
 	Op   Op
-	A, B Message // A is set for Same and OnlyA, B for Same and OnlyB
+	A, B Message // A is set unless Op is OnlyB, B unless Op is OnlyA
+	// Changes are the attributes that differ, for Changed.
+	Changes []Change
 }
 
 // Message returns the line's message: the first run's, unless only the
@@ -104,6 +122,8 @@ func Differences(pair, nameA, nameB string, lines []Line) []Difference {
 			out = append(out, Difference{Pair: pair, Side: nameA, Message: l.A})
 		case OnlyB:
 			out = append(out, Difference{Pair: pair, Side: nameB, Message: l.B})
+		case Changed:
+			out = append(out, Difference{Pair: pair, Side: nameA, Message: l.A}, Difference{Pair: pair, Side: nameB, Message: l.B})
 		}
 	}
 	return out
@@ -111,7 +131,8 @@ func Differences(pair, nameA, nameB string, lines []Line) []Difference {
 
 // Report renders an alignment like a unified diff: "  " before a message
 // both runs have, "- " before one of the first run only, "+ " before one
-// of the second. context is how many equal lines to keep around each
+// of the second, "~ " before a changed one (the first run's version, then
+// each changed attribute as "    name: a -> b"). context is how many equal lines to keep around each
 // difference (negative keeps all); cut runs are shown as "  ...".
 func Report(lines []Line, context int) string {
 	keep := make([]bool, len(lines))
@@ -138,8 +159,23 @@ func Report(lines []Line, context int) string {
 			continue
 		}
 		cut = false
-		prefix := map[Op]string{Same: "  ", OnlyA: "- ", OnlyB: "+ "}[l.Op]
+		prefix := map[Op]string{Same: "  ", OnlyA: "- ", OnlyB: "+ ", Changed: "~ "}[l.Op]
 		b.WriteString(prefix + l.Message().Text + "\n")
+		for _, c := range l.Changes {
+			b.WriteString("    " + c.String() + "\n")
+		}
 	}
 	return b.String()
+}
+
+// String renders the change as "name: a -> b", with "(none)" for a side
+// that lacks the attribute.
+func (c Change) String() string {
+	none := func(s string) string {
+		if s == "" {
+			return "(none)"
+		}
+		return s
+	}
+	return c.Name + ": " + none(c.A) + " -> " + none(c.B)
 }

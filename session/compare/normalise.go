@@ -43,10 +43,14 @@ var (
 	portNumber = regexp.MustCompile(`^(\d+)$|:(\d+)$`)
 )
 
+// dockerMACPrefix starts the MAC addresses Docker 20.10 derives from an
+// IPv4 address; newer releases pick random ones.
+const dockerMACPrefix = "02:42"
+
 // Text normalises names that are random in any text: veth names, bridge
 // names of user-defined networks, MAC addresses (but the broadcast and
-// the zero address; the first two bytes stay, as they tell the kind of
-// address), and network namespace paths.
+// the zero address; Docker's 02:42 prefix stays, as it tells how the
+// address was made), and network namespace paths.
 func (n *Normaliser) Text(s string) string {
 	s = vethName.ReplaceAllStringFunc(s, func(v string) string { return "veth<" + n.placeholder("veth", v) + ">" })
 	s = bridgeName.ReplaceAllStringFunc(s, func(v string) string { return "br-<" + n.placeholder("bridge", v) + ">" })
@@ -54,7 +58,10 @@ func (n *Normaliser) Text(s string) string {
 		if v == "ff:ff:ff:ff:ff:ff" || v == "00:00:00:00:00:00" {
 			return v
 		}
-		return v[:5] + ":<mac" + n.placeholder("mac", v) + ">"
+		if strings.HasPrefix(v, dockerMACPrefix) {
+			return dockerMACPrefix + ":<mac" + n.placeholder("mac", v) + ">"
+		}
+		return "<mac" + n.placeholder("mac", v) + ">"
 	})
 	return netnsPath.ReplaceAllStringFunc(s, func(v string) string { return "<netns" + n.placeholder("netns", v) + ">" })
 }
@@ -88,20 +95,46 @@ var indexFields = map[string]bool{
 // fdFields hold a file descriptor of the sender.
 var fdFields = map[string]bool{"IFLA_NET_NS_FD": true}
 
+// value normalises the value of field f.
+func (n *Normaliser) value(f event.Field) string {
+	v := f.Value
+	switch {
+	case indexFields[f.Name] && v != "" && v != "0":
+		return "<if" + n.placeholder("ifindex", v) + ">"
+	case fdFields[f.Name]:
+		return "<fd" + n.placeholder("fd", v) + ">"
+	}
+	return n.Text(v)
+}
+
+// attrs flattens a decoded field tree into the attributes that have a
+// value, each named by its path under prefix; a name that repeats among
+// its siblings gets its number ("IFLA_AF_SPEC#2").
+func (n *Normaliser) attrs(fs []event.Field, prefix string) []Attr {
+	var out []Attr
+	seen := map[string]int{}
+	for _, f := range fs {
+		name := f.Name
+		if seen[f.Name]++; seen[f.Name] > 1 {
+			name += "#" + strconv.Itoa(seen[f.Name])
+		}
+		if prefix != "" {
+			name = prefix + "." + name
+		}
+		if v := n.value(f); v != "" || len(f.Children) == 0 {
+			out = append(out, Attr{Name: name, Value: v})
+		}
+		out = append(out, n.attrs(f.Children, name)...)
+	}
+	return out
+}
+
 // fields renders a decoded field tree as "name=value{children} ...", with
 // random values normalised.
 func (n *Normaliser) fields(fs []event.Field) string {
 	parts := make([]string, 0, len(fs))
 	for _, f := range fs {
-		v := f.Value
-		switch {
-		case indexFields[f.Name] && v != "" && v != "0":
-			v = "<if" + n.placeholder("ifindex", v) + ">"
-		case fdFields[f.Name]:
-			v = "<fd" + n.placeholder("fd", v) + ">"
-		default:
-			v = n.Text(v)
-		}
+		v := n.value(f)
 		s := f.Name
 		if v != "" {
 			s += "=" + v

@@ -4,13 +4,11 @@ import (
 	"context"
 	"os"
 	"slices"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/netexplore/netexplore/internal/dockerd"
 	"github.com/netexplore/netexplore/internal/testutil"
-	"github.com/netexplore/netexplore/trace/event"
 
 	"github.com/netexplore/netexplore/session"
 	"github.com/netexplore/netexplore/session/compare"
@@ -22,14 +20,11 @@ import (
 // `netexplore run --docker-version 20.10` that the test accepts.
 const allowlistFile = "testdata/docker-20.10.allow"
 
-// pair is one part of the real daemon's script and the netexplore steps
-// that re-enact it.
-type pair struct {
-	name     string
-	real     string                   // the script step
-	scenario string                   // the netexplore scenario
-	steps    func(*session.Step) bool // which of its steps
-}
+// saveDockerEnv names the variable that, when set to a path, makes
+// TestRealDocker2010 save the real daemon's session there, once it has
+// been compared: `make recordings-docker` records the built-in
+// recording of the real dockerd 20.10 that way.
+const saveDockerEnv = "NETEXPLORE_SAVE_DOCKER"
 
 // TestRealDocker2010 runs Debian's dockerd 20.10 through its script under
 // the probe, and `netexplore run --docker-version 20.10` of the scenarios
@@ -65,44 +60,18 @@ func TestRealDocker2010(t *testing.T) {
 		t.Errorf("the probe lost %d events of the real run", real.Lost)
 	}
 
-	inPhases := func(phases ...string) func(*session.Step) bool {
-		return func(st *session.Step) bool { return slices.Contains(phases, st.Info.Phase) }
-	}
-	from := func(first, last string) func(*session.Step) bool {
-		in := false
-		return func(st *session.Step) bool {
-			if st.Info.ID == first {
-				in = true
-			}
-			keep := in
-			if st.Info.ID == last {
-				in = false
-			}
-			return keep
-		}
-	}
-	pairs := []pair{
-		{"daemon start", dockerd.StepStart, steps.ScenarioJoin, inPhases(steps.PhaseDaemonStart, steps.PhaseCreateNetwork)},
-		{"docker run -p 8080:80", dockerd.StepPublishRun, steps.ScenarioJoin, from("CreateEndpoint (createVeth)", "runc: OCI sysctls")},
-		{"docker network create", dockerd.StepBridgeNetwork, steps.ScenarioUserBridge, inPhases(steps.PhaseNetworkCreate)},
-		{"docker run --network mynet", dockerd.StepBridgeRun, steps.ScenarioUserBridge,
-			func(st *session.Step) bool { return strings.HasPrefix(st.Info.ID, "container joins br-") }},
-		{"docker network create -d macvlan", dockerd.StepMacvlanNetwork, steps.ScenarioMacvlan,
-			func(st *session.Step) bool {
-				return st.Info.Phase == steps.PhaseNetworkCreate || st.Info.ID == "arrangeUserFilterRule"
-			}},
-		{"docker run --network macnet", dockerd.StepMacvlanRun, steps.ScenarioMacvlan, from("Join (createMacVlan)", "runc: OCI sysctls")},
-	}
 	var diffs []compare.Difference
-	for _, p := range pairs {
-		realMsgs := untilWorkload(compare.Extract(stepsNamed(t, real, func(st *session.Step) bool { return st.Info.ID == p.real }), nil, nil),
-			stepsNamed(t, real, func(st *session.Step) bool { return st.Info.ID == p.real }))
-		labMsgs := compare.Extract(stepsNamed(t, labs[p.scenario], p.steps), nil, nil)
+	for _, p := range compare.DockerPairs() {
+		realSteps := stepsNamed(t, real, func(sts []*session.Step) []*session.Step {
+			return slices.DeleteFunc(slices.Clone(sts), func(st *session.Step) bool { return st.Info.ID != p.Real })
+		})
+		realMsgs := compare.UntilWorkload(compare.Extract(realSteps, nil, nil), realSteps)
+		labMsgs := compare.Extract(stepsNamed(t, labs[p.Scenario], p.Select), nil, nil)
 		lines := compare.Diff(realMsgs, labMsgs)
-		d := compare.Differences(p.name, "real", "netexplore", lines)
-		t.Logf("%s: %d messages from the real daemon, %d from netexplore, %d differences", p.name, len(realMsgs), len(labMsgs), len(d))
+		d := compare.Differences(p.Name, "real", "netexplore", lines)
+		t.Logf("%s: %d messages from the real daemon, %d from netexplore, %d differences", p.Name, len(realMsgs), len(labMsgs), len(d))
 		if len(d) > 0 {
-			t.Logf("%s (- the real daemon only, + netexplore only):\n%s", p.name, compare.Report(lines, 2))
+			t.Logf("%s (- the real daemon only, + netexplore only):\n%s", p.Name, compare.Report(lines, 2))
 		}
 		diffs = append(diffs, d...)
 	}
@@ -113,39 +82,28 @@ func TestRealDocker2010(t *testing.T) {
 	for _, a := range unused {
 		t.Errorf("%s: [%s] no longer occurs: remove it", allowlistFile, a.Name)
 	}
+	if path := os.Getenv(saveDockerEnv); path != "" && !t.Failed() {
+		if err := session.WriteFile(path, real); err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("saved the real Docker run to %s", path)
+	}
 }
 
-// stepsNamed returns the steps of s that keep accepts, failing the test if
-// none does or one of them failed.
-func stepsNamed(t *testing.T, s *session.Session, keep func(*session.Step) bool) []*session.Step {
+// stepsNamed returns the steps of s that sel selects, failing the test if
+// none is or one of them failed.
+func stepsNamed(t *testing.T, s *session.Session, sel func([]*session.Step) []*session.Step) []*session.Step {
 	t.Helper()
-	var out []*session.Step
-	for _, st := range s.Steps {
-		if keep(st) {
-			if st.Status == session.Failed {
-				t.Errorf("%s: step %s failed: %s", s.Header.Scenario, st.Info.ID, st.Result.Error)
-			}
-			out = append(out, st)
+	out := sel(s.Steps)
+	for _, st := range out {
+		if st.Status == session.Failed {
+			t.Errorf("%s: step %s failed: %s", s.Header.Scenario, st.Info.ID, st.Result.Error)
 		}
 	}
 	if len(out) == 0 {
 		t.Fatalf("%s: no step selected", s.Header.Scenario)
 	}
 	return out
-}
-
-// untilWorkload cuts a real container's messages where the container's
-// command starts: what follows is its life and its removal (--rm), which
-// netexplore does not re-enact.
-func untilWorkload(msgs []compare.Message, sts []*session.Step) []compare.Message {
-	for _, st := range sts {
-		for _, r := range st.Records() {
-			if r.Event.Kind == event.KindExec && r.Event.Comm == "runc:[2:INIT]" {
-				return slices.DeleteFunc(msgs, func(m compare.Message) bool { return m.Seq > r.Event.Seq })
-			}
-		}
-	}
-	return msgs
 }
 
 // runLab runs `netexplore run --docker-version 20.10 --scenario sc` under
