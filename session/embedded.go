@@ -21,8 +21,16 @@ import (
 // as another Docker release performs them is recorded/SCENARIO@VERSION.nxs
 // (recorded/bridge@20.10.nxs, say).
 //
-//go:embed recorded/*.nxs
+// recorded/real/NAME.nxs are recordings of the real Docker daemon
+// (recorded/real/docker-20.10.nxs: Debian's dockerd 20.10 through the
+// script of package internal/dockerd; see `make recordings-docker`).
+//
+//go:embed recorded/*.nxs recorded/real/*.nxs
 var recorded embed.FS
+
+// RealDocker names the built-in recording of the real Docker daemon that
+// `replay --docker` opens and `compare --builtin` compares.
+const RealDocker = "docker-20.10"
 
 // EmbeddedName describes the built-in recording of Docker's default bridge
 // in messages.
@@ -38,11 +46,21 @@ type Recording struct {
 	DockerVersion string
 	// File is its path in the repository: session/recorded/join.nxs.
 	File string
+	// Real is set for a recording of the real Docker daemon, whose steps
+	// are its script's, not a scenario's (Scenario is then empty).
+	Real bool
 }
+
+// ID is the recording's name on the command line: its file's base name
+// without .nxs ("join", "join@20.10", "docker-20.10").
+func (r Recording) ID() string { return strings.TrimSuffix(path.Base(r.File), ".nxs") }
 
 // Name describes the recording in messages: "built-in recording of the
 // join scenario".
 func (r Recording) Name() string {
+	if r.Real {
+		return "built-in recording of the real " + strings.Replace(r.ID(), "-", "d ", 1)
+	}
 	if r.Scenario == steps.ScenarioBridge && r.DockerVersion == "" {
 		return EmbeddedName
 	}
@@ -91,6 +109,34 @@ func Recordings() []Recording {
 		return strings.Compare(a.DockerVersion, b.DockerVersion)
 	})
 	return out
+}
+
+// RealRecordings lists the built-in recordings of the real Docker daemon,
+// by name.
+func RealRecordings() []Recording {
+	entries, _ := recorded.ReadDir("recorded/real")
+	var out []Recording
+	for _, e := range entries {
+		if strings.HasSuffix(e.Name(), ".nxs") {
+			out = append(out, Recording{File: path.Join("session/recorded/real", e.Name()), Real: true})
+		}
+	}
+	return out
+}
+
+// Lookup returns the built-in recording named name (see [Recording.ID]):
+// a scenario's, a scenario's as another Docker release performs it, or
+// the real daemon's.
+func Lookup(name string) (Recording, error) {
+	all := append(Recordings(), RealRecordings()...)
+	var have []string
+	for _, r := range all {
+		if r.ID() == name {
+			return r, nil
+		}
+		have = append(have, r.ID())
+	}
+	return Recording{}, fmt.Errorf("no built-in recording named %q: there are %s", name, strings.Join(have, ", "))
 }
 
 // Builtin returns the built-in recording of scenario (empty: Docker's

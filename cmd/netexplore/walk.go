@@ -84,6 +84,7 @@ func runReplay(args []string, stdout, stderr io.Writer) error {
 	fs.SetOutput(stderr)
 	noColor := fs.Bool("no-color", false, "plain text, no colours (also set by NO_COLOR)")
 	scenario := fs.String("scenario", "", "replay the built-in recording of this scenario (`NAME`: "+builtinNames()+"; default bridge)")
+	docker := fs.Bool("docker", false, "replay the built-in recording of the real Docker daemon ("+session.RealDocker+"): what Debian's dockerd 20.10 did, step by step of its script")
 	save := fs.String("save", "", "where w saves the session (`FILE`; default netexplore-TIME.nxs in the current directory)")
 	applyLimit := addMemoryLimit(fs)
 	fs.Usage = func() {
@@ -92,12 +93,14 @@ func runReplay(args []string, stdout, stderr io.Writer) error {
 Opens a recorded session (from 'netexplore record' or 'w' in the
 walkthrough) in the walkthrough screen. Needs no root and no eBPF. Step
 forward and backward through the recorded steps and events. Without FILE
-it replays a built-in recording: Docker's default bridge, or the scenario
---scenario names.
+it replays a built-in recording: Docker's default bridge, the scenario
+--scenario names, or with --docker the real Docker daemon (Debian's
+dockerd 20.10) starting, creating networks and running containers.
 
 Examples:
   netexplore replay
   netexplore replay --scenario join
+  netexplore replay --docker
   netexplore replay docker0.nxs
 
 Flags:
@@ -110,7 +113,7 @@ Flags:
 		}
 		return errUsage
 	}
-	if fs.NArg() > 1 || (fs.NArg() == 1 && *scenario != "") {
+	if fs.NArg() > 1 || (fs.NArg() == 1 && *scenario != "") || (*docker && (fs.NArg() == 1 || *scenario != "")) {
 		fs.Usage()
 		return errUsage
 	}
@@ -125,6 +128,9 @@ Flags:
 		return replay(fs.Arg(0), opts)
 	}
 	rec, err := session.Builtin(*scenario)
+	if *docker {
+		rec, err = session.Lookup(session.RealDocker)
+	}
 	if err != nil {
 		return err
 	}
