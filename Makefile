@@ -8,7 +8,7 @@ VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo de
 FUZZTIME  ?= 5s
 BENCHTIME ?= 0.2s
 
-.PHONY: help deps build run test test-short fuzz fuzz-one bench generate check-generate lint golden docs clean recordings docker-versions-evidence
+.PHONY: help deps build run test test-short fuzz fuzz-one bench generate check-generate lint golden docs clean recordings recordings-docker docker-versions-evidence
 
 help: ## list the targets
 	@awk 'BEGIN{FS=":.*## "} /^[a-z-]+:.*## /{printf "  %-15s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
@@ -89,6 +89,16 @@ recordings: build ## re-record the built-in sessions, one per scenario, on this 
 			./$(BIN) record --scenario $$s --docker-version $$v -o session/recorded/$$s@$$v.nxs; \
 		done; \
 	done; chmod 0644 session/recorded/*.nxs
+
+# The scenarios that re-enact the real daemon's script (compare.DockerPairs).
+DOCKER_SCENARIOS ?= join user-bridge macvlan
+
+recordings-docker: build ## re-record the real dockerd 20.10 (Debian's docker.io) and its re-enactments, for replay --docker and compare --builtin (as root)
+	@set -e; for s in $(DOCKER_SCENARIOS); do \
+		./$(BIN) record --scenario $$s --docker-version 20.10 -o session/recorded/$$s@20.10.nxs; \
+	done; \
+	NETEXPLORE_SAVE_DOCKER=$$PWD/session/recorded/real/docker-20.10.nxs $(GO) test -count=1 -run 'TestRealDocker2010$$' ./session/compare; \
+	chmod 0644 session/recorded/*.nxs session/recorded/real/*.nxs
 
 docker-versions-evidence: build ## re-record docs/evidence, what docs/docker-versions.md is made from (as root)
 	@set -e; tmp=$$(mktemp -d); trap 'rm -rf $$tmp' EXIT; mkdir -p docs/evidence; \

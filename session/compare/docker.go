@@ -110,17 +110,7 @@ func RealDocker(nameA string, real *session.Session, nameB string, labs map[stri
 		}
 		res.Steps = append(res.Steps, d)
 	}
-	// One normaliser per scenario, as in separate runs: each pair's lab
-	// steps come from its own scenario's session.
-	na := NewNormaliser()
-	nb := map[string]*Normaliser{}
-	for i, p := range DockerPairs() {
-		d := &res.Steps[i]
-		if nb[p.Scenario] == nil {
-			nb[p.Scenario] = NewNormaliser()
-		}
-		d.Lines = Align(UntilWorkload(Extract(d.A, nil, na), d.A), Extract(d.B, nil, nb[p.Scenario]))
-	}
+	res.alignMessages()
 	return res
 }
 

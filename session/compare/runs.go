@@ -160,9 +160,8 @@ func (r Result) Differs() bool {
 
 // Sessions compares two sessions: their steps are aligned by ID (a
 // longest common subsequence, so steps only one run plans stay in their
-// place), then each pair's messages with [Align]. Each run has one
-// normaliser across its steps, so a placeholder means the same thing in
-// every step.
+// place), then each pair's messages with [Align]. A container's messages
+// end where its command starts ([UntilWorkload]).
 func Sessions(nameA string, a *session.Session, nameB string, b *session.Session) Result {
 	res := Result{A: nameA, B: nameB}
 	for _, p := range alignSteps(a.Steps, b.Steps) {
@@ -175,22 +174,18 @@ func Sessions(nameA string, a *session.Session, nameB string, b *session.Session
 		}
 		res.Steps = append(res.Steps, d)
 	}
-	res.alignMessages(nil, nil)
+	res.alignMessages()
 	return res
 }
 
-// alignMessages fills in every step's lines, extracting each run's
-// messages with one normaliser per run. cutA, when set, trims A's
-// messages of a step.
-func (r *Result) alignMessages(cutA func([]Message, []*session.Step) []Message, keep Keep) {
-	na, nb := NewNormaliser(), NewNormaliser()
+// alignMessages fills in every step's lines. Each step's messages are
+// normalised afresh, per run: placeholders count from 1 in every step, so
+// a step only one run has, or one that makes an extra interface, does not
+// shift the numbers of the steps after it.
+func (r *Result) alignMessages() {
 	for i := range r.Steps {
 		d := &r.Steps[i]
-		ma, mb := Extract(d.A, keep, na), Extract(d.B, keep, nb)
-		if cutA != nil {
-			ma = cutA(ma, d.A)
-		}
-		d.Lines = Align(ma, mb)
+		d.Lines = Align(UntilWorkload(Extract(d.A, nil, nil), d.A), UntilWorkload(Extract(d.B, nil, nil), d.B))
 	}
 }
 

@@ -83,7 +83,7 @@ func stepSummary(r compare.Result, d compare.StepDiff) string {
 		what string
 	}{{compare.OnlyA, "only in " + r.A}, {compare.OnlyB, "only in " + r.B}, {compare.Changed, "changed"}, {compare.Same, "the same"}} {
 		if n := d.Count(p.op); n > 0 {
-			parts = append(parts, fmt.Sprintf("%d %s", n, p.what))
+			parts = append(parts, strings.Replace(plural(n, "message"), "message", "", 1)+p.what)
 		}
 	}
 	if len(parts) == 0 {
@@ -115,8 +115,8 @@ func WriteCompareText(w io.Writer, r compare.Result, o CompareOptions) error {
 	bw := bufio.NewWriter(w)
 	differ, ops := totals(r)
 	fmt.Fprintf(bw, "%s\n%s\n", sanitize.Line(runLabel("A", r.A, o.A)), sanitize.Line(runLabel("B", r.B, o.B)))
-	fmt.Fprintf(bw, "%d of %d steps differ: %d messages only in %s, %d only in %s, %d changed, %d the same\n",
-		differ, len(r.Steps), ops[compare.OnlyA], sanitize.Line(r.A), ops[compare.OnlyB], sanitize.Line(r.B), ops[compare.Changed], ops[compare.Same])
+	fmt.Fprintf(bw, "%d of %s differ: %s only in %s, %d only in %s, %d changed, %d the same\n",
+		differ, plural(len(r.Steps), "step"), plural(ops[compare.OnlyA], "message"), sanitize.Line(r.A), ops[compare.OnlyB], sanitize.Line(r.B), ops[compare.Changed], ops[compare.Same])
 	fmt.Fprintln(bw, "(- only in A, + only in B, ~ changed: attribute: A -> B)")
 	known := map[string]bool{}
 	for i, d := range r.Steps {
@@ -191,8 +191,8 @@ func WriteCompareMarkdown(w io.Writer, r compare.Result, o CompareOptions) error
 	differ, ops := totals(r)
 	m.printf("# Comparison: %s and %s\n\n", escapeText(r.A), escapeText(r.B))
 	m.printf("- %s\n- %s\n\n", escapeText(runLabel("A", r.A, o.A)), escapeText(runLabel("B", r.B, o.B)))
-	m.printf("%d of %d steps differ: %d messages only in A, %d only in B, %d changed, %d the same.\n\n",
-		differ, len(r.Steps), ops[compare.OnlyA], ops[compare.OnlyB], ops[compare.Changed], ops[compare.Same])
+	m.printf("%d of %s differ: %s only in A, %d only in B, %d changed, %d the same.\n\n",
+		differ, plural(len(r.Steps), "step"), plural(ops[compare.OnlyA], "message"), ops[compare.OnlyB], ops[compare.Changed], ops[compare.Same])
 	m.printf("| | Step | A | B | Messages |\n|---|---|---|---|---|\n")
 	for _, d := range r.Steps {
 		mark := "="
