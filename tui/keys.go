@@ -119,7 +119,7 @@ func (k keyMap) FullHelp() [][]key.Binding {
 		walk,
 		append([]key.Binding{k.Focus, k.FocusBack, k.Pane}, k.Nav.ShortHelp()...),
 		append(append(k.Source.own(), k.Detail.own()...), k.Calls.own()...),
-		{k.Save, k.Help, k.Quit},
+		{k.Save, compareKey, k.Help, k.Quit},
 	}
 }
 

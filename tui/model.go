@@ -58,6 +58,9 @@ type Options struct {
 	// Scenarios are what s offers in live mode (steps.Scenarios()), in
 	// order; the walkthrough restarts with the one chosen.
 	Scenarios []steps.Scenario
+	// Compare are the runs c offers to show beside this one (the split
+	// view), in order; none disables c.
+	Compare []CompareSource
 	// Notice is shown in a box over the panes when the walkthrough opens,
 	// until the first key: why a replay was opened instead of the live
 	// walkthrough, say.
@@ -104,6 +107,7 @@ type Model struct {
 	help     help.Model
 	showHelp bool
 	picker   scenarioPicker
+	cmp      compareState
 
 	refreshEvery time.Duration // how often a running step is read
 	decodeQueued bool          // a decodeMsg is on its way

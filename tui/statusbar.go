@@ -88,6 +88,12 @@ func (m *Model) bottomLine() string {
 	if m.picker.open {
 		return fitStyled(state+" "+m.help.ShortHelpView(m.com.keys.pickerHelp()), m.width)
 	}
+	if m.cmp.picking {
+		return fitStyled(state+" "+m.help.ShortHelpView(m.comparePickerHelp()), m.width)
+	}
+	if m.cmp.view != nil {
+		return fitStyled(state+" "+m.help.ShortHelpView(m.compareHelp()), m.width)
+	}
 	return fitStyled(state+" "+m.help.ShortHelpView(m.com.keys.ShortHelp()), m.width)
 }
 

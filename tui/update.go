@@ -73,6 +73,8 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m.stepDone(msg)
 	case restartedMsg:
 		return m.restarted(msg)
+	case compareLoadedMsg:
+		return m.compareLoaded(msg)
 	case savedMsg:
 		if msg.err != nil {
 			m.flash(saveError(msg.path, msg.err), true)
@@ -154,6 +156,16 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 	if m.picker.open {
 		return m.pickerKey(msg)
 	}
+	if m.cmp.picking {
+		return m.comparePickerKey(msg)
+	}
+	if m.cmp.view != nil {
+		if m.showHelp {
+			m.showHelp = false
+			return m, nil
+		}
+		return m.compareViewKey(msg)
+	}
 	if m.showHelp {
 		m.showHelp = false
 		if key.Matches(msg, k.Help, k.Calls.ClearFilter) {
@@ -174,6 +186,8 @@ func (m Model) handleKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		cmd = m.restart()
 	case key.Matches(msg, k.Scenario):
 		m.openPicker()
+	case key.Matches(msg, compareKey):
+		m.openCompare()
 	case key.Matches(msg, k.PrevStep):
 		m.selectStep(m.cur() - 1)
 	case key.Matches(msg, k.NextStep):

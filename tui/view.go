@@ -34,11 +34,16 @@ func (m *Model) render() string {
 			h++ // the help page takes the hint's line
 		}
 		body = m.helpView(m.width, h)
+	case m.cmp.view != nil:
+		body = m.compareBody()
 	default:
 		body = m.panesView()
 	}
 	if m.picker.open && m.lay.mode != modeTooSmall && !m.showHelp {
 		body = m.pickerOverlay(body)
+	}
+	if m.cmp.picking && m.lay.mode != modeTooSmall && !m.showHelp {
+		body = m.comparePickerOverlay(body)
 	}
 	if m.notice != "" && m.lay.mode != modeTooSmall {
 		body = m.noticeOverlay(body)
