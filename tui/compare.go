@@ -140,6 +140,12 @@ func (m Model) compareLoaded(msg compareLoadedMsg) (tea.Model, tea.Cmd) {
 		read(m.sess)
 	}
 	m.message = ""
+	for _, d := range v.res.Steps {
+		if compare.Status(d.A) == "pending" {
+			m.flash("steps of A that have not run yet have no messages to compare: c, then a runs them all", false)
+			break
+		}
+	}
 	v.setStep(0)
 	if !v.res.Steps[0].Differs() {
 		v.nextDiff()

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"flag"
 	"strings"
 	"testing"
 )
@@ -115,4 +116,43 @@ func TestCompareBadInput(t *testing.T) {
 	if code, _, errs := runCmd("compare", "--help"); code != 0 || !strings.Contains(errs, "Examples:") || !strings.Contains(errs, "docker-20.10") {
 		t.Errorf("compare --help: status %d, usage:\n%s", code, errs)
 	}
+}
+
+// TestCompareSources checks what the split view offers: every built-in
+// recording, and when live the option variants of the walkthrough's own
+// command line that its Docker version accepts, which parse as live runs.
+func TestCompareSources(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{nil, "--device-api ioctl, --firewall-backend nftables, --docker-version 20.10"},
+		{[]string{"--docker-version", "20.10"}, "--device-api ioctl, --docker-version 29"}, // 20.10 had no nftables backend
+	} {
+		var p planFlags
+		fs := flagSet(&p)
+		if err := fs.Parse(c.args); err != nil {
+			t.Fatal(err)
+		}
+		p.applyDefaults(fs)
+		replay := compareSources(nil, p.cfg, false)
+		live := compareSources(c.args, p.cfg, true)
+		if len(replay) != len(recordingIDs()) {
+			t.Errorf("replay offers %d runs, want the %d built-in recordings", len(replay), len(recordingIDs()))
+		}
+		var names []string
+		for _, s := range live[len(replay):] {
+			names = append(names, s.Name)
+		}
+		if got := strings.Join(names, ", "); got != c.want {
+			t.Errorf("%q: live variants = %s, want %s", c.args, got, c.want)
+		}
+	}
+}
+
+// flagSet returns a flag set with p's flags.
+func flagSet(p *planFlags) *flag.FlagSet {
+	fs := flag.NewFlagSet("test", flag.ContinueOnError)
+	p.add(fs)
+	return fs
 }

@@ -57,6 +57,7 @@ Walkthrough flags (Docker's configuration, shared with run and record):
 	if err := p.cfg.Validate(); err != nil {
 		return err
 	}
+	opts.Compare = compareSources(args, p.cfg, false)
 	drv, err := newLiveDriver(p)
 	if err != nil {
 		if !errors.Is(err, probe.ErrNeedsRoot) {
@@ -72,6 +73,7 @@ Walkthrough flags (Docker's configuration, shared with run and record):
 		return replayBuiltin(rec, opts)
 	}
 	defer drv.Close()
+	opts.Compare = compareSources(args, p.cfg, true)
 	opts.Session = drv.live.Session()
 	opts.Driver = drv
 	opts.Title = drv.Title()
@@ -123,7 +125,7 @@ Flags:
 	if err := requireTerminal(); err != nil {
 		return err
 	}
-	opts := tui.Options{NoColor: *noColor || os.Getenv("NO_COLOR") != "", SavePath: *save}
+	opts := tui.Options{NoColor: *noColor || os.Getenv("NO_COLOR") != "", SavePath: *save, Compare: compareSources(nil, steps.Config{}, false)}
 	if fs.NArg() == 1 {
 		return replay(fs.Arg(0), opts)
 	}
