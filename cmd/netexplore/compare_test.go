@@ -156,3 +156,16 @@ func flagSet(p *planFlags) *flag.FlagSet {
 	p.add(fs)
 	return fs
 }
+
+// FuzzRunSpec feeds compare's run parser arbitrary specs: each is parsed
+// or refused with an error, never a panic.
+func FuzzRunSpec(f *testing.F) {
+	for _, s := range []string{"join", "docker-20.10", "run", "run --device-api ioctl", "run --scenario", "run --mtu x", "--ipv6", "run\t-h", ""} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, spec string) {
+		if r, err := parseRunSpec(spec); err == nil && r.describe == "" {
+			t.Errorf("%q: parsed with no description", spec)
+		}
+	})
+}
