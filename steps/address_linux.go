@@ -34,7 +34,7 @@ func (p planner) setupBridgeIPv4Step() Step {
 			"RTM_GETADDR with NLM_F_DUMP for AF_INET and then AF_INET6, even though only the IPv4 list is used here; Docker 29 dumps " +
 			"IPv4 only. A different address would be removed (RTM_DELADDR), then RTM_NEWADDR adds the wanted one: ifaddrmsg{AF_INET, " +
 			"prefixlen, ifindex}, IFA_LOCAL, IFA_ADDRESS and IFA_BROADCAST, exactly as in later releases. When the ioctl fallback created " +
-			"the bridge, nobody knows its index yet: the netlink library "+p.fallbackVerb("looks", "would look")+" it up (RTM_GETLINK) right after the first dump, before " +
+			"the bridge, nobody knows its index yet: the netlink library " + p.fallbackVerb("looks", "would look") + " it up (RTM_GETLINK) right after the first dump, before " +
 			"filtering the dump's answers by index.\n\n" +
 			"inet_rtm_newaddr -> __inet_insert_ifa stores the address, and fib_add_ifaddr adds the subnet route \"" + p.mustAddr4().Masked().String() +
 			" dev " + p.cfg.BridgeName + " proto kernel scope link\" by itself: watch it appear in the state diff."

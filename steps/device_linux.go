@@ -161,7 +161,7 @@ func (p planner) setupDevice2010Step(s Step) Step {
 		"ioctl interface of the bridge module, the path the seed note traces down to syscall.Syscall(SYS_IOCTL): a datagram socket " +
 		"(getIfSocket tries AF_INET, AF_PACKET, AF_INET6) as the ioctl target and ioctl(fd, SIOCBRADDBR=0x89a0, \"" + p.cfg.BridgeName +
 		"\") with a bare NUL-terminated name, not a struct ifreq (sock_ioctl -> br_ioctl_call -> br_ioctl_stub -> br_add_bridge). " +
-		"Then ioctlSetMacAddress "+p.fallbackVerb("opens", "would open")+" a second socket (the first is still open, its close deferred) for SIOCSIFHWADDR=0x8924 with a " +
+		"Then ioctlSetMacAddress " + p.fallbackVerb("opens", "would open") + " a second socket (the first is still open, its close deferred) for SIOCSIFHWADDR=0x8924 with a " +
 		"struct ifreq {ifr_name, ifr_hwaddr {sa_family ARPHRD_ETHER=1, sa_data = the MAC}} (dev_ifsioc -> dev_set_mac_address_user). " +
 		"Nothing looks the new bridge up afterwards: its index is learnt lazily, by the RTM_GETLINK that setupBridgeIPv4's first " +
 		"address dump triggers. A kernel with netlink never goes this way, so --device-api ioctl makes the lab skip the RTM_NEWLINK " +
