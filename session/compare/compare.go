@@ -51,9 +51,10 @@ type Message struct {
 	Seq  uint64
 	Comm string
 	// Key is what two messages must share to count as one message whose
-	// attributes changed, rather than two different ones: the kind and the
-	// message type (RTM_NEWLINK, SIOCBRADDBR), the /proc/sys file, or the
-	// helper program and its number of arguments.
+	// attributes changed, rather than two different ones: the kind, the
+	// message type (RTM_NEWLINK, SIOCBRADDBR) and the interface it names;
+	// the /proc/sys file; or the helper program with, for a firewall
+	// command, its table, operation and chain.
 	Key string
 	// Attrs are the message's attributes, normalised like Text, each
 	// named by its path in the decoded tree ("ifinfomsg.ifi_flags",
@@ -230,12 +231,13 @@ func messageTexts(r *analyze.Record, n *Normaliser) []content {
 			body = dropZeroTail(body)
 			text := strings.TrimSpace(m.Name + " " + m.FlagNames + " " + n.fields(body))
 			attrs := append([]Attr{{Name: "flags", Value: m.FlagNames}}, n.attrs(body, "")...)
-			out = append(out, content{text: text, key: m.Name, attrs: attrs})
+			out = append(out, content{text: text, key: m.Name + objectOf(attrs), attrs: attrs})
 		}
 		return out
 	case event.KindIoctl:
 		name, _, _ := strings.Cut(r.Decoded.Summary, " ")
-		return []content{{text: strings.TrimSpace(name + " " + n.fields(r.Decoded.Fields)), key: name, attrs: n.attrs(r.Decoded.Fields, "")}}
+		attrs := n.attrs(r.Decoded.Fields, "")
+		return []content{{text: strings.TrimSpace(name + " " + n.fields(r.Decoded.Fields)), key: name + objectOf(attrs), attrs: attrs}}
 	case event.KindWrite:
 		path, value, _ := strings.Cut(string(e.Data), "\x00")
 		path = n.Text(path)
@@ -254,9 +256,40 @@ func messageTexts(r *analyze.Record, n *Normaliser) []content {
 				attrs[i-1] = Attr{Name: fmt.Sprintf("argv[%d]", i), Value: args[i]}
 			}
 		}
-		return []content{{text: "exec " + strings.Join(args, " "), key: fmt.Sprintf("%s/%d", args[0], len(args)), attrs: attrs}}
+		return []content{{text: "exec " + strings.Join(args, " "), key: "exec " + strings.Join(ruleKey(args), " "), attrs: attrs}}
 	}
 	return nil
+}
+
+// objectAttrs name the object a request or ioctl is about.
+var objectAttrs = map[string]bool{"IFLA_IFNAME": true, "ifr_name": true, "bridge_name": true}
+
+// objectOf returns " NAME" for the interface name among a message's
+// top-level attributes, empty if it has none.
+func objectOf(attrs []Attr) string {
+	for _, a := range attrs {
+		if objectAttrs[a.Name] {
+			return " " + a.Value
+		}
+	}
+	return ""
+}
+
+// ruleOps are the iptables options that name an operation on a chain.
+var ruleOps = map[string]bool{"-A": true, "-I": true, "-D": true, "-C": true, "-N": true, "-X": true, "-F": true, "-L": true, "-P": true, "-R": true, "-Z": true}
+
+// ruleKey picks the key arguments of a helper's command line: the program,
+// and for iptables-style commands the table and the operation with its
+// chain, so a rule that changes pairs with the rule it replaces.
+func ruleKey(args []string) []string {
+	key := []string{args[0]}
+	for i := 1; i < len(args); i++ {
+		if (args[i] == "-t" || ruleOps[args[i]]) && i+1 < len(args) {
+			key = append(key, args[i], args[i+1])
+			i++
+		}
+	}
+	return key
 }
 
 // dropZeroTail removes a trailing "bad attribute" field that is nothing but

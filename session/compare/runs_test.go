@@ -105,7 +105,7 @@ func TestSessionsVersions(t *testing.T) {
 	if i < 0 {
 		t.Fatalf("setupDevice: no changed RTM_NEWLINK:\n%s", Report(dev.Lines, -1))
 	}
-	if l := dev.Lines[i]; l.A.Key != "netlink RTM_NEWLINK" || !slices.Contains(l.Changes, Change{"IFLA_ADDRESS", "<mac1>", "02:42:<mac1>"}) {
+	if l := dev.Lines[i]; l.A.Key != `netlink RTM_NEWLINK "docker0"` || !slices.Contains(l.Changes, Change{"IFLA_ADDRESS", "<mac1>", "02:42:<mac1>"}) {
 		t.Errorf("setupDevice's changed line: %s, %v", l.A.Key, l.Changes)
 	}
 	if !res.Differs() {
@@ -147,5 +147,18 @@ func TestRealDockerBuiltin(t *testing.T) {
 	}
 	if len(known) == 0 {
 		t.Error("no known difference: the macvlan network's is expected")
+	}
+}
+
+func TestRuleKey(t *testing.T) {
+	for _, c := range []struct{ args, want string }{
+		{"iptables --wait -t nat -I POSTROUTING -s 172.17.0.0/16 ! -o docker0 -j MASQUERADE", "iptables -t nat -I POSTROUTING"},
+		{"iptables --wait -A DOCKER-USER -j RETURN", "iptables -A DOCKER-USER"},
+		{"set-ipv6 <netns1> all false", "set-ipv6"},
+		{"iptables -t", "iptables"},
+	} {
+		if got := strings.Join(ruleKey(strings.Fields(c.args)), " "); got != c.want {
+			t.Errorf("ruleKey(%s) = %q, want %q", c.args, got, c.want)
+		}
 	}
 }
