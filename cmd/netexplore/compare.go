@@ -39,7 +39,7 @@ differ (~, each attribute as "name: A -> B").
 
 A and B are each one of:
   FILE            a session file (netexplore record -o FILE, or w in the UI)
-  NAME            a built-in recording: `+strings.Join(recordingIDs(), ", ")+`
+  NAME            a built-in recording: `+strings.Join(wrap(strings.Join(recordingIDs(), ", "), 36), "\n                  ")+`
   'run [FLAGS]'   a live run of the walkthrough with run's flags, in a
                   throwaway network namespace (needs root), e.g.
                   'run --device-api ioctl' or 'run --scenario join'
@@ -60,7 +60,8 @@ The exit status is 0 when the comparison succeeds, whatever it finds; with
 Examples:
   netexplore compare join join@20.10
   netexplore compare --format markdown bridge docker0.nxs > diff.md
-  sudo netexplore compare 'run --device-api ioctl' 'run --device-api netlink'
+  sudo netexplore compare 'run --docker-version 20.10 --device-api ioctl' \
+                          'run --docker-version 20.10 --device-api netlink'
   sudo netexplore compare 'run --firewall-backend iptables' 'run --firewall-backend nftables'
   netexplore compare --builtin --format json
   netexplore compare --exit-code before.nxs after.nxs && echo same
