@@ -141,6 +141,12 @@ func relativeRelocation(f *elf.File, addr uint64) uint64 {
 
 // lookup returns the function and source position of the instruction at
 // vaddr (for a return address, pass the address of the call: one less).
+//
+// Code the compiler inlined has the position of the inlined function's
+// line, in that function's file, while the name is the caller's; without
+// the inlining tree (which debug/gosym does not read) the line of the call
+// is unknown, so such an address gets the caller's own file and the line
+// it starts at, not a line of another function under its name.
 func (g *goTable) lookup(vaddr uint64) (fn, file string, line int, ok bool) {
 	defer func() {
 		if recover() != nil {
@@ -150,6 +156,9 @@ func (g *goTable) lookup(vaddr uint64) (fn, file string, line int, ok bool) {
 	file, line, f := g.tab.PCToLine(vaddr)
 	if f == nil {
 		return "", "", 0, false
+	}
+	if entryFile, entryLine, _ := g.tab.PCToLine(f.Entry); entryFile != "" && entryFile != file {
+		file, line = entryFile, entryLine
 	}
 	return f.Name, file, line, true
 }
