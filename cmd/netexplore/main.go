@@ -50,6 +50,7 @@ func commands() []command {
 		{"record", "run the walkthrough non-interactively and save it as a session file", runRecord},
 		{"export", "export a session (or the built-in one) as markdown, jsonl, pcapng or text", runExport},
 		{"trace", "trace any command's ioctl/netlink/sysctl/exec traffic", runTrace},
+		{"docker", "record the real dockerd in throwaway namespaces, steps derived from its stacks", runDocker},
 		{"version", "print netexplore's version", runVersion},
 	}
 }
