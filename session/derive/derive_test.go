@@ -161,7 +161,7 @@ func TestAttribute(t *testing.T) {
 			lib + "drivers/bridge.setupIPChains"},
 		{frames(lib+"iptables.detectIptables", lib+"iptables.initCheck"), lib + "iptables.detectIptables"},
 		{frames(lib+"drivers/bridge.IsV6Listenable.func1", lib+"drivers/bridge.IsV6Listenable"), lib + "drivers/bridge.IsV6Listenable"},
-		{frames(lib+"portallocator.glob..func1"), lib + "portallocator.glob..func1"},
+		{frames(lib + "portallocator.glob..func1"), lib + "portallocator.glob..func1"},
 		{frames("github.com/docker/docker/libnetwork/drivers/bridge.setupDevice"), "github.com/docker/docker/libnetwork/drivers/bridge.setupDevice"},
 		{frames("github.com/docker/libnetworkx.F", "main.main"), ""},
 	} {
