@@ -55,7 +55,8 @@ func (f Frame) String() string {
 // after), forks (a child starts with its parent's mappings) and exits. So a
 // process that is long gone when its events are printed still resolves;
 // /proc is read only for a process that was already running when tracing
-// began ([Symbolizer.Seed]).
+// began ([Symbolizer.Seed], or the first stack of a process no event
+// described).
 //
 // Frames inside netexplore's own binary resolve through the Go runtime to
 // file:line; other Go binaries (even stripped ones, such as Debian's
@@ -247,10 +248,17 @@ func (s *Symbolizer) Resolve(pid uint32, stack []uint64) []Frame {
 	s.mu.Lock()
 	p := s.procs[pid]
 	if p == nil {
-		// Nothing known (yet) about the process: its stacks are still
-		// cached, until it exits.
-		p = &procMaps{}
-		s.procs[pid] = p
+		// No event reported the process's mappings: it was running
+		// before it was followed (trace -p, --netns, the lab). They are
+		// read from /proc while it lives; else nothing is known, and
+		// its stacks are still cached, until it exits.
+		s.mu.Unlock()
+		_ = s.Seed(pid)
+		s.mu.Lock()
+		if p = s.procs[pid]; p == nil {
+			p = &procMaps{}
+			s.procs[pid] = p
+		}
 	}
 	r, ok := p.stacks[h]
 	s.mu.Unlock()
