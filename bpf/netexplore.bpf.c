@@ -45,6 +45,10 @@ const volatile __u32 data_limit = DATA_MAX;
  * userspace before load). Waking it for every event would cost a context
  * switch per syscall; the reader also polls on a short timer. */
 const volatile __u32 wakeup_bytes = 256 << 10;
+/* The network namespace (its inode) whose processes are traced while they
+ * act in it, whatever their tgid: trace --netns (set by userspace before
+ * load). 0 traces the followed processes, everywhere. */
+const volatile __u32 netns_filter = 0;
 
 #define MAX_IOV 16
 #define MAX_ARGS 32
@@ -167,7 +171,24 @@ static __always_inline __u32 current_tgid(void)
 static __always_inline struct task *traced_task(void)
 {
 	__u32 tgid = current_tgid();
-	return bpf_map_lookup_elem(&traced, &tgid);
+	if (!netns_filter)
+		return bpf_map_lookup_elem(&traced, &tgid);
+	/* trace --netns: a call counts when the caller is in the namespace;
+	 * a process seen there is followed from then on (it gets the task
+	 * entry that per-process state needs), its calls elsewhere are not
+	 * recorded. */
+	struct task_struct *task = bpf_get_current_task_btf();
+	if (task->nsproxy->net_ns->ns.inum != netns_filter)
+		return 0;
+	struct task *t = bpf_map_lookup_elem(&traced, &tgid);
+	if (t)
+		return t;
+	struct task fresh = {};
+	bpf_map_update_elem(&traced, &tgid, &fresh, BPF_NOEXIST);
+	t = bpf_map_lookup_elem(&traced, &tgid);
+	if (!t)
+		count(STAT_TASKS_FULL);
+	return t;
 }
 
 static __always_inline bool is_traced(void)
@@ -523,10 +544,12 @@ int handle_exit(__u64 *ctx)
 	bool group_dead = ctx[1];
 	if (!group_dead)
 		return 0;
-	struct task *t = traced_task();
+	/* Not traced_task(): a process followed for --netns is forgotten
+	 * wherever it exits (an exiting task may have no namespaces left). */
+	__u32 tgid = current_tgid();
+	struct task *t = bpf_map_lookup_elem(&traced, &tgid);
 	if (!t)
 		return 0;
-	__u32 tgid = current_tgid();
 	struct scratch *s = begin_event(EV_EXIT, SC_NONE);
 	if (s) {
 		struct task_struct *task = bpf_get_current_task_btf();

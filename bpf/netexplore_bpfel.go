@@ -90,6 +90,7 @@ const (
 	NetexploreProgOnSysExit    = "on_sys_exit"
 	NetexploreVarCaptureStacks = "capture_stacks"
 	NetexploreVarDataLimit     = "data_limit"
+	NetexploreVarNetnsFilter   = "netns_filter"
 	NetexploreVarUnusedEvent   = "unused_event"
 	NetexploreVarWakeupBytes   = "wakeup_bytes"
 )
@@ -161,6 +162,7 @@ type NetexploreMapSpecs struct {
 type NetexploreVariableSpecs struct {
 	CaptureStacks *ebpf.VariableSpec `ebpf:"capture_stacks"`
 	DataLimit     *ebpf.VariableSpec `ebpf:"data_limit"`
+	NetnsFilter   *ebpf.VariableSpec `ebpf:"netns_filter"`
 	UnusedEvent   *ebpf.VariableSpec `ebpf:"unused_event"`
 	WakeupBytes   *ebpf.VariableSpec `ebpf:"wakeup_bytes"`
 }
@@ -210,6 +212,7 @@ func (m *NetexploreMaps) Close() error {
 type NetexploreVariables struct {
 	CaptureStacks *ebpf.Variable `ebpf:"capture_stacks"`
 	DataLimit     *ebpf.Variable `ebpf:"data_limit"`
+	NetnsFilter   *ebpf.Variable `ebpf:"netns_filter"`
 	UnusedEvent   *ebpf.Variable `ebpf:"unused_event"`
 	WakeupBytes   *ebpf.Variable `ebpf:"wakeup_bytes"`
 }

@@ -32,6 +32,14 @@ type Source struct {
 	EndLine   int `json:"end_line"`
 	// Text is the lines StartLine..EndLine, each ending in a newline.
 	Text string `json:"text"`
+	// Func is the function's full symbol when the code is not netexplore's
+	// own: a step derived from the real dockerd names the libnetwork
+	// function its calls came from, e.g.
+	// "github.com/docker/libnetwork/drivers/bridge.setupDevice".
+	Func string `json:"func,omitempty"`
+	// Missing says why Text is empty: where the code would come from and
+	// that it is not at hand.
+	Missing string `json:"missing,omitempty"`
 }
 
 // SourceOf returns the source of the function that does s's work, with its

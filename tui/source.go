@@ -385,6 +385,21 @@ func (p *sourcePane) buildCode(d *stepData, origin *analyze.Frame, w int) {
 		return
 	}
 	src := s.Source
+	if src.Text == "" && src.Func != "" {
+		// Code that is not netexplore's: its function, where it lives, and
+		// why its text is missing.
+		p.code = append(p.code, st.Muted.render(rule("── "+src.Func+" ", w)))
+		if src.File != "" {
+			add(paint{}, "in "+src.File)
+		}
+		if src.Missing != "" {
+			add(st.Muted, src.Missing)
+		}
+		if origin != nil && origin.File != "" {
+			add(paint{}, fmt.Sprintf("the selected call came from %s:%d", origin.File, origin.Line))
+		}
+		return
+	}
 	if src.Text == "" {
 		add(st.Muted, "(source not recorded)")
 		return

@@ -51,6 +51,7 @@ func commands() []command {
 		{"export", "export a session (or the built-in one) as markdown, jsonl, pcapng or text", runExport},
 		{"trace", "trace any command's ioctl/netlink/sysctl/exec traffic", runTrace},
 		{"compare", "compare two runs (sessions, built-in recordings or live runs) step by step", runCompare},
+		{"docker", "record the real dockerd in throwaway namespaces, steps derived from its stacks", runDocker},
 		{"version", "print netexplore's version", runVersion},
 	}
 }

@@ -39,8 +39,10 @@ func runTrace(args []string, stdout, stderr io.Writer) error {
 	maxTasks := fs.Int("max-tasks", probe.DefaultMaxTasks, "processes the probe can follow at once; children beyond are counted as lost")
 	maxFds := fs.Int("max-fds", probe.DefaultMaxFds, "open /proc/sys files the probe can track at once; reads and writes beyond are counted as lost")
 	detach := fs.Bool("detach-on-exit", false, "if netexplore dies, let COMMAND run on untraced (by default it is killed with netexplore)")
+	attach := addAttachFlags(fs)
 	fs.Usage = func() {
 		fmt.Fprint(stderr, `Usage: sudo netexplore trace [flags] -- COMMAND [ARGS...]
+       sudo netexplore trace [flags] -p PID [-p PID...] | --netns PATH|PID
 
 Runs COMMAND and prints every ioctl, netlink message (requests and replies,
 decoded), /proc/sys read and write, socket option and exec that COMMAND and
@@ -57,6 +59,8 @@ Examples:
   sudo netexplore trace -- ip link add br0 type bridge
   sudo netexplore trace --format json -- sh -c 'ip link add br0 type bridge && ip link set br0 up'
   sudo unshare -n netexplore trace -- iptables -t nat -A POSTROUTING -s 172.17.0.0/16 -j MASQUERADE
+  sudo netexplore trace -p $(pidof dockerd)     # attach; Ctrl-C detaches, dockerd runs on
+  sudo netexplore trace --netns /run/netns/lab  # every process acting in that namespace
 
 Flags:
 `)
@@ -69,7 +73,10 @@ Flags:
 		return errUsage
 	}
 	argv := fs.Args()
-	if len(argv) == 0 {
+	if err := attach.prepare(argv); err != nil {
+		return err
+	}
+	if len(argv) == 0 && !attach.active() {
 		fs.Usage()
 		return errUsage
 	}
@@ -118,7 +125,7 @@ Flags:
 	begin := time.Now()
 	tracer, err := probe.Open(probe.Options{
 		Stacks: !*noStacks, DataLimit: *dataLimit, RingSize: mem.ring,
-		MaxTasks: *maxTasks, MaxFds: *maxFds, Stats: stats,
+		MaxTasks: *maxTasks, MaxFds: *maxFds, Stats: stats, NetNS: attach.ino,
 	})
 	if err != nil {
 		return err
@@ -134,6 +141,9 @@ Flags:
 	sigs := make(chan os.Signal, 4)
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM, syscall.SIGPIPE)
 	defer signal.Stop(sigs)
+	if attach.active() {
+		return attach.run(tracer, sigs, out, mem.backlog, *format == "json", analyze.TextOptions{Brief: *brief, Verbose: *verbose}, stderr)
+	}
 
 	var startOpts []probe.StartOption
 	if *detach {

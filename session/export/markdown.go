@@ -344,6 +344,9 @@ func (m *mdWriter) source(st *session.Step, recs []analyze.Record, procs helpers
 		return fmt.Sprintf("%s (%s)", strings.Join(parts, ", "), plural(u.events, "event"))
 	}
 
+	if src.Text == "" && src.Func != "" {
+		m.printf("**Source:** %s in %s — %s\n\n", code(src.Func), code(src.File), escapeText(src.Missing))
+	}
 	if src.Text != "" {
 		m.printf("**Source:** %s lines %d–%d\n\n", code(src.File), src.StartLine, src.EndLine)
 		lines := strings.Split(strings.TrimSuffix(src.Text, "\n"), "\n")

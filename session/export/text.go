@@ -34,7 +34,10 @@ func WriteText(w io.Writer, s *session.Session, brief, verbose bool) error {
 	for _, st := range s.Steps {
 		fmt.Fprintf(bw, "\n== Step %d/%d  %s — %s  [%s]\n", st.Index+1, len(s.Steps), st.Info.ID, st.Info.Title, st.Status)
 		fmt.Fprintf(bw, "   mirrors: %s\n", st.Info.Mirrors)
-		if st.Source.File != "" {
+		switch {
+		case st.Source.Text == "" && st.Source.Func != "":
+			fmt.Fprintf(bw, "   source:  %s in %s (%s)\n", st.Source.Func, st.Source.File, st.Source.Missing)
+		case st.Source.File != "":
 			fmt.Fprintf(bw, "   source:  %s:%d-%d\n", st.Source.File, st.Source.StartLine, st.Source.EndLine)
 		}
 		if len(st.Info.KernelHandlers) > 0 {

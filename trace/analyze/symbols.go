@@ -55,10 +55,13 @@ func (f Frame) String() string {
 // after), forks (a child starts with its parent's mappings) and exits. So a
 // process that is long gone when its events are printed still resolves;
 // /proc is read only for a process that was already running when tracing
-// began ([Symbolizer.Seed]).
+// began ([Symbolizer.Seed], or the first stack of a process no event
+// described).
 //
 // Frames inside netexplore's own binary resolve through the Go runtime to
-// file:line; other binaries resolve to ELF symbols, loaded once per binary.
+// file:line; other Go binaries (even stripped ones, such as Debian's
+// dockerd) through their pclntab to function and file:line; the rest to ELF
+// symbols. Each binary is loaded once.
 // Resolved frames are shared between the events whose stacks are equal:
 // treat them as read-only.
 type Symbolizer struct {
@@ -245,10 +248,17 @@ func (s *Symbolizer) Resolve(pid uint32, stack []uint64) []Frame {
 	s.mu.Lock()
 	p := s.procs[pid]
 	if p == nil {
-		// Nothing known (yet) about the process: its stacks are still
-		// cached, until it exits.
-		p = &procMaps{}
-		s.procs[pid] = p
+		// No event reported the process's mappings: it was running
+		// before it was followed (trace -p, --netns, the lab). They are
+		// read from /proc while it lives; else nothing is known, and
+		// its stacks are still cached, until it exits.
+		s.mu.Unlock()
+		_ = s.Seed(pid)
+		s.mu.Lock()
+		if p = s.procs[pid]; p == nil {
+			p = &procMaps{}
+			s.procs[pid] = p
+		}
 	}
 	r, ok := p.stacks[h]
 	s.mu.Unlock()
@@ -352,6 +362,18 @@ func (o *object) resolveOffset(s *Symbolizer, off, pc uint64, isReturn bool) []F
 	if isReturn && !syms.followsCall(vaddr) {
 		return nil
 	}
+	if syms.gotab != nil {
+		// A Go binary: its pclntab names the function and the line. A
+		// return address is looked up at the call before it.
+		at := vaddr
+		if isReturn {
+			at--
+		}
+		if name, file, line, ok := syms.gotab.lookup(at); ok {
+			f.Func, f.File, f.Line = name, file, line
+			return []Frame{f}
+		}
+	}
 	if name, symOff, ok := syms.lookup(vaddr); ok {
 		f.Func = name
 		if symOff > 0 {
@@ -410,10 +432,12 @@ type elfSymbol struct {
 }
 
 // elfSymbols is what a binary's ELF file says: where its segments load,
-// its function symbols, and its code bytes (to check return addresses).
+// its function symbols, its code bytes (to check return addresses) and,
+// for a Go binary, its pclntab.
 type elfSymbols struct {
 	progs []*elf.Prog
 	syms  []elfSymbol
+	gotab *goTable
 }
 
 func (o *object) symbols() *elfSymbols {
@@ -470,6 +494,7 @@ func loadELFSymbols(path string, dev uint32, ino uint64) *elfSymbols {
 		return a.name < b.name
 	})
 	out.syms = slices.CompactFunc(out.syms, func(a, b elfSymbol) bool { return a.addr == b.addr })
+	out.gotab = loadGoTable(f)
 	return out
 }
 

@@ -40,6 +40,11 @@ type Options struct {
 	// Stats makes the kernel count each hook's runs and run time (see
 	// [Probe.HookStats]); it costs a little per event.
 	Stats bool
+	// NetNS, when not 0, is the inode of a network namespace: the probe
+	// then records every process while it acts in that namespace (and
+	// follows it from its first call there), and nothing done elsewhere,
+	// whatever [Probe.Follow] was given.
+	NetNS uint32
 }
 
 // Default sizes of the probe's tables. Each entry costs the kernel a few
@@ -126,6 +131,9 @@ func Open(opts Options) (*Probe, error) {
 	}
 	if err := spec.Variables[bpf.NetexploreVarCaptureStacks].Set(opts.Stacks); err != nil {
 		return nil, fmt.Errorf("setting stack capture: %w", err)
+	}
+	if err := spec.Variables[bpf.NetexploreVarNetnsFilter].Set(opts.NetNS); err != nil {
+		return nil, fmt.Errorf("setting the network namespace filter: %w", err)
 	}
 
 	p := &Probe{}
