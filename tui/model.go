@@ -177,9 +177,16 @@ func (m *Model) reload() {
 			m.data = make([]*stepData, len(s.Steps))
 		}
 		for i, st := range s.Steps {
-			m.snap[i] = stepSnap{status: st.Status, result: st.Result, events: st.Events, start: st.Start}
+			clean := m.snap[i].clean
+			if st.Result != m.snap[i].result {
+				clean = cleanResult(st.Result)
+			}
+			m.snap[i] = stepSnap{status: st.Status, result: st.Result, clean: clean, events: st.Events, start: st.Start}
 		}
-		m.lost, m.header, m.sources = s.Lost, s.Header, s.Sources
+		m.lost, m.header = s.Lost, cleanHeader(s.Header)
+		if len(s.Sources) != len(m.sources) || m.sourcesOf != s {
+			m.sources, m.sourcesOf = cleanSources(s.Sources), s
+		}
 	}
 	if m.driver != nil {
 		m.driver.View(read)
