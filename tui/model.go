@@ -8,6 +8,7 @@ import (
 	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/netexplore/netexplore/internal/sanitize"
 	"github.com/netexplore/netexplore/session"
 	"github.com/netexplore/netexplore/steps"
 )
@@ -117,13 +118,18 @@ type Model struct {
 	// unsaved is set when a live step ran since the session was last
 	// saved; q then asks before quitting (confirmQuit).
 	unsaved, confirmQuit bool
+	// saveNew is set while SavePath is a default name netexplore has not
+	// yet saved to: w then never replaces a file there (see saveCmd).
+	saveNew bool
 }
 
 // New returns the walkthrough's root model for opts.
 func New(opts Options) Model {
-	if opts.SavePath == "" {
+	saveNew := opts.SavePath == ""
+	if saveNew {
 		opts.SavePath = defaultSavePath(time.Now())
 	}
+	opts.Title = sanitize.Line(opts.Title) // it can hold a file's name
 	live := opts.Driver != nil
 	w := &walk{
 		sess:    opts.Session,
@@ -143,6 +149,7 @@ func New(opts Options) Model {
 		panes:        newPanes(com),
 		focus:        paneSteps,
 		help:         help.New(),
+		saveNew:      saveNew,
 	}
 	m.applyTheme()
 	m.notice = opts.Notice
