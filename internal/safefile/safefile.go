@@ -49,6 +49,8 @@ func Create(path string, perm os.FileMode, stdout io.Writer) (*File, error) {
 		return nil, errors.New("no output file named")
 	case "-":
 		return &File{w: stdout, target: "-"}, nil
+	case "--":
+		return nil, errDashes
 	}
 	fi, err := os.Stat(path)
 	switch {
@@ -67,11 +69,18 @@ func Create(path string, perm os.FileMode, stdout io.Writer) (*File, error) {
 	return create(path, perm, true)
 }
 
+// errDashes refuses "--" as a file name: it is almost always a
+// misplaced end of the options (`-o -- CMD`).
+var errDashes = errors.New(`"--" is not taken as a file name (it ends the options): name the file, or give ./-- for a file called so`)
+
 // CreateNew prepares path, which must not exist, for writing with mode
 // perm (0 means DefaultPerm): for a name the user did not choose, such as
 // a default one in the current directory. Commit fails rather than
 // replace a file (or a symlink) that appeared at path meanwhile.
 func CreateNew(path string, perm os.FileMode) (*File, error) {
+	if path == "--" {
+		return nil, errDashes
+	}
 	if _, err := os.Lstat(path); err == nil {
 		return nil, &os.PathError{Op: "create", Path: path, Err: os.ErrExist}
 	} else if !errors.Is(err, os.ErrNotExist) {
@@ -221,13 +230,20 @@ func (f *File) Close() error {
 }
 
 // SameFile reports whether output would overwrite input: both name the
-// same existing file, following links.
+// same existing file, following links; input "-" is standard input (a
+// file redirected to it counts).
 func SameFile(input, output string) bool {
-	if input == "" || output == "" || input == "-" || output == "-" {
+	if input == "" || output == "" || output == "-" {
 		return false
 	}
-	a, err := os.Stat(input)
-	if err != nil {
+	var a os.FileInfo
+	var err error
+	if input == "-" {
+		a, err = os.Stdin.Stat()
+	} else {
+		a, err = os.Stat(input)
+	}
+	if err != nil || !a.Mode().IsRegular() {
 		return false
 	}
 	b, err := os.Stat(output)

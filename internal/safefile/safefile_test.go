@@ -128,8 +128,36 @@ func TestSameFile(t *testing.T) {
 	if !SameFile(a, a) || !SameFile(a, link) {
 		t.Error("same file not recognised")
 	}
+	hard := filepath.Join(dir, "h")
+	if err := os.Link(a, hard); err != nil {
+		t.Fatal(err)
+	}
+	if !SameFile(a, hard) {
+		t.Error("a hard link not recognised")
+	}
 	if SameFile(a, filepath.Join(dir, "b")) || SameFile("-", "-") {
 		t.Error("different outputs called the same")
+	}
+	// The session read from standard input, redirected from the output.
+	in, err := os.Open(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer in.Close()
+	defer func(f *os.File) { os.Stdin = f }(os.Stdin)
+	os.Stdin = in
+	if !SameFile("-", link) {
+		t.Error("standard input redirected from the output not recognised")
+	}
+}
+
+func TestDashesAreNoFileName(t *testing.T) {
+	t.Chdir(t.TempDir())
+	if _, err := Create("--", 0, nil); err == nil {
+		t.Error(`Create("--") succeeded`)
+	}
+	if _, err := CreateNew("--", 0); err == nil {
+		t.Error(`CreateNew("--") succeeded`)
 	}
 }
 
