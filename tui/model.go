@@ -129,7 +129,8 @@ func New(opts Options) Model {
 	if saveNew {
 		opts.SavePath = defaultSavePath(time.Now())
 	}
-	opts.Title = sanitize.Line(opts.Title) // it can hold a file's name
+	// Both can quote a file's name or a reader's error.
+	opts.Title, opts.Notice = sanitize.Line(opts.Title), sanitize.Line(opts.Notice)
 	live := opts.Driver != nil
 	w := &walk{
 		sess:    opts.Session,

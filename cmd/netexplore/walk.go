@@ -163,6 +163,14 @@ func replay(path string, opts tui.Options) error {
 	}
 	opts.Session = s
 	opts.Title = "replay: " + path
+	if !s.Complete {
+		why := "the session ends early"
+		if s.Stopped != "" {
+			why = s.Stopped
+		}
+		opts.Title += " (interrupted)"
+		opts.Notice = fmt.Sprintf("the recording was interrupted: %s; the steps after it did not run", why)
+	}
 	return tui.Run(context.Background(), opts)
 }
 

@@ -35,6 +35,13 @@ func WriteText(w io.Writer, s *session.Session, brief, verbose bool) error {
 	fmt.Fprintf(bw, "# netexplore session %q recorded %s by netexplore %s on Linux %s\n",
 		h.Scenario, h.Recorded.UTC().Format("2006-01-02 15:04:05 MST"), line(h.Netexplore), line(h.Kernel))
 	fmt.Fprintf(bw, "# %d steps, %d events, %d lost\n", len(s.Steps), s.EventCount(), s.Lost)
+	if !s.Complete {
+		why := "the session ends early"
+		if s.Stopped != "" {
+			why = s.Stopped
+		}
+		fmt.Fprintf(bw, "# the recording was interrupted: %s; the steps after it did not run\n", line(why))
+	}
 	for _, u := range h.Unavailable {
 		fmt.Fprintf(bw, "# hook unavailable while recording, its events are missing: %s\n", line(u))
 	}
