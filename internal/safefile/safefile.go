@@ -15,8 +15,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"math/rand/v2"
+	"os"
 	"path/filepath"
 	"syscall"
 
