@@ -190,7 +190,7 @@ var Limit int64 = 256 << 20
 
 // errOverLimit reports a session that decompresses to more than Limit.
 func errOverLimit() error {
-	return fmt.Errorf("corrupt session: more than %d MiB after decompression, over the memory limit (raise it with --memory-limit if the file is genuine)", Limit>>20)
+	return fmt.Errorf("corrupt session: it decompresses to more than %d MiB, more than the memory limit allows (raise it with --memory-limit if the file is genuine)", Limit>>20)
 }
 
 // ErrNotSession says the input is not a netexplore session at all.

@@ -3,6 +3,8 @@ package tui
 import (
 	"strings"
 
+	"github.com/netexplore/netexplore/internal/sanitize"
+
 	"github.com/netexplore/netexplore/trace/analyze"
 	"github.com/netexplore/netexplore/trace/decode"
 	"github.com/netexplore/netexplore/trace/event"
@@ -163,7 +165,7 @@ func (d *stepData) add(ev *session.Event) {
 	if e.Kind == event.KindSend {
 		d.sendRow[e.Seq] = idx
 	}
-	r.text = b.String()
+	r.text = sanitize.Line(b.String())
 	r.lower = strings.ToLower(r.text)
 	d.rows = append(d.rows, r)
 

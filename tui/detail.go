@@ -7,6 +7,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/netexplore/netexplore/internal/sanitize"
 	"github.com/netexplore/netexplore/trace/analyze"
 	"github.com/netexplore/netexplore/trace/event"
 
@@ -142,6 +143,14 @@ func (p *detailPane) setEvent(d *stepData, step, row int) {
 	p.data, p.dataLen = rec.Event.Data, rec.Event.DataLen
 	p.header(d, row, &rec)
 	p.tree(&rec)
+	// Everything decoded from the event's bytes, its process name and its
+	// stack is shown, never obeyed, by the terminal (see clean.go).
+	for i := range p.head {
+		p.head[i].text = sanitize.Line(p.head[i].text)
+	}
+	for i := range p.nodes {
+		p.nodes[i].name, p.nodes[i].value = sanitize.Line(p.nodes[i].name), sanitize.Line(p.nodes[i].value)
+	}
 	p.open = make([]bool, len(p.nodes))
 	for i, n := range p.nodes {
 		p.open[i] = n.depth == 0 && n.name != "stack"

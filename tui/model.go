@@ -8,6 +8,7 @@ import (
 	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/netexplore/netexplore/internal/sanitize"
 	"github.com/netexplore/netexplore/session"
 	"github.com/netexplore/netexplore/steps"
 )
@@ -121,13 +122,19 @@ type Model struct {
 	// unsaved is set when a live step ran since the session was last
 	// saved; q then asks before quitting (confirmQuit).
 	unsaved, confirmQuit bool
+	// saveNew is set while SavePath is a default name netexplore has not
+	// yet saved to: w then never replaces a file there (see saveCmd).
+	saveNew bool
 }
 
 // New returns the walkthrough's root model for opts.
 func New(opts Options) Model {
-	if opts.SavePath == "" {
+	saveNew := opts.SavePath == ""
+	if saveNew {
 		opts.SavePath = defaultSavePath(time.Now())
 	}
+	// Both can quote a file's name or a reader's error.
+	opts.Title, opts.Notice = sanitize.Line(opts.Title), sanitize.Line(opts.Notice)
 	live := opts.Driver != nil
 	w := &walk{
 		sess:    opts.Session,
@@ -147,6 +154,7 @@ func New(opts Options) Model {
 		panes:        newPanes(com),
 		focus:        paneSteps,
 		help:         help.New(),
+		saveNew:      saveNew,
 	}
 	m.applyTheme()
 	m.notice = opts.Notice
@@ -181,9 +189,16 @@ func (m *Model) reload() {
 			m.data = make([]*stepData, len(s.Steps))
 		}
 		for i, st := range s.Steps {
-			m.snap[i] = stepSnap{status: st.Status, result: st.Result, events: st.Events, start: st.Start}
+			clean := m.snap[i].clean
+			if st.Result != m.snap[i].result {
+				clean = cleanResult(st.Result)
+			}
+			m.snap[i] = stepSnap{status: st.Status, result: st.Result, clean: clean, events: st.Events, start: st.Start}
 		}
-		m.lost, m.header, m.sources = s.Lost, s.Header, s.Sources
+		m.lost, m.header = s.Lost, cleanHeader(s.Header)
+		if len(s.Sources) != len(m.sources) || m.sourcesOf != s {
+			m.sources, m.sourcesOf = cleanSources(s.Sources), s
+		}
 	}
 	if m.driver != nil {
 		m.driver.View(read)

@@ -568,6 +568,41 @@ func TestSave(t *testing.T) {
 	}
 }
 
+// TestSaveDefaultName: w with no --save writes a new file in the current
+// directory, privately, never through a symlink planted at the name it
+// picked (it takes the next free name), and later saves replace the
+// file it made.
+func TestSaveDefaultName(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	m := send(New(Options{Session: embedded(t)}), tea.WindowSizeMsg{Width: 80, Height: 24})
+	planted := m.opts.SavePath
+	victim := filepath.Join(dir, "victim")
+	os.WriteFile(victim, []byte("precious"), 0o644)
+	if err := os.Symlink(victim, planted); err != nil {
+		t.Fatal(err)
+	}
+	m = runKey(t, m, "w")
+	want := strings.TrimSuffix(planted, ".nxs") + "-2.nxs"
+	if m.messageErr || !strings.Contains(m.message, "saved the session to "+want) {
+		t.Fatalf("message %q, want a save to %s", m.message, want)
+	}
+	if b, _ := os.ReadFile(victim); string(b) != "precious" {
+		t.Fatalf("w wrote through the symlink: %q", b)
+	}
+	fi, err := os.Lstat(want)
+	if err != nil || !fi.Mode().IsRegular() || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("%s: %v %v, want a regular file with mode 0600", want, fi, err)
+	}
+	m = runKey(t, m, "w")
+	if m.messageErr || !strings.Contains(m.message, "saved the session to "+want) {
+		t.Errorf("second save: message %q, want a save to %s again", m.message, want)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 3 {
+		t.Errorf("directory holds %v, want the victim, the symlink and one session", entries)
+	}
+}
+
 func TestMouse(t *testing.T) {
 	m := newSized(Options{Session: embedded(t)}, 160, 48)
 	m = press(m, "n")

@@ -7,6 +7,7 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/netexplore/netexplore/internal/sanitize"
 	"github.com/netexplore/netexplore/trace/analyze"
 
 	"github.com/netexplore/netexplore/session"
@@ -417,11 +418,11 @@ func (p *sourcePane) buildCode(d *stepData, origin *analyze.Frame, w int) {
 		text, ok := c.sources[origin.File]
 		p.code = append(p.code, fit("", w))
 		if !ok {
-			add(st.Muted, fmt.Sprintf("the selected syscall came from %s:%d (source not recorded)", origin.File, origin.Line))
+			add(st.Muted, fmt.Sprintf("the selected syscall came from %s:%d (source not recorded)", sanitize.Line(origin.File), origin.Line))
 			return
 		}
-		fn := strings.TrimPrefix(origin.Func, "github.com/netexplore/netexplore/")
-		p.code = append(p.code, st.Muted.render(rule(fmt.Sprintf("── called from %s:%d %s ", origin.File, origin.Line, fn), w)))
+		fn := sanitize.Line(strings.TrimPrefix(origin.Func, "github.com/netexplore/netexplore/"))
+		p.code = append(p.code, st.Muted.render(rule(fmt.Sprintf("── called from %s:%d %s ", sanitize.Line(origin.File), origin.Line, fn), w)))
 		all := p.hl.lines("file#"+origin.File, text)
 		const around = 6
 		from := clamp(origin.Line-around, 1, max(len(all), 1))

@@ -12,6 +12,7 @@ import (
 	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/netexplore/netexplore/internal/sanitize"
 	"github.com/netexplore/netexplore/session"
 )
 
@@ -80,6 +81,8 @@ func (m Model) update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.flash(saveError(msg.path, msg.err), true)
 		} else {
 			m.unsaved = false
+			// Later saves replace the file this one made.
+			m.opts.SavePath, m.saveNew = msg.path, false
 			m.flash("saved the session to "+msg.path, false)
 		}
 		return m, nil
@@ -98,7 +101,8 @@ func (m *Model) decoding() bool {
 }
 
 // flash shows a one-off message until the next key press.
-func (m *Model) flash(s string, isErr bool) { m.message, m.messageErr = s, isErr }
+// The text is made safe to show: it can name files and quote errors.
+func (m *Model) flash(s string, isErr bool) { m.message, m.messageErr = sanitize.Line(s), isErr }
 
 // forward sends msg to pane id.
 func (m *Model) forward(id paneID, msg tea.Msg) tea.Cmd {
@@ -375,7 +379,7 @@ func (m *Model) save() tea.Cmd {
 		return nil
 	}
 	m.flash("saving to "+m.opts.SavePath+"…", false)
-	return saveCmd(m.driver, m.sess, m.opts.SavePath)
+	return saveCmd(m.driver, m.sess, m.opts.SavePath, m.saveNew)
 }
 
 func (m Model) stepDone(msg stepDoneMsg) (tea.Model, tea.Cmd) {

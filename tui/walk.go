@@ -6,6 +6,7 @@ import (
 
 	"charm.land/bubbles/v2/spinner"
 
+	"github.com/netexplore/netexplore/internal/sanitize"
 	"github.com/netexplore/netexplore/internal/topology"
 
 	"github.com/netexplore/netexplore/session"
@@ -16,7 +17,8 @@ import (
 // model never reads a live step's fields outside that call.
 type stepSnap struct {
 	status session.Status
-	result *steps.StepResult
+	result *steps.StepResult // as the session holds it
+	clean  *steps.StepResult // result made safe to show (cleanResult)
 	events []session.Event
 	start  time.Duration
 }
@@ -30,8 +32,14 @@ type walk struct {
 	sess    *session.Session
 	snap    []stepSnap
 	lost    uint64
-	header  session.Header
-	sources map[string]string
+	header  session.Header    // made safe to show (cleanHeader)
+	sources map[string]string // text made safe to show (cleanSources)
+	// steps caches the plan's steps made safe to show (cleanStep), for
+	// the session stepsOf names.
+	steps   []*session.Step
+	stepsOf *session.Session
+	// sourcesOf is the session sources was read from.
+	sourcesOf *session.Session
 
 	live       bool // steps really run (a Driver is set)
 	revealed   int  // replay: steps revealed so far
@@ -45,11 +53,18 @@ func (w *walk) stepCount() int { return len(w.snap) }
 
 // stepAt returns step i, whose plan entry and source never change after
 // the plan is made (only Status, Result and Events do, under Driver.View).
+// The step handed out is a copy whose text is safe to show (cleanStep).
 func (w *walk) stepAt(i int) *session.Step {
 	if w.sess == nil || i < 0 || i >= len(w.sess.Steps) {
 		return nil
 	}
-	return w.sess.Steps[i]
+	if w.stepsOf != w.sess || len(w.steps) != len(w.sess.Steps) {
+		w.steps, w.stepsOf = make([]*session.Step, len(w.sess.Steps)), w.sess
+	}
+	if w.steps[i] == nil {
+		w.steps[i] = cleanStep(w.sess.Steps[i])
+	}
+	return w.steps[i]
 }
 
 // shown reports whether step i's outcome is shown: in replay mode, steps
@@ -74,7 +89,7 @@ func (w *walk) result(i int) *steps.StepResult {
 	if !w.shown(i) {
 		return nil
 	}
-	return w.snap[i].result
+	return w.snap[i].clean
 }
 
 // events returns step i's events when they are shown.
@@ -107,7 +122,7 @@ func (w *walk) netns(ino uint32) string {
 	for i := range w.snap {
 		if r := w.result(i); r != nil {
 			if name := r.Network.NamespaceOf(uint64(ino)); name != "" {
-				return fmt.Sprintf("%s (%d)", name, ino)
+				return fmt.Sprintf("%s (%d)", sanitize.Line(name), ino)
 			}
 		}
 	}

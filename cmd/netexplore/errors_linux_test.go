@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"os/exec"
+	"runtime/debug"
 	"strings"
 	"syscall"
 	"testing"
@@ -88,8 +89,9 @@ func TestVersionAndHelp(t *testing.T) {
 // --memory-limit sets, and refuse a larger one with one clear line.
 func TestExportMemoryLimit(t *testing.T) {
 	defer func(l int64) { session.Limit = l }(session.Limit)
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(-1))
 	var out, errOut strings.Builder
-	if code := run([]string{"export", "--memory-limit", "64KiB", "--format", "text"}, &out, &errOut); code != 1 || !strings.Contains(errOut.String(), "over the memory limit") {
+	if code := run([]string{"export", "--memory-limit", "64KiB", "--format", "text"}, &out, &errOut); code != 1 || !strings.Contains(errOut.String(), "more than the memory limit allows") {
 		t.Errorf("64KiB: exit %d, stderr %q", code, errOut.String())
 	}
 	errOut.Reset()

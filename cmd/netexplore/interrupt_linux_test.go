@@ -64,4 +64,15 @@ func TestRecordInterrupted(t *testing.T) {
 	if s.EventCount() == 0 {
 		t.Error("no events recorded before the interrupt")
 	}
+	// The text export says so at its top and holds the three steps.
+	var text, errOut strings.Builder
+	if code := run([]string{"export", "--format", "text", "--brief", out}, &text, &errOut); code != 0 {
+		t.Fatalf("export: exit %d: %s", code, errOut.String())
+	}
+	if !strings.Contains(text.String(), "\n# the recording was interrupted: interrupted during step 4/") {
+		t.Errorf("the text export does not say the recording was interrupted:\n%.400s", text.String())
+	}
+	if n := strings.Count(text.String(), "  [done]\n"); n != 3 {
+		t.Errorf("the text export shows %d steps done, want 3", n)
+	}
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/netexplore/netexplore/internal/topology"
 	"github.com/netexplore/netexplore/trace/analyze"
 
+	"github.com/netexplore/netexplore/internal/sanitize"
 	"github.com/netexplore/netexplore/session"
 	"github.com/netexplore/netexplore/session/export"
 	"github.com/netexplore/netexplore/session/live"
@@ -242,6 +243,10 @@ Flags:
 	runErr := live.RunAll(nil)
 	closeErr := live.Close()
 	s := live.Session()
+	// Names from the kernel and the plan are shown, never obeyed, by a
+	// terminal: see package sanitize.
+	textOut := sanitize.NewWriter(stdout)
+	defer textOut.Flush()
 	for _, st := range s.Steps {
 		if !intr.completed(st) {
 			break
@@ -252,7 +257,7 @@ Flags:
 			}
 			continue
 		}
-		writeStepText(stdout, s, st, *verbose)
+		writeStepText(textOut, s, st, *verbose)
 	}
 	if intr.happened() {
 		return intr.err(s, stderr)
@@ -267,27 +272,30 @@ Flags:
 func failedStep(s *session.Session) error {
 	for _, st := range s.Steps {
 		if st.Status == session.Failed && st.Result != nil {
-			return fmt.Errorf("step %d/%d (%s) failed: %s", st.Index+1, len(s.Steps), st.Info.ID, st.Result.Error)
+			return fmt.Errorf("step %d/%d (%s) failed: %s", st.Index+1, len(s.Steps), st.Info.ID, sanitize.Line(st.Result.Error))
 		}
 	}
 	return nil
 }
 
+// writeStepText writes step st for a person; w is a sanitize.Writer, and
+// each string that must stay on its line goes through sanitize.Line.
 func writeStepText(w io.Writer, s *session.Session, st *session.Step, verbose bool) {
-	fmt.Fprintf(w, "== Step %d/%d  %s — %s  [%s]\n", st.Index+1, len(s.Steps), st.Info.ID, st.Info.Title, st.Status)
-	fmt.Fprintf(w, "   mirrors: %s\n", st.Info.Mirrors)
+	line := sanitize.Line
+	fmt.Fprintf(w, "== Step %d/%d  %s — %s  [%s]\n", st.Index+1, len(s.Steps), line(st.Info.ID), line(st.Info.Title), st.Status)
+	fmt.Fprintf(w, "   mirrors: %s\n", line(st.Info.Mirrors))
 	if len(st.Info.KernelHandlers) > 0 {
-		fmt.Fprintf(w, "   kernel:  %s\n", strings.Join(st.Info.KernelHandlers, " → "))
+		fmt.Fprintf(w, "   kernel:  %s\n", line(strings.Join(st.Info.KernelHandlers, " → ")))
 	}
-	for _, line := range wrap(st.Info.Explanation, 76) {
-		fmt.Fprintf(w, "   %s\n", line)
+	for _, l := range wrap(st.Info.Explanation, 76) {
+		fmt.Fprintf(w, "   %s\n", l)
 	}
 	if st.Status == session.Skipped {
-		fmt.Fprintf(w, "   skipped: %s\n\n", st.Info.SkipReason)
+		fmt.Fprintf(w, "   skipped: %s\n\n", line(st.Info.SkipReason))
 		return
 	}
 	if st.Result != nil && st.Result.Error != "" {
-		fmt.Fprintf(w, "   error: %s\n", st.Result.Error)
+		fmt.Fprintf(w, "   error: %s\n", line(st.Result.Error))
 	}
 	recs := st.Records()
 	if len(recs) > 0 {
@@ -295,19 +303,19 @@ func writeStepText(w io.Writer, s *session.Session, st *session.Step, verbose bo
 	}
 	for i := range recs {
 		r := &recs[i]
-		line := fmt.Sprintf("     #%d %s netns %s [%s %d] %s", i+1, session.FormatOffset(st.Offset(i)), s.Netns(r.Event.NetNS), r.Event.Comm, r.Event.PID, r.Decoded.Summary)
+		text := fmt.Sprintf("     #%d %s netns %s [%s %d] %s", i+1, session.FormatOffset(st.Offset(i)), line(s.Netns(r.Event.NetNS)), line(r.Event.Comm), r.Event.PID, line(r.Decoded.Summary))
 		if r.Decoded.Errno != "" {
-			line += " → " + r.Decoded.Errno
+			text += " → " + r.Decoded.Errno
 		}
 		for j, x := range r.Replies {
 			if x != nil && j == 0 {
-				line += fmt.Sprintf("  (reply to %s)", x.Type)
+				text += fmt.Sprintf("  (reply to %s)", line(x.Type))
 			}
 		}
 		if o := st.Events[i].Origin; o != nil {
-			line += fmt.Sprintf("  @ %s:%d", o.File, o.Line)
+			text += fmt.Sprintf("  @ %s:%d", line(o.File), o.Line)
 		}
-		fmt.Fprintln(w, line)
+		fmt.Fprintln(w, text)
 		if verbose {
 			analyze.WriteText(indent{w, "        "}, r, analyze.TextOptions{})
 		}
@@ -315,7 +323,7 @@ func writeStepText(w io.Writer, s *session.Session, st *session.Step, verbose bo
 	if st.Result != nil && len(st.Result.Changes) > 0 {
 		fmt.Fprintln(w, "   changes:")
 		for _, c := range st.Result.Changes {
-			fmt.Fprintf(w, "     %s\n", c)
+			fmt.Fprintf(w, "     %s\n", line(c.String()))
 		}
 	}
 	fmt.Fprintln(w)

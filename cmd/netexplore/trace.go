@@ -19,6 +19,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/netexplore/netexplore/internal/safefile"
 	"github.com/netexplore/netexplore/trace/analyze"
 	"github.com/netexplore/netexplore/trace/probe"
 )
@@ -99,17 +100,19 @@ Flags:
 	}
 
 	out, toStderr := stderr, true
+	var outFile *safefile.File
 	switch *output {
 	case "":
 	case "-":
 		out, toStderr = stdout, false
 	default:
-		f, err := os.Create(*output)
+		// Private, and named only once the trace ends (see safefile).
+		f, err := safefile.Create(*output, 0, stdout)
 		if err != nil {
-			return fmt.Errorf("creating trace file: %w", err)
+			return err
 		}
 		defer f.Close()
-		out, toStderr = f, false
+		out, toStderr, outFile = f, false, f
 	}
 
 	// The budget bounds the Go heap; the ring buffer is mapped outside it.
@@ -184,6 +187,12 @@ Flags:
 	}
 	res := t.wait()
 	ended := time.Now()
+	if outFile != nil && !res.stuck {
+		// What was traced, up to an interrupt, is the trace.
+		if err := outFile.Commit(); err != nil {
+			return err
+		}
+	}
 	if res.brokenPipe {
 		// The reader of the output went away (`| head`): stop the
 		// command and its children, quietly.

@@ -15,6 +15,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
+	"github.com/netexplore/netexplore/internal/safefile"
 	"github.com/netexplore/netexplore/session"
 	"github.com/netexplore/netexplore/session/live"
 	"github.com/netexplore/netexplore/steps"
@@ -50,6 +51,9 @@ Walkthrough flags (Docker's configuration, shared with run and record):
 	if err := p.listScenarios(stdout); err != nil {
 		return err
 	}
+	if err := checkSave(*save); err != nil {
+		return err
+	}
 	if err := requireTerminal(); err != nil {
 		return err
 	}
@@ -78,6 +82,24 @@ Walkthrough flags (Docker's configuration, shared with run and record):
 	opts.Driver = drv
 	opts.Title = drv.Title()
 	return tui.Run(context.Background(), opts)
+}
+
+// checkSave fails now, not when w is pressed, for a --save FILE that
+// cannot be written (a missing directory, a directory, "-": the terminal
+// shows the walkthrough, so the session cannot go to standard output).
+func checkSave(path string) error {
+	if path == "" {
+		return nil
+	}
+	if path == "-" {
+		return errors.New("--save -: standard output shows the walkthrough; name a file")
+	}
+	f, err := safefile.Create(path, 0, nil)
+	if err != nil {
+		return fmt.Errorf("--save: %w", err)
+	}
+	f.Abort()
+	return nil
 }
 
 // runReplay implements `netexplore replay [FILE]`.
@@ -122,6 +144,9 @@ Flags:
 	if err := applyLimit(); err != nil {
 		return err
 	}
+	if err := checkSave(*save); err != nil {
+		return err
+	}
 	if err := requireTerminal(); err != nil {
 		return err
 	}
@@ -146,6 +171,14 @@ func replay(path string, opts tui.Options) error {
 	}
 	opts.Session = s
 	opts.Title = "replay: " + path
+	if !s.Complete {
+		why := "the session ends early"
+		if s.Stopped != "" {
+			why = s.Stopped
+		}
+		opts.Title += " (interrupted)"
+		opts.Notice = fmt.Sprintf("the recording was interrupted: %s; the steps after it did not run", why)
+	}
 	return tui.Run(context.Background(), opts)
 }
 

@@ -128,7 +128,97 @@ func TestSameFile(t *testing.T) {
 	if !SameFile(a, a) || !SameFile(a, link) {
 		t.Error("same file not recognised")
 	}
+	hard := filepath.Join(dir, "h")
+	if err := os.Link(a, hard); err != nil {
+		t.Fatal(err)
+	}
+	if !SameFile(a, hard) {
+		t.Error("a hard link not recognised")
+	}
 	if SameFile(a, filepath.Join(dir, "b")) || SameFile("-", "-") {
 		t.Error("different outputs called the same")
+	}
+	// The session read from standard input, redirected from the output.
+	in, err := os.Open(a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer in.Close()
+	defer func(f *os.File) { os.Stdin = f }(os.Stdin)
+	os.Stdin = in
+	if !SameFile("-", link) {
+		t.Error("standard input redirected from the output not recognised")
+	}
+}
+
+func TestDashesAreNoFileName(t *testing.T) {
+	t.Chdir(t.TempDir())
+	if _, err := Create("--", 0, nil); err == nil {
+		t.Error(`Create("--") succeeded`)
+	}
+	if _, err := CreateNew("--", 0); err == nil {
+		t.Error(`CreateNew("--") succeeded`)
+	}
+}
+
+// While a file is written nothing appears in its directory: the data is
+// in an unnamed file until Commit (on file systems with O_TMPFILE, such
+// as the test's temporary directory), so a killed writer leaves nothing.
+func TestNothingVisibleBeforeCommit(t *testing.T) {
+	dir := t.TempDir()
+	f, err := Create(filepath.Join(dir, "out"), 0, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	f.Write([]byte("partial"))
+	if !f.unnamed {
+		t.Skip("no O_TMPFILE on this file system")
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("visible before Commit: %v", entries)
+	}
+}
+
+// CreateNew refuses an existing name, a symlink included, and its Commit
+// never replaces what appeared at the name meanwhile.
+func TestCreateNew(t *testing.T) {
+	dir := t.TempDir()
+	victim := filepath.Join(dir, "victim")
+	os.WriteFile(victim, []byte("precious"), 0o644)
+	link := filepath.Join(dir, "link")
+	os.Symlink(victim, link)
+	for _, p := range []string{victim, link} {
+		if _, err := CreateNew(p, 0); err == nil || !strings.Contains(err.Error(), "already exists") {
+			t.Errorf("CreateNew(%s) = %v, want an error", p, err)
+		}
+	}
+	late := filepath.Join(dir, "late")
+	f, err := CreateNew(late, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Write([]byte("session"))
+	os.Symlink(victim, late) // planted while the session was written
+	if err := f.Commit(); err == nil {
+		t.Error("Commit replaced a symlink planted meanwhile")
+	}
+	if b, _ := os.ReadFile(victim); string(b) != "precious" {
+		t.Errorf("the symlink's target was written: %q", b)
+	}
+	fresh := filepath.Join(dir, "fresh")
+	f, err = CreateNew(fresh, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Write([]byte("ok"))
+	if err := f.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if fi, err := os.Lstat(fresh); err != nil || fi.Mode().Perm() != 0o600 || !fi.Mode().IsRegular() {
+		t.Errorf("fresh: %v %v", fi, err)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 4 {
+		t.Errorf("entries %v, want victim, link, late and fresh", entries)
 	}
 }

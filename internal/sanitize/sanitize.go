@@ -11,6 +11,7 @@ package sanitize
 
 import (
 	"fmt"
+	"io"
 	"strings"
 	"unicode/utf8"
 )
@@ -90,4 +91,55 @@ func unsafeRune(r rune) bool {
 		return true
 	}
 	return false
+}
+
+// Writer passes everything written through it to an underlying writer as
+// Block would show it: newlines and tabs kept, every other control
+// character and escape sequence written visibly. A character split
+// between two writes is held back until the next one; Flush writes what
+// is held. Wrap a human-readable output in it when its text is assembled
+// by code that cannot escape each string itself.
+type Writer struct {
+	w    io.Writer
+	held []byte // the start of a character cut by the end of the last write
+}
+
+// NewWriter returns a Writer writing to w.
+func NewWriter(w io.Writer) *Writer { return &Writer{w: w} }
+
+// Write implements io.Writer.
+func (sw *Writer) Write(p []byte) (int, error) {
+	data := p
+	if len(sw.held) > 0 {
+		data = append(sw.held, p...)
+		sw.held = nil
+	}
+	// Hold back an incomplete character at the end (at most 3 bytes).
+	cut := len(data)
+	for i := len(data) - 1; i >= 0 && i >= len(data)-utf8.UTFMax+1; i-- {
+		if utf8.RuneStart(data[i]) {
+			if !utf8.FullRune(data[i:]) {
+				cut = i
+			}
+			break
+		}
+	}
+	if cut < len(data) {
+		sw.held = append([]byte(nil), data[cut:]...)
+	}
+	if _, err := io.WriteString(sw.w, Block(string(data[:cut]))); err != nil {
+		return 0, err
+	}
+	return len(p), nil
+}
+
+// Flush writes a character held back from the last write, escaped since
+// it is incomplete.
+func (sw *Writer) Flush() error {
+	if len(sw.held) == 0 {
+		return nil
+	}
+	_, err := io.WriteString(sw.w, Block(string(sw.held)))
+	sw.held = nil
+	return err
 }

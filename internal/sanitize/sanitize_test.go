@@ -52,3 +52,23 @@ func BenchmarkLineClean(b *testing.B) {
 		Line(s)
 	}
 }
+
+func TestWriterSplitsAnywhere(t *testing.T) {
+	in := "ünï\x1b]0;t\x07 ✓ \u202e end\n\tok\xff"
+	want := Block(in)
+	for size := 1; size <= len(in); size++ {
+		var b strings.Builder
+		w := NewWriter(&b)
+		for i := 0; i < len(in); i += size {
+			if _, err := w.Write([]byte(in[i:min(i+size, len(in))])); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := w.Flush(); err != nil {
+			t.Fatal(err)
+		}
+		if b.String() != want {
+			t.Errorf("writes of %d bytes: %q, want %q", size, b.String(), want)
+		}
+	}
+}

@@ -3,7 +3,10 @@ package testutil
 import (
 	"bytes"
 	"encoding/json"
+	"os"
 	"os/exec"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -76,16 +79,38 @@ func ownerlessProbes(t testing.TB) (map[int]bool, bool) {
 	var progs []struct {
 		ID   int    `json:"id"`
 		Name string `json:"name"`
-		Pids []any  `json:"pids"`
 	}
 	if err := json.Unmarshal(out, &progs); err != nil {
 		t.Fatalf("reading bpftool's list: %v", err)
 	}
+	held := heldPrograms()
 	ids := map[int]bool{}
 	for _, p := range progs {
-		if p.Name == "handle_fork" && len(p.Pids) == 0 {
+		if p.Name == "handle_fork" && !held[p.ID] {
 			ids[p.ID] = true
 		}
 	}
 	return ids, true
+}
+
+// heldPrograms returns the IDs of the BPF programs some process holds, by
+// a program or a link file descriptor. (bpftool lists the holders only
+// when built with skeletons, which Debian's is not.)
+func heldPrograms() map[int]bool {
+	held := map[int]bool{}
+	infos, _ := filepath.Glob("/proc/[0-9]*/fdinfo/*")
+	for _, p := range infos {
+		b, err := os.ReadFile(p)
+		if err != nil || !bytes.Contains(b, []byte("prog_id:")) {
+			continue
+		}
+		for _, l := range strings.Split(string(b), "\n") {
+			if v, ok := strings.CutPrefix(l, "prog_id:"); ok {
+				if id, err := strconv.Atoi(strings.TrimSpace(v)); err == nil {
+					held[id] = true
+				}
+			}
+		}
+	}
+	return held
 }

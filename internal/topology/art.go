@@ -4,6 +4,8 @@ import (
 	"slices"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/netexplore/netexplore/internal/sanitize"
 )
 
 // Class is what a piece of the picture shows, for whoever colours it.
@@ -67,6 +69,7 @@ const minBox = 28
 // and tunnel across namespaces; when there is no room for them, each end
 // names the other. What marks says the step added starts with "+", what
 // it changed with "~", and the interfaces it removed are listed below.
+// Names are shown safely (package sanitize), each on its line.
 func Art(n *Network, marks *Marks, width int) []Line {
 	if n == nil || len(n.Namespaces) == 0 || width < 12 {
 		return nil
@@ -102,7 +105,7 @@ func Art(n *Network, marks *Marks, width int) []Line {
 		out[i] = r.line
 	}
 	if marks != nil && len(marks.Removed) > 0 {
-		for _, l := range wrapText("- removed: "+strings.Join(marks.Removed, ", "), width, 4) {
+		for _, l := range wrapText("- removed: "+sanitize.Line(strings.Join(marks.Removed, ", ")), width, 4) {
 			out = append(out, Line{{l, Removed}})
 		}
 	}
@@ -127,7 +130,7 @@ type artRow struct {
 // box draws namespace ns in a frame boxW cells wide.
 func (a *artist) box(ns *Namespace, boxW int) {
 	inner := boxW - 2
-	title := ns.Name
+	title := sanitize.Line(ns.Name)
 	tc := Title
 	switch a.marks.Of(ns.Name, "", "") {
 	case Added:
@@ -147,7 +150,7 @@ func (a *artist) box(ns *Namespace, boxW int) {
 		case Changed:
 			glyph, class = "~ ", Modified
 		}
-		for i, l := range wrapText(text, inner-2-indent, 2) {
+		for i, l := range wrapText(sanitize.Line(text), inner-2-indent, 2) {
 			seg := glyph + strings.Repeat(" ", indent) + l
 			if i > 0 {
 				seg = "  " + strings.Repeat(" ", indent) + l

@@ -453,7 +453,13 @@ func craftedSession() *session.Session {
 // byte may reach the file, no raw HTML may stand outside code, no heading
 // may be injected, and every code fence must close.
 func TestMarkdownNoInjection(t *testing.T) {
-	md := string(export(t, craftedSession(), Markdown, Options{}))
+	checkNoInjection(t, string(export(t, craftedSession(), Markdown, Options{})))
+}
+
+// checkNoInjection fails unless md is well-formed Markdown in which no
+// hostile text escaped its code span, fence or cell.
+func checkNoInjection(t *testing.T, md string) {
+	t.Helper()
 	checkMarkdown(t, md)
 	if strings.ContainsAny(md, "\x1b\x07") {
 		t.Error("an ESC or BEL byte reached the markdown")
@@ -485,6 +491,42 @@ func TestMarkdownNoInjection(t *testing.T) {
 	for _, tag := range []string{"<script", "<img"} {
 		if strings.Contains(text, tag) {
 			t.Errorf("raw HTML %q outside code", tag)
+		}
+	}
+}
+
+// TestEscapeSessionFile exports session/testdata/escape.nxs, the built-in
+// recording with hostile text in every string and inside the events'
+// bytes (interface names in netlink and nftables messages, argv, /proc/sys
+// paths): neither Markdown nor text (brief and verbose) may carry an
+// escape sequence, a bell or a bidirectional override; the Markdown none
+// of the injections checkNoInjection looks for; and the text keeps one
+// header line per step.
+func TestEscapeSessionFile(t *testing.T) {
+	s, err := session.ReadFile("../testdata/escape.nxs")
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkNoInjection(t, string(export(t, s, Markdown, Options{})))
+	for _, o := range []Options{{}, {Brief: true}, {Verbose: true}} {
+		text := string(export(t, s, Text, o))
+		if i := strings.IndexAny(text, "\x1b\x07\r\x7f\u202e\u009b"); i >= 0 {
+			t.Fatalf("text (brief %v, verbose %v): a control character reached the output: %q", o.Brief, o.Verbose, text[max(i-40, 0):min(i+40, len(text))])
+		}
+		if !strings.Contains(text, `\x1b]52;c;`) {
+			t.Errorf("text (brief %v, verbose %v) does not show the hostile text escaped", o.Brief, o.Verbose)
+		}
+		headers := 0
+		for _, l := range strings.Split(text, "\n") {
+			if strings.HasPrefix(l, "== Step ") {
+				headers++
+				if !strings.HasSuffix(l, "]") {
+					t.Errorf("text (brief %v, verbose %v): a step header is cut: %q", o.Brief, o.Verbose, l)
+				}
+			}
+		}
+		if headers != len(s.Steps) {
+			t.Errorf("text (brief %v, verbose %v): %d step header lines, want %d", o.Brief, o.Verbose, headers, len(s.Steps))
 		}
 	}
 }

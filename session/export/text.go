@@ -2,10 +2,12 @@ package export
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
 
+	"github.com/netexplore/netexplore/internal/sanitize"
 	"github.com/netexplore/netexplore/internal/topology"
 	"github.com/netexplore/netexplore/trace/analyze"
 
@@ -21,34 +23,47 @@ func init() {
 // is the step code that made the call (its origin) when known. brief
 // prints one line per event; verbose prints every decoded tree and a hex
 // dump.
+//
+// Every string from the session is shown safely (package sanitize): one
+// that should fill one line is kept on it, and the whole text passes
+// through a sanitize.Writer, so no escape sequence reaches a terminal.
 func WriteText(w io.Writer, s *session.Session, brief, verbose bool) error {
-	bw := bufio.NewWriter(w)
+	sw := sanitize.NewWriter(w)
+	bw := bufio.NewWriter(sw)
 	h := &s.Header
+	line := sanitize.Line
 	fmt.Fprintf(bw, "# netexplore session %q recorded %s by netexplore %s on Linux %s\n",
-		h.Scenario, h.Recorded.UTC().Format("2006-01-02 15:04:05 MST"), h.Netexplore, h.Kernel)
+		h.Scenario, h.Recorded.UTC().Format("2006-01-02 15:04:05 MST"), line(h.Netexplore), line(h.Kernel))
 	fmt.Fprintf(bw, "# %d steps, %d events, %d lost\n", len(s.Steps), s.EventCount(), s.Lost)
+	if !s.Complete {
+		why := "the session ends early"
+		if s.Stopped != "" {
+			why = s.Stopped
+		}
+		fmt.Fprintf(bw, "# the recording was interrupted: %s; the steps after it did not run\n", line(why))
+	}
 	for _, u := range h.Unavailable {
-		fmt.Fprintf(bw, "# hook unavailable while recording, its events are missing: %s\n", u)
+		fmt.Fprintf(bw, "# hook unavailable while recording, its events are missing: %s\n", line(u))
 	}
 	opts := analyze.TextOptions{Brief: brief, Verbose: verbose}
 	for _, st := range s.Steps {
-		fmt.Fprintf(bw, "\n== Step %d/%d  %s — %s  [%s]\n", st.Index+1, len(s.Steps), st.Info.ID, st.Info.Title, st.Status)
-		fmt.Fprintf(bw, "   mirrors: %s\n", st.Info.Mirrors)
+		fmt.Fprintf(bw, "\n== Step %d/%d  %s — %s  [%s]\n", st.Index+1, len(s.Steps), line(st.Info.ID), line(st.Info.Title), st.Status)
+		fmt.Fprintf(bw, "   mirrors: %s\n", line(st.Info.Mirrors))
 		switch {
 		case st.Source.Text == "" && st.Source.Func != "":
-			fmt.Fprintf(bw, "   source:  %s in %s (%s)\n", st.Source.Func, st.Source.File, st.Source.Missing)
+			fmt.Fprintf(bw, "   source:  %s in %s (%s)\n", line(st.Source.Func), line(st.Source.File), line(st.Source.Missing))
 		case st.Source.File != "":
-			fmt.Fprintf(bw, "   source:  %s:%d-%d\n", st.Source.File, st.Source.StartLine, st.Source.EndLine)
+			fmt.Fprintf(bw, "   source:  %s:%d-%d\n", line(st.Source.File), st.Source.StartLine, st.Source.EndLine)
 		}
 		if len(st.Info.KernelHandlers) > 0 {
-			fmt.Fprintf(bw, "   kernel:  %s\n", strings.Join(st.Info.KernelHandlers, " → "))
+			fmt.Fprintf(bw, "   kernel:  %s\n", line(strings.Join(st.Info.KernelHandlers, " → ")))
 		}
 		if st.Status == session.Skipped {
-			fmt.Fprintf(bw, "   skipped: %s\n", st.Info.SkipReason)
+			fmt.Fprintf(bw, "   skipped: %s\n", line(st.Info.SkipReason))
 			continue
 		}
 		if st.Result != nil && st.Result.Error != "" {
-			fmt.Fprintf(bw, "   error:   %s\n", st.Result.Error)
+			fmt.Fprintf(bw, "   error:   %s\n", line(st.Result.Error))
 		}
 		fmt.Fprintf(bw, "   events:  %d (each: its number, the time since the step started, its network namespace)\n\n", len(st.Events))
 		recs := st.Records()
@@ -57,7 +72,7 @@ func WriteText(w io.Writer, s *session.Session, brief, verbose bool) error {
 			if o := st.Events[i].Origin; o != nil {
 				r.Frames = []analyze.Frame{*o}
 			}
-			fmt.Fprintf(bw, "#%d %s netns %s ", i+1, session.FormatOffset(st.Offset(i)), s.Netns(r.Event.NetNS))
+			fmt.Fprintf(bw, "#%d %s netns %s ", i+1, session.FormatOffset(st.Offset(i)), line(s.Netns(r.Event.NetNS)))
 			if err := analyze.WriteText(bw, &r, opts); err != nil {
 				return fmt.Errorf("writing text: %w", err)
 			}
@@ -65,7 +80,7 @@ func WriteText(w io.Writer, s *session.Session, brief, verbose bool) error {
 		if st.Result != nil && len(st.Result.Changes) > 0 {
 			fmt.Fprintln(bw, "\n   changes:")
 			for _, c := range st.Result.Changes {
-				fmt.Fprintf(bw, "     %s\n", c)
+				fmt.Fprintf(bw, "     %s\n", line(c.String()))
 			}
 		}
 		if after, before, own := s.Network(st.Index); own {
@@ -75,7 +90,7 @@ func WriteText(w io.Writer, s *session.Session, brief, verbose bool) error {
 			}
 		}
 	}
-	if err := bw.Flush(); err != nil {
+	if err := errors.Join(bw.Flush(), sw.Flush()); err != nil {
 		return fmt.Errorf("writing text: %w", err)
 	}
 	return nil
