@@ -52,3 +52,11 @@ func BenchmarkLineClean(b *testing.B) {
 		Line(s)
 	}
 }
+
+func TestAppendLine(t *testing.T) {
+	for _, s := range []string{"docker0", "\x1b]0;title\x07", "a\nb", "\u202e"} {
+		if got, want := string(AppendLine([]byte("x"), s)), "x"+Line(s); got != want {
+			t.Errorf("AppendLine(%q) = %q, want %q", s, got, want)
+		}
+	}
+}
