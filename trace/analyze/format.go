@@ -106,12 +106,20 @@ func (r *Record) TopFrame() (Frame, bool) {
 	return Frame{}, false
 }
 
-// TextOptions controls the text format.
+// TextOptions controls the text format (and, for Time, the JSON format).
+// The zero value prints each event's call line with its decoded tree below.
 type TextOptions struct {
-	// Brief prints one line per event, without decoded trees.
+	// Lines prints one line per syscall: the call with its decoded
+	// payload summarised as its arguments, and its result (the default
+	// of `netexplore trace`).
+	Lines bool
+	// Brief prints exactly one line per event: the call, message types
+	// only, and the result.
 	Brief bool
 	// Verbose prints every tree, dump replies included, and a hex dump.
 	Verbose bool
+	// Time adds timestamps (see [Timestamps]).
+	Time Timestamps
 }
 
 // WriteText writes r in netexplore's strace-like text format: a call line,
