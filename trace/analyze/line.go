@@ -143,9 +143,10 @@ func appendResult(dst []byte, e *event.Event) []byte {
 	return append(dst, '\n')
 }
 
-// appendTruncation marks a payload the probe copied only in part.
+// appendTruncation marks a payload the probe copied only in part (a peek
+// copies nothing, on purpose).
 func appendTruncation(dst []byte, e *event.Event) []byte {
-	if !e.Truncated() {
+	if !e.Truncated() || e.IsPeek() {
 		return dst
 	}
 	dst = append(dst, "... (truncated: "...)
