@@ -19,6 +19,7 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/netexplore/netexplore/trace/analyze"
+	"github.com/netexplore/netexplore/trace/decode"
 	"github.com/netexplore/netexplore/trace/probe"
 )
 
@@ -365,6 +366,7 @@ type tracePrinter struct {
 	filter   *analyze.Filter // -e: records printed and counted
 	counts   *analyze.Counts // -c, -C: the table at the end
 	quiet    bool            // -c: count, print nothing
+	ifnames  *decode.KernelIfnames
 
 	prio      sync.Mutex
 	tid       int           // the printer's thread, once it runs
@@ -416,10 +418,15 @@ func newTracePrinter(w io.Writer, b *probe.Backlog, json bool, opts analyze.Text
 		sym = analyze.NewSymbolizer()
 	}
 	opts.Time.Offset = monotonicOffset()
+	// Interface names come from the trace's link messages, else from the
+	// kernel, asked in the namespace of the process while it lives.
+	ifnames := decode.NewKernelIfnames()
 	return &tracePrinter{
 		w: w, backlog: b, buf: make([]byte, 0, 2*printerFlushSize),
-		analyzer: analyze.NewAnalyzer(sym, analyze.ShareResults()),
-		printer:  analyze.NewPrinter(json, opts),
+		analyzer: analyze.NewAnalyzer(sym, analyze.ShareResults(),
+			analyze.ResolveNames(ifnames.Ifname, decode.KernelFamilies())),
+		printer: analyze.NewPrinter(json, opts),
+		ifnames: ifnames,
 	}
 }
 
@@ -523,6 +530,7 @@ func (p *tracePrinter) startWriter() {
 
 // finish flushes what is left and waits for the writer.
 func (p *tracePrinter) finish() error {
+	p.ifnames.Close()
 	err := p.flush()
 	close(p.writes)
 	<-p.written
