@@ -19,12 +19,12 @@ import (
 // line in parseTraceFlags and a field here.
 type traceFlags struct {
 	format, output, memLimit, user string
-	brief, noStacks, detach         bool
-	verbose, clock                  counter
-	relative, durations             bool
-	count, countAndTrace, version   bool
-	dataLimit, maxTasks, maxFds     int
-	exprs                           listFlag
+	brief, noStacks, detach        bool
+	verbose, clock                 counter
+	relative, durations            bool
+	count, countAndTrace, version  bool
+	dataLimit, maxTasks, maxFds    int
+	exprs                          listFlag
 }
 
 // counter is a flag that counts its occurrences (-v -v), strace style.

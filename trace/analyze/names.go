@@ -32,7 +32,7 @@ type names struct {
 	ask    IfnameAsker
 	family func(id uint16) (string, bool)
 	ns     map[uint32]*nsNames
-	pid uint32 // the process of the event being decoded
+	pid    uint32 // the process of the event being decoded
 }
 
 // nsNames are the names of one namespace. gen counts what they learned:
