@@ -281,7 +281,8 @@ func objectName(m *netlink.Message) string {
 		}
 		i += j + 1
 	}
-	return strings.TrimRight(s[:end], " ")
+	s = strings.TrimRight(s[:end], " ")
+	return strings.TrimSuffix(s, " dev") // "dev index=2" went with its index
 }
 
 // sigName names a signal ("SIGKILL").
