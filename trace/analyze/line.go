@@ -63,16 +63,14 @@ func appendLine(dst []byte, r *Record, brief bool) []byte {
 	case event.KindExec:
 		dst = append(dst, "execve("...)
 		dst = strconv.AppendQuote(dst, d.Path)
-		if !brief {
-			dst = append(dst, ", ["...)
-			for i, a := range d.Argv {
-				if i > 0 {
-					dst = append(dst, ", "...)
-				}
-				dst = strconv.AppendQuote(dst, a)
+		dst = append(dst, ", ["...)
+		for i, a := range d.Argv {
+			if i > 0 {
+				dst = append(dst, ", "...)
 			}
-			dst = append(dst, ']')
+			dst = strconv.AppendQuote(dst, a)
 		}
+		dst = append(dst, ']')
 		dst = appendTruncation(dst, e)
 		return append(dst, ")\n"...)
 	case event.KindExecResult:
