@@ -11,7 +11,8 @@ import (
 
 // Counts tallies a trace as strace -c does: per syscall, the calls and
 // those that failed; per netlink message type, the messages sent and
-// received and the error ACKs that answered requests of that type. The
+// received (ACKs counted apart from errors) and the error ACKs that
+// answered requests of that type. The
 // probe records when a call returns, not how long it took, so there is no
 // time column.
 type Counts struct {
@@ -63,7 +64,11 @@ func (c *Counts) Add(r *Record) {
 	}
 	for i := range r.Decoded.Netlink {
 		m := &r.Decoded.Netlink[i]
-		row(c.messages, m.Name).Calls++
+		name := m.Name
+		if m.IsAck() {
+			name = "ACK" // NLMSG_ERROR with error 0
+		}
+		row(c.messages, name).Calls++
 		if m.IsError && m.Errno != 0 && i < len(r.Replies) && r.Replies[i] != nil {
 			row(c.messages, r.Replies[i].Type).Errors++
 		}

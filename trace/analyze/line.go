@@ -91,7 +91,8 @@ func appendLine(dst []byte, r *Record, brief bool) []byte {
 		dst = sanitize.AppendLine(dst, call)
 		dst = append(dst, ", "...)
 		dst = appendMessagesLine(dst, d.Netlink, r.Replies, brief)
-	case brief:
+	case brief, e.Failed() && (e.Kind == event.KindSend || e.Kind == event.KindRecv):
+		// A failed send or receive moved no message.
 		dst = sanitize.AppendLine(dst, call)
 	default:
 		dst = appendArgsSummary(dst, call, e.Kind, d.Summary)
