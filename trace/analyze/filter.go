@@ -75,12 +75,12 @@ func ParseFilter(exprs []string) (*Filter, error) {
 		for v := range strings.SplitSeq(list, ",") {
 			v = strings.TrimSpace(v)
 			if v == "" {
-				return nil, fmt.Errorf("-e %s: empty value", x)
+				return nil, fmt.Errorf("-e %q: empty value", x)
 			}
 			c.values = append(c.values, v)
 		}
 		if len(c.values) == 0 {
-			return nil, fmt.Errorf("-e %s: no value", x)
+			return nil, fmt.Errorf("-e %q: no value", x)
 		}
 		switch c.key {
 		case "trace":
@@ -88,7 +88,7 @@ func ParseFilter(exprs []string) (*Filter, error) {
 				v = strings.ToLower(v)
 				c.values[i] = v
 				if _, ok := filterClasses[v]; !ok && !slices.Contains(filterSyscalls, v) {
-					return nil, fmt.Errorf("-e %s: unknown syscall or class %q (classes: %s; syscalls: %s)",
+					return nil, fmt.Errorf("-e %q: unknown syscall or class %q (classes: %s; syscalls: %s)",
 						x, v, strings.Join(sortedKeys(filterClasses), ", "), strings.Join(filterSyscalls, ", "))
 				}
 			}
@@ -97,7 +97,7 @@ func ParseFilter(exprs []string) (*Filter, error) {
 			for i, v := range c.values {
 				v = strings.ToUpper(v)
 				if !isTypeName(v) {
-					return nil, fmt.Errorf("-e %s: %q is not a message type name (write names such as RTM_NEWLINK, NEWADDR, NFT_MSG_NEWRULE, NLMSG_ERROR)", x, c.values[i])
+					return nil, fmt.Errorf("-e %q: %q is not a message type name (write names such as RTM_NEWLINK, NEWADDR, NFT_MSG_NEWRULE, NLMSG_ERROR)", x, c.values[i])
 				}
 				if c.key == "msg" && strings.EqualFold(key, "rtnl") && !strings.Contains(v, "_") {
 					v = "RTM_" + v // rtnl=newlink
@@ -108,12 +108,12 @@ func ParseFilter(exprs []string) (*Filter, error) {
 			for i, v := range c.values {
 				p, ok := familyProtocol(v)
 				if !ok {
-					return nil, fmt.Errorf("-e %s: unknown netlink family %q (valid: %s)", x, v, strings.Join(sortedKeys(familyAliases), ", "))
+					return nil, fmt.Errorf("-e %q: unknown netlink family %q (valid: %s)", x, v, strings.Join(sortedKeys(familyAliases), ", "))
 				}
 				c.values[i] = sockaddr.NetlinkProtocolName(p)
 			}
 		default:
-			return nil, fmt.Errorf("-e %s: unknown key %q (valid: %s)", x, key, FilterKeys)
+			return nil, fmt.Errorf("-e %q: unknown key %q (valid: %s)", x, key, FilterKeys)
 		}
 		f.conds = append(f.conds, c)
 	}

@@ -179,3 +179,24 @@ func TestResolveNamesAsks(t *testing.T) {
 		t.Fatalf("another namespace got the name: %q", r.Decoded.Summary)
 	}
 }
+
+// Any expression is parsed or refused with one line, never a panic, and
+// a parsed filter matches any record.
+func FuzzParseFilter(f *testing.F) {
+	for _, s := range []string{"trace=netlink,ioctl", "trace=!sysctl", "rtnl=RTM_NEWLINK,NEWADDR", "family=nftables", "msg=", "x", "=", "family=!route,genl"} {
+		f.Add(s)
+	}
+	recs := allRecords(f, NewAnalyzer(nil))
+	f.Fuzz(func(t *testing.T, expr string) {
+		flt, err := ParseFilter(strings.Split(expr, ";"))
+		if err != nil {
+			if strings.Contains(err.Error(), "\n") {
+				t.Fatalf("error of more than one line: %q", err)
+			}
+			return
+		}
+		for i := range recs {
+			flt.Match(&recs[i])
+		}
+	})
+}

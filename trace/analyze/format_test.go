@@ -19,7 +19,7 @@ import (
 
 // allRecords analyzes every fixture event, in file order, with an analyzer
 // made by mk, plus a few events whose strings need escaping.
-func allRecords(t *testing.T, a *Analyzer) []Record {
+func allRecords(t testing.TB, a *Analyzer) []Record {
 	fx := fixtureEvents(t)
 	names := make([]string, 0, len(fx))
 	for n := range fx {
