@@ -22,8 +22,13 @@ import (
 func traceIn(t *testing.T, args ...string) (int, string, string) {
 	t.Helper()
 	testutil.RequirePrivileged(t)
-	bin := buildBinary(t)
-	cmd := exec.Command("unshare", append([]string{"-n", bin}, args...)...)
+	return runCmd(t, exec.Command("unshare", append([]string{"-n", buildBinary(t)}, args...)...))
+}
+
+// runCmd runs cmd and returns its exit status, standard output and
+// standard error.
+func runCmd(t *testing.T, cmd *exec.Cmd) (int, string, string) {
+	t.Helper()
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	err := cmd.Run()
@@ -194,17 +199,11 @@ func TestTraceConventions(t *testing.T) {
 	} {
 		cmd := exec.Command(bin, c.args...)
 		cmd.Dir = dir
-		var stdout, stderr bytes.Buffer
-		cmd.Stdout, cmd.Stderr = &stdout, &stderr
-		err := cmd.Run()
-		code := 0
-		if ee, ok := err.(*exec.ExitError); ok {
-			code = ee.ExitCode()
-		}
-		if code != c.code || !strings.Contains(stdout.String(), c.stdout) || !strings.Contains(stderr.String(), c.stderr) ||
-			(c.stderr == "" && stderr.Len() > 0) || strings.Count(stderr.String(), "\n") > 1 {
+		code, stdout, stderr := runCmd(t, cmd)
+		if code != c.code || !strings.Contains(stdout, c.stdout) || !strings.Contains(stderr, c.stderr) ||
+			(c.stderr == "" && stderr != "") || strings.Count(stderr, "\n") > 1 {
 			t.Errorf("netexplore %q: exit %d, stdout %.80q, stderr %q; want %d, %q, %q",
-				c.args, code, stdout.String(), stderr.String(), c.code, c.stdout, c.stderr)
+				c.args, code, stdout, stderr, c.code, c.stdout, c.stderr)
 		}
 	}
 	if ents, _ := os.ReadDir(dir); len(ents) != 0 {
