@@ -178,6 +178,15 @@ func TestResolveNamesAsks(t *testing.T) {
 	if r := a.Analyze(setlink); strings.Contains(r.Decoded.Summary, "br-kernel") {
 		t.Fatalf("another namespace got the name: %q", r.Decoded.Summary)
 	}
+	// An index the kernel did not know is not asked again, until the
+	// names change.
+	a = NewAnalyzer(nil, ResolveNames(ask, nil))
+	a.Analyze(setlink)
+	before := asked
+	a.Analyze(setlink)
+	if asked != before {
+		t.Fatalf("asked %d times more for an unknown index", asked-before)
+	}
 }
 
 // Any expression is parsed or refused with one line, never a panic, and

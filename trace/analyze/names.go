@@ -42,7 +42,13 @@ type nsNames struct {
 	n   netlink.Names
 	ctx *netlink.Context
 	gen uint64
+	// unknown holds the indexes asked in vain since the names last
+	// changed: they are not asked again meanwhile.
+	unknown map[int32]bool
 }
+
+// maxUnknown bounds the indexes remembered as unknown.
+const maxUnknown = 4096
 
 // of returns the names of e's namespace.
 func (n *names) of(e *event.Event) *nsNames {
@@ -59,9 +65,17 @@ func (n *names) of(e *event.Event) *nsNames {
 	if n.ask != nil {
 		netnsIno := e.NetNS
 		ns.n.AskIfname = func(index int32) (string, bool) {
+			if ns.unknown[index] {
+				return "", false
+			}
 			name, ok := n.ask(n.pid, netnsIno, index)
 			if ok {
-				ns.gen++
+				ns.changed()
+			} else {
+				if ns.unknown == nil || len(ns.unknown) >= maxUnknown {
+					ns.unknown = map[int32]bool{}
+				}
+				ns.unknown[index] = true
 			}
 			return name, ok
 		}
@@ -70,7 +84,7 @@ func (n *names) of(e *event.Event) *nsNames {
 		ns.n.AskFamily = func(id uint16) (string, bool) {
 			name, ok := n.family(id)
 			if ok {
-				ns.gen++
+				ns.changed()
 			}
 			return name, ok
 		}
@@ -82,6 +96,13 @@ func (n *names) of(e *event.Event) *nsNames {
 // learn records the names msgs reveal.
 func (ns *nsNames) learn(msgs []netlink.Message) {
 	if ns.n.Learn(msgs) {
-		ns.gen++
+		ns.changed()
 	}
+}
+
+// changed notes that the names changed: decodings made before are stale,
+// and an index unknown until now may be known.
+func (ns *nsNames) changed() {
+	ns.gen++
+	clear(ns.unknown)
 }

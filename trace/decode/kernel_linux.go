@@ -68,22 +68,28 @@ func dumpFamilies() []netlink.Message {
 // was made in, whichever thread uses it), and is not safe for concurrent
 // use. Close releases the sockets.
 type KernelIfnames struct {
-	socks map[uint32]int // network namespace inode -> socket, -1 when unreachable
+	socks  map[uint32]int    // network namespace inode -> socket
+	failed map[uint32]uint32 // network namespace inode -> the pid that could not enter it
 }
 
 // NewKernelIfnames returns an empty lookup.
-func NewKernelIfnames() *KernelIfnames { return &KernelIfnames{socks: map[uint32]int{}} }
+func NewKernelIfnames() *KernelIfnames {
+	return &KernelIfnames{socks: map[uint32]int{}, failed: map[uint32]uint32{}}
+}
 
 // Ifname names interface index in the network namespace with inode ns,
 // entered through /proc/pid/ns/net when pid is still in it.
 func (k *KernelIfnames) Ifname(pid, ns uint32, index int32) (string, bool) {
 	fd, ok := k.socks[ns]
 	if !ok {
-		fd = socketIn(pid, ns)
+		if k.failed[ns] == pid {
+			return "", false // tried already through this process
+		}
+		if fd = socketIn(pid, ns); fd < 0 {
+			k.failed[ns] = pid
+			return "", false
+		}
 		k.socks[ns] = fd
-	}
-	if fd < 0 {
-		return "", false
 	}
 	ifr, err := unix.NewIfreq("")
 	if err != nil {
@@ -99,9 +105,7 @@ func (k *KernelIfnames) Ifname(pid, ns uint32, index int32) (string, bool) {
 // Close closes the sockets.
 func (k *KernelIfnames) Close() {
 	for ns, fd := range k.socks {
-		if fd >= 0 {
-			unix.Close(fd)
-		}
+		unix.Close(fd)
 		delete(k.socks, ns)
 	}
 }
