@@ -101,7 +101,7 @@ func parseTraceFlags(args []string, stdout, stderr io.Writer) (*traceFlags, []st
 	fs.SetOutput(stderr)
 	fs.Usage = func() {} // help goes to stdout, errors are one line
 	fs.StringVar(&f.format, "format", "text", "output format: text (strace-like) or json (one object per line)")
-	fs.StringVar(&f.output, "o", "", "write the trace to `FILE` instead of standard error (- for standard output)")
+	fs.StringVar(&f.output, "o", "", "write the trace to `FILE` instead of standard error (- for standard output; COMMAND's own output then goes to standard error)")
 	fs.BoolVar(&f.brief, "brief", false, "text format: exactly one line per event (message types, no attributes)")
 	fs.Var(&f.verbose, "v", "text format: add decoded trees and stack frames (-vv: every tree, dump replies included, and hex bytes)")
 	fs.Var(doubled{&f.verbose}, "vv", "same as -v -v")
