@@ -56,7 +56,7 @@ type stepData struct {
 
 func newStepData() *stepData {
 	return &stepData{
-		an:      analyze.NewAnalyzer(nil),
+		an:      analyze.NewAnalyzer(nil, analyze.ResolveNames(nil, nil)), // names learned within the step
 		depth:   map[uint32]int{},
 		sendRow: map[uint64]int32{},
 		origins: map[string]map[int]int{},

@@ -28,22 +28,22 @@ type compareDoc struct {
 
 // runCmd runs netexplore in-process and returns its exit status and
 // output.
-func runCmd(args ...string) (int, string, string) {
+func runMain(args ...string) (int, string, string) {
 	var stdout, stderr bytes.Buffer
 	code := run(args, &stdout, &stderr)
 	return code, stdout.String(), stderr.String()
 }
 
 func TestCompareRecordings(t *testing.T) {
-	code, out, errs := runCmd("compare", "join", "join")
+	code, out, errs := runMain("compare", "join", "join")
 	if code != 0 || !strings.Contains(out, "0 of ") || strings.Contains(out, "≠") {
 		t.Errorf("compare join join: status %d, stderr %q, output:\n%s", code, errs, out)
 	}
-	if code, _, _ := runCmd("compare", "--exit-code", "join", "join"); code != 0 {
+	if code, _, _ := runMain("compare", "--exit-code", "join", "join"); code != 0 {
 		t.Errorf("compare --exit-code of equal runs: status %d, want 0", code)
 	}
 	// Flags after the runs count too.
-	code, out, _ = runCmd("compare", "join", "join@20.10", "--exit-code", "--format", "json")
+	code, out, _ = runMain("compare", "join", "join@20.10", "--exit-code", "--format", "json")
 	if code != 1 {
 		t.Errorf("compare --exit-code of different runs: status %d, want 1", code)
 	}
@@ -59,14 +59,14 @@ func TestCompareRecordings(t *testing.T) {
 			t.Errorf("setupMTU: A %s, B %s; want ran and absent (Docker 20.10 has no setupMTU)", st.A, st.B)
 		}
 	}
-	code, out, _ = runCmd("compare", "--format", "markdown", "join", "join@20.10")
+	code, out, _ = runMain("compare", "--format", "markdown", "join", "join@20.10")
 	if code != 0 || !strings.Contains(out, "| ≠ | setupDevice | ran | ran |") || !strings.Contains(out, "```diff") {
 		t.Errorf("compare --format markdown: status %d, output:\n%.2000s", code, out)
 	}
 }
 
 func TestCompareBuiltin(t *testing.T) {
-	code, out, errs := runCmd("compare", "--builtin", "--format", "json")
+	code, out, errs := runMain("compare", "--builtin", "--format", "json")
 	if code != 0 {
 		t.Fatalf("compare --builtin: status %d: %s", code, errs)
 	}
@@ -84,7 +84,7 @@ func TestCompareBuiltin(t *testing.T) {
 			}
 		}
 	}
-	code, out, _ = runCmd("compare", "--builtin")
+	code, out, _ = runMain("compare", "--builtin")
 	if code != 0 || !strings.Contains(out, "[known: ") || !strings.Contains(out, "Known differences:") {
 		t.Errorf("compare --builtin: status %d, output:\n%s", code, out)
 	}
@@ -105,7 +105,7 @@ func TestCompareBadInput(t *testing.T) {
 		{[]string{"compare", "--builtin", "join"}, 2, "takes no runs"},
 		{[]string{"compare", "--format", "yaml", "join", "join"}, 1, `unknown --format "yaml"`},
 	} {
-		code, _, errs := runCmd(c.args...)
+		code, _, errs := runMain(c.args...)
 		if code != c.code || !strings.Contains(errs, c.want) || strings.Contains(errs, "panic") {
 			t.Errorf("%q: status %d, stderr %q; want %d and %q", c.args, code, errs, c.code, c.want)
 		}
@@ -113,7 +113,7 @@ func TestCompareBadInput(t *testing.T) {
 			t.Errorf("%q: more than one line on stderr: %q", c.args, errs)
 		}
 	}
-	if code, _, errs := runCmd("compare", "--help"); code != 0 || !strings.Contains(errs, "Examples:") || !strings.Contains(errs, "docker-20.10") {
+	if code, _, errs := runMain("compare", "--help"); code != 0 || !strings.Contains(errs, "Examples:") || !strings.Contains(errs, "docker-20.10") {
 		t.Errorf("compare --help: status %d, usage:\n%s", code, errs)
 	}
 }

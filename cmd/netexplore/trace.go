@@ -2,7 +2,6 @@ package main
 
 import (
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -21,76 +20,19 @@ import (
 
 	"github.com/netexplore/netexplore/internal/safefile"
 	"github.com/netexplore/netexplore/trace/analyze"
+	"github.com/netexplore/netexplore/trace/decode"
 	"github.com/netexplore/netexplore/trace/probe"
 )
 
 // runTrace implements `netexplore trace [flags] -- CMD [ARGS...]`: it runs
 // CMD under the probe and prints its decoded kernel traffic as it happens.
 func runTrace(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("trace", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	format := fs.String("format", "text", "output format: text (strace-like, decoded trees) or json (one object per event)")
-	output := fs.String("o", "", "write the trace to `FILE` instead of standard error (- for standard output)")
-	brief := fs.Bool("brief", false, "text format: one line per event, no decoded trees")
-	verbose := fs.Bool("v", false, "text format: every decoded tree, dump replies included, plus a hex dump")
-	noStacks := fs.Bool("no-stacks", false, "do not capture user stacks (slightly faster)")
-	dataLimit := fs.Int("data-limit", probe.MaxDataLimit, "payload bytes copied per event (at most 32768)")
-	memLimit := fs.String("memory-limit", "256MiB", "memory netexplore may use (ring buffer, backlog, decoding), as `SIZE` (256MiB, 1GiB); "+
-		"when the output falls behind, the backlog goes to an unnamed temporary file")
-	maxTasks := fs.Int("max-tasks", probe.DefaultMaxTasks, "processes the probe can follow at once; children beyond are counted as lost")
-	maxFds := fs.Int("max-fds", probe.DefaultMaxFds, "open /proc/sys files the probe can track at once; reads and writes beyond are counted as lost")
-	detach := fs.Bool("detach-on-exit", false, "if netexplore dies, let COMMAND run on untraced (by default it is killed with netexplore)")
-	attach := addAttachFlags(fs)
-	fs.Usage = func() {
-		fmt.Fprint(stderr, `Usage: sudo netexplore trace [flags] -- COMMAND [ARGS...]
-       sudo netexplore trace [flags] -p PID [-p PID...] | --netns PATH|PID
-
-Runs COMMAND and prints every ioctl, netlink message (requests and replies,
-decoded), /proc/sys read and write, socket option and exec that COMMAND and
-its children cause. Other processes are never recorded. The exit status is
-COMMAND's. The last line counts the events and those lost, with the reason
-for each loss.
-
-Ctrl-C or SIGTERM stops COMMAND and still prints everything captured; a
-second one stops at once, counting what was not printed as lost. If
-netexplore dies, COMMAND is killed (see -detach-on-exit); a closed output
-pipe ends the trace quietly.
-
-Examples:
-  sudo netexplore trace -- ip link add br0 type bridge
-  sudo netexplore trace --format json -- sh -c 'ip link add br0 type bridge && ip link set br0 up'
-  sudo unshare -n netexplore trace -- iptables -t nat -A POSTROUTING -s 172.17.0.0/16 -j MASQUERADE
-  sudo netexplore trace -p $(pidof dockerd)     # attach; Ctrl-C detaches, dockerd runs on
-  sudo netexplore trace --netns /run/netns/lab  # every process acting in that namespace
-
-Flags:
-`)
-		fs.PrintDefaults()
-	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil
-		}
-		return errUsage
-	}
-	argv := fs.Args()
-	if err := attach.prepare(argv); err != nil {
+	f, argv, err := parseTraceFlags(args, stdout, stderr)
+	if err != nil {
 		return err
 	}
-	if len(argv) == 0 && !attach.active() {
-		fs.Usage()
-		return errUsage
-	}
-	if *format != "text" && *format != "json" {
-		return fmt.Errorf("unknown --format %q: use text or json", *format)
-	}
-	if *dataLimit < 1 || *dataLimit > probe.MaxDataLimit {
-		return fmt.Errorf("--data-limit %d: must be between 1 and %d", *dataLimit, probe.MaxDataLimit)
-	}
-	if *maxTasks < 1 || *maxFds < 1 {
-		return errors.New("--max-tasks and --max-fds must be at least 1")
-	}
-	budget, err := parseSize(*memLimit)
+	filter, _ := analyze.ParseFilter(f.exprs) // checked by parseTraceFlags
+	budget, err := parseSize(f.memLimit)
 	if err != nil {
 		return fmt.Errorf("--memory-limit: %w", err)
 	}
@@ -98,22 +40,37 @@ Flags:
 	if err != nil {
 		return fmt.Errorf("--memory-limit: %w", err)
 	}
+	runAs, err := f.runAs()
+	if err != nil {
+		return err
+	}
+	if len(argv) > 0 {
+		if err := commandNotFound(argv[0], stderr); err != nil {
+			return err
+		}
+	}
 
-	out, toStderr := stderr, true
+	// With -o -, the trace has standard output to itself: the command's
+	// own output goes to standard error, untouched.
+	out, toStderr, cmdOut := stderr, true, stdout
 	var outFile *safefile.File
-	switch *output {
+	switch f.output {
 	case "":
 	case "-":
-		out, toStderr = stdout, false
+		out, toStderr, cmdOut = stdout, false, stderr
 	default:
 		// Private, and named only once the trace ends (see safefile).
-		f, err := safefile.Create(*output, 0, stdout)
+		file, err := safefile.Create(f.output, 0, stdout)
 		if err != nil {
 			return err
 		}
-		defer f.Close()
-		out, toStderr, outFile = f, false, f
+		defer file.Close()
+		out, toStderr, outFile = file, false, file
 	}
+	json := f.format == "json"
+	// In JSON every line of the trace's stream is an object: warnings
+	// and the closing summary too.
+	report := newTraceReport(out, stderr, json)
 
 	// The budget bounds the Go heap; the ring buffer is mapped outside it.
 	debug.SetMemoryLimit(mem.heap)
@@ -127,15 +84,15 @@ Flags:
 	stats := os.Getenv("NETEXPLORE_STATS") != ""
 	begin := time.Now()
 	tracer, err := probe.Open(probe.Options{
-		Stacks: !*noStacks, DataLimit: *dataLimit, RingSize: mem.ring,
-		MaxTasks: *maxTasks, MaxFds: *maxFds, Stats: stats, NetNS: attach.ino,
+		Stacks: f.needStacks(), DataLimit: f.dataLimit, RingSize: mem.ring,
+		MaxTasks: f.maxTasks, MaxFds: f.maxFds, Stats: stats, NetNS: f.attach.ino,
 	})
 	if err != nil {
 		return err
 	}
 	defer tracer.Close()
 	for _, u := range tracer.Unavailable() {
-		fmt.Fprintf(stderr, "netexplore: hook unavailable on this kernel, its events are missing: %s\n", u)
+		report.warn(fmt.Sprintf("hook unavailable on this kernel, its events are missing: %s", u))
 	}
 
 	// The signals are caught before the command starts, so none is missed;
@@ -144,15 +101,20 @@ Flags:
 	sigs := make(chan os.Signal, 4)
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM, syscall.SIGPIPE)
 	defer signal.Stop(sigs)
-	if attach.active() {
-		return attach.run(tracer, sigs, out, mem.backlog, *format == "json", analyze.TextOptions{Brief: *brief, Verbose: *verbose}, stderr)
+	if f.attach.active() {
+		return f.attach.run(tracer, sigs, mem.backlog, report, func(b *probe.Backlog) *tracePrinter {
+			return f.newPrinter(out, b, filter)
+		})
 	}
 
 	var startOpts []probe.StartOption
-	if *detach {
+	if f.detach {
 		startOpts = append(startOpts, probe.Detached())
 	}
-	cmd, err := probe.StartTraced(argv, os.Stdin, stdout, stderr, startOpts...)
+	if runAs != nil {
+		startOpts = append(startOpts, runAs)
+	}
+	cmd, err := probe.StartTraced(argv, os.Stdin, cmdOut, stderr, startOpts...)
 	if err != nil {
 		return err
 	}
@@ -163,7 +125,7 @@ Flags:
 
 	backlog := probe.NewBacklog(mem.backlog, "")
 	defer backlog.Release()
-	pr := newTracePrinter(out, backlog, *format == "json", analyze.TextOptions{Brief: *brief, Verbose: *verbose})
+	pr := f.newPrinter(out, backlog, filter)
 	filled := make(chan error, 1)
 	go func() { filled <- probe.Fill(tracer, backlog) }()
 	printed := make(chan error, 1)
@@ -183,28 +145,30 @@ Flags:
 	t := traceRun{
 		cmd: cmd, tracer: tracer, backlog: backlog, printer: pr,
 		sigs: sigs, started: started, waited: waited, printed: printed, stderr: stderr, progress: !toStderr,
-		detach: *detach,
+		detach: f.detach,
 	}
 	res := t.wait()
 	ended := time.Now()
-	if outFile != nil && !res.stuck {
-		// What was traced, up to an interrupt, is the trace.
-		if err := outFile.Commit(); err != nil {
-			return err
-		}
-	}
 	if res.brokenPipe {
 		// The reader of the output went away (`| head`): stop the
 		// command and its children, quietly.
 		killFollowed(tracer)
 		return exitError{0}
 	}
+	// What was traced, up to an interrupt or an error, is the trace: the
+	// file takes its name once the summary is in it (or now, on an error).
+	commit := func() error {
+		if outFile == nil || res.stuck {
+			return nil
+		}
+		return outFile.Commit()
+	}
 	fillErr := <-filled
 	if res.err != nil {
-		return res.err
+		return errors.Join(res.err, commit())
 	}
 	if fillErr != nil {
-		return fillErr
+		return errors.Join(fillErr, commit())
 	}
 	losses, err := tracer.Losses()
 	if err != nil {
@@ -215,17 +179,17 @@ Flags:
 	// Every record read from the ring was printed, dropped, or not printed
 	// because the trace was interrupted.
 	losses.Abandoned += backlog.Pushed() - pr.processed.Load() - dropped
-	count := pr.count.Load()
-	fmt.Fprintf(stderr, "netexplore: %d events, %d lost, command ran %.3fs", count, losses.Total(), res.ran.Seconds())
-	if r := losses.Reasons(); r != "" {
-		fmt.Fprintf(stderr, " (lost: %s)", r)
+	if pr.counts != nil {
+		report.counts(pr.counts)
 	}
-	if losses.Faults > 0 {
-		fmt.Fprintf(stderr, ", %d partial payloads (user memory not readable)", losses.Faults)
-	}
-	fmt.Fprintln(stderr)
+	report.summary(traceSummary{
+		events: pr.count.Load(), losses: losses, ran: res.ran, status: res.status,
+	})
 	if dropErr != nil {
-		fmt.Fprintf(stderr, "netexplore: %v\n", dropErr)
+		report.warn(dropErr.Error())
+	}
+	if err := commit(); err != nil {
+		return err
 	}
 	if stats {
 		printStats(stderr, pr, backlog, tracer)
@@ -416,6 +380,10 @@ type tracePrinter struct {
 	parser   probe.Parser
 	analyzer *analyze.Analyzer
 	printer  *analyze.Printer
+	filter   *analyze.Filter // -e: records printed and counted
+	counts   *analyze.Counts // -c, -C: the table at the end
+	quiet    bool            // -c: count, print nothing
+	ifnames  *decode.KernelIfnames
 
 	prio      sync.Mutex
 	tid       int           // the printer's thread, once it runs
@@ -460,10 +428,22 @@ func (p *tracePrinter) unyield() {
 const printerFlushSize = 256 << 10
 
 func newTracePrinter(w io.Writer, b *probe.Backlog, json bool, opts analyze.TextOptions) *tracePrinter {
+	// Stacks are resolved only where they are shown: JSON and the text
+	// format's trees (-v).
+	var sym *analyze.Symbolizer
+	if json || !(opts.Lines || opts.Brief) {
+		sym = analyze.NewSymbolizer()
+	}
+	opts.Time.Offset = monotonicOffset()
+	// Interface names come from the trace's link messages, else from the
+	// kernel, asked in the namespace of the process while it lives.
+	ifnames := decode.NewKernelIfnames()
 	return &tracePrinter{
 		w: w, backlog: b, buf: make([]byte, 0, 2*printerFlushSize),
-		analyzer: analyze.NewAnalyzer(analyze.NewSymbolizer(), analyze.ShareResults()),
-		printer:  analyze.NewPrinter(json, opts),
+		analyzer: analyze.NewAnalyzer(sym, analyze.ShareResults(),
+			analyze.ResolveNames(ifnames.Ifname, decode.KernelFamilies())),
+		printer: analyze.NewPrinter(json, opts),
+		ifnames: ifnames,
 	}
 }
 
@@ -502,10 +482,16 @@ func (p *tracePrinter) run() error {
 		}
 		r.Event = ev
 		p.analyzer.AnalyzeInto(&r)
-		if r.Hidden() {
+		if r.Hidden() || !p.filter.Match(&r) {
 			continue
 		}
 		p.count.Add(1)
+		if p.counts != nil {
+			p.counts.Add(&r)
+		}
+		if p.quiet {
+			continue
+		}
 		if p.buf, err = p.printer.Append(p.buf, &r); err != nil {
 			return err
 		}
@@ -561,6 +547,7 @@ func (p *tracePrinter) startWriter() {
 
 // finish flushes what is left and waits for the writer.
 func (p *tracePrinter) finish() error {
+	p.ifnames.Close()
 	err := p.flush()
 	close(p.writes)
 	<-p.written

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"os"
 	"strconv"
 	"strings"
@@ -13,7 +12,6 @@ import (
 
 	"golang.org/x/sys/unix"
 
-	"github.com/netexplore/netexplore/trace/analyze"
 	"github.com/netexplore/netexplore/trace/probe"
 )
 
@@ -122,8 +120,8 @@ const attachPoll = 200 * time.Millisecond
 // run traces the processes of -p, or the namespace of --netns, until
 // Ctrl-C or SIGTERM, or until every followed process has exited (-p). The
 // processes are never signalled: detaching only unloads the probe.
-func (a *attachFlags) run(tracer *probe.Probe, sigs <-chan os.Signal, out io.Writer, backlogSize int,
-	json bool, opts analyze.TextOptions, stderr io.Writer) error {
+func (a *attachFlags) run(tracer *probe.Probe, sigs <-chan os.Signal, backlogSize int,
+	report *traceReport, newPrinter func(*probe.Backlog) *tracePrinter) error {
 	for _, pid := range a.pids {
 		if err := tracer.Follow(pid); err != nil {
 			return err
@@ -131,7 +129,7 @@ func (a *attachFlags) run(tracer *probe.Probe, sigs <-chan os.Signal, out io.Wri
 	}
 	backlog := probe.NewBacklog(backlogSize, "")
 	defer backlog.Release()
-	pr := newTracePrinter(out, backlog, json, opts)
+	pr := newPrinter(backlog)
 	// No command of netexplore's to give way to: print at once.
 	pr.unyield()
 	filled := make(chan error, 1)
@@ -140,9 +138,9 @@ func (a *attachFlags) run(tracer *probe.Probe, sigs <-chan os.Signal, out io.Wri
 	go func() { printed <- pr.run() }()
 
 	if a.netns != "" {
-		fmt.Fprintf(stderr, "netexplore: tracing every process in network namespace %d (%s); Ctrl-C stops\n", a.ino, a.netns)
+		fmt.Fprintf(report.stderr, "netexplore: tracing every process in network namespace %d (%s); Ctrl-C stops\n", a.ino, a.netns)
 	} else {
-		fmt.Fprintf(stderr, "netexplore: attached to %s; Ctrl-C detaches and leaves it running\n", describePIDs(a.pids))
+		fmt.Fprintf(report.stderr, "netexplore: attached to %s; Ctrl-C detaches and leaves it running\n", describePIDs(a.pids))
 	}
 	started := time.Now()
 	tick := time.NewTicker(attachPoll)
@@ -193,11 +191,10 @@ func (a *attachFlags) run(tracer *probe.Probe, sigs <-chan os.Signal, out io.Wri
 	dropped, _ := backlog.Dropped()
 	losses.Backlog += dropped
 	losses.Abandoned += backlog.Pushed() - pr.processed.Load() - dropped
-	fmt.Fprintf(stderr, "netexplore: %d events, %d lost, traced %.3fs; %s", pr.count.Load(), losses.Total(), time.Since(started).Seconds(), why)
-	if r := losses.Reasons(); r != "" {
-		fmt.Fprintf(stderr, " (lost: %s)", r)
+	if pr.counts != nil {
+		report.counts(pr.counts)
 	}
-	fmt.Fprintln(stderr)
+	report.summary(traceSummary{events: pr.count.Load(), losses: losses, ran: time.Since(started), ended: why})
 	return nil
 }
 

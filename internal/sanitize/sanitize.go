@@ -24,6 +24,15 @@ func Line(s string) string { return clean(s, false) }
 // tabs are kept, every other control character is written as an escape.
 func Block(s string) string { return clean(s, true) }
 
+// AppendLine appends [Line](s) to dst; when s needs no escaping (the
+// common case) it copies s and allocates nothing else.
+func AppendLine(dst []byte, s string) []byte {
+	if isClean(s, false) {
+		return append(dst, s...)
+	}
+	return append(dst, clean(s, false)...)
+}
+
 // clean does the work of Line and Block. It returns s itself when nothing
 // needs escaping, which is the common case.
 func clean(s string, keepLines bool) string {

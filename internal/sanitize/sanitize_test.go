@@ -72,3 +72,11 @@ func TestWriterSplitsAnywhere(t *testing.T) {
 		}
 	}
 }
+
+func TestAppendLine(t *testing.T) {
+	for _, s := range []string{"docker0", "\x1b]0;title\x07", "a\nb", "\u202e"} {
+		if got, want := string(AppendLine([]byte("x"), s)), "x"+Line(s); got != want {
+			t.Errorf("AppendLine(%q) = %q, want %q", s, got, want)
+		}
+	}
+}

@@ -15,23 +15,24 @@ func BenchmarkDecodeFormat(b *testing.B) {
 	for _, kind := range []string{"ioctl", "rtnl_request", "rtnl_reply", "nft_batch"} {
 		e := stormFixture(b, kind)
 		e.Stack = []uint64{0x401000, 0x402000, 0x403000}
-		for _, format := range []string{"text", "json"} {
+		// "line" is trace's default text format, "text" the trees of -v.
+		for _, format := range []string{"line", "text", "json"} {
 			for _, mode := range []string{"repeated", "distinct"} {
 				b.Run(kind+"/"+format+"/"+mode, func(b *testing.B) {
-					benchDecodeFormat(b, e, format == "json", mode == "repeated")
+					benchDecodeFormat(b, e, format, mode == "repeated")
 				})
 			}
 		}
 	}
 }
 
-func benchDecodeFormat(b *testing.B, e event.Event, json, shared bool) {
+func benchDecodeFormat(b *testing.B, e event.Event, format string, shared bool) {
 	var opts []AnalyzerOption
 	if shared {
 		opts = append(opts, ShareResults())
 	}
 	a := NewAnalyzer(NewSymbolizer(), opts...)
-	p := NewPrinter(json, TextOptions{})
+	p := NewPrinter(format == "json", TextOptions{Lines: format == "line"})
 	var buf []byte
 	var r Record
 	// Requests and replies carry the next sequence number each time.

@@ -34,9 +34,10 @@ type Record struct {
 // Analyzer turns raw events into [Record] values, keeping the state that
 // spans events: request/reply pairing and process memory maps.
 type Analyzer struct {
-	conv *Conversation
-	sym  *Symbolizer
-	memo *decodeMemo
+	conv  *Conversation
+	sym   *Symbolizer
+	memo  *decodeMemo
+	names *names // nil: indexes stay numbers
 }
 
 // AnalyzerOption configures an [Analyzer].
@@ -71,10 +72,26 @@ func (a *Analyzer) Analyze(e event.Event) Record {
 func (a *Analyzer) AnalyzeInto(r *Record) {
 	e := &r.Event
 	r.memo, r.Replies, r.Frames = nil, nil, nil
+	var ns *nsNames
+	var ctx *netlink.Context
+	if a.names != nil && isNetlinkPayload(e) {
+		ns = a.names.of(e)
+		ctx = ns.ctx
+	}
 	if a.memo != nil {
-		r.Decoded, r.memo = a.memo.decode(e)
+		var gen uint64
+		if ns != nil {
+			gen = ns.gen
+		}
+		r.Decoded, r.memo = a.memo.decode(e, ctx, gen)
 	} else {
-		r.Decoded = decode.Event(e)
+		r.Decoded = decode.EventContext(e, ctx)
+	}
+	if ns != nil && (r.memo == nil || !r.memo.learned) {
+		ns.learn(r.Decoded.Netlink)
+		if r.memo != nil {
+			r.memo.learned = true
+		}
 	}
 	if e.Kind == event.KindSend || e.Kind == event.KindRecv {
 		r.Replies = a.conv.Observe(e, r.Decoded.Netlink)
@@ -106,12 +123,20 @@ func (r *Record) TopFrame() (Frame, bool) {
 	return Frame{}, false
 }
 
-// TextOptions controls the text format.
+// TextOptions controls the text format (and, for Time, the JSON format).
+// The zero value prints each event's call line with its decoded tree below.
 type TextOptions struct {
-	// Brief prints one line per event, without decoded trees.
+	// Lines prints one line per syscall: the call with its decoded
+	// payload summarised as its arguments, and its result (the default
+	// of `netexplore trace`).
+	Lines bool
+	// Brief prints exactly one line per event: the call, message types
+	// only, and the result.
 	Brief bool
 	// Verbose prints every tree, dump replies included, and a hex dump.
 	Verbose bool
+	// Time adds timestamps (see [Timestamps]).
+	Time Timestamps
 }
 
 // WriteText writes r in netexplore's strace-like text format: a call line,

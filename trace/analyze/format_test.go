@@ -9,15 +9,17 @@ import (
 	"reflect"
 	"sort"
 	"strings"
+	"syscall"
 	"testing"
 
+	"github.com/netexplore/netexplore/internal/sanitize"
 	"github.com/netexplore/netexplore/trace/decode"
 	"github.com/netexplore/netexplore/trace/event"
 )
 
 // allRecords analyzes every fixture event, in file order, with an analyzer
 // made by mk, plus a few events whose strings need escaping.
-func allRecords(t *testing.T, a *Analyzer) []Record {
+func allRecords(t testing.TB, a *Analyzer) []Record {
 	fx := fixtureEvents(t)
 	names := make([]string, 0, len(fx))
 	for n := range fx {
@@ -101,7 +103,7 @@ func TestSharedResultsRenderTheSame(t *testing.T) {
 		}{{true, TextOptions{}}, {false, TextOptions{}}, {false, TextOptions{Verbose: true}}, {false, TextOptions{Brief: true}}} {
 			p := NewPrinter(format.json, format.opts)
 			for i := range recs {
-				want := render(t, &fresh[i], format.json, format.opts)
+				want := renderRecord(t, &fresh[i], format.json, format.opts)
 				got, err := p.Append(nil, &recs[i])
 				if err != nil {
 					t.Fatal(err)
@@ -115,7 +117,7 @@ func TestSharedResultsRenderTheSame(t *testing.T) {
 	}
 }
 
-func render(t *testing.T, r *Record, json bool, opts TextOptions) []byte {
+func renderRecord(t *testing.T, r *Record, json bool, opts TextOptions) []byte {
 	if json {
 		b, err := AppendJSON(nil, r)
 		if err != nil {
@@ -129,7 +131,7 @@ func render(t *testing.T, r *Record, json bool, opts TextOptions) []byte {
 // The text format is the one netexplore always printed (the renderer it
 // replaced, kept here as the reference).
 func TestAppendTextMatchesReference(t *testing.T) {
-	for _, opts := range []TextOptions{{}, {Brief: true}, {Verbose: true}} {
+	for _, opts := range []TextOptions{{}, {Verbose: true}} {
 		for _, r := range allRecords(t, NewAnalyzer(nil)) {
 			r.Frames = []Frame{{PC: 1, Func: "main.f", File: "f.go", Line: 3}}
 			if got, want := string(AppendText(nil, &r, opts)), referenceText(&r, opts); got != want {
@@ -142,41 +144,46 @@ func TestAppendTextMatchesReference(t *testing.T) {
 func referenceText(r *Record, opts TextOptions) string {
 	var b strings.Builder
 	e, d := &r.Event, &r.Decoded
-	fmt.Fprintf(&b, "[%s %d] %s", e.Comm, e.PID, d.Call)
+	fmt.Fprintf(&b, "[%s %d] %s", sanitize.Line(e.Comm), e.PID, sanitize.Line(d.Call))
 	switch e.Kind {
 	case event.KindFork, event.KindExit, event.KindMarker, event.KindExec:
 	default:
-		fmt.Fprintf(&b, " = %d", e.Ret)
-		if d.Errno != "" {
-			fmt.Fprintf(&b, " %s", d.Errno)
+		if e.Failed() {
+			fmt.Fprintf(&b, " = -1 %s (%s)", d.Errno, strings.ToUpper(syscall.Errno(-e.Ret).Error()[:1])+syscall.Errno(-e.Ret).Error()[1:])
+		} else {
+			fmt.Fprintf(&b, " = %d", e.Ret)
 		}
 	}
 	b.WriteString("\n")
-	if len(d.Netlink) == 0 || opts.Brief {
-		fmt.Fprintf(&b, "    %s\n", d.Summary)
+	if len(d.Netlink) == 0 {
+		fmt.Fprintf(&b, "    %s", sanitize.Line(d.Summary))
+		if e.Truncated() {
+			fmt.Fprintf(&b, "... (truncated: %d of %d bytes)", len(e.Data), e.DataLen)
+		}
+		b.WriteString("\n")
 	}
 	var field func(f event.Field, depth int)
 	field = func(f event.Field, depth int) {
 		b.WriteString(strings.Repeat("  ", depth))
-		b.WriteString(f.Name)
+		b.WriteString(sanitize.Line(f.Name))
 		if f.Value != "" {
 			b.WriteString(": ")
-			b.WriteString(f.Value)
+			b.WriteString(sanitize.Line(f.Value))
 		}
 		b.WriteString("\n")
 		for _, c := range f.Children {
 			field(c, depth+1)
 		}
 	}
-	if !opts.Brief && fieldsAddDetail(e.Kind, d.Fields) {
+	if fieldsAddDetail(e.Kind, d.Fields) {
 		for _, f := range d.Fields {
 			field(f, 2)
 		}
 	}
-	if !opts.Brief {
+	{
 		multi := len(d.Netlink) > 3
 		for i, m := range d.Netlink {
-			line := m.Summary
+			line := sanitize.Line(m.Summary)
 			if i < len(r.Replies) && r.Replies[i] != nil {
 				line += fmt.Sprintf("  ← reply to %s (seq %d)", r.Replies[i].Type, r.Replies[i].NlSeq)
 			}

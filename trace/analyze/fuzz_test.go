@@ -41,6 +41,12 @@ func FuzzRender(f *testing.F) {
 		if !bytes.Equal(got, append(want, '\n')) {
 			t.Fatalf("AppendJSON differs from encoding/json:\n got %s\nwant %s", got, want)
 		}
+		// The one-line forms are one line, whatever the event.
+		for _, opts := range []TextOptions{{Lines: true}, {Brief: true}} {
+			if out := AppendText(nil, &r, opts); bytes.Count(out, []byte("\n")) != 1 {
+				t.Fatalf("%+v: not one line: %q", opts, out)
+			}
+		}
 		// The same event again with other sequence numbers: shared and
 		// patched, it must decode as a fresh decoding does.
 		a := NewAnalyzer(nil, ShareResults())

@@ -29,7 +29,7 @@ var jsonShapes = map[reflect.Type][]string{
 	reflect.TypeFor[JSONSocket]():  {"family", "type", "protocol", "inode"},
 	reflect.TypeFor[Exchange]():    {"request_event", "type", "summary", "nlmsg_seq"},
 	reflect.TypeFor[Frame]():       {"pc", "func", "file", "line", "module"},
-	reflect.TypeFor[event.Field](): {"name", "value", "offset", "length", "children"},
+	reflect.TypeFor[event.Field](): {"name", "value", "ifname", "offset", "length", "children"},
 }
 
 // netlink.Message writes its JSON with a MarshalJSON of its own (offset,
@@ -326,6 +326,9 @@ func appendFieldJSON(dst []byte, f *event.Field) []byte {
 	dst = appendString(dst, `{"name":`, f.Name)
 	if f.Value != "" {
 		dst = appendString(dst, `,"value":`, f.Value)
+	}
+	if f.Ifname != "" {
+		dst = appendString(dst, `,"ifname":`, f.Ifname)
 	}
 	dst = appendInt(dst, `,"offset":`, int64(f.Offset))
 	dst = appendInt(dst, `,"length":`, int64(f.Length))

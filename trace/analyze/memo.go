@@ -9,6 +9,7 @@ import (
 	"strconv"
 
 	"github.com/netexplore/netexplore/trace/decode"
+	"github.com/netexplore/netexplore/trace/decode/netlink"
 	"github.com/netexplore/netexplore/trace/event"
 	"golang.org/x/sys/unix"
 )
@@ -36,6 +37,8 @@ type memoEntry struct {
 	data  []byte
 	res   decode.Result
 	patch patchState
+	// learned is set once the names the result reveals were learned.
+	learned bool
 
 	// Rendered once, on first use by a printer.
 	json, text rendered
@@ -82,16 +85,21 @@ func memoizable(e *event.Event) bool {
 }
 
 // decode returns e's decoded form and the memo entry it shares, if any.
-func (m *decodeMemo) decode(e *event.Event) (decode.Result, *memoEntry) {
+// ctx is the decoding context (nil for none) and gen its generation: what
+// was decoded with an older generation of the names is decoded again.
+func (m *decodeMemo) decode(e *event.Event, ctx *netlink.Context, gen uint64) (decode.Result, *memoEntry) {
 	if !memoizable(e) {
-		return decode.Event(e), nil
+		return decode.EventContext(e, ctx), nil
 	}
 	nl := isNetlinkPayload(e)
 	m.key = appendKey(m.key[:0], e, nl)
+	if ctx != nil {
+		m.key = binary.LittleEndian.AppendUint64(m.key, gen)
+	}
 	h := maphash.Bytes(m.seed, m.key)
 	ent, ok := m.entries[h]
 	if !ok || !bytes.Equal(ent.key, m.key) {
-		res := decode.Event(e)
+		res := decode.EventContext(e, ctx)
 		if len(m.entries) >= memoMaxEntries || m.bytes >= memoMaxBytes {
 			m.entries = make(map[uint64]*memoEntry)
 			m.bytes = 0
@@ -111,7 +119,7 @@ func (m *decodeMemo) decode(e *event.Event) (decode.Result, *memoEntry) {
 			return res, ent
 		}
 	case patchUnknown:
-		fresh := decode.Event(e)
+		fresh := decode.EventContext(e, ctx)
 		res, ok := patched(ent, e.Data)
 		if ok && reflect.DeepEqual(fresh, res) {
 			ent.patch = patchExact
@@ -120,7 +128,7 @@ func (m *decodeMemo) decode(e *event.Event) (decode.Result, *memoEntry) {
 		ent.patch = patchWrong
 		return fresh, nil
 	}
-	return decode.Event(e), nil
+	return decode.EventContext(e, ctx), nil
 }
 
 func isNetlinkPayload(e *event.Event) bool {

@@ -1,6 +1,9 @@
 package analyze
 
-import "strconv"
+import (
+	"strconv"
+	"time"
+)
 
 // Printer renders records in the text or JSON format, reusing what it
 // already rendered: the decoded trees of records that share their decoded
@@ -11,6 +14,7 @@ type Printer struct {
 	opts    TextOptions
 	stacks  map[stackKey][]byte
 	sockets map[[3]uint16][]byte // the socket member up to the inode
+	prev    time.Duration        // the time of the previous event printed
 }
 
 // stackKey identifies a resolved stack by its frames' storage, which the
@@ -50,8 +54,23 @@ func (p *Printer) appendSocketJSON(dst []byte, r *Record) []byte {
 
 // Append appends r to dst in the printer's format.
 func (p *Printer) Append(dst []byte, r *Record) ([]byte, error) {
+	t := &p.opts.Time
+	prev := p.prev
+	p.prev = r.Event.Time
 	if p.json {
-		return appendRecordJSON(dst, r, p)
+		start := len(dst)
+		dst, err := appendRecordJSON(dst, r, p)
+		if err != nil || !t.any() || len(dst) < start+2 {
+			return dst, err
+		}
+		dst = t.appendJSONTime(dst[:len(dst)-2], r.Event.Time, prev)
+		return append(dst, "}\n"...), nil
+	}
+	if t.any() {
+		dst = t.appendTextTime(dst, r.Event.Time, prev)
+	}
+	if p.opts.Lines || p.opts.Brief {
+		return appendLine(dst, r, p.opts.Brief), nil
 	}
 	return appendRecordText(dst, r, p.opts, string(p.stack(r))), nil
 }

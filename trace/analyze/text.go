@@ -2,14 +2,21 @@ package analyze
 
 import (
 	"encoding/hex"
+
+	"github.com/netexplore/netexplore/internal/sanitize"
 	"strconv"
 
 	"github.com/netexplore/netexplore/trace/event"
 )
 
 // AppendText appends r in netexplore's strace-like text format to dst: a
-// call line, then the decoded tree indented below it.
+// call line, then the decoded tree indented below it; with opts.Lines or
+// opts.Brief, one line. Strings from the traced program or the kernel are
+// sanitized (see package sanitize).
 func AppendText(dst []byte, r *Record, opts TextOptions) []byte {
+	if opts.Lines || opts.Brief {
+		return appendLine(dst, r, opts.Brief)
+	}
 	at := ""
 	if f, ok := r.TopFrame(); ok {
 		at = f.String()
@@ -22,43 +29,39 @@ func AppendText(dst []byte, r *Record, opts TextOptions) []byte {
 func appendRecordText(dst []byte, r *Record, opts TextOptions, at string) []byte {
 	e, d := &r.Event, &r.Decoded
 	dst = append(dst, '[')
-	dst = append(dst, e.Comm...)
+	dst = sanitize.AppendLine(dst, e.Comm)
 	dst = append(dst, ' ')
 	dst = strconv.AppendUint(dst, uint64(e.PID), 10)
 	dst = append(dst, "] "...)
-	dst = append(dst, d.Call...)
+	dst = sanitize.AppendLine(dst, d.Call)
 	switch e.Kind {
 	case event.KindFork, event.KindExit, event.KindMarker, event.KindExec:
+		dst = append(dst, '\n')
 	default:
-		dst = append(dst, " = "...)
-		dst = strconv.AppendInt(dst, e.Ret, 10)
-		if d.Errno != "" {
-			dst = append(dst, ' ')
-			dst = append(dst, d.Errno...)
-		}
+		dst = appendResult(dst, e)
 	}
-	dst = append(dst, '\n')
-	if len(d.Netlink) == 0 || opts.Brief {
+	if len(d.Netlink) == 0 {
 		dst = append(dst, "    "...)
-		dst = append(dst, d.Summary...)
+		dst = sanitize.AppendLine(dst, d.Summary)
+		dst = appendTruncation(dst, e)
 		dst = append(dst, '\n')
 	}
-	if !opts.Brief && fieldsAddDetail(e.Kind, d.Fields) {
+	if fieldsAddDetail(e.Kind, d.Fields) {
 		if tree := r.memo.forText().tree(); tree != nil {
 			dst = append(dst, tree...)
 		} else {
 			dst = appendFieldsText(dst, d.Fields, 2)
 		}
 	}
-	if !opts.Brief {
+	{
 		multi := len(d.Netlink) > 3
 		for i := range d.Netlink {
 			m := &d.Netlink[i]
 			dst = append(dst, "    "...)
-			dst = append(dst, m.Summary...)
+			dst = sanitize.AppendLine(dst, m.Summary)
 			if i < len(r.Replies) && r.Replies[i] != nil {
 				dst = append(dst, "  ← reply to "...)
-				dst = append(dst, r.Replies[i].Type...)
+				dst = sanitize.AppendLine(dst, r.Replies[i].Type)
 				dst = append(dst, " (seq "...)
 				dst = strconv.AppendUint(dst, uint64(r.Replies[i].NlSeq), 10)
 				dst = append(dst, ')')
@@ -77,7 +80,7 @@ func appendRecordText(dst []byte, r *Record, opts TextOptions, at string) []byte
 	}
 	if at != "" {
 		dst = append(dst, "    at "...)
-		dst = append(dst, at...)
+		dst = sanitize.AppendLine(dst, at)
 		dst = append(dst, '\n')
 	}
 	if opts.Verbose && len(e.Data) > 0 {
@@ -99,10 +102,10 @@ func appendFieldText(dst []byte, f *event.Field, depth int) []byte {
 	for n := 2 * depth; n > 0; n -= len(indent) {
 		dst = append(dst, indent[:min(n, len(indent))]...)
 	}
-	dst = append(dst, f.Name...)
+	dst = sanitize.AppendLine(dst, f.Name)
 	if f.Value != "" {
 		dst = append(dst, ": "...)
-		dst = append(dst, f.Value...)
+		dst = sanitize.AppendLine(dst, f.Value)
 	}
 	dst = append(dst, '\n')
 	for i := range f.Children {

@@ -13,6 +13,9 @@ type Field struct {
 	// Value is the rendered value, e.g. "RTM_NEWLINK", "\"docker0\"",
 	// "IFF_UP|IFF_BROADCAST", "172.17.0.1". Empty for pure containers.
 	Value string `json:"value,omitempty"`
+	// Ifname is the name of the interface an index field stands for, when
+	// the decoder knew it (Value then reads "4 (docker0)").
+	Ifname string `json:"ifname,omitempty"`
 	// Offset is the byte offset of the field within the payload.
 	Offset int `json:"offset"`
 	// Length is the number of payload bytes the field covers.

@@ -42,13 +42,13 @@ type Context struct {
 	Families FamilyLookup
 }
 
-// ifname returns " (name)" for an interface index, or "".
+// ifname returns the name of an interface index, or "".
 func (c *Context) ifname(index int32) string {
 	if c == nil || c.Ifnames == nil || index <= 0 {
 		return ""
 	}
-	if name, ok := c.Ifnames.Ifname(index); ok && name != "" {
-		return " (" + name + ")"
+	if name, ok := c.Ifnames.Ifname(index); ok {
+		return name
 	}
 	return ""
 }
@@ -115,31 +115,37 @@ func (n *Names) FamilyName(id uint16) (string, bool) {
 	return name, ok
 }
 
-// SetIfname records the name of an interface index.
-func (n *Names) SetIfname(index int32, name string) {
+// SetIfname records the name of an interface index; it reports whether
+// that changed what n knew.
+func (n *Names) SetIfname(index int32, name string) bool {
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	if n.links == nil {
 		n.links = map[int32]string{}
 	}
+	old, ok := n.links[index]
 	n.links[index] = name
+	return !ok || old != name
 }
 
-// SetFamily records the name of a generic netlink family id.
-func (n *Names) SetFamily(id uint16, name string) {
+// SetFamily records the name of a generic netlink family id; it reports
+// whether that changed what n knew.
+func (n *Names) SetFamily(id uint16, name string) bool {
 	n.mu.Lock()
 	defer n.mu.Unlock()
 	if n.families == nil {
 		n.families = map[uint16]string{}
 	}
+	old, ok := n.families[id]
 	n.families[id] = name
+	return !ok || old != name
 }
 
 // Learn records the names that decoded messages reveal: an interface's
 // index and name from RTM_NEWLINK, a family's id and name from an nlctrl
 // CTRL_CMD_NEWFAMILY reply. Feed it every decoded netlink payload of the
-// trace, in order.
-func (n *Names) Learn(msgs []Message) {
+// trace, in order. It reports whether it learned anything new.
+func (n *Names) Learn(msgs []Message) (changed bool) {
 	for i := range msgs {
 		m := &msgs[i]
 		switch m.Name {
@@ -148,7 +154,7 @@ func (n *Names) Learn(msgs []Message) {
 			idx, _ := event.Top(hdr.Children, "ifi_index")
 			name, _ := event.Top(m.Fields, "IFLA_IFNAME")
 			if i, err := strconv.ParseInt(firstWord(idx.Value), 10, 32); err == nil && i > 0 && name.Value != "" {
-				n.SetIfname(int32(i), unquoteValue(name.Value))
+				changed = n.SetIfname(int32(i), unquoteValue(name.Value)) || changed
 			}
 		case "nlctrl":
 			if hdr, _ := event.Top(m.Fields, "genlmsghdr"); hdr.Value != "CTRL_CMD_NEWFAMILY" {
@@ -157,10 +163,11 @@ func (n *Names) Learn(msgs []Message) {
 			id, _ := event.Top(m.Fields, "CTRL_ATTR_FAMILY_ID")
 			name, _ := event.Top(m.Fields, "CTRL_ATTR_FAMILY_NAME")
 			if v, err := strconv.ParseUint(id.Value, 0, 16); err == nil && name.Value != "" {
-				n.SetFamily(uint16(v), unquoteValue(name.Value))
+				changed = n.SetFamily(uint16(v), unquoteValue(name.Value)) || changed
 			}
 		}
 	}
+	return changed
 }
 
 // firstWord drops what follows a value's first word ("3 (veth0)" -> "3").

@@ -4,9 +4,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"strconv"
-	"strings"
 	"syscall"
-	"unicode/utf8"
 
 	"github.com/netexplore/netexplore/trace/decode/render"
 	"github.com/netexplore/netexplore/trace/event"
@@ -229,7 +227,7 @@ func decodeError(protocol int, body ContextDecoder, ctx *Context, b []byte, off 
 	m.Errno = errno
 	fields := []event.Field{{Name: "error", Value: errnoValue(code), Offset: base, Length: 4}}
 	if errno != 0 {
-		m.ErrnoName = unix.ErrnoName(syscall.Errno(errno))
+		m.ErrnoName = render.ErrnoName(syscall.Errno(errno))
 	}
 
 	// The request being answered: its header, and its payload unless the
@@ -317,30 +315,15 @@ func errnoValue(code int32) string {
 	}
 	if code < 0 {
 		e := syscall.Errno(-int64(code))
-		if name := unix.ErrnoName(e); name != "" {
-			return "-" + name + " (" + capitalize(e.Error()) + ")"
+		if render.ErrnoName(e) != "" {
+			return "-" + render.ErrnoText(e)
 		}
 	}
 	return strconv.Itoa(int(code))
 }
 
 // errnoText renders a positive errno as "EEXIST (File exists)".
-func errnoText(errno int) string {
-	e := syscall.Errno(errno)
-	name := unix.ErrnoName(e)
-	if name == "" {
-		return strconv.Itoa(errno)
-	}
-	return name + " (" + capitalize(e.Error()) + ")"
-}
-
-func capitalize(s string) string {
-	if s == "" {
-		return s
-	}
-	r, n := utf8.DecodeRuneInString(s)
-	return strings.ToUpper(string(r)) + s[n:]
-}
+func errnoText(errno int) string { return render.ErrnoText(syscall.Errno(errno)) }
 
 // extack is what decoding extended ACK attributes needs besides the
 // walker: the message to fill in and the echoed request, to name the

@@ -104,7 +104,7 @@ func (w *Walker) Attr(a Attr, s *AttrSet) event.Field {
 	if !nests(t, a) {
 		f.Value = Value(t, a.Data, sp.Values)
 		if sp.Values == Ifindex {
-			f.Value += w.ifname(a.Data)
+			w.nameIndex(&f, a.Data)
 		}
 		return f
 	}
@@ -146,14 +146,17 @@ func (w *Walker) Attr(a Attr, s *AttrSet) event.Field {
 	return f
 }
 
-// ifname is " (name)" for an interface index held in data, when the
-// walker's context knows it.
-func (w *Walker) ifname(data []byte) string {
+// nameIndex adds the name of the interface index held in data to f, when
+// the walker's context knows it: Value "4 (docker0)", Ifname "docker0".
+func (w *Walker) nameIndex(f *event.Field, data []byte) {
 	v, ok := uintOf(data, false)
 	if !ok {
-		return ""
+		return
 	}
-	return w.Ctx.ifname(int32(uint32(v)))
+	if name := w.Ctx.ifname(int32(uint32(v))); name != "" {
+		f.Value += " (" + name + ")"
+		f.Ifname = name
+	}
 }
 
 // Struct is [Struct] that also names the interface indexes among the
@@ -173,7 +176,7 @@ func (w *Walker) Struct(b []byte, base int, members []Member) ([]event.Field, bo
 		}
 		if m.Values == Ifindex {
 			f := &fields[i]
-			f.Value += w.ifname(b[f.Offset-base : f.Offset-base+f.Length])
+			w.nameIndex(f, b[f.Offset-base:f.Offset-base+f.Length])
 		}
 		i++
 	}

@@ -121,7 +121,42 @@ func (f *format) decode(body []byte, base int, get bool, set *netlink.AttrSet, w
 		d.Fields = append(d.Fields, attrs...)
 		d.Malformed = w.Malformed
 	}
-	d.Summary = f.summary(body, attrs, get)
+	d.Summary = nameIndexes(f.summary(body, attrs, get), w.Ctx)
+}
+
+// nameIndexes puts interface names into a summary when the context knows
+// them: "dev index=4" becomes "dev docker0", "index=4" "index=4 (docker0)".
+func nameIndexes(s string, ctx *netlink.Context) string {
+	if ctx == nil || ctx.Ifnames == nil || !strings.Contains(s, "index=") {
+		return s
+	}
+	words := strings.Split(s, " ")
+	out := make([]string, 0, len(words)+1)
+	for i := 0; i < len(words); i++ {
+		w := words[i]
+		v, ok := strings.CutPrefix(w, "index=")
+		if !ok {
+			out = append(out, w)
+			continue
+		}
+		if i+1 < len(words) && strings.HasPrefix(words[i+1], "(") {
+			i++ // the walker already named it: "index=4 (docker0)"
+		}
+		n, err := strconv.ParseInt(v, 10, 32)
+		name, known := "", false
+		if err == nil {
+			name, known = ctx.Ifnames.Ifname(int32(n))
+		}
+		switch {
+		case !known || name == "":
+			out = append(out, w)
+		case len(out) > 0 && out[len(out)-1] == "dev":
+			out = append(out, name)
+		default:
+			out = append(out, w, "("+name+")")
+		}
+	}
+	return strings.Join(out, " ")
 }
 
 // Value renderers shared by the tables.
