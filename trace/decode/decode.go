@@ -10,6 +10,7 @@ import (
 	"github.com/netexplore/netexplore/trace/decode/ioctl"
 	"github.com/netexplore/netexplore/trace/decode/netlink"
 	"github.com/netexplore/netexplore/trace/decode/packet"
+	"github.com/netexplore/netexplore/trace/decode/render"
 	"github.com/netexplore/netexplore/trace/decode/sockaddr"
 	"github.com/netexplore/netexplore/trace/decode/sockopt"
 	"github.com/netexplore/netexplore/trace/decode/sysctl"
@@ -62,7 +63,7 @@ func Event(e *event.Event) Result { return EventContext(e, nil) }
 func EventContext(e *event.Event, ctx *netlink.Context) Result {
 	d := Result{}
 	if e.Failed() {
-		d.Errno = unix.ErrnoName(unix.Errno(-e.Ret))
+		d.Errno = render.ErrnoName(unix.Errno(-e.Ret))
 		if d.Errno == "" {
 			d.Errno = fmt.Sprintf("errno %d", -e.Ret)
 		}

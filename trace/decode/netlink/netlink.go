@@ -229,7 +229,7 @@ func decodeError(protocol int, body ContextDecoder, ctx *Context, b []byte, off 
 	m.Errno = errno
 	fields := []event.Field{{Name: "error", Value: errnoValue(code), Offset: base, Length: 4}}
 	if errno != 0 {
-		m.ErrnoName = unix.ErrnoName(syscall.Errno(errno))
+		m.ErrnoName = render.ErrnoName(syscall.Errno(errno))
 	}
 
 	// The request being answered: its header, and its payload unless the
@@ -317,7 +317,7 @@ func errnoValue(code int32) string {
 	}
 	if code < 0 {
 		e := syscall.Errno(-int64(code))
-		if name := unix.ErrnoName(e); name != "" {
+		if name := render.ErrnoName(e); name != "" {
 			return "-" + name + " (" + capitalize(e.Error()) + ")"
 		}
 	}
@@ -327,7 +327,7 @@ func errnoValue(code int32) string {
 // errnoText renders a positive errno as "EEXIST (File exists)".
 func errnoText(errno int) string {
 	e := syscall.Errno(errno)
-	name := unix.ErrnoName(e)
+	name := render.ErrnoName(e)
 	if name == "" {
 		return strconv.Itoa(errno)
 	}

@@ -4,6 +4,9 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"syscall"
+
+	"golang.org/x/sys/unix"
 )
 
 // Namer names the values of an integer: an [Enum], an [EnumMap], a
@@ -111,4 +114,14 @@ func (s FlagSet) Join(v uint64, sep string) string {
 		return "0"
 	}
 	return strings.Join(parts, sep)
+}
+
+// ErrnoName returns the name of an errno as the kernel and strace spell
+// it: "EOPNOTSUPP" for 95, which the C library also calls ENOTSUP, and
+// unix.ErrnoName's name for the rest ("" when unknown).
+func ErrnoName(e syscall.Errno) string {
+	if e == unix.EOPNOTSUPP {
+		return "EOPNOTSUPP"
+	}
+	return unix.ErrnoName(e)
 }
