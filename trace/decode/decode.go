@@ -70,9 +70,14 @@ func EventContext(e *event.Event, ctx *netlink.Context) Result {
 	}
 	switch e.Kind {
 	case event.KindIoctl:
-		call := ioctl.DecodeSocket(e.SockFamily, uint32(e.Args[0]), e.Data)
+		// Args: the request, the raw third argument, the fd's device.
+		call := ioctl.DecodeCall(ioctl.Call{Request: uint32(e.Args[0]), Family: e.SockFamily,
+			Device: uint32(e.Args[2]), Arg: e.Args[1], Data: e.Data, Failed: e.Failed()})
 		d.Summary, d.Fields = call.Summary, call.Fields
 		d.Call = fmt.Sprintf("ioctl(%s, %s)", fdString(e), call.Name)
+		if v, ok := ioctl.ValueArg(uint32(e.Args[0]), e.Args[1]); ok {
+			d.Call = fmt.Sprintf("ioctl(%s, %s, %s)", fdString(e), call.Name, v)
+		}
 	case event.KindMarker:
 		step, phase, _ := marker.Parse(uint32(e.Args[0]))
 		d.Summary = fmt.Sprintf("step %d %s", step, map[marker.Phase]string{marker.Begin: "begins", marker.End: "ends"}[phase])
@@ -168,6 +173,9 @@ func fdString(e *event.Event) string {
 	}
 	if e.SockFamily != 0 {
 		return fmt.Sprintf("%d<%s>", e.Fd, sockaddr.FamilyName(e.SockFamily))
+	}
+	if name := ioctl.DeviceName(uint32(e.Args[2])); e.Kind == event.KindIoctl && name != "" {
+		return fmt.Sprintf("%d<%s>", e.Fd, name)
 	}
 	return fmt.Sprint(e.Fd)
 }
