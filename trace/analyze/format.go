@@ -37,6 +37,9 @@ type Analyzer struct {
 	conv *Conversation
 	sym  *Symbolizer
 	memo *decodeMemo
+	// nft remembers what netfilter messages taught the decoder (the key
+	// types of nf_tables sets), for the messages after them.
+	nft *netlink.Context
 }
 
 // AnalyzerOption configures an [Analyzer].
@@ -52,7 +55,7 @@ func ShareResults() AnalyzerOption {
 
 // NewAnalyzer returns an analyzer. sym may be nil to skip stack resolution.
 func NewAnalyzer(sym *Symbolizer, opts ...AnalyzerOption) *Analyzer {
-	a := &Analyzer{conv: NewConversation(), sym: sym}
+	a := &Analyzer{conv: NewConversation(), sym: sym, nft: &netlink.Context{}}
 	for _, o := range opts {
 		o(a)
 	}
@@ -71,7 +74,11 @@ func (a *Analyzer) Analyze(e event.Event) Record {
 func (a *Analyzer) AnalyzeInto(r *Record) {
 	e := &r.Event
 	r.memo, r.Replies, r.Frames = nil, nil, nil
-	if a.memo != nil {
+	if decode.NeedsHistory(e) {
+		// Decoded with what earlier messages told (a set's key type names
+		// its elements): not a function of the event alone, so not shared.
+		r.Decoded = decode.EventContext(e, a.nft)
+	} else if a.memo != nil {
 		r.Decoded, r.memo = a.memo.decode(e)
 	} else {
 		r.Decoded = decode.Event(e)

@@ -9,6 +9,7 @@ import (
 	"github.com/netexplore/netexplore/trace/decode/argv"
 	"github.com/netexplore/netexplore/trace/decode/ioctl"
 	"github.com/netexplore/netexplore/trace/decode/netlink"
+	"github.com/netexplore/netexplore/trace/decode/nftables"
 	"github.com/netexplore/netexplore/trace/decode/packet"
 	"github.com/netexplore/netexplore/trace/decode/render"
 	"github.com/netexplore/netexplore/trace/decode/sockaddr"
@@ -19,7 +20,6 @@ import (
 	// The netlink protocol decoders register themselves with package
 	// netlink when loaded.
 	_ "github.com/netexplore/netexplore/trace/decode/genl"
-	_ "github.com/netexplore/netexplore/trace/decode/nftables"
 	_ "github.com/netexplore/netexplore/trace/decode/rtnl"
 	_ "github.com/netexplore/netexplore/trace/decode/sockdiag"
 	_ "github.com/netexplore/netexplore/trace/decode/xfrm"
@@ -165,6 +165,16 @@ func EventContext(e *event.Event, ctx *netlink.Context) Result {
 		d.Summary = fmt.Sprintf("unknown event kind %d", e.Kind)
 	}
 	return d
+}
+
+// NeedsHistory reports whether decoding e depends on the events before
+// it: nf_tables set and set-element messages, whose elements are bytes
+// only their set's definition names. Decode such an event with
+// [EventContext] and a context that saw the trace in order; its result is
+// not a function of its bytes alone.
+func NeedsHistory(e *event.Event) bool {
+	return (e.Kind == event.KindSend || e.Kind == event.KindRecv) && e.SockFamily == unix.AF_NETLINK &&
+		e.SockProto == unix.NETLINK_NETFILTER && nftables.HasSetMessages(e.Data)
 }
 
 func fdString(e *event.Event) string {

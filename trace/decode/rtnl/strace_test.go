@@ -114,8 +114,6 @@ func stKnownDiff(capture, err string) int {
 var stAliases = map[string]string{
 	// Renamed in Linux 6.3; IPSTATS_MIB_OUTPKTS now names entry 37.
 	"IPSTATS_MIB_OUTPKTS": "IPSTATS_MIB_OUTREQUESTS",
-	// Two names of errno 95; Go's unix.ErrnoName picks ENOTSUP.
-	"-EOPNOTSUPP": "-ENOTSUP",
 }
 
 // stVal is a parsed piece of strace output.
