@@ -59,7 +59,7 @@ const (
 		`nft add set ip t m "{ type ipv4_addr . inet_service; flags interval; }"; nft add element ip t m "{ 10.0.0.0/8 . 80 }"; ` +
 		`nft add map ip t mp "{ type ipv4_addr : ipv4_addr; }"; nft add element ip t mp "{ 1.2.3.4 : 5.6.7.8 }"; ` +
 		`nft add chain ip t c; nft add rule ip t c ip saddr @s counter comment \"hello\"'`
-	rtnlFullLab    = "ip link add br0 type bridge; ip addr add 172.17.0.1/16 dev br0; " +
+	rtnlFullLab = "ip link add br0 type bridge; ip addr add 172.17.0.1/16 dev br0; " +
 		"ip -6 addr add fd00::1/64 dev br0 nodad; ip link set br0 up; " +
 		"ip link add v0 type veth peer name v1; ip link set v0 master br0; ip link set v0 up; ip link set v1 up; " +
 		"ip link add link v1 name mv0 type macvlan mode bridge; " +
