@@ -251,8 +251,9 @@ func ethtoolLinkSettings(b render.Bytes, base int) ([]string, []event.Field) {
 	nwords := int(int8(b.U8(base + 15)))
 	v := strconv.Itoa(nwords)
 	if nwords < 0 {
+		// The handshake's answer holds nothing but the word count.
 		v += " (the kernel's answer to the size handshake: use " + strconv.Itoa(-nwords) + ")"
-		words = append(words, "nwords="+strconv.Itoa(nwords))
+		words = []string{"nwords=" + strconv.Itoa(nwords) + " (size handshake)"}
 	}
 	kids = append(kids, event.Field{Name: "link_mode_masks_nwords", Value: v, Offset: base + 15, Length: 1})
 	if nwords <= 0 {

@@ -97,7 +97,10 @@ func decodeTunIfreq(b render.Bytes) (string, []event.Field) {
 		return "(no argument captured)", nil
 	}
 	fields := []event.Field{nameField}
-	parts := []string{name}
+	var parts []string
+	if name != `""` { // TUNSETQUEUE needs no name
+		parts = append(parts, name)
+	}
 	if b.Has(16, 2) {
 		v := tunFlags.Name(uint64(b.U16(16)))
 		fields = append(fields, event.Field{Name: "ifr_flags", Value: v, Offset: 16, Length: 2})
