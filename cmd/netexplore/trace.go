@@ -44,9 +44,12 @@ func runTrace(args []string, stdout, stderr io.Writer) error {
 
 Runs COMMAND and prints every ioctl, netlink message (requests and replies,
 decoded), /proc/sys read and write, socket option and exec that COMMAND and
-its children cause. Other processes are never recorded. The exit status is
-COMMAND's. The last line counts the events and those lost, with the reason
-for each loss.
+its children cause. ioctls are those on sockets (SIOC*, SIOCETHTOOL with its
+ethtool command, SIOCADDRT, SIOCSARP, the bridge requests) and on
+/dev/net/tun (TUNSETIFF...), with the whole struct each takes; ioctls on
+other files (terminals, disks) are not recorded. Other processes are never
+recorded. The exit status is COMMAND's. The last line counts the events and
+those lost, with the reason for each loss.
 
 Ctrl-C or SIGTERM stops COMMAND and still prints everything captured; a
 second one stops at once, counting what was not printed as lost. If
