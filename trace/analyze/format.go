@@ -37,9 +37,11 @@ type Analyzer struct {
 	conv *Conversation
 	sym  *Symbolizer
 	memo *decodeMemo
-	// nft remembers what netfilter messages taught the decoder (the key
-	// types of nf_tables sets), for the messages after them.
-	nft *netlink.Context
+	// names learns from the trace what later messages need: generic
+	// netlink family ids from nlctrl replies, the key types of nf_tables
+	// sets; ctx decodes with it.
+	names netlink.Names
+	ctx   *netlink.Context
 }
 
 // AnalyzerOption configures an [Analyzer].
@@ -55,7 +57,9 @@ func ShareResults() AnalyzerOption {
 
 // NewAnalyzer returns an analyzer. sym may be nil to skip stack resolution.
 func NewAnalyzer(sym *Symbolizer, opts ...AnalyzerOption) *Analyzer {
-	a := &Analyzer{conv: NewConversation(), sym: sym, nft: &netlink.Context{}}
+	a := &Analyzer{conv: NewConversation(), sym: sym}
+	// Interface names are left out: indexes stay as the kernel sent them.
+	a.ctx = &netlink.Context{Families: &a.names, Memory: a.names.Context().Memory}
 	for _, o := range opts {
 		o(a)
 	}
@@ -75,9 +79,10 @@ func (a *Analyzer) AnalyzeInto(r *Record) {
 	e := &r.Event
 	r.memo, r.Replies, r.Frames = nil, nil, nil
 	if decode.NeedsHistory(e) {
-		// Decoded with what earlier messages told (a set's key type names
-		// its elements): not a function of the event alone, so not shared.
-		r.Decoded = decode.EventContext(e, a.nft)
+		// Decoded with what earlier messages told (a family's id, a set's
+		// key type): not a function of the event alone, so not shared.
+		r.Decoded = decode.EventContext(e, a.ctx)
+		a.names.Learn(r.Decoded.Netlink)
 	} else if a.memo != nil {
 		r.Decoded, r.memo = a.memo.decode(e)
 	} else {

@@ -168,13 +168,23 @@ func EventContext(e *event.Event, ctx *netlink.Context) Result {
 }
 
 // NeedsHistory reports whether decoding e depends on the events before
-// it: nf_tables set and set-element messages, whose elements are bytes
-// only their set's definition names. Decode such an event with
-// [EventContext] and a context that saw the trace in order; its result is
-// not a function of its bytes alone.
+// it: generic netlink messages, whose family the id an nlctrl reply gave
+// names, and nf_tables set and set-element messages, whose elements are
+// bytes only their set's definition names. Decode such an event with
+// [EventContext] and a context that saw the trace in order (and feed
+// [netlink.Names.Learn] its messages); its result is not a function of
+// its bytes alone.
 func NeedsHistory(e *event.Event) bool {
-	return (e.Kind == event.KindSend || e.Kind == event.KindRecv) && e.SockFamily == unix.AF_NETLINK &&
-		e.SockProto == unix.NETLINK_NETFILTER && nftables.HasSetMessages(e.Data)
+	if (e.Kind != event.KindSend && e.Kind != event.KindRecv) || e.SockFamily != unix.AF_NETLINK {
+		return false
+	}
+	switch e.SockProto {
+	case unix.NETLINK_GENERIC:
+		return true
+	case unix.NETLINK_NETFILTER:
+		return nftables.HasSetMessages(e.Data)
+	}
+	return false
 }
 
 func fdString(e *event.Event) string {
