@@ -194,7 +194,7 @@ func privateName(base string, n uint32) string {
 	return base + "+" + strconv.Itoa(int(n))
 }
 
-// Name returns the name of a socket ioctl request, e.g. "SIOCBRADDBR"
+// Name returns the name of an ioctl request, e.g. "SIOCBRADDBR"
 // for 0x89a0, "SIOCDEVPRIVATE+1" inside the device-private range, or the
 // number in hex ("0x8950") when it is unknown.
 func Name(request uint32) string {
