@@ -318,6 +318,10 @@ func rtnlCaptureScenario(t *testing.T, s rtnlScenario, versions string) {
 	fmt.Fprintf(&hx, "# protocol: %d\n", s.protocol)
 	fmt.Fprintf(&hx, "# captured in a new network namespace with: strace %s\n", rtnlStraceArgs)
 	fmt.Fprintf(&hx, "# %s\n", versions)
+	if s.protocol == unix.NETLINK_NETFILTER {
+		v, _ := exec.Command("nft", "-v").CombinedOutput()
+		fmt.Fprintf(&hx, "# %s\n", strings.TrimSpace(string(v)))
+	}
 	fmt.Fprintf(&hx, "# Each block: \"> syscall\" (sent) or \"< syscall\" (received), then the buffer as hex.\n")
 	for _, r := range recs {
 		dir := "<"
