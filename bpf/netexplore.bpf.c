@@ -726,9 +726,9 @@ static __always_inline __u32 fd_chrdev(int fd)
  * (terminals, disks) are not recorded. The argument is read at exit, as
  * large as the request's struct, so GET requests show the kernel's
  * answer; what it points to is followed for SIOCETHTOOL (ifr_data) and
- * SIOCADDRT (rt_dev). args[1] is the raw third argument (TUNSETPERSIST and
- * friends pass their value there) and args[2] the rdev of a character
- * device fd. The runner's step markers (ioctl(-1, 0x4e58xxxx), which fail
+ * SIOCADDRT (rt_dev). args[1] is the third argument when it is not a
+ * pointer to a known struct (TUNSETPERSIST and friends pass their value
+ * there) and args[2] the rdev of a character device fd. The runner's step markers (ioctl(-1, 0x4e58xxxx), which fail
  * with EBADF) are recorded too: they bracket each walkthrough step.
  */
 static __noinline int exit_ioctl(struct regs *in, long ret)
@@ -756,11 +756,14 @@ static __noinline int exit_ioctl(struct regs *in, long ret)
 	}
 	s->ev.ret = ret;
 	s->ev.args[0] = cmd;
-	s->ev.args[1] = in->args[2];
 	const void *arg = (const void *)in->args[2];
 	__u32 size = ioctl_arg_size(cmd, s->ev.sock_family);
 	__u32 n = 0;
-	if (size) {
+	if (!size) {
+		/* A value (TUNSETPERSIST 1): kept. A pointer is not: it would
+		 * make every call from another buffer look different. */
+		s->ev.args[1] = in->args[2];
+	} else {
 		n = copy_user(s, 0, arg, size);
 		if (!n && size > 16) /* a bare name near the end of a mapping */
 			n = copy_user(s, 0, arg, 16);

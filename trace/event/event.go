@@ -73,8 +73,9 @@ type Event struct {
 	// Ret is the syscall's return value; negative values are -errno.
 	Ret int64 `json:"ret"`
 	// Args holds the syscall arguments that matter for decoding: for
-	// ioctl the request, the raw third argument and the fd's character
-	// device (the kernel's dev_t, e.g. /dev/net/tun); for socket family,
+	// ioctl the request, the third argument when it is a value (not a
+	// pointer to a struct the probe copied) and the fd's character device
+	// (the kernel's dev_t, e.g. /dev/net/tun); for socket family,
 	// type and protocol; for send and recv the flags; for setsockopt level
 	// and option name. For a fork,
 	// Args[1] is 1 when the child could not be followed (the probe's task

@@ -214,8 +214,9 @@ type Call struct {
 	// Device is the character device behind the fd as the kernel's dev_t
 	// ([TunDevice] for /dev/net/tun), 0 when not one.
 	Device uint32
-	// Arg is the raw third argument: a pointer, or the value itself
-	// (TUNSETPERSIST, TUNSETOWNER).
+	// Arg is the third argument of a request that passes a value in it
+	// (TUNSETPERSIST, TUNSETOWNER); the probe leaves it 0 for a pointer
+	// to a struct it copies.
 	Arg uint64
 	// Data is what the probe copied from the argument after the call
 	// returned: the request's struct, and for SIOCETHTOOL the ethtool
