@@ -565,12 +565,194 @@ int handle_exit(__u64 *ctx)
 
 /* ---- ioctl ------------------------------------------------------------- */
 
+/* Request numbers whose argument is not an ifreq (linux/sockios.h,
+ * linux/if_tun.h, asm-generic/ioctls.h). */
+#define SIOCADDRT 0x890b
+#define SIOCDELRT 0x890c
+#define SIOCGIFCONF 0x8912
+#define SIOCETHTOOL 0x8946
+#define SIOCDARP 0x8953
+#define SIOCSARP 0x8955
+#define SIOCDRARP 0x8960
+#define SIOCSRARP 0x8962
+#define SIOCGIFVLAN 0x8982
+#define SIOCSIFVLAN 0x8983
+#define TIOCOUTQ 0x5411
+#define FIONREAD 0x541b
+#define FIONBIO 0x5421
+#define FIOASYNC 0x5452
+#define TUNSETNOCSUM 0x400454c8
+#define TUNSETDEBUG 0x400454c9
+#define TUNSETIFF 0x400454ca
+#define TUNSETPERSIST 0x400454cb
+#define TUNSETOWNER 0x400454cc
+#define TUNSETLINK 0x400454cd
+#define TUNSETGROUP 0x400454ce
+#define TUNSETOFFLOAD 0x400454d0
+#define TUNSETTXFILTER 0x400454d1
+#define TUNGETIFF 0x800454d2
+#define TUNSETQUEUE 0x400454d9
+#define TUN_IOC_TYPE 'T'
+/* /dev/net/tun as the kernel's dev_t: MISC_MAJOR << 20 | TUN_MINOR. */
+#define TUN_DEV ((10 << 20) | 200)
+#define RTENTRY_SIZE 120
+#define RTENTRY_DEV 88 /* offset of rt_dev, a char * */
+#define IN6_RTMSG_SIZE 80
+#define ARPREQ_SIZE 68
+#define VLAN_ARGS_SIZE 56
+#define IFCONF_SIZE 16
+#define IFR_DATA 16 /* offset of ifr_data in an ifreq */
+/* The largest struct an _IOC-encoded request's size field makes the
+ * probe copy: bigger ones are binary blobs nobody reads in a trace. */
+#define IOC_ARG_MAX 256
+#define IOC_DIR(cmd) ((cmd) >> 30)
+#define IOC_SIZE(cmd) (((cmd) >> 16) & 0x3fff)
+#define IOC_TYPE(cmd) (((cmd) >> 8) & 0xff)
+
+/* The size of what a request's third argument points to, 0 when it is
+ * a value or unknown. */
+static __always_inline __u32 ioctl_arg_size(__u32 cmd, __u16 family)
+{
+	switch (cmd) {
+	case SIOCADDRT:
+	case SIOCDELRT:
+		return family == AF_INET6 ? IN6_RTMSG_SIZE : RTENTRY_SIZE;
+	case SIOCDARP ... SIOCSARP:
+	case SIOCDRARP ... SIOCSRARP:
+		return ARPREQ_SIZE;
+	case SIOCGIFVLAN:
+	case SIOCSIFVLAN:
+		return VLAN_ARGS_SIZE;
+	case SIOCGIFCONF:
+		return IFCONF_SIZE;
+	case TUNSETIFF:
+	case TUNGETIFF:
+	case TUNSETQUEUE:
+		return IFREQ_SIZE; /* declared as int, but an ifreq */
+	case TUNSETNOCSUM:
+	case TUNSETDEBUG:
+	case TUNSETPERSIST:
+	case TUNSETOWNER:
+	case TUNSETLINK:
+	case TUNSETGROUP:
+	case TUNSETOFFLOAD:
+		return 0; /* the value is the argument itself */
+	case TUNSETTXFILTER:
+		return 4 + 8 * 6; /* struct tun_filter and its first 8 addresses */
+	case TIOCOUTQ:
+	case FIONREAD:
+	case FIONBIO:
+	case FIOASYNC:
+		return 4;
+	}
+	if (cmd >> 8 == SOCKIOS_TYPE)
+		return IFREQ_SIZE;
+	if (IOC_DIR(cmd) == 0)
+		return 0;
+	__u32 size = IOC_SIZE(cmd);
+	return size > IOC_ARG_MAX ? IOC_ARG_MAX : size;
+}
+
+/* ETHTOOL_* commands (linux/ethtool.h) and the size of their struct. */
+#define ETHTOOL_GLINKSETTINGS 0x4c
+#define ETHTOOL_SLINKSETTINGS 0x4d
+#define ETHTOOL_LINK_SETTINGS_SIZE 48
+#define ETHTOOL_NWORDS 15 /* offset of link_mode_masks_nwords */
+#define ETHTOOL_NWORDS_MAX 8
+
+static __always_inline __u32 ethtool_size(__u32 cmd)
+{
+	switch (cmd) {
+	case 0x01: case 0x02: /* GSET, SSET: ethtool_cmd */
+		return 44;
+	case 0x03: /* GDRVINFO */
+		return 196;
+	case 0x04: /* GREGS: the header of ethtool_regs */
+		return 12;
+	case 0x05: case 0x06: /* GWOL, SWOL */
+		return 20;
+	case 0x0b: case 0x0c: case 0x43: /* GEEPROM, SEEPROM, GMODULEEEPROM: header */
+		return 16;
+	case 0x0e: case 0x0f: /* GCOALESCE, SCOALESCE */
+		return 92;
+	case 0x10: case 0x11: /* GRINGPARAM, SRINGPARAM */
+		return 36;
+	case 0x12: case 0x13: /* GPAUSEPARAM, SPAUSEPARAM */
+	case 0x1a: /* TEST: header */
+	case 0x37: /* GSSET_INFO: header */
+	case 0x3e: case 0x3f: case 0x40: /* dump */
+	case 0x48: case 0x49: case 0x4e: case 0x4f: /* tunables: header */
+		return 16;
+	case 0x1b: /* GSTRINGS: header */
+		return 12;
+	case 0x29: case 0x2a: case 0x2d: case 0x2e: case 0x2f: case 0x30: case 0x31: case 0x32: /* rxnfc */
+		return 192;
+	case 0x33: /* FLASHDEV */
+		return 136;
+	case 0x3c: case 0x3d: /* GCHANNELS, SCHANNELS */
+		return 36;
+	case 0x41: case 0x42: /* GET_TS_INFO, GMODULEINFO */
+		return 44;
+	case 0x44: case 0x45: /* GEEE, SEEE */
+		return 40;
+	case 0x46: case 0x47: /* GRSSH, SRSSH: header */
+		return 24;
+	case ETHTOOL_GLINKSETTINGS:
+	case ETHTOOL_SLINKSETTINGS:
+		return ETHTOOL_LINK_SETTINGS_SIZE;
+	}
+	/* The rest (GLINK, GMSGLVL, offload toggles...) take an ethtool_value,
+	 * or start with a header of that size. */
+	return 8;
+}
+
+/* SIOCETHTOOL: the ifreq at the payload's start points (ifr_data) to the
+ * command's struct; it follows the ifreq, sized by the command number in
+ * its first u32. Returns the bytes appended. */
+static __always_inline __u32 copy_ethtool(struct scratch *s, __u32 n)
+{
+	if (n < IFR_DATA + 8)
+		return 0;
+	const void *p = (const void *)*(__u64 *)&s->data[IFR_DATA];
+	__u32 cmd = 0;
+	if (!p || bpf_probe_read_user(&cmd, sizeof(cmd), p))
+		return 0;
+	__u32 size = ethtool_size(cmd);
+	__u32 got = copy_user(s, IFREQ_SIZE, p, size);
+	if (got != ETHTOOL_LINK_SETTINGS_SIZE || (cmd != ETHTOOL_GLINKSETTINGS && cmd != ETHTOOL_SLINKSETTINGS))
+		return got;
+	/* The three link-mode bitmaps follow, nwords u32 each. */
+	__s8 nwords = (__s8)s->data[IFREQ_SIZE + ETHTOOL_NWORDS];
+	if (nwords <= 0 || nwords > ETHTOOL_NWORDS_MAX)
+		return got;
+	return got + copy_user(s, IFREQ_SIZE + ETHTOOL_LINK_SETTINGS_SIZE, p + ETHTOOL_LINK_SETTINGS_SIZE, 3 * 4 * nwords);
+}
+
+/* The rdev of the character device behind fd, or 0. */
+static __always_inline __u32 fd_chrdev(int fd)
+{
+	struct file *raw = fd_file(fd);
+	if (!raw)
+		return 0;
+	struct file *f = bpf_rdonly_cast(raw, bpf_core_type_id_kernel(struct file));
+	struct inode *inode = f->f_inode;
+	if ((inode->i_mode & S_IFMT) != S_IFCHR)
+		return 0;
+	return inode->i_rdev;
+}
+
 /**
- * ioctl on sockets (SIOC*, SIOCBR*): the legacy way to create bridges and
- * set interface flags, addresses and MACs. The argument (an ifreq, or a
- * bridge name for SIOCBRADDBR) is read at exit so GET requests show the
- * kernel's answer. The runner's step markers (ioctl(-1, 0x4e58xxxx), which
- * fail with EBADF) are recorded too: they bracket each walkthrough step.
+ * ioctl on sockets (SIOC*, SIOCBR*, SIOCETHTOOL, SIOCADDRT, SIOCSARP) and
+ * on /dev/net/tun (TUNSETIFF, TUNSETPERSIST...): the legacy way to create
+ * bridges and tap devices, set interface flags, addresses, MACs, routes
+ * and ARP entries, and ethtool's driver queries. ioctls on other files
+ * (terminals, disks) are not recorded. The argument is read at exit, as
+ * large as the request's struct, so GET requests show the kernel's
+ * answer; what it points to is followed for SIOCETHTOOL (ifr_data) and
+ * SIOCADDRT (rt_dev). args[1] is the third argument when it is not a
+ * pointer to a known struct (TUNSETPERSIST and friends pass their value
+ * there) and args[2] the rdev of a character device fd. The runner's step markers (ioctl(-1, 0x4e58xxxx), which fail
+ * with EBADF) are recorded too: they bracket each walkthrough step.
  */
 static __noinline int exit_ioctl(struct regs *in, long ret)
 {
@@ -583,19 +765,39 @@ static __noinline int exit_ioctl(struct regs *in, long ret)
 		}
 		return 0;
 	}
-	if (cmd >> 8 != SOCKIOS_TYPE)
-		return 0;
 	struct scratch *s = begin_event(EV_IOCTL, SC_IOCTL);
 	if (!s)
 		return 0;
 	s->ev.fd = in->args[0];
-	s->ev.ret = ret;
-	s->ev.args[0] = (__u32)in->args[1];
 	fill_socket(&s->ev, in->args[0]);
+	if (!s->ev.sock_family) {
+		__u32 rdev = fd_chrdev(in->args[0]);
+		if (rdev == TUN_DEV)
+			s->ev.args[2] = rdev;
+		else if (cmd >> 8 != SOCKIOS_TYPE)
+			return 0; /* a terminal's, a disk's: not networking */
+	}
+	s->ev.ret = ret;
+	s->ev.args[0] = cmd;
 	const void *arg = (const void *)in->args[2];
-	__u32 n = copy_user(s, 0, arg, IFREQ_SIZE);
-	if (!n) /* a bare name near the end of a mapping */
-		n = copy_user(s, 0, arg, 16);
+	__u32 size = ioctl_arg_size(cmd, s->ev.sock_family);
+	__u32 n = 0;
+	if (!size) {
+		/* A value (TUNSETPERSIST 1): kept. A pointer is not: it would
+		 * make every call from another buffer look different. */
+		s->ev.args[1] = in->args[2];
+	} else {
+		n = copy_user(s, 0, arg, size);
+		if (!n && size > 16) /* a bare name near the end of a mapping */
+			n = copy_user(s, 0, arg, 16);
+	}
+	if (cmd == SIOCETHTOOL && n == IFREQ_SIZE)
+		n += copy_ethtool(s, n);
+	else if ((cmd == SIOCADDRT || cmd == SIOCDELRT) && n == RTENTRY_SIZE) {
+		const void *dev = (const void *)*(__u64 *)&s->data[RTENTRY_DEV];
+		if (dev)
+			n += copy_user_str(s, RTENTRY_SIZE, dev, 16);
+	}
 	s->ev.copied = n;
 	s->ev.data_len = n;
 	submit(s, in);
@@ -979,16 +1181,27 @@ static long auxv_step(__u64 i, struct auxv_walk *w)
  * openat() of /proc/sys/...: sysctls such as net.ipv4.ip_forward are files.
  * The fd is remembered so the following read() or write() can be shown as
  * `path = value`. Paths relative to a directory fd are not recognised.
+ * openat() of /dev/net/tun is reported too: the fd it returns is the one
+ * TUNSETIFF turns into a tun or tap device.
  */
 static __noinline int exit_openat(struct regs *in, long ret)
 {
 	char prefix[10];
 	if (bpf_probe_read_user(prefix, sizeof(prefix), (const void *)in->args[1]))
 		return 0;
-	if (prefix[0] != '/' || prefix[1] != 'p' || prefix[2] != 'r' || prefix[3] != 'o' ||
-	    prefix[4] != 'c' || prefix[5] != '/' || prefix[6] != 's' || prefix[7] != 'y' ||
-	    prefix[8] != 's' || prefix[9] != '/')
-		return 0;
+	bool sysctl = prefix[0] == '/' && prefix[1] == 'p' && prefix[2] == 'r' && prefix[3] == 'o' &&
+		      prefix[4] == 'c' && prefix[5] == '/' && prefix[6] == 's' && prefix[7] == 'y' &&
+		      prefix[8] == 's' && prefix[9] == '/';
+	if (!sysctl) {
+		/* "/dev/net/tun" and its NUL: 13 bytes. */
+		char tail[3];
+		if (prefix[0] != '/' || prefix[1] != 'd' || prefix[2] != 'e' || prefix[3] != 'v' ||
+		    prefix[4] != '/' || prefix[5] != 'n' || prefix[6] != 'e' || prefix[7] != 't' ||
+		    prefix[8] != '/' || prefix[9] != 't' ||
+		    bpf_probe_read_user(tail, sizeof(tail), (const char *)in->args[1] + sizeof(prefix)) ||
+		    tail[0] != 'u' || tail[1] != 'n' || tail[2] != 0)
+			return 0;
+	}
 	struct scratch *s = begin_event(EV_OPEN, SC_OPENAT);
 	if (!s)
 		return 0;
@@ -998,7 +1211,7 @@ static __noinline int exit_openat(struct regs *in, long ret)
 	__u32 n = copy_user_str(s, 0, (const void *)in->args[1], SYSCTL_PATH_MAX);
 	s->ev.copied = n;
 	s->ev.data_len = n;
-	if (ret >= 0 && n > 0)
+	if (sysctl && ret >= 0 && n > 0)
 		track_sysctl_fd(s->ev.pid, ret, 0);
 	submit(s, in);
 	return 0;

@@ -65,6 +65,7 @@ struct super_block {
 struct inode {
 	unsigned short i_mode;
 	unsigned long i_ino;
+	dev_t i_rdev;
 	struct super_block *i_sb;
 };
 
@@ -184,6 +185,8 @@ struct iovec {
 
 #define S_IFMT 00170000
 #define S_IFSOCK 0140000
+#define S_IFCHR 0020000
+#define AF_INET6 10
 #define AF_NETLINK 16
 #define AF_PACKET 17
 #define PROT_EXEC 0x4

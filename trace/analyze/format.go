@@ -38,6 +38,11 @@ type Analyzer struct {
 	sym   *Symbolizer
 	memo  *decodeMemo
 	names *names // nil: indexes stay numbers
+	// history learns, when names is nil, what later messages need:
+	// generic netlink family ids from nlctrl replies, the key types of
+	// nf_tables sets; historyCtx decodes with it.
+	history    netlink.Names
+	historyCtx *netlink.Context
 }
 
 // AnalyzerOption configures an [Analyzer].
@@ -54,6 +59,8 @@ func ShareResults() AnalyzerOption {
 // NewAnalyzer returns an analyzer. sym may be nil to skip stack resolution.
 func NewAnalyzer(sym *Symbolizer, opts ...AnalyzerOption) *Analyzer {
 	a := &Analyzer{conv: NewConversation(), sym: sym}
+	// Interface names are left out: indexes stay as the kernel sent them.
+	a.historyCtx = &netlink.Context{Families: &a.history, Memory: a.history.Context().Memory}
 	for _, o := range opts {
 		o(a)
 	}
@@ -78,13 +85,25 @@ func (a *Analyzer) AnalyzeInto(r *Record) {
 		ns = a.names.of(e)
 		ctx = ns.ctx
 	}
-	if a.memo != nil {
+	history := decode.NeedsHistory(e)
+	switch {
+	case history:
+		// Decoded with what earlier messages told (a family's id, a set's
+		// key type): not a function of the event alone, so not shared.
+		if ctx == nil {
+			ctx = a.historyCtx
+		}
+		r.Decoded = decode.EventContext(e, ctx)
+		if ns == nil {
+			a.history.Learn(r.Decoded.Netlink)
+		}
+	case a.memo != nil:
 		var gen uint64
 		if ns != nil {
 			gen = ns.gen
 		}
 		r.Decoded, r.memo = a.memo.decode(e, ctx, gen)
-	} else {
+	default:
 		r.Decoded = decode.EventContext(e, ctx)
 	}
 	if ns != nil && (r.memo == nil || !r.memo.learned) {

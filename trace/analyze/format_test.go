@@ -247,3 +247,42 @@ func TestSharedResultsPatchSequenceNumbers(t *testing.T) {
 		}
 	}
 }
+
+// The analyzer decodes a trace in order with what it learned: ethtool's
+// generic netlink family id from the nlctrl reply that gave it, and an
+// nf_tables set's key type from the set dump before its elements.
+func TestAnalyzerLearnsFromTheTrace(t *testing.T) {
+	all := fixtureEvents(t)
+	for _, tc := range []struct {
+		file, prefix, want string // prefix finds the message: found, its summary starts with want
+	}{
+		{"rtnl_ethtool_features", "ethtool ETHTOOL_MSG_FEATURES_GET v0", "ethtool ETHTOOL_MSG_FEATURES_GET v0 NLM_F_REQUEST"},
+		{"nft_sets", "NFT_MSG_NEWSETELEM setelem ip t s ", "NFT_MSG_NEWSETELEM setelem ip t s {10.0.0.1} "},
+	} {
+		events := all[tc.file]
+		if len(events) == 0 {
+			t.Fatalf("no events in fixture %s", tc.file)
+		}
+		for _, share := range []bool{false, true} {
+			var opts []AnalyzerOption
+			if share {
+				opts = append(opts, ShareResults())
+			}
+			a := NewAnalyzer(nil, opts...)
+			found := false
+			for _, e := range events {
+				for _, m := range a.Analyze(e).Decoded.Netlink {
+					if strings.HasPrefix(m.Summary, tc.prefix) {
+						found = true
+						if !strings.HasPrefix(m.Summary, tc.want) {
+							t.Errorf("%s: %q, want %q", tc.file, m.Summary, tc.want)
+						}
+					}
+				}
+			}
+			if !found {
+				t.Errorf("%s (shared %v): no message %q decoded", tc.file, share, tc.prefix)
+			}
+		}
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"github.com/netexplore/netexplore/trace/decode/argv"
 	"github.com/netexplore/netexplore/trace/decode/ioctl"
 	"github.com/netexplore/netexplore/trace/decode/netlink"
+	"github.com/netexplore/netexplore/trace/decode/nftables"
 	"github.com/netexplore/netexplore/trace/decode/packet"
 	"github.com/netexplore/netexplore/trace/decode/render"
 	"github.com/netexplore/netexplore/trace/decode/sockaddr"
@@ -19,7 +20,6 @@ import (
 	// The netlink protocol decoders register themselves with package
 	// netlink when loaded.
 	_ "github.com/netexplore/netexplore/trace/decode/genl"
-	_ "github.com/netexplore/netexplore/trace/decode/nftables"
 	_ "github.com/netexplore/netexplore/trace/decode/rtnl"
 	_ "github.com/netexplore/netexplore/trace/decode/sockdiag"
 	_ "github.com/netexplore/netexplore/trace/decode/xfrm"
@@ -70,9 +70,14 @@ func EventContext(e *event.Event, ctx *netlink.Context) Result {
 	}
 	switch e.Kind {
 	case event.KindIoctl:
-		call := ioctl.DecodeSocket(e.SockFamily, uint32(e.Args[0]), e.Data)
+		// Args: the request, the raw third argument, the fd's device.
+		call := ioctl.DecodeCall(ioctl.Call{Request: uint32(e.Args[0]), Family: e.SockFamily,
+			Device: uint32(e.Args[2]), Arg: e.Args[1], Data: e.Data, Failed: e.Failed()})
 		d.Summary, d.Fields = call.Summary, call.Fields
 		d.Call = fmt.Sprintf("ioctl(%s, %s)", fdString(e), call.Name)
+		if v, ok := ioctl.ValueArg(uint32(e.Args[0]), e.Args[1]); ok {
+			d.Call = fmt.Sprintf("ioctl(%s, %s, %s)", fdString(e), call.Name, v)
+		}
 	case event.KindMarker:
 		step, phase, _ := marker.Parse(uint32(e.Args[0]))
 		d.Summary = fmt.Sprintf("step %d %s", step, map[marker.Phase]string{marker.Begin: "begins", marker.End: "ends"}[phase])
@@ -162,12 +167,35 @@ func EventContext(e *event.Event, ctx *netlink.Context) Result {
 	return d
 }
 
+// NeedsHistory reports whether decoding e depends on the events before
+// it: generic netlink messages, whose family the id an nlctrl reply gave
+// names, and nf_tables set and set-element messages, whose elements are
+// bytes only their set's definition names. Decode such an event with
+// [EventContext] and a context that saw the trace in order (and feed
+// [netlink.Names.Learn] its messages); its result is not a function of
+// its bytes alone.
+func NeedsHistory(e *event.Event) bool {
+	if (e.Kind != event.KindSend && e.Kind != event.KindRecv) || e.SockFamily != unix.AF_NETLINK {
+		return false
+	}
+	switch e.SockProto {
+	case unix.NETLINK_GENERIC:
+		return true
+	case unix.NETLINK_NETFILTER:
+		return nftables.HasSetMessages(e.Data)
+	}
+	return false
+}
+
 func fdString(e *event.Event) string {
 	if e.SockFamily == unix.AF_NETLINK {
 		return fmt.Sprintf("%d<%s>", e.Fd, sockaddr.NetlinkProtocolName(e.SockProto))
 	}
 	if e.SockFamily != 0 {
 		return fmt.Sprintf("%d<%s>", e.Fd, sockaddr.FamilyName(e.SockFamily))
+	}
+	if name := ioctl.DeviceName(uint32(e.Args[2])); e.Kind == event.KindIoctl && name != "" {
+		return fmt.Sprintf("%d<%s>", e.Fd, name)
 	}
 	return fmt.Sprint(e.Fd)
 }

@@ -9,14 +9,14 @@ type Kind uint8
 // (bpf/netexplore.h) and with recorded sessions; never renumber them.
 const (
 	KindUnknown    Kind = 0
-	KindIoctl      Kind = 1  // ioctl(2) in the socket range (SIOC*)
+	KindIoctl      Kind = 1  // ioctl(2) on a socket or /dev/net/tun
 	KindSocket     Kind = 2  // socket(2)
 	KindBind       Kind = 3  // bind(2)
 	KindConnect    Kind = 4  // connect(2)
 	KindSend       Kind = 5  // sendto(2) or sendmsg(2)
 	KindRecv       Kind = 6  // recvfrom(2) or recvmsg(2)
 	KindSetsockopt Kind = 7  // setsockopt(2)
-	KindOpen       Kind = 8  // openat(2) of a /proc/sys path
+	KindOpen       Kind = 8  // openat(2) of a /proc/sys path or /dev/net/tun
 	KindWrite      Kind = 9  // write(2) to a /proc/sys file
 	KindRead       Kind = 10 // read(2) from a /proc/sys file
 	KindExec       Kind = 11 // execve(2): argv, captured at entry
@@ -73,8 +73,11 @@ type Event struct {
 	// Ret is the syscall's return value; negative values are -errno.
 	Ret int64 `json:"ret"`
 	// Args holds the syscall arguments that matter for decoding: for
-	// ioctl the request; for socket family, type and protocol; for send and
-	// recv the flags; for setsockopt level and option name. For a fork,
+	// ioctl the request, the third argument when it is a value (not a
+	// pointer to a struct the probe copied) and the fd's character device
+	// (the kernel's dev_t, e.g. /dev/net/tun); for socket family,
+	// type and protocol; for send and recv the flags; for setsockopt level
+	// and option name. For a fork,
 	// Args[1] is 1 when the child could not be followed (the probe's task
 	// table was full).
 	Args [4]uint64 `json:"args"`

@@ -17,29 +17,34 @@ import (
 type argKind uint8
 
 const (
-	argRaw        argKind = iota // unknown layout: shown as bytes
-	argNone                      // the third argument is unused
-	argInt                       // int
-	argTimeval                   // struct timeval (sec, usec)
-	argTimespec                  // struct timespec (sec, nsec)
-	argIfName                    // struct ifreq, only ifr_name is used
-	argIfFlags                   // ifreq: ifr_flags (IFF_*)
-	argIfPFlags                  // ifreq: ifr_flags (private flags)
-	argIfAddr                    // ifreq: a struct sockaddr
-	argIfHwaddr                  // ifreq: ifr_hwaddr
-	argIfInt                     // ifreq: an int (ifindex, mtu, metric, qlen)
-	argIfGetName                 // ifreq for SIOCGIFNAME: ifindex in, name out
-	argIfString                  // ifreq: a second interface name
-	argIfMap                     // ifreq: struct ifmap
-	argIfData                    // ifreq: a pointer to more user memory
-	argIfSettings                // ifreq: struct if_settings
-	argIfMii                     // ifreq: struct mii_ioctl_data in the union
-	argIfConf                    // struct ifconf
-	argBrName                    // a NUL-terminated bridge name (char *)
-	argBrArgs                    // unsigned long args[3] of the old bridge API
-	argRtentry                   // struct rtentry
-	argArpreq                    // struct arpreq
-	argVlan                      // struct vlan_ioctl_args
+	argRaw         argKind = iota // unknown layout: shown as bytes
+	argNone                       // the third argument is unused
+	argInt                        // int
+	argTimeval                    // struct timeval (sec, usec)
+	argTimespec                   // struct timespec (sec, nsec)
+	argIfName                     // struct ifreq, only ifr_name is used
+	argIfFlags                    // ifreq: ifr_flags (IFF_*)
+	argIfPFlags                   // ifreq: ifr_flags (private flags)
+	argIfAddr                     // ifreq: a struct sockaddr
+	argIfHwaddr                   // ifreq: ifr_hwaddr
+	argIfInt                      // ifreq: an int (ifindex, mtu, metric, qlen)
+	argIfGetName                  // ifreq for SIOCGIFNAME: ifindex in, name out
+	argIfString                   // ifreq: a second interface name
+	argIfMap                      // ifreq: struct ifmap
+	argIfData                     // ifreq: a pointer to more user memory
+	argIfSettings                 // ifreq: struct if_settings
+	argIfMii                      // ifreq: struct mii_ioctl_data in the union
+	argIfConf                     // struct ifconf
+	argBrName                     // a NUL-terminated bridge name (char *)
+	argBrArgs                     // unsigned long args[3] of the old bridge API
+	argRtentry                    // struct rtentry
+	argArpreq                     // struct arpreq
+	argVlan                       // struct vlan_ioctl_args
+	argValue                      // the value itself, not a pointer (TUNSETPERSIST)
+	argTunIfreq                   // ifreq: a name and tun flags (TUNSETIFF)
+	argTunFeatures                // unsigned int of tun flags (TUNGETFEATURES)
+	argTunFilter                  // struct tun_filter
+	argFprog                      // struct sock_fprog
 )
 
 // info describes one request: its name, argument layout, the ifreq
@@ -50,6 +55,19 @@ type info struct {
 	member string // ifreq union member, e.g. "ifr_mtu"
 	key    string // summary key, e.g. "mtu"
 	note   string // what a pointer argument points to
+	out    bool   // the kernel answers in the argument (a GET)
+}
+
+// isGet reports whether the kernel writes its answer into the argument:
+// then a failed call's argument holds no answer, only what was passed.
+func (in info) isGet() bool {
+	switch in.name {
+	case "FIONREAD", "TIOCOUTQ", "FIOGETOWN", "SIOCATMARK", "SIOCOUTQNSD", "SIOCGPGRP":
+		return true
+	case "SIOCGIFBR", "SIOCGSKNS":
+		return false // the argument is only read; the answer goes elsewhere
+	}
+	return in.out || strings.HasPrefix(in.name, "SIOCG")
 }
 
 // requests holds the socket ioctls of linux/sockios.h and
@@ -156,6 +174,9 @@ func lookup(request uint32) (info, bool) {
 	if in, ok := requests[request]; ok {
 		return in, true
 	}
+	if in, ok := tunRequests[request]; ok {
+		return in, true
+	}
 	switch {
 	case request >= unix.SIOCDEVPRIVATE && request < unix.SIOCDEVPRIVATE+privateRange:
 		return info{name: privateName("SIOCDEVPRIVATE", request-unix.SIOCDEVPRIVATE), kind: argIfData,
@@ -173,7 +194,7 @@ func privateName(base string, n uint32) string {
 	return base + "+" + strconv.Itoa(int(n))
 }
 
-// Name returns the name of a socket ioctl request, e.g. "SIOCBRADDBR"
+// Name returns the name of an ioctl request, e.g. "SIOCBRADDBR"
 // for 0x89a0, "SIOCDEVPRIVATE+1" inside the device-private range, or the
 // number in hex ("0x8950") when it is unknown.
 func Name(request uint32) string {
@@ -183,14 +204,37 @@ func Name(request uint32) string {
 	return fmt.Sprintf("%#x", request)
 }
 
+// Call is one ioctl as the probe recorded it.
+type Call struct {
+	// Request is the second argument (SIOCGIFFLAGS, TUNSETIFF...).
+	Request uint32
+	// Family is the address family of the socket behind the fd, 0 when
+	// the fd is not a socket (or unknown).
+	Family uint16
+	// Device is the character device behind the fd as the kernel's dev_t
+	// ([TunDevice] for /dev/net/tun), 0 when not one.
+	Device uint32
+	// Arg is the third argument of a request that passes a value in it
+	// (TUNSETPERSIST, TUNSETOWNER); the probe leaves it 0 for a pointer
+	// to a struct it copies.
+	Arg uint64
+	// Data is what the probe copied from the argument after the call
+	// returned: the request's struct, and for SIOCETHTOOL the ethtool
+	// struct ifr_data points to after the ifreq, for SIOCADDRT the
+	// device name rt_dev points to after the rtentry.
+	Data []byte
+	// Failed says the call returned an error: the argument of a GET then
+	// holds no answer, and only what was passed in is decoded.
+	Failed bool
+}
+
 // Decode decodes the argument of a socket ioctl. arg is what the probe
-// copied from the third argument after the call returned (up to the size
-// of struct ifreq, 40 bytes on amd64), so requests that read something
-// (SIOCGIF*) show the kernel's answer. Short or garbled input is decoded as
-// far as it goes; unknown requests keep their bytes as one raw field. The
-// result is named after the request ([Name]).
+// copied from the third argument after the call returned, so requests that
+// read something (SIOCGIF*) show the kernel's answer. Short or garbled
+// input is decoded as far as it goes; unknown requests keep their bytes as
+// one raw field. The result is named after the request ([Name]).
 func Decode(request uint32, arg []byte) event.Decoded {
-	return DecodeSocket(unix.AF_UNSPEC, request, arg)
+	return DecodeCall(Call{Request: request, Data: arg})
 }
 
 // DecodeSocket is [Decode] for a socket whose address family is
@@ -199,25 +243,57 @@ func Decode(request uint32, arg []byte) event.Decoded {
 // take a struct in6_ifreq and SIOCADDRT and SIOCDELRT a struct in6_rtmsg.
 // With AF_UNSPEC the layout is guessed from the bytes.
 func DecodeSocket(family uint16, request uint32, arg []byte) event.Decoded {
-	b := render.Bytes(arg)
+	return DecodeCall(Call{Request: request, Family: family, Data: arg})
+}
+
+// noAnswer ends the summary of a failed GET, whose answer fields are left out.
+const noAnswer = "(no answer: the call failed)"
+
+// DecodeCall decodes one ioctl: its request, its argument, and whether
+// the call failed (see [Call]).
+func DecodeCall(c Call) event.Decoded {
+	b := render.Bytes(c.Data)
+	request, family := c.Request, c.Family
 	in, ok := lookup(request)
 	call := event.Decoded{Name: Name(request)}
 	if !ok {
-		call.Summary = fmt.Sprintf("%s (unknown socket ioctl)", call.Name)
+		call.Summary = fmt.Sprintf("%s (unknown ioctl)", call.Name)
+		if c.Device == 0 && (request>>8 == unix.SOCK_IOC_TYPE || family != 0) {
+			call.Summary = fmt.Sprintf("%s (unknown socket ioctl)", call.Name)
+		}
 		call.Fields = rawFields(b, 0, "arg")
 		return call
 	}
+	// A failed GET: only what was passed in is decoded.
+	answer := !c.Failed || !in.isGet()
 	var sum string
 	var fields []event.Field
 	switch in.kind {
 	case argNone:
 		sum = ""
-	case argInt:
-		sum, fields = decodeInt(b, in)
-	case argTimeval, argTimespec:
-		sum, fields = decodeTime(b, in.kind)
-	case argIfConf:
-		sum, fields = decodeIfconf(b)
+	case argValue:
+		sum, fields = decodeValue(in, c.Arg)
+	case argInt, argTimeval, argTimespec, argIfConf, argTunFeatures, argTunIfreq, argFprog:
+		if !answer { // nothing passed in matters
+			sum = noAnswer
+			break
+		}
+		switch in.kind {
+		case argInt:
+			sum, fields = decodeInt(b, in)
+		case argTimeval, argTimespec:
+			sum, fields = decodeTime(b, in.kind)
+		case argIfConf:
+			sum, fields = decodeIfconf(b)
+		case argTunFeatures:
+			sum, fields = decodeTunFeatures(b)
+		case argTunIfreq:
+			sum, fields = decodeTunIfreq(b)
+		case argFprog:
+			sum, fields = decodeFprog(b)
+		}
+	case argTunFilter:
+		sum, fields = decodeTunFilter(b)
 	case argBrName:
 		sum, fields = decodeBrName(b)
 	case argBrArgs:
@@ -229,7 +305,7 @@ func DecodeSocket(family uint16, request uint32, arg []byte) event.Decoded {
 			sum, fields = decodeRtentry(b)
 		}
 	case argArpreq:
-		sum, fields = decodeArpreq(b)
+		sum, fields = decodeArpreq(b, answer)
 	case argVlan:
 		sum, fields = decodeVlan(b)
 	case argRaw:
@@ -239,7 +315,7 @@ func DecodeSocket(family uint16, request uint32, arg []byte) event.Decoded {
 			(family == unix.AF_INET6 || (family == unix.AF_UNSPEC && len(b) > 0 && !looksLikeIfName(b))) {
 			sum, fields = decodeIn6Ifreq(b)
 		} else {
-			sum, fields = decodeIfreq(b, in)
+			sum, fields = decodeIfreq(b, in, answer, c.Failed)
 		}
 	}
 	call.Summary = strings.TrimSpace(call.Name + " " + sum)
@@ -316,7 +392,11 @@ func ifNameField(b render.Bytes, off int, name string) (event.Field, string, boo
 
 // decodeIfreq decodes a struct ifreq: ifr_name[16] then a 24-byte
 // union whose member depends on the request.
-func decodeIfreq(b render.Bytes, in info) (string, []event.Field) {
+//
+// With answer false (a failed GET) the union is left out: it holds what
+// was passed in, not the kernel's answer. failed says the call failed,
+// for SIOCETHTOOL, whose command decides whether it is a GET.
+func decodeIfreq(b render.Bytes, in info, answer, failed bool) (string, []event.Field) {
 	var fields []event.Field
 	var parts []string
 	nameField, name, ok := ifNameField(b, 0, "ifr_name")
@@ -328,6 +408,13 @@ func decodeIfreq(b render.Bytes, in info) (string, []event.Field) {
 		parts = append(parts, name)
 	}
 	const u = 16 // offset of the union
+	if !answer {
+		if in.kind == argIfGetName && b.Has(u, 4) {
+			v := strconv.Itoa(int(int32(b.U32(u))))
+			return "ifindex=" + v + " " + noAnswer, []event.Field{{Name: "ifr_ifindex", Value: v, Offset: u, Length: 4}}
+		}
+		return strings.Join(append(parts, noAnswer), " "), fields
+	}
 	switch in.kind {
 	case argIfName:
 		fields = append(fields, rawFields(b, u, "ifr_ifru")...)
@@ -376,7 +463,15 @@ func decodeIfreq(b render.Bytes, in info) (string, []event.Field) {
 	case argIfMap:
 		fields = append(fields, ifmap(b, u)...)
 	case argIfData:
-		if b.Has(u, 8) {
+		if cmd, ok := ethtoolCmd(b); ok && in.name == "SIOCETHTOOL" && b.Has(u, 8) {
+			words, f := decodeEthtool(b, ifreqSize, !failed)
+			fields = append(fields, event.Field{Name: "ifr_data", Value: render.Pointer(b.U64(u)) + " (pointer to the " + ethtoolName(cmd) + " struct below)", Offset: u, Length: 8}, f)
+			fields[len(fields)-1].Name = "*ifr_data"
+			parts = append(parts, words...)
+			if failed && ethtoolIsGet(cmd) {
+				parts = append(parts, noAnswer)
+			}
+		} else if b.Has(u, 8) {
 			p := b.U64(u)
 			v := render.Pointer(p)
 			note := in.note
@@ -568,6 +663,9 @@ func looksLikeRtentry(b render.Bytes) bool {
 	return b.U64(0) == 0 && (fam == unix.AF_INET || fam == unix.AF_UNSPEC)
 }
 
+// rtentrySize is the size of struct rtentry on amd64.
+const rtentrySize = 120
+
 // struct rtentry (amd64): rt_pad1 @0, rt_dst @8, rt_gateway @24,
 // rt_genmask @40 (struct sockaddr each), rt_flags @56, rt_metric @80,
 // rt_dev @88 (char *), rt_mtu @96, rt_window @104, rt_irtt @112.
@@ -580,7 +678,9 @@ func decodeRtentry(b render.Bytes) (string, []event.Field) {
 	}{{"rt_dst", "dst", 8}, {"rt_gateway", "gateway", 24}, {"rt_genmask", "genmask", 40}} {
 		if f, ok := sockaddrField(b, m.off, m.name); ok {
 			fields = append(fields, f)
-			parts = append(parts, m.key+"="+f.Value)
+			if !allZero(b.Slice(m.off, 16)) { // a route without gateway leaves it unset
+				parts = append(parts, m.key+"="+f.Value)
+			}
 		}
 	}
 	if b.Has(56, 2) {
@@ -594,7 +694,22 @@ func decodeRtentry(b render.Bytes) (string, []event.Field) {
 		parts = append(parts, "metric="+v)
 	}
 	if b.Has(88, 8) {
-		fields = append(fields, event.Field{Name: "rt_dev", Value: render.Pointer(b.U64(88)) + " (char *, not captured)", Offset: 88, Length: 8})
+		p := b.U64(88)
+		f := event.Field{Name: "rt_dev", Value: render.Pointer(p) + " (char *, not captured)", Offset: 88, Length: 8}
+		if p == 0 {
+			f.Value = "NULL (no device)"
+		} else if len(b) > rtentrySize {
+			// The probe follows the pointer: the name comes after the struct.
+			dev, nul := b.CString(rtentrySize, 16)
+			n := len(dev)
+			if nul {
+				n++
+			}
+			f.Value = render.Pointer(p) + " (char *)"
+			f.Children = []event.Field{{Name: "*rt_dev", Value: render.Quote(dev), Offset: rtentrySize, Length: n}}
+			parts = append(parts, "dev="+render.Plain(dev))
+		}
+		fields = append(fields, f)
 	}
 	for _, m := range []struct {
 		name string
@@ -608,7 +723,7 @@ func decodeRtentry(b render.Bytes) (string, []event.Field) {
 		fields = append(fields, event.Field{Name: "rt_irtt", Value: strconv.Itoa(int(b.U16(112))), Offset: 112, Length: 2})
 	}
 	note := "(struct rtentry, not an ifreq)"
-	if len(b) < 120 {
+	if len(b) < rtentrySize {
 		note = fmt.Sprintf("(struct rtentry, not an ifreq; %d of 120 bytes captured)", len(b))
 	}
 	parts = append(parts, note)
@@ -709,13 +824,22 @@ var atfNames = render.Bits(
 )
 
 // struct arpreq: arp_pa @0 (sockaddr), arp_ha @16 (hardware sockaddr),
-// arp_flags @32, arp_netmask @36 (sockaddr), arp_dev[16] @52.
-func decodeArpreq(b render.Bytes) (string, []event.Field) {
+// arp_flags @32, arp_netmask @36 (sockaddr), arp_dev[16] @52. With answer
+// false (a failed SIOCGARP) only the address and device asked about are
+// shown.
+func decodeArpreq(b render.Bytes, answer bool) (string, []event.Field) {
 	var fields []event.Field
 	var parts []string
 	if f, ok := sockaddrField(b, 0, "arp_pa"); ok {
 		fields = append(fields, f)
 		parts = append(parts, f.Value)
+	}
+	if !answer {
+		if f, s, ok := ifNameField(b, 52, "arp_dev"); ok {
+			fields = append(fields, f)
+			parts = append(parts, "dev="+s)
+		}
+		return strings.Join(append(parts, noAnswer), " "), fields
 	}
 	if f, v, ok := hwaddr(b, 16, "arp_ha"); ok {
 		if allZero(b.Slice(16, 16)) {

@@ -43,6 +43,38 @@ func TestCaptureFixtures(t *testing.T) {
 	capture.ToolSockopts(t)
 }
 
+// fixtureCall is the ioctl a stored capture records: its request, the
+// raw argument of a request that passes a value, the fd's device, the
+// bytes, and whether it failed (its result is an errno name).
+func fixtureCall(t testing.TB, fix capture.Fixture) Call {
+	t.Helper()
+	req, err := strconv.ParseUint(fix.Meta["args"], 0, 32)
+	if err != nil {
+		t.Fatalf("%s: args: %v", fix.Name, err)
+	}
+	c := Call{Request: uint32(req), Data: fix.Data}
+	if v, ok := fix.Meta["arg"]; ok {
+		if c.Arg, err = strconv.ParseUint(v, 0, 64); err != nil {
+			t.Fatalf("%s: arg: %v", fix.Name, err)
+		}
+	}
+	if v, ok := fix.Meta["device"]; ok {
+		d, err := strconv.ParseUint(v, 0, 32)
+		if err != nil {
+			t.Fatalf("%s: device: %v", fix.Name, err)
+		}
+		c.Device = uint32(d)
+	}
+	_, err = strconv.Atoi(fix.Meta["result"])
+	c.Failed = err != nil
+	return c
+}
+
+// recordCall is [fixtureCall] for a call the capture scenario just made.
+func recordCall(rec capture.Record) Call {
+	return Call{Request: uint32(rec.Args[0]), Arg: rec.Arg, Device: rec.Device, Data: rec.Data, Failed: rec.Errno != ""}
+}
+
 // TestIoctlScenarioLive runs the ioctl capture scenario again on this
 // kernel and checks that every decoded argument matches the stored
 // capture's decoding.
@@ -57,9 +89,8 @@ func TestIoctlScenarioLive(t *testing.T) {
 			continue
 		}
 		fix := capture.Load(t, rec.File)
-		req := uint32(rec.Args[0])
-		got := Decode(req, rec.Data).Summary
-		want := Decode(req, fix.Data).Summary
+		got := DecodeCall(recordCall(rec)).Summary
+		want := DecodeCall(fixtureCall(t, fix)).Summary
 		if got != want {
 			t.Errorf("%s: live decoding %q, stored capture %q", rec.File, got, want)
 		}
@@ -102,17 +133,75 @@ var ioctlWant = []struct {
 	{"ioctl_unknown_8950", "0x8950", "0x8950 (unknown socket ioctl)", nil},
 	{"ioctl_siocsifaddr_in6_br0", "SIOCSIFADDR", "SIOCSIFADDR fd00::1/64 ifindex=2 (struct in6_ifreq of an AF_INET6 socket)", nil},
 	{"ioctl_siocaddrt_in6", "SIOCADDRT", "SIOCADDRT dst=fd01::/64 gateway=fd00::2 (struct in6_rtmsg of an AF_INET6 socket, not an ifreq)", map[string]string{"rtmsg_flags": "RTF_UP|RTF_GATEWAY", "rtmsg_ifindex": "2"}},
+	// The whole rtentry, and the device name rt_dev points to after it.
+	{"ioctl_siocaddrt_dev", "SIOCADDRT", "SIOCADDRT dst=10.9.0.0 genmask=255.255.0.0 flags=RTF_UP metric=0 dev=br0 (struct rtentry, not an ifreq)", map[string]string{"rt_genmask": "255.255.0.0", "rt_flags": "RTF_UP", "*rt_dev": `"br0"`}},
+	{"ioctl_siocdelrt_dev", "SIOCDELRT", "SIOCDELRT dst=10.9.0.0 genmask=255.255.0.0 flags=RTF_UP metric=0 dev=br0 (struct rtentry, not an ifreq)", nil},
+	// SIOCETHTOOL: the ifreq, then the ethtool struct ifr_data points to.
+	{"ioctl_siocethtool_gdrvinfo_veth0", "SIOCETHTOOL", `SIOCETHTOOL veth0 ETHTOOL_GDRVINFO driver="veth" version="1.0"`, map[string]string{"cmd": "ETHTOOL_GDRVINFO", "driver": `"veth"`, "version": `"1.0"`, "fw_version": `""`, "bus_info": `""`, "n_stats": "10"}},
+	{"ioctl_siocethtool_glink_veth0", "SIOCETHTOOL", "SIOCETHTOOL veth0 ETHTOOL_GLINK link=down", map[string]string{"data": "down"}},
+	{"ioctl_siocethtool_gset_veth0", "SIOCETHTOOL", "SIOCETHTOOL veth0 ETHTOOL_GSET speed=10000Mb/s duplex=full autoneg=off", map[string]string{"port": "TP"}},
+	{"ioctl_siocethtool_glinksettings_handshake_veth0", "SIOCETHTOOL", "SIOCETHTOOL veth0 ETHTOOL_GLINKSETTINGS nwords=-4 (size handshake)", nil},
+	{"ioctl_siocethtool_glinksettings_veth0", "SIOCETHTOOL", "SIOCETHTOOL veth0 ETHTOOL_GLINKSETTINGS speed=10000Mb/s duplex=full autoneg=off", map[string]string{"link_mode_masks_nwords": "4", "supported": "0x0"}},
+	// tun/tap, on a /dev/net/tun fd.
+	{"ioctl_tungetfeatures", "TUNGETFEATURES", "TUNGETFEATURES features=IFF_TUN|IFF_TAP|IFF_NAPI|IFF_NAPI_FRAGS|IFF_NO_CARRIER|IFF_MULTI_QUEUE|IFF_NO_PI|IFF_ONE_QUEUE|IFF_VNET_HDR", nil},
+	{"ioctl_tunsetiff_tap0", "TUNSETIFF", "TUNSETIFF tap0 IFF_TAP|IFF_NO_PI", map[string]string{"ifr_name": `"tap0"`, "ifr_flags": "IFF_TAP|IFF_NO_PI"}},
+	{"ioctl_tungetiff_tap0", "TUNGETIFF", "TUNGETIFF tap0 IFF_TAP|IFF_NO_PI", nil},
+	{"ioctl_tungetvnethdrsz", "TUNGETVNETHDRSZ", "TUNGETVNETHDRSZ vnet_hdr_sz=10", nil},
+	{"ioctl_tunsetowner", "TUNSETOWNER", "TUNSETOWNER owner=1000", nil},
+	{"ioctl_tunsetgroup", "TUNSETGROUP", "TUNSETGROUP group=1000", nil},
+	{"ioctl_tunsetpersist_1", "TUNSETPERSIST", "TUNSETPERSIST persist=1", nil},
+	{"ioctl_tunsetpersist_0", "TUNSETPERSIST", "TUNSETPERSIST persist=0", nil},
+	{"ioctl_tunsetiff_multi_queue", "TUNSETIFF", "TUNSETIFF tapmq0 IFF_TAP|IFF_MULTI_QUEUE|IFF_NO_PI", nil},
+	{"ioctl_tunsetqueue_detach", "TUNSETQUEUE", "TUNSETQUEUE IFF_DETACH_QUEUE", nil},
+	// Failed GETs: what was passed in, and no answer.
+	{"ioctl_siocgifflags_enodev", "SIOCGIFFLAGS", "SIOCGIFFLAGS nosuch0 (no answer: the call failed)", map[string]string{"ifr_name": `"nosuch0"`}},
+	{"ioctl_siocgifname_enodev", "SIOCGIFNAME", "SIOCGIFNAME ifindex=99 (no answer: the call failed)", map[string]string{"ifr_ifindex": "99"}},
+	{"ioctl_siocgarp_enxio", "SIOCGARP", "SIOCGARP 172.17.0.99 dev=br0 (no answer: the call failed)", map[string]string{"arp_dev": `"br0"`}},
+	{"ioctl_siocethtool_gdrvinfo_lo", "SIOCETHTOOL", "SIOCETHTOOL lo ETHTOOL_GDRVINFO (no answer: the call failed)", map[string]string{"cmd": "ETHTOOL_GDRVINFO"}},
+}
+
+// TestFailedGetShowsNoAnswer checks the failed GET captures: their
+// arguments hold what the caller passed (here stale values), and none of
+// it may be shown as the kernel's answer. strace shows only the input
+// members of the same calls.
+func TestFailedGetShowsNoAnswer(t *testing.T) {
+	answers := map[string][]string{
+		"ioctl_siocgifflags_enodev":     {"ifr_flags"},
+		"ioctl_siocgifname_enodev":      {"ifr_name"},
+		"ioctl_siocgarp_enxio":          {"arp_ha", "arp_flags", "arp_netmask"},
+		"ioctl_siocethtool_gdrvinfo_lo": {"driver", "version", "bus_info", "n_stats"},
+	}
+	for file, members := range answers {
+		fix := capture.Load(t, file)
+		c := fixtureCall(t, fix)
+		if !c.Failed {
+			t.Fatalf("%s: the capture did not fail (result %s)", file, fix.Meta["result"])
+		}
+		call := DecodeCall(c)
+		for _, m := range members {
+			if f, ok := event.Find(call.Fields, m); ok {
+				t.Errorf("%s: %s = %q shown for a failed call", file, m, f.Value)
+			}
+		}
+		for _, stale := range []string{"IFF_UP", "IFF_RUNNING", "02:42:ac:11:00:63", "ATF_COM"} {
+			if strings.Contains(call.Summary, stale) {
+				t.Errorf("%s: summary %q shows the stale %s", file, call.Summary, stale)
+			}
+		}
+		// The same bytes of a call that succeeded would show them.
+		c.Failed = false
+		ok := DecodeCall(c)
+		if _, found := event.Find(ok.Fields, members[0]); !found && file != "ioctl_siocgifname_enodev" {
+			t.Errorf("%s: %s not decoded even as an answer: %+v", file, members[0], ok.Fields)
+		}
+	}
 }
 
 func TestDecodeIoctlCaptured(t *testing.T) {
 	for _, tc := range ioctlWant {
 		t.Run(tc.file, func(t *testing.T) {
 			fix := capture.Load(t, tc.file)
-			req, err := strconv.ParseUint(fix.Meta["args"], 0, 32)
-			if err != nil {
-				t.Fatalf("args: %v", err)
-			}
-			call := Decode(uint32(req), fix.Data)
+			call := DecodeCall(fixtureCall(t, fix))
 			if call.Name != tc.name {
 				t.Errorf("Name = %q, want %q", call.Name, tc.name)
 			}
@@ -165,18 +254,20 @@ func TestDecodeIoctlOffsets(t *testing.T) {
 }
 
 // TestIoctlMatchesStrace checks every stored ioctl capture against
-// strace's decoding of the same call: same request name, and the same
-// value for every member both decode.
+// strace's decoding of the same call: same request name (TUNSETIFF,
+// SIOCETHTOOL, SIOCADDRT, SIOCSARP... whose structs strace 6.1 shows only
+// as a pointer), the same value for a request that passes one
+// (TUNSETPERSIST 1), and the same value for every member both decode.
 func TestIoctlMatchesStrace(t *testing.T) {
-	compared := 0
+	compared, values := 0, 0
 	for _, fix := range capture.LoadAll(t, "ioctl_*.hex") {
 		line := fix.Meta["strace"]
-		req, err := strconv.ParseUint(fix.Meta["args"], 0, 32)
-		if line == "" || err != nil {
+		if line == "" || fix.Meta["args"] == "" {
 			t.Errorf("%s: no strace line or args", fix.Name)
 			continue
 		}
-		call := Decode(uint32(req), fix.Data)
+		c := fixtureCall(t, fix)
+		call := DecodeCall(c)
 		m := regexp.MustCompile(`^ioctl\(\d+, (_IOC\([^)]*\)|\w+)(?:, (.*))?\) += `).FindStringSubmatch(line)
 		if m == nil {
 			t.Errorf("%s: cannot parse strace line %q", fix.Name, line)
@@ -186,6 +277,14 @@ func TestIoctlMatchesStrace(t *testing.T) {
 			t.Errorf("%s: name %q, strace %q", fix.Name, call.Name, sname)
 		}
 		arg := m[2]
+		if v, ok := ValueArg(c.Request, c.Arg); ok {
+			n, err := strconv.ParseInt(arg, 0, 64)
+			if want, _ := strconv.ParseInt(v, 10, 64); err != nil || n != want {
+				t.Errorf("%s: value %s, strace %s", fix.Name, v, arg)
+			}
+			values++
+			continue
+		}
 		if strings.HasPrefix(arg, `"`) { // SIOCBRADDBR/SIOCBRDELBR: a plain string
 			if !strings.HasPrefix(call.Summary, call.Name+" "+arg) {
 				t.Errorf("%s: summary %q, strace argument %s", fix.Name, call.Summary, arg)
@@ -211,8 +310,8 @@ func TestIoctlMatchesStrace(t *testing.T) {
 			compared++
 		}
 	}
-	if compared < 20 {
-		t.Errorf("only %d values compared with strace", compared)
+	if compared < 20 || values < 4 {
+		t.Errorf("only %d members and %d value arguments compared with strace", compared, values)
 	}
 }
 
@@ -345,6 +444,9 @@ func TestDecodeIoctlLayouts(t *testing.T) {
 	}
 }
 
+// FuzzDecodeIoctl decodes any request, socket family, device, raw
+// argument and bytes, failed or not: no panic, a name, fields inside the
+// bytes. The seeds are the kernel captures.
 func FuzzDecodeIoctl(f *testing.F) {
 	paths, _ := filepath.Glob(filepath.Join(capture.Dir, "ioctl_*.hex"))
 	sort.Strings(paths)
@@ -353,15 +455,15 @@ func FuzzDecodeIoctl(f *testing.F) {
 		if err != nil {
 			f.Fatal(err)
 		}
-		req, _ := strconv.ParseUint(fix.Meta["args"], 0, 32)
-		f.Add(uint32(req), uint16(0), fix.Data)
-		f.Add(uint32(req), uint16(unix.AF_INET6), fix.Data)
+		c := fixtureCall(f, fix)
+		f.Add(c.Request, uint16(0), c.Device, c.Arg, c.Failed, fix.Data)
+		f.Add(c.Request, uint16(unix.AF_INET6), c.Device, c.Arg, !c.Failed, fix.Data)
 	}
-	f.Fuzz(func(t *testing.T, req uint32, family uint16, arg []byte) {
-		call := DecodeSocket(family, req, arg)
+	f.Fuzz(func(t *testing.T, req uint32, family uint16, dev uint32, arg uint64, failed bool, data []byte) {
+		call := DecodeCall(Call{Request: req, Family: family, Device: dev, Arg: arg, Data: data, Failed: failed})
 		if call.Name == "" {
 			t.Fatal("empty name")
 		}
-		eventtest.CheckFieldBounds(t, call.Fields, len(arg))
+		eventtest.CheckFieldBounds(t, call.Fields, len(data))
 	})
 }

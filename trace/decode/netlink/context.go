@@ -40,6 +40,9 @@ type Context struct {
 	// Families, when set, names generic netlink family ids so that their
 	// messages decode with the family's attribute tables.
 	Families FamilyLookup
+	// Memory, when set, carries what decoders learned from earlier
+	// messages (nf_tables set definitions); see [Context.Remember].
+	Memory *Memory
 }
 
 // ifname returns the name of an interface index, or "".
@@ -80,10 +83,12 @@ type Names struct {
 	mu       sync.Mutex
 	links    map[int32]string
 	families map[uint16]string
+	memory   Memory
 }
 
-// Context returns a decoding context that resolves names with n.
-func (n *Names) Context() *Context { return &Context{Ifnames: n, Families: n} }
+// Context returns a decoding context that resolves names with n and
+// remembers what decoders learn in n, across every payload decoded with it.
+func (n *Names) Context() *Context { return &Context{Ifnames: n, Families: n, Memory: &n.memory} }
 
 // Ifname implements [IfnameLookup].
 func (n *Names) Ifname(index int32) (string, bool) {
@@ -184,4 +189,48 @@ func unquoteValue(s string) string {
 		return u
 	}
 	return s
+}
+
+// Memory is what protocol decoders learn from messages for later ones,
+// e.g. the key type of an nf_tables set, which says how the set's elements
+// read. It is safe for concurrent use; its zero value is empty.
+type Memory struct {
+	mu sync.Mutex
+	m  map[string]any
+}
+
+// Remember keeps v under key, replacing what was there.
+func (m *Memory) Remember(key string, v any) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.m == nil {
+		m.m = map[string]any{}
+	}
+	m.m[key] = v
+}
+
+// Recall returns what was kept under key.
+func (m *Memory) Recall(key string) (any, bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	v, ok := m.m[key]
+	return v, ok
+}
+
+// Remember keeps v under key in the context's [Memory], creating it on
+// first use: a context made for one payload then learns within it only, a
+// context reused across a trace learns across it.
+func (c *Context) Remember(key string, v any) {
+	if c.Memory == nil {
+		c.Memory = &Memory{}
+	}
+	c.Memory.Remember(key, v)
+}
+
+// Recall returns what the context's [Memory] kept under key.
+func (c *Context) Recall(key string) (any, bool) {
+	if c == nil || c.Memory == nil {
+		return nil, false
+	}
+	return c.Memory.Recall(key)
 }

@@ -37,6 +37,9 @@ const (
 	kindEtherType         // ethertype, network byte order
 	kindMark              // 32-bit mark, host byte order
 	kindHostInt           // other integer in host byte order
+	kindEther             // Ethernet address
+	kindTyped             // a set element of nft datatype reg.nftType
+	kindGuess             // a set element of a set not seen: hex, and what its length suggests
 )
 
 // reg describes what a register holds while a rule is decoded.
@@ -47,6 +50,8 @@ type reg struct {
 	base string // for a masked value: what was masked ("ct state")
 	mask string // and the mask, rendered ("established,related")
 	imm  []byte // value loaded by an immediate expression
+	// nftType is the nft datatype of a kindTyped set element.
+	nftType uint32
 }
 
 // regName names a register number as in enum nft_registers.
@@ -188,7 +193,11 @@ func data(w *netlink.Walker, a netlink.Attr) (string, []event.Field) {
 // register the expression reads.
 func dataValue(w *netlink.Walker, a netlink.Attr) (string, []event.Field) {
 	v := render.Hex(a.Data)
-	if t, ok := valueText(state(w).data, a.Data); ok {
+	if r := state(w).data; r.kind == kindGuess {
+		if g, ok := guessText(a.Data); ok {
+			v += " (" + g + ")"
+		}
+	} else if t, ok := valueText(r, a.Data); ok {
 		v += " (" + t + ")"
 	}
 	return v, nil
@@ -232,21 +241,22 @@ func valueOrHex(r reg, b []byte) string {
 
 // setElemValue gives a set element (NFTA_SET_ELEM_*) its "key : data"
 // rendering as value.
-func setElemValue(_ *netlink.Walker, a netlink.Attr, _ []event.Field) string {
+func setElemValue(w *netlink.Walker, a netlink.Attr, _ []event.Field) string {
 	idx := netlink.Index(a.Data)
+	d := state(w)
 	var s string
 	if k, ok := idx[unix.NFTA_SET_ELEM_KEY]; ok {
-		s = dataText(reg{}, k)
+		s = dataText(d.setKey, k)
 	}
 	if k, ok := idx[nftaSetElemKeyEnd]; ok {
-		s += "-" + dataText(reg{}, k)
+		s += "-" + dataText(d.setKey, k)
 	}
 	flags, hasFlags := be[uint32](idx[unix.NFTA_SET_ELEM_FLAGS])
 	if hasFlags && flags&nftSetElemAny != 0 {
 		s = "*"
 	}
 	if v, ok := idx[unix.NFTA_SET_ELEM_DATA]; ok {
-		s += " : " + dataText(reg{}, v)
+		s += " : " + dataText(d.setData, v)
 	}
 	if hasFlags && flags&unix.NFT_SET_ELEM_INTERVAL_END != 0 {
 		s += " (interval end)"
@@ -262,6 +272,21 @@ const nftaSetElemKeyEnd = 10
 func valueText(r reg, b []byte) (string, bool) {
 	rb := render.Bytes(b)
 	switch r.kind {
+	case kindTyped:
+		return typedValue(r.nftType, b)
+	case kindGuess:
+		if s, ok := render.Text(b); ok {
+			return render.Quote(s), true
+		}
+		if g, ok := guessText(b); ok {
+			return "0x" + render.Hex(b) + " (" + g + ")", true
+		}
+		return "", false
+	case kindEther:
+		if len(b) != 6 {
+			return "", false
+		}
+		return render.MAC(b), true
 	case kindIfname:
 		s := render.CString(b)
 		if len(s) == len(b) {

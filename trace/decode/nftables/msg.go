@@ -105,6 +105,9 @@ func decodeTables(w *netlink.Walker, msg uint8, attrs []byte, off int) ([]event.
 		}
 		return fields, s
 	case objSet:
+		if msg != unix.NFT_MSG_DELSET {
+			rememberSet(state(w).ctx, w.Family, idx)
+		}
 		fields := w.Attrs(attrs, off, &setAttrs)
 		s := render.Join("set", fam, str(unix.NFTA_SET_TABLE), str(unix.NFTA_SET_NAME))
 		if v, ok := be[uint32](idx[unix.NFTA_SET_FLAGS]); ok && v != 0 {
@@ -112,6 +115,7 @@ func decodeTables(w *netlink.Walker, msg uint8, attrs []byte, off int) ([]event.
 		}
 		return fields, s
 	case objSetElem:
+		state(w).setElemRegs(w.Family, idx)
 		fields := w.Attrs(attrs, off, &setElemListAttrs)
 		s := render.Join("setelem", fam, str(unix.NFTA_SET_ELEM_LIST_TABLE), str(unix.NFTA_SET_ELEM_LIST_SET))
 		if f, ok := event.Top(fields, "NFTA_SET_ELEM_LIST_ELEMENTS"); ok {
@@ -278,37 +282,6 @@ var setFlags = render.Bits(
 	"NFT_SET_ANONYMOUS", "NFT_SET_CONSTANT", "NFT_SET_INTERVAL", "NFT_SET_MAP",
 	"NFT_SET_TIMEOUT", "NFT_SET_EVAL", "NFT_SET_OBJECT", "NFT_SET_CONCAT", "NFT_SET_EXPR",
 )
-
-// udataComment is the type of a rule's comment in libnftnl's user data.
-const udataComment = 0
-
-// userdata decodes libnftnl's type-length-value user data (a rule's
-// comment is type 0).
-func userdata(_ *netlink.Walker, a netlink.Attr) (string, []event.Field) {
-	var kids []event.Field
-	var comment string
-	b := a.Data
-	for pos := 0; pos+2 <= len(b); {
-		t, l := b[pos], int(b[pos+1])
-		if pos+2+l > len(b) {
-			break
-		}
-		v := b[pos+2 : pos+2+l]
-		value := render.Hex(v)
-		if s, ok := render.Text(v); ok {
-			value = render.Quote(s)
-			if t == udataComment && comment == "" {
-				comment = s
-			}
-		}
-		kids = append(kids, event.Field{Name: "udata type " + strconv.Itoa(int(t)), Value: value, Offset: a.DataOff() + pos, Length: 2 + l})
-		pos += 2 + l
-	}
-	if comment != "" {
-		return "comment " + render.Quote(comment), kids
-	}
-	return render.Hex(b), kids
-}
 
 // datatypes names the set key and data types nft stores in
 // NFTA_SET_KEY_TYPE / NFTA_SET_DATA_TYPE. They are nft's own numbering (the

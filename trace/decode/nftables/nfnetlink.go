@@ -76,7 +76,11 @@ var protoNames = render.EnumMap{
 // protoName names an IP protocol number.
 func protoName(p uint8) string { return protoNames.Name(uint64(p)) }
 
-func init() { netlink.RegisterBody(unix.NETLINK_NETFILTER, decodeBody) }
+func init() {
+	netlink.RegisterBodyContext(unix.NETLINK_NETFILTER, func(h netlink.Header, body []byte, base int) netlink.Body {
+		return decodeBodyContext(h.Type, body, base, h.Ctx)
+	})
+}
 
 // decoder is what decoding one message keeps besides the walker: what the
 // registers of the rule being decoded hold, and what its expressions made
@@ -88,6 +92,10 @@ type decoder struct {
 	exprNames []string // expression names of the last expression list decoded
 	l4        string   // transport protocol the current rule matched ("tcp")
 	l3        uint8    // network protocol (NFPROTO_*) the current rule matched
+	// ctx remembers set definitions across messages; setKey and setData
+	// say how the elements of the current set-element message read.
+	ctx             *netlink.Context
+	setKey, setData reg
 }
 
 // state returns the decoder of the message w walks.
@@ -97,6 +105,12 @@ func state(w *netlink.Walker) *decoder { return w.State.(*decoder) }
 // the full nlmsg_type, body starts with struct nfgenmsg and sits at offset
 // base of the payload.
 func decodeBody(msgType uint16, body []byte, base int) netlink.Body {
+	return decodeBodyContext(msgType, body, base, &netlink.Context{})
+}
+
+// decodeBodyContext is [decodeBody] with the decoding context, which
+// remembers set definitions for the elements of later messages.
+func decodeBodyContext(msgType uint16, body []byte, base int, ctx *netlink.Context) netlink.Body {
 	subsys, msg := msgType>>8, uint8(msgType)
 	var out netlink.Body
 	switch {
@@ -129,7 +143,7 @@ func decodeBody(msgType uint16, body []byte, base int) netlink.Body {
 	isBatch := msgType == unix.NFNL_MSG_BATCH_BEGIN || msgType == unix.NFNL_MSG_BATCH_END
 	out.Fields = []event.Field{nfgenmsgField(body, base, subsys, isBatch)}
 	attrs, aoff := body[nfgenmsgLen:], base+nfgenmsgLen
-	w := &netlink.Walker{Family: body[0], NetOrder: true, State: &decoder{regs: map[uint32]reg{}}}
+	w := &netlink.Walker{Family: body[0], NetOrder: true, State: &decoder{regs: map[uint32]reg{}, ctx: ctx}}
 
 	var fields []event.Field
 	switch {

@@ -99,16 +99,18 @@ type nftDecoded struct {
 }
 
 // decodeNftFile decodes every netfilter message of a capture (NLMSG_ERROR
-// and NLMSG_DONE are skipped).
+// and NLMSG_DONE are skipped) with one context, as a trace does: set
+// definitions seen earlier name the elements of later messages.
 func decodeNftFile(t testing.TB, name string) []nftDecoded {
 	t.Helper()
 	var out []nftDecoded
+	ctx := &netlink.Context{}
 	for i, b := range readNftHex(t, name) {
 		for _, m := range splitNetlink(t, b.data) {
 			if m.typ < 0x10 {
 				continue
 			}
-			out = append(out, nftDecoded{block: i, msg: m, dec: decodeBody(m.typ, m.body, m.off+16)})
+			out = append(out, nftDecoded{block: i, msg: m, dec: decodeBodyContext(m.typ, m.body, m.off+16, ctx)})
 		}
 	}
 	return out
@@ -126,8 +128,9 @@ func nftBatch(t testing.TB, name string) []nftDecoded {
 		msgs := splitNetlink(t, b.data)
 		if len(msgs) > 0 && msgs[0].typ == unix.NFNL_MSG_BATCH_BEGIN {
 			var out []nftDecoded
+			ctx := &netlink.Context{} // one payload: what netlink.DecodeContext shares
 			for _, m := range msgs {
-				out = append(out, nftDecoded{block: i, msg: m, dec: decodeBody(m.typ, m.body, m.off+16)})
+				out = append(out, nftDecoded{block: i, msg: m, dec: decodeBodyContext(m.typ, m.body, m.off+16, ctx)})
 			}
 			return out
 		}
@@ -445,7 +448,7 @@ func TestNetfilterInetRuleset(t *testing.T) {
 		"NFT_MSG_NEWCHAIN chain inet misc fwdchain hook forward prio 0",
 		"NFT_MSG_NEWOBJ obj inet misc web-hits type counter",
 		"NFT_MSG_NEWSET set inet misc blocked interval",
-		"NFT_MSG_NEWSETELEM setelem inet misc blocked {0x00000000 (interval end), ... 5 elements}",
+		"NFT_MSG_NEWSETELEM setelem inet misc blocked {0.0.0.0 (interval end), ... 5 elements}",
 		"NFT_MSG_NEWRULE rule inet misc input [ct bitwise cmp immediate]",
 		"NFT_MSG_NEWRULE rule inet misc input [meta cmp payload lookup log immediate]",
 		"NFT_MSG_NEWRULE rule inet misc input [meta cmp payload cmp limit objref immediate]",
@@ -481,8 +484,9 @@ func TestNetfilterInetRuleset(t *testing.T) {
 		t.Fatalf("%d set elements, want 5", len(elems.Children))
 	}
 	// libnftnl numbers the element attributes 1, 2, 3...; the kernel does
-	// not look at the number.
-	if f := elems.Children[1]; f.Name != "NFTA_LIST_ELEM" || f.Value != "0x0a000000" {
+	// not look at the number. The set's key type, from the NEWSET before
+	// in the batch, makes the key an address.
+	if f := elems.Children[1]; f.Name != "NFTA_LIST_ELEM" || f.Value != "10.0.0.0" {
 		t.Errorf("second element = %s %q", f.Name, f.Value)
 	}
 	if f := nftFind(t, elems.Children[2].Children, "NFTA_SET_ELEM_FLAGS"); f.Value != "NFT_SET_ELEM_INTERVAL_END" {

@@ -53,7 +53,7 @@ var tableAttrs = netlink.AttrSet{Prefix: "NFTA_TABLE", Attrs: []netlink.AttrSpec
 	unix.NFTA_TABLE_USE:   {Name: "NFTA_TABLE_USE", Type: netlink.BE32},
 	4:                     {Name: "NFTA_TABLE_HANDLE", Type: netlink.BE64},
 	5:                     {Name: "NFTA_TABLE_PAD", Type: netlink.Binary},
-	6:                     {Name: "NFTA_TABLE_USERDATA", Type: netlink.Custom, Decode: userdata},
+	6:                     {Name: "NFTA_TABLE_USERDATA", Type: netlink.Custom, Decode: userdataOf(tableUdata)},
 	7:                     {Name: "NFTA_TABLE_OWNER", Type: netlink.BE32},
 }}
 
@@ -70,7 +70,7 @@ var chainAttrs = netlink.AttrSet{Prefix: "NFTA_CHAIN", Attrs: []netlink.AttrSpec
 	unix.NFTA_CHAIN_PAD:      {Name: "NFTA_CHAIN_PAD", Type: netlink.Binary},
 	10:                       {Name: "NFTA_CHAIN_FLAGS", Type: netlink.BE32, Values: render.Bits("NFT_CHAIN_BASE", "NFT_CHAIN_HW_OFFLOAD", "NFT_CHAIN_BINDING")},
 	11:                       {Name: "NFTA_CHAIN_ID", Type: netlink.BE32},
-	12:                       {Name: "NFTA_CHAIN_USERDATA", Type: netlink.Custom, Decode: userdata},
+	12:                       {Name: "NFTA_CHAIN_USERDATA", Type: netlink.Custom, Decode: userdataOf(chainUdata)},
 }}
 
 // ruleCompatAttrs are the NFTA_RULE_COMPAT_* attributes.
@@ -87,7 +87,7 @@ var ruleAttrs = netlink.AttrSet{Prefix: "NFTA_RULE", Attrs: []netlink.AttrSpec{
 	unix.NFTA_RULE_EXPRESSIONS: {Name: "NFTA_RULE_EXPRESSIONS", Type: netlink.Custom, Decode: exprList},
 	unix.NFTA_RULE_COMPAT:      {Name: "NFTA_RULE_COMPAT", Type: netlink.Nest, Nested: &ruleCompatAttrs},
 	unix.NFTA_RULE_POSITION:    {Name: "NFTA_RULE_POSITION", Type: netlink.BE64},
-	unix.NFTA_RULE_USERDATA:    {Name: "NFTA_RULE_USERDATA", Type: netlink.Custom, Decode: userdata},
+	unix.NFTA_RULE_USERDATA:    {Name: "NFTA_RULE_USERDATA", Type: netlink.Custom, Decode: userdataOf(ruleUdata)},
 	unix.NFTA_RULE_PAD:         {Name: "NFTA_RULE_PAD", Type: netlink.Binary},
 	unix.NFTA_RULE_ID:          {Name: "NFTA_RULE_ID", Type: netlink.BE32},
 	10:                         {Name: "NFTA_RULE_POSITION_ID", Type: netlink.BE32},
@@ -119,12 +119,14 @@ var setAttrs = netlink.AttrSet{Prefix: "NFTA_SET", Attrs: []netlink.AttrSpec{
 	unix.NFTA_SET_ID:          {Name: "NFTA_SET_ID", Type: netlink.BE32},
 	unix.NFTA_SET_TIMEOUT:     {Name: "NFTA_SET_TIMEOUT", Type: netlink.BE64},
 	unix.NFTA_SET_GC_INTERVAL: {Name: "NFTA_SET_GC_INTERVAL", Type: netlink.BE32},
-	unix.NFTA_SET_USERDATA:    {Name: "NFTA_SET_USERDATA", Type: netlink.Custom, Decode: userdata},
+	unix.NFTA_SET_USERDATA:    {Name: "NFTA_SET_USERDATA", Type: netlink.Custom, Decode: userdataOf(setUdata)},
 	unix.NFTA_SET_PAD:         {Name: "NFTA_SET_PAD", Type: netlink.Binary},
 	unix.NFTA_SET_OBJ_TYPE:    {Name: "NFTA_SET_OBJ_TYPE", Type: netlink.BE32, Values: objectTypes},
 	16:                        {Name: "NFTA_SET_HANDLE", Type: netlink.BE64},
 	17:                        {Name: "NFTA_SET_EXPR", Type: netlink.Custom, Decode: expr},
 	18:                        {Name: "NFTA_SET_EXPRESSIONS", Type: netlink.Custom, Decode: exprList},
+	19:                        {Name: "NFTA_SET_TYPE", Type: netlink.Custom, Decode: setBackend},
+	20:                        {Name: "NFTA_SET_COUNT", Type: netlink.BE32},
 }}
 
 // verdictAttrs are the NFTA_VERDICT_* attributes.
@@ -136,16 +138,16 @@ var verdictAttrs = netlink.AttrSet{Prefix: "NFTA_VERDICT", Attrs: []netlink.Attr
 
 // setElemAttrs are the NFTA_SET_ELEM_* attributes.
 var setElemAttrs = netlink.AttrSet{Prefix: "NFTA_SET_ELEM", Attrs: []netlink.AttrSpec{
-	unix.NFTA_SET_ELEM_KEY:        {Name: "NFTA_SET_ELEM_KEY", Type: netlink.Custom, Decode: data},
-	unix.NFTA_SET_ELEM_DATA:       {Name: "NFTA_SET_ELEM_DATA", Type: netlink.Custom, Decode: data},
+	unix.NFTA_SET_ELEM_KEY:        {Name: "NFTA_SET_ELEM_KEY", Type: netlink.Custom, Decode: elemKey},
+	unix.NFTA_SET_ELEM_DATA:       {Name: "NFTA_SET_ELEM_DATA", Type: netlink.Custom, Decode: elemData},
 	unix.NFTA_SET_ELEM_FLAGS:      {Name: "NFTA_SET_ELEM_FLAGS", Type: netlink.BE32, Values: render.Bits("NFT_SET_ELEM_INTERVAL_END", "NFT_SET_ELEM_CATCHALL")},
 	unix.NFTA_SET_ELEM_TIMEOUT:    {Name: "NFTA_SET_ELEM_TIMEOUT", Type: netlink.BE64},
 	unix.NFTA_SET_ELEM_EXPIRATION: {Name: "NFTA_SET_ELEM_EXPIRATION", Type: netlink.BE64},
-	unix.NFTA_SET_ELEM_USERDATA:   {Name: "NFTA_SET_ELEM_USERDATA", Type: netlink.Custom, Decode: userdata},
+	unix.NFTA_SET_ELEM_USERDATA:   {Name: "NFTA_SET_ELEM_USERDATA", Type: netlink.Custom, Decode: userdataOf(setElemUdata)},
 	unix.NFTA_SET_ELEM_EXPR:       {Name: "NFTA_SET_ELEM_EXPR", Type: netlink.Custom, Decode: expr},
 	unix.NFTA_SET_ELEM_PAD:        {Name: "NFTA_SET_ELEM_PAD", Type: netlink.Binary},
 	unix.NFTA_SET_ELEM_OBJREF:     {Name: "NFTA_SET_ELEM_OBJREF", Type: netlink.String},
-	10:                            {Name: "NFTA_SET_ELEM_KEY_END", Type: netlink.Custom, Decode: data},
+	10:                            {Name: "NFTA_SET_ELEM_KEY_END", Type: netlink.Custom, Decode: elemKey},
 	11:                            {Name: "NFTA_SET_ELEM_EXPRESSIONS", Type: netlink.Custom, Decode: exprList},
 }, Value: setElemValue}
 
@@ -194,7 +196,7 @@ var objAttrs = netlink.AttrSet{Prefix: "NFTA_OBJ", Attrs: []netlink.AttrSpec{
 	unix.NFTA_OBJ_USE:   {Name: "NFTA_OBJ_USE", Type: netlink.BE32},
 	6:                   {Name: "NFTA_OBJ_HANDLE", Type: netlink.BE64},
 	7:                   {Name: "NFTA_OBJ_PAD", Type: netlink.Binary},
-	8:                   {Name: "NFTA_OBJ_USERDATA", Type: netlink.Custom, Decode: userdata},
+	8:                   {Name: "NFTA_OBJ_USERDATA", Type: netlink.Custom, Decode: userdataOf(objUdata)},
 }}
 
 // flowtableHookAttrs are the NFTA_FLOWTABLE_HOOK_* attributes.

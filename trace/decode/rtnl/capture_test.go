@@ -31,7 +31,7 @@ import (
 // To capture again (root, strace and iproute2 needed; the host network is
 // not touched):
 //
-//	go test ./trace -run TestRtnlCapture -args -update
+//	go test ./trace/decode/rtnl -run TestRtnlCapture -args -update
 
 // rtnlScenario is one captured command.
 type rtnlScenario struct {
@@ -41,6 +41,7 @@ type rtnlScenario struct {
 	command  string // the traced command
 	mountNS  bool   // also unshare the mount namespace
 	craft    string // instead of command: a request built by TestRtnlCraftHelper
+	file     string // the capture's file name, when not rtnl_<name> (other protocols' decoders read it)
 }
 
 const (
@@ -50,7 +51,15 @@ const (
 	rtnlXfrmPolicy = "src 10.0.0.0/24 dst 10.1.0.0/24 dir out tmpl src 10.0.0.1 dst 10.0.0.2 proto esp mode tunnel"
 	rtnlBridgeLab  = "ip link add br0 type bridge"
 	rtnlListener   = `'import socket,time; s=socket.socket(); s.bind(("127.0.0.1", 8080)); s.listen(); time.sleep(5)'`
-	rtnlFullLab    = "ip link add br0 type bridge; ip addr add 172.17.0.1/16 dev br0; " +
+	// nftSets makes nf_tables sets of several key types, with comments,
+	// and adds elements to them, each nft on its own: every nft asks the
+	// kernel for the table's sets (NFT_MSG_GETSET) before its batch.
+	nftSets = `sh -c 'nft add table ip t; nft add set ip t s "{ type ipv4_addr; }"; nft add element ip t s "{ 10.0.0.1 }"; ` +
+		`nft add set ip t p "{ type inet_service; comment \"web ports\"; }"; nft add element ip t p "{ 80, 443 }"; ` +
+		`nft add set ip t m "{ type ipv4_addr . inet_service; flags interval; }"; nft add element ip t m "{ 10.0.0.0/8 . 80 }"; ` +
+		`nft add map ip t mp "{ type ipv4_addr : ipv4_addr; }"; nft add element ip t mp "{ 1.2.3.4 : 5.6.7.8 }"; ` +
+		`nft add chain ip t c; nft add rule ip t c ip saddr @s counter comment \"hello\"'`
+	rtnlFullLab = "ip link add br0 type bridge; ip addr add 172.17.0.1/16 dev br0; " +
 		"ip -6 addr add fd00::1/64 dev br0 nodad; ip link set br0 up; " +
 		"ip link add v0 type veth peer name v1; ip link set v0 master br0; ip link set v0 up; ip link set v1 up; " +
 		"ip link add link v1 name mv0 type macvlan mode bridge; " +
@@ -122,6 +131,7 @@ var rtnlScenarios = []rtnlScenario{
 	{name: "docker_steps", craft: "docker",
 		command: "Docker's bridge and endpoint setup through vishvananda/netlink: LinkAdd(Bridge docker0), LinkSetMTU, " +
 			"AddrAdd 172.17.0.1/16, LinkSetUp, LinkAdd(Veth), LinkSetMaster, LinkSetHairpin, LinkSetUp, RouteAdd (sent by TestRtnlCraftHelper)"},
+	{name: "sets", file: "nft_sets", protocol: unix.NETLINK_NETFILTER, command: nftSets},
 	{name: "link_add_bad_mtu", craft: "bad_mtu",
 		command: "RTM_NEWLINK br9 kind=bridge whose IFLA_MTU has 2 bytes instead of 4 (sent by TestRtnlCraftHelper)"},
 }
@@ -308,6 +318,10 @@ func rtnlCaptureScenario(t *testing.T, s rtnlScenario, versions string) {
 	fmt.Fprintf(&hx, "# protocol: %d\n", s.protocol)
 	fmt.Fprintf(&hx, "# captured in a new network namespace with: strace %s\n", rtnlStraceArgs)
 	fmt.Fprintf(&hx, "# %s\n", versions)
+	if s.protocol == unix.NETLINK_NETFILTER {
+		v, _ := exec.Command("nft", "-v").CombinedOutput()
+		fmt.Fprintf(&hx, "# %s\n", strings.TrimSpace(string(v)))
+	}
 	fmt.Fprintf(&hx, "# Each block: \"> syscall\" (sent) or \"< syscall\" (received), then the buffer as hex.\n")
 	for _, r := range recs {
 		dir := "<"
@@ -319,12 +333,16 @@ func rtnlCaptureScenario(t *testing.T, s rtnlScenario, versions string) {
 			fmt.Fprintf(&hx, "%x\n", r.Data[i:min(i+32, len(r.Data))])
 		}
 	}
+	file := "rtnl_" + s.name
+	if s.file != "" {
+		file = s.file
+	}
 	var st bytes.Buffer
-	fmt.Fprintf(&st, "# strace %s: its decoding of the buffers in rtnl_%s.hex, one line per block\n", rtnlStraceArgs, s.name)
+	fmt.Fprintf(&st, "# strace %s: its decoding of the buffers in %s.hex, one line per block\n", rtnlStraceArgs, file)
 	for _, l := range lines {
 		st.WriteString(l + "\n")
 	}
-	base := filepath.Join(capture.Dir, "rtnl_"+s.name)
+	base := filepath.Join(capture.Dir, file)
 	if err := os.WriteFile(base+".hex", hx.Bytes(), 0o644); err != nil {
 		t.Fatal(err)
 	}

@@ -27,6 +27,7 @@ import (
 
 	"github.com/netexplore/netexplore/internal/testutil"
 	"github.com/netexplore/netexplore/trace/decode/argv"
+	"github.com/netexplore/netexplore/trace/decode/render"
 	"github.com/vishvananda/netlink"
 	"golang.org/x/sys/unix"
 )
@@ -132,6 +133,13 @@ type Record struct {
 	Args    []uint64 `json:"args"`
 	Data    []byte   `json:"data"`
 	Errno   string   `json:"errno,omitempty"`
+	// Arg is the raw third argument of an ioctl that passes a value, not
+	// a pointer (TUNSETPERSIST 1); HasArg says it is one.
+	Arg    uint64 `json:"arg,omitempty"`
+	HasArg bool   `json:"has_arg,omitempty"`
+	// Device is the character device of the fd as the kernel's dev_t
+	// (/dev/net/tun), as the probe reports it.
+	Device uint32 `json:"device,omitempty"`
 	// Volatile marks arguments that differ from run to run: user-space
 	// pointers, or state the kernel sets asynchronously (IFF_RUNNING).
 	Volatile bool `json:"volatile,omitempty"`
@@ -145,7 +153,7 @@ func capErrno(e unix.Errno) string {
 	if e == 0 {
 		return ""
 	}
-	return unix.ErrnoName(e)
+	return render.ErrnoName(e)
 }
 
 // ioctl issues ioctl(fd, req, buf) and records buf as the kernel left it.
@@ -154,6 +162,42 @@ func (r *Recorder) ioctl(fd int, file, desc string, req uint32, buf []byte, vola
 	r.Recs = append(r.Recs, Record{File: file, Desc: desc, Syscall: "ioctl", Fd: fd,
 		Args: []uint64{uint64(req)}, Data: append([]byte(nil), buf...), Errno: capErrno(e), Volatile: volatile})
 	return e
+}
+
+// tunDevice is /dev/net/tun as the kernel's dev_t (10:200).
+const tunDevice = 10<<20 | 200
+
+// tunIoctl is [Recorder.ioctl] on a /dev/net/tun fd.
+func (r *Recorder) tunIoctl(fd int, file, desc string, req uint32, buf []byte) unix.Errno {
+	e := r.ioctl(fd, file, desc, req, buf, false)
+	r.Recs[len(r.Recs)-1].Device = tunDevice
+	return e
+}
+
+// tunValue issues ioctl(fd, req, val) on a /dev/net/tun fd, for the
+// requests whose argument is the value itself.
+func (r *Recorder) tunValue(fd int, file, desc string, req uint32, val uint64) unix.Errno {
+	_, _, e := unix.Syscall(unix.SYS_IOCTL, uintptr(fd), uintptr(req), uintptr(val))
+	r.Recs = append(r.Recs, Record{File: file, Desc: desc, Syscall: "ioctl", Fd: fd,
+		Args: []uint64{uint64(req)}, Arg: val, HasArg: true, Device: tunDevice, Errno: capErrno(e)})
+	return e
+}
+
+// ethtool issues SIOCETHTOOL for dev with an ethtool command struct of
+// size bytes whose first u32 is cmd (the rest from init, if given), and
+// records what the probe copies: the ifreq, then the struct ifr_data
+// points to, as the kernel left them. It returns the struct.
+func (r *Recorder) ethtool(fd int, file, desc, dev string, cmd uint32, size int, init []byte) ([]byte, unix.Errno) {
+	buf := make([]byte, size)
+	copy(buf, init)
+	binary.LittleEndian.PutUint32(buf, cmd)
+	ifr := Ifreq(dev)
+	binary.LittleEndian.PutUint64(ifr[16:], capPtr(unsafe.Pointer(&buf[0])))
+	_, _, e := unix.Syscall(unix.SYS_IOCTL, uintptr(fd), unix.SIOCETHTOOL, uintptr(unsafe.Pointer(&ifr[0])))
+	runtime.KeepAlive(buf)
+	r.Recs = append(r.Recs, Record{File: file, Desc: desc, Syscall: "ioctl", Fd: fd,
+		Args: []uint64{unix.SIOCETHTOOL}, Data: append(append([]byte(nil), ifr...), buf...), Errno: capErrno(e)})
+	return buf, e
 }
 
 // scenarios are the capture programs, each run in a fresh network
@@ -333,12 +377,129 @@ func IoctlScenario(r *Recorder) error {
 	in6 = append([]byte(nil), in6...)
 	r.ioctl(fd6, "ioctl_siocdifaddr_in6_br0", "ioctl(SIOCDIFADDR) on an AF_INET6 socket: fd00::1/64 on br0", unix.SIOCDIFADDR, in6, false)
 
+	if err := r.moreIoctls(fd); err != nil {
+		return err
+	}
+
 	b = Ifreq("br0")
 	le.PutUint16(b[16:], unix.IFF_BROADCAST|unix.IFF_MULTICAST)
 	r.ioctl(fd, "ioctl_siocsifflags_br0_down", "ioctl(SIOCSIFFLAGS) br0 down", unix.SIOCSIFFLAGS, b, false)
 	name = make([]byte, 16)
 	copy(name, "br0")
 	r.ioctl(fd, "ioctl_siocbrdelbr_br0", `ioctl(SIOCBRDELBR, "br0")`, unix.SIOCBRDELBR, name, false)
+	return nil
+}
+
+// moreIoctls performs, on the lab IoctlScenario built (br0 up with
+// 172.17.0.1/16, the veth pair veth0/ceth0), the requests whose argument
+// holds or points to more than an ifreq, the tun/tap driver's requests,
+// and GET requests that fail. Their arguments are recorded as the probe
+// copies them: a SIOCETHTOOL ifreq is followed by the ethtool struct
+// ifr_data points to, a SIOCADDRT rtentry by the device name rt_dev
+// points to.
+func (r *Recorder) moreIoctls(fd int) error {
+	le := binary.LittleEndian
+	const (
+		ethtoolGset          = 0x01
+		ethtoolGdrvinfo      = 0x03
+		ethtoolGlink         = 0x0a
+		ethtoolGlinksettings = 0x4c
+	)
+	r.ethtool(fd, "ioctl_siocethtool_gdrvinfo_veth0", "ioctl(SIOCETHTOOL) veth0 ETHTOOL_GDRVINFO, as `ethtool -i veth0` asks", "veth0", ethtoolGdrvinfo, 196, nil)
+	r.ethtool(fd, "ioctl_siocethtool_gdrvinfo_lo", "ioctl(SIOCETHTOOL) lo ETHTOOL_GDRVINFO, as `ethtool -i lo` asks: loopback has no driver information (EOPNOTSUPP)", "lo", ethtoolGdrvinfo, 196, nil)
+	r.ethtool(fd, "ioctl_siocethtool_glink_veth0", "ioctl(SIOCETHTOOL) veth0 ETHTOOL_GLINK", "veth0", ethtoolGlink, 8, nil)
+	r.ethtool(fd, "ioctl_siocethtool_gset_veth0", "ioctl(SIOCETHTOOL) veth0 ETHTOOL_GSET, the old link settings", "veth0", ethtoolGset, 44, nil)
+	hs, _ := r.ethtool(fd, "ioctl_siocethtool_glinksettings_handshake_veth0", "ioctl(SIOCETHTOOL) veth0 ETHTOOL_GLINKSETTINGS with link_mode_masks_nwords 0: the kernel answers how many words its bitmaps take", "veth0", ethtoolGlinksettings, 48, nil)
+	if n := int(int8(hs[15])); n < 0 {
+		init := make([]byte, 16)
+		init[15] = byte(-n)
+		r.ethtool(fd, "ioctl_siocethtool_glinksettings_veth0", "ioctl(SIOCETHTOOL) veth0 ETHTOOL_GLINKSETTINGS with the word count the handshake gave", "veth0", ethtoolGlinksettings, 48+12*(-n), init)
+	}
+
+	// route add -net 10.9.0.0 netmask 255.255.0.0 dev br0, as route(8)
+	// sends it: rt_dev points to the device name.
+	dev := []byte("br0\x00")
+	rt := make([]byte, 120)
+	capSockaddrIn(rt, 8, "10.9.0.0")
+	capSockaddrIn(rt, 40, "255.255.0.0")
+	le.PutUint16(rt[56:], 0x1) // RTF_UP
+	le.PutUint64(rt[88:], capPtr(unsafe.Pointer(&dev[0])))
+	rt2 := append([]byte(nil), rt...)
+	e := r.ioctl(fd, "ioctl_siocaddrt_dev", "ioctl(SIOCADDRT) 10.9.0.0/16 dev br0 (struct rtentry with rt_dev, as `route add -net 10.9.0.0/16 dev br0` sends it), then the name rt_dev points to", unix.SIOCADDRT, rt, false)
+	r.Recs[len(r.Recs)-1].Data = append(r.Recs[len(r.Recs)-1].Data, dev...)
+	if e != 0 {
+		return fmt.Errorf("SIOCADDRT dev br0: %w", e)
+	}
+	r.ioctl(fd, "ioctl_siocdelrt_dev", "ioctl(SIOCDELRT) 10.9.0.0/16 dev br0, then the name rt_dev points to", unix.SIOCDELRT, rt2, false)
+	r.Recs[len(r.Recs)-1].Data = append(r.Recs[len(r.Recs)-1].Data, dev...)
+	runtime.KeepAlive(dev)
+
+	// Failed GETs: the union holds what was passed in (here a stale
+	// value), never an answer.
+	b := Ifreq("nosuch0")
+	le.PutUint16(b[16:], unix.IFF_UP|unix.IFF_RUNNING)
+	r.ioctl(fd, "ioctl_siocgifflags_enodev", "ioctl(SIOCGIFFLAGS) on a name no interface has (ENODEV), the union left as IFF_UP|IFF_RUNNING by the caller", unix.SIOCGIFFLAGS, b, false)
+	b = Ifreq("stale0")
+	le.PutUint32(b[16:], 99)
+	r.ioctl(fd, "ioctl_siocgifname_enodev", "ioctl(SIOCGIFNAME) for ifindex 99, which does not exist (ENODEV)", unix.SIOCGIFNAME, b, false)
+	arp := make([]byte, 68)
+	capSockaddrIn(arp, 0, "172.17.0.99")
+	le.PutUint16(arp[16:], unix.ARPHRD_ETHER)
+	copy(arp[18:], []byte{0x02, 0x42, 0xac, 0x11, 0x00, 0x63})
+	le.PutUint32(arp[32:], 0x02)
+	copy(arp[52:], "br0")
+	r.ioctl(fd, "ioctl_siocgarp_enxio", "ioctl(SIOCGARP) 172.17.0.99 on br0, which has no such entry (ENXIO), arp_ha and arp_flags left set by the caller", unix.SIOCGARP, arp, false)
+
+	return r.tunIoctls()
+}
+
+// tunIoctls creates a persistent tap device and a multi-queue one the way
+// `ip tuntap add` does, on /dev/net/tun.
+func (r *Recorder) tunIoctls() error {
+	le := binary.LittleEndian
+	const (
+		iffTap          = 0x0002
+		iffMultiQueue   = 0x0100
+		iffDetachQueue  = 0x0400
+		iffNoPI         = 0x1000
+		tunSetIff       = 0x400454ca
+		tunSetPersist   = 0x400454cb
+		tunSetOwner     = 0x400454cc
+		tunSetGroup     = 0x400454ce
+		tunGetFeatures  = 0x800454cf
+		tunGetIff       = 0x800454d2
+		tunSetQueue     = 0x400454d9
+		tunGetVnetHdrSz = 0x800454d7
+	)
+	tun, err := unix.Open("/dev/net/tun", unix.O_RDWR|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return fmt.Errorf("opening /dev/net/tun: %w", err)
+	}
+	defer unix.Close(tun)
+	r.tunIoctl(tun, "ioctl_tungetfeatures", "ioctl(TUNGETFEATURES) on a fresh /dev/net/tun fd", tunGetFeatures, make([]byte, 4))
+	b := Ifreq("tap0")
+	le.PutUint16(b[16:], iffTap|iffNoPI)
+	if e := r.tunIoctl(tun, "ioctl_tunsetiff_tap0", "ioctl(TUNSETIFF) tap0 IFF_TAP|IFF_NO_PI, as `ip tuntap add tap0 mode tap` does", tunSetIff, b); e != 0 {
+		return fmt.Errorf("TUNSETIFF: %w", e)
+	}
+	r.tunIoctl(tun, "ioctl_tungetiff_tap0", "ioctl(TUNGETIFF) on the fd attached to tap0", tunGetIff, make([]byte, 40))
+	r.tunIoctl(tun, "ioctl_tungetvnethdrsz", "ioctl(TUNGETVNETHDRSZ) on tap0", tunGetVnetHdrSz, make([]byte, 4))
+	r.tunValue(tun, "ioctl_tunsetowner", "ioctl(TUNSETOWNER, 1000), as `ip tuntap add ... user 1000` does", tunSetOwner, 1000)
+	r.tunValue(tun, "ioctl_tunsetgroup", "ioctl(TUNSETGROUP, 1000), as `ip tuntap add ... group 1000` does", tunSetGroup, 1000)
+	r.tunValue(tun, "ioctl_tunsetpersist_1", "ioctl(TUNSETPERSIST, 1): tap0 outlives the fd, as `ip tuntap add` does", tunSetPersist, 1)
+	r.tunValue(tun, "ioctl_tunsetpersist_0", "ioctl(TUNSETPERSIST, 0): tap0 goes with the fd, as `ip tuntap del` does", tunSetPersist, 0)
+
+	mq, err := unix.Open("/dev/net/tun", unix.O_RDWR|unix.O_CLOEXEC, 0)
+	if err != nil {
+		return fmt.Errorf("opening /dev/net/tun: %w", err)
+	}
+	defer unix.Close(mq)
+	b = Ifreq("tapmq0")
+	le.PutUint16(b[16:], iffTap|iffNoPI|iffMultiQueue)
+	r.tunIoctl(mq, "ioctl_tunsetiff_multi_queue", "ioctl(TUNSETIFF) tapmq0 IFF_TAP|IFF_NO_PI|IFF_MULTI_QUEUE", tunSetIff, b)
+	b = Ifreq("")
+	le.PutUint16(b[16:], iffDetachQueue)
+	r.tunIoctl(mq, "ioctl_tunsetqueue_detach", "ioctl(TUNSETQUEUE) IFF_DETACH_QUEUE: the fd's queue leaves tapmq0", tunSetQueue, b)
 	return nil
 }
 
@@ -376,7 +537,7 @@ func Run(t *testing.T, scenario string, syscalls string) []Record {
 	dir := t.TempDir()
 	out, straceOut := filepath.Join(dir, "records.json"), filepath.Join(dir, "strace.txt")
 	cmd := exec.Command("strace", "-f", "-qq", "-s", "65536", "-e", "signal=none", "-e", "trace="+syscalls, "-o", straceOut,
-		os.Args[0], "-test.run=^Helper$", "-test.count=1")
+		os.Args[0], "-test.run=^TestCaptureHelper$", "-test.count=1")
 	cmd.Env = append(os.Environ(), "NETEXPLORE_CAPTURE_SCENARIO="+scenario, "NETEXPLORE_CAPTURE_OUT="+out)
 	if b, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("capture %s: %v\n%s", scenario, err, b)
@@ -425,6 +586,12 @@ func Store(t *testing.T, recs []Record, producer string) {
 		if len(args) > 0 {
 			comments = append(comments, "args: "+strings.Join(args, " "))
 		}
+		if r.HasArg {
+			comments = append(comments, fmt.Sprintf("arg: %#x", r.Arg))
+		}
+		if r.Device != 0 {
+			comments = append(comments, fmt.Sprintf("device: %#x", r.Device))
+		}
 		comments = append(comments, "result: "+result)
 		if r.Volatile {
 			comments = append(comments, "volatile: differs from run to run")
@@ -436,7 +603,7 @@ func Store(t *testing.T, recs []Record, producer string) {
 	}
 }
 
-const Producer = "go test ./trace -run TestCaptureFixtures -update (as root, inside a new network namespace, under strace)"
+const Producer = "go test ./trace/decode/ioctl -run TestCaptureFixtures -update (as root, inside a new network namespace, under strace)"
 
 // StraceLeaves extracts the key=value pairs of a strace argument, at any
 // nesting depth, with strace's wrappers removed: htons(0) -> 0,
