@@ -564,7 +564,10 @@ func chaosOutputs(t *testing.T, bin string) {
 		if r.code != c.code || !strings.Contains(r.stderr, c.stderr) || strings.Count(strings.TrimSpace(r.stderr), "\n") != 0 {
 			t.Errorf("%s (%v): exit %d, stderr %q; want exit %d and one line with %q", c.name, c.args, r.code, r.stderr, c.code, c.stderr)
 		}
-		if r.took > c.within {
+		// A record that ran steps first would have printed their progress
+		// (one line is asserted above); the time is a loose bound beyond
+		// that, as a loaded machine starts each process slowly.
+		if r.took > c.within+3*startup {
 			t.Errorf("%s: took %v beyond starting up (%v), want under %v", c.name, r.took, startup, c.within)
 		}
 	}

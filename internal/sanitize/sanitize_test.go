@@ -43,6 +43,15 @@ func FuzzLine(f *testing.F) {
 		if strings.ContainsAny(Line(s), "\n\t") {
 			t.Fatalf("Line kept a line break: %q", Line(s))
 		}
+		// A Writer shows the same, however the text is cut into writes.
+		var b strings.Builder
+		w := NewWriter(&b)
+		w.Write([]byte(s[:len(s)/2]))
+		w.Write([]byte(s[len(s)/2:]))
+		w.Flush()
+		if b.String() != Block(s) {
+			t.Fatalf("Writer wrote %q, Block gives %q", b.String(), Block(s))
+		}
 	})
 }
 
