@@ -34,5 +34,8 @@ func TestRunTextEscapeSession(t *testing.T) {
 		if !strings.Contains(out, `\x1b]52;c;`) {
 			t.Errorf("verbose %v: the hostile text is not shown escaped", verbose)
 		}
+		if strings.Contains(out, "\n# Injected") {
+			t.Errorf("verbose %v: a string broke onto a line of its own", verbose)
+		}
 	}
 }

@@ -516,6 +516,9 @@ func TestEscapeSessionFile(t *testing.T) {
 		if !strings.Contains(text, `\x1b]52;c;`) {
 			t.Errorf("text (brief %v, verbose %v) does not show the hostile text escaped", o.Brief, o.Verbose)
 		}
+		if strings.Contains(text, "\n# Injected") {
+			t.Errorf("text (brief %v, verbose %v): a string broke onto a line of its own", o.Brief, o.Verbose)
+		}
 		headers := 0
 		for _, l := range strings.Split(text, "\n") {
 			if strings.HasPrefix(l, "== Step ") {
