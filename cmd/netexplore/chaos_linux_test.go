@@ -555,6 +555,8 @@ func chaosOutputs(t *testing.T, bin string) {
 		{"a /0 bridge subnet", []string{"run", "--bip", "10.0.0.1/0"}, 1, "/0 subnet", time.Second},
 		{"a /32 bridge subnet", []string{"run", "--bip", "10.0.0.1/32"}, 1, "/32 subnet", time.Second},
 		{"replay saving to standard output", []string{"replay", "--save", "-"}, 1, "--save -", time.Second},
+		{"trace to --", []string{"trace", "-o", "--", "true"}, 2, "-o needs a file name", time.Second},
+		{"trace of a missing command", []string{"trace", "--", "/nonexistent/cmd"}, 127, "not found", time.Second},
 	} {
 		// Timed beyond what starting the binary takes now, on a machine
 		// that may be loaded.
