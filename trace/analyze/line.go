@@ -103,8 +103,9 @@ func appendLine(dst []byte, r *Record, brief bool) []byte {
 }
 
 // appendArgsSummary appends a call without its closing parenthesis, with
-// the summary as its last argument; a summary that restates the last
-// argument ("SO_SNDBUF" → "SO_SNDBUF=32768") replaces it.
+// the summary as its last argument; a summary that restates an argument
+// after the first ("SO_SNDBUF" → "SO_SNDBUF=32768", "TUNSETPERSIST, 1" →
+// "TUNSETPERSIST persist=1") replaces it and the arguments after it.
 func appendArgsSummary(dst []byte, call string, k event.Kind, summary string) []byte {
 	switch k {
 	case event.KindSocket, event.KindBind, event.KindConnect, event.KindOpen:
@@ -113,13 +114,18 @@ func appendArgsSummary(dst []byte, call string, k event.Kind, summary string) []
 	case event.KindRead:
 		summary = strings.TrimPrefix(summary, "read ")
 	}
-	last := call[strings.IndexByte(call, '(')+1:]
-	if i := strings.LastIndex(last, ", "); i >= 0 {
-		last = last[i+2:]
-	}
-	if last != "" && strings.HasPrefix(summary, last) && len(call) > len(last) {
-		dst = sanitize.AppendLine(dst, call[:len(call)-len(last)])
-		return sanitize.AppendLine(dst, summary)
+	args := call[strings.IndexByte(call, '(')+1:]
+	for end := len(call); ; {
+		i := strings.LastIndex(call[:end], ", ")
+		if i < len(call)-len(args) {
+			break
+		}
+		arg := call[i+2 : end]
+		if arg != "" && strings.HasPrefix(summary, arg) {
+			dst = sanitize.AppendLine(dst, call[:i+2])
+			return sanitize.AppendLine(dst, summary)
+		}
+		end = i
 	}
 	dst = sanitize.AppendLine(dst, call)
 	if summary != "" {
