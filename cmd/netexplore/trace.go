@@ -116,18 +116,6 @@ Flags:
 	}
 	stats := os.Getenv("NETEXPLORE_STATS") != ""
 	begin := time.Now()
-	tracer, err := probe.Open(probe.Options{
-		Stacks: !*noStacks, DataLimit: *dataLimit, RingSize: mem.ring,
-		MaxTasks: *maxTasks, MaxFds: *maxFds, Stats: stats,
-	})
-	if err != nil {
-		return err
-	}
-	defer tracer.Close()
-	for _, u := range tracer.Unavailable() {
-		fmt.Fprintf(stderr, "netexplore: hook unavailable on this kernel, its events are missing: %s\n", u)
-	}
-
 	// The signals are caught before the command starts, so none is missed;
 	// SIGPIPE too, so that a closed output pipe is an error to handle, not
 	// a death.
@@ -135,13 +123,31 @@ Flags:
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM, syscall.SIGPIPE)
 	defer signal.Stop(sigs)
 
+	// The command starts first, held before its first instruction, so that
+	// its start (a process of netexplore's own, see probe.StartTraced)
+	// overlaps the probe's load instead of following it. A probe that
+	// cannot load is the error that counts: without it nothing runs.
 	var startOpts []probe.StartOption
 	if *detach {
 		startOpts = append(startOpts, probe.Detached())
 	}
-	cmd, err := probe.StartTraced(argv, os.Stdin, stdout, stderr, startOpts...)
+	cmd, startErr := probe.StartTraced(argv, os.Stdin, stdout, stderr, startOpts...)
+	tracer, err := probe.Open(probe.Options{
+		Stacks: !*noStacks, DataLimit: *dataLimit, RingSize: mem.ring,
+		MaxTasks: *maxTasks, MaxFds: *maxFds, Stats: stats,
+	})
 	if err != nil {
+		if startErr == nil {
+			cmd.Abort()
+		}
 		return err
+	}
+	defer tracer.Close()
+	if startErr != nil {
+		return startErr
+	}
+	for _, u := range tracer.Unavailable() {
+		fmt.Fprintf(stderr, "netexplore: hook unavailable on this kernel, its events are missing: %s\n", u)
 	}
 	if err := tracer.Follow(cmd.PID()); err != nil {
 		cmd.Abort()
