@@ -608,10 +608,9 @@ func planMemory(budget int64) (memoryPlan, error) {
 	for int64(ring)*2*8 <= budget && ring < 16<<20 {
 		ring *= 2
 	}
-	// The backlog spills at an eighth: the rest is for decoding (the
-	// backlog can reach twice its limit while the file is written). The
-	// binary, stacks and runtime take about 32 MiB outside the heap limit.
-	return memoryPlan{ring: ring, backlog: int(budget / 8), heap: budget - 2*int64(ring) - 32<<20}, nil
+	// The backlog spills early: memory is for decoding. The binary,
+	// stacks and runtime take about 32 MiB outside the heap limit.
+	return memoryPlan{ring: ring, backlog: int(budget / 16), heap: budget - 2*int64(ring) - 32<<20}, nil
 }
 
 // parseSize reads a size such as 256MiB, 1GiB, 512M or 300000000 (bytes).
