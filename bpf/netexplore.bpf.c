@@ -108,8 +108,13 @@ struct {
 	__uint(max_entries, 64 << 20); /* resized by userspace */
 } events SEC(".maps");
 
+/* The hash tables take memory per entry as it is used, not all at load
+ * (preallocating 65536 entries took tens of milliseconds of every start). */
+#define BPF_F_NO_PREALLOC 1
+
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__uint(max_entries, 65536); /* resized by userspace */
 	__type(key, __u32);         /* tgid */
 	__type(value, struct task);
@@ -117,6 +122,7 @@ struct {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__uint(max_entries, 16384); /* resized by userspace */
 	__type(key, struct fd_key);
 	__type(value, struct sysctl_file);
@@ -396,19 +402,24 @@ static long iov_step(__u64 i, struct iov_walk *w)
 	return 0;
 }
 
-/* Copies the iovecs of a msghdr, at most total bytes. */
+/* Copies the iovecs of a msghdr, at most total bytes, and returns the bytes
+ * copied; or, without copy, returns the sum of their lengths. A global
+ * function: the verifier checks its loop once, not at each caller. */
+__noinline __u64 walk_iovecs(__u64 iov, __u64 iovlen, __u64 total, int copy)
+{
+	struct iov_walk w = {.iov = (struct iovec *)iov, .iovlen = iovlen, .total = total, .copy = copy};
+	bpf_loop(MAX_IOV, iov_step, &w, 0);
+	return copy ? w.off : w.sum;
+}
+
 static __always_inline __u32 copy_iovecs(struct iovec *iov, __u64 iovlen, __u64 total)
 {
-	struct iov_walk w = {.iov = iov, .iovlen = iovlen, .total = total, .copy = true};
-	bpf_loop(MAX_IOV, iov_step, &w, 0);
-	return w.off;
+	return walk_iovecs((__u64)iov, iovlen, total, 1);
 }
 
 static __always_inline __u64 iovecs_len(struct iovec *iov, __u64 iovlen)
 {
-	struct iov_walk w = {.iov = iov, .iovlen = iovlen};
-	bpf_loop(MAX_IOV, iov_step, &w, 0);
-	return w.sum;
+	return walk_iovecs((__u64)iov, iovlen, 0, 0);
 }
 
 /* State of a bpf_loop walking the user stack's frame-pointer chain. */
@@ -442,14 +453,19 @@ static long fp_step(__u64 i, struct fp_walk *w)
  * the registers the task entered the kernel with. Go keeps frame pointers,
  * so this names every Go frame; it costs one user read per frame, several
  * times less than bpf_get_stack's generic unwinder on this workload.
- * Returns the bytes the stack takes, counted from the payload's end. */
-static __always_inline __u64 user_stack(struct scratch *s, __u64 copied, const struct regs *regs)
+ * Returns the bytes the stack takes, counted from the payload's end.
+ * A global function: the verifier checks it once, not once per handler
+ * that submits an event. */
+__noinline __u64 user_stack(__u64 copied, __u64 ip, __u64 bp)
 {
+	struct scratch *s = this_scratch();
+	if (!s)
+		return 0;
 	__u64 off = (copied + 7) & ~7ULL;
 	if (off > DATA_MAX + 8)
 		return 0;
-	*(__u64 *)&s->data[off] = regs->ip;
-	struct fp_walk w = {.fp = regs->bp, .off = off, .n = 1};
+	*(__u64 *)&s->data[off] = ip;
+	struct fp_walk w = {.fp = bp, .off = off, .n = 1};
 	bpf_loop(STACK_DEPTH - 1, fp_step, &w, 0);
 	__u64 n = w.n;
 	if (n > STACK_DEPTH)
@@ -469,7 +485,7 @@ static __always_inline void submit(struct scratch *s, const struct regs *regs)
 		copied = DATA_MAX;
 	__u64 size = copied;
 	if (regs && capture_stacks)
-		size += user_stack(s, copied, regs);
+		size += user_stack(copied, regs->ip, regs->bp);
 	if (size > DATA_MAX + 8 + 8 * STACK_DEPTH)
 		size = DATA_MAX + 8 + 8 * STACK_DEPTH;
 	/* Wake the reader once, when this record takes the backlog past

@@ -77,6 +77,19 @@ func waitChild(t *testing.T, pid int) int {
 	return 0
 }
 
+// waitExec waits until process pid runs the program named comm: a command
+// starts held in netexplore's own shim, and runs only once released.
+func waitExec(t *testing.T, pid int, comm string) {
+	t.Helper()
+	// The probe loads first: on a loaded machine that takes seconds.
+	for end := time.Now().Add(60 * time.Second); time.Now().Before(end); time.Sleep(20 * time.Millisecond) {
+		if b, _ := os.ReadFile(fmt.Sprintf("/proc/%d/comm", pid)); strings.TrimSpace(string(b)) == comm {
+			return
+		}
+	}
+	t.Fatalf("process %d never ran %s", pid, comm)
+}
+
 // Every frame of ip's stacks is named, 20 runs out of 20, also while another
 // heavy trace runs: the mappings come from the probe's events, not from
 // /proc after ip is gone.
@@ -234,10 +247,12 @@ func TestTraceKilledTakesTheCommand(t *testing.T) {
 			t.Fatal(err)
 		}
 		sleep := waitChild(t, cmd.Process.Pid)
-		time.Sleep(200 * time.Millisecond) // released and running
+		waitExec(t, sleep, "sleep") // released and running
 		cmd.Process.Kill()
 		cmd.Wait()
-		gone := waitGone(sleep, 2*time.Second)
+		// The kernel signals the command as netexplore exits; on a loaded
+		// machine the command may take a while to run its own end.
+		gone := waitGone(sleep, 10*time.Second)
 		switch {
 		case !detach && !gone:
 			t.Error("the command outlived a killed netexplore")

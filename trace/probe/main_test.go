@@ -26,7 +26,8 @@ func TestMain(m *testing.M) {
 // helperEnv runs the test binary as a workload: "MODE N" makes N child
 // processes that each open a netlink socket ("netlink", all alive at once)
 // or open and read a /proc/sys file without closing it ("sysctl", one
-// after the other; "sysctl-together", all alive at once).
+// after the other; "sysctl-together", all alive at once); "stacks N" makes
+// N rounds of ioctls through one leaf by four call chains (callChains).
 const helperEnv = "NETEXPLORE_PROBE_TEST_HELPER"
 
 func helperMain(spec string) int {
@@ -41,6 +42,8 @@ func helperMain(spec string) int {
 		made, err = procs.Run(n, procs.Sysctl, false)
 	case "sysctl-together":
 		made, err = procs.Run(n, procs.Sysctl, true)
+	case "stacks":
+		made, err = callChains(n)
 	default:
 		err = fmt.Errorf("unknown mode %q", mode)
 	}
