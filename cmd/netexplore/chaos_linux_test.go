@@ -11,7 +11,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -48,8 +47,8 @@ func TestChaos(t *testing.T) {
 	host := testutil.HostState(t)
 
 	t.Run("kills", func(t *testing.T) { chaosKills(t, bin, rng, host) })
-	t.Run("task table", func(t *testing.T) { chaosTable(t, bin, "netlink", "--max-tasks", "socket", "task table full") })
-	t.Run("fd table", func(t *testing.T) { chaosTable(t, bin, "sysctl", "--max-fds", "read", "fd table full") })
+	t.Run("task table", func(t *testing.T) { chaosTable(t, bin, "netlink", "--max-tasks", "socket", "tasks_full") })
+	t.Run("fd table", func(t *testing.T) { chaosTable(t, bin, "sysctl", "--max-fds", "read", "fds_full") })
 	t.Run("exec results", func(t *testing.T) { chaosExecResults(t, bin) })
 	t.Run("gzip bomb", func(t *testing.T) { chaosBomb(t, bin) })
 	t.Run("escape session", func(t *testing.T) { chaosEscape(t, bin) })
@@ -291,13 +290,10 @@ func chaosRunEnv(t *testing.T, bin string, env []string, args ...string) result 
 	return r
 }
 
-// finalCounts reads "N events, M lost" from trace's final line.
-var finalCounts = regexp.MustCompile(`netexplore: (\d+) events, (\d+) lost`)
-
 // chaosTable overflows one of the probe's tables: 200 processes alive at
 // once, each making one call of kind, against a table of 64 entries
 // (flag). Captured + reported lost must be exactly what they made, and the
-// final line must name the reason.
+// JSON summary must name the reason.
 func chaosTable(t *testing.T, bin, mode, flag, kind, reason string) {
 	if !chaosWorkloads {
 		t.Skip("the workloads need linux/amd64")
@@ -309,16 +305,8 @@ func chaosTable(t *testing.T, bin, mode, flag, kind, reason string) {
 	if r.code != 0 || strings.TrimSpace(r.stdout) != strconv.Itoa(n) {
 		t.Fatalf("exit %d, the workload says %q\n%s", r.code, r.stdout, r.stderr)
 	}
-	line := finalLine(t, r.stderr)
-	m := finalCounts.FindStringSubmatch(line)
-	if m == nil {
-		t.Fatalf("final line %q", line)
-	}
-	lost, _ := strconv.Atoi(m[2])
-	if strings.Contains(line, "ring") {
-		t.Fatalf("events lost to the ring buffer: the test cannot count (%s)", line)
-	}
 	captured, root := 0, 0
+	var summary *chaosSummary
 	b, err := os.ReadFile(out)
 	if err != nil {
 		t.Fatal(err)
@@ -329,9 +317,13 @@ func chaosTable(t *testing.T, bin, mode, flag, kind, reason string) {
 			Kind string `json:"kind"`
 			Ret  int64  `json:"ret"`
 			Path string `json:"path"`
+			chaosSummary
 		}
 		if err := json.Unmarshal([]byte(l), &e); err != nil {
 			t.Fatalf("%v: %s", err, l)
+		}
+		if e.Kind == "summary" {
+			summary = &e.chaosSummary
 		}
 		if root == 0 && e.Kind == "exec" && e.Path == os.Args[0] {
 			root = e.PID
@@ -340,13 +332,27 @@ func chaosTable(t *testing.T, bin, mode, flag, kind, reason string) {
 			captured++
 		}
 	}
-	t.Logf("%d captured + %d lost of %d made: %s", captured, lost, n, line)
+	if summary == nil {
+		t.Fatalf("no summary object in the trace:\n%s", r.stderr)
+	}
+	lost := int(summary.Lost)
+	if summary.LostReasons["ring_full"] > 0 {
+		t.Fatalf("events lost to the ring buffer: the test cannot count (%v)", summary.LostReasons)
+	}
+	t.Logf("%d captured + %d lost of %d made: %v", captured, lost, n, summary.LostReasons)
 	if captured+lost != n {
-		t.Errorf("captured %d + lost %d != %d made (%s)", captured, lost, n, line)
+		t.Errorf("captured %d + lost %d != %d made (%v)", captured, lost, n, summary.LostReasons)
 	}
-	if lost == 0 || !strings.Contains(line, reason) {
-		t.Errorf("a table of 64 for %d processes: final line %q does not name %q", n, line, reason)
+	if lost == 0 || summary.LostReasons[reason] == 0 {
+		t.Errorf("a table of 64 for %d processes: the summary's reasons %v do not name %q", n, summary.LostReasons, reason)
 	}
+}
+
+// chaosSummary is the closing {"kind":"summary"} object of a JSON trace.
+type chaosSummary struct {
+	Events      uint64            `json:"events"`
+	Lost        uint64            `json:"lost"`
+	LostReasons map[string]uint64 `json:"lost_reasons"`
 }
 
 // chaosExecResults: the traced command's exec result is in every trace
@@ -372,8 +378,8 @@ func chaosExecResults(t *testing.T, bin string) {
 				missing++
 				t.Logf("no exec result (%v):\n%s%s", err, stdout.String(), stderr.String())
 			}
-			if !strings.Contains(stderr.String(), " events, 0 lost") {
-				t.Errorf("final line: %q", stderr.String())
+			if !strings.Contains(stdout.String(), `"lost":0,"lost_reasons":{}`) {
+				t.Errorf("no summary with 0 lost: %q", stdout.String())
 			}
 		}()
 	}

@@ -24,8 +24,9 @@ func TestREADMECapabilities(t *testing.T) {
 }
 
 // TestREADMETraceExamples: every `netexplore trace` example in README.md
-// runs in a namespace of its own (the host stays untouched) and its flags
-// parse, as do those of trace --help's examples.
+// that runs a command runs it in a namespace of its own (the host stays
+// untouched) and its flags parse, as do those of trace --help's examples;
+// examples that attach (-p, --netns) run no command.
 func TestREADMETraceExamples(t *testing.T) {
 	b, err := os.ReadFile("../../README.md")
 	if err != nil {
@@ -38,7 +39,18 @@ func TestREADMETraceExamples(t *testing.T) {
 		if !ok || !strings.HasPrefix(line, "sudo ") && !strings.HasPrefix(line, "unshare ") && !strings.HasPrefix(line, "netexplore trace") {
 			continue // prose
 		}
+		if strings.Contains(line, "[flags]") {
+			continue // a synopsis
+		}
 		examples++
+		if attach := strings.Contains(rest, "-p ") || strings.Contains(rest, "--netns "); attach {
+			// Attaching only watches processes that already run; there
+			// is no command of its own to change anything.
+			if strings.Contains(rest, " -- ") {
+				t.Errorf("attach example with a command: %s", line)
+			}
+			continue
+		}
 		if !strings.Contains(line, "unshare -n") {
 			t.Errorf("example outside a namespace of its own: %s", line)
 		}
