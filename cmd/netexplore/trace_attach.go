@@ -174,8 +174,16 @@ func (a *attachFlags) run(tracer *probe.Probe, sigs <-chan os.Signal, backlogSiz
 	select {
 	case err = <-printed:
 	case <-time.After(drainLimit):
+		// What is not printed by now is counted, not printed.
 		backlog.Abandon()
-		err = <-printed
+		select {
+		case err = <-printed:
+		case <-time.After(stuckLimit):
+			// The printer is stuck writing to its output (a reader
+			// that stopped reading): leave it.
+			fmt.Fprintf(stderr, "netexplore: %s; the output is not being read, the rest of the trace is dropped\n", why)
+			return exitError{1}
+		}
 	}
 	fillErr := <-filled
 	if errors.Is(err, syscall.EPIPE) {

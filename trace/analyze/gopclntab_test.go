@@ -75,3 +75,28 @@ func TestGoTableDockerd(t *testing.T) {
 		}
 	}
 }
+
+// FuzzGoTable parses arbitrary bytes as a pclntab and looks addresses up
+// in it: a damaged binary must give no frames, never a crash.
+func FuzzGoTable(f *testing.F) {
+	if exe, err := os.Executable(); err == nil {
+		if ef, err := elf.Open(exe); err == nil {
+			if s := ef.Section(".gopclntab"); s != nil {
+				if data, err := s.Data(); err == nil {
+					f.Add(data[:min(len(data), 4096)], uint64(0x401000), uint64(0x401100))
+				}
+			}
+			ef.Close()
+		}
+	}
+	f.Add(goTableMagics[1], uint64(0), uint64(0))
+	f.Fuzz(func(t *testing.T, data []byte, textStart, pc uint64) {
+		tab, err := safeTable(data, textStart)
+		if err != nil || tab == nil {
+			return
+		}
+		g := &goTable{tab: tab}
+		g.lookup(pc)
+		g.lookup(textStart)
+	})
+}

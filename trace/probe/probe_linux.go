@@ -155,6 +155,11 @@ func Open(opts Options) (*Probe, error) {
 		p.Close()
 		return nil, fmt.Errorf("opening the ring buffer: %w", err)
 	}
+	// Without a deadline the first read waits for a wakeup, which the
+	// probe sends only for a large backlog: events that arrived before it
+	// (an attached process is busy at once) would wait for it. A deadline
+	// in the past makes the first read look at once.
+	p.reader.SetDeadline(time.Now())
 	return p, nil
 }
 
