@@ -181,7 +181,7 @@ func (a *attachFlags) run(tracer *probe.Probe, sigs <-chan os.Signal, backlogSiz
 		case <-time.After(stuckLimit):
 			// The printer is stuck writing to its output (a reader
 			// that stopped reading): leave it.
-			fmt.Fprintf(stderr, "netexplore: %s; the output is not being read, the rest of the trace is dropped\n", why)
+			fmt.Fprintf(report.stderr, "netexplore: %s; the output is not being read, the rest of the trace is dropped\n", why)
 			return exitError{1}
 		}
 	}
