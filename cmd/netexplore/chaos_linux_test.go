@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -198,12 +199,17 @@ func killOnce(t *testing.T, bin string, v victim, dir string, sig syscall.Signal
 	return stderr.String()
 }
 
+// chaosTerminals numbers the tmux servers of killInTerminal.
+var chaosTerminals atomic.Int64
+
 // killInTerminal runs v in a tmux server of its own, types its keys once
 // the screen is up, and signals it after delay.
 func killInTerminal(t *testing.T, bin string, v victim, dir string, sig syscall.Signal, delay time.Duration) string {
 	t.Helper()
 	testutil.RequireCommand(t, "tmux", "tmux")
-	name := fmt.Sprintf("nx-chaos-%d", os.Getpid())
+	// A server of its own each time: one just killed may still be
+	// going away under the previous name.
+	name := fmt.Sprintf("nx-chaos-%d-%d", os.Getpid(), chaosTerminals.Add(1))
 	argv := append([]string{"env", "TMPDIR=" + dir, bin}, v.args(dir)...)
 	if out, err := exec.Command("tmux", append([]string{"-L", name, "new-session", "-d", "-s", name, "-x", "160", "-y", "48"}, argv...)...).CombinedOutput(); err != nil {
 		t.Fatalf("tmux: %v: %s", err, out)
