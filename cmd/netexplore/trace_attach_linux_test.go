@@ -1,37 +1,17 @@
 package main
 
 import (
-	"bytes"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/netexplore/netexplore/internal/testutil"
 )
-
-// lockedBuffer is a bytes.Buffer safe to read while a process writes it.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
 
 // netlinkLoop starts a shell in a network namespace of its own that runs
 // `ip link show` (or cmd) in a loop and counts its rounds in a file; it
@@ -60,7 +40,7 @@ func netlinkLoop(t *testing.T, cmd string) (*exec.Cmd, func() int) {
 }
 
 // waitOutput waits until out contains want, or fails after timeout.
-func waitOutput(t *testing.T, out *lockedBuffer, want string, timeout time.Duration) time.Duration {
+func waitOutput(t *testing.T, out *testutil.SyncBuffer, want string, timeout time.Duration) time.Duration {
 	t.Helper()
 	begin := time.Now()
 	for !strings.Contains(out.String(), want) {
@@ -74,7 +54,7 @@ func waitOutput(t *testing.T, out *lockedBuffer, want string, timeout time.Durat
 
 // stopTrace sends SIGINT to a trace, as Ctrl-C would, and checks it ends
 // cleanly.
-func stopTrace(t *testing.T, trace *exec.Cmd, out *lockedBuffer) {
+func stopTrace(t *testing.T, trace *exec.Cmd, out *testutil.SyncBuffer) {
 	t.Helper()
 	trace.Process.Signal(syscall.SIGINT)
 	done := make(chan error, 1)
@@ -115,7 +95,7 @@ func TestTraceAttach(t *testing.T) {
 	testutil.RequireCommand(t, "ip", "iproute2")
 	bin := buildBinary(t)
 	loop, rounds := netlinkLoop(t, "ip link show")
-	var out lockedBuffer
+	var out testutil.SyncBuffer
 	trace := exec.Command(bin, "trace", "--brief", "-p", strconv.Itoa(loop.Process.Pid))
 	trace.Stdout, trace.Stderr = &out, &out
 	if err := trace.Start(); err != nil {
@@ -141,7 +121,7 @@ func TestTraceNetns(t *testing.T) {
 	bin := buildBinary(t)
 	loop, rounds := netlinkLoop(t, "ip link show")
 	netlinkLoop(t, "ip addr show") // in a namespace of its own: not traced
-	var out lockedBuffer
+	var out testutil.SyncBuffer
 	trace := exec.Command(bin, "trace", "--brief", "--netns", strconv.Itoa(loop.Process.Pid))
 	trace.Stdout, trace.Stderr = &out, &out
 	if err := trace.Start(); err != nil {

@@ -50,6 +50,21 @@ func (t *traceReport) counts(c *analyze.Counts) {
 	t.out.Write(c.AppendText(nil))
 }
 
+// summaryObject is the closing {"kind":"summary"} object of a JSON trace:
+// a command's time and exit status, or for an attached trace (-p,
+// --netns) how long it traced and why it ended.
+type summaryObject struct {
+	Kind            string            `json:"kind"`
+	Events          uint64            `json:"events"`
+	Lost            uint64            `json:"lost"`
+	LostReasons     map[string]uint64 `json:"lost_reasons"`
+	PartialPayloads uint64            `json:"partial_payloads,omitempty"`
+	CommandSeconds  *float64          `json:"command_seconds,omitempty"`
+	ExitStatus      *int              `json:"exit_status,omitempty"`
+	TracedSeconds   *float64          `json:"traced_seconds,omitempty"`
+	Ended           string            `json:"ended,omitempty"`
+}
+
 // traceSummary is what the closing line reports.
 type traceSummary struct {
 	events uint64
@@ -73,27 +88,14 @@ func (t *traceReport) summary(s traceSummary) {
 				reasons[name] = n
 			}
 		}
+		o := summaryObject{Kind: "summary", Events: s.events, Lost: l.Total(), LostReasons: reasons, PartialPayloads: l.Faults}
+		seconds, status := s.ran.Seconds(), s.status
 		if s.ended != "" {
-			t.object(struct {
-				Kind           string            `json:"kind"`
-				Events         uint64            `json:"events"`
-				Lost           uint64            `json:"lost"`
-				LostReasons    map[string]uint64 `json:"lost_reasons"`
-				PartialPayload uint64            `json:"partial_payloads,omitempty"`
-				TracedSeconds  float64           `json:"traced_seconds"`
-				Ended          string            `json:"ended"`
-			}{"summary", s.events, l.Total(), reasons, l.Faults, s.ran.Seconds(), s.ended})
-			return
+			o.TracedSeconds, o.Ended = &seconds, s.ended
+		} else {
+			o.CommandSeconds, o.ExitStatus = &seconds, &status
 		}
-		t.object(struct {
-			Kind           string            `json:"kind"`
-			Events         uint64            `json:"events"`
-			Lost           uint64            `json:"lost"`
-			LostReasons    map[string]uint64 `json:"lost_reasons"`
-			PartialPayload uint64            `json:"partial_payloads,omitempty"`
-			CommandSeconds float64           `json:"command_seconds"`
-			ExitStatus     int               `json:"exit_status"`
-		}{"summary", s.events, l.Total(), reasons, l.Faults, s.ran.Seconds(), s.status})
+		t.object(o)
 		return
 	}
 	if s.ended != "" {

@@ -159,12 +159,12 @@ func requireNoLeftovers(t *testing.T, before footprint, wait time.Duration) {
 // process of the run closes its copy.
 type runPipes struct {
 	outR, outW, errR, errW *os.File
-	stderr                 *syncBuffer
+	stderr                 *testutil.SyncBuffer
 }
 
 func newRunPipes(t *testing.T) *runPipes {
 	t.Helper()
-	p := &runPipes{stderr: &syncBuffer{}}
+	p := &runPipes{stderr: &testutil.SyncBuffer{}}
 	var err error
 	if p.outR, p.outW, err = os.Pipe(); err == nil {
 		p.errR, p.errW, err = os.Pipe()
@@ -203,7 +203,7 @@ func (p *runPipes) started(onReport func(Report)) <-chan []Report {
 
 // startRun starts a re-executed run of cfg; see [runPipes.started] for
 // the reports.
-func startRun(t *testing.T, cfg Config, onReport func(Report)) (*exec.Cmd, *syncBuffer, <-chan []Report) {
+func startRun(t *testing.T, cfg Config, onReport func(Report)) (*exec.Cmd, *testutil.SyncBuffer, <-chan []Report) {
 	t.Helper()
 	cmd, err := Command(context.Background(), cfg)
 	if err != nil {
@@ -217,24 +217,6 @@ func startRun(t *testing.T, cfg Config, onReport func(Report)) (*exec.Cmd, *sync
 		t.Fatal(err)
 	}
 	return cmd, p.stderr, reports
-}
-
-// syncBuffer is a bytes.Buffer safe for a writer and a later reader.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
 
 // TestRealDocker takes the whole script and checks what each step did:

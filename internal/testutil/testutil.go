@@ -4,8 +4,10 @@
 package testutil
 
 import (
+	"bytes"
 	"os"
 	"os/exec"
+	"sync"
 	"testing"
 
 	"github.com/netexplore/netexplore/internal/netns"
@@ -70,4 +72,25 @@ func NetNS(t testing.TB) netns.Handle {
 	}
 	t.Cleanup(func() { ns.Close() })
 	return ns
+}
+
+// SyncBuffer is a bytes.Buffer safe to read while a process (or another
+// goroutine) writes it.
+type SyncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+// Write implements io.Writer.
+func (b *SyncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+// String returns what was written so far.
+func (b *SyncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
