@@ -98,6 +98,7 @@ recordings-docker: build ## re-record the real dockerd 20.10 (Debian's docker.io
 		./$(BIN) record --scenario $$s --docker-version 20.10 -o session/recorded/$$s@20.10.nxs; \
 	done; \
 	NETEXPLORE_SAVE_DOCKER=$$PWD/session/recorded/real/docker-20.10.nxs $(GO) test -count=1 -run 'TestRealDocker2010$$' ./session/compare; \
+	./$(BIN) docker -o session/recorded/real/docker-20.10-libnetwork.nxs; \
 	chmod 0644 session/recorded/*.nxs session/recorded/real/*.nxs
 
 docker-versions-evidence: build ## re-record docs/evidence, what docs/docker-versions.md is made from (as root)

@@ -23,14 +23,20 @@ import (
 //
 // recorded/real/NAME.nxs are recordings of the real Docker daemon
 // (recorded/real/docker-20.10.nxs: Debian's dockerd 20.10 through the
-// script of package internal/dockerd; see `make recordings-docker`).
+// script of package internal/dockerd; recorded/real/docker-20.10-libnetwork.nxs:
+// the same daemon under `netexplore docker`; see `make recordings-docker`).
 //
 //go:embed recorded/*.nxs recorded/real/*.nxs
 var recorded embed.FS
 
 // RealDocker names the built-in recording of the real Docker daemon that
-// `replay --docker` opens and `compare --builtin` compares.
+// `compare --builtin` compares: one step per command of its script.
 const RealDocker = "docker-20.10"
+
+// RealDockerSteps names the built-in recording of the real Docker daemon
+// that `replay --docker` opens: made by `netexplore docker`, its steps are
+// the libnetwork functions found on dockerd's own stacks.
+const RealDockerSteps = "docker-20.10-libnetwork"
 
 // EmbeddedName describes the built-in recording of Docker's default bridge
 // in messages.
@@ -59,6 +65,9 @@ func (r Recording) ID() string { return strings.TrimSuffix(path.Base(r.File), ".
 // join scenario".
 func (r Recording) Name() string {
 	if r.Real {
+		if v, ok := strings.CutSuffix(r.ID(), "-libnetwork"); ok {
+			return "built-in recording of the real " + strings.Replace(v, "-", "d ", 1) + ", steps by libnetwork function"
+		}
 		return "built-in recording of the real " + strings.Replace(r.ID(), "-", "d ", 1)
 	}
 	if r.Scenario == steps.ScenarioBridge && r.DockerVersion == "" {

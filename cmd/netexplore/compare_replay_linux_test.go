@@ -24,8 +24,10 @@ func TestReplayDockerCompare(t *testing.T) {
 	}
 	defer exec.Command("tmux", "-L", name, "kill-server").Run()
 	screen := waitScreen(t, name, "replay: built-in recording of the real dockerd 20.10")
-	if !strings.Contains(screen, "daemon-start") {
-		t.Errorf("replay --docker does not show the daemon's steps:\n%s", screen)
+	for _, want := range []string{"setupIPChains", "removeIPChains · bridge.removeIPChains"} {
+		if !strings.Contains(screen, want) {
+			t.Errorf("replay --docker does not show the daemon's libnetwork steps (%q):\n%s", want, screen)
+		}
 	}
 	keys := func(k ...string) {
 		if out, err := exec.Command("tmux", append([]string{"-L", name, "send-keys", "-t", name}, k...)...).CombinedOutput(); err != nil {

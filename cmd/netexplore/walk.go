@@ -108,7 +108,8 @@ func runReplay(args []string, stdout, stderr io.Writer) error {
 	fs.SetOutput(stderr)
 	noColor := fs.Bool("no-color", false, "plain text, no colours (also set by NO_COLOR)")
 	scenario := fs.String("scenario", "", "replay the built-in recording of this scenario (`NAME`: "+builtinNames()+"; default bridge)")
-	docker := fs.Bool("docker", false, "replay the built-in recording of the real Docker daemon ("+session.RealDocker+"): what Debian's dockerd 20.10 did, step by step of its script")
+	docker := fs.Bool("docker", false, "replay the built-in recording of the real Docker daemon ("+session.RealDockerSteps+"): what Debian's dockerd 20.10 did, "+
+		"one step per libnetwork function found on its stacks (the recording by its script's commands is "+session.RealDocker+")")
 	save := fs.String("save", "", "where w saves the session (`FILE`; default netexplore-TIME.nxs in the current directory)")
 	applyLimit := addMemoryLimit(fs)
 	fs.Usage = func() {
@@ -156,7 +157,7 @@ Flags:
 	}
 	rec, err := session.Builtin(*scenario)
 	if *docker {
-		rec, err = session.Lookup(session.RealDocker)
+		rec, err = session.Lookup(session.RealDockerSteps)
 	}
 	if err != nil {
 		return err
