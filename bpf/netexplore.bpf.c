@@ -306,7 +306,7 @@ static __always_inline struct scratch *begin_event(__u8 kind, __u16 syscall)
 	e->kind = kind;
 	e->flags = 0;
 	e->stack_depth = 0;
-	e->duration = 0;
+	/* Without want_durations, duration is never written: it stays 0. */
 	if (want_durations) {
 		e->duration = s->duration;
 		e->flags = s->duration_flags;
