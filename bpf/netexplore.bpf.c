@@ -49,6 +49,11 @@ const volatile __u32 wakeup_bytes = 256 << 10;
  * act in it, whatever their tgid: trace --netns (set by userspace before
  * load). 0 traces the followed processes, everywhere. */
 const volatile __u32 netns_filter = 0;
+/* Measure each recorded syscall's duration (trace -T, -c): stamp the entry
+ * of the syscalls the exit dispatch handles (set by userspace before load).
+ * Off, the verifier drops the code it guards: what remains is the load of
+ * this constant, once per syscall and once per event. */
+const volatile bool want_durations = false;
 
 #define MAX_IOV 16
 #define MAX_ARGS 32
@@ -70,6 +75,11 @@ struct scratch {
 	/* The payload, then the stack at the next multiple of 8. Twice the
 	 * payload limit so masked offsets stay in bounds. */
 	__u8 data[2 * DATA_MAX];
+	/* The duration (and its EVF_DURATION_US flag) of the syscall whose
+	 * exit is being handled, for begin_event; 0 outside on_sys_exit. The
+	 * record sent is ev then data: these stay after them. */
+	__u32 duration;
+	__u32 duration_flags;
 };
 
 /* The registers a syscall entered the kernel with. */
@@ -146,6 +156,15 @@ struct {
 	__type(key, __u32);
 	__type(value, struct scratch);
 } scratch SEC(".maps");
+
+/* When the current syscall of each task entered (want_durations): task
+ * local storage, freed with the task. */
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, __u64);
+} entered SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -234,6 +253,30 @@ static __always_inline struct scratch *this_scratch(void)
 	return bpf_map_lookup_elem(&scratch, &cpu);
 }
 
+/* The time since the current syscall's stamped entry, 0 when none; calls
+ * of 4 s or more are counted in microseconds and set EVF_DURATION_US in
+ * *flags. consume forgets the stamp, so a later call that was not stamped
+ * (it entered before tracing began) is not measured from a stale one. */
+static __always_inline __u32 since_entry(bool consume, __u32 *flags)
+{
+	*flags = 0;
+	__u64 *t = bpf_task_storage_get(&entered, bpf_get_current_task_btf(), 0, 0);
+	if (!t || !*t)
+		return 0;
+	__u64 d = bpf_ktime_get_ns() - *t;
+	if (consume)
+		*t = 0;
+	if (d == 0)
+		d = 1; /* 0 means not measured */
+	if (d > 0xffffffffULL) {
+		d /= 1000;
+		if (d > 0xffffffffULL)
+			d = 0xffffffffULL;
+		*flags = EVF_DURATION_US;
+	}
+	return d;
+}
+
 static __always_inline struct scratch *begin_event(__u8 kind, __u16 syscall)
 {
 	struct scratch *s = this_scratch();
@@ -264,6 +307,11 @@ static __always_inline struct scratch *begin_event(__u8 kind, __u16 syscall)
 	e->kind = kind;
 	e->flags = 0;
 	e->stack_depth = 0;
+	/* Without want_durations, duration is never written: it stays 0. */
+	if (want_durations) {
+		e->duration = s->duration;
+		e->flags = s->duration_flags;
+	}
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
 	return s;
 }
@@ -1409,6 +1457,13 @@ int handle_exec(__u64 *ctx)
 	struct scratch *s = begin_event(EV_EXEC_RESULT, SC_EXECVE);
 	if (!s)
 		return 0;
+	if (want_durations) {
+		/* The new image is in place: the rest of execve is its return.
+		 * The stamp stays for sys_exit to forget. */
+		__u32 flags;
+		s->ev.duration = since_entry(false, &flags);
+		s->ev.flags |= flags;
+	}
 	submit(s, 0);
 	return 0;
 }
@@ -1466,6 +1521,51 @@ static __always_inline void syscall_regs(struct pt_regs *regs, struct regs *out)
 	out->bp = regs->bp;
 }
 
+/* The syscalls handled at exit, each with its handler: the one list both
+ * the exit dispatch and the entry stamp (want_durations) are made from. */
+#define EXIT_HANDLERS(X)                \
+	X(NR_ioctl, exit_ioctl)         \
+	X(NR_socket, exit_socket)       \
+	X(NR_bind, exit_bind)           \
+	X(NR_connect, exit_connect)     \
+	X(NR_sendto, exit_sendto)       \
+	X(NR_sendmsg, exit_sendmsg)     \
+	X(NR_recvfrom, exit_recvfrom)   \
+	X(NR_recvmsg, exit_recvmsg)     \
+	X(NR_setsockopt, exit_setsockopt) \
+	X(NR_getsockopt, exit_getsockopt) \
+	X(NR_openat, exit_openat)       \
+	X(NR_write, exit_write)         \
+	X(NR_read, exit_read)           \
+	X(NR_dup2, exit_dup2)           \
+	X(NR_dup3, exit_dup3)           \
+	X(NR_execve, exit_execve)       \
+	X(NR_execveat, exit_execve)     \
+	X(NR_mmap, exit_mmap)
+
+static __always_inline int dispatch_exit(long id, struct regs *in, long ret)
+{
+#define EXIT_CASE(nr, handler) \
+	case nr:               \
+		return handler(in, ret);
+	switch (id) {
+		EXIT_HANDLERS(EXIT_CASE)
+	}
+#undef EXIT_CASE
+	return 0;
+}
+
+static __always_inline bool handled_at_exit(long id)
+{
+#define HANDLED_CASE(nr, handler) case nr:
+	switch (id) {
+		EXIT_HANDLERS(HANDLED_CASE)
+		return true;
+	}
+#undef HANDLED_CASE
+	return false;
+}
+
 /**
  * raw_syscalls/sys_exit: every syscall of every process ends here, so the
  * traced check comes first; a traced process's syscall goes to the
@@ -1483,56 +1583,35 @@ int on_sys_exit(__u64 *ctx)
 	long ret = ctx[1];
 	struct regs in;
 	syscall_regs(regs, &in);
-	switch (regs->orig_ax) {
-	case NR_ioctl:
-		return exit_ioctl(&in, ret);
-	case NR_socket:
-		return exit_socket(&in, ret);
-	case NR_bind:
-		return exit_bind(&in, ret);
-	case NR_connect:
-		return exit_connect(&in, ret);
-	case NR_sendto:
-		return exit_sendto(&in, ret);
-	case NR_sendmsg:
-		return exit_sendmsg(&in, ret);
-	case NR_recvfrom:
-		return exit_recvfrom(&in, ret);
-	case NR_recvmsg:
-		return exit_recvmsg(&in, ret);
-	case NR_setsockopt:
-		return exit_setsockopt(&in, ret);
-	case NR_getsockopt:
-		return exit_getsockopt(&in, ret);
-	case NR_openat:
-		return exit_openat(&in, ret);
-	case NR_write:
-		return exit_write(&in, ret);
-	case NR_read:
-		return exit_read(&in, ret);
-	case NR_dup2:
-		return exit_dup2(&in, ret);
-	case NR_dup3:
-		return exit_dup3(&in, ret);
-	case NR_execve:
-	case NR_execveat:
-		return exit_execve(&in, ret);
-	case NR_mmap:
-		return exit_mmap(&in, ret);
-	}
+	if (!want_durations)
+		return dispatch_exit(regs->orig_ax, &in, ret);
+	struct scratch *s = this_scratch();
+	if (!s)
+		return 0;
+	s->duration = since_entry(true, &s->duration_flags);
+	dispatch_exit(regs->orig_ax, &in, ret);
+	s->duration = 0;
+	s->duration_flags = 0;
 	return 0;
 }
 
 /**
  * raw_syscalls/sys_enter: the syscalls seen at entry. The arguments of
  * execve and execveat vanish with the old image; close must forget the fd
- * before it can be reused.
+ * before it can be reused. With want_durations, the entry of every syscall
+ * the exit dispatch handles is stamped.
  */
 SEC("tp_btf/sys_enter")
 int on_sys_enter(__u64 *ctx)
 {
 	struct pt_regs *regs = (struct pt_regs *)ctx[0];
 	long id = ctx[1];
+	if (want_durations && handled_at_exit(id) && is_traced()) {
+		__u64 *t = bpf_task_storage_get(&entered, bpf_get_current_task_btf(), 0,
+						BPF_LOCAL_STORAGE_GET_F_CREATE);
+		if (t)
+			*t = bpf_ktime_get_ns();
+	}
 	if ((id != NR_execve && id != NR_execveat && id != NR_close) || !is_traced())
 		return 0;
 	struct regs in;

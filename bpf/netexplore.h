@@ -55,6 +55,7 @@ enum syscall_id {
 #define EVF_READ_FAULT 0x02 /* a user memory copy failed; data may be partial */
 #define EVF_NEW_IMAGE 0x04  /* mmap: first mapping of a new program image (exec) */
 #define EVF_UNFOLLOWED 0x08 /* fork: the task table was full, the child is not traced */
+#define EVF_DURATION_US 0x10 /* duration counts microseconds, not nanoseconds */
 
 /* Why an event could not be delivered (indexes of the `stats` map). */
 enum stat_index {
@@ -99,7 +100,10 @@ struct event {
 	__u8 stack_depth; /* user frames after the payload */
 	__u8 pad;
 	char comm[16];
-	__u32 pad2;
+	/* Time from the syscall's entry to its exit, in nanoseconds (in
+	 * microseconds with EVF_DURATION_US, for calls of 4 s or more); 0 when
+	 * not measured (want_durations off, or not a syscall's exit). */
+	__u32 duration;
 };
 
 #endif

@@ -34,7 +34,7 @@ type NetexploreEvent struct {
 	StackDepth uint8
 	Pad        uint8
 	Comm       [16]int8
-	Pad2       uint32
+	Duration   uint32
 }
 
 type NetexploreFdKey struct {
@@ -44,9 +44,11 @@ type NetexploreFdKey struct {
 }
 
 type NetexploreScratch struct {
-	_    structs.HostLayout
-	Ev   NetexploreEvent
-	Data [65536]uint8
+	_             structs.HostLayout
+	Ev            NetexploreEvent
+	Data          [65536]uint8
+	Duration      uint32
+	DurationFlags uint32
 }
 
 type NetexploreSockInfo struct {
@@ -77,6 +79,7 @@ type NetexploreTask struct {
 //
 // Used for safe lookups in a Collection or CollectionSpec.
 const (
+	NetexploreMapEntered       = "entered"
 	NetexploreMapEvents        = "events"
 	NetexploreMapScratch       = "scratch"
 	NetexploreMapSockCache     = "sock_cache"
@@ -93,6 +96,7 @@ const (
 	NetexploreVarNetnsFilter   = "netns_filter"
 	NetexploreVarUnusedEvent   = "unused_event"
 	NetexploreVarWakeupBytes   = "wakeup_bytes"
+	NetexploreVarWantDurations = "want_durations"
 )
 
 // LoadNetexplore returns the embedded CollectionSpec for Netexplore.
@@ -148,6 +152,7 @@ type NetexploreProgramSpecs struct {
 //
 // It can be passed ebpf.CollectionSpec.Assign.
 type NetexploreMapSpecs struct {
+	Entered   *ebpf.MapSpec `ebpf:"entered"`
 	Events    *ebpf.MapSpec `ebpf:"events"`
 	Scratch   *ebpf.MapSpec `ebpf:"scratch"`
 	SockCache *ebpf.MapSpec `ebpf:"sock_cache"`
@@ -165,6 +170,7 @@ type NetexploreVariableSpecs struct {
 	NetnsFilter   *ebpf.VariableSpec `ebpf:"netns_filter"`
 	UnusedEvent   *ebpf.VariableSpec `ebpf:"unused_event"`
 	WakeupBytes   *ebpf.VariableSpec `ebpf:"wakeup_bytes"`
+	WantDurations *ebpf.VariableSpec `ebpf:"want_durations"`
 }
 
 // NetexploreObjects contains all objects after they have been loaded into the kernel.
@@ -187,6 +193,7 @@ func (o *NetexploreObjects) Close() error {
 //
 // It can be passed to LoadNetexploreObjects or ebpf.CollectionSpec.LoadAndAssign.
 type NetexploreMaps struct {
+	Entered   *ebpf.Map `ebpf:"entered"`
 	Events    *ebpf.Map `ebpf:"events"`
 	Scratch   *ebpf.Map `ebpf:"scratch"`
 	SockCache *ebpf.Map `ebpf:"sock_cache"`
@@ -197,6 +204,7 @@ type NetexploreMaps struct {
 
 func (m *NetexploreMaps) Close() error {
 	return _NetexploreClose(
+		m.Entered,
 		m.Events,
 		m.Scratch,
 		m.SockCache,
@@ -215,6 +223,7 @@ type NetexploreVariables struct {
 	NetnsFilter   *ebpf.Variable `ebpf:"netns_filter"`
 	UnusedEvent   *ebpf.Variable `ebpf:"unused_event"`
 	WakeupBytes   *ebpf.Variable `ebpf:"wakeup_bytes"`
+	WantDurations *ebpf.Variable `ebpf:"want_durations"`
 }
 
 // NetexplorePrograms contains all programs after they have been loaded into the kernel.

@@ -28,6 +28,7 @@ enum bpf_map_type {
 	BPF_MAP_TYPE_PERCPU_ARRAY = 6,
 	BPF_MAP_TYPE_LRU_HASH = 9,
 	BPF_MAP_TYPE_RINGBUF = 27,
+	BPF_MAP_TYPE_TASK_STORAGE = 29,
 };
 
 enum {
@@ -41,6 +42,9 @@ enum {
 #define BPF_RB_NO_WAKEUP (1ULL << 0)
 #define BPF_RB_FORCE_WAKEUP (1ULL << 1)
 #define BPF_RB_AVAIL_DATA 0
+
+/* bpf_task_storage_get flags. */
+#define BPF_LOCAL_STORAGE_GET_F_CREATE (1ULL << 0)
 
 #pragma clang attribute push(__attribute__((preserve_access_index)), apply_to = record)
 

@@ -91,7 +91,8 @@ func runTrace(args []string, stdout, stderr io.Writer) error {
 	defer signal.Stop(sigs)
 	opts := probe.Options{
 		Stacks: f.needStacks(), DataLimit: f.dataLimit, RingSize: mem.ring,
-		MaxTasks: f.maxTasks, MaxFds: f.maxFds, Stats: stats, NetNS: f.attach.ino,
+		Durations: f.needDurations(),
+		MaxTasks:  f.maxTasks, MaxFds: f.maxFds, Stats: stats, NetNS: f.attach.ino,
 	}
 	warnUnavailable := func(tracer *probe.Probe) {
 		for _, u := range tracer.Unavailable() {

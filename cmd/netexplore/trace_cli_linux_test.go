@@ -68,7 +68,8 @@ func jsonLines(t *testing.T, out string) []map[string]any {
 	return objs
 }
 
-// -c prints a table of calls and message types instead of the trace.
+// -c prints a table of calls and message types instead of the trace, with
+// strace's time columns for the syscalls.
 func TestTraceCountTable(t *testing.T) {
 	code, _, stderr := traceIn(t, "trace", "-c", "--", "ip", "link", "add", "b0", "type", "bridge")
 	if code != 0 {
@@ -78,9 +79,10 @@ func TestTraceCountTable(t *testing.T) {
 		t.Fatalf("-c printed the trace: %q", l)
 	}
 	for _, want := range []*regexp.Regexp{
-		regexp.MustCompile(`(?m)^ +calls +errors syscall$`),
-		regexp.MustCompile(`(?m)^ +[1-9]\d* +\d* sendmsg$`),
-		regexp.MustCompile(`(?m)^ +[1-9]\d* +\d* setsockopt$`),
+		regexp.MustCompile(`(?m)^ +seconds +usecs/call +calls +errors syscall$`),
+		regexp.MustCompile(`(?m)^ +\d+\.\d{6} +\d+ +[1-9]\d* +\d* sendmsg$`),
+		regexp.MustCompile(`(?m)^ +\d+\.\d{6} +\d+ +[1-9]\d* +\d* setsockopt$`),
+		regexp.MustCompile(`(?m)^ +\d+\.\d{6} +\d+ +[1-9]\d* +\d* total$`),
 		regexp.MustCompile(`(?m)^ +count +errors message type$`),
 		regexp.MustCompile(`(?m)^ +[1-9]\d* +\d* RTM_NEWLINK$`),
 		regexp.MustCompile(`(?m)^ +[1-9]\d* +\d* total$`),
@@ -94,6 +96,43 @@ func TestTraceCountTable(t *testing.T) {
 	objs := jsonLines(t, stdout)
 	if code != 0 || len(objs) != 2 || objs[0]["kind"] != "summary_table" || objs[1]["kind"] != "summary" {
 		t.Fatalf("exit %d, objects %v\n%s", code, objs, stderr)
+	}
+	rows, _ := objs[0]["syscalls"].([]any)
+	for _, row := range rows {
+		if row, _ := row.(map[string]any); row["seconds"] == nil || row["usecs_per_call"] == nil {
+			t.Errorf("JSON row without time: %v", row)
+		}
+	}
+	if len(rows) == 0 {
+		t.Errorf("JSON table without syscalls: %v", objs[0])
+	}
+}
+
+// -T ends each call's line with the time it took, as strace does; JSON
+// records carry "duration_us". Without -T, neither.
+func TestTraceDurations(t *testing.T) {
+	timed := regexp.MustCompile(` = -?\d+( E[A-Z]+ \(.*\))? <\d+\.\d{6}>$`)
+	for _, args := range [][]string{{"-T"}, {}} {
+		code, _, stderr := traceIn(t, append(append([]string{"trace"}, args...), "-e", "trace=netlink", "--", "ip", "link", "show")...)
+		lines := traceLines(stderr)
+		if code != 0 || len(lines) < 3 {
+			t.Fatalf("%v: exit %d\n%s", args, code, stderr)
+		}
+		for _, l := range lines {
+			if timed.MatchString(l) != (len(args) > 0) {
+				t.Errorf("%v: line %q", args, l)
+			}
+		}
+	}
+	code, stdout, stderr := traceIn(t, "trace", "-T", "--format", "json", "-o", "-", "-e", "trace=netlink", "--", "ip", "link", "show")
+	objs := jsonLines(t, stdout)
+	if code != 0 || len(objs) < 3 {
+		t.Fatalf("exit %d, %d objects\n%s", code, len(objs), stderr)
+	}
+	for _, o := range objs[:len(objs)-1] {
+		if d, ok := o["duration_us"].(float64); !ok || d <= 0 {
+			t.Errorf("no duration_us: %v", o)
+		}
 	}
 }
 
@@ -195,7 +234,6 @@ func TestTraceConventions(t *testing.T) {
 		{[]string{"trace", "--", "no-such-command-x"}, 127, "", "netexplore: no-such-command-x: not found\n"},
 		{[]string{"trace", "-o", "--", "true"}, 2, "", "netexplore trace: -o needs a file name (or - for standard output) before --\n"},
 		{[]string{"trace", "-e", "trace=bogus", "--", "true"}, 2, "", "classes: exec, ioctl, netlink, process, socket, sysctl"},
-		{[]string{"trace", "-T", "--", "true"}, 2, "", "-T: the probe records when each call returns"},
 	} {
 		cmd := exec.Command(bin, c.args...)
 		cmd.Dir = dir

@@ -115,9 +115,9 @@ func parseTraceFlags(args []string, stdout, stderr io.Writer) (*traceFlags, []st
 	fs.Var(&f.clock, "t", "prefix each line with the time of day (-tt: with microseconds); JSON: \"time\"")
 	fs.Var(doubled{&f.clock}, "tt", "same as -t -t")
 	fs.BoolVar(&f.relative, "r", false, "prefix each line with the time since the previous one, in seconds; JSON: \"relative_us\"")
-	fs.BoolVar(&f.durations, "T", false, "time spent in each call (not available: the probe records when a call returns only)")
+	fs.BoolVar(&f.durations, "T", false, "show the time spent in each call after its result, in seconds (strace -T: \" <0.000123>\"); JSON: \"duration_us\"")
 	fs.Var(&f.exprs, "e", "filter `EXPR`: trace=..., rtnl=..., family=... (see above; repeatable)")
-	fs.BoolVar(&f.count, "c", false, "print only a table of calls, errors and message types at the end (strace -c)")
+	fs.BoolVar(&f.count, "c", false, "print only a table of calls, errors and message types at the end, with the time of each syscall (strace -c)")
 	fs.BoolVar(&f.countAndTrace, "C", false, "like -c, but print the trace too")
 	fs.StringVar(&f.user, "u", "", "run COMMAND as `USER` (uid, gid and groups from the user database)")
 	fs.BoolVar(&f.noStacks, "no-stacks", false, "do not capture user stacks (slightly faster; text shows them with -v only)")
@@ -172,8 +172,6 @@ func (f *traceFlags) check() error {
 		return fmt.Errorf("--data-limit (-s) %d: must be between 1 and %d", f.dataLimit, probe.MaxDataLimit)
 	case f.maxTasks < 1 || f.maxFds < 1:
 		return errors.New("--max-tasks and --max-fds must be at least 1")
-	case f.durations:
-		return errors.New("-T: the probe records when each call returns, not when it entered, so durations are not known")
 	}
 	if _, err := analyze.ParseFilter(f.exprs); err != nil {
 		return err
@@ -192,10 +190,15 @@ func (f *traceFlags) newPrinter(out io.Writer, b *probe.Backlog, filter *analyze
 	return pr
 }
 
+// needDurations reports whether the probe must time each call: for -T,
+// and for the time columns of -c and -C.
+func (f *traceFlags) needDurations() bool { return f.durations || f.count || f.countAndTrace }
+
 // textOptions is the text format the flags ask for.
 func (f *traceFlags) textOptions() analyze.TextOptions {
 	o := analyze.TextOptions{Brief: f.brief, Lines: f.verbose == 0, Verbose: f.verbose >= 2}
 	o.Time.Clock, o.Time.Relative = int(min(f.clock, 2)), f.relative
+	o.Durations = f.durations
 	return o
 }
 

@@ -4,6 +4,8 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
+	"strconv"
+	"time"
 
 	"github.com/netexplore/netexplore/internal/sanitize"
 	"github.com/netexplore/netexplore/trace/event"
@@ -12,12 +14,13 @@ import (
 // Counts tallies a trace as strace -c does: per syscall, the calls and
 // those that failed; per netlink message type, the messages sent and
 // received (ACKs counted apart from errors) and the error ACKs that
-// answered requests of that type. The
-// probe records when a call returns, not how long it took, so there is no
-// time column.
+// answered requests of that type. When the probe measured durations
+// (trace -T, -c), the syscall table also has strace's time columns: total
+// seconds and microseconds per call.
 type Counts struct {
 	syscalls map[string]*Count
 	messages map[string]*Count
+	timed    bool // some event had a duration
 }
 
 // Count is one row of a [Counts] table.
@@ -25,6 +28,8 @@ type Count struct {
 	Name   string `json:"name"`
 	Calls  uint64 `json:"calls"`
 	Errors uint64 `json:"errors"`
+	// Time is the time the calls took, as far as the probe measured it.
+	Time time.Duration `json:"-"`
 }
 
 // NewCounts returns an empty tally.
@@ -51,14 +56,17 @@ func (c *Counts) Add(r *Record) {
 		row(c.syscalls, "execve").Calls++
 		return
 	case event.KindExecResult:
-		// The call was counted at its entry; its failure shows here.
+		// The call was counted at its entry; its failure and time show here.
+		x := row(c.syscalls, "execve")
 		if e.Failed() {
-			row(c.syscalls, "execve").Errors++
+			x.Errors++
 		}
+		c.addTime(x, e.Duration)
 		return
 	}
 	s := row(c.syscalls, e.Syscall)
 	s.Calls++
+	c.addTime(s, e.Duration)
 	if e.Failed() {
 		s.Errors++
 	}
@@ -72,6 +80,13 @@ func (c *Counts) Add(r *Record) {
 		if m.IsError && m.Errno != 0 && i < len(r.Replies) && r.Replies[i] != nil {
 			row(c.messages, r.Replies[i].Type).Errors++
 		}
+	}
+}
+
+func (c *Counts) addTime(r *Count, d time.Duration) {
+	if d > 0 {
+		r.Time += d
+		c.timed = true
 	}
 }
 
@@ -94,39 +109,64 @@ func sortedRows(m map[string]*Count) []Count {
 
 // AppendText appends the two tables, strace -c style.
 func (c *Counts) AppendText(dst []byte) []byte {
-	dst = appendTable(dst, "calls", "syscall", c.Syscalls())
+	dst = appendTable(dst, "calls", "syscall", c.Syscalls(), c.timed)
 	if len(c.messages) > 0 {
 		dst = append(dst, '\n')
-		dst = appendTable(dst, "count", "message type", c.Messages())
+		dst = appendTable(dst, "count", "message type", c.Messages(), false)
 	}
 	return dst
 }
 
-func appendTable(dst []byte, count, name string, rows []Count) []byte {
+// appendTable appends one table; timed adds the time columns in front, as
+// strace -c has them.
+func appendTable(dst []byte, count, name string, rows []Count, timed bool) []byte {
 	const rule = "-------- -------- --------------------\n"
+	const timeRule = "----------- ----------- "
+	if timed {
+		dst = fmt.Appendf(dst, "%11s %11s ", "seconds", "usecs/call")
+	}
 	dst = fmt.Appendf(dst, "%8s %8s %s\n", count, "errors", name)
+	if timed {
+		dst = append(dst, timeRule...)
+	}
 	dst = append(dst, rule...)
 	var total Count
 	for _, r := range rows {
-		dst = appendRow(dst, r)
+		dst = appendRow(dst, r, timed)
 		total.Calls += r.Calls
 		total.Errors += r.Errors
+		total.Time += r.Time
+	}
+	if timed {
+		dst = append(dst, timeRule...)
 	}
 	dst = append(dst, rule...)
 	total.Name = "total"
-	return appendRow(dst, total)
+	return appendRow(dst, total, timed)
 }
 
-func appendRow(dst []byte, r Count) []byte {
+func appendRow(dst []byte, r Count, timed bool) []byte {
 	errs := ""
 	if r.Errors > 0 {
 		errs = fmt.Sprint(r.Errors)
 	}
+	if timed {
+		dst = fmt.Appendf(dst, "%11.6f %11d ", r.Time.Seconds(), r.usecsPerCall())
+	}
 	return fmt.Appendf(dst, "%8d %8s %s\n", r.Calls, errs, sanitize.Line(r.Name))
 }
 
+// usecsPerCall is the mean time of a call in whole microseconds.
+func (r Count) usecsPerCall() int64 {
+	if r.Calls == 0 {
+		return 0
+	}
+	return r.Time.Microseconds() / int64(r.Calls)
+}
+
 // AppendJSON appends the tables as one line:
-// {"kind":"summary_table","syscalls":[...],"messages":[...]}.
+// {"kind":"summary_table","syscalls":[...],"messages":[...]}; a syscall row
+// has "seconds" and "usecs_per_call" when its time was measured.
 func (c *Counts) AppendJSON(dst []byte) []byte {
 	dst = append(dst, `{"kind":"summary_table","syscalls":`...)
 	dst = appendRowsJSON(dst, c.Syscalls())
@@ -144,6 +184,11 @@ func appendRowsJSON(dst []byte, rows []Count) []byte {
 		dst = appendString(dst, `{"name":`, r.Name)
 		dst = appendUint(dst, `,"calls":`, r.Calls)
 		dst = appendUint(dst, `,"errors":`, r.Errors)
+		if r.Time > 0 {
+			dst = append(dst, `,"seconds":`...)
+			dst = strconv.AppendFloat(dst, r.Time.Seconds(), 'f', 6, 64)
+			dst = appendInt(dst, `,"usecs_per_call":`, r.usecsPerCall())
+		}
 		dst = append(dst, '}')
 	}
 	return append(dst, ']')

@@ -156,6 +156,10 @@ type TextOptions struct {
 	Verbose bool
 	// Time adds timestamps (see [Timestamps]).
 	Time Timestamps
+	// Durations appends the time each call took, as strace -T does:
+	// " <0.000123>" after the result, in seconds; nothing for an event
+	// the probe did not measure.
+	Durations bool
 }
 
 // WriteText writes r in netexplore's strace-like text format: a call line,
@@ -188,31 +192,34 @@ type JSONSocket struct {
 // `netexplore trace --format json` and `export --format jsonl`. Field names
 // are part of netexplore's interface (see README.md); add, never rename.
 type JSONEvent struct {
-	Seq       uint64            `json:"seq"`
-	TimeNs    int64             `json:"time_ns"`
-	PID       uint32            `json:"pid"`
-	TID       uint32            `json:"tid"`
-	PPID      uint32            `json:"ppid,omitempty"`
-	Comm      string            `json:"comm"`
-	NetNS     uint32            `json:"netns"`
-	Kind      string            `json:"kind"`
-	Syscall   string            `json:"syscall,omitempty"`
-	Fd        int32             `json:"fd"`
-	Ret       int64             `json:"ret"`
-	Errno     string            `json:"errno,omitempty"`
-	Socket    *JSONSocket       `json:"socket,omitempty"`
-	Call      string            `json:"call"`
-	Summary   string            `json:"summary"`
-	Path      string            `json:"path,omitempty"`
-	Argv      []string          `json:"argv,omitempty"`
-	Peek      bool              `json:"peek,omitempty"`
-	Netlink   []netlink.Message `json:"netlink,omitempty"`
-	Fields    []event.Field     `json:"fields,omitempty"`
-	ReplyTo   []*Exchange       `json:"reply_to,omitempty"`
-	DataHex   string            `json:"data_hex,omitempty"`
-	DataLen   uint32            `json:"data_len"`
-	Truncated bool              `json:"truncated,omitempty"`
-	Stack     []Frame           `json:"stack,omitempty"`
+	Seq     uint64 `json:"seq"`
+	TimeNs  int64  `json:"time_ns"`
+	PID     uint32 `json:"pid"`
+	TID     uint32 `json:"tid"`
+	PPID    uint32 `json:"ppid,omitempty"`
+	Comm    string `json:"comm"`
+	NetNS   uint32 `json:"netns"`
+	Kind    string `json:"kind"`
+	Syscall string `json:"syscall,omitempty"`
+	Fd      int32  `json:"fd"`
+	Ret     int64  `json:"ret"`
+	Errno   string `json:"errno,omitempty"`
+	// DurationUs is the time the call took, in microseconds, when the
+	// probe measured it (trace -T, -c).
+	DurationUs *float64          `json:"duration_us,omitempty"`
+	Socket     *JSONSocket       `json:"socket,omitempty"`
+	Call       string            `json:"call"`
+	Summary    string            `json:"summary"`
+	Path       string            `json:"path,omitempty"`
+	Argv       []string          `json:"argv,omitempty"`
+	Peek       bool              `json:"peek,omitempty"`
+	Netlink    []netlink.Message `json:"netlink,omitempty"`
+	Fields     []event.Field     `json:"fields,omitempty"`
+	ReplyTo    []*Exchange       `json:"reply_to,omitempty"`
+	DataHex    string            `json:"data_hex,omitempty"`
+	DataLen    uint32            `json:"data_len"`
+	Truncated  bool              `json:"truncated,omitempty"`
+	Stack      []Frame           `json:"stack,omitempty"`
 }
 
 // ToJSON converts r to its stable JSON form.
@@ -225,6 +232,10 @@ func (r *Record) ToJSON() JSONEvent {
 		Path: d.Path, Argv: d.Argv, Peek: d.Peek, Netlink: d.Netlink, Fields: d.Fields,
 		DataHex: hex.EncodeToString(e.Data), DataLen: e.DataLen, Truncated: e.Truncated(),
 		Stack: r.Frames,
+	}
+	if e.Duration > 0 {
+		us := durationUs(e.Duration)
+		j.DurationUs = &us
 	}
 	if r.hasReplies() {
 		j.ReplyTo = r.Replies

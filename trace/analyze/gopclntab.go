@@ -110,12 +110,35 @@ func parseGoTable(f *elf.File, data []byte, addr uint64) *goTable {
 
 // safeTable parses a pclntab; debug/gosym panics on some malformed input.
 func safeTable(data []byte, textStart uint64) (tab *gosym.Table, err error) {
+	if !plausibleFuncCount(data) {
+		return nil, io.ErrUnexpectedEOF
+	}
 	defer func() {
 		if recover() != nil {
 			tab, err = nil, io.ErrUnexpectedEOF
 		}
 	}()
 	return gosym.NewTable(nil, gosym.NewLineTable(data, textStart))
+}
+
+// plausibleFuncCount reports whether the function count in a pclntab
+// header fits in the table: each function takes at least 8 bytes of it.
+// debug/gosym allocates for the count it reads before any other check, so
+// a corrupt count would exhaust memory, a crash recover cannot catch.
+func plausibleFuncCount(data []byte) bool {
+	if len(data) < 16 {
+		return false
+	}
+	var n uint64
+	switch data[7] { // pointer size
+	case 4:
+		n = uint64(binary.LittleEndian.Uint32(data[8:]))
+	case 8:
+		n = binary.LittleEndian.Uint64(data[8:])
+	default:
+		return false
+	}
+	return n <= uint64(len(data))/8
 }
 
 // relativeRelocation returns the addend of the R_X86_64_RELATIVE

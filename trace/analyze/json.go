@@ -24,7 +24,7 @@ import (
 // jsonShapes lists, per type written by hand, its JSON field names in order.
 var jsonShapes = map[reflect.Type][]string{
 	reflect.TypeFor[JSONEvent](): {"seq", "time_ns", "pid", "tid", "ppid", "comm", "netns", "kind", "syscall",
-		"fd", "ret", "errno", "socket", "call", "summary", "path", "argv", "peek", "netlink", "fields",
+		"fd", "ret", "errno", "duration_us", "socket", "call", "summary", "path", "argv", "peek", "netlink", "fields",
 		"reply_to", "data_hex", "data_len", "truncated", "stack"},
 	reflect.TypeFor[JSONSocket]():  {"family", "type", "protocol", "inode"},
 	reflect.TypeFor[Exchange]():    {"request_event", "type", "summary", "nlmsg_seq"},
@@ -94,6 +94,10 @@ func appendRecordJSON(dst []byte, r *Record, p *Printer) ([]byte, error) {
 		dst = append(dst, cached.errno...)
 	} else {
 		dst = appendErrnoJSON(dst, d)
+	}
+	if e.Duration > 0 {
+		dst = append(dst, `,"duration_us":`...)
+		dst = strconv.AppendFloat(dst, durationUs(e.Duration), 'f', -1, 64)
 	}
 	if e.SockFamily != 0 {
 		if p != nil {

@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+	"time"
 
 	"github.com/netexplore/netexplore/internal/sanitize"
 	"github.com/netexplore/netexplore/trace/decode/netlink"
@@ -28,8 +29,9 @@ import (
 // maxObjects is how many object names a folded group of messages lists.
 const maxObjects = 8
 
-// appendLine appends r as one line. Brief keeps only message types.
-func appendLine(dst []byte, r *Record, brief bool) []byte {
+// appendLine appends r as one line. Brief keeps only message types;
+// durations adds the call's time after its result.
+func appendLine(dst []byte, r *Record, brief, durations bool) []byte {
 	e, d := &r.Event, &r.Decoded
 	dst = append(dst, '[')
 	dst = sanitize.AppendLine(dst, e.Comm)
@@ -75,12 +77,12 @@ func appendLine(dst []byte, r *Record, brief bool) []byte {
 		return append(dst, ")\n"...)
 	case event.KindExecResult:
 		dst = append(dst, "<... execve resumed>"...)
-		return appendResult(dst, e)
+		return appendResult(dst, e, durations)
 	}
 	call := d.Call
 	if len(call) == 0 || call[len(call)-1] != ')' {
 		dst = sanitize.AppendLine(dst, call)
-		return appendResult(dst, e)
+		return appendResult(dst, e, durations)
 	}
 	call = call[:len(call)-1]
 	switch {
@@ -99,7 +101,7 @@ func appendLine(dst []byte, r *Record, brief bool) []byte {
 	}
 	dst = appendTruncation(dst, e)
 	dst = append(dst, ')')
-	return appendResult(dst, e)
+	return appendResult(dst, e, durations)
 }
 
 // appendArgsSummary appends a call without its closing parenthesis, with
@@ -136,8 +138,9 @@ func appendArgsSummary(dst []byte, call string, k event.Kind, summary string) []
 }
 
 // appendResult appends " = RET" and the newline; a failed call as strace
-// shows it: " = -1 EPERM (Operation not permitted)".
-func appendResult(dst []byte, e *event.Event) []byte {
+// shows it: " = -1 EPERM (Operation not permitted)". With durations, the
+// time the call took follows as strace -T writes it: " <0.000123>".
+func appendResult(dst []byte, e *event.Event, durations bool) []byte {
 	dst = append(dst, " = "...)
 	if e.Failed() {
 		dst = append(dst, "-1 "...)
@@ -145,8 +148,29 @@ func appendResult(dst []byte, e *event.Event) []byte {
 	} else {
 		dst = strconv.AppendInt(dst, e.Ret, 10)
 	}
+	if durations && e.Duration > 0 {
+		dst = appendDuration(dst, e.Duration)
+	}
 	return append(dst, '\n')
 }
+
+// appendDuration appends " <S.UUUUUU>": seconds with microseconds, as
+// strace -T.
+func appendDuration(dst []byte, d time.Duration) []byte {
+	us := d.Microseconds()
+	dst = append(dst, " <"...)
+	dst = strconv.AppendInt(dst, us/1e6, 10)
+	dst = append(dst, '.')
+	frac := us % 1e6
+	for p := int64(1e5); p > 1 && frac < p; p /= 10 {
+		dst = append(dst, '0')
+	}
+	dst = strconv.AppendInt(dst, frac, 10)
+	return append(dst, '>')
+}
+
+// durationUs is d in microseconds, to the nanosecond (JSON "duration_us").
+func durationUs(d time.Duration) float64 { return float64(d) / 1e3 }
 
 // appendTruncation marks a payload the probe copied only in part (a peek
 // copies nothing, on purpose).

@@ -70,7 +70,7 @@ func (p *Printer) Append(dst []byte, r *Record) ([]byte, error) {
 		dst = t.appendTextTime(dst, r.Event.Time, prev)
 	}
 	if p.opts.Lines || p.opts.Brief {
-		return appendLine(dst, r, p.opts.Brief), nil
+		return appendLine(dst, r, p.opts.Brief, p.opts.Durations), nil
 	}
 	return appendRecordText(dst, r, p.opts, string(p.stack(r))), nil
 }

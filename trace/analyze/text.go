@@ -15,7 +15,7 @@ import (
 // sanitized (see package sanitize).
 func AppendText(dst []byte, r *Record, opts TextOptions) []byte {
 	if opts.Lines || opts.Brief {
-		return appendLine(dst, r, opts.Brief)
+		return appendLine(dst, r, opts.Brief, opts.Durations)
 	}
 	at := ""
 	if f, ok := r.TopFrame(); ok {
@@ -38,7 +38,7 @@ func appendRecordText(dst []byte, r *Record, opts TextOptions, at string) []byte
 	case event.KindFork, event.KindExit, event.KindMarker, event.KindExec:
 		dst = append(dst, '\n')
 	default:
-		dst = appendResult(dst, e)
+		dst = appendResult(dst, e, opts.Durations)
 	}
 	if len(d.Netlink) == 0 {
 		dst = append(dst, "    "...)

@@ -103,6 +103,10 @@ type Event struct {
 	// ReadFault is set when the probe failed to copy some user memory, so
 	// Data may be partial.
 	ReadFault bool `json:"read_fault,omitempty"`
+	// Duration is the time from the syscall's entry to its exit, when the
+	// probe measured it (trace -T, -c); 0 when not measured. Events that
+	// are not a syscall's exit (exec's argv, fork, exit, marker) have none.
+	Duration time.Duration `json:"duration_ns,omitempty"`
 	// Stack is the user-space call stack (innermost first) when captured.
 	Stack []uint64 `json:"stack,omitempty"`
 }

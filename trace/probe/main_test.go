@@ -27,7 +27,8 @@ func TestMain(m *testing.M) {
 // processes that each open a netlink socket ("netlink", all alive at once)
 // or open and read a /proc/sys file without closing it ("sysctl", one
 // after the other; "sysctl-together", all alive at once); "stacks N" makes
-// N rounds of ioctls through one leaf by four call chains (callChains).
+// N rounds of ioctls through one leaf by four call chains (callChains);
+// "slowrecv N" makes N receives that wait out a timeout (slowRecvs).
 const helperEnv = "NETEXPLORE_PROBE_TEST_HELPER"
 
 func helperMain(spec string) int {
@@ -44,6 +45,8 @@ func helperMain(spec string) int {
 		made, err = procs.Run(n, procs.Sysctl, true)
 	case "stacks":
 		made, err = callChains(n)
+	case "slowrecv":
+		made, err = slowRecvs(n)
 	default:
 		err = fmt.Errorf("unknown mode %q", mode)
 	}

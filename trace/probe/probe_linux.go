@@ -45,6 +45,10 @@ type Options struct {
 	// follows it from its first call there), and nothing done elsewhere,
 	// whatever [Probe.Follow] was given.
 	NetNS uint32
+	// Durations makes the probe measure how long each recorded syscall
+	// took ([event.Event.Duration]); it costs a timestamp at each entry
+	// of the syscalls the probe records.
+	Durations bool
 }
 
 // Default sizes of the probe's tables. Each entry costs the kernel a few
@@ -134,6 +138,9 @@ func Open(opts Options) (*Probe, error) {
 	}
 	if err := spec.Variables[bpf.NetexploreVarNetnsFilter].Set(opts.NetNS); err != nil {
 		return nil, fmt.Errorf("setting the network namespace filter: %w", err)
+	}
+	if err := spec.Variables[bpf.NetexploreVarWantDurations].Set(opts.Durations); err != nil {
+		return nil, fmt.Errorf("setting duration measurement: %w", err)
 	}
 
 	p := &Probe{}

@@ -62,6 +62,7 @@ func (p *Parser) parse(b []byte) (event.Event, error) {
 		SockProto:  h.SockProto,
 		DataLen:    h.DataLen,
 		Comm:       p.comm(h.Comm),
+		Duration:   duration(h.Duration, h.Flags),
 	}
 	rest := b[recHeaderSize:]
 	copied := int(h.Copied)
@@ -105,6 +106,15 @@ func (p *Parser) parse(b []byte) (event.Event, error) {
 		e.Data = nil
 	}
 	return e, nil
+}
+
+// duration is the header's syscall duration: nanoseconds, or microseconds
+// for long calls.
+func duration(d uint32, flags uint8) time.Duration {
+	if flags&evfDurationUs != 0 {
+		return time.Duration(d) * time.Microsecond
+	}
+	return time.Duration(d)
 }
 
 // joinReversedPath turns the probe's path of a mapped file (NUL-terminated

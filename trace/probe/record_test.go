@@ -5,6 +5,7 @@ package probe
 import (
 	"encoding/binary"
 	"testing"
+	"time"
 	"unsafe"
 
 	"github.com/netexplore/netexplore/trace/event"
@@ -94,4 +95,28 @@ func FuzzParseRecord(f *testing.F) {
 		var p Parser
 		p.Parse(b)
 	})
+}
+
+// The header's duration counts nanoseconds, or microseconds when the probe
+// flags a long call.
+func TestParseDuration(t *testing.T) {
+	for _, tc := range []struct {
+		dur   uint32
+		flags uint8
+		want  time.Duration
+	}{
+		{0, 0, 0},
+		{1234, 0, 1234 * time.Nanosecond},
+		{5_000_000, evfDurationUs, 5 * time.Second},
+	} {
+		h := bpf.NetexploreEvent{Kind: uint8(event.KindRecv), Syscall: 8, Duration: tc.dur, Flags: tc.flags}
+		var p Parser
+		e, err := p.Parse(record(h, nil))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if e.Duration != tc.want {
+			t.Errorf("duration %d flags %#x: got %v, want %v", tc.dur, tc.flags, e.Duration, tc.want)
+		}
+	}
 }

@@ -5,6 +5,7 @@ const (
 	evfStack      = 0x01
 	evfReadFault  = 0x02
 	evfNewImage   = 0x04
+	evfDurationUs = 0x10
 	evfUnfollowed = 0x08
 )
 
