@@ -255,7 +255,14 @@ func (b *bench) traced(sz size, format string, rounds int) (traced, error) {
 		if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
 			t.rssMiB = float64(ru.Maxrss) / 1024
 		}
-		m := finalLine.FindStringSubmatch(stderr.String())
+		n, summary, err := countStormEvents(out, format == "json")
+		if err != nil {
+			return traced{}, err
+		}
+		if format != "json" {
+			summary = stderr.String() // text: the summary is netexplore's last line there
+		}
+		m := finalLine.FindStringSubmatch(summary)
 		if m == nil {
 			return traced{}, fmt.Errorf("no event summary in netexplore's output: %s", stderr.String())
 		}
@@ -270,10 +277,6 @@ func (b *bench) traced(sz size, format string, rounds int) (traced, error) {
 		}
 		if m := phasesLine.FindStringSubmatch(stderr.String()); m != nil {
 			t.phases = fmt.Sprintf("%ss to load the probe and start, %ss to finish after the command", m[1], m[2])
-		}
-		n, err := countStormEvents(out, format == "json")
-		if err != nil {
-			return traced{}, err
 		}
 		t.captured = n
 		if i == 0 || t.whole < best.whole {
@@ -316,38 +319,53 @@ func ms(d time.Duration) string { return d.Round(time.Millisecond).String() }
 
 // countStormEvents counts the workload's own events in a trace: the
 // SIOCGIFFLAGS ioctls, the RTM_GETLINK requests and the replies paired
-// with them.
-func countStormEvents(path string, isJSON bool) (int, error) {
+// with them. A JSON trace's closing summary object is returned as the
+// text form of netexplore's last line ("N events, M lost, command ran Ss").
+func countStormEvents(path string, isJSON bool) (n int, summary string, err error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return 0, err
+		return 0, "", err
 	}
 	defer f.Close()
 	sc := bufio.NewScanner(f)
 	sc.Buffer(make([]byte, 0, 1<<20), 64<<20)
-	n := 0
 	for sc.Scan() {
 		line := sc.Bytes()
 		if isJSON {
+			if bytes.HasPrefix(line, []byte(`{"kind":"summary"`)) {
+				var o struct {
+					Events, Lost   uint64
+					CommandSeconds float64 `json:"command_seconds"`
+				}
+				if err := json.Unmarshal(line, &o); err != nil {
+					return 0, "", fmt.Errorf("reading the summary: %w", err)
+				}
+				summary = fmt.Sprintf("%d events, %d lost, command ran %.3fs", o.Events, o.Lost, o.CommandSeconds)
+				continue
+			}
 			ok, err := isStormJSON(line)
 			if err != nil {
-				return 0, fmt.Errorf("reading the trace: %w", err)
+				return 0, "", fmt.Errorf("reading the trace: %w", err)
 			}
 			if ok {
 				n++
 			}
 			continue
 		}
+		// One line per call: "[storm PID] ioctl(5<AF_INET>, SIOCGIFFLAGS lo ...) = 0",
+		// "[storm PID] sendto(6<NETLINK_ROUTE>, RTM_GETLINK ...) = 32",
+		// "[storm PID] recvfrom(6<NETLINK_ROUTE>, RTM_NEWLINK lo ...) = 1468".
+		if !bytes.HasPrefix(line, []byte("[storm ")) {
+			continue
+		}
 		switch {
-		case bytes.HasPrefix(line, []byte("[storm ")) && bytes.Contains(line, []byte("] ioctl(")) && bytes.Contains(line, []byte("SIOCGIFFLAGS")):
-			n++
-		case bytes.HasPrefix(line, []byte("    RTM_GETLINK ")):
-			n++
-		case bytes.HasPrefix(line, []byte("    RTM_NEWLINK ")) && bytes.Contains(line, []byte("← reply to RTM_GETLINK")):
+		case bytes.Contains(line, []byte("] ioctl(")) && bytes.Contains(line, []byte("SIOCGIFFLAGS")),
+			bytes.Contains(line, []byte("] sendto(")) && bytes.Contains(line, []byte("<NETLINK_ROUTE>, RTM_GETLINK ")),
+			bytes.Contains(line, []byte("] recvfrom(")) && bytes.Contains(line, []byte("<NETLINK_ROUTE>, RTM_NEWLINK ")):
 			n++
 		}
 	}
-	return n, sc.Err()
+	return n, summary, sc.Err()
 }
 
 // isStormJSON reports whether a JSON trace line is one of the workload's
