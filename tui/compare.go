@@ -108,14 +108,8 @@ func (m Model) comparePickerKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		}
 	case key.Matches(msg, k.Close, compareKey):
 		m.cmp.picking = false
-	case key.Matches(msg, k.Nav.Up):
-		m.cmp.cursor = clamp(m.cmp.cursor-1, 0, n-1)
-	case key.Matches(msg, k.Nav.Down):
-		m.cmp.cursor = clamp(m.cmp.cursor+1, 0, n-1)
-	case key.Matches(msg, k.Nav.Top, k.Nav.PageUp):
-		m.cmp.cursor = 0
-	case key.Matches(msg, k.Nav.Bottom, k.Nav.PageDown):
-		m.cmp.cursor = n - 1
+	default:
+		m.cmp.cursor = k.Nav.moveCursor(msg, m.cmp.cursor, n)
 	}
 	return m, nil
 }

@@ -141,6 +141,22 @@ type navKeys struct {
 	Up, Down, PageUp, PageDown, Top, Bottom key.Binding
 }
 
+// moveCursor returns where the navigation key msg moves the cursor of a
+// list of n items (unchanged for any other key).
+func (k navKeys) moveCursor(msg tea.KeyPressMsg, cursor, n int) int {
+	switch {
+	case key.Matches(msg, k.Up):
+		return clamp(cursor-1, 0, n-1)
+	case key.Matches(msg, k.Down):
+		return clamp(cursor+1, 0, n-1)
+	case key.Matches(msg, k.Top, k.PageUp):
+		return 0
+	case key.Matches(msg, k.Bottom, k.PageDown):
+		return n - 1
+	}
+	return cursor
+}
+
 func defaultNavKeys() navKeys {
 	return navKeys{
 		Up:       key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "move up")),

@@ -66,14 +66,8 @@ func (m Model) pickerKey(msg tea.KeyPressMsg) (tea.Model, tea.Cmd) {
 		return m, m.switchScenario(m.opts.Scenarios[m.picker.cursor].Name)
 	case key.Matches(msg, k.Close):
 		m.picker = scenarioPicker{}
-	case key.Matches(msg, k.Nav.Up):
-		m.picker.cursor = clamp(m.picker.cursor-1, 0, n-1)
-	case key.Matches(msg, k.Nav.Down):
-		m.picker.cursor = clamp(m.picker.cursor+1, 0, n-1)
-	case key.Matches(msg, k.Nav.Top, k.Nav.PageUp):
-		m.picker.cursor = 0
-	case key.Matches(msg, k.Nav.Bottom, k.Nav.PageDown):
-		m.picker.cursor = n - 1
+	default:
+		m.picker.cursor = k.Nav.moveCursor(msg, m.picker.cursor, n)
 	}
 	return m, nil
 }
