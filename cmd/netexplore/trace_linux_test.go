@@ -65,12 +65,18 @@ func children(pid int) []int {
 	return out
 }
 
-// waitChild waits until pid has a child and returns it.
+// waitChild waits until pid has started its command and returns it. Go's
+// os/exec forks a throwaway child of the same program once, to learn
+// whether the kernel has pidfds; that one is not the command (its command
+// line is its parent's).
 func waitChild(t *testing.T, pid int) int {
 	t.Helper()
+	self, _ := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid))
 	for end := time.Now().Add(10 * time.Second); time.Now().Before(end); time.Sleep(20 * time.Millisecond) {
-		if c := children(pid); len(c) > 0 {
-			return c[0]
+		for _, c := range children(pid) {
+			if cmdline, err := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", c)); err == nil && len(cmdline) > 0 && !bytes.Equal(cmdline, self) {
+				return c
+			}
 		}
 	}
 	t.Fatalf("process %d started no command", pid)
@@ -87,7 +93,10 @@ func waitExec(t *testing.T, pid int, comm string) {
 			return
 		}
 	}
-	t.Fatalf("process %d never ran %s", pid, comm)
+	cmdline, _ := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid))
+	status, _ := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	wchan, _ := os.ReadFile(fmt.Sprintf("/proc/%d/wchan", pid))
+	t.Fatalf("process %d never ran %s: it runs %q, waiting in %s\n%s", pid, comm, bytes.ReplaceAll(cmdline, []byte{0}, []byte{' '}), wchan, status)
 }
 
 // Every frame of ip's stacks is named, 20 runs out of 20, also while another
@@ -243,9 +252,21 @@ func TestTraceKilledTakesTheCommand(t *testing.T) {
 			args = append(args, "--detach-on-exit")
 		}
 		cmd := exec.Command(bin, append(args, "--", "sleep", "30")...)
+		// A file, not a pipe: the command inherits it, and a pipe would
+		// keep Wait waiting for the command too.
+		errFile, err := os.Create(filepath.Join(t.TempDir(), "stderr"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		cmd.Stderr = errFile
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
+		t.Cleanup(func() {
+			if b, _ := os.ReadFile(errFile.Name()); t.Failed() {
+				t.Logf("netexplore's standard error:\n%s", b)
+			}
+		})
 		sleep := waitChild(t, cmd.Process.Pid)
 		waitExec(t, sleep, "sleep") // released and running
 		cmd.Process.Kill()
