@@ -128,26 +128,37 @@ func WriteCompareText(w io.Writer, r compare.Result, o CompareOptions) error {
 		if !d.Differs() && o.Context >= 0 {
 			continue
 		}
-		for _, l := range compareLines(d, o.Context) {
-			if l == nil {
-				fmt.Fprintln(bw, "    ...")
-				continue
-			}
-			for k, t := range lineText(l) {
-				if k == 0 {
-					if name, ok := o.Known[[2]int{i, lineIndex(d, l)}]; ok {
-						t += "   [known: " + name + "]"
-						known[name] = true
-					}
-				}
-				fmt.Fprintln(bw, "    "+sanitize.Line(t))
-			}
+		for _, t := range stepLines(i, d, o, known, "...") {
+			fmt.Fprintln(bw, "    "+t)
 		}
 	}
 	writeReasons(bw, known, o.Reasons, func(name, reason string) string {
 		return sanitize.Line("[" + name + "] " + reason)
 	}, "\nKnown differences:\n")
 	return bw.Flush()
+}
+
+// stepLines returns the sanitised lines of step i's messages for the text
+// and markdown forms, gap for the equal messages left out, each line an
+// allowance explains tagged "[known: NAME]" and NAME noted in known.
+func stepLines(i int, d compare.StepDiff, o CompareOptions, known map[string]bool, gap string) []string {
+	var lines []string
+	for _, l := range compareLines(d, o.Context) {
+		if l == nil {
+			lines = append(lines, gap)
+			continue
+		}
+		for k, t := range lineText(l) {
+			if k == 0 {
+				if name, ok := o.Known[[2]int{i, lineIndex(d, l)}]; ok {
+					t += "   [known: " + name + "]"
+					known[name] = true
+				}
+			}
+			lines = append(lines, sanitize.Line(t))
+		}
+	}
+	return lines
 }
 
 // writeReasons writes the reasons of the allowances used, by name.
@@ -209,22 +220,7 @@ func WriteCompareMarkdown(w io.Writer, r compare.Result, o CompareOptions) error
 		}
 		m.printf("## %s\n\n", escapeText(d.Name))
 		m.printf("%s\n\n", escapeText(stepSummary(r, d)))
-		var lines []string
-		for _, l := range compareLines(d, o.Context) {
-			if l == nil {
-				lines = append(lines, "  ...")
-				continue
-			}
-			for k, t := range lineText(l) {
-				if k == 0 {
-					if name, ok := o.Known[[2]int{i, lineIndex(d, l)}]; ok {
-						t += "   [known: " + name + "]"
-						known[name] = true
-					}
-				}
-				lines = append(lines, sanitize.Line(t))
-			}
-		}
+		lines := stepLines(i, d, o, known, "  ...")
 		if len(lines) > 0 {
 			m.fenced("diff", "", lines)
 		}
