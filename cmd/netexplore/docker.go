@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"sync/atomic"
 	"syscall"
 
 	"github.com/netexplore/netexplore/internal/dockerd"
@@ -85,16 +86,28 @@ Flags:
 		}
 		defer outFile.Close()
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(sigs)
+	var got atomic.Value // the os.Signal that interrupted the recording
+	go func() {
+		select {
+		case s := <-sigs:
+			got.Store(s)
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
 	fmt.Fprintf(stderr, "running %s (%s) in throwaway namespaces: network create, run -p, stop ...\n", tools.Dockerd, tools.Version)
 	rec, _, runErr := live.RecordDockerd(ctx, live.DockerdOptions{
 		Run:     dockerd.Config{Tools: &tools, Steps: dockerScript},
 		Version: version,
 	})
-	if ctx.Err() != nil {
+	if sig, ok := got.Load().(os.Signal); ok {
 		fmt.Fprintln(stderr, "netexplore: interrupted: the daemon, its containers and its namespaces were removed")
-		return exitError{130}
+		return exitError{signalStatus(sig)}
 	}
 	if rec == nil {
 		return runErr

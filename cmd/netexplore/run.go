@@ -115,7 +115,8 @@ func newLive(p planFlags, onEvent func(int, session.Event)) (*live.Runner, error
 // interruption watches for SIGINT and SIGTERM during a live run. The
 // first one closes the lab, which ends the running step, and is
 // remembered, so the command reports an interrupt — not a failure — and
-// exits 130.
+// exits as shells report a death by that signal: 130 for SIGINT (Ctrl-C),
+// 143 for SIGTERM.
 type interruption struct {
 	sig      atomic.Value // the os.Signal received
 	step     atomic.Int64 // index of the step that was running, -1 for none
@@ -148,7 +149,7 @@ func watchInterrupts(l *live.Runner) *interruption {
 			case <-in.done:
 			case <-time.After(stuckExit):
 				fmt.Fprintf(os.Stderr, "netexplore: %v: the lab namespace and the probe were removed\n", s)
-				os.Exit(130)
+				os.Exit(signalStatus(s))
 			}
 		case <-in.done:
 		}
@@ -179,10 +180,21 @@ func (in *interruption) describe(s *session.Session) string {
 	return "interrupted between steps"
 }
 
-// err reports the interrupt on stderr and returns the exit status 130.
+// err reports the interrupt on stderr and returns the exit status of a
+// death by that signal (130 for SIGINT).
 func (in *interruption) err(s *session.Session, stderr io.Writer) error {
-	fmt.Fprintf(stderr, "netexplore: %s (%v): the lab namespace and the probe were removed\n", in.describe(s), in.sig.Load())
-	return exitError{130}
+	sig, _ := in.sig.Load().(os.Signal)
+	fmt.Fprintf(stderr, "netexplore: %s (%v): the lab namespace and the probe were removed\n", in.describe(s), sig)
+	return exitError{signalStatus(sig)}
+}
+
+// signalStatus is the exit status shells give a death by sig: 128 plus its
+// number (130 for SIGINT, 143 for SIGTERM).
+func signalStatus(sig os.Signal) int {
+	if s, ok := sig.(syscall.Signal); ok {
+		return 128 + int(s)
+	}
+	return 128 + int(syscall.SIGINT)
 }
 
 // completed reports whether step st finished before an interrupt: the step
