@@ -19,7 +19,9 @@ import (
 func netlinkLoop(t *testing.T, cmd string) (*exec.Cmd, func() int) {
 	t.Helper()
 	counter := filepath.Join(t.TempDir(), "rounds")
-	script := `i=0; while :; do ` + cmd + ` >/dev/null; i=$((i+1)); echo $i > ` + counter + `; sleep 0.05; done`
+	// The count is renamed into place, so a reader never sees it
+	// truncated and half written.
+	script := `i=0; while :; do ` + cmd + ` >/dev/null; i=$((i+1)); echo $i > ` + counter + `.new; mv ` + counter + `.new ` + counter + `; sleep 0.05; done`
 	loop := exec.Command("unshare", "-n", "sh", "-c", script)
 	if err := loop.Start(); err != nil {
 		t.Fatal(err)
