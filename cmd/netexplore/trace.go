@@ -175,7 +175,7 @@ func runTrace(args []string, stdout, stderr io.Writer) error {
 	if res.brokenPipe {
 		// The reader of the output went away (`| head`): stop the
 		// command and its children, quietly.
-		killFollowed(tracer)
+		killFollowed(cmd, tracer)
 		return exitError{0}
 	}
 	// What was traced, up to an interrupt or an error, is the trace: the
@@ -344,7 +344,7 @@ func (t *traceRun) wait() runResult {
 			// the command with it unless it may run on detached.
 			if running {
 				if !t.detach {
-					killFollowed(t.tracer)
+					killFollowed(t.cmd, t.tracer)
 					continue // its exit arrives on t.waited
 				}
 				res.status = 128 + int(syscall.SIGTERM)
@@ -367,9 +367,12 @@ func (t *traceRun) wait() runResult {
 }
 
 // killFollowed sends SIGKILL to every process the probe still follows: the
-// command and its descendants. Each is pinned by a pidfd and checked to be
-// followed still, so a PID reused meanwhile is never signalled.
-func killFollowed(tracer *probe.Probe) {
+// command first, so that its exit status is always the kill's (a shell
+// whose child died first could otherwise reap it and exit 0 between two
+// kills), then its descendants. Each is pinned by a pidfd and checked to
+// be followed still, so a PID reused meanwhile is never signalled.
+func killFollowed(cmd *probe.Traced, tracer *probe.Probe) {
+	cmd.Kill()
 	fds := map[int]int{}
 	for _, pid := range tracer.Followed() {
 		if fd, err := unix.PidfdOpen(pid, 0); err == nil {

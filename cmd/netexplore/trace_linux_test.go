@@ -185,13 +185,15 @@ func TestTraceInterrupted(t *testing.T) {
 		toGroup bool
 		status  int
 	}{
-		{"SIGTERM", "ip link show lo >/dev/null; exec sleep 30", syscall.SIGTERM, false, 128 + 15},
-		{"Ctrl-C", "ip link show lo >/dev/null; exec sleep 30", syscall.SIGINT, true, 128 + 2},
-		{"ignored", "trap '' TERM INT; ip link show lo >/dev/null; sleep 30; true", syscall.SIGTERM, false, 128 + 9},
+		{"SIGTERM", "ip link show lo >/dev/null; : >\"$MARK\"; exec sleep 30", syscall.SIGTERM, false, 128 + 15},
+		{"Ctrl-C", "ip link show lo >/dev/null; : >\"$MARK\"; exec sleep 30", syscall.SIGINT, true, 128 + 2},
+		{"ignored", "trap '' TERM INT; ip link show lo >/dev/null; : >\"$MARK\"; sleep 30; true", syscall.SIGTERM, false, 128 + 9},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			out := filepath.Join(t.TempDir(), "trace.txt")
+			dir := t.TempDir()
+			out, mark := filepath.Join(dir, "trace.txt"), filepath.Join(dir, "ip-ran")
 			cmd := exec.Command(bin, "trace", "-o", out, "--", "sh", "-c", tc.script)
+			cmd.Env = append(os.Environ(), "MARK="+mark)
 			var stderr bytes.Buffer
 			cmd.Stderr = &stderr
 			cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
@@ -199,9 +201,10 @@ func TestTraceInterrupted(t *testing.T) {
 				t.Fatal(err)
 			}
 			root := waitChild(t, cmd.Process.Pid)
-			// Wait until ip has run and its events were written.
-			for end := time.Now().Add(10 * time.Second); time.Now().Before(end); time.Sleep(50 * time.Millisecond) {
-				if b, _ := os.ReadFile(out); bytes.Contains(b, []byte("RTM_GETLINK")) {
+			// Wait until ip has run (its events are then in the ring; the
+			// output file is named only when the trace ends).
+			for end := time.Now().Add(30 * time.Second); time.Now().Before(end); time.Sleep(20 * time.Millisecond) {
+				if _, err := os.Stat(mark); err == nil {
 					break
 				}
 			}
