@@ -68,6 +68,25 @@ type decodeMemo struct {
 	entries map[uint64]*memoEntry
 	bytes   int
 	key     []byte
+	// slab is where patched copies of field lists are carved from: one
+	// allocation for thousands of fields instead of one per patched
+	// message (a link reply has some 60 top-level fields, copied for
+	// every exchange since each has its own sequence number).
+	slab []event.Field
+}
+
+// slabFields is the slab's block size, in fields.
+const slabFields = 8192
+
+// cloneFields returns a copy of f carved from the slab. Its capacity is
+// its length, so appending to it never writes into a neighbour's fields.
+func (m *decodeMemo) cloneFields(f []event.Field) []event.Field {
+	if len(f) > cap(m.slab)-len(m.slab) {
+		m.slab = make([]event.Field, 0, max(slabFields, len(f)))
+	}
+	start := len(m.slab)
+	m.slab = append(m.slab, f...)
+	return m.slab[start:len(m.slab):len(m.slab)]
 }
 
 func newDecodeMemo() *decodeMemo {
@@ -211,12 +230,12 @@ func patched(ent *memoEntry, data []byte) (decode.Result, bool) {
 			return res, false // the header is not the first block
 		}
 		if seq != m.Seq {
-			head = patchField(head, m.Offset+nlSeqOff, strconv.FormatUint(uint64(seq), 10))
+			head = ent.memo.patchField(head, m.Offset+nlSeqOff, strconv.FormatUint(uint64(seq), 10))
 		}
 		if pid != m.PortID {
-			head = patchField(head, m.Offset+nlPidOff, strconv.FormatUint(uint64(pid), 10))
+			head = ent.memo.patchField(head, m.Offset+nlPidOff, strconv.FormatUint(uint64(pid), 10))
 		}
-		fields := slices.Clone(m.Fields)
+		fields := ent.memo.cloneFields(m.Fields)
 		fields[0] = head
 		m.Fields, m.Seq, m.PortID = fields, seq, pid
 	}
@@ -225,15 +244,15 @@ func patched(ent *memoEntry, data []byte) (decode.Result, bool) {
 
 // patchField returns f with the value of the 4-byte leaf field at offset
 // off (anywhere below f) replaced; f itself is not modified.
-func patchField(f event.Field, off int, value string) event.Field {
+func (m *decodeMemo) patchField(f event.Field, off int, value string) event.Field {
 	if f.Offset == off && f.Length == 4 && len(f.Children) == 0 {
 		f.Value = value
 		return f
 	}
 	for i, c := range f.Children {
 		if off >= c.Offset && off < c.Offset+c.Length {
-			children := slices.Clone(f.Children)
-			children[i] = patchField(c, off, value)
+			children := m.cloneFields(f.Children)
+			children[i] = m.patchField(c, off, value)
 			f.Children = children
 			return f
 		}
