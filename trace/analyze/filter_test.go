@@ -189,6 +189,32 @@ func TestResolveNamesAsks(t *testing.T) {
 	}
 }
 
+// An ioctl's interface index gets its name too: the port a bridge
+// request adds, named in the namespace the call acts in.
+func TestResolveNamesIoctl(t *testing.T) {
+	var addif event.Event
+	for _, e := range fixtureEvents(t)["ioctl_siocbraddif_br0"] {
+		if e.Kind == event.KindIoctl {
+			addif = e
+		}
+	}
+	ask := func(pid, netns uint32, index int32) (string, bool) {
+		if netns == addif.NetNS && index == 4 {
+			return "veth0", true
+		}
+		return "", false
+	}
+	for _, opts := range [][]AnalyzerOption{{ResolveNames(ask, nil)}, {ResolveNames(ask, nil), ShareResults()}} {
+		r := NewAnalyzer(nil, opts...).Analyze(addif)
+		if r.Decoded.Summary != "SIOCBRADDIF br0 ifindex=4 (veth0)" {
+			t.Errorf("summary %q", r.Decoded.Summary)
+		}
+	}
+	if r := NewAnalyzer(nil).Analyze(addif); r.Decoded.Summary != "SIOCBRADDIF br0 ifindex=4" {
+		t.Errorf("without names: summary %q", r.Decoded.Summary)
+	}
+}
+
 // Any expression is parsed or refused with one line, never a panic, and
 // a parsed filter matches any record.
 func FuzzParseFilter(f *testing.F) {

@@ -81,7 +81,7 @@ func (a *Analyzer) AnalyzeInto(r *Record) {
 	r.memo, r.Replies, r.Frames = nil, nil, nil
 	var ns *nsNames
 	var ctx *netlink.Context
-	if a.names != nil && isNetlinkPayload(e) {
+	if a.names != nil && (isNetlinkPayload(e) || e.Kind == event.KindIoctl) {
 		ns = a.names.of(e)
 		ctx = ns.ctx
 	}

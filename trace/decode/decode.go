@@ -71,8 +71,12 @@ func EventContext(e *event.Event, ctx *netlink.Context) Result {
 	switch e.Kind {
 	case event.KindIoctl:
 		// Args: the request, the raw third argument, the fd's device.
-		call := ioctl.DecodeCall(ioctl.Call{Request: uint32(e.Args[0]), Family: e.SockFamily,
-			Device: uint32(e.Args[2]), Arg: e.Args[1], Data: e.Data, Failed: e.Failed()})
+		c := ioctl.Call{Request: uint32(e.Args[0]), Family: e.SockFamily,
+			Device: uint32(e.Args[2]), Arg: e.Args[1], Data: e.Data, Failed: e.Failed()}
+		if ctx != nil && ctx.Ifnames != nil {
+			c.Ifname = ctx.Ifname
+		}
+		call := ioctl.DecodeCall(c)
 		d.Summary, d.Fields = call.Summary, call.Fields
 		d.Call = fmt.Sprintf("ioctl(%s, %s)", fdString(e), call.Name)
 		if v, ok := ioctl.ValueArg(uint32(e.Args[0]), e.Args[1]); ok {

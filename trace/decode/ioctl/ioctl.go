@@ -3,6 +3,7 @@ package ioctl
 import (
 	"fmt"
 	"net/netip"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -226,6 +227,10 @@ type Call struct {
 	// Failed says the call returned an error: the argument of a GET then
 	// holds no answer, and only what was passed in is decoded.
 	Failed bool
+	// Ifname, when set, names interface indexes in the caller's network
+	// namespace: the port a bridge request adds ("ifindex=4 (veth0)"),
+	// the interface of an IPv6 address or route.
+	Ifname func(index int32) (string, bool)
 }
 
 // Decode decodes the argument of a socket ioctl. arg is what the probe
@@ -318,9 +323,50 @@ func DecodeCall(c Call) event.Decoded {
 			sum, fields = decodeIfreq(b, in, answer, c.Failed)
 		}
 	}
+	if c.Ifname != nil {
+		sum = nameIndexes(sum, fields, c.Ifname)
+	}
 	call.Summary = strings.TrimSpace(call.Name + " " + sum)
 	call.Fields = fields
 	return call
+}
+
+// indexFields are the fields that hold an interface index.
+var indexFields = map[string]bool{"ifr_ifindex": true, "ifr6_ifindex": true, "rtmsg_ifindex": true}
+
+// nameIndexes puts the interface's name beside each index field that
+// lookup knows, in the field (Value "4 (veth0)", Ifname) and in the
+// summary ("ifindex=4 (veth0)"), and returns the summary. An index whose
+// name the request already carries in ifr_name is left as it is.
+func nameIndexes(sum string, fields []event.Field, lookup func(int32) (string, bool)) string {
+	own := ""
+	for _, f := range fields {
+		if f.Name == "ifr_name" {
+			own = f.Value
+		}
+	}
+	for i := range fields {
+		f := &fields[i]
+		if !indexFields[f.Name] || f.Ifname != "" {
+			continue
+		}
+		index, err := strconv.ParseInt(f.Value, 10, 32)
+		if err != nil || index <= 0 {
+			continue
+		}
+		name, ok := lookup(int32(index))
+		if !ok || name == "" || own == strconv.Quote(name) {
+			continue
+		}
+		named := f.Value + " (" + name + ")"
+		words := strings.Split(sum, " ")
+		if j := slices.Index(words, "ifindex="+f.Value); j >= 0 {
+			words[j] = "ifindex=" + named
+			sum = strings.Join(words, " ")
+		}
+		f.Value, f.Ifname = named, name
+	}
+	return sum
 }
 
 // rawFields returns b[off:] as one raw field, or nothing when empty.

@@ -467,3 +467,38 @@ func FuzzDecodeIoctl(f *testing.F) {
 		eventtest.CheckFieldBounds(t, call.Fields, len(data))
 	})
 }
+
+// Interface indexes get their names when the caller knows them: the port
+// a bridge request adds, the interface of an IPv6 address or route; an
+// index the request already names in ifr_name is not repeated, and an
+// unknown index stays a number.
+func TestIoctlIndexesNamed(t *testing.T) {
+	names := map[int32]string{2: "br0", 4: "veth0"}
+	lookup := func(i int32) (string, bool) { n, ok := names[i]; return n, ok }
+	for _, tc := range []struct {
+		file, summary, field, value, ifname string
+	}{
+		{"ioctl_siocbraddif_br0", "SIOCBRADDIF br0 ifindex=4 (veth0)", "ifr_ifindex", "4 (veth0)", "veth0"},
+		{"ioctl_siocbrdelif_br0", "SIOCBRDELIF br0 ifindex=4 (veth0)", "ifr_ifindex", "4 (veth0)", "veth0"},
+		{"ioctl_siocsifaddr_in6_br0", "SIOCSIFADDR fd00::1/64 ifindex=2 (br0) (struct in6_ifreq of an AF_INET6 socket)", "ifr6_ifindex", "2 (br0)", "br0"},
+		{"ioctl_siocaddrt_in6", "SIOCADDRT dst=fd01::/64 gateway=fd00::2 (struct in6_rtmsg of an AF_INET6 socket, not an ifreq)", "rtmsg_ifindex", "2 (br0)", "br0"},
+		// br0's own index: already named by ifr_name.
+		{"ioctl_siocgifindex_br0", "SIOCGIFINDEX br0 ifindex=2", "ifr_ifindex", "2", ""},
+		// Index 99 is not known.
+		{"ioctl_siocgifname_enodev", "SIOCGIFNAME ifindex=99 (no answer: the call failed)", "ifr_ifindex", "99", ""},
+	} {
+		c := fixtureCall(t, capture.Load(t, tc.file))
+		c.Ifname = lookup
+		call := DecodeCall(c)
+		if call.Summary != tc.summary {
+			t.Errorf("%s: summary %q, want %q", tc.file, call.Summary, tc.summary)
+		}
+		f, ok := event.Find(call.Fields, tc.field)
+		if !ok || f.Value != tc.value {
+			t.Errorf("%s: %s = %q, want %q", tc.file, tc.field, f.Value, tc.value)
+		}
+		if ok && f.Ifname != tc.ifname {
+			t.Errorf("%s: %s names %q, want %q", tc.file, tc.field, f.Ifname, tc.ifname)
+		}
+	}
+}

@@ -56,6 +56,13 @@ func (c *Context) ifname(index int32) string {
 	return ""
 }
 
+// Ifname names an interface index as [Context.Ifnames] does; false when
+// the context is nil or does not know it.
+func (c *Context) Ifname(index int32) (string, bool) {
+	name := c.ifname(index)
+	return name, name != ""
+}
+
 // family names a generic netlink family id.
 func (c *Context) family(id uint16) (string, bool) {
 	if id == unix.GENL_ID_CTRL {
