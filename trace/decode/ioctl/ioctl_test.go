@@ -460,11 +460,18 @@ func FuzzDecodeIoctl(f *testing.F) {
 		f.Add(c.Request, uint16(unix.AF_INET6), c.Device, c.Arg, !c.Failed, fix.Data)
 	}
 	f.Fuzz(func(t *testing.T, req uint32, family uint16, dev uint32, arg uint64, failed bool, data []byte) {
-		call := DecodeCall(Call{Request: req, Family: family, Device: dev, Arg: arg, Data: data, Failed: failed})
+		c := Call{Request: req, Family: family, Device: dev, Arg: arg, Data: data, Failed: failed}
+		call := DecodeCall(c)
 		if call.Name == "" {
 			t.Fatal("empty name")
 		}
 		eventtest.CheckFieldBounds(t, call.Fields, len(data))
+		// Naming indexes changes values and the summary, never the tree.
+		c.Ifname = func(i int32) (string, bool) { return "if" + strconv.Itoa(int(i)), i%2 == 0 }
+		named := DecodeCall(c)
+		if len(named.Fields) != len(call.Fields) || !strings.HasPrefix(named.Summary, call.Name) {
+			t.Fatalf("naming changed the tree: %+v vs %+v", named, call)
+		}
 	})
 }
 
