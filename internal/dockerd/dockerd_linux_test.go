@@ -93,7 +93,7 @@ func runProcesses(t *testing.T) []string {
 	}
 	var left []string
 	for _, p := range processes() {
-		if p.zombie {
+		if p.zombie || testutil.StartedByOtherTest(p.pid) {
 			continue
 		}
 		argv := cmdline(p.pid)
@@ -106,12 +106,20 @@ func runProcesses(t *testing.T) []string {
 	return left
 }
 
-// runCgroups lists the cgroup parents of runs that exist.
+// runCgroups lists the cgroup parents of runs that exist, but for those
+// of another test binary's runs still going (the cgroup is named after
+// its run's init process).
 func runCgroups() []string {
 	var left []string
 	for _, m := range cgroupMounts() {
 		found, _ := filepath.Glob(filepath.Join(m, cgroupPrefix+"*"))
-		left = append(left, found...)
+		for _, c := range found {
+			pid, err := strconv.Atoi(strings.TrimPrefix(filepath.Base(c), cgroupPrefix))
+			if err == nil && testutil.StartedByOtherTest(pid) {
+				continue
+			}
+			left = append(left, c)
+		}
 	}
 	return left
 }
