@@ -117,7 +117,7 @@ func goRuns(src string) []run {
 			return runs
 		}
 		from := file.Offset(pos)
-		if from < last || from >= len(src) { // an inserted semicolon
+		if from < last || from >= len(src) { // runs stay ordered and apart, come what may
 			continue
 		}
 		class, to := classify(src, from, tok, lit)
