@@ -1,11 +1,10 @@
 package tui
 
 import (
+	"go/scanner"
+	"go/token"
 	"strings"
 	"unicode/utf8"
-
-	"github.com/alecthomas/chroma/v2"
-	"github.com/alecthomas/chroma/v2/lexers"
 )
 
 // tokenClass is the colour class of a piece of Go source.
@@ -33,15 +32,14 @@ type codeLine struct {
 	plain string
 }
 
-// highlighter tokenises Go source with chroma once per text and keeps the
-// lines. It is owned by one model.
+// highlighter tokenises Go source once per text and keeps the lines. It
+// is owned by one model.
 type highlighter struct {
-	lexer chroma.Lexer
 	cache map[string][]codeLine
 }
 
 func newHighlighter() *highlighter {
-	return &highlighter{lexer: lexers.Get("go"), cache: map[string][]codeLine{}}
+	return &highlighter{cache: map[string][]codeLine{}}
 }
 
 // reset drops the cache (the theme changed).
@@ -52,76 +50,145 @@ func (h *highlighter) lines(key, text string) []codeLine {
 	if l, ok := h.cache[key]; ok {
 		return l
 	}
-	l := h.tokenise(text)
+	l := tokenise(text)
 	h.cache[key] = l
 	return l
 }
 
-func (h *highlighter) tokenise(text string) []codeLine {
+// tokenise splits text into lines, tabs expanded, each cut into runs of
+// one class. The runs of a line spell it exactly: wrapping cuts them by
+// byte offsets of the plain text. Text that is not Go (a fragment, a
+// snippet of something else) still comes out whole, the pieces the
+// scanner cannot make sense of left plain.
+func tokenise(text string) []codeLine {
 	raw := strings.Split(strings.TrimSuffix(text, "\n"), "\n")
 	for i := range raw {
 		raw[i] = expandTabs(raw[i])
 	}
+	src := strings.Join(raw, "\n")
+	runs := goRuns(src)
 	out := make([]codeLine, len(raw))
-	for i := range raw {
-		out[i].plain = raw[i]
-	}
-	if h.lexer == nil {
-		for i := range out {
-			out[i].segs = []segment{{text: raw[i]}}
-		}
-		return out
-	}
-	it, err := h.lexer.Tokenise(nil, strings.Join(raw, "\n")+"\n")
-	if err != nil {
-		for i := range out {
-			out[i].segs = []segment{{text: raw[i]}}
-		}
-		return out
-	}
-	for i, toks := range chroma.SplitTokensIntoLines(it.Tokens()) {
-		if i >= len(out) {
-			break
-		}
-		for _, t := range toks {
-			v := strings.TrimSuffix(t.Value, "\n")
-			if v == "" {
+	off, r := 0, 0
+	for i, line := range raw {
+		out[i].plain = line
+		pos, end := off, off+len(line)
+		for pos < end {
+			for r < len(runs) && runs[r].to <= pos {
+				r++
+			}
+			next := end
+			if r < len(runs) && runs[r].from < end {
+				next = max(runs[r].from, pos)
+			}
+			if next > pos { // the gap before the next run
+				out[i].segs = append(out[i].segs, segment{text: src[pos:next]})
+				pos = next
 				continue
 			}
-			out[i].segs = append(out[i].segs, segment{text: v, class: classOf(t.Type)})
+			hi := min(runs[r].to, end)
+			out[i].segs = append(out[i].segs, segment{text: src[pos:hi], class: runs[r].class})
+			pos = hi
 		}
-	}
-	// The runs must spell the line exactly: wrapping cuts them by byte
-	// offsets of the plain text.
-	for i := range out {
-		var b strings.Builder
-		for _, s := range out[i].segs {
-			b.WriteString(s.text)
-		}
-		if b.String() != out[i].plain {
-			out[i].segs = []segment{{text: out[i].plain}}
-		}
+		off = end + 1
 	}
 	return out
 }
 
-// classOf maps a chroma token type to a colour class.
-func classOf(t chroma.TokenType) tokenClass {
-	switch {
-	case t == chroma.KeywordType || t == chroma.NameBuiltin:
-		return tokType
-	case t.InCategory(chroma.Keyword):
-		return tokKeyword
-	case t == chroma.NameFunction:
-		return tokFunc
-	case t.InSubCategory(chroma.LiteralString):
-		return tokString
-	case t.InSubCategory(chroma.LiteralNumber):
-		return tokNumber
-	case t.InCategory(chroma.Comment):
-		return tokComment
+// run is a byte range of source of one colour class.
+type run struct {
+	from, to int
+	class    tokenClass
+}
+
+// goRuns scans src as Go and returns its coloured runs in order; what lies
+// between them (spaces, operators, plain names, what the scanner finds
+// illegal) is plain. Scanning errors are not fatal: the scanner reports
+// them and goes on, so a fragment highlights as far as it reads as Go.
+func goRuns(src string) []run {
+	var s scanner.Scanner
+	fset := token.NewFileSet()
+	file := fset.AddFile("", fset.Base(), len(src))
+	s.Init(file, []byte(src), func(token.Position, string) {}, scanner.ScanComments)
+	var runs []run
+	last := 0
+	for {
+		pos, tok, lit := s.Scan()
+		if tok == token.EOF {
+			return runs
+		}
+		from := file.Offset(pos)
+		if from < last || from >= len(src) { // runs stay ordered and apart, come what may
+			continue
+		}
+		class, to := classify(src, from, tok, lit)
+		if class == tokPlain || to <= from {
+			continue
+		}
+		runs = append(runs, run{from, to, class})
+		last = to
 	}
-	return tokPlain
+}
+
+// classify returns the class of the token tok (literal text lit) found at
+// src[from:] and where it ends. The classes follow the usual reading of
+// Go: predeclared constants are keywords, predeclared types and called
+// builtins are types, any other name called is a function.
+func classify(src string, from int, tok token.Token, lit string) (tokenClass, int) {
+	to := min(from+len(lit), len(src))
+	switch {
+	case tok == token.COMMENT:
+		return tokComment, commentEnd(src, from)
+	case tok == token.STRING && lit != "" && lit[0] == '`':
+		// Carriage returns are left out of the literal but not of src.
+		if i := strings.IndexByte(src[from+1:], '`'); i >= 0 {
+			return tokString, from + i + 2
+		}
+		return tokString, len(src)
+	case tok == token.STRING || tok == token.CHAR:
+		return tokString, to
+	case tok == token.INT || tok == token.FLOAT || tok == token.IMAG:
+		return tokNumber, to
+	case tok.IsKeyword():
+		return tokKeyword, from + len(tok.String())
+	case tok != token.IDENT:
+		return tokPlain, to
+	}
+	called := strings.HasPrefix(strings.TrimLeft(src[to:], " \t\r\n\f\v"), "(")
+	switch lit {
+	case "true", "false", "iota", "nil":
+		return tokKeyword, to
+	case "any", "bool", "byte", "comparable", "complex64", "complex128", "error",
+		"float32", "float64", "int", "int8", "int16", "int32", "int64", "rune",
+		"string", "uint", "uint8", "uint16", "uint32", "uint64", "uintptr":
+		return tokType, to
+	case "append", "cap", "clear", "close", "complex", "copy", "delete", "imag",
+		"len", "make", "max", "min", "new", "panic", "print", "println", "real",
+		"recover":
+		if called {
+			return tokType, to
+		}
+		return tokPlain, to
+	}
+	if called {
+		return tokFunc, to
+	}
+	return tokPlain, to
+}
+
+// commentEnd returns where the comment starting at src[from:] ends: at the
+// end of its line for //, after */ (or at the end of src) for /*.
+func commentEnd(src string, from int) int {
+	rest := src[from:]
+	if strings.HasPrefix(rest, "/*") {
+		if i := strings.Index(rest[2:], "*/"); i >= 0 {
+			return from + i + 4
+		}
+		return len(src)
+	}
+	if i := strings.IndexByte(rest, '\n'); i >= 0 {
+		return from + i
+	}
+	return len(src)
 }
 
 // span is a byte range of a code line's plain text.
