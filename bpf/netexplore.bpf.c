@@ -80,6 +80,11 @@ struct scratch {
 	 * record sent is ev then data: these stay after them. */
 	__u32 duration;
 	__u32 duration_flags;
+	/* The payload offset a bpf_loop walk has reached. Kept here, not in
+	 * the walk's state on the stack: the verifier does not follow what a
+	 * map value holds, so it checks the loop body once instead of once
+	 * for each offset the previous steps could have reached. */
+	__u32 walk_off;
 };
 
 /* The registers a syscall entered the kernel with. */
@@ -416,14 +421,14 @@ static __always_inline __u32 copy_user_str(struct scratch *s, __u32 off, const v
 	return n;
 }
 
-/* State of a bpf_loop over an iovec array. bpf_loop verifies the body once
- * instead of once per iteration, which keeps the verifier's work small. */
+/* State of a bpf_loop over an iovec array; the payload bytes written so
+ * far are the scratch's walk_off. bpf_loop verifies the body once instead
+ * of once per iteration, which keeps the verifier's work small. */
 struct iov_walk {
 	struct iovec *iov;
 	__u64 iovlen;
 	__u64 total; /* bytes still to copy */
 	__u64 sum;   /* sum of iov_len seen */
-	__u32 off;   /* payload bytes written */
 	bool copy;
 };
 
@@ -445,7 +450,7 @@ static long iov_step(__u64 i, struct iov_walk *w)
 	__u64 n = v.iov_len;
 	if (n > w->total)
 		n = w->total;
-	w->off += copy_user(s, w->off, v.iov_base, n);
+	s->walk_off += copy_user(s, s->walk_off, v.iov_base, n);
 	w->total -= n;
 	return 0;
 }
@@ -455,9 +460,13 @@ static long iov_step(__u64 i, struct iov_walk *w)
  * function: the verifier checks its loop once, not at each caller. */
 __noinline __u64 walk_iovecs(__u64 iov, __u64 iovlen, __u64 total, int copy)
 {
+	struct scratch *s = this_scratch();
+	if (!s)
+		return 0;
 	struct iov_walk w = {.iov = (struct iovec *)iov, .iovlen = iovlen, .total = total, .copy = copy};
+	s->walk_off = 0;
 	bpf_loop(MAX_IOV, iov_step, &w, 0);
-	return copy ? w.off : w.sum;
+	return copy ? s->walk_off : w.sum;
 }
 
 static __always_inline __u32 copy_iovecs(struct iovec *iov, __u64 iovlen, __u64 total)
@@ -1116,11 +1125,11 @@ static long vma_cb(struct task_struct *task, struct vm_area_struct *vma, struct 
 	return 0;
 }
 
-/* State of a bpf_loop writing a file's path, last component first. */
+/* State of a bpf_loop writing a file's path, last component first, at
+ * the scratch's walk_off. */
 struct path_walk {
 	struct dentry *dentry;
 	struct vfsmount *vfsmnt;
-	__u32 off;
 };
 
 static long path_step(__u64 i, struct path_walk *w)
@@ -1145,13 +1154,13 @@ static long path_step(__u64 i, struct path_walk *w)
 	}
 	if (d == parent)
 		return 1;
-	__u32 off = w->off;
+	__u32 off = s->walk_off;
 	if (off > DATA_MAX - NAME_MAX - 1)
 		return 1;
 	long n = bpf_probe_read_kernel_str(&s->data[off], NAME_MAX + 1, BPF_CORE_READ(d, d_name.name));
 	if (n <= 0)
 		return 1;
-	w->off = off + n;
+	s->walk_off = off + n;
 	w->dentry = parent;
 	return 0;
 }
@@ -1179,9 +1188,10 @@ static __always_inline bool report_mapping(__u64 addr, __u8 flags)
 		.dentry = BPF_CORE_READ(file, f_path.dentry),
 		.vfsmnt = BPF_CORE_READ(file, f_path.mnt),
 	};
+	s->walk_off = 0;
 	bpf_loop(PATH_DEPTH, path_step, &w, 0);
-	s->ev.copied = w.off;
-	s->ev.data_len = w.off;
+	s->ev.copied = s->walk_off;
+	s->ev.data_len = s->walk_off;
 	submit(s, 0);
 	return true;
 }
