@@ -282,7 +282,11 @@ static __always_inline __u32 since_entry(bool consume, __u32 *flags)
 	return d;
 }
 
-static __always_inline struct scratch *begin_event(__u8 kind, __u16 syscall)
+/* Starts an event in this CPU's scratch: the header fields every event
+ * has. Returns 0 when there is no scratch. A global function: the verifier
+ * checks it once, not at each of the twenty places an event starts (each
+ * typed pointer load costs the verifier a search of the kernel's BTF). */
+__noinline int start_event(__u32 kind, __u32 syscall)
 {
 	struct scratch *s = this_scratch();
 	if (!s)
@@ -318,11 +322,19 @@ static __always_inline struct scratch *begin_event(__u8 kind, __u16 syscall)
 		e->flags = s->duration_flags;
 	}
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
-	return s;
+	return 1;
 }
 
-/* The struct file behind the calling process's fd, or 0. */
-static __always_inline struct file *fd_file(int fd)
+static __always_inline struct scratch *begin_event(__u8 kind, __u16 syscall)
+{
+	if (!start_event(kind, syscall))
+		return 0;
+	return this_scratch();
+}
+
+/* The address of the struct file behind the calling process's fd, or 0.
+ * A global function, like start_event. */
+__noinline __u64 fd_file(int fd)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
 	struct fdtable *fdt = task->files->fdt;
@@ -332,7 +344,7 @@ static __always_inline struct file *fd_file(int fd)
 	struct file *f = 0;
 	if (bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]))
 		return 0;
-	return f;
+	return (__u64)f;
 }
 
 /* Fills the socket fields from the struct sock behind fd, so the protocol is
@@ -342,26 +354,33 @@ static __always_inline struct file *fd_file(int fd)
  *
  * What a socket is never changes, so it is cached by struct file: the
  * file and its inode number must both match, which catches a struct file
- * freed and reused for another file. */
-static __always_inline void fill_socket(struct event *e, int fd)
+ * freed and reused for another file.
+ *
+ * It fills the event in this CPU's scratch. A global function, checked
+ * once by the verifier (see start_event); it returns 0. */
+__noinline int fill_socket(int fd)
 {
-	struct file *raw = fd_file(fd);
+	struct scratch *s = this_scratch();
+	if (!s)
+		return 0;
+	struct event *e = &s->ev;
+	__u64 raw = fd_file(fd);
 	if (!raw)
-		return;
+		return 0;
 	/* Typed loads from here on: no helper call per pointer. */
-	struct file *f = bpf_rdonly_cast(raw, bpf_core_type_id_kernel(struct file));
+	struct file *f = bpf_rdonly_cast((void *)raw, bpf_core_type_id_kernel(struct file));
 	struct inode *inode = f->f_inode;
 	__u64 ino = inode->i_ino;
 	/* struct file comes from a slab: the low bits are not random. */
-	__u32 slot = ((__u64)raw >> 8 ^ (__u64)raw >> 14) & (SOCK_CACHE_SLOTS - 1);
+	__u32 slot = (raw >> 8 ^ raw >> 14) & (SOCK_CACHE_SLOTS - 1);
 	struct sock_info *c = bpf_map_lookup_elem(&sock_cache, &slot);
 	if (!c)
-		return;
+		return 0;
 	struct sock_info info = {};
-	if (c->file == (__u64)raw && c->ino == ino) {
+	if (c->file == raw && c->ino == ino) {
 		info = *c;
 	} else {
-		info.file = (__u64)raw;
+		info.file = raw;
 		info.ino = ino;
 		if ((inode->i_mode & S_IFMT) == S_IFSOCK) {
 			struct socket *sock = bpf_rdonly_cast(f->private_data, bpf_core_type_id_kernel(struct socket));
@@ -375,13 +394,14 @@ static __always_inline void fill_socket(struct event *e, int fd)
 		*c = info;
 	}
 	if (!info.is_sock)
-		return;
+		return 0;
 	e->sock_ino = ino;
 	e->sock_family = info.family;
 	e->sock_type = info.type;
 	e->sock_proto = info.proto;
 	if (info.netns)
 		e->netns = info.netns;
+	return 0;
 }
 
 /* Copies up to len bytes of user memory to the payload at off; returns the
@@ -683,8 +703,9 @@ int handle_exit(__u64 *ctx)
 #define IOC_TYPE(cmd) (((cmd) >> 8) & 0xff)
 
 /* The size of what a request's third argument points to, 0 when it is
- * a value or unknown. */
-static __always_inline __u32 ioctl_arg_size(__u32 cmd, __u16 family)
+ * a value or unknown. A global function: the verifier sees one unknown
+ * size instead of following the copy once for each size this returns. */
+__noinline __u32 ioctl_arg_size(__u32 cmd, __u32 family)
 {
 	switch (cmd) {
 	case SIOCADDRT:
@@ -733,7 +754,8 @@ static __always_inline __u32 ioctl_arg_size(__u32 cmd, __u16 family)
 #define ETHTOOL_NWORDS 15 /* offset of link_mode_masks_nwords */
 #define ETHTOOL_NWORDS_MAX 8
 
-static __always_inline __u32 ethtool_size(__u32 cmd)
+/* A global function, like ioctl_arg_size. */
+__noinline __u32 ethtool_size(__u32 cmd)
 {
 	switch (cmd) {
 	case 0x01: case 0x02: /* GSET, SSET: ethtool_cmd */
@@ -804,10 +826,10 @@ static __always_inline __u32 copy_ethtool(struct scratch *s, __u32 n)
 /* The rdev of the character device behind fd, or 0. */
 static __always_inline __u32 fd_chrdev(int fd)
 {
-	struct file *raw = fd_file(fd);
+	__u64 raw = fd_file(fd);
 	if (!raw)
 		return 0;
-	struct file *f = bpf_rdonly_cast(raw, bpf_core_type_id_kernel(struct file));
+	struct file *f = bpf_rdonly_cast((void *)raw, bpf_core_type_id_kernel(struct file));
 	struct inode *inode = f->f_inode;
 	if ((inode->i_mode & S_IFMT) != S_IFCHR)
 		return 0;
@@ -842,7 +864,7 @@ static __noinline int exit_ioctl(struct regs *in, long ret)
 	if (!s)
 		return 0;
 	s->ev.fd = in->args[0];
-	fill_socket(&s->ev, in->args[0]);
+	fill_socket(in->args[0]);
 	if (!s->ev.sock_family) {
 		__u32 rdev = fd_chrdev(in->args[0]);
 		if (rdev == TUN_DEV)
@@ -895,7 +917,7 @@ static __noinline int exit_socket(struct regs *in, long ret)
 	s->ev.args[1] = in->args[1];
 	s->ev.args[2] = in->args[2];
 	if (ret >= 0)
-		fill_socket(&s->ev, ret);
+		fill_socket(ret);
 	submit(s, in);
 	return 0;
 }
@@ -908,7 +930,7 @@ static __always_inline int exit_sockaddr(struct regs *in, long ret, __u8 kind, _
 		return 0;
 	s->ev.fd = in->args[0];
 	s->ev.ret = ret;
-	fill_socket(&s->ev, in->args[0]);
+	fill_socket(in->args[0]);
 	__u64 len = in->args[2];
 	if (len > 128)
 		len = 128;
@@ -942,7 +964,7 @@ static __noinline int exit_setsockopt(struct regs *in, long ret)
 	s->ev.ret = ret;
 	s->ev.args[0] = in->args[1]; /* level */
 	s->ev.args[1] = in->args[2]; /* optname */
-	fill_socket(&s->ev, in->args[0]);
+	fill_socket(in->args[0]);
 	s->ev.data_len = (__u32)in->args[4];
 	s->ev.copied = copy_user(s, 0, (const void *)in->args[3], (__u32)in->args[4]);
 	submit(s, in);
@@ -958,7 +980,7 @@ static __noinline int exit_getsockopt(struct regs *in, long ret)
 	s->ev.ret = ret;
 	s->ev.args[0] = in->args[1];
 	s->ev.args[1] = in->args[2];
-	fill_socket(&s->ev, in->args[0]);
+	fill_socket(in->args[0]);
 	__u32 optlen = 0;
 	if (ret == 0 && !bpf_probe_read_user(&optlen, sizeof(optlen), (const void *)in->args[4])) {
 		s->ev.data_len = optlen;
@@ -983,7 +1005,7 @@ static __always_inline struct scratch *begin_netlink_io(struct regs *in, long re
 		return 0;
 	s->ev.fd = in->args[0];
 	s->ev.ret = ret;
-	fill_socket(&s->ev, in->args[0]);
+	fill_socket(in->args[0]);
 	if (s->ev.sock_family == AF_PACKET && kind == EV_SEND)
 		return s;
 	if (s->ev.sock_family != AF_NETLINK)
@@ -1083,7 +1105,7 @@ static __always_inline void track_sysctl_fd(__u32 tgid, int fd, struct sysctl_fi
 	/* The value is assembled in the scratch payload area past the copied
 	 * path: it is too large for the BPF stack next to everything else. */
 	struct sysctl_file *file = (struct sysctl_file *)&s->data[DATA_MAX];
-	file->file = (__u64)fd_file(fd);
+	file->file = fd_file(fd);
 	if (from)
 		__builtin_memcpy(file->path, from->path, sizeof(file->path));
 	else
@@ -1258,20 +1280,28 @@ static long auxv_step(__u64 i, struct auxv_walk *w)
  * openat() of /dev/net/tun is reported too: the fd it returns is the one
  * TUNSETIFF turns into a tun or tap device.
  */
+/* Eight and two characters as the little-endian words they make in memory. */
+#define CHARS8(a, b, c, d, e, f, g, h)                                                    \
+	((__u64)(a) | (__u64)(b) << 8 | (__u64)(c) << 16 | (__u64)(d) << 24 | (__u64)(e) << 32 | \
+	 (__u64)(f) << 40 | (__u64)(g) << 48 | (__u64)(h) << 56)
+#define CHARS2(a, b) ((__u16)(a) | (__u16)(b) << 8)
+
 static __noinline int exit_openat(struct regs *in, long ret)
 {
-	char prefix[10];
-	if (bpf_probe_read_user(prefix, sizeof(prefix), (const void *)in->args[1]))
+	/* The path's first ten bytes, compared a word at a time: compared
+	 * byte by byte, each byte's outcome doubled the paths the verifier
+	 * walked. */
+	struct {
+		__u64 head;
+		__u16 next;
+	} __attribute__((packed)) prefix;
+	if (bpf_probe_read_user(&prefix, sizeof(prefix), (const void *)in->args[1]))
 		return 0;
-	bool sysctl = prefix[0] == '/' && prefix[1] == 'p' && prefix[2] == 'r' && prefix[3] == 'o' &&
-		      prefix[4] == 'c' && prefix[5] == '/' && prefix[6] == 's' && prefix[7] == 'y' &&
-		      prefix[8] == 's' && prefix[9] == '/';
+	bool sysctl = prefix.head == CHARS8('/', 'p', 'r', 'o', 'c', '/', 's', 'y') && prefix.next == CHARS2('s', '/');
 	if (!sysctl) {
 		/* "/dev/net/tun" and its NUL: 13 bytes. */
 		char tail[3];
-		if (prefix[0] != '/' || prefix[1] != 'd' || prefix[2] != 'e' || prefix[3] != 'v' ||
-		    prefix[4] != '/' || prefix[5] != 'n' || prefix[6] != 'e' || prefix[7] != 't' ||
-		    prefix[8] != '/' || prefix[9] != 't' ||
+		if (prefix.head != CHARS8('/', 'd', 'e', 'v', '/', 'n', 'e', 't') || prefix.next != CHARS2('/', 't') ||
 		    bpf_probe_read_user(tail, sizeof(tail), (const char *)in->args[1] + sizeof(prefix)) ||
 		    tail[0] != 'u' || tail[1] != 'n' || tail[2] != 0)
 			return 0;
@@ -1298,7 +1328,7 @@ static __always_inline int exit_sysctl_io(struct regs *in, long ret, __u8 kind, 
 	struct sysctl_file *file = bpf_map_lookup_elem(&sysctl_fds, &key);
 	if (!file)
 		return 0;
-	if (file->file != (__u64)fd_file(key.fd)) {
+	if (file->file != fd_file(key.fd)) {
 		/* The fd was closed behind the probe's back (exec with
 		 * O_CLOEXEC, close_range) and now names another file. */
 		untrack_sysctl_fd(&key);
