@@ -186,11 +186,15 @@ extern void *bpf_rdonly_cast(const void *obj__ign, __u32 btf_id) __ksym;
 /* Force BTF for the event type so bpf2go can generate NetexploreEvent. */
 const struct event *unused_event __attribute__((unused));
 
-static __always_inline void count(__u32 index)
+/* Counts one loss for reason index. A global function, called only when
+ * something is lost: the map lookup the verifier rewrites inline is one,
+ * not one per caller (each rewrite copies the whole program). Returns 0. */
+__noinline int count(__u32 index)
 {
 	__u64 *v = bpf_map_lookup_elem(&stats, &index);
 	if (v)
 		__sync_fetch_and_add(v, 1);
+	return 0;
 }
 
 static __always_inline __u32 current_tgid(void)
@@ -552,17 +556,21 @@ __noinline __u64 user_stack(__u64 copied, __u64 ip, __u64 bp)
 	return off - copied + n * 8;
 }
 
-/* Sends the event; with regs (the registers read at syscall exit) it also
- * records the user stack. */
-static __always_inline void submit(struct scratch *s, const struct regs *regs)
+/* Sends the event in this CPU's scratch; with stack, it also records the
+ * user stack from the registers ip and bp. A global function, like
+ * start_event. Returns 0. */
+__noinline int submit_event(int stack, __u64 ip, __u64 bp)
 {
+	struct scratch *s = this_scratch();
+	if (!s)
+		return 0;
 	struct event *e = &s->ev;
 	__u64 copied = e->copied;
 	if (copied > DATA_MAX)
 		copied = DATA_MAX;
 	__u64 size = copied;
-	if (regs && capture_stacks)
-		size += user_stack(copied, regs->ip, regs->bp);
+	if (stack && capture_stacks)
+		size += user_stack(copied, ip, bp);
 	if (size > DATA_MAX + 8 + 8 * STACK_DEPTH)
 		size = DATA_MAX + 8 + 8 * STACK_DEPTH;
 	/* Wake the reader once, when this record takes the backlog past
@@ -576,6 +584,17 @@ static __always_inline void submit(struct scratch *s, const struct regs *regs)
 		flags = BPF_RB_FORCE_WAKEUP;
 	if (bpf_ringbuf_output(&events, s, total, flags))
 		count(STAT_RING_FULL);
+	return 0;
+}
+
+/* Sends the event begun with begin_event; with regs (the registers read
+ * at syscall exit) it also records the user stack. */
+static __always_inline void submit(const struct regs *regs)
+{
+	if (regs)
+		submit_event(1, regs->ip, regs->bp);
+	else
+		submit_event(0, 0, 0);
 }
 
 /* ---- process tree ------------------------------------------------------ */
@@ -613,7 +632,7 @@ int handle_fork(__u64 *ctx)
 		s->ev.flags |= EVF_UNFOLLOWED;
 	/* The parent's stack says which line of code started the child. */
 	struct regs in;
-	submit(s, read_regs(&in) ? &in : 0);
+	submit(read_regs(&in) ? &in : 0);
 	return 0;
 }
 
@@ -647,7 +666,7 @@ int handle_exit(__u64 *ctx)
 	if (s) {
 		struct task_struct *task = bpf_get_current_task_btf();
 		s->ev.ret = task->exit_code;
-		submit(s, 0);
+		submit(0);
 	}
 	/* A process that exits with /proc/sys files open never closes them. */
 	if (t->sysctl_fds)
@@ -856,7 +875,7 @@ static __noinline int exit_ioctl(struct regs *in, long ret)
 		struct scratch *m = begin_event(EV_MARKER, SC_IOCTL);
 		if (m) {
 			m->ev.args[0] = cmd;
-			submit(m, 0);
+			submit(0);
 		}
 		return 0;
 	}
@@ -895,7 +914,7 @@ static __noinline int exit_ioctl(struct regs *in, long ret)
 	}
 	s->ev.copied = n;
 	s->ev.data_len = n;
-	submit(s, in);
+	submit(in);
 	return 0;
 }
 
@@ -918,7 +937,7 @@ static __noinline int exit_socket(struct regs *in, long ret)
 	s->ev.args[2] = in->args[2];
 	if (ret >= 0)
 		fill_socket(ret);
-	submit(s, in);
+	submit(in);
 	return 0;
 }
 
@@ -936,7 +955,7 @@ static __always_inline int exit_sockaddr(struct regs *in, long ret, __u8 kind, _
 		len = 128;
 	s->ev.data_len = in->args[2];
 	s->ev.copied = copy_user(s, 0, (const void *)in->args[1], len);
-	submit(s, in);
+	submit(in);
 	return 0;
 }
 
@@ -967,7 +986,7 @@ static __noinline int exit_setsockopt(struct regs *in, long ret)
 	fill_socket(in->args[0]);
 	s->ev.data_len = (__u32)in->args[4];
 	s->ev.copied = copy_user(s, 0, (const void *)in->args[3], (__u32)in->args[4]);
-	submit(s, in);
+	submit(in);
 	return 0;
 }
 
@@ -986,7 +1005,7 @@ static __noinline int exit_getsockopt(struct regs *in, long ret)
 		s->ev.data_len = optlen;
 		s->ev.copied = copy_user(s, 0, (const void *)in->args[3], optlen);
 	}
-	submit(s, in);
+	submit(in);
 	return 0;
 }
 
@@ -1034,7 +1053,7 @@ static __noinline int exit_sendto(struct regs *in, long ret)
 	__u64 len = in->args[2];
 	s->ev.data_len = len;
 	s->ev.copied = copy_user(s, 0, (const void *)in->args[1], payload_len(s, len));
-	submit(s, in);
+	submit(in);
 	return 0;
 }
 
@@ -1052,7 +1071,7 @@ static __noinline int exit_sendmsg(struct regs *in, long ret)
 		s->ev.data_len = total;
 		s->ev.copied = copy_iovecs(msg.msg_iov, msg.msg_iovlen, payload_len(s, total));
 	}
-	submit(s, in);
+	submit(in);
 	return 0;
 }
 
@@ -1069,7 +1088,7 @@ static __noinline int exit_recvfrom(struct regs *in, long ret)
 		s->ev.data_len = ret;
 		s->ev.copied = copy_user(s, 0, (const void *)in->args[1], n);
 	}
-	submit(s, in);
+	submit(in);
 	return 0;
 }
 
@@ -1088,7 +1107,7 @@ static __noinline int exit_recvmsg(struct regs *in, long ret)
 			s->ev.copied = copy_iovecs(msg.msg_iov, msg.msg_iovlen, ret);
 		}
 	}
-	submit(s, in);
+	submit(in);
 	return 0;
 }
 
@@ -1214,7 +1233,7 @@ static __always_inline bool report_mapping(__u64 addr, __u8 flags)
 	bpf_loop(PATH_DEPTH, path_step, &w, 0);
 	s->ev.copied = s->walk_off;
 	s->ev.data_len = s->walk_off;
-	submit(s, 0);
+	submit(0);
 	return true;
 }
 
@@ -1317,7 +1336,7 @@ static __noinline int exit_openat(struct regs *in, long ret)
 	s->ev.data_len = n;
 	if (sysctl && ret >= 0 && n > 0)
 		track_sysctl_fd(s->ev.pid, ret, 0);
-	submit(s, in);
+	submit(in);
 	return 0;
 }
 
@@ -1347,7 +1366,7 @@ static __always_inline int exit_sysctl_io(struct regs *in, long ret, __u8 kind, 
 	__u32 copied = copy_user(s, off, (const void *)in->args[1], len);
 	s->ev.data_len = off + (kind == EV_WRITE ? in->args[2] : len);
 	s->ev.copied = off + copied;
-	submit(s, in);
+	submit(in);
 	return 0;
 }
 
@@ -1447,7 +1466,7 @@ static __noinline int enter_execve(struct regs *in, bool at)
 	s->ev.args[0] = argc;
 	s->ev.copied = off;
 	s->ev.data_len = off;
-	submit(s, 0);
+	submit(0);
 	return 0;
 }
 
@@ -1465,7 +1484,7 @@ static __noinline int exit_execve(struct regs *in, long ret)
 	if (!s)
 		return 0;
 	s->ev.ret = ret;
-	submit(s, 0);
+	submit(0);
 	return 0;
 }
 
@@ -1504,7 +1523,7 @@ int handle_exec(__u64 *ctx)
 		s->ev.duration = since_entry(false, &flags);
 		s->ev.flags |= flags;
 	}
-	submit(s, 0);
+	submit(0);
 	return 0;
 }
 
