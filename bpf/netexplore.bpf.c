@@ -1208,15 +1208,17 @@ static long path_step(__u64 i, struct path_walk *w)
 
 /* Reports the executable file mapping that contains addr in the calling
  * process (flags: EVF_NEW_IMAGE for the first one of an exec). Payload: the
- * file's path as NUL-terminated components, last first. */
-static __always_inline bool report_mapping(__u64 addr, __u8 flags)
+ * file's path as NUL-terminated components, last first. Returns 1 when it
+ * reported one. A global function: the verifier checks it and its path
+ * walk once per program, not at each of its three callers. */
+__noinline int report_mapping(__u64 addr, __u32 flags)
 {
 	struct vma_info v = {};
 	if (bpf_find_vma(bpf_get_current_task_btf(), addr, vma_cb, &v, 0) || !v.file || !v.exec)
-		return false;
+		return 0;
 	struct scratch *s = begin_event(EV_MMAP, SC_MMAP);
 	if (!s)
-		return false;
+		return 0;
 	struct file *file = v.file;
 	struct inode *inode = BPF_CORE_READ(file, f_inode);
 	s->ev.flags |= flags;
@@ -1234,7 +1236,7 @@ static __always_inline bool report_mapping(__u64 addr, __u8 flags)
 	s->ev.copied = s->walk_off;
 	s->ev.data_len = s->walk_off;
 	submit(0);
-	return true;
+	return 1;
 }
 
 /* Reports the executable mappings of the object (the dynamic loader) whose
