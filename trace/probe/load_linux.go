@@ -21,6 +21,30 @@ func kernelTypes() *btf.Cache {
 	return cache
 }
 
+// relocateEarly works out, in the background, the CO-RE relocations of
+// every program against the kernel's types once its BTF is read, and
+// throws the result away: what matters is that the kernel types they
+// name are then decoded in the cache. Decoding one decodes every type it
+// leads to (task_struct alone takes about 25 ms), and this way it goes
+// on while the maps are created, not after.
+func relocateEarly(spec *ebpf.CollectionSpec, kernel *btf.Cache) {
+	var relos []*btf.CORERelocation
+	for _, prog := range spec.Programs {
+		for i := range prog.Instructions {
+			if reloc := btf.CORERelocationMetadata(&prog.Instructions[i]); reloc != nil {
+				relos = append(relos, reloc)
+			}
+		}
+	}
+	go func() {
+		types, err := kernel.Kernel()
+		if err != nil {
+			return // the programs' loads report it
+		}
+		btf.CORERelocate(relos, []*btf.Spec{types}, spec.ByteOrder, func(btf.Type) (btf.TypeID, error) { return 0, nil })
+	}()
+}
+
 // load creates the probe's maps, then loads each program and attaches it
 // in a goroutine of its own, and opens the ring buffer meanwhile. The
 // kernel verifies one program at a time per caller: loading them side by

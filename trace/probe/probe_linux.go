@@ -121,6 +121,7 @@ func Open(opts Options) (*Probe, error) {
 	if err != nil {
 		return nil, fmt.Errorf("reading the embedded probe: %w", err)
 	}
+	relocateEarly(spec, kernel)
 	ncpu, err := ebpf.PossibleCPU()
 	if err != nil {
 		return nil, fmt.Errorf("counting CPUs: %w", err)
