@@ -183,6 +183,15 @@ struct {
  * calls. */
 extern void *bpf_rdonly_cast(const void *obj__ign, __u32 btf_id) __ksym;
 
+/* The current task, read-only: reading through it is the same fault-safe
+ * load as through bpf_get_current_task_btf()'s, but for each pointer read
+ * through a trusted pointer the verifier searches the kernel's whole BTF
+ * (whether the field is marked trusted), milliseconds per search. */
+static __always_inline struct task_struct *current_task(void)
+{
+	return bpf_rdonly_cast(bpf_get_current_task_btf(), bpf_core_type_id_kernel(struct task_struct));
+}
+
 /* Force BTF for the event type so bpf2go can generate NetexploreEvent. */
 const struct event *unused_event __attribute__((unused));
 
@@ -211,7 +220,7 @@ static __always_inline struct task *traced_task(void)
 	 * a process seen there is followed from then on (it gets the task
 	 * entry that per-process state needs), its calls elsewhere are not
 	 * recorded. */
-	struct task_struct *task = bpf_get_current_task_btf();
+	struct task_struct *task = current_task();
 	if (task->nsproxy->net_ns->ns.inum != netns_filter)
 		return 0;
 	struct task *t = bpf_map_lookup_elem(&traced, &tgid);
@@ -296,7 +305,7 @@ __noinline int start_event(__u32 kind, __u32 syscall)
 	if (!s)
 		return 0;
 	struct event *e = &s->ev;
-	struct task_struct *task = bpf_get_current_task_btf();
+	struct task_struct *task = current_task();
 	__u64 id = bpf_get_current_pid_tgid();
 
 	e->ts_ns = bpf_ktime_get_ns();
@@ -340,7 +349,7 @@ static __always_inline struct scratch *begin_event(__u8 kind, __u16 syscall)
  * A global function, like start_event. */
 __noinline __u64 fd_file(int fd)
 {
-	struct task_struct *task = bpf_get_current_task_btf();
+	struct task_struct *task = current_task();
 	struct fdtable *fdt = task->files->fdt;
 	if (!fdt || fd < 0 || (unsigned int)fd >= fdt->max_fds)
 		return 0;
@@ -1156,8 +1165,10 @@ struct vma_info {
 	bool exec;
 };
 
-static long vma_cb(struct task_struct *task, struct vm_area_struct *vma, struct vma_info *out)
+static long vma_cb(struct task_struct *task, struct vm_area_struct *trusted, struct vma_info *out)
 {
+	/* Read-only, for the reason current_task() is. */
+	struct vm_area_struct *vma = bpf_rdonly_cast(trusted, bpf_core_type_id_kernel(struct vm_area_struct));
 	out->start = vma->vm_start;
 	out->end = vma->vm_end;
 	out->pgoff = vma->vm_pgoff;
@@ -1505,7 +1516,7 @@ int handle_exec(__u64 *ctx)
 	if (!t || !t->exec_pending)
 		return 0;
 	t->exec_pending = 0;
-	struct task_struct *task = bpf_get_current_task_btf();
+	struct task_struct *task = current_task();
 	struct mm_struct *mm = task->mm;
 	if (mm) {
 		report_mapping(mm->start_code, EVF_NEW_IMAGE);
