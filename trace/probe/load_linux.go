@@ -58,7 +58,7 @@ func (p *Probe) load(spec *ebpf.CollectionSpec, kernel *btf.Cache) error {
 		ByteOrder: spec.ByteOrder,
 	}, ebpf.CollectionOptions{})
 	if err != nil {
-		return fmt.Errorf("creating the probe's maps: %w", err)
+		return explainLoadError(err)
 	}
 	maps := make(map[string]*ebpf.Map, len(data.Maps))
 	for name, m := range data.Maps {
