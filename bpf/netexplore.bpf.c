@@ -80,6 +80,11 @@ struct scratch {
 	 * record sent is ev then data: these stay after them. */
 	__u32 duration;
 	__u32 duration_flags;
+	/* The payload offset a bpf_loop walk has reached. Kept here, not in
+	 * the walk's state on the stack: the verifier does not follow what a
+	 * map value holds, so it checks the loop body once instead of once
+	 * for each offset the previous steps could have reached. */
+	__u32 walk_off;
 };
 
 /* The registers a syscall entered the kernel with. */
@@ -178,14 +183,27 @@ struct {
  * calls. */
 extern void *bpf_rdonly_cast(const void *obj__ign, __u32 btf_id) __ksym;
 
+/* The current task, read-only: reading through it is the same fault-safe
+ * load as through bpf_get_current_task_btf()'s, but for each pointer read
+ * through a trusted pointer the verifier searches the kernel's whole BTF
+ * (whether the field is marked trusted), milliseconds per search. */
+static __always_inline struct task_struct *current_task(void)
+{
+	return bpf_rdonly_cast(bpf_get_current_task_btf(), bpf_core_type_id_kernel(struct task_struct));
+}
+
 /* Force BTF for the event type so bpf2go can generate NetexploreEvent. */
 const struct event *unused_event __attribute__((unused));
 
-static __always_inline void count(__u32 index)
+/* Counts one loss for reason index. A global function, called only when
+ * something is lost: the map lookup the verifier rewrites inline is one,
+ * not one per caller (each rewrite copies the whole program). Returns 0. */
+__noinline int count(__u32 index)
 {
 	__u64 *v = bpf_map_lookup_elem(&stats, &index);
 	if (v)
 		__sync_fetch_and_add(v, 1);
+	return 0;
 }
 
 static __always_inline __u32 current_tgid(void)
@@ -202,7 +220,7 @@ static __always_inline struct task *traced_task(void)
 	 * a process seen there is followed from then on (it gets the task
 	 * entry that per-process state needs), its calls elsewhere are not
 	 * recorded. */
-	struct task_struct *task = bpf_get_current_task_btf();
+	struct task_struct *task = current_task();
 	if (task->nsproxy->net_ns->ns.inum != netns_filter)
 		return 0;
 	struct task *t = bpf_map_lookup_elem(&traced, &tgid);
@@ -277,13 +295,17 @@ static __always_inline __u32 since_entry(bool consume, __u32 *flags)
 	return d;
 }
 
-static __always_inline struct scratch *begin_event(__u8 kind, __u16 syscall)
+/* Starts an event in this CPU's scratch: the header fields every event
+ * has. Returns 0 when there is no scratch. A global function: the verifier
+ * checks it once, not at each of the twenty places an event starts (each
+ * typed pointer load costs the verifier a search of the kernel's BTF). */
+__noinline int start_event(__u32 kind, __u32 syscall)
 {
 	struct scratch *s = this_scratch();
 	if (!s)
 		return 0;
 	struct event *e = &s->ev;
-	struct task_struct *task = bpf_get_current_task_btf();
+	struct task_struct *task = current_task();
 	__u64 id = bpf_get_current_pid_tgid();
 
 	e->ts_ns = bpf_ktime_get_ns();
@@ -313,13 +335,21 @@ static __always_inline struct scratch *begin_event(__u8 kind, __u16 syscall)
 		e->flags = s->duration_flags;
 	}
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
-	return s;
+	return 1;
 }
 
-/* The struct file behind the calling process's fd, or 0. */
-static __always_inline struct file *fd_file(int fd)
+static __always_inline struct scratch *begin_event(__u8 kind, __u16 syscall)
 {
-	struct task_struct *task = bpf_get_current_task_btf();
+	if (!start_event(kind, syscall))
+		return 0;
+	return this_scratch();
+}
+
+/* The address of the struct file behind the calling process's fd, or 0.
+ * A global function, like start_event. */
+__noinline __u64 fd_file(int fd)
+{
+	struct task_struct *task = current_task();
 	struct fdtable *fdt = task->files->fdt;
 	if (!fdt || fd < 0 || (unsigned int)fd >= fdt->max_fds)
 		return 0;
@@ -327,7 +357,7 @@ static __always_inline struct file *fd_file(int fd)
 	struct file *f = 0;
 	if (bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]))
 		return 0;
-	return f;
+	return (__u64)f;
 }
 
 /* Fills the socket fields from the struct sock behind fd, so the protocol is
@@ -337,26 +367,33 @@ static __always_inline struct file *fd_file(int fd)
  *
  * What a socket is never changes, so it is cached by struct file: the
  * file and its inode number must both match, which catches a struct file
- * freed and reused for another file. */
-static __always_inline void fill_socket(struct event *e, int fd)
+ * freed and reused for another file.
+ *
+ * It fills the event in this CPU's scratch. A global function, checked
+ * once by the verifier (see start_event); it returns 0. */
+__noinline int fill_socket(int fd)
 {
-	struct file *raw = fd_file(fd);
+	struct scratch *s = this_scratch();
+	if (!s)
+		return 0;
+	struct event *e = &s->ev;
+	__u64 raw = fd_file(fd);
 	if (!raw)
-		return;
+		return 0;
 	/* Typed loads from here on: no helper call per pointer. */
-	struct file *f = bpf_rdonly_cast(raw, bpf_core_type_id_kernel(struct file));
+	struct file *f = bpf_rdonly_cast((void *)raw, bpf_core_type_id_kernel(struct file));
 	struct inode *inode = f->f_inode;
 	__u64 ino = inode->i_ino;
 	/* struct file comes from a slab: the low bits are not random. */
-	__u32 slot = ((__u64)raw >> 8 ^ (__u64)raw >> 14) & (SOCK_CACHE_SLOTS - 1);
+	__u32 slot = (raw >> 8 ^ raw >> 14) & (SOCK_CACHE_SLOTS - 1);
 	struct sock_info *c = bpf_map_lookup_elem(&sock_cache, &slot);
 	if (!c)
-		return;
+		return 0;
 	struct sock_info info = {};
-	if (c->file == (__u64)raw && c->ino == ino) {
+	if (c->file == raw && c->ino == ino) {
 		info = *c;
 	} else {
-		info.file = (__u64)raw;
+		info.file = raw;
 		info.ino = ino;
 		if ((inode->i_mode & S_IFMT) == S_IFSOCK) {
 			struct socket *sock = bpf_rdonly_cast(f->private_data, bpf_core_type_id_kernel(struct socket));
@@ -370,13 +407,14 @@ static __always_inline void fill_socket(struct event *e, int fd)
 		*c = info;
 	}
 	if (!info.is_sock)
-		return;
+		return 0;
 	e->sock_ino = ino;
 	e->sock_family = info.family;
 	e->sock_type = info.type;
 	e->sock_proto = info.proto;
 	if (info.netns)
 		e->netns = info.netns;
+	return 0;
 }
 
 /* Copies up to len bytes of user memory to the payload at off; returns the
@@ -416,14 +454,14 @@ static __always_inline __u32 copy_user_str(struct scratch *s, __u32 off, const v
 	return n;
 }
 
-/* State of a bpf_loop over an iovec array. bpf_loop verifies the body once
- * instead of once per iteration, which keeps the verifier's work small. */
+/* State of a bpf_loop over an iovec array; the payload bytes written so
+ * far are the scratch's walk_off. bpf_loop verifies the body once instead
+ * of once per iteration, which keeps the verifier's work small. */
 struct iov_walk {
 	struct iovec *iov;
 	__u64 iovlen;
 	__u64 total; /* bytes still to copy */
 	__u64 sum;   /* sum of iov_len seen */
-	__u32 off;   /* payload bytes written */
 	bool copy;
 };
 
@@ -445,7 +483,7 @@ static long iov_step(__u64 i, struct iov_walk *w)
 	__u64 n = v.iov_len;
 	if (n > w->total)
 		n = w->total;
-	w->off += copy_user(s, w->off, v.iov_base, n);
+	s->walk_off += copy_user(s, s->walk_off, v.iov_base, n);
 	w->total -= n;
 	return 0;
 }
@@ -455,9 +493,13 @@ static long iov_step(__u64 i, struct iov_walk *w)
  * function: the verifier checks its loop once, not at each caller. */
 __noinline __u64 walk_iovecs(__u64 iov, __u64 iovlen, __u64 total, int copy)
 {
+	struct scratch *s = this_scratch();
+	if (!s)
+		return 0;
 	struct iov_walk w = {.iov = (struct iovec *)iov, .iovlen = iovlen, .total = total, .copy = copy};
+	s->walk_off = 0;
 	bpf_loop(MAX_IOV, iov_step, &w, 0);
-	return copy ? w.off : w.sum;
+	return copy ? s->walk_off : w.sum;
 }
 
 static __always_inline __u32 copy_iovecs(struct iovec *iov, __u64 iovlen, __u64 total)
@@ -523,17 +565,21 @@ __noinline __u64 user_stack(__u64 copied, __u64 ip, __u64 bp)
 	return off - copied + n * 8;
 }
 
-/* Sends the event; with regs (the registers read at syscall exit) it also
- * records the user stack. */
-static __always_inline void submit(struct scratch *s, const struct regs *regs)
+/* Sends the event in this CPU's scratch; with stack, it also records the
+ * user stack from the registers ip and bp. A global function, like
+ * start_event. Returns 0. */
+__noinline int submit_event(int stack, __u64 ip, __u64 bp)
 {
+	struct scratch *s = this_scratch();
+	if (!s)
+		return 0;
 	struct event *e = &s->ev;
 	__u64 copied = e->copied;
 	if (copied > DATA_MAX)
 		copied = DATA_MAX;
 	__u64 size = copied;
-	if (regs && capture_stacks)
-		size += user_stack(copied, regs->ip, regs->bp);
+	if (stack && capture_stacks)
+		size += user_stack(copied, ip, bp);
 	if (size > DATA_MAX + 8 + 8 * STACK_DEPTH)
 		size = DATA_MAX + 8 + 8 * STACK_DEPTH;
 	/* Wake the reader once, when this record takes the backlog past
@@ -547,6 +593,17 @@ static __always_inline void submit(struct scratch *s, const struct regs *regs)
 		flags = BPF_RB_FORCE_WAKEUP;
 	if (bpf_ringbuf_output(&events, s, total, flags))
 		count(STAT_RING_FULL);
+	return 0;
+}
+
+/* Sends the event begun with begin_event; with regs (the registers read
+ * at syscall exit) it also records the user stack. */
+static __always_inline void submit(const struct regs *regs)
+{
+	if (regs)
+		submit_event(1, regs->ip, regs->bp);
+	else
+		submit_event(0, 0, 0);
 }
 
 /* ---- process tree ------------------------------------------------------ */
@@ -584,7 +641,7 @@ int handle_fork(__u64 *ctx)
 		s->ev.flags |= EVF_UNFOLLOWED;
 	/* The parent's stack says which line of code started the child. */
 	struct regs in;
-	submit(s, read_regs(&in) ? &in : 0);
+	submit(read_regs(&in) ? &in : 0);
 	return 0;
 }
 
@@ -618,7 +675,7 @@ int handle_exit(__u64 *ctx)
 	if (s) {
 		struct task_struct *task = bpf_get_current_task_btf();
 		s->ev.ret = task->exit_code;
-		submit(s, 0);
+		submit(0);
 	}
 	/* A process that exits with /proc/sys files open never closes them. */
 	if (t->sysctl_fds)
@@ -674,8 +731,9 @@ int handle_exit(__u64 *ctx)
 #define IOC_TYPE(cmd) (((cmd) >> 8) & 0xff)
 
 /* The size of what a request's third argument points to, 0 when it is
- * a value or unknown. */
-static __always_inline __u32 ioctl_arg_size(__u32 cmd, __u16 family)
+ * a value or unknown. A global function: the verifier sees one unknown
+ * size instead of following the copy once for each size this returns. */
+__noinline __u32 ioctl_arg_size(__u32 cmd, __u32 family)
 {
 	switch (cmd) {
 	case SIOCADDRT:
@@ -724,7 +782,8 @@ static __always_inline __u32 ioctl_arg_size(__u32 cmd, __u16 family)
 #define ETHTOOL_NWORDS 15 /* offset of link_mode_masks_nwords */
 #define ETHTOOL_NWORDS_MAX 8
 
-static __always_inline __u32 ethtool_size(__u32 cmd)
+/* A global function, like ioctl_arg_size. */
+__noinline __u32 ethtool_size(__u32 cmd)
 {
 	switch (cmd) {
 	case 0x01: case 0x02: /* GSET, SSET: ethtool_cmd */
@@ -795,10 +854,10 @@ static __always_inline __u32 copy_ethtool(struct scratch *s, __u32 n)
 /* The rdev of the character device behind fd, or 0. */
 static __always_inline __u32 fd_chrdev(int fd)
 {
-	struct file *raw = fd_file(fd);
+	__u64 raw = fd_file(fd);
 	if (!raw)
 		return 0;
-	struct file *f = bpf_rdonly_cast(raw, bpf_core_type_id_kernel(struct file));
+	struct file *f = bpf_rdonly_cast((void *)raw, bpf_core_type_id_kernel(struct file));
 	struct inode *inode = f->f_inode;
 	if ((inode->i_mode & S_IFMT) != S_IFCHR)
 		return 0;
@@ -825,7 +884,7 @@ static __noinline int exit_ioctl(struct regs *in, long ret)
 		struct scratch *m = begin_event(EV_MARKER, SC_IOCTL);
 		if (m) {
 			m->ev.args[0] = cmd;
-			submit(m, 0);
+			submit(0);
 		}
 		return 0;
 	}
@@ -833,7 +892,7 @@ static __noinline int exit_ioctl(struct regs *in, long ret)
 	if (!s)
 		return 0;
 	s->ev.fd = in->args[0];
-	fill_socket(&s->ev, in->args[0]);
+	fill_socket(in->args[0]);
 	if (!s->ev.sock_family) {
 		__u32 rdev = fd_chrdev(in->args[0]);
 		if (rdev == TUN_DEV)
@@ -864,7 +923,7 @@ static __noinline int exit_ioctl(struct regs *in, long ret)
 	}
 	s->ev.copied = n;
 	s->ev.data_len = n;
-	submit(s, in);
+	submit(in);
 	return 0;
 }
 
@@ -886,8 +945,8 @@ static __noinline int exit_socket(struct regs *in, long ret)
 	s->ev.args[1] = in->args[1];
 	s->ev.args[2] = in->args[2];
 	if (ret >= 0)
-		fill_socket(&s->ev, ret);
-	submit(s, in);
+		fill_socket(ret);
+	submit(in);
 	return 0;
 }
 
@@ -899,13 +958,13 @@ static __always_inline int exit_sockaddr(struct regs *in, long ret, __u8 kind, _
 		return 0;
 	s->ev.fd = in->args[0];
 	s->ev.ret = ret;
-	fill_socket(&s->ev, in->args[0]);
+	fill_socket(in->args[0]);
 	__u64 len = in->args[2];
 	if (len > 128)
 		len = 128;
 	s->ev.data_len = in->args[2];
 	s->ev.copied = copy_user(s, 0, (const void *)in->args[1], len);
-	submit(s, in);
+	submit(in);
 	return 0;
 }
 
@@ -933,10 +992,10 @@ static __noinline int exit_setsockopt(struct regs *in, long ret)
 	s->ev.ret = ret;
 	s->ev.args[0] = in->args[1]; /* level */
 	s->ev.args[1] = in->args[2]; /* optname */
-	fill_socket(&s->ev, in->args[0]);
+	fill_socket(in->args[0]);
 	s->ev.data_len = (__u32)in->args[4];
 	s->ev.copied = copy_user(s, 0, (const void *)in->args[3], (__u32)in->args[4]);
-	submit(s, in);
+	submit(in);
 	return 0;
 }
 
@@ -949,13 +1008,13 @@ static __noinline int exit_getsockopt(struct regs *in, long ret)
 	s->ev.ret = ret;
 	s->ev.args[0] = in->args[1];
 	s->ev.args[1] = in->args[2];
-	fill_socket(&s->ev, in->args[0]);
+	fill_socket(in->args[0]);
 	__u32 optlen = 0;
 	if (ret == 0 && !bpf_probe_read_user(&optlen, sizeof(optlen), (const void *)in->args[4])) {
 		s->ev.data_len = optlen;
 		s->ev.copied = copy_user(s, 0, (const void *)in->args[3], optlen);
 	}
-	submit(s, in);
+	submit(in);
 	return 0;
 }
 
@@ -974,7 +1033,7 @@ static __always_inline struct scratch *begin_netlink_io(struct regs *in, long re
 		return 0;
 	s->ev.fd = in->args[0];
 	s->ev.ret = ret;
-	fill_socket(&s->ev, in->args[0]);
+	fill_socket(in->args[0]);
 	if (s->ev.sock_family == AF_PACKET && kind == EV_SEND)
 		return s;
 	if (s->ev.sock_family != AF_NETLINK)
@@ -1003,7 +1062,7 @@ static __noinline int exit_sendto(struct regs *in, long ret)
 	__u64 len = in->args[2];
 	s->ev.data_len = len;
 	s->ev.copied = copy_user(s, 0, (const void *)in->args[1], payload_len(s, len));
-	submit(s, in);
+	submit(in);
 	return 0;
 }
 
@@ -1021,7 +1080,7 @@ static __noinline int exit_sendmsg(struct regs *in, long ret)
 		s->ev.data_len = total;
 		s->ev.copied = copy_iovecs(msg.msg_iov, msg.msg_iovlen, payload_len(s, total));
 	}
-	submit(s, in);
+	submit(in);
 	return 0;
 }
 
@@ -1038,7 +1097,7 @@ static __noinline int exit_recvfrom(struct regs *in, long ret)
 		s->ev.data_len = ret;
 		s->ev.copied = copy_user(s, 0, (const void *)in->args[1], n);
 	}
-	submit(s, in);
+	submit(in);
 	return 0;
 }
 
@@ -1057,7 +1116,7 @@ static __noinline int exit_recvmsg(struct regs *in, long ret)
 			s->ev.copied = copy_iovecs(msg.msg_iov, msg.msg_iovlen, ret);
 		}
 	}
-	submit(s, in);
+	submit(in);
 	return 0;
 }
 
@@ -1074,7 +1133,7 @@ static __always_inline void track_sysctl_fd(__u32 tgid, int fd, struct sysctl_fi
 	/* The value is assembled in the scratch payload area past the copied
 	 * path: it is too large for the BPF stack next to everything else. */
 	struct sysctl_file *file = (struct sysctl_file *)&s->data[DATA_MAX];
-	file->file = (__u64)fd_file(fd);
+	file->file = fd_file(fd);
 	if (from)
 		__builtin_memcpy(file->path, from->path, sizeof(file->path));
 	else
@@ -1106,8 +1165,10 @@ struct vma_info {
 	bool exec;
 };
 
-static long vma_cb(struct task_struct *task, struct vm_area_struct *vma, struct vma_info *out)
+static long vma_cb(struct task_struct *task, struct vm_area_struct *trusted, struct vma_info *out)
 {
+	/* Read-only, for the reason current_task() is. */
+	struct vm_area_struct *vma = bpf_rdonly_cast(trusted, bpf_core_type_id_kernel(struct vm_area_struct));
 	out->start = vma->vm_start;
 	out->end = vma->vm_end;
 	out->pgoff = vma->vm_pgoff;
@@ -1116,11 +1177,11 @@ static long vma_cb(struct task_struct *task, struct vm_area_struct *vma, struct 
 	return 0;
 }
 
-/* State of a bpf_loop writing a file's path, last component first. */
+/* State of a bpf_loop writing a file's path, last component first, at
+ * the scratch's walk_off. */
 struct path_walk {
 	struct dentry *dentry;
 	struct vfsmount *vfsmnt;
-	__u32 off;
 };
 
 static long path_step(__u64 i, struct path_walk *w)
@@ -1145,28 +1206,30 @@ static long path_step(__u64 i, struct path_walk *w)
 	}
 	if (d == parent)
 		return 1;
-	__u32 off = w->off;
+	__u32 off = s->walk_off;
 	if (off > DATA_MAX - NAME_MAX - 1)
 		return 1;
 	long n = bpf_probe_read_kernel_str(&s->data[off], NAME_MAX + 1, BPF_CORE_READ(d, d_name.name));
 	if (n <= 0)
 		return 1;
-	w->off = off + n;
+	s->walk_off = off + n;
 	w->dentry = parent;
 	return 0;
 }
 
 /* Reports the executable file mapping that contains addr in the calling
  * process (flags: EVF_NEW_IMAGE for the first one of an exec). Payload: the
- * file's path as NUL-terminated components, last first. */
-static __always_inline bool report_mapping(__u64 addr, __u8 flags)
+ * file's path as NUL-terminated components, last first. Returns 1 when it
+ * reported one. A global function: the verifier checks it and its path
+ * walk once per program, not at each of its three callers. */
+__noinline int report_mapping(__u64 addr, __u32 flags)
 {
 	struct vma_info v = {};
 	if (bpf_find_vma(bpf_get_current_task_btf(), addr, vma_cb, &v, 0) || !v.file || !v.exec)
-		return false;
+		return 0;
 	struct scratch *s = begin_event(EV_MMAP, SC_MMAP);
 	if (!s)
-		return false;
+		return 0;
 	struct file *file = v.file;
 	struct inode *inode = BPF_CORE_READ(file, f_inode);
 	s->ev.flags |= flags;
@@ -1179,11 +1242,12 @@ static __always_inline bool report_mapping(__u64 addr, __u8 flags)
 		.dentry = BPF_CORE_READ(file, f_path.dentry),
 		.vfsmnt = BPF_CORE_READ(file, f_path.mnt),
 	};
+	s->walk_off = 0;
 	bpf_loop(PATH_DEPTH, path_step, &w, 0);
-	s->ev.copied = w.off;
-	s->ev.data_len = w.off;
-	submit(s, 0);
-	return true;
+	s->ev.copied = s->walk_off;
+	s->ev.data_len = s->walk_off;
+	submit(0);
+	return 1;
 }
 
 /* Reports the executable mappings of the object (the dynamic loader) whose
@@ -1248,20 +1312,28 @@ static long auxv_step(__u64 i, struct auxv_walk *w)
  * openat() of /dev/net/tun is reported too: the fd it returns is the one
  * TUNSETIFF turns into a tun or tap device.
  */
+/* Eight and two characters as the little-endian words they make in memory. */
+#define CHARS8(a, b, c, d, e, f, g, h)                                                    \
+	((__u64)(a) | (__u64)(b) << 8 | (__u64)(c) << 16 | (__u64)(d) << 24 | (__u64)(e) << 32 | \
+	 (__u64)(f) << 40 | (__u64)(g) << 48 | (__u64)(h) << 56)
+#define CHARS2(a, b) ((__u16)(a) | (__u16)(b) << 8)
+
 static __noinline int exit_openat(struct regs *in, long ret)
 {
-	char prefix[10];
-	if (bpf_probe_read_user(prefix, sizeof(prefix), (const void *)in->args[1]))
+	/* The path's first ten bytes, compared a word at a time: compared
+	 * byte by byte, each byte's outcome doubled the paths the verifier
+	 * walked. */
+	struct {
+		__u64 head;
+		__u16 next;
+	} __attribute__((packed)) prefix;
+	if (bpf_probe_read_user(&prefix, sizeof(prefix), (const void *)in->args[1]))
 		return 0;
-	bool sysctl = prefix[0] == '/' && prefix[1] == 'p' && prefix[2] == 'r' && prefix[3] == 'o' &&
-		      prefix[4] == 'c' && prefix[5] == '/' && prefix[6] == 's' && prefix[7] == 'y' &&
-		      prefix[8] == 's' && prefix[9] == '/';
+	bool sysctl = prefix.head == CHARS8('/', 'p', 'r', 'o', 'c', '/', 's', 'y') && prefix.next == CHARS2('s', '/');
 	if (!sysctl) {
 		/* "/dev/net/tun" and its NUL: 13 bytes. */
 		char tail[3];
-		if (prefix[0] != '/' || prefix[1] != 'd' || prefix[2] != 'e' || prefix[3] != 'v' ||
-		    prefix[4] != '/' || prefix[5] != 'n' || prefix[6] != 'e' || prefix[7] != 't' ||
-		    prefix[8] != '/' || prefix[9] != 't' ||
+		if (prefix.head != CHARS8('/', 'd', 'e', 'v', '/', 'n', 'e', 't') || prefix.next != CHARS2('/', 't') ||
 		    bpf_probe_read_user(tail, sizeof(tail), (const char *)in->args[1] + sizeof(prefix)) ||
 		    tail[0] != 'u' || tail[1] != 'n' || tail[2] != 0)
 			return 0;
@@ -1277,7 +1349,7 @@ static __noinline int exit_openat(struct regs *in, long ret)
 	s->ev.data_len = n;
 	if (sysctl && ret >= 0 && n > 0)
 		track_sysctl_fd(s->ev.pid, ret, 0);
-	submit(s, in);
+	submit(in);
 	return 0;
 }
 
@@ -1288,7 +1360,7 @@ static __always_inline int exit_sysctl_io(struct regs *in, long ret, __u8 kind, 
 	struct sysctl_file *file = bpf_map_lookup_elem(&sysctl_fds, &key);
 	if (!file)
 		return 0;
-	if (file->file != (__u64)fd_file(key.fd)) {
+	if (file->file != fd_file(key.fd)) {
 		/* The fd was closed behind the probe's back (exec with
 		 * O_CLOEXEC, close_range) and now names another file. */
 		untrack_sysctl_fd(&key);
@@ -1307,7 +1379,7 @@ static __always_inline int exit_sysctl_io(struct regs *in, long ret, __u8 kind, 
 	__u32 copied = copy_user(s, off, (const void *)in->args[1], len);
 	s->ev.data_len = off + (kind == EV_WRITE ? in->args[2] : len);
 	s->ev.copied = off + copied;
-	submit(s, in);
+	submit(in);
 	return 0;
 }
 
@@ -1407,7 +1479,7 @@ static __noinline int enter_execve(struct regs *in, bool at)
 	s->ev.args[0] = argc;
 	s->ev.copied = off;
 	s->ev.data_len = off;
-	submit(s, 0);
+	submit(0);
 	return 0;
 }
 
@@ -1425,7 +1497,7 @@ static __noinline int exit_execve(struct regs *in, long ret)
 	if (!s)
 		return 0;
 	s->ev.ret = ret;
-	submit(s, 0);
+	submit(0);
 	return 0;
 }
 
@@ -1444,7 +1516,7 @@ int handle_exec(__u64 *ctx)
 	if (!t || !t->exec_pending)
 		return 0;
 	t->exec_pending = 0;
-	struct task_struct *task = bpf_get_current_task_btf();
+	struct task_struct *task = current_task();
 	struct mm_struct *mm = task->mm;
 	if (mm) {
 		report_mapping(mm->start_code, EVF_NEW_IMAGE);
@@ -1464,7 +1536,7 @@ int handle_exec(__u64 *ctx)
 		s->ev.duration = since_entry(false, &flags);
 		s->ev.flags |= flags;
 	}
-	submit(s, 0);
+	submit(0);
 	return 0;
 }
 

@@ -49,6 +49,8 @@ type NetexploreScratch struct {
 	Data          [65536]uint8
 	Duration      uint32
 	DurationFlags uint32
+	WalkOff       uint32
+	_             [4]byte
 }
 
 type NetexploreSockInfo struct {

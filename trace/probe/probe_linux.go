@@ -71,9 +71,10 @@ const DefaultRingSize = 16 << 20
 
 // hook is one raw (BTF) tracepoint the probe attaches to.
 type hook struct {
-	name string
-	prog func(*bpf.NetexplorePrograms) *ebpf.Program
-	why  string // what the probe cannot do without it
+	name    string
+	program string // its program's name in the probe's object
+	prog    func(*bpf.NetexplorePrograms) *ebpf.Program
+	why     string // what the probe cannot do without it
 }
 
 // hooks are all the probe needs: the entry and exit of every syscall (the
@@ -81,11 +82,11 @@ type hook struct {
 // execs and deaths. Few attachments keep setup and teardown short: each
 // detach waits for the kernel.
 var hooks = []hook{
-	{"sys_exit", func(p *bpf.NetexplorePrograms) *ebpf.Program { return p.OnSysExit }, "needed to see syscalls"},
-	{"sys_enter", func(p *bpf.NetexplorePrograms) *ebpf.Program { return p.OnSysEnter }, "needed to see execve and close"},
-	{"sched_process_fork", func(p *bpf.NetexplorePrograms) *ebpf.Program { return p.HandleFork }, "needed to follow child processes"},
-	{"sched_process_exec", func(p *bpf.NetexplorePrograms) *ebpf.Program { return p.HandleExec }, "needed to see programs start"},
-	{"sched_process_exit", func(p *bpf.NetexplorePrograms) *ebpf.Program { return p.HandleExit }, "needed to see processes end"},
+	{"sys_exit", bpf.NetexploreProgOnSysExit, func(p *bpf.NetexplorePrograms) *ebpf.Program { return p.OnSysExit }, "needed to see syscalls"},
+	{"sys_enter", bpf.NetexploreProgOnSysEnter, func(p *bpf.NetexplorePrograms) *ebpf.Program { return p.OnSysEnter }, "needed to see execve and close"},
+	{"sched_process_fork", bpf.NetexploreProgHandleFork, func(p *bpf.NetexplorePrograms) *ebpf.Program { return p.HandleFork }, "needed to follow child processes"},
+	{"sched_process_exec", bpf.NetexploreProgHandleExec, func(p *bpf.NetexplorePrograms) *ebpf.Program { return p.HandleExec }, "needed to see programs start"},
+	{"sched_process_exit", bpf.NetexploreProgHandleExit, func(p *bpf.NetexplorePrograms) *ebpf.Program { return p.HandleExit }, "needed to see processes end"},
 }
 
 // Probe is the loaded and attached eBPF probe. Create it with [Open],
@@ -93,6 +94,7 @@ var hooks = []hook{
 // [Probe.Read], and always [Probe.Close] it: closing detaches every program.
 type Probe struct {
 	objs        bpf.NetexploreObjects
+	data        *ebpf.Collection // the maps of the probe's constants and globals
 	links       []link.Link
 	reader      *ringbuf.Reader
 	rec         ringbuf.Record
@@ -107,15 +109,6 @@ func Open(opts Options) (*Probe, error) {
 	if err := checkPrerequisites(); err != nil {
 		return nil, err
 	}
-	spec, err := bpf.LoadNetexplore()
-	if err != nil {
-		return nil, fmt.Errorf("reading the embedded probe: %w", err)
-	}
-	ncpu, err := ebpf.PossibleCPU()
-	if err != nil {
-		return nil, fmt.Errorf("counting CPUs: %w", err)
-	}
-	spec.Maps[bpf.NetexploreMapScratch].MaxEntries = uint32(ncpu)
 	ring := opts.RingSize
 	if ring == 0 {
 		ring = DefaultRingSize
@@ -123,6 +116,17 @@ func Open(opts Options) (*Probe, error) {
 	if ring < os.Getpagesize() || ring&(ring-1) != 0 {
 		return nil, fmt.Errorf("ring buffer size %d: must be a power of two of at least %d bytes", ring, os.Getpagesize())
 	}
+	kernel := kernelTypes()
+	spec, err := bpf.LoadNetexplore()
+	if err != nil {
+		return nil, fmt.Errorf("reading the embedded probe: %w", err)
+	}
+	relocateEarly(spec, kernel)
+	ncpu, err := ebpf.PossibleCPU()
+	if err != nil {
+		return nil, fmt.Errorf("counting CPUs: %w", err)
+	}
+	spec.Maps[bpf.NetexploreMapScratch].MaxEntries = uint32(ncpu)
 	spec.Maps[bpf.NetexploreMapEvents].MaxEntries = uint32(ring)
 	spec.Maps[bpf.NetexploreMapTraced].MaxEntries = uint32(orDefault(opts.MaxTasks, DefaultMaxTasks))
 	spec.Maps[bpf.NetexploreMapSysctlFds].MaxEntries = uint32(orDefault(opts.MaxFds, DefaultMaxFds))
@@ -149,18 +153,9 @@ func Open(opts Options) (*Probe, error) {
 			return nil, fmt.Errorf("enabling BPF run-time statistics: %w", err)
 		}
 	}
-	if err := spec.LoadAndAssign(&p.objs, nil); err != nil {
-		p.Close()
-		return nil, explainLoadError(err)
-	}
-	if err := p.attach(); err != nil {
+	if err := p.load(spec, kernel); err != nil {
 		p.Close()
 		return nil, err
-	}
-	p.reader, err = ringbuf.NewReader(p.objs.Events)
-	if err != nil {
-		p.Close()
-		return nil, fmt.Errorf("opening the ring buffer: %w", err)
 	}
 	// Without a deadline the first read waits for a wakeup, which the
 	// probe sends only for a large backlog: events that arrived before it
@@ -175,17 +170,6 @@ func orDefault(v, def int) int {
 		return def
 	}
 	return v
-}
-
-func (p *Probe) attach() error {
-	for _, h := range hooks {
-		l, err := link.AttachTracing(link.TracingOptions{Program: h.prog(&p.objs.NetexplorePrograms)})
-		if err != nil {
-			return fmt.Errorf("attaching tp_btf/%s (%s): %w", h.name, h.why, err)
-		}
-		p.links = append(p.links, l)
-	}
-	return nil
 }
 
 // Unavailable lists the optional hooks that could not be attached on this
@@ -330,6 +314,10 @@ func (p *Probe) Close() error {
 	}
 	errs = append(errs, p.detach()...)
 	errs = append(errs, p.objs.Close())
+	if p.data != nil {
+		p.data.Close()
+		p.data = nil
+	}
 	if p.stats != nil {
 		errs = append(errs, p.stats.Close())
 		p.stats = nil
