@@ -68,10 +68,10 @@ func newRingWalk(data []byte, size int, cons, prod *uint64) *ringWalk {
 // memory. The record stays valid until the next call of next or reload:
 // only then may the kernel reuse its place.
 func (w *ringWalk) next() ([]byte, ringStatus, error) {
-	if w.pos-w.published >= w.every {
-		w.publish()
-	}
 	for w.pos != w.end {
+		if w.pos-w.published >= w.every {
+			w.publish()
+		}
 		off := w.pos & w.mask
 		// Loading the length atomically orders it after the kernel's
 		// commit (an xchg): the record's bytes are then visible.
@@ -94,7 +94,7 @@ func (w *ringWalk) next() ([]byte, ringStatus, error) {
 	return nil, ringEnd, nil
 }
 
-// reload ends the batch: it gives the kernel back what was read and loads
+// reload starts a batch: it gives the kernel back what was read and loads
 // the producer position. It reports whether records wait.
 func (w *ringWalk) reload() bool {
 	w.publish()
@@ -106,7 +106,8 @@ func (w *ringWalk) reload() bool {
 	return w.end != w.pos
 }
 
-// publish stores the consumer position if it moved.
+// publish stores the consumer position if it moved: the records before
+// it must no longer be in use.
 func (w *ringWalk) publish() {
 	if w.pos != w.published {
 		atomic.StoreUint64(w.cons, w.pos)

@@ -96,24 +96,29 @@ func (r *ringReader) read(limit int, visit func([]byte), idle func()) error {
 	w := r.walk
 	n, spins := 0, 0
 	for {
+		if n >= limit {
+			w.publish()
+			return nil
+		}
 		rec, st, err := w.next()
 		if err != nil {
 			return err
 		}
+		if st != ringRecord && n > 0 {
+			// The visits are over: their records' room is the
+			// kernel's again.
+			w.publish()
+			return nil
+		}
 		switch st {
 		case ringRecord:
 			visit(rec)
-			if n++; n >= limit {
-				return nil
-			}
+			n++
 			continue
 		case ringBusy:
 			// The probe reserved the record and is still writing it:
 			// a copy of a few kilobytes at most, unless its thread was
 			// preempted. Records after it must wait for it.
-			if n > 0 {
-				return nil
-			}
 			if r.closing.Load() {
 				return ErrProbeClosed
 			}
@@ -124,9 +129,6 @@ func (r *ringReader) read(limit int, visit func([]byte), idle func()) error {
 				time.Sleep(50 * time.Microsecond)
 			}
 			continue
-		}
-		if n > 0 {
-			return nil
 		}
 		if w.reload() {
 			continue
