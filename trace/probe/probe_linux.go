@@ -131,6 +131,9 @@ func Open(opts Options) (*Probe, error) {
 	if err := spec.Variables[bpf.NetexploreVarDataLimit].Set(uint32(limit)); err != nil {
 		return nil, fmt.Errorf("setting the payload limit: %w", err)
 	}
+	if err := spec.Variables[bpf.NetexploreVarWakeupBytes].Set(uint32(wakeupBytes(ring))); err != nil {
+		return nil, fmt.Errorf("setting the wakeup mark: %w", err)
+	}
 	if err := spec.Variables[bpf.NetexploreVarCaptureStacks].Set(opts.Stacks); err != nil {
 		return nil, fmt.Errorf("setting stack capture: %w", err)
 	}
@@ -161,6 +164,13 @@ func Open(opts Options) (*Probe, error) {
 		return nil, err
 	}
 	return p, nil
+}
+
+// wakeupBytes is how much must wait in a ring of size bytes before the
+// probe wakes the reader: 256 KiB, less in a small ring, which would
+// otherwise fill between two looks of the polling reader.
+func wakeupBytes(size int) int {
+	return min(256<<10, size/4)
 }
 
 func orDefault(v, def int) int {
