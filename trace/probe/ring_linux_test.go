@@ -7,13 +7,17 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
+	"runtime"
+	"sort"
 	"strconv"
+	"sync/atomic"
 	"testing"
 	"time"
 	"unsafe"
 
 	"github.com/cilium/ebpf"
 	"github.com/cilium/ebpf/asm"
+	"github.com/cilium/ebpf/ringbuf"
 	"golang.org/x/sys/unix"
 
 	"github.com/netexplore/netexplore/internal/testutil"
@@ -443,4 +447,251 @@ func TestProbeSmallRing(t *testing.T) {
 	if r.bytes < 16*ring {
 		t.Errorf("only %d bytes read: the ring of %d did not wrap around often", r.bytes, ring)
 	}
+}
+
+// BenchmarkRingProducer measures what the reader costs the probe: the
+// kernel's time per record for a program that works about a microsecond,
+// as the probe does, then sends a 168-byte record as the probe did (a look
+// at the fill, then bpf_ringbuf_output, waking the reader past 256 KiB),
+// while a reader on another thread empties the ring: this package's, or
+// cilium/ebpf's for comparison. Each touch of a position the program also
+// touches moves a cache line between the two CPUs. The two readers take
+// turns, b.N records each, so a machine's changing load weighs on both;
+// the medians of the turns are reported.
+func BenchmarkRingProducer(b *testing.B) {
+	if os.Geteuid() != 0 {
+		b.Skip("needs root")
+	}
+	ring, err := ebpf.NewMap(&ebpf.MapSpec{Type: ebpf.RingBuf, MaxEntries: 16 << 20})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer ring.Close()
+	look, err := ringBenchProgram(ring, true)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer look.Close()
+	noLook, err := ringBenchProgram(ring, false)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer noLook.Close()
+
+	variants := []struct {
+		name, reader string
+		prog         *ebpf.Program
+	}{
+		{"netexplore", "netexplore", look},
+		{"cilium", "cilium", look},
+		{"netexplore-nolook", "netexplore", noLook},
+	}
+	turns := map[string][]float64{}
+	lost := map[string]int64{}
+	b.ResetTimer()
+	for range 5 {
+		for _, v := range variants {
+			per, n := ringProducerTurn(b, ring, v.prog, v.reader, b.N)
+			turns[v.name] = append(turns[v.name], float64(per.Nanoseconds()))
+			lost[v.name] += n
+		}
+	}
+	// A record the ring had no room for costs less than one sent: a
+	// turn with losses (a reader that did not run) says little.
+	for _, v := range variants {
+		sort.Float64s(turns[v.name])
+		b.ReportMetric(turns[v.name][len(turns[v.name])/2], v.name+"-ns/record")
+		b.ReportMetric(float64(lost[v.name]), v.name+"-lost")
+	}
+}
+
+// ringBenchProgram builds the benchmark's producer; without look it
+// never queries the ring and never wakes the reader, which then finds
+// the records by polling.
+func ringBenchProgram(ring *ebpf.Map, look bool) (*ebpf.Program, error) {
+	const wake, recSize = 256 << 10, 160
+	insns := asm.Instructions{
+		asm.Mov.Imm(asm.R8, 1500),
+		asm.Sub.Imm(asm.R8, 1).WithSymbol("spin"),
+		asm.JNE.Imm(asm.R8, 0, "spin"),
+		asm.Mov.Imm(asm.R1, 7),
+	}
+	for off := -recSize; off < 0; off += 8 {
+		insns = append(insns, asm.StoreMem(asm.RFP, int16(off), asm.R1, asm.DWord))
+	}
+	insns = append(insns, asm.Mov.Imm(asm.R9, 1)) // BPF_RB_NO_WAKEUP
+	if look {
+		insns = append(insns,
+			asm.LoadMapPtr(asm.R1, ring.FD()),
+			asm.Mov.Imm(asm.R2, 0), // BPF_RB_AVAIL_DATA
+			asm.FnRingbufQuery.Call(),
+			asm.JGE.Imm(asm.R0, wake, "send"),
+			asm.Add.Imm(asm.R0, recSize+ringHeaderSize),
+			asm.JLT.Imm(asm.R0, wake, "send"),
+			asm.Mov.Imm(asm.R9, 2), // BPF_RB_FORCE_WAKEUP
+		)
+	}
+	insns = append(insns,
+		asm.LoadMapPtr(asm.R1, ring.FD()).WithSymbol("send"),
+		asm.Mov.Reg(asm.R2, asm.RFP),
+		asm.Add.Imm(asm.R2, -recSize),
+		asm.Mov.Imm(asm.R3, recSize),
+		asm.Mov.Reg(asm.R4, asm.R9),
+		asm.FnRingbufOutput.Call(),
+		asm.Mov.Imm(asm.R0, 0),
+		asm.Return(),
+	)
+	return ebpf.NewProgram(&ebpf.ProgramSpec{Type: ebpf.SocketFilter, License: "GPL", Instructions: insns})
+}
+
+// ringProducerTurn runs prog n times while the named reader empties the
+// ring, and returns the kernel's time per run and the records not read.
+func ringProducerTurn(b *testing.B, ring *ebpf.Map, prog *ebpf.Program, reader string, n int) (time.Duration, int64) {
+	var read atomic.Int64
+	sink := make([]byte, 256<<10)
+	keep := func(rec []byte) {
+		off := int(read.Add(1)) * 256 % (len(sink) - len(rec))
+		copy(sink[off:], rec)
+	}
+	done := make(chan error, 1)
+	var stop func() error
+	switch reader {
+	case "netexplore":
+		r, err := newRingReader(ring.FD(), int(ring.MaxEntries()))
+		if err != nil {
+			b.Fatal(err)
+		}
+		stop = r.close
+		go func() {
+			runtime.LockOSThread()
+			for {
+				if err := r.readAll(keep, nil); err != nil {
+					done <- err
+					return
+				}
+			}
+		}()
+	case "cilium":
+		r, err := ringbuf.NewReader(ring)
+		if err != nil {
+			b.Fatal(err)
+		}
+		// Its AvailableBytes reads unmapped memory after Close: the
+		// reader stops first, within a poll.
+		var quit atomic.Bool
+		stop = func() error {
+			quit.Store(true)
+			done <- <-done
+			return r.Close()
+		}
+		r.SetDeadline(time.Now()) // look at once, as the probe did
+		go func() {
+			runtime.LockOSThread()
+			var rec ringbuf.Record
+			for !quit.Load() {
+				if r.AvailableBytes() == 0 {
+					r.SetDeadline(time.Now().Add(pollInterval))
+				}
+				err := r.ReadInto(&rec)
+				if errors.Is(err, os.ErrDeadlineExceeded) {
+					continue
+				}
+				if err != nil {
+					done <- err
+					return
+				}
+				keep(rec.RawSample)
+			}
+			done <- nil
+		}()
+	}
+	_, per, err := prog.Benchmark(make([]byte, 14), n, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for deadline := time.Now().Add(10 * time.Second); read.Load() < int64(n) && time.Now().Before(deadline); {
+		time.Sleep(time.Millisecond)
+	}
+	stop()
+	<-done
+	return per, int64(n) - read.Load()
+}
+
+// BenchmarkRingReader measures the reader's own time per record: a ring
+// filled with 168-byte records, emptied into a backlog by this package's
+// reader, or by cilium/ebpf's (which copies each record once more) for
+// comparison.
+func BenchmarkRingReader(b *testing.B) {
+	if os.Geteuid() != 0 {
+		b.Skip("needs root")
+	}
+	const size, records = 16 << 20, 80000
+	ring, err := ebpf.NewMap(&ebpf.MapSpec{Type: ebpf.RingBuf, MaxEntries: size})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer ring.Close()
+	prog, err := ringBenchProgram(ring, false)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer prog.Close()
+	fill := func() {
+		if _, err := prog.Run(&ebpf.RunOptions{Data: make([]byte, 14), Repeat: records}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.Run("netexplore", func(b *testing.B) {
+		r, err := newRingReader(ring.FD(), size)
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer r.close()
+		bl := NewBacklog(0, b.TempDir())
+		defer bl.Release()
+		go func() {
+			for _, ok := bl.Next(); ok; _, ok = bl.Next() {
+			}
+		}()
+		defer bl.Close()
+		for b.Loop() {
+			b.StopTimer()
+			fill()
+			b.StartTimer()
+			for r.available() > 0 {
+				if err := r.readAll(bl.Push, nil); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*records), "ns/record")
+	})
+	b.Run("cilium", func(b *testing.B) {
+		r, err := ringbuf.NewReader(ring)
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer r.Close()
+		bl := NewBacklog(0, b.TempDir())
+		defer bl.Release()
+		go func() {
+			for _, ok := bl.Next(); ok; _, ok = bl.Next() {
+			}
+		}()
+		defer bl.Close()
+		var rec ringbuf.Record
+		for b.Loop() {
+			b.StopTimer()
+			fill()
+			b.StartTimer()
+			for r.AvailableBytes() > 0 {
+				r.SetDeadline(time.Now())
+				if err := r.ReadInto(&rec); err != nil {
+					b.Fatal(err)
+				}
+				bl.Push(rec.RawSample)
+			}
+		}
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*records), "ns/record")
+	})
 }
