@@ -8,7 +8,6 @@ import (
 	"github.com/cilium/ebpf"
 	"github.com/cilium/ebpf/btf"
 	"github.com/cilium/ebpf/link"
-	"github.com/cilium/ebpf/ringbuf"
 )
 
 // kernelTypes starts reading the kernel's BTF, which relocating and
@@ -50,7 +49,7 @@ func relocateEarly(spec *ebpf.CollectionSpec, kernel *btf.Cache) {
 // kernel verifies one program at a time per caller: loading them side by
 // side puts every core to work, so the probe is ready when the longest
 // program (the syscall exit's) is, not when all of them are.
-func (p *Probe) load(spec *ebpf.CollectionSpec, kernel *btf.Cache) error {
+func (p *Probe) load(spec *ebpf.CollectionSpec, kernel *btf.Cache, ringSize int) error {
 	data, err := ebpf.NewCollectionWithOptions(&ebpf.CollectionSpec{
 		Maps:      spec.Maps,
 		Variables: spec.Variables,
@@ -92,10 +91,7 @@ func (p *Probe) load(spec *ebpf.CollectionSpec, kernel *btf.Cache) error {
 			}
 		})
 	}
-	p.reader, err = ringbuf.NewReader(p.objs.Events)
-	if err != nil {
-		err = fmt.Errorf("opening the ring buffer: %w", err)
-	}
+	p.ring, err = newRingReader(p.objs.Events.FD(), ringSize)
 	wg.Wait()
 
 	for _, l := range links {

@@ -28,7 +28,8 @@ func TestMain(m *testing.M) {
 // or open and read a /proc/sys file without closing it ("sysctl", one
 // after the other; "sysctl-together", all alive at once); "stacks N" makes
 // N rounds of ioctls through one leaf by four call chains (callChains);
-// "slowrecv N" makes N receives that wait out a timeout (slowRecvs).
+// "slowrecv N" makes N receives that wait out a timeout (slowRecvs);
+// "ioctls N" makes N numbered SIOCGIFFLAGS ioctls (numberedIoctls).
 const helperEnv = "NETEXPLORE_PROBE_TEST_HELPER"
 
 func helperMain(spec string) int {
@@ -47,6 +48,8 @@ func helperMain(spec string) int {
 		made, err = callChains(n)
 	case "slowrecv":
 		made, err = slowRecvs(n)
+	case "ioctls":
+		made, err = numberedIoctls(n)
 	default:
 		err = fmt.Errorf("unknown mode %q", mode)
 	}

@@ -14,7 +14,6 @@ import (
 
 	"github.com/cilium/ebpf"
 	"github.com/cilium/ebpf/link"
-	"github.com/cilium/ebpf/ringbuf"
 	"golang.org/x/sys/unix"
 
 	"github.com/netexplore/netexplore/bpf"
@@ -96,8 +95,7 @@ type Probe struct {
 	objs        bpf.NetexploreObjects
 	data        *ebpf.Collection // the maps of the probe's constants and globals
 	links       []link.Link
-	reader      *ringbuf.Reader
-	rec         ringbuf.Record
+	ring        *ringReader
 	parser      Parser
 	unavailable []string
 	stats       io.Closer
@@ -137,6 +135,9 @@ func Open(opts Options) (*Probe, error) {
 	if err := spec.Variables[bpf.NetexploreVarDataLimit].Set(uint32(limit)); err != nil {
 		return nil, fmt.Errorf("setting the payload limit: %w", err)
 	}
+	if err := spec.Variables[bpf.NetexploreVarWakeupBytes].Set(uint32(wakeupBytes(ring))); err != nil {
+		return nil, fmt.Errorf("setting the wakeup mark: %w", err)
+	}
 	if err := spec.Variables[bpf.NetexploreVarCaptureStacks].Set(opts.Stacks); err != nil {
 		return nil, fmt.Errorf("setting stack capture: %w", err)
 	}
@@ -153,16 +154,18 @@ func Open(opts Options) (*Probe, error) {
 			return nil, fmt.Errorf("enabling BPF run-time statistics: %w", err)
 		}
 	}
-	if err := p.load(spec, kernel); err != nil {
+	if err := p.load(spec, kernel, ring); err != nil {
 		p.Close()
 		return nil, err
 	}
-	// Without a deadline the first read waits for a wakeup, which the
-	// probe sends only for a large backlog: events that arrived before it
-	// (an attached process is busy at once) would wait for it. A deadline
-	// in the past makes the first read look at once.
-	p.reader.SetDeadline(time.Now())
 	return p, nil
+}
+
+// wakeupBytes is how much must wait in a ring of size bytes before the
+// probe wakes the reader: 256 KiB, less in a small ring, which would
+// otherwise fill between two looks of the polling reader.
+func wakeupBytes(size int) int {
+	return min(256<<10, size/4)
 }
 
 func orDefault(v, def int) int {
@@ -201,50 +204,21 @@ func (p *Probe) Followed() []int {
 
 // Read blocks until the next event arrives. It returns [ErrProbeClosed]
 // after [Probe.Close], and [ErrDrained] once [Probe.Drain] was called and
-// every pending event has been read.
+// every pending event has been read. [Fill] reads faster.
 func (p *Probe) Read() (event.Event, error) {
-	b, err := p.ReadRecord()
-	if err != nil {
+	var e event.Event
+	var perr error
+	if err := p.ring.read(1, func(b []byte) { e, perr = p.parser.Parse(b) }, nil); err != nil {
 		return event.Event{}, err
 	}
-	return p.parser.Parse(b)
-}
-
-// ReadRecord is [Probe.Read] without the parsing: it returns the next raw
-// record, valid until the next call. Hand it to a [Backlog], then to a
-// [Parser].
-func (p *Probe) ReadRecord() ([]byte, error) {
-	for {
-		// The probe wakes the reader only for large backlogs (see
-		// wakeup_bytes in the probe); a short deadline picks up the rest.
-		// It matters only when the ring is empty.
-		if p.reader.AvailableBytes() == 0 {
-			p.reader.SetDeadline(time.Now().Add(pollInterval))
-		}
-		err := p.reader.ReadInto(&p.rec)
-		if err != nil {
-			switch {
-			case errors.Is(err, os.ErrDeadlineExceeded):
-				continue
-			case errors.Is(err, ringbuf.ErrFlushed):
-				return nil, ErrDrained
-			case errors.Is(err, ringbuf.ErrClosed), errors.Is(err, os.ErrClosed):
-				return nil, ErrProbeClosed
-			}
-			return nil, fmt.Errorf("reading the ring buffer: %w", err)
-		}
-		return p.rec.RawSample, nil
-	}
+	return e, perr
 }
 
 // Drain makes Read return the events already in the ring buffer and then
 // [ErrDrained] once, instead of blocking. It is safe to call while another
 // goroutine is blocked in Read.
 func (p *Probe) Drain() error {
-	if err := p.reader.Flush(); err != nil {
-		return fmt.Errorf("flushing the ring buffer: %w", err)
-	}
-	return nil
+	return p.ring.drain()
 }
 
 // Losses returns what the probe could not deliver so far, by reason.
@@ -309,8 +283,8 @@ func (p *Probe) Detach() error {
 // Close detaches every hook and frees the probe's kernel objects.
 func (p *Probe) Close() error {
 	var errs []error
-	if p.reader != nil {
-		errs = append(errs, p.reader.Close())
+	if p.ring != nil {
+		errs = append(errs, p.ring.close())
 	}
 	errs = append(errs, p.detach()...)
 	errs = append(errs, p.objs.Close())

@@ -27,17 +27,16 @@ func Fill(probe *Probe, b *Backlog) error {
 		defer unix.Setpriority(unix.PRIO_PROCESS, unix.Gettid(), 20-old)
 	}
 	defer b.Close()
+	push, flush := b.Push, b.Flush
 	for {
-		rec, err := probe.ReadRecord()
+		// Each batch goes straight from the ring's memory into the
+		// backlog; whenever the ring is empty the backlog is flushed.
+		err := probe.ring.readAll(push, flush)
 		if err == ErrDrained || err == ErrProbeClosed {
 			return nil
 		}
 		if err != nil {
 			return err
-		}
-		b.Push(rec)
-		if probe.reader.AvailableBytes() == 0 {
-			b.Flush()
 		}
 	}
 }
