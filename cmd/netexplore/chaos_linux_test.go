@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -92,7 +93,7 @@ type victim struct {
 	// keys, when set, runs it in a terminal (tmux) and types them.
 	keys []string
 	// check examines what it left in dir after sig.
-	check func(t *testing.T, dir string, sig syscall.Signal)
+	check func(t *testing.T, dir string, sig syscall.Signal, stderr string)
 }
 
 func chaosKills(t *testing.T, bin string, rng *rand.Rand, host string) {
@@ -106,7 +107,7 @@ func chaosKills(t *testing.T, bin string, rng *rand.Rand, host string) {
 		}, span: 3 * time.Second, check: checkTraceFile},
 		{name: "export", args: func(dir string) []string {
 			return []string{"export", "--format", "text", "-o", filepath.Join(dir, "out.txt")}
-		}, span: 1500 * time.Millisecond, check: func(t *testing.T, dir string, sig syscall.Signal) {
+		}, span: 1500 * time.Millisecond, check: func(t *testing.T, dir string, sig syscall.Signal, _ string) {
 			// Either the whole export or nothing.
 			if b, err := os.ReadFile(filepath.Join(dir, "out.txt")); err == nil && string(b) != reference {
 				t.Errorf("after %v the export is incomplete: %d of %d bytes", sig, len(b), len(reference))
@@ -145,7 +146,7 @@ func chaosKills(t *testing.T, bin string, rng *rand.Rand, host string) {
 					}
 				}
 				if v.check != nil {
-					v.check(t, dir, sig)
+					v.check(t, dir, sig, stderr)
 				}
 				t.Logf("%v after %v: clean (%s)", sig, delay.Round(time.Millisecond), lastLine(stderr))
 			}
@@ -235,7 +236,7 @@ func killInTerminal(t *testing.T, bin string, v victim, dir string, sig syscall.
 // checkRecording: a recording killed outright leaves no file (unless it
 // had finished before the kill: the file is named only once complete); one
 // interrupted leaves a session that says so, or a complete one.
-func checkRecording(t *testing.T, dir string, sig syscall.Signal) {
+func checkRecording(t *testing.T, dir string, sig syscall.Signal, _ string) {
 	path := filepath.Join(dir, "out.nxs")
 	if _, err := os.Stat(path); err != nil {
 		return // nothing written: the interrupt came before the lab ran
@@ -253,12 +254,16 @@ func checkRecording(t *testing.T, dir string, sig syscall.Signal) {
 }
 
 // checkTraceFile: a trace killed outright leaves no file (it is named only
-// when the trace ends).
-func checkTraceFile(t *testing.T, dir string, sig syscall.Signal) {
-	if _, err := os.Stat(filepath.Join(dir, "out.txt")); err == nil && sig == syscall.SIGKILL {
-		t.Errorf("a trace killed outright left its output")
+// when the trace ends), unless it had ended before the kill: its final
+// line was printed.
+func checkTraceFile(t *testing.T, dir string, sig syscall.Signal, stderr string) {
+	if _, err := os.Stat(filepath.Join(dir, "out.txt")); err == nil && sig == syscall.SIGKILL && !traceEnded.MatchString(lastLine(stderr)) {
+		t.Errorf("a trace killed outright left its output (its last line: %q)", lastLine(stderr))
 	}
 }
+
+// traceEnded matches the final line of a trace that ran to its end.
+var traceEnded = regexp.MustCompile(`^netexplore: \d+ events, \d+ lost, command ran `)
 
 // result is what a run of the binary gave.
 type result struct {
