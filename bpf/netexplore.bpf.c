@@ -1640,18 +1640,20 @@ static __always_inline bool handled_at_exit(long id)
 
 /**
  * raw_syscalls/sys_exit: every syscall of every process ends here, so the
- * traced check comes first; a traced process's syscall goes to the
- * handler of its number, at exit, when the return value is known and
- * replies are in user memory. One raw tracepoint instead of one
- * tracepoint per syscall: no per-event perf record to build, and one
- * attachment to undo (each detach waits for the kernel).
+ * cheap checks come first: a syscall no handler wants (most of every
+ * process's, traced or not) costs a switch on its number, not a lookup
+ * in the traced table. A traced process's syscall goes to the handler of
+ * its number, at exit, when the return value is known and replies are in
+ * user memory. One raw tracepoint instead of one tracepoint per syscall:
+ * no per-event perf record to build, and one attachment to undo (each
+ * detach waits for the kernel).
  */
 SEC("tp_btf/sys_exit")
 int on_sys_exit(__u64 *ctx)
 {
-	if (!is_traced())
-		return 0;
 	struct pt_regs *regs = (struct pt_regs *)ctx[0];
+	if (!handled_at_exit(regs->orig_ax) || !is_traced())
+		return 0;
 	long ret = ctx[1];
 	struct regs in;
 	syscall_regs(regs, &in);
