@@ -1,9 +1,12 @@
 package testutil
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
+	"strings"
 	"testing"
+	"time"
 )
 
 // A process started by this test binary carries its mark, one started
@@ -23,6 +26,16 @@ func TestStartedByOtherTest(t *testing.T) {
 		cmd.Env = tc.env
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
+		}
+		// The environment shows once the exec has set up the new stack
+		// (the command name changes a little before).
+		proc := fmt.Sprintf("/proc/%d/", cmd.Process.Pid)
+		for end := time.Now().Add(10 * time.Second); time.Now().Before(end); time.Sleep(5 * time.Millisecond) {
+			comm, _ := os.ReadFile(proc + "comm")
+			env, _ := os.ReadFile(proc + "environ")
+			if strings.TrimSpace(string(comm)) == "sleep" && len(env) > 0 {
+				break
+			}
 		}
 		got := StartedByOtherTest(cmd.Process.Pid)
 		cmd.Process.Kill()
