@@ -23,10 +23,19 @@ func netlinkLoop(t *testing.T, cmd string) (*exec.Cmd, func() int) {
 	// truncated and half written.
 	script := `i=0; while :; do ` + cmd + ` >/dev/null; i=$((i+1)); echo $i > ` + counter + `.new; mv ` + counter + `.new ` + counter + `; sleep 0.05; done`
 	loop := exec.Command("unshare", "-n", "sh", "-c", script)
+	loop.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if err := loop.Start(); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { loop.Process.Kill(); loop.Wait() })
+	// The whole group goes, and is gone before the directory is removed:
+	// an mv the shell started could otherwise put the count back in it.
+	t.Cleanup(func() {
+		syscall.Kill(-loop.Process.Pid, syscall.SIGKILL)
+		loop.Wait()
+		for end := time.Now().Add(5 * time.Second); syscall.Kill(-loop.Process.Pid, 0) == nil && time.Now().Before(end); {
+			time.Sleep(10 * time.Millisecond)
+		}
+	})
 	rounds := func() int {
 		b, _ := os.ReadFile(counter)
 		n, _ := strconv.Atoi(strings.TrimSpace(string(b)))
