@@ -206,6 +206,12 @@ func Read(r io.Reader) (*Session, error) {
 	if err != nil && (s == nil || s.Header.Format == "") {
 		return nil, err
 	}
+	if err != nil {
+		// What was read before the damage is a part, even when its end
+		// line was among it (a gzip checksum fails only after the last
+		// byte).
+		s.Complete = false
+	}
 	return s, err
 }
 
