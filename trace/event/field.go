@@ -24,6 +24,14 @@ type Field struct {
 	Children []Field `json:"children,omitempty"`
 }
 
+// NameInterface marks f, an interface index field, as standing for the
+// interface name: Value "4" becomes "4 (docker0)", Ifname "docker0". Every
+// decoder names indexes this way, so readers of either form agree.
+func (f *Field) NameInterface(name string) {
+	f.Value += " (" + name + ")"
+	f.Ifname = name
+}
+
 // Find returns the first field named name in a depth-first walk of fields,
 // and whether one was found.
 func Find(fields []Field, name string) (Field, bool) {

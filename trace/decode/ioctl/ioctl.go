@@ -358,13 +358,13 @@ func nameIndexes(sum string, fields []event.Field, lookup func(int32) (string, b
 		if !ok || name == "" || own == strconv.Quote(name) {
 			continue
 		}
-		named := f.Value + " (" + name + ")"
+		number := f.Value
+		f.NameInterface(name)
 		words := strings.Split(sum, " ")
-		if j := slices.Index(words, "ifindex="+f.Value); j >= 0 {
-			words[j] = "ifindex=" + named
+		if j := slices.Index(words, "ifindex="+number); j >= 0 {
+			words[j] = "ifindex=" + f.Value
 			sum = strings.Join(words, " ")
 		}
-		f.Value, f.Ifname = named, name
 	}
 	return sum
 }

@@ -45,22 +45,14 @@ type Context struct {
 	Memory *Memory
 }
 
-// ifname returns the name of an interface index, or "".
-func (c *Context) ifname(index int32) string {
-	if c == nil || c.Ifnames == nil || index <= 0 {
-		return ""
-	}
-	if name, ok := c.Ifnames.Ifname(index); ok {
-		return name
-	}
-	return ""
-}
-
 // Ifname names an interface index as [Context.Ifnames] does; false when
-// the context is nil or does not know it.
+// the context is nil, has no lookup, or does not know the index.
 func (c *Context) Ifname(index int32) (string, bool) {
-	name := c.ifname(index)
-	return name, name != ""
+	if c == nil || c.Ifnames == nil || index <= 0 {
+		return "", false
+	}
+	name, ok := c.Ifnames.Ifname(index)
+	return name, ok && name != ""
 }
 
 // family names a generic netlink family id.

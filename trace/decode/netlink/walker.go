@@ -153,9 +153,8 @@ func (w *Walker) nameIndex(f *event.Field, data []byte) {
 	if !ok {
 		return
 	}
-	if name := w.Ctx.ifname(int32(uint32(v))); name != "" {
-		f.Value += " (" + name + ")"
-		f.Ifname = name
+	if name, ok := w.Ctx.Ifname(int32(uint32(v))); ok {
+		f.NameInterface(name)
 	}
 }
 
