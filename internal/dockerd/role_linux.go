@@ -126,8 +126,9 @@ func Command(ctx context.Context, cfg Config) (*exec.Cmd, error) {
 func launch(cfg Config) int {
 	sigs := make(chan os.Signal, 2)
 	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
-	// Started by probe.StartTraced, the launcher has no parent-death
-	// signal yet: its caller's death must end the run too.
+	// Started by probe.StartTraced, the launcher would die of SIGKILL with
+	// its caller (or live on, if detached); SIGTERM instead lets it take
+	// the daemon down cleanly, and a detached run still ends with its caller.
 	_ = unix.Prctl(unix.PR_SET_PDEATHSIG, uintptr(unix.SIGTERM), 0, 0, 0)
 	if cfg.Tools == nil {
 		t, err := Check(cfg.Dockerd)

@@ -6,9 +6,13 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"runtime"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
+
+	"golang.org/x/sys/unix"
 )
 
 // The traced command must not run a single instruction before the probe
@@ -20,6 +24,10 @@ import (
 // shimEnv marks a process started as an exec shim; its value is the path
 // of the program to exec.
 const shimEnv = "NETEXPLORE_EXEC_SHIM"
+
+// shimDeathEnv carries the shim's parent-death signal number, which the
+// shim sets again on the thread that execs (see [ShimMain]).
+const shimDeathEnv = "NETEXPLORE_EXEC_SHIM_PDEATHSIG"
 
 // IsShim reports whether this process was started as an exec shim.
 // cmd/netexplore (and test mains) must call [ShimMain] first thing when it
@@ -37,9 +45,22 @@ func ShimMain() int {
 		return 127
 	}
 	gate.Close()
+	// The parent-death signal belongs to one thread: fork set it on the
+	// main thread only, and an exec from any other thread (where the Go
+	// scheduler may well have moved this goroutine during the blocking
+	// read) keeps that thread's empty setting, so the command would outlive
+	// netexplore. Set it on the thread that execs; until the exec the main
+	// thread's own setting still covers a parent that dies meanwhile.
+	runtime.LockOSThread()
+	if sig, err := strconv.Atoi(os.Getenv(shimDeathEnv)); err == nil && sig > 0 {
+		if err := unix.Prctl(unix.PR_SET_PDEATHSIG, uintptr(sig), 0, 0, 0); err != nil {
+			fmt.Fprintf(os.Stderr, "netexplore: setting the parent-death signal: %v\n", err)
+			return 127
+		}
+	}
 	env := make([]string, 0, len(os.Environ()))
 	for _, kv := range os.Environ() {
-		if len(kv) < len(shimEnv)+1 || kv[:len(shimEnv)+1] != shimEnv+"=" {
+		if !strings.HasPrefix(kv, shimEnv+"=") && !strings.HasPrefix(kv, shimDeathEnv+"=") {
 			env = append(env, kv)
 		}
 	}
@@ -92,6 +113,7 @@ func StartTraced(argv []string, stdin io.Reader, stdout, stderr io.Writer, opts 
 	for _, o := range opts {
 		o(cmd)
 	}
+	cmd.Env = append(cmd.Env, shimDeathEnv+"="+strconv.Itoa(int(cmd.SysProcAttr.Pdeathsig)))
 	if err := cmd.Start(); err != nil {
 		r.Close()
 		w.Close()
