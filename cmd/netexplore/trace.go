@@ -197,22 +197,17 @@ func runTrace(args []string, stdout, stderr io.Writer) error {
 	if fillErr != nil {
 		return errors.Join(fillErr, commit())
 	}
-	losses, err := tracer.Losses()
+	losses, err := pr.losses(tracer)
 	if err != nil {
 		return err
 	}
-	dropped, dropErr := backlog.Dropped()
-	losses.Backlog += dropped
-	// Every record read from the ring was printed, dropped, or not printed
-	// because the trace was interrupted.
-	losses.Abandoned += backlog.Pushed() - pr.processed.Load() - dropped
 	if pr.counts != nil {
 		report.counts(pr.counts)
 	}
 	report.summary(traceSummary{
 		events: pr.count.Load(), losses: losses, ran: res.ran, status: res.status,
 	})
-	if dropErr != nil {
+	if _, dropErr := backlog.Dropped(); dropErr != nil {
 		report.warn(dropErr.Error())
 	}
 	if err := commit(); err != nil {
@@ -393,6 +388,20 @@ func killFollowed(cmd *probe.Traced, tracer *probe.Probe) {
 		}
 		unix.Close(fd)
 	}
+}
+
+// losses sums what the trace lost once the printer is done: the probe's
+// counts, the records the backlog dropped, and the records read from the
+// ring but never printed because the trace was cut short.
+func (p *tracePrinter) losses(tracer *probe.Probe) (probe.Losses, error) {
+	losses, err := tracer.Losses()
+	if err != nil {
+		return losses, err
+	}
+	dropped, _ := p.backlog.Dropped()
+	losses.Backlog += dropped
+	losses.Abandoned += p.backlog.Pushed() - p.processed.Load() - dropped
+	return losses, nil
 }
 
 func mib(n int64) string { return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20)) }

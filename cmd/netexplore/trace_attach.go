@@ -192,17 +192,17 @@ func (a *attachFlags) run(tracer *probe.Probe, sigs <-chan os.Signal, backlogSiz
 	if err := errors.Join(err, fillErr); err != nil {
 		return err
 	}
-	losses, err := tracer.Losses()
+	losses, err := pr.losses(tracer)
 	if err != nil {
 		return err
 	}
-	dropped, _ := backlog.Dropped()
-	losses.Backlog += dropped
-	losses.Abandoned += backlog.Pushed() - pr.processed.Load() - dropped
 	if pr.counts != nil {
 		report.counts(pr.counts)
 	}
 	report.summary(traceSummary{events: pr.count.Load(), losses: losses, ran: time.Since(started), ended: why})
+	if _, dropErr := backlog.Dropped(); dropErr != nil {
+		report.warn(dropErr.Error())
+	}
 	return nil
 }
 

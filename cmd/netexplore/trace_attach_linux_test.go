@@ -97,26 +97,42 @@ func requireGoesOn(t *testing.T, loop *exec.Cmd, rounds func() int) {
 	}
 }
 
+// attachSetup checks what the attach tests need and starts the loop they
+// attach to: a shell running `ip link show` in a namespace of its own.
+func attachSetup(t *testing.T) (bin string, loop *exec.Cmd, rounds func() int) {
+	t.Helper()
+	testutil.RequirePrivileged(t)
+	testutil.RequireCommand(t, "unshare", "util-linux")
+	testutil.RequireCommand(t, "ip", "iproute2")
+	bin = buildBinary(t)
+	loop, rounds = netlinkLoop(t, "ip link show")
+	return bin, loop, rounds
+}
+
+// startTrace starts `netexplore trace --brief ARGS`, its output and errors
+// in one buffer.
+func startTrace(t *testing.T, bin string, args ...string) (*exec.Cmd, *testutil.SyncBuffer) {
+	t.Helper()
+	out := &testutil.SyncBuffer{}
+	trace := exec.Command(bin, append([]string{"trace", "--brief"}, args...)...)
+	trace.Stdout, trace.Stderr = out, out
+	if err := trace.Start(); err != nil {
+		t.Fatal(err)
+	}
+	return trace, out
+}
+
 // trace -p attaches to a running shell that runs `ip link show` in a
 // loop: its children's netlink calls appear within a second, Ctrl-C
 // detaches, and the shell goes on.
 func TestTraceAttach(t *testing.T) {
-	testutil.RequirePrivileged(t)
-	testutil.RequireCommand(t, "unshare", "util-linux")
-	testutil.RequireCommand(t, "ip", "iproute2")
-	bin := buildBinary(t)
-	loop, rounds := netlinkLoop(t, "ip link show")
-	var out testutil.SyncBuffer
-	trace := exec.Command(bin, "trace", "--brief", "-p", strconv.Itoa(loop.Process.Pid))
-	trace.Stdout, trace.Stderr = &out, &out
-	if err := trace.Start(); err != nil {
-		t.Fatal(err)
-	}
-	waitOutput(t, &out, "attached to pid "+strconv.Itoa(loop.Process.Pid)+" (sh)", 30*time.Second)
-	took := waitOutput(t, &out, "RTM_GETLINK", time.Second)
+	bin, loop, rounds := attachSetup(t)
+	trace, out := startTrace(t, bin, "-p", strconv.Itoa(loop.Process.Pid))
+	waitOutput(t, out, "attached to pid "+strconv.Itoa(loop.Process.Pid)+" (sh)", 30*time.Second)
+	took := waitOutput(t, out, "RTM_GETLINK", time.Second)
 	t.Logf("the first RTM_GETLINK %s after attaching", took.Round(time.Millisecond))
 	time.Sleep(time.Second)
-	stopTrace(t, trace, &out)
+	stopTrace(t, trace, out)
 	requireGoesOn(t, loop, rounds)
 	if n := strings.Count(out.String(), "RTM_GETLINK"); n < 2 {
 		t.Errorf("%d RTM_GETLINK in the trace, want one per round", n)
@@ -126,24 +142,15 @@ func TestTraceAttach(t *testing.T) {
 // trace --netns records the processes of one namespace and nothing of
 // another.
 func TestTraceNetns(t *testing.T) {
-	testutil.RequirePrivileged(t)
-	testutil.RequireCommand(t, "unshare", "util-linux")
-	testutil.RequireCommand(t, "ip", "iproute2")
-	bin := buildBinary(t)
-	loop, rounds := netlinkLoop(t, "ip link show")
+	bin, loop, rounds := attachSetup(t)
 	netlinkLoop(t, "ip addr show") // in a namespace of its own: not traced
-	var out testutil.SyncBuffer
-	trace := exec.Command(bin, "trace", "--brief", "--netns", strconv.Itoa(loop.Process.Pid))
-	trace.Stdout, trace.Stderr = &out, &out
-	if err := trace.Start(); err != nil {
-		t.Fatal(err)
-	}
-	waitOutput(t, &out, "tracing every process in network namespace", 30*time.Second)
-	t.Logf("first event %s after the trace started", waitOutput(t, &out, "\n[", 10*time.Second))
-	took := waitOutput(t, &out, "RTM_GETLINK", time.Second)
+	trace, out := startTrace(t, bin, "--netns", strconv.Itoa(loop.Process.Pid))
+	waitOutput(t, out, "tracing every process in network namespace", 30*time.Second)
+	t.Logf("first event %s after the trace started", waitOutput(t, out, "\n[", 10*time.Second))
+	took := waitOutput(t, out, "RTM_GETLINK", time.Second)
 	t.Logf("the first RTM_GETLINK %s after the trace started", took.Round(time.Millisecond))
 	time.Sleep(500 * time.Millisecond)
-	stopTrace(t, trace, &out)
+	stopTrace(t, trace, out)
 	requireGoesOn(t, loop, rounds)
 	if strings.Contains(out.String(), "RTM_GETADDR") {
 		t.Errorf("the trace holds the other namespace's RTM_GETADDR:\n%s", out.String())
