@@ -29,24 +29,27 @@ func keepPartial(s *session.Session, err error) (*session.Session, error) {
 
 // addMemoryLimit registers --memory-limit on a command that reads session
 // files and returns the function that applies it after parsing. The limit
-// is for the whole process: the Go heap is held to it, and a session may
-// decompress to a fifth of it (session.Limit), since its events and their
-// decoded records take up to three and a half times their text in memory
-// once exported (measured on a gzip bomb of repeated netlink events: text,
-// jsonl and markdown exports of 256 MiB of text peaked at 0.6 to 0.9 GiB).
+// is for the whole process: the Go heap is held to what netexplore's own
+// binary and runtime leave of it (outsideHeap), and a session may
+// decompress to a quarter of that heap (session.Limit), since its events
+// and their decoded records take up to three and a half times their text
+// in memory once exported (measured on a gzip bomb of repeated netlink
+// events: text, jsonl and markdown exports of 256 MiB of text peaked at
+// 0.6 to 0.9 GiB).
 func addMemoryLimit(fs *flag.FlagSet) func() error {
-	limit := fs.String("memory-limit", "256MiB", "the most memory reading and showing a session may take, as `SIZE` (256MiB, 1GiB); a session may decompress to a fifth of it")
+	limit := fs.String("memory-limit", "256MiB", "the most memory reading and showing a session may take, as `SIZE` (256MiB, 1GiB); netexplore itself takes about 32MiB of it, and a session may decompress to a quarter of the rest")
 	return func() error {
 		n, err := parseSize(*limit)
 		if err != nil {
 			return fmt.Errorf("--memory-limit: %w", err)
 		}
-		session.Limit = n / sessionShare
-		debug.SetMemoryLimit(n)
+		heap := max(n-outsideHeap, n/2)
+		session.Limit = heap / sessionShare
+		debug.SetMemoryLimit(heap)
 		return nil
 	}
 }
 
 // sessionShare is how many times its decompressed size a session may take
 // in memory once read and exported.
-const sessionShare = 5
+const sessionShare = 4
