@@ -8,7 +8,7 @@
 // For each traced run it reports the whole-process wall time of
 // `netexplore trace -o FILE` (what a user waits for: probe load, the
 // command, the last line written), the traced command's own time, the peak
-// resident memory of netexplore (getrusage of the child), the decoder's
+// resident memory of netexplore (GNU time's figure), the decoder's
 // rate, the spilled backlog and the kernel's time per hook run, and it
 // checks that every event of the workload is in the output. The output
 // files go to a tmpfs when one is available, so the figures measure
@@ -35,11 +35,12 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/netexplore/netexplore/internal/peakrss"
 )
 
 func main() {
@@ -274,14 +275,22 @@ func (b *bench) traceOnce(sz size, format, stats string) (traced, error) {
 	cmd := exec.Command(b.bin, args...)
 	cmd.Env = append(os.Environ(), "NETEXPLORE_STATS="+stats)
 	cmd.Stderr = &stderr
+	// GNU time measures the peak: this process's own memory would count
+	// in the rusage of a child it starts (see peakrss).
+	peak, err := peakrss.Measure(cmd, b.dir)
+	if err != nil {
+		return traced{}, err
+	}
 	start := time.Now()
 	if err := cmd.Run(); err != nil {
 		return traced{}, fmt.Errorf("%v: %s", err, stderr.String())
 	}
 	t := traced{whole: time.Since(start)}
-	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-		t.rssMiB = float64(ru.Maxrss) / 1024
+	rss, err := peak()
+	if err != nil {
+		return traced{}, err
 	}
+	t.rssMiB = float64(rss) / (1 << 20)
 	n, summary, err := countStormEvents(out, format == "json")
 	if err != nil {
 		return traced{}, err
