@@ -851,6 +851,56 @@ static __always_inline __u32 copy_ethtool(struct scratch *s, __u32 n)
 	return got + copy_user(s, IFREQ_SIZE + ETHTOOL_LINK_SETTINGS_SIZE, p + ETHTOOL_LINK_SETTINGS_SIZE, 3 * 4 * nwords);
 }
 
+#define SIOCDEVPRIVATE 0x89f0
+#define BRCTL_ARGS_SIZE 32 /* unsigned long args[4] */
+
+/* The size of the answer a bridge's old-API GET command (args[0]) left
+ * where args[1] points, given the call's result: struct __bridge_info,
+ * struct __port_info, the port list (one int per port; ret of them) or
+ * the forwarding entries (16 bytes each; ret of them), the lists cut at
+ * 64 ports and 32 entries. A global function, like ioctl_arg_size. */
+__noinline __u32 brctl_answer_size(__u64 cmd, long ret)
+{
+	switch (cmd) {
+	case 6: /* BRCTL_GET_BRIDGE_INFO */
+		return 72;
+	case 13: /* BRCTL_GET_PORT_INFO */
+		return 48;
+	case 7: /* BRCTL_GET_PORT_LIST */
+		if (ret <= 0)
+			return 0;
+		return ret > 64 ? 256 : ret * 4;
+	case 18: /* BRCTL_GET_FDB_ENTRIES */
+		if (ret <= 0)
+			return 0;
+		return ret > 32 ? 512 : ret * 16;
+	}
+	return 0;
+}
+
+/* SIOCDEVPRIVATE: on a bridge (old brctl) ifr_data points to unsigned
+ * long args[4], a BRCTL_* command and its arguments, and a GET's answer
+ * is where args[1] points; both follow the ifreq. On a tunnel the same
+ * request (SIOCGETTUNNEL) points to a struct ip_tunnel_parm, whose first
+ * 32 bytes are copied the same way. Returns the bytes appended. */
+static __always_inline __u32 copy_dev_private(struct scratch *s, __u32 n, long ret)
+{
+	if (n < IFR_DATA + 8)
+		return 0;
+	const void *p = (const void *)*(__u64 *)&s->data[IFR_DATA];
+	if (!p)
+		return 0;
+	__u32 got = copy_user(s, IFREQ_SIZE, p, BRCTL_ARGS_SIZE);
+	if (got != BRCTL_ARGS_SIZE || ret < 0)
+		return got;
+	__u64 cmd = *(__u64 *)&s->data[IFREQ_SIZE];
+	const void *answer = (const void *)*(__u64 *)&s->data[IFREQ_SIZE + 8];
+	__u32 size = brctl_answer_size(cmd, ret);
+	if (!size || !answer)
+		return got;
+	return got + copy_user(s, IFREQ_SIZE + BRCTL_ARGS_SIZE, answer, size);
+}
+
 /* The rdev of the character device behind fd, or 0. */
 static __always_inline __u32 fd_chrdev(int fd)
 {
@@ -871,8 +921,9 @@ static __always_inline __u32 fd_chrdev(int fd)
  * and ARP entries, and ethtool's driver queries. ioctls on other files
  * (terminals, disks) are not recorded. The argument is read at exit, as
  * large as the request's struct, so GET requests show the kernel's
- * answer; what it points to is followed for SIOCETHTOOL (ifr_data) and
- * SIOCADDRT (rt_dev). args[1] is the third argument when it is not a
+ * answer; what it points to is followed for SIOCETHTOOL (ifr_data),
+ * SIOCDEVPRIVATE (ifr_data, and a bridge GET's answer) and SIOCADDRT
+ * (rt_dev). args[1] is the third argument when it is not a
  * pointer to a known struct (TUNSETPERSIST and friends pass their value
  * there) and args[2] the rdev of a character device fd. The runner's step markers (ioctl(-1, 0x4e58xxxx), which fail
  * with EBADF) are recorded too: they bracket each walkthrough step.
@@ -916,6 +967,8 @@ static __noinline int exit_ioctl(struct regs *in, long ret)
 	}
 	if (cmd == SIOCETHTOOL && n == IFREQ_SIZE)
 		n += copy_ethtool(s, n);
+	else if (cmd == SIOCDEVPRIVATE && n == IFREQ_SIZE)
+		n += copy_dev_private(s, n, ret);
 	else if ((cmd == SIOCADDRT || cmd == SIOCDELRT) && n == RTENTRY_SIZE) {
 		const void *dev = (const void *)*(__u64 *)&s->data[RTENTRY_DEV];
 		if (dev)

@@ -5,19 +5,19 @@
 # needs nothing else.
 #
 # Why each package: iptables/nftables for the firewall steps; iproute2,
-# iputils-ping and iputils-arping as reference commands; ethtool and
-# net-tools (route, arp) for the traces of their ioctls; strace for the
-# decoder agreement tests and the benchmark; tshark to check pcapng exports;
-# tmux for the terminal tests; jq to check that trace --format json
-# parses; time (GNU time) to measure peak memory in the tests and the
-# benchmark; clang-14, llvm-14 and libbpf-dev (its headers) to rebuild the
-# probe; docker.io, containerd, runc and busybox-static for the tests against the real Docker daemon (never
-# started as services); python3 for raw-socket test programs; node and npm
+# iputils-ping and iputils-arping as reference commands; ethtool,
+# net-tools (route, arp) and bridge-utils (brctl) for the traces of their
+# ioctls; strace for the decoder agreement tests and the benchmark; tshark
+# to check pcapng exports; tmux for the terminal tests; jq to check that
+# trace --format json parses; time (GNU time) to measure peak memory in the
+# tests and the benchmark; clang-14, llvm-14 and libbpf-dev (its headers)
+# to rebuild the probe; docker.io, containerd, runc and busybox-static for
+# the tests against the real Docker daemon (never started as services); python3 for raw-socket test programs; node and npm
 # for the test that parses the exports' Mermaid diagrams (it installs the
 # parser itself, with npm, into the user's cache directory).
 set -eu
 
-packages="iptables nftables iproute2 iputils-ping iputils-arping procps ethtool net-tools strace tshark tmux jq time
+packages="iptables nftables iproute2 iputils-ping iputils-arping procps ethtool net-tools bridge-utils strace tshark tmux jq time
 clang-14 llvm-14 libbpf-dev bpftool make git python3
 docker.io containerd runc busybox-static"
 # node may come from elsewhere than Debian (NodeSource's nodejs bundles

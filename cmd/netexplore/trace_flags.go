@@ -69,7 +69,8 @@ Runs COMMAND and prints every ioctl, netlink message (requests and replies,
 decoded), /proc/sys read and write, socket option and exec that COMMAND and
 its children cause, one line per call, as strace does. ioctls are those on
 sockets (SIOC*, SIOCETHTOOL with its ethtool command, SIOCADDRT, SIOCSARP,
-the bridge requests) and on /dev/net/tun (TUNSETIFF...), with the whole
+the bridge requests, brctl's SIOCDEVPRIVATE with its arguments and the
+kernel's answer) and on /dev/net/tun (TUNSETIFF...), with the whole
 struct each takes; ioctls on other files (terminals, disks) are not
 recorded. Other processes are never recorded. The exit status is COMMAND's (127 when it does not exist).
 The last line counts the events and those lost, with the reason for each.

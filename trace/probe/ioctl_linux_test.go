@@ -111,6 +111,52 @@ func TestTraceEthtoolDrvinfo(t *testing.T) {
 	}
 }
 
+// brctl without sysfs (here hidden under a tmpfs, in a mount namespace of
+// its own) falls back to the old bridge API: SIOCDEVPRIVATE with brctl's
+// args, and the kernel's answers to its GETs.
+func TestTraceBrctl(t *testing.T) {
+	requireCommand(t, "brctl", "bridge-utils")
+	recs := traceCommand(t, "unshare", "-n", "-m", "--propagation", "private", "sh", "-c",
+		"mount -t tmpfs none /sys && brctl addbr nxbr0 && ip link add v0 type veth peer name v1 && brctl addif nxbr0 v0 && "+
+			"brctl setfd nxbr0 3 && brctl stp nxbr0 on && brctl showstp nxbr0 >/dev/null && "+
+			"ip link set nxbr0 up && ip link set v0 up && brctl showmacs nxbr0 >/dev/null")
+	defer func() {
+		if t.Failed() {
+			logIoctls(t, recs)
+		}
+	}()
+	for _, want := range []string{
+		"SIOCDEVPRIVATE nxbr0 BRCTL_SET_BRIDGE_FORWARD_DELAY 300 (3.00 s)",
+		"SIOCDEVPRIVATE nxbr0 BRCTL_SET_BRIDGE_STP_STATE on",
+	} {
+		if n := len(ioctls(recs, want)); n != 1 {
+			t.Errorf("%d calls %q, want 1", n, want)
+		}
+	}
+	info := ioctls(recs, "SIOCDEVPRIVATE nxbr0 BRCTL_GET_BRIDGE_INFO")
+	if len(info) == 0 {
+		t.Fatal("no BRCTL_GET_BRIDGE_INFO")
+	}
+	// showstp runs after setfd and stp on: the kernel's answer says so.
+	last := info[len(info)-1].Decoded
+	if v := fieldValue(t, last.Fields, "stp_enabled"); v != "1 (yes)" {
+		t.Errorf("stp_enabled = %s", v)
+	}
+	if v := fieldValue(t, last.Fields, "bridge_forward_delay"); v != "300 (3.00 s)" {
+		t.Errorf("bridge_forward_delay = %s", v)
+	}
+	if len(ioctls(recs, "SIOCDEVPRIVATE nxbr0 BRCTL_GET_PORT_LIST port 1 ifindex=")) == 0 {
+		t.Error("no port list naming port 1")
+	}
+	if len(ioctls(recs, "SIOCDEVPRIVATE nxbr0 BRCTL_GET_PORT_INFO port 1 state=")) == 0 {
+		t.Error("no port info for port 1")
+	}
+	fdb := ioctls(recs, "SIOCDEVPRIVATE nxbr0 BRCTL_GET_FDB_ENTRIES")
+	if len(fdb) == 0 || !strings.Contains(fdb[0].Decoded.Summary, "(port 1 local)") {
+		t.Errorf("forwarding entries: %d calls, want v0's own MAC on port 1", len(fdb))
+	}
+}
+
 func TestTraceRouteArp(t *testing.T) {
 	requireCommand(t, "route", "net-tools")
 	requireCommand(t, "arp", "net-tools")

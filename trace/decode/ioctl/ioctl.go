@@ -332,7 +332,7 @@ func DecodeCall(c Call) event.Decoded {
 }
 
 // indexFields are the fields that hold an interface index.
-var indexFields = map[string]bool{"ifr_ifindex": true, "ifr6_ifindex": true, "rtmsg_ifindex": true}
+var indexFields = map[string]bool{"ifr_ifindex": true, "ifr6_ifindex": true, "rtmsg_ifindex": true, "ifindex": true}
 
 // nameIndexes puts the interface's name beside each index field that
 // lookup knows, in the field (Value "4 (veth0)", Ifname) and in the
@@ -345,26 +345,42 @@ func nameIndexes(sum string, fields []event.Field, lookup func(int32) (string, b
 			own = f.Value
 		}
 	}
-	for i := range fields {
-		f := &fields[i]
-		if !indexFields[f.Name] || f.Ifname != "" {
-			continue
+	var walk func(fields []event.Field)
+	walk = func(fields []event.Field) {
+		for i := range fields {
+			walk(fields[i].Children)
+			sum = nameIndex(sum, &fields[i], own, lookup)
 		}
-		index, err := strconv.ParseInt(f.Value, 10, 32)
-		if err != nil || index <= 0 {
-			continue
-		}
-		name, ok := lookup(int32(index))
-		if !ok || name == "" || own == strconv.Quote(name) {
-			continue
-		}
-		number := f.Value
-		f.NameInterface(name)
-		words := strings.Split(sum, " ")
-		if j := slices.Index(words, "ifindex="+number); j >= 0 {
-			words[j] = "ifindex=" + f.Value
-			sum = strings.Join(words, " ")
-		}
+	}
+	walk(fields)
+	return sum
+}
+
+// isIndexField reports whether a field holds an interface index:
+// ifr_ifindex and its kin, brctl's ifindex and its port list's ifindex[N].
+func isIndexField(name string) bool {
+	return indexFields[name] || strings.HasPrefix(name, "ifindex[")
+}
+
+// nameIndex names the interface of one index field (see nameIndexes).
+func nameIndex(sum string, f *event.Field, own string, lookup func(int32) (string, bool)) string {
+	if !isIndexField(f.Name) || f.Ifname != "" {
+		return sum
+	}
+	index, err := strconv.ParseInt(f.Value, 10, 32)
+	if err != nil || index <= 0 {
+		return sum
+	}
+	name, ok := lookup(int32(index))
+	if !ok || name == "" || own == strconv.Quote(name) {
+		return sum
+	}
+	number := f.Value
+	f.NameInterface(name)
+	words := strings.Split(sum, " ")
+	if j := slices.Index(words, "ifindex="+number); j >= 0 {
+		words[j] = "ifindex=" + f.Value
+		sum = strings.Join(words, " ")
 	}
 	return sum
 }
@@ -509,7 +525,11 @@ func decodeIfreq(b render.Bytes, in info, answer, failed bool) (string, []event.
 	case argIfMap:
 		fields = append(fields, ifmap(b, u)...)
 	case argIfData:
-		if cmd, ok := ethtoolCmd(b); ok && in.name == "SIOCETHTOOL" && b.Has(u, 8) {
+		if in.name == "SIOCDEVPRIVATE" && looksLikeBrctl(b) {
+			words, f := decodeBrctl(b, !failed)
+			fields = append(fields, event.Field{Name: "ifr_data", Value: render.Pointer(b.U64(u)) + " (pointer to brctl's args below)", Offset: u, Length: 8}, f)
+			parts = append(parts, words...)
+		} else if cmd, ok := ethtoolCmd(b); ok && in.name == "SIOCETHTOOL" && b.Has(u, 8) {
 			words, f := decodeEthtool(b, ifreqSize, !failed)
 			fields = append(fields, event.Field{Name: "ifr_data", Value: render.Pointer(b.U64(u)) + " (pointer to the " + ethtoolName(cmd) + " struct below)", Offset: u, Length: 8}, f)
 			fields[len(fields)-1].Name = "*ifr_data"

@@ -9,6 +9,7 @@ package capture
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
@@ -344,15 +345,6 @@ func IoctlScenario(r *Recorder) error {
 	r.ioctl(fd, "ioctl_siocdarp_br0", "ioctl(SIOCDARP) 172.17.0.2 on br0", unix.SIOCDARP, arp, false)
 
 	r.ioctl(fd, "ioctl_siocgifbr_version", "ioctl(SIOCGIFBR) {BRCTL_GET_VERSION} of the old bridge API", unix.SIOCGIFBR, make([]byte, 24), false)
-	info := make([]byte, 256)
-	args := make([]byte, 32) // unsigned long args[4]
-	le.PutUint64(args, 6)    // BRCTL_GET_BRIDGE_INFO
-	le.PutUint64(args[8:], capPtr(unsafe.Pointer(&info[0])))
-	b = Ifreq("br0")
-	le.PutUint64(b[16:], capPtr(unsafe.Pointer(&args[0])))
-	r.ioctl(fd, "ioctl_siocdevprivate_br0", "ioctl(SIOCDEVPRIVATE) br0 with ifr_data -> {BRCTL_GET_BRIDGE_INFO}, as brctl showbr does", unix.SIOCDEVPRIVATE, b, true)
-	runtime.KeepAlive(info)
-	runtime.KeepAlive(args)
 	r.ioctl(fd, "ioctl_fionread", "ioctl(FIONREAD) on the idle UDP socket", 0x541b, make([]byte, 4), false)
 	r.ioctl(fd, "ioctl_unknown_8950", "ioctl(0x8950), an obsolete ARP request number", 0x8950, Ifreq("br0"), false)
 
@@ -450,7 +442,82 @@ func (r *Recorder) moreIoctls(fd int) error {
 	copy(arp[52:], "br0")
 	r.ioctl(fd, "ioctl_siocgarp_enxio", "ioctl(SIOCGARP) 172.17.0.99 on br0, which has no such entry (ENXIO), arp_ha and arp_flags left set by the caller", unix.SIOCGARP, arp, false)
 
+	if err := r.brctlIoctls(fd); err != nil {
+		return err
+	}
 	return r.tunIoctls()
+}
+
+// BRCTL_* commands of the old bridge API's SIOCDEVPRIVATE (linux/if_bridge.h).
+const (
+	brctlAddIf         = 4
+	brctlDelIf         = 5
+	brctlGetBridgeInfo = 6
+	brctlGetPortList   = 7
+	brctlSetFwdDelay   = 8
+	brctlGetPortInfo   = 13
+	brctlSetStpState   = 14
+	brctlGetFdbEntries = 18
+)
+
+// brctlIoctls performs, on br0 and veth0, what brctl 1.7 sends when sysfs
+// does not show the bridge (as in a new network namespace): SIOCDEVPRIVATE
+// with ifr_data pointing to unsigned long args[4].
+func (r *Recorder) brctlIoctls(fd int) error {
+	b := Ifreq("veth0")
+	if e := r.ioctl(fd, "ioctl_siocgifindex_veth0_brctl", "ioctl(SIOCGIFINDEX) on veth0, before brctl addif", unix.SIOCGIFINDEX, b, false); e != 0 {
+		return fmt.Errorf("SIOCGIFINDEX veth0: %w", e)
+	}
+	veth := uint64(binary.LittleEndian.Uint32(b[16:]))
+	if _, e := r.brctl(fd, "ioctl_brctl_add_if_br0", "ioctl(SIOCDEVPRIVATE) br0 {BRCTL_ADD_IF, veth0's ifindex}, as `brctl addif br0 veth0` falls back to", "br0", brctlAddIf, veth, 0, 0, nil, false); e != 0 {
+		return fmt.Errorf("BRCTL_ADD_IF: %w", e)
+	}
+	r.brctl(fd, "ioctl_brctl_get_bridge_info_br0", "ioctl(SIOCDEVPRIVATE) br0 {BRCTL_GET_BRIDGE_INFO, &info}, as `brctl show` falls back to; then the struct __bridge_info", "br0", brctlGetBridgeInfo, 0, 0, 0, make([]byte, 72), false)
+	r.brctl(fd, "ioctl_brctl_get_port_list_br0", "ioctl(SIOCDEVPRIVATE) br0 {BRCTL_GET_PORT_LIST, &ports, 8}; then the 8 ifindexes by port number", "br0", brctlGetPortList, 0, 8, 0, make([]byte, 32), false)
+	r.brctl(fd, "ioctl_brctl_get_port_info_br0", "ioctl(SIOCDEVPRIVATE) br0 {BRCTL_GET_PORT_INFO, &info, port 1}, as `brctl showstp` asks; then the struct __port_info", "br0", brctlGetPortInfo, 0, 1, 0, make([]byte, 48), false)
+	r.brctl(fd, "ioctl_brctl_get_port_info_einval", "ioctl(SIOCDEVPRIVATE) br0 {BRCTL_GET_PORT_INFO, &info, port 9}: no such port (EINVAL), the buffer left as the caller filled it", "br0", brctlGetPortInfo, 0, 9, 0, bytes.Repeat([]byte{0xee}, 48), false)
+	r.brctl(fd, "ioctl_brctl_get_fdb_entries_br0", "ioctl(SIOCDEVPRIVATE) br0 {BRCTL_GET_FDB_ENTRIES, &entries, 4, 0}, as `brctl showmacs` asks; then the entries (veth0's random MAC)", "br0", brctlGetFdbEntries, 0, 4, 0, make([]byte, 64), true)
+	r.brctl(fd, "ioctl_brctl_set_forward_delay_br0", "ioctl(SIOCDEVPRIVATE) br0 {BRCTL_SET_BRIDGE_FORWARD_DELAY, 300}, as `brctl setfd br0 3` falls back to", "br0", brctlSetFwdDelay, 300, 0, 0, nil, false)
+	r.brctl(fd, "ioctl_brctl_set_stp_state_br0", "ioctl(SIOCDEVPRIVATE) br0 {BRCTL_SET_BRIDGE_STP_STATE, 0}, as `brctl stp br0 off` falls back to", "br0", brctlSetStpState, 0, 0, 0, nil, false)
+	if _, e := r.brctl(fd, "ioctl_brctl_del_if_br0", "ioctl(SIOCDEVPRIVATE) br0 {BRCTL_DEL_IF, veth0's ifindex}, as `brctl delif br0 veth0` falls back to", "br0", brctlDelIf, veth, 0, 0, nil, false); e != 0 {
+		return fmt.Errorf("BRCTL_DEL_IF: %w", e)
+	}
+	return nil
+}
+
+// brctl issues SIOCDEVPRIVATE on dev with brctl's unsigned long args[4]:
+// cmd, a1, a2, a3, where a GET's a1 is answer's address instead. It
+// records what the probe copies: the ifreq, args, then as much of the
+// answer as the probe takes for the call's result (brctl_answer_size in
+// the probe: the whole struct, or the ports and entries returned).
+func (r *Recorder) brctl(fd int, file, desc, dev string, cmd, a1, a2, a3 uint64, answer []byte, volatile bool) (int, unix.Errno) {
+	le := binary.LittleEndian
+	args := make([]byte, 32)
+	if answer != nil {
+		a1 = capPtr(unsafe.Pointer(&answer[0]))
+	}
+	for i, v := range []uint64{cmd, a1, a2, a3} {
+		le.PutUint64(args[8*i:], v)
+	}
+	ifr := Ifreq(dev)
+	le.PutUint64(ifr[16:], capPtr(unsafe.Pointer(&args[0])))
+	ret, _, e := unix.Syscall(unix.SYS_IOCTL, uintptr(fd), unix.SIOCDEVPRIVATE, uintptr(unsafe.Pointer(&ifr[0])))
+	runtime.KeepAlive(args)
+	runtime.KeepAlive(answer)
+	data := append(append([]byte(nil), ifr...), args...)
+	if e == 0 && answer != nil {
+		n := len(answer)
+		switch cmd {
+		case brctlGetPortList:
+			n = min(int(ret), 64) * 4
+		case brctlGetFdbEntries:
+			n = min(int(ret), 32) * 16
+		}
+		data = append(data, answer[:min(n, len(answer))]...)
+	}
+	r.Recs = append(r.Recs, Record{File: file, Desc: desc, Syscall: "ioctl", Fd: fd,
+		Args: []uint64{unix.SIOCDEVPRIVATE}, Data: data, Errno: capErrno(e), Volatile: volatile})
+	return int(ret), e
 }
 
 // tunIoctls creates a persistent tap device and a multi-queue one the way
