@@ -165,9 +165,10 @@ type structMember struct {
 	show func(b render.Bytes, off int) string
 }
 
-func showU8(b render.Bytes, off int) string  { return strconv.Itoa(int(b[off])) }
-func showU16(b render.Bytes, off int) string { return strconv.Itoa(int(b.U16(off))) }
-func showU32(b render.Bytes, off int) string { return strconv.FormatUint(uint64(b.U32(off)), 10) }
+func showU8(b render.Bytes, off int) string    { return strconv.Itoa(int(b[off])) }
+func showU16(b render.Bytes, off int) string   { return strconv.Itoa(int(b.U16(off))) }
+func showHex16(b render.Bytes, off int) string { return fmt.Sprintf("%#04x", b.U16(off)) }
+func showU32(b render.Bytes, off int) string   { return strconv.FormatUint(uint64(b.U32(off)), 10) }
 func showTicks(b render.Bytes, off int) string {
 	return clockTicks(uint64(b.U32(off)))
 }
@@ -223,14 +224,20 @@ var bridgeInfoMembers = []structMember{
 // bridgeInfo decodes the struct __bridge_info at off: what `brctl
 // showstp` prints.
 func bridgeInfo(b render.Bytes, off int) ([]event.Field, []string) {
-	if !b.Has(off, bridgeInfoSize) {
+	return decodeStruct(b, off, bridgeInfoSize, bridgeInfoMembers, func() []string {
+		stp := map[bool]string{true: "on", false: "off"}[b[off+47] != 0]
+		return []string{"id=" + bridgeIDValue(b, off+8), "stp=" + stp,
+			fmt.Sprintf("forward_delay=%.2fs", float64(b.U32(off+40))/userHZ)}
+	})
+}
+
+// decodeStruct decodes the fixed struct of size bytes at off, with words
+// for its summary, or keeps what b holds of it raw when it is cut short.
+func decodeStruct(b render.Bytes, off, size int, members []structMember, words func() []string) ([]event.Field, []string) {
+	if !b.Has(off, size) {
 		return rawFields(b, off, "answer"), nil
 	}
-	stp := map[bool]string{true: "on", false: "off"}[b[off+47] != 0]
-	return structFields(b, off, bridgeInfoMembers), []string{
-		"id=" + bridgeIDValue(b, off+8), "stp=" + stp,
-		fmt.Sprintf("forward_delay=%.2fs", float64(b.U32(off+40))/userHZ),
-	}
+	return structFields(b, off, members), words()
 }
 
 // Port states of the spanning tree (BR_STATE_*).
@@ -240,8 +247,8 @@ var portStateNames = render.Enum{"disabled", "listening", "learning", "forwardin
 var portInfoMembers = []structMember{
 	{"designated_root", 0, 8, bridgeIDValue},
 	{"designated_bridge", 8, 8, bridgeIDValue},
-	{"port_id", 16, 2, func(b render.Bytes, off int) string { return fmt.Sprintf("%#04x", b.U16(off)) }},
-	{"designated_port", 18, 2, func(b render.Bytes, off int) string { return fmt.Sprintf("%#04x", b.U16(off)) }},
+	{"port_id", 16, 2, showHex16},
+	{"designated_port", 18, 2, showHex16},
 	{"path_cost", 20, 4, showU32},
 	{"designated_cost", 24, 4, showU32},
 	{"state", 28, 1, func(b render.Bytes, off int) string { return portStateNames.Name(uint64(b[off])) }},
@@ -254,12 +261,9 @@ var portInfoMembers = []structMember{
 
 // portInfo decodes the struct __port_info at off.
 func portInfo(b render.Bytes, off int) ([]event.Field, []string) {
-	if !b.Has(off, portInfoSize) {
-		return rawFields(b, off, "answer"), nil
-	}
-	return structFields(b, off, portInfoMembers), []string{
-		"state=" + portStateNames.Name(uint64(b[off+28])), "path_cost=" + showU32(b, off+20),
-	}
+	return decodeStruct(b, off, portInfoSize, portInfoMembers, func() []string {
+		return []string{"state=" + portStateNames.Name(uint64(b[off+28])), "path_cost=" + showU32(b, off+20)}
+	})
 }
 
 // portList decodes the port list at off: ifindex by port number, 0 for a
