@@ -150,11 +150,9 @@ func clockTicks(v uint64) string {
 	return fmt.Sprintf("%d (%.2f s)", v, float64(v)/userHZ)
 }
 
-// bridgeIDValue shows an 8-byte bridge id (priority, MAC) as brctl does:
-// "8000.0242ac110001".
-func bridgeIDValue(b render.Bytes, off int) string {
-	return fmt.Sprintf("%02x%02x.%02x%02x%02x%02x%02x%02x", b[off], b[off+1], b[off+2], b[off+3], b[off+4], b[off+5], b[off+6], b[off+7])
-}
+// bridgeIDValue shows the 8-byte bridge id (priority, MAC) at off as
+// brctl does: "8000.0242ac110001".
+func bridgeIDValue(b render.Bytes, off int) string { return render.BridgeID(b[off : off+8]) }
 
 // structMember is one member of a fixed struct: its name, offset, size
 // and how its value reads.

@@ -89,6 +89,16 @@ func Text(b []byte) (string, bool) {
 // MAC renders a hardware address as aa:bb:cc:dd:ee:ff.
 func MAC(b []byte) string { return net.HardwareAddr(b).String() }
 
+// BridgeID renders an 8-byte bridge identifier (a 2-byte priority, then a
+// MAC) as brctl and the kernel's sysfs show it: "8000.0242ac110002". Other
+// sizes are rendered as hex.
+func BridgeID(b []byte) string {
+	if len(b) != 8 {
+		return Hex(b)
+	}
+	return fmt.Sprintf("%02x%02x.%x", b[0], b[1], b[2:])
+}
+
 // Addr renders a 4-byte IPv4 or a 16-byte IPv6 address; other sizes as hex.
 func Addr(b []byte) string {
 	switch len(b) {

@@ -57,6 +57,8 @@ func TestValues(t *testing.T) {
 		{QuoteC([]byte("br0\x00\x00")), `"br0"`},
 		{Plain("br0"), "br0"}, {Plain("a b"), `"a b"`}, {Plain(""), `""`},
 		{MAC([]byte{2, 0x42, 0xac, 0x11, 0, 2}), "02:42:ac:11:00:02"},
+		{BridgeID([]byte{0x80, 0, 2, 0x42, 0xac, 0x11, 0, 2}), "8000.0242ac110002"},
+		{BridgeID([]byte{0x80, 0}), "8000"},
 		{Addr([]byte{172, 17, 0, 1}), "172.17.0.1"},
 		{Addr([]byte{1, 2, 3}), "010203"},
 		{Pointer(0), "NULL"}, {Pointer(0x1000), "0x1000"},

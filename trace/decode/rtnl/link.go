@@ -89,7 +89,7 @@ func bridgeID(_ *netlink.Walker, a netlink.Attr) (string, []event.Field) {
 	}
 	prio := binary.BigEndian.Uint16(a.Data)
 	mac := render.MAC(a.Data[2:])
-	return fmt.Sprintf("%04x.%s", prio, strings.ReplaceAll(mac, ":", "")), []event.Field{
+	return render.BridgeID(a.Data), []event.Field{
 		{Name: "prio", Value: fmt.Sprint(prio), Offset: a.DataOff(), Length: 2},
 		{Name: "addr", Value: mac, Offset: a.DataOff() + 2, Length: 6},
 	}
