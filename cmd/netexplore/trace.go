@@ -197,18 +197,8 @@ func runTrace(args []string, stdout, stderr io.Writer) error {
 	if fillErr != nil {
 		return errors.Join(fillErr, commit())
 	}
-	losses, err := pr.losses(tracer)
-	if err != nil {
+	if err := pr.end(report, tracer, traceSummary{ran: res.ran, status: res.status}); err != nil {
 		return err
-	}
-	if pr.counts != nil {
-		report.counts(pr.counts)
-	}
-	report.summary(traceSummary{
-		events: pr.count.Load(), losses: losses, ran: res.ran, status: res.status,
-	})
-	if _, dropErr := backlog.Dropped(); dropErr != nil {
-		report.warn(dropErr.Error())
 	}
 	if err := commit(); err != nil {
 		return err
@@ -390,18 +380,28 @@ func killFollowed(cmd *probe.Traced, tracer *probe.Probe) {
 	}
 }
 
-// losses sums what the trace lost once the printer is done: the probe's
-// counts, the records the backlog dropped, and the records read from the
-// ring but never printed because the trace was cut short.
-func (p *tracePrinter) losses(tracer *probe.Probe) (probe.Losses, error) {
+// end writes the trace's last lines once the printer is done: the table
+// of -c and -C, the summary, and why the backlog dropped records, if it
+// did. It fills in sum's events and losses: the probe's counts, the
+// records the backlog dropped, and the records read from the ring but
+// never printed because the trace was cut short.
+func (p *tracePrinter) end(report *traceReport, tracer *probe.Probe, sum traceSummary) error {
 	losses, err := tracer.Losses()
 	if err != nil {
-		return losses, err
+		return err
 	}
-	dropped, _ := p.backlog.Dropped()
+	dropped, dropErr := p.backlog.Dropped()
 	losses.Backlog += dropped
 	losses.Abandoned += p.backlog.Pushed() - p.processed.Load() - dropped
-	return losses, nil
+	if p.counts != nil {
+		report.counts(p.counts)
+	}
+	sum.events, sum.losses = p.count.Load(), losses
+	report.summary(sum)
+	if dropErr != nil {
+		report.warn(dropErr.Error())
+	}
+	return nil
 }
 
 func mib(n int64) string { return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20)) }

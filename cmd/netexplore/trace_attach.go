@@ -192,18 +192,7 @@ func (a *attachFlags) run(tracer *probe.Probe, sigs <-chan os.Signal, backlogSiz
 	if err := errors.Join(err, fillErr); err != nil {
 		return err
 	}
-	losses, err := pr.losses(tracer)
-	if err != nil {
-		return err
-	}
-	if pr.counts != nil {
-		report.counts(pr.counts)
-	}
-	report.summary(traceSummary{events: pr.count.Load(), losses: losses, ran: time.Since(started), ended: why})
-	if _, dropErr := backlog.Dropped(); dropErr != nil {
-		report.warn(dropErr.Error())
-	}
-	return nil
+	return pr.end(report, tracer, traceSummary{ran: time.Since(started), ended: why})
 }
 
 // describePIDs names the attached processes: "pid 1234 (dockerd)".
