@@ -10,14 +10,17 @@
 // command, the last line written), the traced command's own time, the peak
 // resident memory of netexplore (GNU time's figure), the decoder's
 // rate, the spilled backlog and the kernel's time per hook run, and it
-// checks that every event of the workload is in the output. The output
+// checks that every event of the workload is in the output. Beside them
+// it measures the floor: the untraced command while programs that return
+// at once are attached to the syscall tracepoints netexplore uses, the
+// least any tracer built on them costs on this machine. The output
 // files go to a tmpfs when one is available, so the figures measure
 // netexplore rather than the disk.
 //
 // Its last line is machine-readable; the ratios are of the 280k runs (the
 // worse of text and JSON), the memory is the 3M runs' peak:
 //
-//	bench: whole/untraced=1.85 cmd/untraced=1.31 strace/untraced=37.2 rss_mib=150 events=6560000/6560000 lost=0
+//	bench: whole/untraced=1.85 cmd/untraced=1.31 strace/untraced=37.2 rss_mib=150 events=6560000/6560000 lost=0 floor/untraced=1.25
 //
 // Run it through `make bench` (as root).
 package main
@@ -158,7 +161,7 @@ func (b *bench) run(large, doStrace bool) error {
 	if large {
 		sizes = append(sizes, big)
 	}
-	var worstWhole, worstCmd, straceRatio, peakRSS float64
+	var worstWhole, worstCmd, straceRatio, floorRatio, peakRSS float64
 	var rss280k float64
 	captured, expected, lost := 0, 0, 0
 	for _, sz := range sizes {
@@ -172,6 +175,17 @@ func (b *bench) run(large, doStrace bool) error {
 			return fmt.Errorf("untraced run: %w", err)
 		}
 		fmt.Printf("  %-18s %8s\n", "untraced", ms(untraced))
+		if sz == small {
+			floor, err := withEmptyHooks(func() (time.Duration, error) {
+				return best(rounds, func() (time.Duration, error) { return timed(b.workload(sz)...) })
+			})
+			if err != nil {
+				return fmt.Errorf("floor run: %w", err)
+			}
+			floorRatio = ratio(floor, untraced)
+			fmt.Printf("  %-18s %8s (%.2fx): the command with empty sys_enter/sys_exit hooks, the least any syscall tracer here costs\n",
+				"floor", ms(floor), floorRatio)
+		}
 		for _, format := range []string{"text", "json"} {
 			t, err := b.traced(sz, format, rounds, sz == small)
 			if err != nil {
@@ -218,8 +232,8 @@ func (b *bench) run(large, doStrace bool) error {
 	if straceRatio > 0 {
 		stracePart = fmt.Sprintf("strace/untraced=%.1f", straceRatio)
 	}
-	fmt.Printf("bench: whole/untraced=%.2f cmd/untraced=%.2f %s rss_mib=%.0f events=%d/%d lost=%d\n",
-		worstWhole, worstCmd, stracePart, peakRSS, captured, expected, lost)
+	fmt.Printf("bench: whole/untraced=%.2f cmd/untraced=%.2f %s rss_mib=%.0f events=%d/%d lost=%d floor/untraced=%.2f\n",
+		worstWhole, worstCmd, stracePart, peakRSS, captured, expected, lost, floorRatio)
 	if captured != expected || lost != 0 {
 		return fmt.Errorf("captured %d of %d expected events, %d lost", captured, expected, lost)
 	}
