@@ -479,7 +479,7 @@ func newTracePrinter(w io.Writer, b *probe.Backlog, json bool, opts analyze.Text
 	ifnames := decode.NewKernelIfnames()
 	return &tracePrinter{
 		w: w, backlog: b, buf: make([]byte, 0, 2*printerFlushSize),
-		analyzer: analyze.NewAnalyzer(sym, analyze.ShareResults(),
+		analyzer: analyze.NewAnalyzer(sym, analyze.StreamResults(),
 			analyze.ResolveNames(ifnames.Ifname, decode.KernelFamilies())),
 		printer: analyze.NewPrinter(json, opts),
 		ifnames: ifnames,

@@ -29,7 +29,7 @@ func BenchmarkDecodeFormat(b *testing.B) {
 func benchDecodeFormat(b *testing.B, e event.Event, format string, shared bool) {
 	var opts []AnalyzerOption
 	if shared {
-		opts = append(opts, ShareResults())
+		opts = append(opts, StreamResults()) // as the trace printer does
 	}
 	a := NewAnalyzer(NewSymbolizer(), opts...)
 	p := NewPrinter(format == "json", TextOptions{Lines: format == "line"})

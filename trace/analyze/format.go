@@ -56,6 +56,20 @@ func ShareResults() AnalyzerOption {
 	return func(a *Analyzer) { a.memo = newDecodeMemo() }
 }
 
+// StreamResults is [ShareResults] for a consumer that is done with each
+// record before it analyzes the next (the trace printer): a shared
+// netlink decoding then takes the next exchange's sequence number and
+// port ID in place instead of in a copy of its fields, so a record's
+// decoded form is valid only until the next call of
+// [Analyzer.AnalyzeInto]. A link reply has some 60 top-level fields,
+// which were copied for every exchange.
+func StreamResults() AnalyzerOption {
+	return func(a *Analyzer) {
+		a.memo = newDecodeMemo()
+		a.memo.inPlace = true
+	}
+}
+
 // NewAnalyzer returns an analyzer. sym may be nil to skip stack resolution.
 func NewAnalyzer(sym *Symbolizer, opts ...AnalyzerOption) *Analyzer {
 	a := &Analyzer{conv: NewConversation(), sym: sym}

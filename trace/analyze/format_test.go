@@ -248,6 +248,58 @@ func TestSharedResultsPatchSequenceNumbers(t *testing.T) {
 	}
 }
 
+// Streamed results (the trace printer's) are patched in place: each one,
+// used before the next event is analyzed, is what decoding gives and
+// renders the same in every format, however the sequence numbers come
+// back (a number seen before, the same event twice, another event
+// between them).
+func TestStreamedResultsPatchInPlace(t *testing.T) {
+	formats := []struct {
+		json bool
+		opts TextOptions
+	}{{true, TextOptions{}}, {false, TextOptions{}}, {false, TextOptions{Verbose: true}}, {false, TextOptions{Brief: true}}}
+	for _, name := range []string{"rtnl_request", "rtnl_reply", "nft_batch"} {
+		e := stormFixture(t, name)
+		other := stormFixture(t, "ioctl")
+		a := NewAnalyzer(nil, StreamResults())
+		printers := make([]*Printer, len(formats))
+		for i, f := range formats {
+			printers[i] = NewPrinter(f.json, f.opts)
+		}
+		var entries []*memoEntry
+		for round, seq := range []uint32{1000, 1100, 1200, 1000, 1000, 0, 1300, 1300, 1100} {
+			ev := other
+			if seq != 0 {
+				ev = withSeq(e, seq)
+			}
+			ev.Seq = uint64(round + 1)
+			r := a.Analyze(ev)
+			want := decode.Event(&ev)
+			if !reflect.DeepEqual(r.Decoded, want) {
+				t.Fatalf("%s, round %d (seq %d): streamed result differs from decoding", name, round, seq)
+			}
+			fresh := Record{Event: ev, Decoded: want}
+			for i, f := range formats {
+				got, err := printers[i].Append(nil, &r)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if w := renderRecord(t, &fresh, f.json, f.opts); !bytes.Equal(got, w) {
+					t.Fatalf("%s, round %d (seq %d), json %v %+v: render differs at byte %d:\n got %q\nwant %q",
+						name, round, seq, f.json, f.opts, firstDiff(got, w), clip(got, w), clip(w, got))
+				}
+			}
+			if seq != 0 {
+				entries = append(entries, r.memo)
+			}
+		}
+		last := entries[len(entries)-1]
+		if last == nil || last != entries[1] || last.patch != patchExact {
+			t.Errorf("%s: the exchanges did not share one entry patched in place", name)
+		}
+	}
+}
+
 // The analyzer decodes a trace in order with what it learned: ethtool's
 // generic netlink family id from the nlctrl reply that gave it, and an
 // nf_tables set's key type from the set dump before its elements.

@@ -73,6 +73,8 @@ type decodeMemo struct {
 	// message (a link reply has some 60 top-level fields, copied for
 	// every exchange since each has its own sequence number).
 	slab []event.Field
+	// inPlace patches an exact entry's own result (StreamResults).
+	inPlace bool
 }
 
 // slabFields is the slab's block size, in fields: 256 fields (22 KiB)
@@ -138,6 +140,12 @@ func (m *decodeMemo) decode(e *event.Event, ctx *netlink.Context, gen uint64) (d
 	// Same messages, other sequence numbers or port IDs.
 	switch ent.patch {
 	case patchExact:
+		if m.inPlace {
+			if patchInPlace(ent, e.Data) {
+				return ent.res, ent
+			}
+			break
+		}
 		if res, ok := patched(ent, e.Data); ok {
 			return res, ent
 		}
@@ -244,6 +252,44 @@ func patched(ent *memoEntry, data []byte) (decode.Result, bool) {
 		m.Fields, m.Seq, m.PortID = fields, seq, pid
 	}
 	return res, true
+}
+
+// patchInPlace is patched for a consumer that is done with the previous
+// record: the entry's own result takes data's sequence numbers and port
+// IDs, only its header fields are copied (the results handed out before
+// share the rest), and the entry's payload becomes data, so that an
+// identical event finds the result that matches it. It reports false,
+// leaving the entry as it was, where patched would.
+func patchInPlace(ent *memoEntry, data []byte) bool {
+	msgs := ent.res.Netlink
+	for i := range msgs {
+		m := &msgs[i]
+		if m.Offset+nlHdrLen > len(data) || len(m.Fields) == 0 {
+			return false
+		}
+		head := m.Fields[0]
+		if m.Offset+nlHdrLen > head.Offset+head.Length {
+			return false
+		}
+	}
+	for i := range msgs {
+		m := &msgs[i]
+		seq := binary.LittleEndian.Uint32(data[m.Offset+nlSeqOff:])
+		pid := binary.LittleEndian.Uint32(data[m.Offset+nlPidOff:])
+		if seq == m.Seq && pid == m.PortID {
+			continue
+		}
+		head := m.Fields[0]
+		if seq != m.Seq {
+			head = ent.memo.patchField(head, m.Offset+nlSeqOff, strconv.FormatUint(uint64(seq), 10))
+		}
+		if pid != m.PortID {
+			head = ent.memo.patchField(head, m.Offset+nlPidOff, strconv.FormatUint(uint64(pid), 10))
+		}
+		m.Fields[0], m.Seq, m.PortID = head, seq, pid
+	}
+	copy(ent.data, data)
+	return true
 }
 
 // patchField returns f with the value of the 4-byte leaf field at offset
