@@ -483,6 +483,9 @@ func newTracePrinter(w io.Writer, b *probe.Backlog, json bool, opts analyze.Text
 			analyze.ResolveNames(ifnames.Ifname, decode.KernelFamilies())),
 		printer: analyze.NewPrinter(json, opts),
 		ifnames: ifnames,
+		// Each record is printed before the next is read; what the
+		// analyzer keeps, it copies.
+		parser: probe.Parser{Borrow: true},
 	}
 }
 

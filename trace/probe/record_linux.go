@@ -19,6 +19,13 @@ const recHeaderSize = int(unsafe.Sizeof(bpf.NetexploreEvent{}))
 // the command names it has seen, instead of allocating for each event; an
 // event stays valid as long as it is referenced. The zero value is ready.
 type Parser struct {
+	// Borrow makes an event's payload the record's own bytes instead of a
+	// copy: the event is then valid only as long as the record (a
+	// [Backlog.Next] record, until the next call). For a reader that is
+	// done with each event before it reads the next, and keeps copies of
+	// what it keeps (the trace printer).
+	Borrow bool
+
 	seq    uint64
 	bytes  []byte
 	frames []uint64
@@ -69,7 +76,10 @@ func (p *Parser) parse(b []byte) (event.Event, error) {
 	if copied > len(rest) {
 		return event.Event{}, fmt.Errorf("corrupt ring buffer record: %d payload bytes announced, %d present", copied, len(rest))
 	}
-	if copied > 0 {
+	switch {
+	case copied > 0 && p.Borrow:
+		e.Data = rest[:copied:copied]
+	case copied > 0:
 		e.Data = p.alloc(copied)
 		copy(e.Data, rest)
 	}

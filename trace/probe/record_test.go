@@ -57,6 +57,27 @@ func TestParseRecord(t *testing.T) {
 	}
 }
 
+// A borrowing parser's payload is the record's bytes; a copying one's
+// outlives the record.
+func TestParseBorrow(t *testing.T) {
+	h := bpf.NetexploreEvent{Kind: uint8(event.KindSend), Syscall: 6, DataLen: 3, Copied: 3}
+	for _, borrow := range []bool{false, true} {
+		p := Parser{Borrow: borrow}
+		rec := record(h, []byte{1, 2, 3})
+		e, err := p.Parse(rec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		clear(rec) // the record's place is reused
+		if got, want := e.Data[0] == 0, borrow; got != want {
+			t.Errorf("borrow %v: payload %v after the record was cleared", borrow, e.Data)
+		}
+		if len(e.Data) != 3 || cap(e.Data) != 3 {
+			t.Errorf("borrow %v: payload len %d cap %d, want 3 and 3", borrow, len(e.Data), cap(e.Data))
+		}
+	}
+}
+
 // The probe reports a mapped file's path last component first.
 func TestParseMmapRecord(t *testing.T) {
 	h := bpf.NetexploreEvent{Pid: 7, Kind: uint8(event.KindMmap), Flags: evfNewImage, SockIno: 0x800001}
