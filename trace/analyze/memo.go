@@ -279,17 +279,38 @@ func patchInPlace(ent *memoEntry, data []byte) bool {
 		if seq == m.Seq && pid == m.PortID {
 			continue
 		}
-		head := m.Fields[0]
 		if seq != m.Seq {
-			head = ent.memo.patchField(head, m.Offset+nlSeqOff, strconv.FormatUint(uint64(seq), 10))
+			setLeaf(&m.Fields[0], m.Offset+nlSeqOff, strconv.FormatUint(uint64(seq), 10))
 		}
 		if pid != m.PortID {
-			head = ent.memo.patchField(head, m.Offset+nlPidOff, strconv.FormatUint(uint64(pid), 10))
+			setLeaf(&m.Fields[0], m.Offset+nlPidOff, strconv.FormatUint(uint64(pid), 10))
 		}
-		m.Fields[0], m.Seq, m.PortID = head, seq, pid
+		m.Seq, m.PortID = seq, pid
 	}
 	copy(ent.data, data)
 	return true
+}
+
+// setLeaf sets the value of the 4-byte leaf field at offset off (anywhere
+// below f) in place: patchField without the copies.
+func setLeaf(f *event.Field, off int, value string) {
+	for {
+		if f.Offset == off && f.Length == 4 && len(f.Children) == 0 {
+			f.Value = value
+			return
+		}
+		next := -1
+		for i := range f.Children {
+			if c := &f.Children[i]; off >= c.Offset && off < c.Offset+c.Length {
+				next = i
+				break
+			}
+		}
+		if next < 0 {
+			return
+		}
+		f = &f.Children[next]
+	}
 }
 
 // patchField returns f with the value of the 4-byte leaf field at offset
