@@ -36,7 +36,7 @@ func (a Attr) DataOff() int { return a.Off + AttrHeaderLen }
 // stops at the first attribute with an impossible length and says why;
 // fewer than four zero bytes at the end are padding, not an error.
 func ParseAttrs(b []byte, base int) ([]Attr, string) {
-	var attrs []Attr
+	attrs := make([]Attr, 0, countAttrs(b))
 	for pos := 0; pos < len(b); {
 		rest := len(b) - pos
 		if rest < AttrHeaderLen {
@@ -61,6 +61,21 @@ func ParseAttrs(b []byte, base int) ([]Attr, string) {
 		pos += Align(l)
 	}
 	return attrs, ""
+}
+
+// countAttrs counts the well-formed attributes at the start of b, so that
+// ParseAttrs allocates their slice once (a link's IFLA_AF_SPEC holds
+// arrays of some 90 attributes).
+func countAttrs(b []byte) int {
+	n := 0
+	for pos := 0; len(b)-pos >= AttrHeaderLen; n++ {
+		l := int(binary.LittleEndian.Uint16(b[pos:]))
+		if l < AttrHeaderLen || l > len(b)-pos {
+			break
+		}
+		pos += Align(l)
+	}
+	return n
 }
 
 // Index maps the attribute types of b to their data, for summaries that

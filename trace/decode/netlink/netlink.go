@@ -156,7 +156,9 @@ func decodeMessage(protocol int, body ContextDecoder, ctx *Context, b []byte, of
 		}
 	}
 	m.FlagNames = FlagNames(h.Flags, op, ackFlags)
-	m.Fields = append([]event.Field{headerField(off, h, m.Name, m.FlagNames)}, bodyField...)
+	m.Fields = make([]event.Field, 1, 1+len(bodyField))
+	m.Fields[0] = headerField(off, h, m.Name, m.FlagNames)
+	m.Fields = append(m.Fields, bodyField...)
 	if !m.IsError {
 		m.Summary = render.Join(m.Name, bodySum, summaryFlags(m.FlagNames))
 	}

@@ -204,6 +204,9 @@ func Struct(b []byte, base int, members []Member) (fields []event.Field, short b
 			return fields, true
 		}
 		if m.Name != "" && m.Type != Pad {
+			if fields == nil {
+				fields = make([]event.Field, 0, len(members)) // one allocation
+			}
 			fields = append(fields, event.Field{Name: m.Name, Value: Value(m.Type, b[pos:pos+n], m.Values), Offset: base + pos, Length: n})
 		}
 		pos += n

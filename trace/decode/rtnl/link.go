@@ -53,7 +53,7 @@ func array(size int, signed bool, names render.Enum, first int, prefix string) n
 		t = netlink.Sint
 	}
 	return func(_ *netlink.Walker, a netlink.Attr) (string, []event.Field) {
-		var fields []event.Field
+		fields := make([]event.Field, 0, len(a.Data)/size)
 		for i := 0; (i+1)*size <= len(a.Data); i++ {
 			name, ok := names.Lookup(uint64(i + first))
 			if !ok {
