@@ -28,7 +28,7 @@ func DecodeContext(protocol int, b []byte, ctx *Context) []Message {
 		ctx = &Context{}
 	}
 	body := bodyDecoder(protocol)
-	var msgs []Message
+	msgs := make([]Message, 0, countMessages(b))
 	for off := 0; off < len(b); {
 		rest := len(b) - off
 		if rest < HeaderLen {
@@ -60,7 +60,27 @@ func DecodeContext(protocol int, b []byte, ctx *Context) []Message {
 		}
 		off = next
 	}
+	if len(msgs) == 0 {
+		return nil
+	}
 	return msgs
+}
+
+// countMessages counts the whole messages in b, so that DecodeContext
+// allocates its list once (an nf_tables batch holds a dozen or more).
+func countMessages(b []byte) int {
+	n := 0
+	for off := 0; len(b)-off >= HeaderLen; n++ {
+		l := int(binary.LittleEndian.Uint32(b[off:]))
+		if l < HeaderLen || l > len(b)-off {
+			return n + 1 // a malformed message ends the list
+		}
+		off += Align(l)
+	}
+	if n == 0 && len(b) > 0 {
+		return 1 // stray bytes, shown as one message
+	}
+	return n
 }
 
 // decodeRawBody is the body decoder of protocols without a decoder: the

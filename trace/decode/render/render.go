@@ -120,11 +120,20 @@ func Pointer(p uint64) string {
 
 // Join joins the non-empty parts with spaces.
 func Join(parts ...string) string {
-	var out []string
+	n := 0
 	for _, p := range parts {
-		if p != "" {
-			out = append(out, p)
-		}
+		n += len(p) + 1
 	}
-	return strings.Join(out, " ")
+	var b strings.Builder
+	b.Grow(n)
+	for _, p := range parts {
+		if p == "" {
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(p)
+	}
+	return b.String()
 }
