@@ -149,7 +149,11 @@ func appendRecordJSON(dst []byte, r *Record, p *Printer) ([]byte, error) {
 	}
 	if len(e.Data) > 0 {
 		dst = append(dst, `,"data_hex":"`...)
-		dst = hex.AppendEncode(dst, e.Data)
+		if h := r.memo.dataHex(e.Data); h != nil {
+			dst = append(dst, h...)
+		} else {
+			dst = hex.AppendEncode(dst, e.Data)
+		}
 		dst = append(dst, '"')
 	}
 	dst = appendUint(dst, `,"data_len":`, uint64(e.DataLen))

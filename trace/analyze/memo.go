@@ -3,6 +3,7 @@ package analyze
 import (
 	"bytes"
 	"encoding/binary"
+	"encoding/hex"
 	"hash/maphash"
 	"reflect"
 	"slices"
@@ -42,6 +43,9 @@ type memoEntry struct {
 
 	// Rendered once, on first use by a printer.
 	json, text rendered
+	// hex is data in hex (JSON's data_hex), rendered on first use and
+	// kept in step with data by patchInPlace.
+	hex []byte
 }
 
 type patchState uint8
@@ -154,6 +158,9 @@ func (m *decodeMemo) decode(e *event.Event, ctx *netlink.Context, gen uint64) (d
 		res, ok := patched(ent, e.Data)
 		if ok && reflect.DeepEqual(fresh, res) {
 			ent.patch = patchExact
+			if m.inPlace && patchInPlace(ent, e.Data) {
+				return ent.res, ent
+			}
 			return res, ent
 		}
 		ent.patch = patchWrong
@@ -288,7 +295,26 @@ func patchInPlace(ent *memoEntry, data []byte) bool {
 		m.Seq, m.PortID = seq, pid
 	}
 	copy(ent.data, data)
+	if ent.hex != nil {
+		for i := range msgs {
+			ids := msgs[i].Offset + nlSeqOff
+			hex.Encode(ent.hex[2*ids:], ent.data[ids:msgs[i].Offset+nlHdrLen])
+		}
+	}
 	return true
+}
+
+// dataHex returns data in hex when it is the entry's payload (a repeated
+// event: JSON's data_hex need not be encoded again), else nil.
+func (m *memoEntry) dataHex(data []byte) []byte {
+	if m == nil || !bytes.Equal(m.data, data) {
+		return nil
+	}
+	if m.hex == nil {
+		m.hex = hex.AppendEncode(make([]byte, 0, 2*len(m.data)), m.data)
+		m.memo.bytes += len(m.hex)
+	}
+	return m.hex
 }
 
 // setLeaf sets the value of the 4-byte leaf field at offset off (anywhere
