@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"time"
 
@@ -44,9 +43,6 @@ func withEmptyHooks(f func() (time.Duration, error)) (time.Duration, error) {
 			return 0, fmt.Errorf("attaching an empty %s hook: %w", name, err)
 		}
 		links = append(links, l)
-	}
-	if len(links) != len(floorHooks) {
-		return 0, errors.New("not every empty hook is attached")
 	}
 	return f()
 }
