@@ -236,23 +236,19 @@ func patched(ent *memoEntry, data []byte) (decode.Result, bool) {
 	res.Netlink = slices.Clone(ent.res.Netlink)
 	for i := range res.Netlink {
 		m := &res.Netlink[i]
-		if m.Offset+nlHdrLen > len(data) || len(m.Fields) == 0 {
+		seq, pid, ok := headerIDs(m, data)
+		if !ok {
 			return res, false
 		}
-		seq := binary.LittleEndian.Uint32(data[m.Offset+nlSeqOff:])
-		pid := binary.LittleEndian.Uint32(data[m.Offset+nlPidOff:])
 		if seq == m.Seq && pid == m.PortID {
 			continue
 		}
 		head := m.Fields[0]
-		if m.Offset+nlHdrLen > head.Offset+head.Length {
-			return res, false // the header is not the first block
-		}
 		if seq != m.Seq {
-			head = ent.memo.patchField(head, m.Offset+nlSeqOff, strconv.FormatUint(uint64(seq), 10))
+			head = ent.memo.patchField(head, m.Offset+nlSeqOff, idValue(seq))
 		}
 		if pid != m.PortID {
-			head = ent.memo.patchField(head, m.Offset+nlPidOff, strconv.FormatUint(uint64(pid), 10))
+			head = ent.memo.patchField(head, m.Offset+nlPidOff, idValue(pid))
 		}
 		fields := ent.memo.cloneFields(m.Fields)
 		fields[0] = head
@@ -260,6 +256,26 @@ func patched(ent *memoEntry, data []byte) (decode.Result, bool) {
 	}
 	return res, true
 }
+
+// headerIDs returns the sequence number and port ID data gives message
+// m; ok is false when they cannot be patched into m's fields (data is too
+// short for m's header, or they changed and the header is not m's first
+// block).
+func headerIDs(m *netlink.Message, data []byte) (seq, pid uint32, ok bool) {
+	if m.Offset+nlHdrLen > len(data) || len(m.Fields) == 0 {
+		return 0, 0, false
+	}
+	seq = binary.LittleEndian.Uint32(data[m.Offset+nlSeqOff:])
+	pid = binary.LittleEndian.Uint32(data[m.Offset+nlPidOff:])
+	if seq == m.Seq && pid == m.PortID {
+		return seq, pid, true
+	}
+	head := m.Fields[0]
+	return seq, pid, m.Offset+nlHdrLen <= head.Offset+head.Length
+}
+
+// idValue is how a header field shows a sequence number or port ID.
+func idValue(v uint32) string { return strconv.FormatUint(uint64(v), 10) }
 
 // patchInPlace is patched for a consumer that is done with the previous
 // record: the entry's own result takes data's sequence numbers and port
@@ -270,27 +286,18 @@ func patched(ent *memoEntry, data []byte) (decode.Result, bool) {
 func patchInPlace(ent *memoEntry, data []byte) bool {
 	msgs := ent.res.Netlink
 	for i := range msgs {
-		m := &msgs[i]
-		if m.Offset+nlHdrLen > len(data) || len(m.Fields) == 0 {
-			return false
-		}
-		head := m.Fields[0]
-		if m.Offset+nlHdrLen > head.Offset+head.Length {
+		if _, _, ok := headerIDs(&msgs[i], data); !ok {
 			return false
 		}
 	}
 	for i := range msgs {
 		m := &msgs[i]
-		seq := binary.LittleEndian.Uint32(data[m.Offset+nlSeqOff:])
-		pid := binary.LittleEndian.Uint32(data[m.Offset+nlPidOff:])
-		if seq == m.Seq && pid == m.PortID {
-			continue
-		}
+		seq, pid, _ := headerIDs(m, data)
 		if seq != m.Seq {
-			setLeaf(&m.Fields[0], m.Offset+nlSeqOff, strconv.FormatUint(uint64(seq), 10))
+			setLeaf(&m.Fields[0], m.Offset+nlSeqOff, idValue(seq))
 		}
 		if pid != m.PortID {
-			setLeaf(&m.Fields[0], m.Offset+nlPidOff, strconv.FormatUint(uint64(pid), 10))
+			setLeaf(&m.Fields[0], m.Offset+nlPidOff, idValue(pid))
 		}
 		m.Seq, m.PortID = seq, pid
 	}
@@ -320,39 +327,42 @@ func (m *memoEntry) dataHex(data []byte) []byte {
 // setLeaf sets the value of the 4-byte leaf field at offset off (anywhere
 // below f) in place: patchField without the copies.
 func setLeaf(f *event.Field, off int, value string) {
-	for {
-		if f.Offset == off && f.Length == 4 && len(f.Children) == 0 {
-			f.Value = value
+	for !isLeafAt(f, off) {
+		i := childAt(f, off)
+		if i < 0 {
 			return
 		}
-		next := -1
-		for i := range f.Children {
-			if c := &f.Children[i]; off >= c.Offset && off < c.Offset+c.Length {
-				next = i
-				break
-			}
-		}
-		if next < 0 {
-			return
-		}
-		f = &f.Children[next]
+		f = &f.Children[i]
 	}
+	f.Value = value
+}
+
+// isLeafAt reports whether f is the 4-byte leaf field at offset off.
+func isLeafAt(f *event.Field, off int) bool {
+	return f.Offset == off && f.Length == 4 && len(f.Children) == 0
+}
+
+// childAt returns the index of f's child that holds offset off, or -1.
+func childAt(f *event.Field, off int) int {
+	for i := range f.Children {
+		if c := &f.Children[i]; off >= c.Offset && off < c.Offset+c.Length {
+			return i
+		}
+	}
+	return -1
 }
 
 // patchField returns f with the value of the 4-byte leaf field at offset
 // off (anywhere below f) replaced; f itself is not modified.
 func (m *decodeMemo) patchField(f event.Field, off int, value string) event.Field {
-	if f.Offset == off && f.Length == 4 && len(f.Children) == 0 {
+	if isLeafAt(&f, off) {
 		f.Value = value
 		return f
 	}
-	for i, c := range f.Children {
-		if off >= c.Offset && off < c.Offset+c.Length {
-			children := m.cloneFields(f.Children)
-			children[i] = m.patchField(c, off, value)
-			f.Children = children
-			return f
-		}
+	if i := childAt(&f, off); i >= 0 {
+		children := m.cloneFields(f.Children)
+		children[i] = m.patchField(f.Children[i], off, value)
+		f.Children = children
 	}
 	return f
 }
