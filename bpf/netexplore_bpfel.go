@@ -93,6 +93,7 @@ const (
 	NetexploreProgHandleFork   = "handle_fork"
 	NetexploreProgOnSysEnter   = "on_sys_enter"
 	NetexploreProgOnSysExit    = "on_sys_exit"
+	NetexploreProgWarmRing     = "warm_ring"
 	NetexploreVarCaptureStacks = "capture_stacks"
 	NetexploreVarDataLimit     = "data_limit"
 	NetexploreVarNetnsFilter   = "netns_filter"
@@ -148,6 +149,7 @@ type NetexploreProgramSpecs struct {
 	HandleFork *ebpf.ProgramSpec `ebpf:"handle_fork"`
 	OnSysEnter *ebpf.ProgramSpec `ebpf:"on_sys_enter"`
 	OnSysExit  *ebpf.ProgramSpec `ebpf:"on_sys_exit"`
+	WarmRing   *ebpf.ProgramSpec `ebpf:"warm_ring"`
 }
 
 // NetexploreMapSpecs contains maps before they are loaded into the kernel.
@@ -237,6 +239,7 @@ type NetexplorePrograms struct {
 	HandleFork *ebpf.Program `ebpf:"handle_fork"`
 	OnSysEnter *ebpf.Program `ebpf:"on_sys_enter"`
 	OnSysExit  *ebpf.Program `ebpf:"on_sys_exit"`
+	WarmRing   *ebpf.Program `ebpf:"warm_ring"`
 }
 
 func (p *NetexplorePrograms) Close() error {
@@ -246,6 +249,7 @@ func (p *NetexplorePrograms) Close() error {
 		p.HandleFork,
 		p.OnSysEnter,
 		p.OnSysExit,
+		p.WarmRing,
 	)
 }
 

@@ -8,6 +8,8 @@ import (
 	"github.com/cilium/ebpf"
 	"github.com/cilium/ebpf/btf"
 	"github.com/cilium/ebpf/link"
+
+	"github.com/netexplore/netexplore/bpf"
 )
 
 // kernelTypes starts reading the kernel's BTF, which relocating and
@@ -91,8 +93,25 @@ func (p *Probe) load(spec *ebpf.CollectionSpec, kernel *btf.Cache, ringSize int)
 			}
 		})
 	}
+	// The ring is warmed (see warmRing) while the hooks load.
+	var warmErr error
+	wg.Go(func() {
+		prog, err := loadProgram(spec, bpf.NetexploreProgWarmRing, maps, kernel)
+		if err != nil {
+			warmErr = err
+			return
+		}
+		mu.Lock()
+		progs[bpf.NetexploreProgWarmRing] = prog
+		mu.Unlock()
+		warmErr = warmRing(prog)
+	})
 	p.ring, err = newRingReader(p.objs.Events.FD(), ringSize)
 	wg.Wait()
+	if err == nil && warmErr == nil {
+		p.ring.skipDiscarded()
+	}
+	err = errors.Join(err, warmErr)
 
 	for _, l := range links {
 		if l != nil {

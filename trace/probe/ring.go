@@ -94,6 +94,20 @@ func (w *ringWalk) next() ([]byte, ringStatus, error) {
 	return nil, ringEnd, nil
 }
 
+// skipDiscarded moves past the discarded records that wait, up to the
+// first record that is not one, and gives their room back to the kernel.
+func (w *ringWalk) skipDiscarded() {
+	w.reload()
+	for w.pos != w.end {
+		hdr := atomic.LoadUint32((*uint32)(unsafe.Pointer(&w.data[w.pos&w.mask])))
+		if hdr&ringBusyBit != 0 || hdr&ringDiscardBit == 0 {
+			break
+		}
+		w.pos += (ringHeaderSize + uint64(hdr&^ringDiscardBit) + 7) &^ 7
+	}
+	w.publish()
+}
+
 // reload starts a batch: it gives the kernel back what was read and loads
 // the producer position. It reports whether records wait.
 func (w *ringWalk) reload() bool {

@@ -11,6 +11,7 @@ import (
 	"time"
 	"unsafe"
 
+	"github.com/cilium/ebpf"
 	"golang.org/x/sys/unix"
 )
 
@@ -58,6 +59,20 @@ func newRingReader(fd, size int) (*ringReader, error) {
 	}
 	return r, nil
 }
+
+// warmRing runs the probe's warm_ring program, which writes each page of
+// the ring buffer once and leaves a discarded record in each (see
+// bpf/netexplore.bpf.c). Run before anything is traced, it takes the cost
+// of the pages' first writes away from the traced command.
+func warmRing(prog *ebpf.Program) error {
+	if _, err := prog.Run(&ebpf.RunOptions{}); err != nil {
+		return fmt.Errorf("warming the ring buffer: %w", err)
+	}
+	return nil
+}
+
+// skipDiscarded moves the reader past the records warmRing left.
+func (r *ringReader) skipDiscarded() { r.walk.skipDiscarded() }
 
 // openWait prepares the wait: an epoll set holding the map, which the
 // kernel makes readable when the probe asks for a wakeup, and an eventfd.

@@ -693,3 +693,24 @@ func benchmarkEmptying(b *testing.B, fill func(), records int, empty func(push f
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*records), "ns/record")
 }
+
+// Open writes every page of the ring buffer once before anything is
+// traced (warmRing), then reads past what that left: the consumer
+// position has reached the ring's last page and nothing waits.
+func TestProbeWarmsRing(t *testing.T) {
+	testutil.RequirePrivileged(t)
+	const size = 256 << 10
+	p, err := Open(Options{RingSize: size})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer p.Close()
+	page := uint64(os.Getpagesize())
+	cons := atomic.LoadUint64(p.ring.walk.cons)
+	if cons <= size-page || cons > size {
+		t.Fatalf("consumer position %d after Open, want it in the last page of the %d-byte ring", cons, size)
+	}
+	if n := p.ring.available(); n != 0 {
+		t.Fatalf("%d bytes wait after Open, want none", n)
+	}
+}

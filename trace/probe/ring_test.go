@@ -254,3 +254,40 @@ func FuzzRingWalk(f *testing.F) {
 		}
 	})
 }
+
+// skipDiscarded passes the discarded records that wait, stops at the
+// first committed or busy one, and gives the room it passed back.
+func TestRingWalkSkipDiscarded(t *testing.T) {
+	m := newMemRing(4096)
+	for range 5 {
+		pos, _ := m.reserve(100)
+		m.commit(pos, testRecord(0, 100), true)
+	}
+	kept, _ := m.reserve(40)
+	m.commit(kept, testRecord(1, 40), false)
+	w := m.walk()
+	w.skipDiscarded()
+	if m.cons != kept {
+		t.Fatalf("consumer position %d after the skip, want %d (the first kept record)", m.cons, kept)
+	}
+	rec, st, err := w.next()
+	if err != nil || st != ringRecord || !bytes.Equal(rec, testRecord(1, 40)) {
+		t.Fatalf("after the skip: %v %v %x, want the kept record", st, err, rec)
+	}
+
+	// A busy record holds the skip back; once discarded, it is passed.
+	m = newMemRing(4096)
+	pos, _ := m.reserve(100)
+	m.commit(pos, testRecord(0, 100), true)
+	busy, _ := m.reserve(100)
+	w = m.walk()
+	w.skipDiscarded()
+	if m.cons != busy {
+		t.Fatalf("consumer position %d with a busy record, want %d", m.cons, busy)
+	}
+	m.commit(busy, testRecord(0, 100), true)
+	w.skipDiscarded()
+	if m.cons != m.prod {
+		t.Fatalf("consumer position %d once all are discarded, want %d", m.cons, m.prod)
+	}
+}
