@@ -93,8 +93,11 @@ func (p *Probe) load(spec *ebpf.CollectionSpec, kernel *btf.Cache, ringSize int)
 			}
 		})
 	}
-	// The ring is warmed (see warmRing) while the hooks load.
+	// The ring is warmed (see warmRing) while the hooks load. The program
+	// needs nothing the hooks do not, so it must load; running it only
+	// saves time, and where the kernel cannot, the probe works without.
 	var warmErr error
+	var warmed bool
 	wg.Go(func() {
 		prog, err := loadProgram(spec, bpf.NetexploreProgWarmRing, maps, kernel)
 		if err != nil {
@@ -104,11 +107,11 @@ func (p *Probe) load(spec *ebpf.CollectionSpec, kernel *btf.Cache, ringSize int)
 		mu.Lock()
 		progs[bpf.NetexploreProgWarmRing] = prog
 		mu.Unlock()
-		warmErr = warmRing(prog)
+		warmed = warmRing(prog) == nil
 	})
 	p.ring, err = newRingReader(p.objs.Events.FD(), ringSize)
 	wg.Wait()
-	if err == nil && warmErr == nil {
+	if err == nil && warmed {
 		p.ring.skipDiscarded()
 	}
 	err = errors.Join(err, warmErr)
