@@ -1772,8 +1772,8 @@ static long warm_page(__u64 i, void *ctx)
  * warm_ring: never attached; userspace runs it once before the command
  * starts. It reserves and discards one record per page until the ring is
  * full, so every page of the ring has been written once. On a virtual
- * machine the host backs a page only when it is first written, and that
- * first write costs microseconds: without this, the first lap of the ring
+ * machine the first write to a page can cost tens of microseconds while
+ * the hypervisor sets it up: without this, the first lap of the ring
  * costs the traced command that much per page. Userspace then skips the
  * discarded records.
  */
