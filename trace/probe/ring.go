@@ -72,23 +72,18 @@ func (w *ringWalk) next() ([]byte, ringStatus, error) {
 		if w.pos-w.published >= w.every {
 			w.publish()
 		}
-		off := w.pos & w.mask
-		// Loading the length atomically orders it after the kernel's
-		// commit (an xchg): the record's bytes are then visible.
-		hdr := atomic.LoadUint32((*uint32)(unsafe.Pointer(&w.data[off])))
+		hdr, n, size := w.header()
 		if hdr&ringBusyBit != 0 {
 			return nil, ringBusy, nil
 		}
-		n := uint64(hdr &^ (ringBusyBit | ringDiscardBit))
-		size := (ringHeaderSize + n + 7) &^ 7
 		if size > w.end-w.pos {
 			return nil, ringEnd, fmt.Errorf("corrupt ring buffer: a record of %d bytes at position %d runs past the producer position %d", n, w.pos, w.end)
 		}
+		start := w.pos&w.mask + ringHeaderSize
 		w.pos += size
 		if hdr&ringDiscardBit != 0 {
 			continue
 		}
-		start := off + ringHeaderSize
 		return w.data[start : start+n : start+n], ringRecord, nil
 	}
 	return nil, ringEnd, nil
@@ -99,13 +94,23 @@ func (w *ringWalk) next() ([]byte, ringStatus, error) {
 func (w *ringWalk) skipDiscarded() {
 	w.reload()
 	for w.pos != w.end {
-		hdr := atomic.LoadUint32((*uint32)(unsafe.Pointer(&w.data[w.pos&w.mask])))
-		if hdr&ringBusyBit != 0 || hdr&ringDiscardBit == 0 {
-			break
+		hdr, _, size := w.header()
+		if hdr&ringBusyBit != 0 || hdr&ringDiscardBit == 0 || size > w.end-w.pos {
+			break // next takes it from here, and reports a corrupt ring
 		}
-		w.pos += (ringHeaderSize + uint64(hdr&^ringDiscardBit) + 7) &^ 7
+		w.pos += size
 	}
 	w.publish()
+}
+
+// header reads the header of the record at w.pos: its length word, the
+// record's length n and the room it takes (header and padding included).
+// Loading the word atomically orders it after the kernel's commit (an
+// xchg): the record's bytes are then visible.
+func (w *ringWalk) header() (hdr uint32, n, size uint64) {
+	hdr = atomic.LoadUint32((*uint32)(unsafe.Pointer(&w.data[w.pos&w.mask])))
+	n = uint64(hdr &^ (ringBusyBit | ringDiscardBit))
+	return hdr, n, (ringHeaderSize + n + 7) &^ 7
 }
 
 // reload starts a batch: it gives the kernel back what was read and loads

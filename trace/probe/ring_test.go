@@ -290,4 +290,18 @@ func TestRingWalkSkipDiscarded(t *testing.T) {
 	if m.cons != m.prod {
 		t.Fatalf("consumer position %d once all are discarded, want %d", m.cons, m.prod)
 	}
+
+	// A discarded record that runs past the producer position is not
+	// passed: next reports the corrupt ring.
+	m = newMemRing(4096)
+	bad, _ := m.reserve(100)
+	m.header(bad, ringDiscardBit|2000)
+	w = m.walk()
+	w.skipDiscarded()
+	if m.cons != bad {
+		t.Fatalf("consumer position %d with a corrupt record, want %d", m.cons, bad)
+	}
+	if _, _, err := w.next(); err == nil {
+		t.Fatal("next after the skip: no error for a record past the producer position")
+	}
 }
