@@ -279,8 +279,8 @@ func idValue(v uint32) string { return strconv.FormatUint(uint64(v), 10) }
 
 // patchInPlace is patched for a consumer that is done with the previous
 // record: the entry's own result takes data's sequence numbers and port
-// IDs, only its header fields are copied (the results handed out before
-// share the rest), and the entry's payload becomes data, so that an
+// IDs in place, nothing is copied (the results handed out before change
+// with it), and the entry's payload and its hex become data, so that an
 // identical event finds the result that matches it. It reports false,
 // leaving the entry as it was, where patched would.
 func patchInPlace(ent *memoEntry, data []byte) bool {
