@@ -121,6 +121,9 @@ var (
 	big   = size{"3M", 2960000, 20000}
 )
 
+// formats are the output formats each traced variant runs with.
+var formats = []string{"text", "json"}
+
 type bench struct {
 	bin    string
 	rounds int
@@ -138,6 +141,13 @@ type traced struct {
 	spilled     string
 	kernel      string
 	phases      string // probe load and start, and the drain after the command
+	outBytes    int64
+	// writeAlone is how long writing outBytes into the same directory
+	// takes with no tracer running, the fastest and the slowest of the
+	// rounds: the part of the whole time that is the file system's and
+	// the machine's memory's, not netexplore's. On a virtual machine it
+	// moves with how recently the memory it gets was last used.
+	writeAlone, writeAloneMax time.Duration
 }
 
 func (b *bench) run(large, doStrace bool) error {
@@ -156,7 +166,7 @@ func (b *bench) run(large, doStrace bool) error {
 			b.dir = "/dev/shm"
 		}
 	}
-	fmt.Printf("trace files in %s; %d rounds of each 280k variant (best counts), one of each 3M variant\n", b.dir, b.rounds)
+	fmt.Printf("trace files in %s; %d rounds of the 280k variants, interleaved (the fastest of each counts), one of each 3M variant\n", b.dir, b.rounds)
 	sizes := []size{small}
 	if large {
 		sizes = append(sizes, big)
@@ -170,9 +180,29 @@ func (b *bench) run(large, doStrace bool) error {
 			rounds = 1
 		}
 		fmt.Printf("\n%s events: %d ioctl SIOCGIFFLAGS + %d RTM_GETLINK round trips\n", sz.name, sz.ioctls, sz.getlinks)
-		untraced, err := best(rounds, func() (time.Duration, error) { return timed(b.workload(sz)...) })
-		if err != nil {
-			return fmt.Errorf("untraced run: %w", err)
+		// The rounds interleave the variants, so that the machine's drift
+		// during the run touches each alike.
+		var untraced time.Duration
+		runs := map[string]*traced{}
+		for i := range rounds {
+			d, err := timed(b.workload(sz)...)
+			if err != nil {
+				return fmt.Errorf("untraced run: %w", err)
+			}
+			if i == 0 || d < untraced {
+				untraced = d
+			}
+			for _, format := range formats {
+				t, err := b.traceOnce(sz, format, "1")
+				if err != nil {
+					return fmt.Errorf("traced run (%s, %s): %w", sz.name, format, err)
+				}
+				if runs[format] == nil {
+					runs[format] = &t
+				} else {
+					runs[format].keepFastest(t)
+				}
+			}
 		}
 		fmt.Printf("  %-18s %8s\n", "untraced", ms(untraced))
 		if sz == small {
@@ -186,10 +216,16 @@ func (b *bench) run(large, doStrace bool) error {
 			fmt.Printf("  %-18s %8s (%.2fx): the command with empty sys_enter/sys_exit hooks, the least any syscall tracer here costs\n",
 				"floor", ms(floor), floorRatio)
 		}
-		for _, format := range []string{"text", "json"} {
-			t, err := b.traced(sz, format, rounds, sz == small)
-			if err != nil {
-				return fmt.Errorf("traced run (%s, %s): %w", sz.name, format, err)
+		for _, format := range formats {
+			t := *runs[format]
+			if sz == small {
+				// The kernel's own accounting reads the clock twice per hook
+				// run, which would slow the timed runs: one more run, untimed.
+				k, err := b.traceOnce(sz, format, "kernel")
+				if err != nil {
+					return fmt.Errorf("traced run (%s, %s): %w", sz.name, format, err)
+				}
+				t.kernel = k.kernel
 			}
 			whole, cmd := ratio(t.whole, untraced), ratio(t.cmd, untraced)
 			fmt.Printf("  %-18s %8s whole (%.2fx), command %s (%.2fx), peak RSS %.0f MiB, decoder %s, spilled %s, %d/%d events, %d lost\n",
@@ -200,6 +236,8 @@ func (b *bench) run(large, doStrace bool) error {
 			if t.phases != "" {
 				fmt.Printf("  %-18s %s\n", "", t.phases)
 			}
+			fmt.Printf("  %-18s output %.1f MB; writing as many bytes into %s alone, no tracer running: %s (%.2fx untraced)\n",
+				"", float64(t.outBytes)/1e6, b.dir, span(t.writeAlone, t.writeAloneMax), ratio(t.writeAlone, untraced))
 			captured += t.captured
 			expected += sz.events()
 			lost += t.lost
@@ -253,30 +291,17 @@ var (
 	phasesLine  = regexp.MustCompile(`([0-9.]+)s to load the probe and start the command, ([0-9.]+)s after it exited`)
 )
 
-// traced runs netexplore on the workload, the best of rounds by whole time,
-// and checks its output. With kernelStats, one more run, not timed, reports
-// the kernel's time per hook run: the kernel's own accounting reads the
-// clock twice per run, which would slow the timed runs.
-func (b *bench) traced(sz size, format string, rounds int, kernelStats bool) (traced, error) {
-	var best traced
-	for i := range rounds {
-		t, err := b.traceOnce(sz, format, "1")
-		if err != nil {
-			return traced{}, err
-		}
-		if i == 0 || t.whole < best.whole {
-			best = t
-		}
-		best.rssMiB = max(best.rssMiB, t.rssMiB)
+// keepFastest folds another run of the same variant into t: each time is
+// the fastest of the runs, as the untraced one is; the memory is the
+// largest.
+func (t *traced) keepFastest(o traced) {
+	if o.whole < t.whole {
+		t.whole, t.phases = o.whole, o.phases
 	}
-	if kernelStats {
-		t, err := b.traceOnce(sz, format, "kernel")
-		if err != nil {
-			return traced{}, err
-		}
-		best.kernel = t.kernel
-	}
-	return best, nil
+	t.cmd = min(t.cmd, o.cmd)
+	t.writeAlone, t.writeAloneMax = min(t.writeAlone, o.writeAlone), max(t.writeAloneMax, o.writeAloneMax)
+	t.rssMiB = max(t.rssMiB, o.rssMiB)
+	t.captured, t.lost = min(t.captured, o.captured), max(t.lost, o.lost)
 }
 
 // traceOnce runs netexplore on the workload once with NETEXPLORE_STATS=stats
@@ -329,7 +354,40 @@ func (b *bench) traceOnce(sz size, format, stats string) (traced, error) {
 		t.phases = fmt.Sprintf("%ss to load the probe and start, %ss to finish after the command", m[1], m[2])
 	}
 	t.captured = n
+	if t.outBytes, t.writeAlone, err = timeWriteAlone(out); err != nil {
+		return traced{}, err
+	}
+	t.writeAloneMax = t.writeAlone
 	return t, nil
+}
+
+// timeWriteAlone writes as many bytes as the trace file out holds into a new
+// file beside it, in 256 KiB writes as netexplore's output writer makes, and
+// returns that count and the time taken. The trace file still exists then,
+// so the new file's pages are new memory, as the trace's were, and not the
+// trace's freed ones.
+func timeWriteAlone(out string) (int64, time.Duration, error) {
+	st, err := os.Stat(out)
+	if err != nil {
+		return 0, 0, err
+	}
+	f, err := os.CreateTemp(filepath.Dir(out), "netexplore-bench-write-*")
+	if err != nil {
+		return 0, 0, err
+	}
+	defer os.Remove(f.Name())
+	defer f.Close()
+	chunk := bytes.Repeat([]byte("x"), 256<<10)
+	start := time.Now()
+	for left := st.Size(); left > 0; left -= int64(len(chunk)) {
+		if _, err := f.Write(chunk[:min(left, int64(len(chunk)))]); err != nil {
+			return 0, 0, err
+		}
+	}
+	if err := f.Close(); err != nil {
+		return 0, 0, err
+	}
+	return st.Size(), time.Since(start), nil
 }
 
 func timed(argv ...string) (time.Duration, error) {
@@ -360,6 +418,15 @@ func best(rounds int, f func() (time.Duration, error)) (time.Duration, error) {
 func ratio(d, base time.Duration) float64 { return d.Seconds() / base.Seconds() }
 
 func ms(d time.Duration) string { return d.Round(time.Millisecond).String() }
+
+// span is the range from lo to hi in milliseconds, or one figure when
+// they round alike.
+func span(lo, hi time.Duration) string {
+	if ms(lo) == ms(hi) {
+		return ms(lo)
+	}
+	return ms(lo) + " to " + ms(hi)
+}
 
 // countStormEvents counts the workload's own events in a trace: the
 // SIOCGIFFLAGS ioctls, the RTM_GETLINK requests and the replies paired
