@@ -236,8 +236,8 @@ func (b *bench) run(large, doStrace bool) error {
 			if t.phases != "" {
 				fmt.Printf("  %-18s %s\n", "", t.phases)
 			}
-			fmt.Printf("  %-18s output %.1f MB; writing as many bytes into %s alone, no tracer running: %s (%.2f to %.2fx untraced)\n",
-				"", float64(t.outBytes)/1e6, b.dir, span(t.writeAlone, t.writeAloneMax), ratio(t.writeAlone, untraced), ratio(t.writeAloneMax, untraced))
+			fmt.Printf("  %-18s output %.1f MB; writing as many bytes into %s alone, no tracer running: %s\n",
+				"", float64(t.outBytes)/1e6, b.dir, span(t.writeAlone, t.writeAloneMax, untraced))
 			captured += t.captured
 			expected += sz.events()
 			lost += t.lost
@@ -419,8 +419,14 @@ func ratio(d, base time.Duration) float64 { return d.Seconds() / base.Seconds() 
 
 func ms(d time.Duration) string { return d.Round(time.Millisecond).String() }
 
-// span is the range from lo to hi in milliseconds.
-func span(lo, hi time.Duration) string { return ms(lo) + " to " + ms(hi) }
+// span is the range from lo to hi and its ratio to base, or one figure
+// when lo and hi round alike.
+func span(lo, hi, base time.Duration) string {
+	if ms(lo) == ms(hi) {
+		return fmt.Sprintf("%s (%.2fx untraced)", ms(lo), ratio(lo, base))
+	}
+	return fmt.Sprintf("%s to %s (%.2fx to %.2fx untraced)", ms(lo), ms(hi), ratio(lo, base), ratio(hi, base))
+}
 
 // countStormEvents counts the workload's own events in a trace: the
 // SIOCGIFFLAGS ioctls, the RTM_GETLINK requests and the replies paired
