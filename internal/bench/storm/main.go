@@ -367,8 +367,7 @@ func (b *bench) traceOnce(sz size, format, stats string) (traced, error) {
 // timeWriteAlone writes as many bytes as the trace file out holds into a new
 // file beside it, in 256 KiB writes as netexplore's output writer makes, and
 // returns that count and the time taken. The trace file still exists then,
-// so the new file's pages are new memory, as the trace's were, and not the
-// trace's freed ones.
+// so the new file cannot take the pages the trace's file holds.
 func timeWriteAlone(out string) (int64, time.Duration, error) {
 	st, err := os.Stat(out)
 	if err != nil {
