@@ -20,7 +20,9 @@ import (
 // held in memory reach the limit, further chunks go to a temporary file
 // that has no name (O_TMPFILE, or unlinked at once), so nothing is left
 // behind on any exit path. Records are never dropped while the file can
-// be written; when it cannot, they are counted ([Backlog.Dropped]).
+// be written; when it cannot, they are counted ([Backlog.Dropped]). The
+// chunks held in memory are in a mapping of their own, outside the Go
+// heap, so a full backlog does not make the heap grow (see chunkPool).
 //
 // One goroutine may call Push and Flush while another calls Next.
 type Backlog struct {
@@ -34,7 +36,7 @@ type Backlog struct {
 	cond      *sync.Cond
 	queue     []*chunk // published chunks, oldest first
 	inMemory  int      // bytes of queued chunks held in memory
-	free      []*chunk
+	pool      chunkPool
 	file      *os.File
 	fileEnd   int64 // where the next spilled chunk goes
 	inFile    int   // queued chunks in the file
@@ -72,9 +74,6 @@ type chunk struct {
 // costs one write per few thousand records.
 const chunkSize = 256 << 10
 
-// maxFreeChunks bounds the empty chunks kept for reuse (4 MiB).
-const maxFreeChunks = 16
-
 // DefaultBacklogMemory is how much of the backlog is kept in memory before
 // it spills to a file.
 const DefaultBacklogMemory = 32 << 20
@@ -91,6 +90,10 @@ func NewBacklog(memLimit int, dir string) *Backlog {
 		dir = os.TempDir()
 	}
 	b := &Backlog{memLimit: max(memLimit, 2*chunkSize), dir: dir}
+	// Up to twice the limit is held while the spiller catches up, and
+	// besides the queue: the chunk being filled, the one being read and
+	// one read back from the file.
+	b.pool.chunks = 2*b.memLimit/chunkSize + 3
 	b.cond = sync.NewCond(&b.mu)
 	b.spillCond = sync.NewCond(&b.mu)
 	b.room = sync.NewCond(&b.mu)
@@ -134,25 +137,16 @@ func (b *Backlog) newChunk(need int) *chunk {
 
 // takeFree returns an empty chunk of at least need bytes; b.mu is held.
 func (b *Backlog) takeFree(need int) *chunk {
-	if n := len(b.free); n > 0 && need <= chunkSize {
-		c := b.free[n-1]
-		b.free = b.free[:n-1]
-		return c
+	if need <= chunkSize {
+		return &chunk{buf: b.pool.get(), fileOff: -1}
 	}
-	return &chunk{buf: make([]byte, 0, max(chunkSize, need)), fileOff: -1}
+	return &chunk{buf: make([]byte, 0, need), fileOff: -1}
 }
 
-// recycle keeps c's memory for reuse if it is a regular chunk; b.mu is
-// held.
+// recycle gives c's memory back for reuse; b.mu is held.
 func (b *Backlog) recycle(c *chunk) {
-	b.recycleBuf(c.buf)
-}
-
-func (b *Backlog) recycleBuf(buf []byte) {
-	if cap(buf) != chunkSize || len(b.free) >= maxFreeChunks {
-		return
-	}
-	b.free = append(b.free, &chunk{buf: buf[:0], fileOff: -1})
+	b.pool.put(c.buf)
+	c.buf = nil
 }
 
 // publish queues the current chunk. Beyond the memory limit it is also
@@ -247,9 +241,7 @@ func (b *Backlog) spiller() {
 		b.inMemory -= cap(c.buf)
 		b.inFile++
 		c.fileOff, c.size = off, len(c.buf)
-		buf := c.buf
-		c.buf = nil
-		b.recycleBuf(buf)
+		b.recycle(c)
 		b.room.Broadcast()
 	}
 }
@@ -449,17 +441,18 @@ func (b *Backlog) Abandon() {
 // Pushed returns how many records were pushed so far.
 func (b *Backlog) Pushed() uint64 { return b.pushed.Load() }
 
-// Release closes the spill file (which has no name, so nothing is left).
+// Release closes the spill file (which has no name, so nothing is left)
+// and frees the memory of the chunks once none is in use.
 func (b *Backlog) Release() error {
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	err := b.pool.release()
 	if b.file == nil {
-		return nil
+		return err
 	}
-	err := b.file.Close()
+	if cerr := b.file.Close(); cerr != nil && !errors.Is(cerr, os.ErrClosed) {
+		err = errors.Join(err, fmt.Errorf("closing the backlog's spill file: %w", cerr))
+	}
 	b.file = nil
-	if err != nil && !errors.Is(err, os.ErrClosed) {
-		return fmt.Errorf("closing the backlog's spill file: %w", err)
-	}
-	return nil
+	return err
 }

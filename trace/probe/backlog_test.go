@@ -84,6 +84,16 @@ func TestBacklogSpillsInOrder(t *testing.T) {
 	if st := b.Stats(); st.Records != 0 || st.InFile != 0 {
 		t.Errorf("after draining: %+v", st)
 	}
+	// The chunks fit in the backlog's own memory, and all came back.
+	if b.pool.heap != 0 {
+		t.Errorf("%d chunks came from the Go heap; the pool holds %d", b.pool.heap, b.pool.chunks)
+	}
+	if err := b.Release(); err != nil {
+		t.Fatal(err)
+	}
+	if b.pool.mem != nil {
+		t.Errorf("the chunks' memory is still mapped after Release, %d chunks out", b.pool.out)
+	}
 }
 
 // When the file cannot be written, records are kept in memory up to twice
