@@ -107,6 +107,7 @@ func Open(opts Options) (*Probe, error) {
 	if err := checkPrerequisites(); err != nil {
 		return nil, err
 	}
+	defer pauseGC()()
 	ring := opts.RingSize
 	if ring == 0 {
 		ring = DefaultRingSize
