@@ -714,3 +714,17 @@ func TestProbeWarmsRing(t *testing.T) {
 		t.Fatalf("%d bytes wait after Open, want none", n)
 	}
 }
+
+// The reader is woken with at least three quarters of the ring free, and
+// with 12 MiB free in the rings a trace uses by default.
+func TestWakeupLeavesRoom(t *testing.T) {
+	for size := 4096; size <= 64<<20; size *= 2 {
+		mark := wakeupBytes(size)
+		if mark <= 0 || mark > size/4 {
+			t.Errorf("ring of %d bytes: wake-up at %d, want 1 to %d", size, mark, size/4)
+		}
+		if size >= DefaultRingSize && size-mark < 12<<20 {
+			t.Errorf("ring of %d bytes: %d free at the wake-up, want 12 MiB", size, size-mark)
+		}
+	}
+}
