@@ -446,7 +446,8 @@ const lockedThreads = 2
 // addLockedThreadPs gives the Go scheduler one more P (the right to run Go
 // code) per locked thread, unless GOMAXPROCS is set. A locked thread holds
 // its P even while the kernel has it wait for a CPU, as the printer at
-// nice 10 often does; with no P to spare, the output writer and the
+// nice 10 often does, and the ring's reader keeps its P while it waits
+// for records (see probe.Fill); with no P to spare, the output writer and the
 // garbage collector wait for it, and the reader may too when it wakes.
 // On the 280k storm on 2 CPUs, the traced command took 0.94 s with the
 // two extra Ps and 1.00 s without (median of 9, interleaved).

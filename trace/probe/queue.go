@@ -16,10 +16,14 @@ const readerNice = -10
 // ring buffer is empty it flushes b, so a quiet trace prints at once.
 //
 // Fill runs on a thread of its own, at a higher priority when the
-// process may raise it (root).
+// process may raise it (root). While the ring is empty it waits without
+// giving its P back to the Go scheduler, which saves the scheduler's
+// monitor thousands of wake-ups: the program should have a P to spare
+// for it (GOMAXPROCS one above the CPUs it needs otherwise).
 func Fill(probe *Probe, b *Backlog) error {
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
+	probe.ring.ownP = true
 	old, err := unix.Getpriority(unix.PRIO_PROCESS, 0)
 	if err == nil {
 		// The raw value is 20 - nice. Only this thread is changed.

@@ -212,12 +212,23 @@ func TestRingReaderWrapsAround(t *testing.T) {
 	}
 }
 
+// inBothWaits runs test with a reader that waits the scheduler's way and
+// with one that keeps its P while it waits (Fill's, see epollWaitRaw).
+func inBothWaits(t *testing.T, test func(t *testing.T, ownP bool)) {
+	for _, ownP := range []bool{false, true} {
+		t.Run(fmt.Sprintf("ownP=%v", ownP), func(t *testing.T) { test(t, ownP) })
+	}
+}
+
 // Drain with records waiting: read returns them all, then ErrDrained
 // once, then waits again (and finds a record that comes later).
-func TestRingReaderDrainPending(t *testing.T) {
+func TestRingReaderDrainPending(t *testing.T) { inBothWaits(t, testRingReaderDrainPending) }
+
+func testRingReaderDrainPending(t *testing.T, ownP bool) {
 	size := 64 << 10
 	p := newRingProducer(t, size)
 	r := newTestRingReader(t, p, size)
+	r.ownP = ownP
 	for range 50 {
 		p.produce(t, 200, false)
 	}
@@ -259,9 +270,12 @@ func TestRingReaderDrainPending(t *testing.T) {
 
 // Close interrupts a read that waits on an empty ring; every later call
 // says the probe is closed.
-func TestRingReaderCloseWhileBlocked(t *testing.T) {
+func TestRingReaderCloseWhileBlocked(t *testing.T) { inBothWaits(t, testRingReaderCloseWhileBlocked) }
+
+func testRingReaderCloseWhileBlocked(t *testing.T, ownP bool) {
 	p := newRingProducer(t, 64<<10)
 	r := newTestRingReader(t, p, 64<<10)
+	r.ownP = ownP
 	done := make(chan error, 1)
 	go func() { done <- r.readAll(func([]byte) {}, nil) }()
 	time.Sleep(50 * time.Millisecond)
