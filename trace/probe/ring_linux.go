@@ -277,8 +277,9 @@ func (r *ringReader) free() error {
 // a reader with a P of its own. Told, the scheduler marks the reader's P
 // as blocked in a system call, and its monitor takes the P back after
 // 10 ms, then looks again every 20 µs for the next millisecond: on the
-// 280k storm, about 3,800 wake-ups of a thread of netexplore's, some on
-// the traced command's CPU, and the command took 1.118 s instead of 1.050
+// 280k storm, about 2,000 wake-ups of a thread of netexplore's (3,800
+// with a CPU hog beside), some on the traced command's CPU, and the
+// command took 1.118 s instead of 1.050
 // s with text output, 1.348 s instead of 1.221 s with JSON (medians of 15
 // and 9 interleaved runs). Untold, it sees a goroutine that runs long and
 // asks it to stop with a signal every 10 ms, which ends the wait with
