@@ -74,7 +74,7 @@ func runTrace(args []string, stdout, stderr io.Writer) error {
 
 	// The budget bounds the Go heap; the ring buffer is mapped outside it.
 	debug.SetMemoryLimit(mem.heap)
-	addLockedThreadPs()
+	addReaderP()
 	if path := os.Getenv("NETEXPLORE_CPUPROFILE"); path != "" {
 		stop, err := startCPUProfile(path)
 		if err != nil {
@@ -439,21 +439,23 @@ type tracePrinter struct {
 // exited, the printer runs at the normal priority.
 const printerNice = 10
 
-// lockedThreads is how many goroutines of a trace run on threads of their
-// own: the ring-buffer reader and the printer, each at its own priority.
-const lockedThreads = 2
+// readerP is the P (the right to run Go code) the trace adds for the
+// ring's reader, which runs on a thread of its own and keeps its P while
+// it waits for records (see probe.Fill).
+const readerP = 1
 
-// addLockedThreadPs gives the Go scheduler one more P (the right to run Go
-// code) per locked thread, unless GOMAXPROCS is set. A locked thread holds
-// its P even while the kernel has it wait for a CPU, as the printer at
-// nice 10 often does, and the ring's reader keeps its P while it waits
-// for records (see probe.Fill); with no P to spare, the output writer and the
-// garbage collector wait for it, and the reader may too when it wakes.
-// On the 280k storm on 2 CPUs, the traced command took 0.94 s with the
-// two extra Ps and 1.00 s without (median of 9, interleaved).
-func addLockedThreadPs() {
+// addReaderP gives the Go scheduler one more P for the reader, unless
+// GOMAXPROCS is set; without it, the output writer and the garbage
+// collector would wait for the P the reader holds. One more than that
+// made the traced command slower: idle Ps send the scheduler looking for
+// work at each wake-up. On the 280k storm on 2 CPUs, command time with 3
+// Ps against 4: text 0.996 s against 1.068 s and 1.121 s against 1.155 s
+// (medians of 15, interleaved), JSON 1.114 s against 1.164 s (of 9).
+// Before the reader kept its P, two more Ps than the default took the
+// command from 1.00 s to 0.94 s.
+func addReaderP() {
 	if os.Getenv("GOMAXPROCS") == "" {
-		runtime.GOMAXPROCS(runtime.GOMAXPROCS(0) + lockedThreads)
+		runtime.GOMAXPROCS(runtime.GOMAXPROCS(0) + readerP)
 	}
 }
 
