@@ -676,9 +676,9 @@ func planMemory(budget int64) (memoryPlan, error) {
 	}
 	// The backlog spills early: memory is for decoding. Its chunks live
 	// outside the Go heap, up to twice its share while the spill file
-	// catches up (see probe.Backlog).
-	backlog := budget / 16
-	return memoryPlan{ring: ring, backlog: int(backlog), heap: budget - 2*int64(ring) - 2*backlog - outsideHeap}, nil
+	// catches up (probe.BacklogMemory).
+	backlog := int(budget / 16)
+	return memoryPlan{ring: ring, backlog: backlog, heap: budget - 2*int64(ring) - probe.BacklogMemory(backlog) - outsideHeap}, nil
 }
 
 // parseSize reads a size such as 256MiB, 1GiB, 512M or 300000000 (bytes).

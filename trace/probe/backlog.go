@@ -78,22 +78,35 @@ const chunkSize = 256 << 10
 // it spills to a file.
 const DefaultBacklogMemory = 32 << 20
 
+// backlogLimit is the in-memory limit of a backlog asked for memLimit
+// bytes (0: DefaultBacklogMemory): at least two chunks.
+func backlogLimit(memLimit int) int {
+	if memLimit <= 0 {
+		memLimit = DefaultBacklogMemory
+	}
+	return max(memLimit, 2*chunkSize)
+}
+
+// backlogChunks is how many chunks a backlog asked for memLimit bytes can
+// hold in memory at once: up to twice its limit while the spiller catches
+// up, and besides the queue, the chunk being filled, the one being read
+// and one read back from the file.
+func backlogChunks(memLimit int) int { return 2*backlogLimit(memLimit)/chunkSize + 3 }
+
+// BacklogMemory is the most memory the chunks of a backlog asked for
+// memLimit bytes take: they live outside the Go heap (see chunkPool).
+func BacklogMemory(memLimit int) int64 { return int64(backlogChunks(memLimit)) * chunkSize }
+
 // NewBacklog returns a backlog that keeps up to memLimit bytes of records
 // in memory (0: DefaultBacklogMemory) and spills the rest to a temporary
 // file in dir ("" for the system's temporary directory), created when
 // first needed.
 func NewBacklog(memLimit int, dir string) *Backlog {
-	if memLimit <= 0 {
-		memLimit = DefaultBacklogMemory
-	}
 	if dir == "" {
 		dir = os.TempDir()
 	}
-	b := &Backlog{memLimit: max(memLimit, 2*chunkSize), dir: dir}
-	// Up to twice the limit is held while the spiller catches up, and
-	// besides the queue: the chunk being filled, the one being read and
-	// one read back from the file.
-	b.pool.chunks = 2*b.memLimit/chunkSize + 3
+	b := &Backlog{memLimit: backlogLimit(memLimit), dir: dir}
+	b.pool.chunks = backlogChunks(memLimit)
 	b.cond = sync.NewCond(&b.mu)
 	b.spillCond = sync.NewCond(&b.mu)
 	b.room = sync.NewCond(&b.mu)
