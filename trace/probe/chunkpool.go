@@ -17,13 +17,13 @@ import (
 //
 // Its methods are called with the backlog's lock held.
 type chunkPool struct {
-	chunks int      // chunks the mapping holds
-	mem    []byte   // the mapping; nil until first needed
-	failed bool     // the mapping could not be made: chunks come from the heap
-	carved int      // chunks handed out of mem so far
-	free   [][]byte // chunks given back, reused last in first out
-	out    int      // chunks of mem handed out and not given back
-	heap   int      // chunks taken from the Go heap: the mapping's were all out
+	chunks   int      // chunks the mapping holds
+	mem      []byte   // the mapping; nil until first needed
+	heapOnly bool     // no mapping: it could not be made, or was released
+	carved   int      // chunks handed out of mem so far
+	free     [][]byte // chunks given back, reused last in first out
+	out      int      // chunks of mem handed out and not given back
+	heap     int      // chunks taken from the Go heap: the mapping's were all out
 }
 
 // get returns an empty buffer with room for chunkSize bytes: a chunk of
@@ -35,11 +35,11 @@ func (p *chunkPool) get() []byte {
 		p.out++
 		return b
 	}
-	if p.mem == nil && !p.failed && p.chunks > 0 {
+	if p.mem == nil && !p.heapOnly && p.chunks > 0 {
 		mem, err := unix.Mmap(-1, 0, p.chunks*chunkSize, unix.PROT_READ|unix.PROT_WRITE,
 			unix.MAP_PRIVATE|unix.MAP_ANONYMOUS|unix.MAP_NORESERVE)
 		if err != nil {
-			p.failed = true
+			p.heapOnly = true
 		} else {
 			p.mem = mem
 		}
@@ -82,7 +82,7 @@ func (p *chunkPool) release() error {
 		return nil
 	}
 	mem := p.mem
-	p.mem, p.free, p.carved, p.failed = nil, nil, 0, true
+	p.mem, p.free, p.carved, p.heapOnly = nil, nil, 0, true
 	if err := unix.Munmap(mem); err != nil {
 		return fmt.Errorf("unmapping the backlog's memory: %w", err)
 	}

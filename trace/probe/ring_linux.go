@@ -279,11 +279,11 @@ func (r *ringReader) free() error {
 // 10 ms, then looks again every 20 µs for the next millisecond: on the
 // 280k storm, about 2,000 wake-ups of a thread of netexplore's (3,800
 // with a CPU hog beside), some on the traced command's CPU, and the
-// command took 1.118 s instead of 1.050
-// s with text output, 1.348 s instead of 1.221 s with JSON (medians of 15
-// and 9 interleaved runs). Untold, it sees a goroutine that runs long and
-// asks it to stop with a signal every 10 ms, which ends the wait with
-// EINTR; so does a stop of the world for the collector.
+// command took 1.118 s instead of 1.050 s with text output, 1.348 s
+// instead of 1.221 s with JSON (medians of 15 and 9 interleaved runs).
+// Untold, it sees a goroutine that runs long and asks it to stop with a
+// signal every 10 ms, which ends the wait with EINTR; so does a stop of
+// the world for the collector.
 func epollWaitRaw(epfd int, events []unix.EpollEvent, msec int) (int, error) {
 	n, _, errno := unix.RawSyscall6(unix.SYS_EPOLL_WAIT, uintptr(epfd), uintptr(unsafe.Pointer(&events[0])), uintptr(len(events)), uintptr(msec), 0, 0)
 	if errno != 0 {
