@@ -10,20 +10,25 @@
 // command, the last line written), the traced command's own time, the peak
 // resident memory of netexplore (GNU time's figure), the decoder's
 // rate, the spilled backlog and the kernel's time per hook run, and it
-// checks that every event of the workload is in the output, and it times
-// writing as many bytes into the same directory with no tracer running.
-// The 280k rounds take turns, and each figure is the fastest of its
-// rounds. Beside them
-// it measures the floor: the untraced command while programs that return
-// at once are attached to the syscall tracepoints netexplore uses, the
-// least any tracer built on them costs on this machine. The output
+// checks that every event of the workload is in the output. The 280k
+// rounds take turns, and each figure is the fastest of its rounds.
+//
+// Beside them it measures two floors. The hook floor: the untraced
+// command while programs that return at once are attached to the syscall
+// tracepoints netexplore uses, the least any tracer built on them costs
+// on this machine. The output floor, for each 280k trace: the untraced
+// command while as many bytes as the trace wrote are written into a new
+// file in its place, the least any tracer that writes that output costs
+// here, whatever its probe and its formatting. It also times writing them
+// alone beside the trace's file, which then holds its memory. The output
 // files go to a tmpfs when one is available, so the figures measure
 // netexplore rather than the disk.
 //
 // Its last line is machine-readable; the ratios are of the 280k runs (the
-// worse of text and JSON), the memory is the 3M runs' peak:
+// worse of text and JSON), the memory is the 3M runs' peak, the output
+// floor is the larger of text's and JSON's:
 //
-//	bench: whole/untraced=1.85 cmd/untraced=1.31 strace/untraced=37.2 rss_mib=150 events=6560000/6560000 lost=0 floor/untraced=1.25
+//	bench: whole/untraced=1.85 cmd/untraced=1.31 strace/untraced=37.2 rss_mib=150 events=6560000/6560000 lost=0 floor/untraced=1.25 output_floor/untraced=1.60
 //
 // Run it through `make bench` (as root).
 package main
@@ -145,12 +150,26 @@ type traced struct {
 	kernel      string
 	phases      string // probe load and start, and the drain after the command
 	outBytes    int64
-	// writeAlone is how long writing outBytes into the same directory
-	// takes with no tracer running, the fastest and the slowest of the
-	// rounds: the part of the whole time that is the file system's and
-	// the machine's memory's, not netexplore's. On a virtual machine it
-	// moves with how recently the memory it gets was last used.
+	// writeAlone is how long writing outBytes beside the trace file takes
+	// with no tracer running, the fastest and the slowest of the rounds.
+	// The memory it gets is what the trace's file could not take, on a
+	// virtual machine often memory the host has to set up again.
 	writeAlone, writeAloneMax time.Duration
+	// floor is the output floor (280k only): the untraced command while
+	// outBytes are written in place of the trace's file, the fastest of
+	// the rounds.
+	floor outputFloor
+}
+
+// outputFloor is the untraced command run while a file as large as a
+// trace's output is written: the part of a trace's wait that is writing
+// its bytes, the file system's and the machine's memory's rather than
+// netexplore's. On a virtual machine it moves with how recently the memory
+// the file gets was last used.
+type outputFloor struct {
+	whole   time.Duration // until both the command and the write ended
+	command time.Duration // the command's own time
+	write   time.Duration // the write's own time
 }
 
 func (b *bench) run(large, doStrace bool) error {
@@ -174,7 +193,7 @@ func (b *bench) run(large, doStrace bool) error {
 	if large {
 		sizes = append(sizes, big)
 	}
-	var worstWhole, worstCmd, straceRatio, floorRatio, peakRSS float64
+	var worstWhole, worstCmd, straceRatio, floorRatio, outputFloorRatio, peakRSS float64
 	var rss280k float64
 	captured, expected, lost := 0, 0, 0
 	for _, sz := range sizes {
@@ -239,8 +258,16 @@ func (b *bench) run(large, doStrace bool) error {
 			if t.phases != "" {
 				fmt.Printf("  %-18s %s\n", "", t.phases)
 			}
-			fmt.Printf("  %-18s output %.1f MB; writing as many bytes into %s alone, no tracer running: %s\n",
-				"", float64(t.outBytes)/1e6, b.dir, span(t.writeAlone, t.writeAloneMax, untraced))
+			if sz == small {
+				f := t.floor
+				fmt.Printf("  %-18s output %.1f MB; writing as many bytes beside it, alone: %s\n",
+					"", float64(t.outBytes)/1e6, span(t.writeAlone, t.writeAloneMax, untraced))
+				fmt.Printf("  %-18s output floor %s (%.2fx): the untraced command while they are written in the trace's place (command %s, %.2fx; the write %s)\n",
+					"", ms(f.whole), ratio(f.whole, untraced), ms(f.command), ratio(f.command, untraced), ms(f.write))
+				outputFloorRatio = max(outputFloorRatio, ratio(f.whole, untraced))
+			} else {
+				fmt.Printf("  %-18s output %.1f MB\n", "", float64(t.outBytes)/1e6)
+			}
 			captured += t.captured
 			expected += sz.events()
 			lost += t.lost
@@ -273,8 +300,8 @@ func (b *bench) run(large, doStrace bool) error {
 	if straceRatio > 0 {
 		stracePart = fmt.Sprintf("strace/untraced=%.1f", straceRatio)
 	}
-	fmt.Printf("bench: whole/untraced=%.2f cmd/untraced=%.2f %s rss_mib=%.0f events=%d/%d lost=%d floor/untraced=%.2f\n",
-		worstWhole, worstCmd, stracePart, peakRSS, captured, expected, lost, floorRatio)
+	fmt.Printf("bench: whole/untraced=%.2f cmd/untraced=%.2f %s rss_mib=%.0f events=%d/%d lost=%d floor/untraced=%.2f output_floor/untraced=%.2f\n",
+		worstWhole, worstCmd, stracePart, peakRSS, captured, expected, lost, floorRatio, outputFloorRatio)
 	if captured != expected || lost != 0 {
 		return fmt.Errorf("captured %d of %d expected events, %d lost", captured, expected, lost)
 	}
@@ -303,6 +330,9 @@ func (t *traced) keepFastest(o traced) {
 	}
 	t.cmd = min(t.cmd, o.cmd)
 	t.writeAlone, t.writeAloneMax = min(t.writeAlone, o.writeAlone), max(t.writeAloneMax, o.writeAloneMax)
+	if o.floor.whole < t.floor.whole {
+		t.floor = o.floor
+	}
 	t.rssMiB = max(t.rssMiB, o.rssMiB)
 	t.captured, t.lost = min(t.captured, o.captured), max(t.lost, o.lost)
 }
@@ -357,42 +387,74 @@ func (b *bench) traceOnce(sz size, format, stats string) (traced, error) {
 		t.phases = fmt.Sprintf("%ss to load the probe and start, %ss to finish after the command", m[1], m[2])
 	}
 	t.captured = n
-	if stats == "kernel" {
-		return t, nil // only its kernel line is used
+	st, err := os.Stat(out)
+	if err != nil {
+		return traced{}, err
 	}
-	if t.outBytes, t.writeAlone, err = timeWriteAlone(out); err != nil {
+	t.outBytes = st.Size()
+	if stats == "kernel" || sz != small {
+		return t, nil // the kernel run: only its kernel line is used
+	}
+	if t.writeAlone, err = writeBytes(b.dir, t.outBytes); err != nil {
 		return traced{}, err
 	}
 	t.writeAloneMax = t.writeAlone
+	if t.floor, err = b.timeOutputFloor(sz, out, t.outBytes); err != nil {
+		return traced{}, err
+	}
 	return t, nil
 }
 
-// timeWriteAlone writes as many bytes as the trace file out holds into a new
-// file beside it, in 256 KiB writes as netexplore's output writer makes, and
-// returns that count and the time taken. The trace file still exists then,
-// so the new file cannot take the pages the trace's file holds.
-func timeWriteAlone(out string) (int64, time.Duration, error) {
-	st, err := os.Stat(out)
+// writeBytes writes n bytes into a new file in dir, in 256 KiB writes as
+// netexplore's output writer makes, removes it, and returns the time the
+// writing took.
+func writeBytes(dir string, n int64) (time.Duration, error) {
+	f, err := os.CreateTemp(dir, "netexplore-bench-write-*")
 	if err != nil {
-		return 0, 0, err
-	}
-	f, err := os.CreateTemp(filepath.Dir(out), "netexplore-bench-write-*")
-	if err != nil {
-		return 0, 0, err
+		return 0, err
 	}
 	defer os.Remove(f.Name())
 	defer f.Close()
 	chunk := bytes.Repeat([]byte("x"), 256<<10)
 	start := time.Now()
-	for left := st.Size(); left > 0; left -= int64(len(chunk)) {
+	for left := n; left > 0; left -= int64(len(chunk)) {
 		if _, err := f.Write(chunk[:min(left, int64(len(chunk)))]); err != nil {
-			return 0, 0, err
+			return 0, err
 		}
 	}
 	if err := f.Close(); err != nil {
-		return 0, 0, err
+		return 0, err
 	}
-	return st.Size(), time.Since(start), nil
+	return time.Since(start), nil
+}
+
+// timeOutputFloor runs the untraced workload while n bytes are written
+// into a new file (writeBytes). It removes the trace file out first: the
+// trace itself ran soon after the last round's files were removed, and on
+// a virtual machine memory freed a moment ago is faster to write than
+// memory the host has taken back; so the floor is the least the output
+// costs here.
+func (b *bench) timeOutputFloor(sz size, out string, n int64) (outputFloor, error) {
+	if err := os.Remove(out); err != nil {
+		return outputFloor{}, err
+	}
+	type result struct {
+		d   time.Duration
+		err error
+	}
+	wrote := make(chan result, 1)
+	start := time.Now()
+	go func() {
+		d, err := writeBytes(b.dir, n)
+		wrote <- result{d, err}
+	}()
+	command, cmdErr := timed(b.workload(sz)...)
+	w := <-wrote
+	whole := time.Since(start)
+	if err := errors.Join(cmdErr, w.err); err != nil {
+		return outputFloor{}, fmt.Errorf("output floor: %w", err)
+	}
+	return outputFloor{whole: whole, command: command, write: w.d}, nil
 }
 
 func timed(argv ...string) (time.Duration, error) {
