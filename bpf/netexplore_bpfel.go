@@ -81,25 +81,26 @@ type NetexploreTask struct {
 //
 // Used for safe lookups in a Collection or CollectionSpec.
 const (
-	NetexploreMapEntered       = "entered"
-	NetexploreMapEvents        = "events"
-	NetexploreMapScratch       = "scratch"
-	NetexploreMapSockCache     = "sock_cache"
-	NetexploreMapStats         = "stats"
-	NetexploreMapSysctlFds     = "sysctl_fds"
-	NetexploreMapTraced        = "traced"
-	NetexploreProgHandleExec   = "handle_exec"
-	NetexploreProgHandleExit   = "handle_exit"
-	NetexploreProgHandleFork   = "handle_fork"
-	NetexploreProgOnSysEnter   = "on_sys_enter"
-	NetexploreProgOnSysExit    = "on_sys_exit"
-	NetexploreProgWarmRing     = "warm_ring"
-	NetexploreVarCaptureStacks = "capture_stacks"
-	NetexploreVarDataLimit     = "data_limit"
-	NetexploreVarNetnsFilter   = "netns_filter"
-	NetexploreVarUnusedEvent   = "unused_event"
-	NetexploreVarWakeupBytes   = "wakeup_bytes"
-	NetexploreVarWantDurations = "want_durations"
+	NetexploreMapEntered        = "entered"
+	NetexploreMapEvents         = "events"
+	NetexploreMapScratch        = "scratch"
+	NetexploreMapSockCache      = "sock_cache"
+	NetexploreMapStats          = "stats"
+	NetexploreMapSysctlFds      = "sysctl_fds"
+	NetexploreMapTraced         = "traced"
+	NetexploreProgHandleExec    = "handle_exec"
+	NetexploreProgHandleExit    = "handle_exit"
+	NetexploreProgHandleFork    = "handle_fork"
+	NetexploreProgOnSysEnter    = "on_sys_enter"
+	NetexploreProgOnSysExit     = "on_sys_exit"
+	NetexploreProgWarmRing      = "warm_ring"
+	NetexploreVarCaptureStacks  = "capture_stacks"
+	NetexploreVarDataLimit      = "data_limit"
+	NetexploreVarNetnsFilter    = "netns_filter"
+	NetexploreVarUnusedEvent    = "unused_event"
+	NetexploreVarWakeupBytes    = "wakeup_bytes"
+	NetexploreVarWantDurations  = "want_durations"
+	NetexploreVarWantTimestamps = "want_timestamps"
 )
 
 // LoadNetexplore returns the embedded CollectionSpec for Netexplore.
@@ -169,12 +170,13 @@ type NetexploreMapSpecs struct {
 //
 // It can be passed ebpf.CollectionSpec.Assign.
 type NetexploreVariableSpecs struct {
-	CaptureStacks *ebpf.VariableSpec `ebpf:"capture_stacks"`
-	DataLimit     *ebpf.VariableSpec `ebpf:"data_limit"`
-	NetnsFilter   *ebpf.VariableSpec `ebpf:"netns_filter"`
-	UnusedEvent   *ebpf.VariableSpec `ebpf:"unused_event"`
-	WakeupBytes   *ebpf.VariableSpec `ebpf:"wakeup_bytes"`
-	WantDurations *ebpf.VariableSpec `ebpf:"want_durations"`
+	CaptureStacks  *ebpf.VariableSpec `ebpf:"capture_stacks"`
+	DataLimit      *ebpf.VariableSpec `ebpf:"data_limit"`
+	NetnsFilter    *ebpf.VariableSpec `ebpf:"netns_filter"`
+	UnusedEvent    *ebpf.VariableSpec `ebpf:"unused_event"`
+	WakeupBytes    *ebpf.VariableSpec `ebpf:"wakeup_bytes"`
+	WantDurations  *ebpf.VariableSpec `ebpf:"want_durations"`
+	WantTimestamps *ebpf.VariableSpec `ebpf:"want_timestamps"`
 }
 
 // NetexploreObjects contains all objects after they have been loaded into the kernel.
@@ -222,12 +224,13 @@ func (m *NetexploreMaps) Close() error {
 //
 // It can be passed to LoadNetexploreObjects or ebpf.CollectionSpec.LoadAndAssign.
 type NetexploreVariables struct {
-	CaptureStacks *ebpf.Variable `ebpf:"capture_stacks"`
-	DataLimit     *ebpf.Variable `ebpf:"data_limit"`
-	NetnsFilter   *ebpf.Variable `ebpf:"netns_filter"`
-	UnusedEvent   *ebpf.Variable `ebpf:"unused_event"`
-	WakeupBytes   *ebpf.Variable `ebpf:"wakeup_bytes"`
-	WantDurations *ebpf.Variable `ebpf:"want_durations"`
+	CaptureStacks  *ebpf.Variable `ebpf:"capture_stacks"`
+	DataLimit      *ebpf.Variable `ebpf:"data_limit"`
+	NetnsFilter    *ebpf.Variable `ebpf:"netns_filter"`
+	UnusedEvent    *ebpf.Variable `ebpf:"unused_event"`
+	WakeupBytes    *ebpf.Variable `ebpf:"wakeup_bytes"`
+	WantDurations  *ebpf.Variable `ebpf:"want_durations"`
+	WantTimestamps *ebpf.Variable `ebpf:"want_timestamps"`
 }
 
 // NetexplorePrograms contains all programs after they have been loaded into the kernel.

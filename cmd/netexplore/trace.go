@@ -96,8 +96,8 @@ func runTrace(args []string, stdout, stderr io.Writer) error {
 	defer signal.Stop(sigs)
 	opts := probe.Options{
 		Stacks: f.needStacks(), DataLimit: f.dataLimit, RingSize: mem.ring,
-		Durations: f.needDurations(),
-		MaxTasks:  f.maxTasks, MaxFds: f.maxFds, Stats: kernelStats, NetNS: f.attach.ino,
+		Durations: f.needDurations(), NoTimestamps: !f.needTimestamps(),
+		MaxTasks: f.maxTasks, MaxFds: f.maxFds, Stats: kernelStats, NetNS: f.attach.ino,
 	}
 	warnUnavailable := func(tracer *probe.Probe) {
 		for _, u := range tracer.Unavailable() {

@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/netexplore/netexplore/internal/testutil"
 )
@@ -153,6 +154,20 @@ func TestTraceFilterAndTimes(t *testing.T) {
 	}
 	if !created {
 		t.Errorf("no line creates b0:\n%s", strings.Join(lines, "\n"))
+	}
+	// The time of day is now's: the probe stamped the events (text
+	// without -t or -r leaves the stamp out).
+	if at, err := time.ParseInLocation("15:04:05.000000", lines[0][:15], time.Local); err != nil {
+		t.Errorf("line %q: %v", lines[0], err)
+	} else {
+		now := time.Now()
+		sinceMidnight := func(x time.Time) time.Duration {
+			h, m, s := x.Clock()
+			return time.Duration(h)*time.Hour + time.Duration(m)*time.Minute + time.Duration(s)*time.Second
+		}
+		if d := (sinceMidnight(now) - sinceMidnight(at) + 24*time.Hour) % (24 * time.Hour); d > time.Minute {
+			t.Errorf("line %q: the time of day is %v before now (%s)", lines[0], d, now.Format("15:04:05"))
+		}
 	}
 
 	code, stdout, stderr := traceIn(t, "trace", "--format", "json", "-o", "-", "-t", "-r", "-e", "family=route", "-e", "trace=!setsockopt",

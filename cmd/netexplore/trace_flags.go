@@ -195,6 +195,10 @@ func (f *traceFlags) newPrinter(out io.Writer, b *probe.Backlog, filter *analyze
 // and for the time columns of -c and -C.
 func (f *traceFlags) needDurations() bool { return f.durations || f.count || f.countAndTrace }
 
+// needTimestamps reports whether the output shows when each call was made:
+// JSON's time_ns, and text's -t and -r.
+func (f *traceFlags) needTimestamps() bool { return f.format == "json" || f.clock > 0 || f.relative }
+
 // textOptions is the text format the flags ask for.
 func (f *traceFlags) textOptions() analyze.TextOptions {
 	o := analyze.TextOptions{Brief: f.brief, Lines: f.verbose == 0, Verbose: f.verbose >= 2}
